@@ -1,0 +1,145 @@
+# xueji — student records for a training branch.  GPL-3.0-or-later.
+#
+#   make            build ./xueji
+#   make run        install what is missing, build, open the demo branch
+#   make test       build and run every test
+#   make DEBUG=1    -O0 -g        make ASAN=1     ASan + UBSan
+#   make WERROR=1   warnings are errors (CI)
+#   make install PREFIX=/usr/local DESTDIR=
+
+PACKAGE	 = xueji
+VERSION	 = 0.1.0
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share/$(PACKAGE)
+SYSCONFDIR ?= /etc/$(PACKAGE)
+
+CC	?= cc
+PKG_CONFIG ?= pkg-config
+PKGS	 = ncursesw sqlcipher yaml-0.1 libsodium
+TESTPKGS = cmocka vterm
+
+# Debian packages that provide the above, for the deps step.
+DEBS	 = pkg-config libncurses-dev libsqlcipher-dev libyaml-dev \
+	   libsodium-dev libcmocka-dev libvterm-dev gettext mandoc \
+	   unicode-data locales
+
+WARN	 = -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
+	   -Wstrict-prototypes -Wwrite-strings -Wcast-qual -Wundef
+ifeq ($(WERROR),1)
+WARN	+= -Werror
+endif
+
+ifeq ($(DEBUG),1)
+OPT	 = -O0 -g3
+else
+OPT	 = -O2 -g -D_FORTIFY_SOURCE=2
+endif
+ifeq ($(ASAN),1)
+OPT	 = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	   -fno-sanitize-recover=undefined
+LDSAN	 = -fsanitize=address,undefined
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TESTPKGS) 2>/dev/null)
+TEST_LIBS   := $(shell $(PKG_CONFIG) --libs $(TESTPKGS) 2>/dev/null)
+
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -DPACKAGE='"$(PACKAGE)"' \
+	    -DVERSION='"$(VERSION)"' -DLOCALEDIR='"$(PREFIX)/share/locale"'
+CFLAGS	?=
+CFLAGS	+= $(WARN) $(OPT) -fstack-protector-strong -fPIE $(PKG_CFLAGS)
+LDFLAGS	+= -pie -Wl,-z,relro,-z,now $(LDSAN)
+
+B	 = build
+LIBSRC	 = $(sort $(wildcard src/platform/*.c src/keys/*.c src/store/*.c \
+	   src/policy/*.c src/audit/*.c src/forms/*.c))
+CLISRC	 = $(sort $(wildcard src/cli/*.c))
+LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o)
+CLIOBJ	 = $(CLISRC:%.c=$(B)/%.o)
+LIB	 = $(B)/libxueji.a
+
+TESTSRC	 = $(sort $(wildcard tests/test-*.c))
+TESTBIN	 = $(TESTSRC:tests/%.c=$(B)/tests/%)
+TESTLIB	 = $(sort $(wildcard tests/lib/*.c))
+TESTLIBOBJ = $(TESTLIB:%.c=$(B)/%.o)
+
+all: $(PACKAGE)
+
+$(PACKAGE): $(CLIOBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ) $(LIB) $(PKG_LIBS)
+
+$(LIB): $(LIBOBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/lib/%.o: tests/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/test-%: $(B)/tests/test-%.o $(TESTLIBOBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+
+-include $(LIBOBJ:.o=.d) $(CLIOBJ:.o=.d) $(TESTBIN:=.d) $(TESTLIBOBJ:.o=.d)
+
+# Install the Debian packages the build and the tests need, when missing.
+deps:
+	@missing=; for p in $(DEBS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+	    grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+tests: $(PACKAGE) $(TESTBIN)
+
+test: deps
+	$(MAKE) tests
+	@XUEJI=./$(PACKAGE) tests/run-tests $(TESTBIN)
+
+DEMO	 = $(B)/demo
+run: deps
+	$(MAKE) $(PACKAGE)
+	@tests/demo/make-demo ./$(PACKAGE) $(DEMO)
+	./$(PACKAGE) -c $(DEMO)/xueji.yaml
+
+lint-man:
+	mandoc -Tlint -W warning man/*.[1-8]
+
+install: $(PACKAGE)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/forms \
+	    $(DESTDIR)$(SYSCONFDIR)
+	install -m 0755 $(PACKAGE) $(DESTDIR)$(BINDIR)/$(PACKAGE)
+	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 forms/*.yaml $(DESTDIR)$(DATADIR)/forms/
+	for f in config/*.yaml; do \
+	    [ -e $(DESTDIR)$(SYSCONFDIR)/$${f#config/} ] || \
+	    install -m 0600 $$f $(DESTDIR)$(SYSCONFDIR)/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PACKAGE)
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(B) $(PACKAGE)
+
+.PHONY: all deps tests test run lint-man install uninstall clean

@@ -1,0 +1,64 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * config.h — xueji.yaml, loaded with libyaml against one declared schema
+ * (config_schema[]), which also feeds xueji.yaml(5).
+ */
+#ifndef XUEJI_CONFIG_H
+#define XUEJI_CONFIG_H
+
+#include <stddef.h>
+
+enum config_type {
+	CONFIG_STRING,
+	CONFIG_PATH,		/* relative paths resolve against the file's dir */
+	CONFIG_INT,
+	CONFIG_PATTERN,		/* student-number pattern, checked on load */
+};
+
+/* One key of xueji.yaml.  Nested mappings are named with dots. */
+struct config_option {
+	const char		*name;		/* "branch.code" */
+	enum config_type	 type;
+	const char		*dflt;		/* NULL: required */
+	long			 min, max;	/* CONFIG_INT only */
+	const char		*help;		/* N_() */
+};
+
+extern const struct config_option config_schema[];
+extern const size_t config_schema_len;
+
+struct config {
+	char	*path;			/* the file it came from */
+	char	*branch_code;		/* "SH01" */
+	char	*branch_name;
+	char	*data_dir;
+	char	*roles_file;
+	char	*forms_dir;
+	char	*number_pattern;	/* "{branch}-{year}-{seq:5}" */
+	long	 idle_lock_seconds;
+	long	 age_min_years;		/* plausible age at enrolment */
+	long	 age_max_years;
+};
+
+/*
+ * Load and check path.  On success *out is a new config the caller frees
+ * with config_free.  On failure returns XJ_ECONFIG (or XJ_ENOINPUT when
+ * the file is missing), *out is untouched and *cause holds
+ * "file:line:column: message".
+ */
+int	 config_load(const char *path, struct config **out, char **cause);
+void	 config_free(struct config *);
+
+/*
+ * Format the student number for branch, year and seq with pattern into a
+ * malloc'd string.  Placeholders: {branch}, {year}, {seq} or {seq:N}
+ * (zero-padded to N digits).  Returns NULL if the pattern is invalid.
+ */
+char	*config_format_number(const char *pattern, const char *branch,
+	     int year, long seq);
+/* Whether pattern is a valid number pattern; fills *cause when not. */
+int	 config_check_pattern(const char *pattern, char **cause);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * keys.h — the branch secret and the operators' key slots.
+ *
+ * The branch secret is 64 random bytes: the SQLCipher raw key (32) and the
+ * seed of the branch's Ed25519 signing key (32).  It is never derived from
+ * a passphrase.  Each operator has a slot: an X25519 key pair whose secret
+ * half is encrypted under a key derived from their passphrase (Argon2id,
+ * parameters stored in the slot), and the branch secret sealed to the
+ * public half (crypto_box_seal).  So:
+ *   - unlocking needs only the operator's own passphrase;
+ *   - adding an operator needs someone who holds the secret (a supervisor);
+ *   - removing one, and sealing a new secret to everyone left (rotation),
+ *     needs nobody's passphrase but the one doing it.
+ * The slots live in one text file beside the database, mode 0600.
+ */
+#ifndef XUEJI_KEYS_H
+#define XUEJI_KEYS_H
+
+#include <stddef.h>
+
+#define DB_KEY_BYTES		32
+#define SIGN_SEED_BYTES		32
+
+/* Lives only in secure_alloc'd memory. */
+struct branch_secret {
+	unsigned char	db_key[DB_KEY_BYTES];
+	unsigned char	sign_seed[SIGN_SEED_BYTES];
+};
+
+enum kdf_profile {
+	KDF_INTERACTIVE,	/* crypto_pwhash_*_INTERACTIVE */
+	KDF_MODERATE,		/* the default */
+	KDF_SENSITIVE,
+};
+/* Parse "interactive" | "moderate" | "sensitive"; -1 if none. */
+int	 kdf_profile_parse(const char *);
+
+struct keyring;
+
+/* A new, empty keyring for branch. */
+struct keyring *keyring_new(const char *branch);
+/*
+ * Load a slot file.  A missing file is XJ_ENOINPUT; a malformed or
+ * truncated one XJ_EDATA with a message naming the line, never a crash.
+ */
+int	 keyring_load(const char *path, struct keyring **out, char **cause);
+/* Save atomically with mode 0600 (xj_write_file_atomic). */
+int	 keyring_save(const struct keyring *, const char *path, char **cause);
+void	 keyring_free(struct keyring *);
+
+const char *keyring_branch(const struct keyring *);
+int	 keyring_has(const struct keyring *, const char *id);
+/* The ids that have slots, in file order; *n set.  Borrowed pointers. */
+const char **keyring_ids(const struct keyring *, size_t *n);
+
+/* A fresh random branch secret in secure memory. */
+struct branch_secret *branch_secret_new(void);
+void	 branch_secret_free(struct branch_secret *);
+
+/*
+ * Open id's slot with pass.  On success *out is the branch secret (secure
+ * memory, caller frees) and, when a key rotation was interrupted, *next
+ * the secret being rotated to (else NULL).  A wrong passphrase is
+ * XJ_EPERM, a missing slot XJ_ENOINPUT.  Passphrases are bytes; no
+ * normalisation.
+ */
+int	 keyring_unlock(const struct keyring *, const char *id,
+	     const char *pass, size_t passlen, struct branch_secret **out,
+	     struct branch_secret **next, char **cause);
+/*
+ * Add (or replace) id's slot: a new key pair, its secret half under pass
+ * with profile's Argon2id parameters, and secret sealed to it.
+ */
+int	 keyring_add(struct keyring *, const char *id, const char *pass,
+	     size_t passlen, enum kdf_profile, const struct branch_secret *,
+	     char **cause);
+/* Re-encrypt id's secret key under a new passphrase; needs the old one. */
+int	 keyring_passwd(struct keyring *, const char *id, const char *oldpass,
+	     size_t oldlen, const char *newpass, size_t newlen,
+	     enum kdf_profile, char **cause);
+/* Remove id's slot.  XJ_ENOINPUT if there is none. */
+int	 keyring_remove(struct keyring *, const char *id, char **cause);
+/*
+ * Rotation, in two steps so a crash between them loses nothing:
+ * rotate_begin seals next to every slot beside the current secret (save
+ * the file, then rekey the database); rotate_commit makes next the only
+ * secret (save again).  Neither needs any passphrase.
+ */
+int	 keyring_rotate_begin(struct keyring *, const struct branch_secret *next,
+	     char **cause);
+void	 keyring_rotate_commit(struct keyring *);
+
+/*
+ * Read a passphrase.  fd >= 0: one line from fd (as gpg's --passphrase-fd;
+ * the newline is dropped).  fd < 0: from /dev/tty with echo off, after
+ * printing prompt to the terminal; with confirm set, asks twice and
+ * insists they match.  *out is secure memory the caller frees with
+ * secure_free.  XJ_EUSAGE when there is no terminal and no fd.
+ */
+int	 passphrase_read(int fd, const char *prompt, int confirm, char **out,
+	     size_t *lenp, char **cause);
+/* A new passphrase must have at least this many characters. */
+#define PASSPHRASE_MIN_CHARS	8
+/* Whether a new passphrase is acceptable; fills *cause when not. */
+int	 passphrase_check_new(const char *pass, size_t len, char **cause);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * platform.h — the small helpers every layer uses: checked allocation,
+ * fatal errors, translated messages, exit codes, UTF-8, time and secure
+ * memory.  Nothing here knows about students.
+ */
+#ifndef XUEJI_PLATFORM_H
+#define XUEJI_PLATFORM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <libintl.h>
+
+#define _(s)		gettext(s)
+#define N_(s)		(s)
+
+#ifndef PACKAGE
+#define PACKAGE		"xueji"
+#endif
+#ifndef VERSION
+#define VERSION		"0.1.0"
+#endif
+
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
+#if defined(__GNUC__)
+#define XJ_PRINTF(f, a)	__attribute__((format(printf, f, a)))
+#define XJ_NORETURN	__attribute__((noreturn))
+#else
+#define XJ_PRINTF(f, a)
+#define XJ_NORETURN
+#endif
+
+/*
+ * Status codes.  Every recoverable function returns one of these and, on
+ * failure, fills a char **cause with a translated, malloc'd sentence the
+ * caller frees.  The values are those of <sysexits.h>, so the command line
+ * can exit with them unchanged.
+ */
+enum {
+	XJ_OK = 0,
+	XJ_TAMPERED = 1,	/* verify found a broken chain */
+	XJ_EUSAGE = 64,		/* EX_USAGE */
+	XJ_EDATA = 65,		/* EX_DATAERR: bad input from the operator */
+	XJ_ENOINPUT = 66,	/* EX_NOINPUT: no such student, file, branch */
+	XJ_EUNAVAIL = 69,	/* EX_UNAVAILABLE */
+	XJ_ESOFTWARE = 70,	/* EX_SOFTWARE: a bug of ours */
+	XJ_EIO = 74,		/* EX_IOERR: disk full, I/O error */
+	XJ_EBUSY = 75,		/* EX_TEMPFAIL: database busy */
+	XJ_EPERM = 77,		/* EX_NOPERM: not permitted, wrong passphrase */
+	XJ_ECONFIG = 78,	/* EX_CONFIG */
+};
+
+/* Set a malloc'd, formatted message into *cause (if cause is not NULL) and
+ * return code, so that failure paths read "return xj_fail(cause, ...)". */
+int	 xj_fail(char **cause, int code, const char *fmt, ...) XJ_PRINTF(3, 4);
+
+/*
+ * Register a function that fatal() calls before it prints: the UI ends
+ * curses, the key module wipes keys.  At most a handful; later ones run
+ * first.
+ */
+void	 xj_atfatal(void (*fn)(void));
+/* Run the atfatal hooks, print the message to stderr and exit 70. */
+void	 fatal(const char *fmt, ...) XJ_PRINTF(1, 2) XJ_NORETURN;
+void	 fatalx_oom(void) XJ_NORETURN;
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...) XJ_PRINTF(2, 3);
+int	 xvasprintf(char **, const char *, va_list) XJ_PRINTF(2, 0);
+/* Free a string that may have held personal data: zero it first. */
+void	 xfree_wipe(char *);
+
+/*
+ * Secure memory: sodium_malloc'd, locked, guarded.  Used for every key and
+ * passphrase.  secure_free wipes before it frees; NULL is fine.
+ */
+void	*secure_alloc(size_t);
+void	 secure_free(void *);
+
+/*
+ * Process hardening done first thing in main(): no core dumps, not
+ * ptrace-attachable by other users, umask 077, libsodium initialised.
+ */
+void	 platform_init(void);
+
+/*
+ * UTF-8.  utf8_decode reads one code point from s (at most n bytes) into
+ * *cp and returns its length, or -1 for a malformed, overlong or surrogate
+ * sequence.  utf8_valid is true when all n bytes are well-formed UTF-8.
+ * utf8_encode writes cp into buf (room for 4) and returns its length.
+ */
+int	 utf8_decode(const char *s, size_t n, uint32_t *cp);
+int	 utf8_valid(const char *s, size_t n);
+int	 utf8_encode(uint32_t cp, char *buf);
+/* Columns a string takes on a terminal (wcwidth, 0 for controls). */
+int	 utf8_width(const char *s);
+
+/*
+ * Time.  xj_now() is the wall clock in seconds, unless XUEJI_NOW (an
+ * ISO date or seconds) is set, which tests use to inject the clock.
+ * xj_monotonic() counts suspended time too (CLOCK_BOOTTIME).
+ */
+time_t	 xj_now(void);
+double	 xj_monotonic(void);
+/* Format t as "2026-11-24 18:03" (local time) into buf. */
+void	 xj_timefmt(time_t t, char *buf, size_t len);
+/* Format t as "2026-11-24T18:03:07Z" (UTC). */
+void	 xj_isotime(time_t t, char *buf, size_t len);
+
+/* Write len bytes of data in lowercase hex into out (room for 2*len+1). */
+void	 xj_hex(const unsigned char *data, size_t len, char *out);
+/* Parse exactly 2*len hex digits into out; 0 or -1. */
+int	 xj_unhex(const char *hex, unsigned char *out, size_t len);
+
+/*
+ * Write a whole file atomically: a temporary file in the same directory
+ * with the given mode, fsync, rename, fsync of the directory.  On failure
+ * the old file is untouched and no temporary file remains.
+ */
+int	 xj_write_file_atomic(const char *path, const void *data, size_t len,
+	     unsigned mode, char **cause);
+/* Read a whole file (up to max bytes) into a malloc'd, NUL-terminated
+ * buffer.  Returns XJ_OK, XJ_ENOINPUT (missing), XJ_EDATA (too big), XJ_EIO. */
+int	 xj_read_file(const char *path, size_t max, char **out, size_t *lenp,
+	     char **cause);
+/* Join dir and name ("a/b" + "c" = "a/b/c"); name absolute stays as is. */
+char	*xj_path_join(const char *dir, const char *name);
+/* The directory part of path, malloc'd ("." when none). */
+char	*xj_dirname(const char *path);
+
+#endif
