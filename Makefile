@@ -56,7 +56,7 @@ LDFLAGS	+= -pie -Wl,-z,relro,-z,now $(LDSAN)
 
 B	 = build
 LIBSRC	 = $(sort $(wildcard src/platform/*.c src/keys/*.c src/store/*.c \
-	   src/policy/*.c src/audit/*.c src/forms/*.c))
+	   src/policy/*.c src/audit/*.c src/forms/*.c src/session/*.c))
 CLISRC	 = $(sort $(wildcard src/cli/*.c))
 LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o)
 CLIOBJ	 = $(CLISRC:%.c=$(B)/%.o)
@@ -91,7 +91,8 @@ $(B)/tests/lib/%.o: tests/lib/%.c
 $(B)/tests/test-%: $(B)/tests/test-%.o $(TESTLIBOBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
--include $(LIBOBJ:.o=.d) $(CLIOBJ:.o=.d) $(TESTBIN:=.d) $(TESTLIBOBJ:.o=.d)
+-include $(LIBOBJ:.o=.d) $(CLIOBJ:.o=.d) $(TESTBIN:=.d) $(TESTLIBOBJ:.o=.d) \
+	$(B)/tests/demo/make-demo.d
 
 # Install the Debian packages the build and the tests need, when missing.
 deps:
@@ -112,11 +113,31 @@ test: deps
 	$(MAKE) tests
 	@XUEJI=./$(PACKAGE) tests/run-tests $(TESTBIN)
 
+# The demo branch: the shipped config with its data under build/demo.
 DEMO	 = $(B)/demo
+DEMO_N	?= 300
+$(B)/make-demo: $(B)/tests/demo/make-demo.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+demo: $(PACKAGE) $(B)/make-demo
+	@if [ ! -e $(DEMO)/data/branch.db ]; then \
+	    rm -rf $(DEMO) && mkdir -p $(DEMO) && chmod 700 $(DEMO) && \
+	    install -m 0600 config/roles.yaml $(DEMO)/roles.yaml && \
+	    sed -e "s|^data_dir:.*|data_dir: $(CURDIR)/$(DEMO)/data|" \
+	        -e "s|^forms_dir:.*|forms_dir: $(CURDIR)/forms|" \
+	        config/xueji.yaml > $(DEMO)/xueji.yaml && \
+	    chmod 600 $(DEMO)/xueji.yaml && mkdir -m 700 $(DEMO)/data && \
+	    $(B)/make-demo $(DEMO)/xueji.yaml $(DEMO_N); \
+	else \
+	    echo "demo branch: $(DEMO) (passphrases: demo-<id>)"; \
+	fi
+
 run: deps
-	$(MAKE) $(PACKAGE)
-	@tests/demo/make-demo ./$(PACKAGE) $(DEMO)
-	./$(PACKAGE) -c $(DEMO)/xueji.yaml
+	@$(MAKE) -s demo
+	@echo; echo "Try:  ./$(PACKAGE) -c $(DEMO)/xueji.yaml -u reception1 student find 王"
+	@echo "      (passphrase demo-reception1)"; echo
+	@echo demo-reception1 | ./$(PACKAGE) -c $(DEMO)/xueji.yaml \
+	    -u reception1 --passphrase-fd 0 student list | head -n 20
 
 lint-man:
 	mandoc -Tlint -W warning man/*.[1-8]
@@ -142,4 +163,4 @@ uninstall:
 clean:
 	rm -rf $(B) $(PACKAGE)
 
-.PHONY: all deps tests test run lint-man install uninstall clean
+.PHONY: all deps demo tests test run lint-man install uninstall clean

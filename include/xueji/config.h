@@ -24,6 +24,8 @@ struct config_option {
 	const char		*dflt;		/* NULL: required */
 	long			 min, max;	/* CONFIG_INT only */
 	const char		*help;		/* N_() */
+	/* Extra check of a string value, or NULL: XJ_OK or XJ_ECONFIG. */
+	int			(*check)(const char *value, char **cause);
 };
 
 extern const struct config_option config_schema[];
@@ -46,7 +48,8 @@ struct config {
  * Load and check path.  On success *out is a new config the caller frees
  * with config_free.  On failure returns XJ_ECONFIG (or XJ_ENOINPUT when
  * the file is missing), *out is untouched and *cause holds
- * "file:line:column: message".
+ * "file:line:column: message".  Since the file names the roles file, it is
+ * refused like one (policy_check_file) when others could change it.
  */
 int	 config_load(const char *path, struct config **out, char **cause);
 void	 config_free(struct config *);

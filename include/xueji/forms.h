@@ -2,7 +2,7 @@
  * xueji — student records for a training branch.
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
- * forms.h — form specs (forms/*.yaml) and field validation.  Pure C: no
+ * forms.h — form specs (forms/NAME.yaml) and field validation.  Pure C: no
  * terminal, no database; the UI and the command line both call it.
  */
 #ifndef XUEJI_FORMS_H
@@ -93,6 +93,20 @@ struct validate_ctx {
  */
 int	 field_validate(const struct field_spec *f, const char *value,
 	     const struct validate_ctx *ctx, char **norm, char **cause);
+
+/*
+ * Bring a phone number into its stored form: "13812345678" for a mobile
+ * (full-width digits, spaces, hyphens, parentheses and a +86, 0086 or 86
+ * prefix removed), "021-62345678" for a landline.  On failure returns
+ * XJ_EDATA and *cause holds a translated message that names no field and
+ * does not repeat the number; field_validate puts the label in front.
+ */
+int	 phone_normalise(const char *value, char **norm, char **cause);
+
+/* The name of a field type as written in a form ("year_month"). */
+const char *field_type_name(enum field_type);
+/* The most characters a value of f may have: max_len or the type's default. */
+int	 field_max_len(const struct field_spec *f);
 
 /* Mask a phone number for display: "138****5678", "021-****5678". */
 char	*phone_mask(const char *normalised);

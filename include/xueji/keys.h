@@ -40,31 +40,58 @@ int	 kdf_profile_parse(const char *);
 
 struct keyring;
 
-/* A new, empty keyring for branch. */
+/*
+ * Whether s may name a branch or an operator in the slot file: 1 to 64
+ * bytes of UTF-8 with no spaces or control characters.
+ */
+int	 keyring_id_valid(const char *s);
+/* A new, empty keyring for branch; NULL if branch is not a valid name. */
 struct keyring *keyring_new(const char *branch);
 /*
  * Load a slot file.  A missing file is XJ_ENOINPUT; a malformed or
  * truncated one XJ_EDATA with a message naming the line, never a crash.
+ * On success the caller owns *out (keyring_free); on failure it is NULL.
  */
 int	 keyring_load(const char *path, struct keyring **out, char **cause);
-/* Save atomically with mode 0600 (xj_write_file_atomic). */
+/*
+ * Parse len bytes of buf as a slot file; name is used in messages.  The
+ * same checks as keyring_load; buf need not be NUL-terminated.  For the
+ * fuzz target and tests.
+ */
+int	 keyring_parse(const char *name, const char *buf, size_t len,
+	     struct keyring **out, char **cause);
+/*
+ * Save atomically with mode 0600 (xj_write_file_atomic).  On failure the
+ * old file is untouched.  The file holds no secret in clear.
+ */
 int	 keyring_save(const struct keyring *, const char *path, char **cause);
 void	 keyring_free(struct keyring *);
 
 const char *keyring_branch(const struct keyring *);
 int	 keyring_has(const struct keyring *, const char *id);
-/* The ids that have slots, in file order; *n set.  Borrowed pointers. */
+/*
+ * The ids that have slots, in file order; *n set.  The NULL-terminated
+ * array and its strings belong to the keyring and last until it changes.
+ */
 const char **keyring_ids(const struct keyring *, size_t *n);
 
-/* A fresh random branch secret in secure memory. */
+/*
+ * A fresh random branch secret in secure memory.  Free it, and every
+ * secret keyring_unlock returns, with branch_secret_free and never with
+ * secure_free: the module keeps a list of live secrets so that fatal()
+ * wipes them.
+ */
 struct branch_secret *branch_secret_new(void);
+/* Wipe and free a branch secret; NULL is fine. */
 void	 branch_secret_free(struct branch_secret *);
 
 /*
  * Open id's slot with pass.  On success *out is the branch secret (secure
  * memory, caller frees) and, when a key rotation was interrupted, *next
  * the secret being rotated to (else NULL).  A wrong passphrase is
- * XJ_EPERM, a missing slot XJ_ENOINPUT.  Passphrases are bytes; no
+ * XJ_EPERM, a missing slot XJ_ENOINPUT, a slot altered in the file
+ * XJ_EDATA.  next may be NULL when the caller does not want it.  On
+ * failure *out (and *next) are NULL.  Passphrases are bytes; no
  * normalisation.
  */
 int	 keyring_unlock(const struct keyring *, const char *id,
@@ -72,12 +99,19 @@ int	 keyring_unlock(const struct keyring *, const char *id,
 	     struct branch_secret **next, char **cause);
 /*
  * Add (or replace) id's slot: a new key pair, its secret half under pass
- * with profile's Argon2id parameters, and secret sealed to it.
+ * with profile's Argon2id parameters, and secret sealed to it.  pass and
+ * secret are only read; the caller applies passphrase_check_new.  Refused
+ * with XJ_EBUSY while a rotation is pending (the new slot would lack the
+ * next secret).  On failure the keyring is unchanged.
  */
 int	 keyring_add(struct keyring *, const char *id, const char *pass,
 	     size_t passlen, enum kdf_profile, const struct branch_secret *,
 	     char **cause);
-/* Re-encrypt id's secret key under a new passphrase; needs the old one. */
+/*
+ * Re-encrypt id's secret key under a new passphrase, salt and profile;
+ * needs the old one.  The key pair and sealed secrets stay as they are.
+ * A wrong old passphrase is XJ_EPERM, and on any failure nothing changes.
+ */
 int	 keyring_passwd(struct keyring *, const char *id, const char *oldpass,
 	     size_t oldlen, const char *newpass, size_t newlen,
 	     enum kdf_profile, char **cause);
@@ -87,18 +121,33 @@ int	 keyring_remove(struct keyring *, const char *id, char **cause);
  * Rotation, in two steps so a crash between them loses nothing:
  * rotate_begin seals next to every slot beside the current secret (save
  * the file, then rekey the database); rotate_commit makes next the only
- * secret (save again).  Neither needs any passphrase.
+ * secret (save again).  Neither needs any passphrase.  next is only read.
+ * rotate_begin is XJ_EBUSY while a rotation is pending (finish it: unlock
+ * returns its next); on failure the keyring is unchanged.
  */
 int	 keyring_rotate_begin(struct keyring *, const struct branch_secret *next,
 	     char **cause);
 void	 keyring_rotate_commit(struct keyring *);
+/*
+ * Drop a pending rotation's next secret, for when the database never
+ * moved to it (a crash after the first save, before the rekey); save
+ * afterwards.  Nothing happens if no rotation is pending.
+ */
+void	 keyring_rotate_abort(struct keyring *);
+/* Whether a rotation has begun and not been committed. */
+int	 keyring_rotating(const struct keyring *);
 
 /*
  * Read a passphrase.  fd >= 0: one line from fd (as gpg's --passphrase-fd;
  * the newline is dropped).  fd < 0: from /dev/tty with echo off, after
- * printing prompt to the terminal; with confirm set, asks twice and
- * insists they match.  *out is secure memory the caller frees with
- * secure_free.  XJ_EUSAGE when there is no terminal and no fd.
+ * printing prompt (NULL: "Passphrase: ") to the terminal; with confirm
+ * set, asks twice and insists they match (XJ_EDATA); echo comes back on
+ * every path, and a signal that arrives meanwhile is delivered after.
+ * At most 1024 bytes; a trailing "\r" goes with the newline; an empty
+ * passphrase is XJ_EDATA.  *out is NUL-terminated secure memory the
+ * caller frees with secure_free; on failure it is NULL.  XJ_EUSAGE when
+ * there is no terminal and no fd.  Nothing past the newline is read, so
+ * one fd may carry several passphrases, one a line.
  */
 int	 passphrase_read(int fd, const char *prompt, int confirm, char **out,
 	     size_t *lenp, char **cause);

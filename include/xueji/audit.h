@@ -1,0 +1,86 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * audit.h — the append-only, hash-chained operation log.
+ *
+ *	h_0 = BLAKE2b-256("xueji-audit-v1" ‖ branch code)
+ *	h_i = BLAKE2b-256(h_{i-1} ‖ canonical(entry_i))
+ *
+ * canonical() is each of seq, at, operator, action, target, fields and
+ * detail as a 4-byte big-endian length and the bytes (numbers in decimal),
+ * so no two different entries share an encoding.  Entries never hold
+ * personal values: they name operators, actions, student numbers, field
+ * keys and request ids.  That is what lets a destruction erase a person
+ * while the chain still verifies.
+ *
+ * These functions work on an open SQLite handle; the store calls them
+ * inside its own transactions.
+ */
+#ifndef XUEJI_AUDIT_H
+#define XUEJI_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#define AUDIT_HASH_BYTES	32
+
+struct audit_entry {
+	int64_t		 seq;
+	time_t		 at;
+	const char	*operator;	/* "reception1", or "-" for the system */
+	const char	*action;	/* "student.enroll" */
+	const char	*target;	/* student number, request id, or "" */
+	const char	*fields;	/* comma-separated field keys, or "" */
+	const char	*detail;	/* key=value pairs, never personal data */
+	unsigned char	 hash[AUDIT_HASH_BYTES];
+};
+
+/* The SQL that creates the log's table and its guards (migration 1). */
+extern const char audit_schema_sql[];
+
+/* h_0 for branch. */
+void	 audit_genesis(const char *branch, unsigned char out[AUDIT_HASH_BYTES]);
+/* h_i from h_{i-1} and the entry (e->hash is ignored). */
+void	 audit_hash(const unsigned char prev[AUDIT_HASH_BYTES],
+	     const struct audit_entry *e, unsigned char out[AUDIT_HASH_BYTES]);
+
+/*
+ * Append e to the log: assigns e->seq and e->hash (and e->at when it is
+ * 0).  Must be called inside a write transaction, so the entry commits or
+ * rolls back with the change it records.  XJ_EIO on a database error.
+ */
+int	 audit_append(sqlite3 *, const char *branch, struct audit_entry *e,
+	     char **cause);
+
+/*
+ * Check the whole chain: contiguous sequence numbers from 1 and every
+ * hash.  XJ_OK when intact (*count set to the number of entries);
+ * XJ_TAMPERED with *bad_seq set to the first entry that does not verify
+ * and *cause saying how; XJ_EIO when the table cannot be read.
+ * progress, when not NULL, is called every few thousand entries.
+ */
+int	 audit_verify(sqlite3 *, const char *branch, int64_t *count,
+	     int64_t *bad_seq, void (*progress)(int64_t done, void *),
+	     void *arg, char **cause);
+
+/* Filters for audit_each; zero/NULL members match everything. */
+struct audit_filter {
+	const char	*operator;
+	const char	*action;	/* exact, or a prefix ending in '.' */
+	const char	*target;
+	time_t		 since, until;	/* [since, until) */
+	int64_t		 before_seq;	/* keyset paging: seq < before_seq */
+	size_t		 limit;
+};
+
+/* Call fn for each matching entry, newest first.  Stops early (and
+ * returns fn's value) when fn returns non-zero. */
+int	 audit_each(sqlite3 *, const struct audit_filter *,
+	     int (*fn)(const struct audit_entry *, void *), void *arg,
+	     char **cause);
+
+#endif

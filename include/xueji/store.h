@@ -1,0 +1,187 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * store.h — the encrypted branch database.
+ *
+ * The store owns the schema, every transaction and the policy checks: each
+ * operation checks the acting operator's permission before it touches
+ * anything, and writes its audit entry in the same transaction as its
+ * change.  A refusal is itself logged.  No caller can skip either.
+ *
+ * Values handed out are already filtered for the operator: phone numbers
+ * masked without student.phone, sensitive fields left out without
+ * student.sensitive.
+ */
+#ifndef XUEJI_STORE_H
+#define XUEJI_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "xueji/config.h"
+#include "xueji/forms.h"
+#include "xueji/policy.h"
+
+struct store;
+
+/* File names inside the data directory. */
+#define STORE_DB_NAME		"branch.db"
+#define STORE_KEYSLOTS_NAME	"keyslots"
+#define STORE_AUTHFAIL_NAME	"auth-failures"
+
+/* The latest schema version (PRAGMA user_version). */
+extern const int store_schema_version;
+
+/*
+ * Create a new database at path with key and run every migration.
+ * Refuses (XJ_EUNAVAIL) if the file exists.
+ */
+int	 store_create(const char *path, const unsigned char key[32],
+	     const char *branch, char **cause);
+
+/*
+ * Open the database at path with key, or with next when key does not
+ * open it (an interrupted key rotation); *used_next tells which.  Sets
+ * and reads back every pragma the design requires and refuses to go on
+ * (XJ_EUNAVAIL) when one did not take; migrates an older schema.  A
+ * wrong key or a file that is not a database is XJ_EDATA.  The branch
+ * recorded in the database must equal branch (XJ_EDATA otherwise).
+ */
+int	 store_open(const char *path, const unsigned char key[32],
+	     const unsigned char *next, const char *branch, int *used_next,
+	     struct store **out, char **cause);
+void	 store_close(struct store *);
+
+/*
+ * Who is acting, under which rules.  The store keeps the pointers; they
+ * must outlive it.  Every operation below needs this first.
+ */
+void	 store_bind(struct store *, const struct config *,
+	     const struct form_spec *, const struct operator *);
+
+/* Log the roles file's hash if it differs from the last one seen. */
+int	 store_note_policy(struct store *, const struct policy *, char **cause);
+/*
+ * Move failed logins recorded in dir's auth-failures file into the log
+ * (the file exists because a failed login cannot open the database).
+ */
+int	 store_drain_auth_failures(struct store *, const char *dir,
+	     char **cause);
+/* Record a failed login in dir's auth-failures file (no database). */
+void	 store_note_auth_failure(const char *dir, const char *id,
+	     const char *reason);
+
+/* Append an audit entry for a non-database action (operator.add …) in a
+ * transaction of its own. */
+int	 store_log(struct store *, const char *action, const char *target,
+	     const char *detail, char **cause);
+
+/*
+ * Check that the bound operator holds p.  When not, logs an access.denied
+ * entry naming what was attempted and returns XJ_EPERM with a message.
+ */
+int	 store_require(struct store *, enum perm p, const char *what,
+	     char **cause);
+
+/* Re-encrypt the whole database under key (operator.manage). */
+int	 store_rekey(struct store *, const unsigned char key[32], char **cause);
+
+/* One value of a student's record. */
+struct student_value {
+	char	*key;
+	char	*value;		/* masked where the operator may not see it */
+};
+
+enum student_status {
+	STATUS_ACTIVE,
+	STATUS_COMPLETED,
+	STATUS_WITHDRAWN,
+	STATUS_DESTROYED,
+};
+const char *status_name(enum student_status);		/* "active" */
+const char *status_label(enum student_status);		/* translated */
+int	 status_parse(const char *);			/* -1 if none */
+
+struct student {
+	char			*number;
+	enum student_status	 status;
+	time_t			 enrolled_at;
+	char			*enrolled_by;
+	char			*consent_method;
+	time_t			 consent_at;
+	struct student_value	*values;	/* in form order */
+	size_t			 nvalues;
+};
+void	 student_free(struct student *);
+/* The value for key, or NULL. */
+const char *student_value(const struct student *, const char *key);
+
+/* One value as typed, before validation.  Borrowed pointers. */
+struct field_input {
+	const char	*key;
+	const char	*value;
+};
+
+/* What an enrolment brings: raw input, validated by the store. */
+struct enrolment {
+	const struct field_input *values;	/* key → raw value */
+	size_t			 nvalues;
+	const char		*consent_method;	/* NULL: refused */
+	int			 allow_duplicate;
+};
+
+/*
+ * Enrol a student (student.enroll).  Validates every value against the
+ * form; an unknown key, a missing required field or a bad value is
+ * XJ_EDATA with a message naming the field.  A likely duplicate (same
+ * name and birth month, or same name and guardian phone) is XJ_EDATA
+ * with *dup set to the existing number, unless allow_duplicate (which
+ * also needs student.duplicate, and is logged).  On success *number is
+ * the new student number (malloc'd).  All or nothing.
+ */
+int	 store_student_add(struct store *, const struct enrolment *,
+	     char **number, char **dup, char **cause);
+
+/* Open one record (student.view); logged as a read. */
+int	 store_student_get(struct store *, const char *number,
+	     struct student **out, char **cause);
+
+/*
+ * Find students (student.search) by number prefix, name prefix, or the
+ * last four digits of the guardian's phone; at most limit results,
+ * newest first.  Logged with the numbers found.  *out is an array of
+ * *n students the caller frees with students_free.
+ */
+int	 store_student_find(struct store *, const char *text, size_t limit,
+	     struct student ***out, size_t *n, char **cause);
+void	 students_free(struct student **, size_t);
+
+/*
+ * Call fn for every student with status (or all but destroyed when
+ * status < 0), in number order (student.search).  Logged with the count.
+ */
+int	 store_student_each(struct store *, int status,
+	     int (*fn)(const struct student *, void *), void *arg,
+	     char **cause);
+
+/* Audit log access for readers (audit.view), logged as audit.view. */
+struct audit_filter;
+struct audit_entry;
+int	 store_audit_each(struct store *, const struct audit_filter *,
+	     int (*fn)(const struct audit_entry *, void *), void *arg,
+	     char **cause);
+/*
+ * Integrity check and chain verification (audit.verify).  XJ_OK when
+ * intact; XJ_TAMPERED naming the first bad entry or the integrity
+ * problem.  *count is the number of entries.
+ */
+int	 store_verify(struct store *, int64_t *count, int64_t *bad_seq,
+	     char **cause);
+
+/* The raw handle, for tests and benchmarks only. */
+struct sqlite3;
+struct sqlite3 *store_db(struct store *);
+
+#endif

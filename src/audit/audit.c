@@ -1,0 +1,273 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * The hash-chained operation log.  See audit.h for the construction.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+
+#define AUDIT_DOMAIN	"xueji-audit-v1"
+
+/*
+ * The triggers stop this program (and anyone using the sqlcipher shell
+ * without thinking) from rewriting history; someone who drops them on
+ * purpose is what verify and signed checkpoints are for.
+ */
+const char audit_schema_sql[] =
+	"CREATE TABLE audit ("
+	"  seq      INTEGER PRIMARY KEY,"
+	"  at       INTEGER NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  action   TEXT NOT NULL,"
+	"  target   TEXT NOT NULL DEFAULT '',"
+	"  fields   TEXT NOT NULL DEFAULT '',"
+	"  detail   TEXT NOT NULL DEFAULT '',"
+	"  hash     BLOB NOT NULL"
+	");"
+	"CREATE INDEX audit_target ON audit(target, seq);"
+	"CREATE INDEX audit_operator ON audit(operator, seq);"
+	"CREATE INDEX audit_action ON audit(action, seq);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+
+void
+audit_genesis(const char *branch, unsigned char out[AUDIT_HASH_BYTES])
+{
+	crypto_generichash_state	st;
+
+	crypto_generichash_init(&st, NULL, 0, AUDIT_HASH_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)AUDIT_DOMAIN,
+	    sizeof AUDIT_DOMAIN - 1);
+	crypto_generichash_update(&st, (const unsigned char *)branch,
+	    strlen(branch));
+	crypto_generichash_final(&st, out, AUDIT_HASH_BYTES);
+}
+
+static void
+hash_part(crypto_generichash_state *st, const char *s)
+{
+	unsigned char	len[4];
+	size_t		n = s != NULL ? strlen(s) : 0;
+
+	len[0] = (unsigned char)(n >> 24);
+	len[1] = (unsigned char)(n >> 16);
+	len[2] = (unsigned char)(n >> 8);
+	len[3] = (unsigned char)n;
+	crypto_generichash_update(st, len, sizeof len);
+	if (n > 0)
+		crypto_generichash_update(st, (const unsigned char *)s, n);
+}
+
+void
+audit_hash(const unsigned char prev[AUDIT_HASH_BYTES],
+    const struct audit_entry *e, unsigned char out[AUDIT_HASH_BYTES])
+{
+	crypto_generichash_state	st;
+	char				seq[24], at[24];
+
+	snprintf(seq, sizeof seq, "%" PRId64, e->seq);
+	snprintf(at, sizeof at, "%lld", (long long)e->at);
+	crypto_generichash_init(&st, NULL, 0, AUDIT_HASH_BYTES);
+	crypto_generichash_update(&st, prev, AUDIT_HASH_BYTES);
+	hash_part(&st, seq);
+	hash_part(&st, at);
+	hash_part(&st, e->operator);
+	hash_part(&st, e->action);
+	hash_part(&st, e->target);
+	hash_part(&st, e->fields);
+	hash_part(&st, e->detail);
+	crypto_generichash_final(&st, out, AUDIT_HASH_BYTES);
+}
+
+static int
+db_fail(sqlite3 *db, char **cause)
+{
+	return xj_fail(cause, XJ_EIO, _("cannot write the audit log: %s"),
+	    sqlite3_errmsg(db));
+}
+
+int
+audit_append(sqlite3 *db, const char *branch, struct audit_entry *e,
+    char **cause)
+{
+	static const char	 last_sql[] =
+	    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+	static const char	 ins_sql[] =
+	    "INSERT INTO audit (seq, at, operator, action, target, fields,"
+	    " detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	unsigned char		 prev[AUDIT_HASH_BYTES];
+	sqlite3_stmt		*stmt = NULL;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(db, last_sql, -1, &stmt, NULL) != SQLITE_OK)
+		return db_fail(db, cause);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW &&
+	    sqlite3_column_bytes(stmt, 1) == AUDIT_HASH_BYTES) {
+		e->seq = sqlite3_column_int64(stmt, 0) + 1;
+		memcpy(prev, sqlite3_column_blob(stmt, 1), AUDIT_HASH_BYTES);
+	} else if (rc == SQLITE_DONE) {
+		e->seq = 1;
+		audit_genesis(branch, prev);
+	} else {
+		sqlite3_finalize(stmt);
+		return rc == SQLITE_ROW ? xj_fail(cause, XJ_EIO, "%s",
+		    _("the audit log is damaged: run xueji verify")) :
+		    db_fail(db, cause);
+	}
+	sqlite3_finalize(stmt);
+
+	if (e->at == 0)
+		e->at = xj_now();
+	if (e->target == NULL)
+		e->target = "";
+	if (e->fields == NULL)
+		e->fields = "";
+	if (e->detail == NULL)
+		e->detail = "";
+	audit_hash(prev, e, e->hash);
+
+	if (sqlite3_prepare_v2(db, ins_sql, -1, &stmt, NULL) != SQLITE_OK)
+		return db_fail(db, cause);
+	sqlite3_bind_int64(stmt, 1, e->seq);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)e->at);
+	sqlite3_bind_text(stmt, 3, e->operator, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, e->action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, e->target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, e->fields, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, e->detail, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 8, e->hash, AUDIT_HASH_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, cause);
+	return XJ_OK;
+}
+
+static void
+entry_from_row(sqlite3_stmt *stmt, struct audit_entry *e)
+{
+	e->seq = sqlite3_column_int64(stmt, 0);
+	e->at = (time_t)sqlite3_column_int64(stmt, 1);
+	e->operator = (const char *)sqlite3_column_text(stmt, 2);
+	e->action = (const char *)sqlite3_column_text(stmt, 3);
+	e->target = (const char *)sqlite3_column_text(stmt, 4);
+	e->fields = (const char *)sqlite3_column_text(stmt, 5);
+	e->detail = (const char *)sqlite3_column_text(stmt, 6);
+	memset(e->hash, 0, sizeof e->hash);
+	if (sqlite3_column_bytes(stmt, 7) == AUDIT_HASH_BYTES)
+		memcpy(e->hash, sqlite3_column_blob(stmt, 7), AUDIT_HASH_BYTES);
+}
+
+int
+audit_verify(sqlite3 *db, const char *branch, int64_t *count,
+    int64_t *bad_seq, void (*progress)(int64_t, void *), void *arg,
+    char **cause)
+{
+	static const char	 sql[] =
+	    "SELECT seq, at, operator, action, target, fields, detail, hash"
+	    " FROM audit ORDER BY seq";
+	unsigned char		 prev[AUDIT_HASH_BYTES], h[AUDIT_HASH_BYTES];
+	struct audit_entry	 e;
+	sqlite3_stmt		*stmt;
+	int64_t			 expect = 1;
+	int			 rc, ret = XJ_OK;
+
+	*bad_seq = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
+		    sqlite3_errmsg(db));
+	audit_genesis(branch, prev);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		entry_from_row(stmt, &e);
+		if (e.operator == NULL || e.action == NULL ||
+		    e.target == NULL || e.fields == NULL || e.detail == NULL ||
+		    sqlite3_column_bytes(stmt, 7) != AUDIT_HASH_BYTES) {
+			*bad_seq = e.seq;
+			ret = xj_fail(cause, XJ_TAMPERED,
+			    _("audit entry %" PRId64 " is malformed"), e.seq);
+			break;
+		}
+		if (e.seq != expect) {
+			*bad_seq = expect;
+			ret = xj_fail(cause, XJ_TAMPERED,
+			    _("audit entry %" PRId64 " is missing (next is %"
+			    PRId64 ")"), expect, e.seq);
+			break;
+		}
+		audit_hash(prev, &e, h);
+		if (sodium_memcmp(h, e.hash, AUDIT_HASH_BYTES) != 0) {
+			*bad_seq = e.seq;
+			ret = xj_fail(cause, XJ_TAMPERED,
+			    _("audit entry %" PRId64 " does not match the chain"
+			    " (edited, reordered or replaced)"), e.seq);
+			break;
+		}
+		memcpy(prev, h, sizeof prev);
+		if (progress != NULL && expect % 4096 == 0)
+			progress(expect, arg);
+		expect++;
+	}
+	if (ret == XJ_OK && rc != SQLITE_DONE)
+		ret = xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
+		    sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	if (count != NULL)
+		*count = expect - 1;
+	return ret;
+}
+
+int
+audit_each(sqlite3 *db, const struct audit_filter *f,
+    int (*fn)(const struct audit_entry *, void *), void *arg, char **cause)
+{
+	static const char	 sql[] =
+	    "SELECT seq, at, operator, action, target, fields, detail, hash"
+	    " FROM audit"
+	    " WHERE (?1 IS NULL OR operator = ?1)"
+	    "   AND (?2 IS NULL OR action = ?2 OR"
+	    "        (substr(?2, -1) = '.' AND substr(action, 1, length(?2)) = ?2))"
+	    "   AND (?3 IS NULL OR target = ?3)"
+	    "   AND at >= ?4 AND at < ?5 AND seq < ?6"
+	    " ORDER BY seq DESC LIMIT ?7";
+	struct audit_entry	 e;
+	sqlite3_stmt		*stmt;
+	int			 rc, ret = XJ_OK;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
+		    sqlite3_errmsg(db));
+	if (f->operator != NULL)
+		sqlite3_bind_text(stmt, 1, f->operator, -1, SQLITE_STATIC);
+	if (f->action != NULL)
+		sqlite3_bind_text(stmt, 2, f->action, -1, SQLITE_STATIC);
+	if (f->target != NULL)
+		sqlite3_bind_text(stmt, 3, f->target, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)f->since);
+	sqlite3_bind_int64(stmt, 5, f->until != 0 ? (sqlite3_int64)f->until :
+	    INT64_MAX);
+	sqlite3_bind_int64(stmt, 6, f->before_seq != 0 ? f->before_seq :
+	    INT64_MAX);
+	sqlite3_bind_int64(stmt, 7, f->limit != 0 ? (sqlite3_int64)f->limit :
+	    -1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		entry_from_row(stmt, &e);
+		if ((ret = fn(&e, arg)) != 0)
+			break;
+	}
+	if (ret == XJ_OK && rc != SQLITE_DONE)
+		ret = xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
+		    sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return ret;
+}

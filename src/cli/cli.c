@@ -1,0 +1,212 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Option parsing and login shared by the subcommands.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "cli.h"
+
+static const struct option common_options[] = {
+	{ "config",		required_argument, NULL, 'c' },
+	{ "data-dir",		required_argument, NULL, 'd' },
+	{ "operator",		required_argument, NULL, 'u' },
+	{ "passphrase-fd",	required_argument, NULL, CLI_OPT_PASSFD },
+	{ "new-passphrase-fd",	required_argument, NULL, CLI_OPT_NEWPASSFD },
+	{ "kdf",		required_argument, NULL, CLI_OPT_KDF },
+};
+#define COMMON_SHORT	"c:d:u:"
+
+static int
+parse_fd(const char *arg, int *fd)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0 || v > INT_MAX) {
+		fprintf(stderr, _("xueji: %s is not a file descriptor\n"), arg);
+		return XJ_EUSAGE;
+	}
+	*fd = (int)v;
+	return XJ_OK;
+}
+
+int
+cli_common_option(struct cli *c, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'c':
+		c->config_path = arg;
+		return XJ_OK;
+	case 'd':
+		c->data_dir = arg;
+		return XJ_OK;
+	case 'u':
+		c->operator = arg;
+		return XJ_OK;
+	case CLI_OPT_PASSFD:
+		return parse_fd(arg, &c->pass_fd);
+	case CLI_OPT_NEWPASSFD:
+		return parse_fd(arg, &c->new_pass_fd);
+	case CLI_OPT_KDF:
+		if ((c->kdf = kdf_profile_parse(arg)) < 0) {
+			fprintf(stderr, _("xueji: --kdf must be interactive, "
+			    "moderate or sensitive\n"));
+			return XJ_EUSAGE;
+		}
+		return XJ_OK;
+	}
+	return -1;
+}
+
+int
+cli_parse(struct cli *c, int argc, char **argv, const char *shortopts,
+    const struct option *longopts,
+    int (*fn)(struct cli *, int, const char *, void *), void *arg,
+    int *first)
+{
+	struct option	*all;
+	char		*shorts;
+	size_t		 n = 0, i;
+	int		 ch, rc;
+
+	while (longopts != NULL && longopts[n].name != NULL)
+		n++;
+	all = xcalloc(n + nitems(common_options) + 1, sizeof *all);
+	for (i = 0; i < n; i++)
+		all[i] = longopts[i];
+	for (i = 0; i < nitems(common_options); i++)
+		all[n + i] = common_options[i];
+	xasprintf(&shorts, ":%s%s", COMMON_SHORT,
+	    shortopts != NULL ? shortopts : "");
+
+	rc = XJ_OK;
+	optind = 0;	/* glibc: start afresh, argv[0] is the command */
+	opterr = 0;
+	while (rc == XJ_OK &&
+	    (ch = getopt_long(argc, argv, shorts, all, NULL)) != -1) {
+		if (ch == '?' || ch == ':') {
+			if (ch == ':')
+				fprintf(stderr, _("xueji: option %s needs a "
+				    "value\n"), argv[optind - 1]);
+			else
+				fprintf(stderr, _("xueji: unknown option %s\n"),
+				    argv[optind - 1]);
+			rc = XJ_EUSAGE;
+		} else if ((rc = cli_common_option(c, ch, optarg)) == -1)
+			rc = fn != NULL ? fn(c, ch, optarg, arg) : XJ_EUSAGE;
+	}
+	*first = optind;
+	free(all);
+	free(shorts);
+	return rc;
+}
+
+int
+cli_error(int rc, char *cause)
+{
+	if (cause != NULL) {
+		fprintf(stderr, "xueji: %s\n", cause);
+		free(cause);
+	}
+	return rc;
+}
+
+int
+cli_errorf(int rc, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "xueji: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return rc;
+}
+
+int
+cli_usage(const struct cmd *cmd)
+{
+	const char	*p, *nl;
+
+	fprintf(stderr, "%s", _("usage:"));
+	for (p = _(cmd->synopsis); *p != '\0'; p = nl + (*nl != '\0')) {
+		nl = strchrnul(p, '\n');
+		fprintf(stderr, " xueji [options] %s %.*s\n%s", cmd->name,
+		    (int)(nl - p), p, nl[0] != '\0' && nl[1] != '\0' ?
+		    "      " : "");
+	}
+	return XJ_EUSAGE;
+}
+
+int
+cli_load(struct cli *c)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (c->s != NULL)
+		return XJ_OK;
+	if ((rc = session_load(c->config_path, c->data_dir, &c->s, &cause)) != 0)
+		return cli_error(rc, cause);
+	return XJ_OK;
+}
+
+int
+cli_login(struct cli *c)
+{
+	char	*cause = NULL, *pass = NULL, *prompt;
+	size_t	 len;
+	int	 rc;
+
+	if ((rc = cli_load(c)) != XJ_OK)
+		return rc;
+	if (c->operator == NULL) {
+		fprintf(stderr, "%s\n", _("xueji: say who you are with -u ID"));
+		return XJ_EUSAGE;
+	}
+	xasprintf(&prompt, _("Passphrase for %s: "), c->operator);
+	rc = passphrase_read(c->pass_fd, prompt, 0, &pass, &len, &cause);
+	free(prompt);
+	if (rc != XJ_OK)
+		return cli_error(rc, cause);
+	rc = session_login(c->s, c->operator, pass, len, &cause);
+	if (rc != XJ_OK) {
+		secure_free(pass);
+		return cli_error(rc, cause);
+	}
+	/* Kept for operator passwd, which must not ask twice. */
+	c->pass = pass;
+	c->passlen = len;
+	return XJ_OK;
+}
+
+int
+cli_new_passphrase(struct cli *c, const char *id, char **pass, size_t *len)
+{
+	char	*cause = NULL, *prompt;
+	int	 rc;
+
+	xasprintf(&prompt, _("New passphrase for %s: "), id);
+	rc = passphrase_read(c->new_pass_fd, prompt, c->new_pass_fd < 0, pass,
+	    len, &cause);
+	free(prompt);
+	if (rc != XJ_OK)
+		return cli_error(rc, cause);
+	if ((rc = passphrase_check_new(*pass, *len, &cause)) != XJ_OK) {
+		secure_free(*pass);
+		*pass = NULL;
+		return cli_error(rc, cause);
+	}
+	return XJ_OK;
+}

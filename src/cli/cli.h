@@ -1,0 +1,76 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * cli.h — what the subcommands (cmd-*.c, one each) share.
+ */
+#ifndef XUEJI_CLI_H
+#define XUEJI_CLI_H
+
+#include <getopt.h>
+
+#include "xueji/platform.h"
+#include "xueji/session.h"
+
+/* The common options, given before the subcommand or after it. */
+struct cli {
+	const char	*config_path;	/* -c */
+	const char	*data_dir;	/* -d */
+	const char	*operator;	/* -u */
+	int		 pass_fd;	/* --passphrase-fd, -1: terminal */
+	int		 new_pass_fd;	/* --new-passphrase-fd */
+	int		 kdf;		/* --kdf */
+	char		*pass;		/* the login passphrase, secure memory */
+	size_t		 passlen;
+	struct session	*s;
+};
+
+struct cmd {
+	const char	*name;
+	const char	*synopsis;	/* N_(); one line per form */
+	const char	*help;		/* N_(); one line */
+	int		(*exec)(struct cli *, int argc, char **argv);
+};
+
+extern const struct cmd cmd_init;
+extern const struct cmd cmd_operator;
+extern const struct cmd cmd_student;
+extern const struct cmd cmd_audit;
+extern const struct cmd cmd_verify;
+
+/*
+ * Parse a subcommand's options: the command's own (handled by fn, which
+ * returns XJ_OK or XJ_EUSAGE) merged with the common ones.  On return
+ * *first is the index of the first operand.
+ */
+int	 cli_parse(struct cli *, int argc, char **argv, const char *shortopts,
+	     const struct option *longopts,
+	     int (*fn)(struct cli *, int ch, const char *arg, void *),
+	     void *arg, int *first);
+/* Handle one common option; XJ_EUSAGE for a bad value, -1 if not ours. */
+int	 cli_common_option(struct cli *, int ch, const char *arg);
+
+/* Load configuration, roles and form (exit codes as session_load). */
+int	 cli_load(struct cli *);
+/* Load, read the passphrase of -u and log in. */
+int	 cli_login(struct cli *);
+/*
+ * Read a passphrase being set for id: from --new-passphrase-fd when
+ * given, else the terminal asking twice.  Checked for strength.
+ */
+int	 cli_new_passphrase(struct cli *, const char *id, char **pass,
+	     size_t *len);
+
+/* Print "xueji: cause" to stderr, free cause, return rc. */
+int	 cli_error(int rc, char *cause);
+/* Print "xueji: " and the formatted message to stderr, return rc. */
+int	 cli_errorf(int rc, const char *fmt, ...) XJ_PRINTF(2, 3);
+/* Print a usage line for cmd to stderr and return XJ_EUSAGE. */
+int	 cli_usage(const struct cmd *);
+
+#define CLI_OPT_PASSFD		1000
+#define CLI_OPT_NEWPASSFD	1001
+#define CLI_OPT_KDF		1002
+#define CLI_OPT_HELP		1003
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * xueji student add|show|find|list: the receptionist's actions.
+ *
+ * Output for scripts: one record per line, tab-separated, the student
+ * number first.  Values given as KEY=VALUE arguments are wiped from argv
+ * once read, since other users can see a process's arguments; --stdin
+ * takes them one per line instead and never shows them at all.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "xueji/platform.h"
+#include "cli.h"
+
+#define FIND_LIMIT_DEFAULT	50
+#define STDIN_MAX_LINE		4096
+
+struct add_opts {
+	const char	*consent;
+	int		 allow_duplicate;
+	int		 from_stdin;
+};
+
+static int
+add_option(struct cli *c, int ch, const char *arg, void *p)
+{
+	struct add_opts	*o = p;
+
+	(void)c;
+	switch (ch) {
+	case 'C':
+		o->consent = arg;
+		return XJ_OK;
+	case 'D':
+		o->allow_duplicate = 1;
+		return XJ_OK;
+	case 'S':
+		o->from_stdin = 1;
+		return XJ_OK;
+	}
+	return XJ_EUSAGE;
+}
+
+/* Split "key=value" into a new student_value; -1 if there is no '='. */
+static int
+parse_pair(const char *arg, struct student_value *v)
+{
+	const char	*eq = strchr(arg, '=');
+
+	if (eq == NULL || eq == arg)
+		return -1;
+	v->key = xstrndup(arg, (size_t)(eq - arg));
+	v->value = xstrdup(eq + 1);
+	return 0;
+}
+
+static void
+free_pairs(struct student_value *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		xfree_wipe(v[i].value);
+	}
+	free(v);
+}
+
+static int
+read_stdin_pairs(struct student_value **vp, size_t *np)
+{
+	char	line[STDIN_MAX_LINE];
+	size_t	len;
+	int	rc = XJ_OK;
+
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		len = strlen(line);
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		*vp = xreallocarray(*vp, *np + 1, sizeof **vp);
+		if (parse_pair(line, &(*vp)[*np]) != 0) {
+			rc = cli_errorf(XJ_EUSAGE, "%s", _("each line on "
+			    "standard input must be KEY=VALUE"));
+			break;
+		}
+		(*np)++;
+	}
+	sodium_memzero(line, sizeof line);
+	return rc;
+}
+
+static int
+student_add(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "consent",		required_argument, NULL, 'C' },
+		{ "allow-duplicate",	no_argument,	   NULL, 'D' },
+		{ "stdin",		no_argument,	   NULL, 'S' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct add_opts		 o = { NULL, 0, 0 };
+	struct student_value	*v = NULL;
+	struct field_input	*in;
+	struct enrolment	 en;
+	char			*cause = NULL, *number = NULL, *dup = NULL;
+	size_t			 n = 0;
+	int			 rc, first, i;
+
+	if (cli_parse(c, argc, argv, NULL, longopts, add_option, &o,
+	    &first) != XJ_OK)
+		return cli_usage(&cmd_student);
+	for (i = first; i < argc; i++) {
+		v = xreallocarray(v, n + 1, sizeof *v);
+		if (parse_pair(argv[i], &v[n]) != 0) {
+			free_pairs(v, n);
+			return cli_errorf(XJ_EUSAGE, "%s", _("values are given "
+			    "as KEY=VALUE, e.g. name=张三"));
+		}
+		n++;
+		sodium_memzero(argv[i], strlen(argv[i]));
+	}
+	if (o.from_stdin && (rc = read_stdin_pairs(&v, &n)) != XJ_OK) {
+		free_pairs(v, n);
+		return rc;
+	}
+	if ((rc = cli_login(c)) != XJ_OK) {
+		free_pairs(v, n);
+		return rc;
+	}
+	in = xcalloc(n, sizeof *in);
+	for (i = 0; i < (int)n; i++) {
+		in[i].key = v[i].key;
+		in[i].value = v[i].value;
+	}
+	en.values = in;
+	en.nvalues = n;
+	en.consent_method = o.consent;
+	en.allow_duplicate = o.allow_duplicate;
+	rc = store_student_add(c->s->st, &en, &number, &dup, &cause);
+	free(in);
+	free_pairs(v, n);
+	if (rc == XJ_OK)
+		printf("%s\n", number);
+	free(number);
+	free(dup);
+	return cli_error(rc, cause);
+}
+
+/* number, status, then every value the operator may see, in form order. */
+static int
+print_row(const struct student *st, void *arg)
+{
+	const struct form_spec	*form = arg;
+	const char		*v;
+	size_t			 i;
+
+	printf("%s\t%s", st->number, status_name(st->status));
+	for (i = 0; i < form->nfields; i++) {
+		v = student_value(st, form->fields[i].key);
+		printf("\t%s", v != NULL ? v : "");
+	}
+	putchar('\n');
+	return 0;
+}
+
+static int
+student_show(struct cli *c, const char *number)
+{
+	struct student	*st;
+	char		*cause = NULL, when[32];
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = cli_login(c)) != XJ_OK)
+		return rc;
+	if ((rc = store_student_get(c->s->st, number, &st, &cause)) != XJ_OK)
+		return cli_error(rc, cause);
+	printf("number\t%s\n", st->number);
+	printf("status\t%s\n", status_name(st->status));
+	xj_isotime(st->enrolled_at, when, sizeof when);
+	printf("enrolled_at\t%s\n", when);
+	printf("enrolled_by\t%s\n", st->enrolled_by);
+	printf("consent\t%s\n", st->consent_method != NULL ?
+	    st->consent_method : "");
+	for (i = 0; i < st->nvalues; i++)
+		printf("%s\t%s\n", st->values[i].key, st->values[i].value);
+	student_free(st);
+	return XJ_OK;
+}
+
+static int
+find_option(struct cli *c, int ch, const char *arg, void *p)
+{
+	char	*end;
+	long	 v;
+
+	(void)c;
+	if (ch != 'n')
+		return XJ_EUSAGE;
+	v = strtol(arg, &end, 10);
+	if (*end != '\0' || v < 1 || v > 100000)
+		return cli_errorf(XJ_EUSAGE, "%s", _("--limit must be a number "
+		    "from 1 to 100000"));
+	*(size_t *)p = (size_t)v;
+	return XJ_OK;
+}
+
+static int
+student_find(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "limit",	required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct student	**v;
+	size_t		 limit = FIND_LIMIT_DEFAULT, n, i;
+	char		*cause = NULL;
+	int		 rc, first;
+
+	if (cli_parse(c, argc, argv, NULL, longopts, find_option, &limit,
+	    &first) != XJ_OK || first + 1 != argc)
+		return cli_usage(&cmd_student);
+	if ((rc = cli_login(c)) != XJ_OK)
+		return rc;
+	rc = store_student_find(c->s->st, argv[first], limit, &v, &n, &cause);
+	if (rc != XJ_OK)
+		return cli_error(rc, cause);
+	for (i = 0; i < n; i++)
+		print_row(v[i], c->s->form);
+	students_free(v, n);
+	return n > 0 ? XJ_OK : XJ_ENOINPUT;
+}
+
+static int
+list_option(struct cli *c, int ch, const char *arg, void *p)
+{
+	(void)c;
+	if (ch != 's')
+		return XJ_EUSAGE;
+	if ((*(int *)p = status_parse(arg)) < 0)
+		return cli_errorf(XJ_EUSAGE, _("unknown status \"%s\" (active, "
+		    "completed, withdrawn, destroyed)"), arg);
+	return XJ_OK;
+}
+
+static int
+student_list(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "status",	required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char	*cause = NULL;
+	int	 status = -1, rc, first;
+
+	if (cli_parse(c, argc, argv, NULL, longopts, list_option, &status,
+	    &first) != XJ_OK || first != argc)
+		return cli_usage(&cmd_student);
+	if ((rc = cli_login(c)) != XJ_OK)
+		return rc;
+	rc = store_student_each(c->s->st, status, print_row, c->s->form,
+	    &cause);
+	return cli_error(rc, cause);
+}
+
+static int
+student_exec(struct cli *c, int argc, char **argv)
+{
+	int	first;
+
+	if (argc < 2)
+		return cli_usage(&cmd_student);
+	/* The verb is argv[1]; each verb parses its own options after it. */
+	if (strcmp(argv[1], "add") == 0)
+		return student_add(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "find") == 0)
+		return student_find(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return student_list(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0) {
+		if (cli_parse(c, argc - 1, argv + 1, NULL, NULL, NULL, NULL,
+		    &first) != XJ_OK || first + 1 != argc - 1)
+			return cli_usage(&cmd_student);
+		return student_show(c, argv[1 + first]);
+	}
+	return cli_usage(&cmd_student);
+}
+
+const struct cmd cmd_student = {
+	.name = "student",
+	.synopsis = N_("add KEY=VALUE... --consent in-person|signed-form|online"
+	    " [--allow-duplicate] [--stdin]\n"
+	    "show NUMBER\n"
+	    "find TEXT [--limit N]\n"
+	    "list [--status active|completed|withdrawn|destroyed]"),
+	.help = N_("enrol, show, find and list students"),
+	.exec = student_exec,
+};

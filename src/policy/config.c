@@ -1,0 +1,436 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * xueji.yaml.  Every key is declared once in config_schema[], as tmux's
+ * options-table.c does; the loader flattens nested mappings to dotted
+ * names and refuses anything the table does not know.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "xueji/yamldoc.h"
+#include "xueji/config.h"
+#include "xueji/policy.h"
+
+#define PATTERN_MAX	64	/* bytes in a student-number pattern */
+
+/* Indexes into config_schema[], so that the loader can fill struct config. */
+enum {
+	OPT_BRANCH_CODE,
+	OPT_BRANCH_NAME,
+	OPT_DATA_DIR,
+	OPT_ROLES_FILE,
+	OPT_FORMS_DIR,
+	OPT_STUDENT_NUMBER,
+	OPT_IDLE_LOCK,
+	OPT_AGE_MIN,
+	OPT_AGE_MAX,
+	OPT__COUNT
+};
+
+static int	config_check_code(const char *, char **);
+
+const struct config_option config_schema[] = {
+	[OPT_BRANCH_CODE] = {
+		.name = "branch.code", .type = CONFIG_STRING,
+		.check = config_check_code,
+		.help = N_("Short code of the branch, 2 to 8 capital letters "
+		    "or digits (SH01); it starts every student number.")
+	},
+	[OPT_BRANCH_NAME] = {
+		.name = "branch.name", .type = CONFIG_STRING,
+		.help = N_("Name of the branch as shown on screens and "
+		    "reports.")
+	},
+	[OPT_DATA_DIR] = {
+		.name = "data_dir", .type = CONFIG_PATH,
+		.dflt = "/var/lib/xueji",
+		.help = N_("Directory of the database and the key slots.")
+	},
+	[OPT_ROLES_FILE] = {
+		.name = "roles_file", .type = CONFIG_PATH,
+		.dflt = "roles.yaml",
+		.help = N_("File of roles and operators; it must be writable "
+		    "only by its owner, root or the user running xueji.")
+	},
+	[OPT_FORMS_DIR] = {
+		.name = "forms_dir", .type = CONFIG_PATH,
+		.dflt = "/usr/share/xueji/forms",
+		.help = N_("Directory of the form specifications.")
+	},
+	[OPT_STUDENT_NUMBER] = {
+		.name = "student_number", .type = CONFIG_PATTERN,
+		.dflt = "{branch}-{year}-{seq:5}",
+		.help = N_("Pattern of new student numbers: {branch}, {year} "
+		    "and {seq} or {seq:N} (zero-padded to N digits).")
+	},
+	[OPT_IDLE_LOCK] = {
+		.name = "idle_lock_seconds", .type = CONFIG_INT,
+		.dflt = "180", .min = 30, .max = 86400,
+		.help = N_("Seconds without a key press before the terminal "
+		    "locks itself.")
+	},
+	[OPT_AGE_MIN] = {
+		.name = "age_min_years", .type = CONFIG_INT,
+		.dflt = "2", .min = 0, .max = 99,
+		.help = N_("Youngest plausible age at enrolment; earlier "
+		    "birth months are refused.")
+	},
+	[OPT_AGE_MAX] = {
+		.name = "age_max_years", .type = CONFIG_INT,
+		.dflt = "18", .min = 1, .max = 120,
+		.help = N_("Oldest plausible age at enrolment.")
+	},
+};
+const size_t config_schema_len = nitems(config_schema);
+
+static int
+config_check_code(const char *s, char **cause)
+{
+	size_t	n = strlen(s), i;
+
+	for (i = 0; i < n; i++) {
+		if ((s[i] < 'A' || s[i] > 'Z') && (s[i] < '0' || s[i] > '9'))
+			break;
+	}
+	if (n < 2 || n > 8 || i != n)
+		return xj_fail(cause, XJ_ECONFIG, _("the branch code must be 2 "
+		    "to 8 capital letters or digits, such as SH01"));
+	return XJ_OK;
+}
+
+/*
+ * Check pattern and, when out is not NULL, expand it.  One walk does both
+ * so that what is checked is exactly what is formatted.
+ */
+static int
+pattern_expand(const char *pattern, const char *branch, int year, long seq,
+    char **out, char **cause)
+{
+	const char	*p, *end;
+	FILE		*f = NULL;
+	char		*s = NULL;
+	size_t		 len, slen;
+	int		 nseq = 0, width, rc;
+
+	if (strlen(pattern) > PATTERN_MAX)
+		return xj_fail(cause, XJ_ECONFIG, _("the student number pattern "
+		    "is longer than %d characters"), PATTERN_MAX);
+	if (out != NULL && (f = open_memstream(&s, &slen)) == NULL)
+		fatalx_oom();
+	for (p = pattern; *p != '\0'; p++) {
+		if (*p == '}') {
+			rc = xj_fail(cause, XJ_ECONFIG, _("\"}\" without \"{\" "
+			    "in the student number pattern"));
+			goto fail;
+		}
+		if (*p != '{') {
+			if (*p <= ' ' || *p > '~') {
+				rc = xj_fail(cause, XJ_ECONFIG, _("the student "
+				    "number pattern may hold only printable "
+				    "ASCII characters without spaces"));
+				goto fail;
+			}
+			if (f != NULL)
+				fputc(*p, f);
+			continue;
+		}
+		if ((end = strchr(p, '}')) == NULL) {
+			rc = xj_fail(cause, XJ_ECONFIG, _("\"{\" without \"}\" "
+			    "in the student number pattern"));
+			goto fail;
+		}
+		len = (size_t)(end - p) + 1;
+		if (len == 8 && strncmp(p, "{branch}", len) == 0) {
+			if (f != NULL)
+				fputs(branch, f);
+		} else if (len == 6 && strncmp(p, "{year}", len) == 0) {
+			if (f != NULL)
+				fprintf(f, "%04d", year);
+		} else if (len == 5 && strncmp(p, "{seq}", len) == 0) {
+			nseq++;
+			if (f != NULL)
+				fprintf(f, "%ld", seq);
+		} else if (strncmp(p, "{seq:", 5) == 0) {
+			if (len != 7 || p[5] < '1' || p[5] > '9') {
+				rc = xj_fail(cause, XJ_ECONFIG, _("in {seq:N} of "
+				    "the student number pattern, N must be a "
+				    "digit from 1 to 9"));
+				goto fail;
+			}
+			nseq++;
+			width = p[5] - '0';
+			if (f != NULL)
+				fprintf(f, "%0*ld", width, seq);
+		} else {
+			rc = xj_fail(cause, XJ_ECONFIG, _("unknown placeholder "
+			    "\"%.*s\" in the student number pattern; use "
+			    "{branch}, {year}, {seq} or {seq:N}"), (int)len, p);
+			goto fail;
+		}
+		p = end;
+	}
+	if (nseq == 0) {
+		rc = xj_fail(cause, XJ_ECONFIG, _("the student number pattern "
+		    "must contain {seq} or {seq:N}"));
+		goto fail;
+	}
+	if (f != NULL) {
+		if (fclose(f) != 0)
+			fatalx_oom();
+		*out = s;
+	}
+	return XJ_OK;
+
+fail:
+	if (f != NULL) {
+		fclose(f);
+		free(s);
+	}
+	return rc;
+}
+
+/* Check a student-number pattern; fills *cause when it is not valid. */
+int
+config_check_pattern(const char *pattern, char **cause)
+{
+	return pattern_expand(pattern, NULL, 0, 0, NULL, cause) == XJ_OK;
+}
+
+/* Expand pattern into a new student number, or NULL if it is not valid. */
+char *
+config_format_number(const char *pattern, const char *branch, int year,
+    long seq)
+{
+	char	*s;
+
+	if (pattern == NULL || branch == NULL || seq < 0)
+		return NULL;
+	if (pattern_expand(pattern, branch, year, seq, &s, NULL) != XJ_OK)
+		return NULL;
+	return s;
+}
+
+static int
+config_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < config_schema_len; i++) {
+		if (strcmp(config_schema[i].name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Whether name is the prefix of a dotted key, such as "branch". */
+static int
+config_is_group(const char *name)
+{
+	size_t	i, n = strlen(name);
+
+	for (i = 0; i < config_schema_len; i++) {
+		if (strncmp(config_schema[i].name, name, n) == 0 &&
+		    config_schema[i].name[n] == '.')
+			return 1;
+	}
+	return 0;
+}
+
+/* Match the keys of mapping m (named prefix) against the schema. */
+static int
+config_walk(const struct ydoc *d, const struct ynode *m, const char *prefix,
+    const struct ynode **vals, char **cause)
+{
+	const struct ynode	*k, *v;
+	char			*name;
+	size_t			 i;
+	int			 idx, rc = XJ_OK;
+
+	for (i = 0; i + 1 < m->nitems && rc == XJ_OK; i += 2) {
+		k = m->items[i];
+		v = m->items[i + 1];
+		if (prefix != NULL)
+			xasprintf(&name, "%s.%s", prefix, k->value);
+		else
+			name = xstrdup(k->value);
+		if ((idx = config_find(name)) != -1) {
+			if (vals[idx] != NULL)
+				rc = ydoc_error(d, k, cause,
+				    _("\"%s\" is set twice"), name);
+			else
+				vals[idx] = v;
+		} else if (!config_is_group(name))
+			rc = ydoc_error(d, k, cause, _("unknown key \"%s\"; "
+			    "see xueji.yaml(5) for the keys"), name);
+		else if (v->kind != YNODE_MAPPING)
+			rc = ydoc_error(d, v, cause, _("\"%s\" must be a "
+			    "mapping of keys"), name);
+		else
+			rc = config_walk(d, v, name, vals, cause);
+		free(name);
+	}
+	return rc;
+}
+
+/* The deepest existing mapping on the way to name, for messages. */
+static const struct ynode *
+config_parent(const struct ynode *root, const char *name)
+{
+	const struct ynode	*n = root, *next;
+	char			*copy, *s, *dot;
+
+	copy = s = xstrdup(name);
+	while ((dot = strchr(s, '.')) != NULL) {
+		*dot = '\0';
+		next = ynode_get(n, s);
+		if (next == NULL || next->kind != YNODE_MAPPING)
+			break;
+		n = next;
+		s = dot + 1;
+	}
+	free(copy);
+	return n;
+}
+
+static int
+config_string(const struct ydoc *d, const struct ynode *v,
+    const struct config_option *o, char **out, char **cause)
+{
+	const char	*p;
+	char		*s, *msg;
+	int		 rc;
+
+	if ((rc = ynode_string(d, v, o->name, &s, cause)) != XJ_OK)
+		return rc;
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			break;
+	}
+	if (*s == '\0')
+		rc = ydoc_error(d, v, cause, _("\"%s\" must not be empty"),
+		    o->name);
+	else if (*p != '\0')
+		rc = ydoc_error(d, v, cause, _("\"%s\" must not contain "
+		    "control characters"), o->name);
+	else if (o->type == CONFIG_PATTERN && !config_check_pattern(s, &msg)) {
+		rc = ydoc_error(d, v, cause, "%s", msg);
+		free(msg);
+	} else if (o->check != NULL && o->check(s, &msg) != XJ_OK) {
+		rc = ydoc_error(d, v, cause, "%s", msg);
+		free(msg);
+	}
+	if (rc != XJ_OK) {
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return XJ_OK;
+}
+
+/* Load and check path; see config.h for who owns what. */
+int
+config_load(const char *path, struct config **out, char **cause)
+{
+	const struct ynode		*vals[OPT__COUNT] = { NULL };
+	const struct config_option	*o;
+	struct ydoc			*d = NULL;
+	struct config			*c;
+	char				*sval[OPT__COUNT] = { NULL };
+	char				*dir, *s;
+	long				 ival[OPT__COUNT] = { 0 };
+	size_t				 i;
+	int				 rc;
+
+	/* The file names the roles file, so it may grant roles too. */
+	if ((rc = policy_check_file(path, cause)) != XJ_OK)
+		return rc;
+	if ((rc = ydoc_load(path, &d, cause)) != XJ_OK)
+		return rc;
+	dir = xj_dirname(path);
+
+	if (d->root != NULL && d->root->kind != YNODE_MAPPING) {
+		rc = ydoc_error(d, d->root, cause, _("the file must be a "
+		    "mapping of keys, such as \"branch:\""));
+		goto fail;
+	}
+	if (d->root != NULL &&
+	    (rc = config_walk(d, d->root, NULL, vals, cause)) != XJ_OK)
+		goto fail;
+
+	for (i = 0; i < config_schema_len; i++) {
+		o = &config_schema[i];
+		if (vals[i] == NULL && o->dflt == NULL) {
+			rc = ydoc_error(d, config_parent(d->root, o->name),
+			    cause, _("missing required key \"%s\""), o->name);
+			goto fail;
+		}
+		if (o->type == CONFIG_INT) {
+			if (vals[i] == NULL)
+				ival[i] = strtol(o->dflt, NULL, 10);
+			else if ((rc = ynode_long(d, vals[i], o->name, o->min,
+			    o->max, &ival[i], cause)) != XJ_OK)
+				goto fail;
+			continue;
+		}
+		if (vals[i] == NULL)
+			sval[i] = xstrdup(o->dflt);
+		else if ((rc = config_string(d, vals[i], o, &sval[i],
+		    cause)) != XJ_OK)
+			goto fail;
+		if (o->type == CONFIG_PATH) {
+			s = xj_path_join(dir, sval[i]);
+			free(sval[i]);
+			sval[i] = s;
+		}
+	}
+	if (ival[OPT_AGE_MIN] > ival[OPT_AGE_MAX]) {
+		rc = ydoc_error(d, vals[OPT_AGE_MIN] != NULL ?
+		    vals[OPT_AGE_MIN] : vals[OPT_AGE_MAX], cause,
+		    _("age_min_years (%ld) is above age_max_years (%ld)"),
+		    ival[OPT_AGE_MIN], ival[OPT_AGE_MAX]);
+		goto fail;
+	}
+
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(path);
+	c->branch_code = sval[OPT_BRANCH_CODE];
+	c->branch_name = sval[OPT_BRANCH_NAME];
+	c->data_dir = sval[OPT_DATA_DIR];
+	c->roles_file = sval[OPT_ROLES_FILE];
+	c->forms_dir = sval[OPT_FORMS_DIR];
+	c->number_pattern = sval[OPT_STUDENT_NUMBER];
+	c->idle_lock_seconds = ival[OPT_IDLE_LOCK];
+	c->age_min_years = ival[OPT_AGE_MIN];
+	c->age_max_years = ival[OPT_AGE_MAX];
+	free(dir);
+	ydoc_free(d);
+	*out = c;
+	return XJ_OK;
+
+fail:
+	for (i = 0; i < OPT__COUNT; i++)
+		free(sval[i]);
+	free(dir);
+	ydoc_free(d);
+	return rc;
+}
+
+/* Free a config from config_load; NULL is fine. */
+void
+config_free(struct config *c)
+{
+	if (c == NULL)
+		return;
+	free(c->path);
+	free(c->branch_code);
+	free(c->branch_name);
+	free(c->data_dir);
+	free(c->roles_file);
+	free(c->forms_dir);
+	free(c->number_pattern);
+	free(c);
+}

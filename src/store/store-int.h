@@ -1,0 +1,44 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * store-int.h — what the store's own files share.  Not for other modules.
+ */
+#ifndef XUEJI_STORE_INT_H
+#define XUEJI_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "xueji/audit.h"
+#include "xueji/store.h"
+
+struct store {
+	sqlite3			*db;
+	char			*path;
+	char			*branch;
+	const struct config	*cfg;
+	const struct form_spec	*form;
+	const struct operator	*op;
+	int			 in_tx;
+};
+
+/* BEGIN IMMEDIATE with the busy timeout and a bounded retry. */
+int	 tx_begin(struct store *, char **cause);
+/* COMMIT; on failure rolls back and reports XJ_EIO (XJ_EBUSY when busy). */
+int	 tx_commit(struct store *, char **cause);
+void	 tx_rollback(struct store *);
+
+/* Append an entry as the bound operator inside the open transaction. */
+int	 log_entry(struct store *, const char *action, const char *target,
+	     const char *fields, const char *detail, char **cause);
+
+/* A database error as a message for people; XJ_EIO, XJ_EBUSY. */
+int	 db_error(struct store *, const char *doing, char **cause);
+
+/* The bound operator's id, or "-". */
+const char *store_who(const struct store *);
+
+/* Whether the bound operator holds p (no logging). */
+int	 store_may(const struct store *, enum perm p);
+
+#endif

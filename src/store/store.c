@@ -1,0 +1,728 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Opening the encrypted database, its schema, transactions and the
+ * policy gate.  The student operations are in student.c.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "xueji/platform.h"
+#include "store-int.h"
+
+#define BUSY_TIMEOUT_MS	5000
+#define BUSY_RETRIES	3
+
+/*
+ * Numbered migrations.  Never edit one that has shipped; add the next.
+ * Index i takes user_version from i to i + 1.
+ */
+static const char migration_1[] =
+	"CREATE TABLE meta ("
+	"  key   TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE student ("
+	"  id             INTEGER PRIMARY KEY,"
+	"  number         TEXT NOT NULL UNIQUE,"
+	"  status         TEXT NOT NULL DEFAULT 'active' CHECK (status IN"
+	"                 ('active', 'completed', 'withdrawn', 'destroyed')),"
+	"  enrolled_at    INTEGER NOT NULL,"
+	"  enrolled_by    TEXT NOT NULL,"
+	"  consent_method TEXT,"
+	"  consent_at     INTEGER"
+	");"
+	"CREATE INDEX student_status ON student(status, number);"
+	/* Values by form key, so a branch adds a field without a migration. */
+	"CREATE TABLE field ("
+	"  student INTEGER NOT NULL REFERENCES student(id),"
+	"  key     TEXT NOT NULL,"
+	"  value   TEXT NOT NULL,"
+	"  PRIMARY KEY (student, key)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX field_value ON field(key, value);"
+	/* Search terms: \"n:<name>\", \"t:<phone tail>\"; prefix-searchable. */
+	"CREATE TABLE search ("
+	"  term    TEXT NOT NULL,"
+	"  student INTEGER NOT NULL REFERENCES student(id),"
+	"  PRIMARY KEY (term, student)"
+	") WITHOUT ROWID;"
+	/* The last sequence number handed out per scope: never reused. */
+	"CREATE TABLE number_seq ("
+	"  scope INTEGER PRIMARY KEY,"
+	"  last  INTEGER NOT NULL"
+	");";
+
+static const char *const migrations[] = {
+	migration_1,
+};
+const int store_schema_version = (int)nitems(migrations);
+
+const char *
+store_who(const struct store *st)
+{
+	return st->op != NULL ? st->op->id : "-";
+}
+
+int
+store_may(const struct store *st, enum perm p)
+{
+	return st->op != NULL && policy_allows(st->op, p);
+}
+
+int
+db_error(struct store *st, const char *doing, char **cause)
+{
+	int	code = sqlite3_extended_errcode(st->db) & 0xff;
+
+	switch (code) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return xj_fail(cause, XJ_EBUSY, _("%s: another terminal is "
+		    "busy with the database; try again in a moment"), doing);
+	case SQLITE_FULL:
+		return xj_fail(cause, XJ_EIO, _("%s: the disk is full; nothing "
+		    "was changed"), doing);
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return xj_fail(cause, XJ_EIO, _("%s: input/output error; "
+		    "nothing was changed"), doing);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return xj_fail(cause, XJ_EDATA, _("%s: the database is damaged "
+		    "or not ours; run xueji verify"), doing);
+	default:
+		return xj_fail(cause, XJ_EIO, _("%s: database error (%s)"),
+		    doing, sqlite3_errmsg(st->db));
+	}
+}
+
+static int
+exec(struct store *st, const char *sql, const char *doing, char **cause)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(st, doing, cause);
+	return XJ_OK;
+}
+
+int
+tx_begin(struct store *st, char **cause)
+{
+	int	i, rc = SQLITE_OK;
+
+	for (i = 0; i < BUSY_RETRIES; i++) {
+		rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc != SQLITE_BUSY)
+			break;
+	}
+	if (rc != SQLITE_OK)
+		return db_error(st, _("cannot start a change"), cause);
+	st->in_tx = 1;
+	return XJ_OK;
+}
+
+int
+tx_commit(struct store *st, char **cause)
+{
+	int	rc;
+
+	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		rc = db_error(st, _("cannot save the change"), cause);
+		tx_rollback(st);
+		return rc;
+	}
+	st->in_tx = 0;
+	return XJ_OK;
+}
+
+void
+tx_rollback(struct store *st)
+{
+	if (st->in_tx)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = 0;
+}
+
+int
+log_entry(struct store *st, const char *action, const char *target,
+    const char *fields, const char *detail, char **cause)
+{
+	struct audit_entry	e;
+
+	memset(&e, 0, sizeof e);
+	e.operator = store_who(st);
+	e.action = action;
+	e.target = target;
+	e.fields = fields;
+	e.detail = detail;
+	return audit_append(st->db, st->branch, &e, cause);
+}
+
+int
+store_log(struct store *st, const char *action, const char *target,
+    const char *detail, char **cause)
+{
+	int	rc;
+
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	if ((rc = log_entry(st, action, target, NULL, detail, cause)) != 0) {
+		tx_rollback(st);
+		return rc;
+	}
+	return tx_commit(st, cause);
+}
+
+int
+store_require(struct store *st, enum perm p, const char *what, char **cause)
+{
+	char	*detail;
+
+	if (store_may(st, p))
+		return XJ_OK;
+	xasprintf(&detail, "perm=%s what=%s", perm_name(p), what);
+	/* The refusal stands even if it cannot be logged. */
+	store_log(st, "access.denied", "", detail, NULL);
+	free(detail);
+	return xj_fail(cause, XJ_EPERM, _("%s may not do this (%s needs the "
+	    "permission %s)"), store_who(st), what, perm_name(p));
+}
+
+/* Read back one pragma and compare with what was asked for. */
+static int
+check_pragma(struct store *st, const char *name, const char *want,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	char		*sql;
+	int		 ok = 0;
+
+	xasprintf(&sql, "PRAGMA %s", name);
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+		if (sqlite3_step(stmt) == SQLITE_ROW &&
+		    sqlite3_column_text(stmt, 0) != NULL)
+			ok = strcasecmp((const char *)
+			    sqlite3_column_text(stmt, 0), want) == 0;
+		sqlite3_finalize(stmt);
+	}
+	free(sql);
+	if (!ok)
+		return xj_fail(cause, XJ_EUNAVAIL, _("the database setting %s "
+		    "did not take effect (wanted %s); refusing to run"), name,
+		    want);
+	return XJ_OK;
+}
+
+static int
+set_key(struct store *st, const unsigned char key[32])
+{
+	char	 hex[2 * 32 + 1], *sql;
+	int	 rc;
+
+	xj_hex(key, 32, hex);
+	xasprintf(&sql, "PRAGMA key = \"x'%s'\"", hex);
+	rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	sodium_memzero(hex, sizeof hex);
+	sodium_memzero(sql, strlen(sql));
+	free(sql);
+	return rc;
+}
+
+/* Whether the key opens the file: the first read decrypts page 1. */
+static int
+key_works(struct store *st)
+{
+	return sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master",
+	    NULL, NULL, NULL) == SQLITE_OK;
+}
+
+/* The pragmas of the design, each read back. */
+static int
+configure(struct store *st, char **cause)
+{
+	static const struct {
+		const char	*set, *name, *want;
+	} pragmas[] = {
+		{ "PRAGMA journal_mode = WAL", "journal_mode", "wal" },
+		{ "PRAGMA synchronous = FULL", "synchronous", "2" },
+		{ "PRAGMA temp_store = MEMORY", "temp_store", "2" },
+		{ "PRAGMA secure_delete = ON", "secure_delete", "1" },
+		{ "PRAGMA foreign_keys = ON", "foreign_keys", "1" },
+		{ "PRAGMA cipher_page_size", "cipher_page_size", "4096" },
+	};
+	sqlite3_stmt	*stmt;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < nitems(pragmas); i++) {
+		/* journal_mode answers with a row; step it through. */
+		if (sqlite3_prepare_v2(st->db, pragmas[i].set, -1, &stmt,
+		    NULL) != SQLITE_OK)
+			return db_error(st, _("cannot open the database"), cause);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			;
+		sqlite3_finalize(stmt);
+		if (rc != SQLITE_DONE)
+			return db_error(st, _("cannot open the database"), cause);
+		if ((rc = check_pragma(st, pragmas[i].name, pragmas[i].want,
+		    cause)) != XJ_OK)
+			return rc;
+	}
+	return XJ_OK;
+}
+
+static int
+user_version(struct store *st, int *v)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(stmt);
+	*v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+migrate(struct store *st, char **cause)
+{
+	char	*sql;
+	int	 v, rc;
+
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	if (user_version(st, &v) != 0) {
+		rc = db_error(st, _("cannot read the schema version"), cause);
+		goto fail;
+	}
+	if (v > store_schema_version) {
+		rc = xj_fail(cause, XJ_EUNAVAIL, _("the database was written "
+		    "by a newer xueji (schema %d, this one knows %d)"), v,
+		    store_schema_version);
+		goto fail;
+	}
+	for (; v < store_schema_version; v++) {
+		if ((rc = exec(st, migrations[v], _("cannot upgrade the "
+		    "database"), cause)) != XJ_OK)
+			goto fail;
+		if (v == 0 && (rc = exec(st, audit_schema_sql,
+		    _("cannot upgrade the database"), cause)) != XJ_OK)
+			goto fail;
+		xasprintf(&sql, "PRAGMA user_version = %d", v + 1);
+		rc = exec(st, sql, _("cannot upgrade the database"), cause);
+		free(sql);
+		if (rc != XJ_OK)
+			goto fail;
+	}
+	return tx_commit(st, cause);
+fail:
+	tx_rollback(st);
+	return rc;
+}
+
+static int
+meta_get(struct store *st, const char *key, char **value)
+{
+	sqlite3_stmt	*stmt;
+	int		 found = 0;
+
+	*value = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?",
+	    -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*value = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		found = 1;
+	}
+	sqlite3_finalize(stmt);
+	return found;
+}
+
+static int
+meta_set(struct store *st, const char *key, const char *value, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta (key, "
+	    "value) VALUES (?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot save a setting"), cause);
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, _("cannot save a setting"), cause);
+	return XJ_OK;
+}
+
+static int
+open_handle(const char *path, int flags, struct store **out, char **cause)
+{
+	struct store	*st;
+
+	st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		xj_fail(cause, XJ_EIO, _("cannot open %s: %s"), path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) : "");
+		store_close(st);
+		return XJ_EIO;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	*out = st;
+	return XJ_OK;
+}
+
+/* Key the handle; cipher_page_size must be set on every open in 3.x. */
+static int
+key_handle(struct store *st, const unsigned char key[32])
+{
+	if (set_key(st, key) != SQLITE_OK)
+		return -1;
+	if (sqlite3_exec(st->db, "PRAGMA cipher_page_size = 4096", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		return -1;
+	return key_works(st) ? 0 : -1;
+}
+
+int
+store_create(const char *path, const unsigned char key[32],
+    const char *branch, char **cause)
+{
+	struct store	*st;
+	struct audit_entry e;
+	int		 rc;
+
+	if (access(path, F_OK) == 0)
+		return xj_fail(cause, XJ_EUNAVAIL, _("%s already exists; "
+		    "refusing to overwrite a branch"), path);
+	if ((rc = open_handle(path, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, &st, cause)) != XJ_OK)
+		return rc;
+	st->branch = xstrdup(branch);
+	if (key_handle(st, key) != 0) {
+		rc = db_error(st, _("cannot create the database"), cause);
+		goto fail;
+	}
+	if ((rc = configure(st, cause)) != XJ_OK ||
+	    (rc = migrate(st, cause)) != XJ_OK)
+		goto fail;
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		goto fail;
+	if ((rc = meta_set(st, "branch", branch, cause)) != XJ_OK)
+		goto fail_tx;
+	memset(&e, 0, sizeof e);
+	e.operator = "-";
+	e.action = "branch.create";
+	e.target = branch;
+	if ((rc = audit_append(st->db, branch, &e, cause)) != XJ_OK)
+		goto fail_tx;
+	if ((rc = tx_commit(st, cause)) != XJ_OK)
+		goto fail;
+	store_close(st);
+	return XJ_OK;
+
+fail_tx:
+	tx_rollback(st);
+fail:
+	store_close(st);
+	unlink(path);
+	return rc;
+}
+
+int
+store_open(const char *path, const unsigned char key[32],
+    const unsigned char *next, const char *branch, int *used_next,
+    struct store **out, char **cause)
+{
+	struct store	*st;
+	char		*have = NULL;
+	int		 rc;
+
+	if (access(path, F_OK) != 0)
+		return xj_fail(cause, XJ_ENOINPUT, _("%s: no branch database "
+		    "here; create one with xueji init"), path);
+	if ((rc = open_handle(path, SQLITE_OPEN_READWRITE, &st, cause)) != 0)
+		return rc;
+	*used_next = 0;
+	if (key_handle(st, key) != 0) {
+		/* A key change may have stopped between its two steps. */
+		store_close(st);
+		if (next == NULL ||
+		    open_handle(path, SQLITE_OPEN_READWRITE, &st, cause) != 0 ||
+		    key_handle(st, next) != 0) {
+			if (next != NULL)
+				store_close(st);
+			return xj_fail(cause, XJ_EDATA, _("%s: the key does "
+			    "not open this database (damaged, or another "
+			    "branch's key slots)"), path);
+		}
+		*used_next = 1;
+	}
+	if ((rc = configure(st, cause)) != XJ_OK ||
+	    (rc = migrate(st, cause)) != XJ_OK)
+		goto fail;
+	if (meta_get(st, "branch", &have) != 1 || strcmp(have, branch) != 0) {
+		rc = xj_fail(cause, XJ_EDATA, _("%s belongs to branch %s, not "
+		    "%s"), path, have != NULL ? have : "?", branch);
+		goto fail;
+	}
+	free(have);
+	st->branch = xstrdup(branch);
+	*out = st;
+	return XJ_OK;
+fail:
+	free(have);
+	store_close(st);
+	return rc;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	tx_rollback(st);
+	if (st->db != NULL)
+		sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st->branch);
+	free(st);
+}
+
+void
+store_bind(struct store *st, const struct config *cfg,
+    const struct form_spec *form, const struct operator *op)
+{
+	st->cfg = cfg;
+	st->form = form;
+	st->op = op;
+}
+
+struct sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+int
+store_note_policy(struct store *st, const struct policy *pol, char **cause)
+{
+	char	 hex[2 * sizeof pol->hash + 1], *have = NULL, *detail;
+	int	 rc;
+
+	xj_hex(pol->hash, sizeof pol->hash, hex);
+	if (meta_get(st, "roles_hash", &have) == 1 && strcmp(have, hex) == 0) {
+		free(have);
+		return XJ_OK;
+	}
+	free(have);
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	xasprintf(&detail, "blake2b=%s", hex);
+	rc = meta_set(st, "roles_hash", hex, cause);
+	if (rc == XJ_OK)
+		rc = log_entry(st, "config.roles", "", "", detail, cause);
+	free(detail);
+	if (rc != XJ_OK) {
+		tx_rollback(st);
+		return rc;
+	}
+	return tx_commit(st, cause);
+}
+
+int
+store_rekey(struct store *st, const unsigned char key[32], char **cause)
+{
+	char	hex[2 * 32 + 1], *sql;
+	int	rc;
+
+	if ((rc = store_require(st, PERM_OPERATOR_MANAGE, "operator.rotate-key",
+	    cause)) != XJ_OK)
+		return rc;
+	/* Old pages must not linger in the WAL under the old key. */
+	if ((rc = exec(st, "PRAGMA wal_checkpoint(TRUNCATE)",
+	    _("cannot change the database key"), cause)) != XJ_OK)
+		return rc;
+	xj_hex(key, 32, hex);
+	xasprintf(&sql, "PRAGMA rekey = \"x'%s'\"", hex);
+	rc = exec(st, sql, _("cannot change the database key"), cause);
+	sodium_memzero(hex, sizeof hex);
+	sodium_memzero(sql, strlen(sql));
+	free(sql);
+	if (rc != XJ_OK)
+		return rc;
+	if ((rc = exec(st, "PRAGMA wal_checkpoint(TRUNCATE)",
+	    _("cannot change the database key"), cause)) != XJ_OK)
+		return rc;
+	return store_log(st, "operator.rotate-key", "", "", cause);
+}
+
+int
+store_verify(struct store *st, int64_t *count, int64_t *bad_seq,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	const char	*res;
+	int		 rc, ok = 0;
+
+	*bad_seq = 0;
+	*count = 0;
+	if ((rc = store_require(st, PERM_AUDIT_VERIFY, "verify", cause)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return xj_fail(cause, XJ_TAMPERED, _("integrity check failed: "
+		    "%s"), sqlite3_errmsg(st->db));
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		res = (const char *)sqlite3_column_text(stmt, 0);
+		ok = res != NULL && strcmp(res, "ok") == 0;
+		if (!ok)
+			xj_fail(cause, XJ_TAMPERED, _("integrity check failed: "
+			    "%s"), res != NULL ? res : "?");
+	} else
+		xj_fail(cause, XJ_TAMPERED, _("integrity check failed: %s"),
+		    sqlite3_errmsg(st->db));
+	sqlite3_finalize(stmt);
+	if (!ok)
+		return XJ_TAMPERED;
+	if ((rc = audit_verify(st->db, st->branch, count, bad_seq, NULL, NULL,
+	    cause)) != XJ_OK)
+		return rc;
+	/* Verification is itself an action worth a line. */
+	return store_log(st, "audit.verify", "", "result=ok", cause);
+}
+
+int
+store_audit_each(struct store *st, const struct audit_filter *f,
+    int (*fn)(const struct audit_entry *, void *), void *arg, char **cause)
+{
+	int	rc;
+
+	if ((rc = store_require(st, PERM_AUDIT_VIEW, "audit", cause)) != 0)
+		return rc;
+	if ((rc = store_log(st, "audit.view", f->target != NULL ? f->target :
+	    "", "", cause)) != XJ_OK)
+		return rc;
+	return audit_each(st->db, f, fn, arg, cause);
+}
+
+/*
+ * Failed logins.  A wrong passphrase cannot open the database, so the
+ * attempt goes to a small file beside it (operator id and time, nothing
+ * else) and moves into the chained log at the next successful open.
+ */
+void
+store_note_auth_failure(const char *dir, const char *id, const char *reason)
+{
+	char	*path, *line;
+	int	 fd;
+
+	path = xj_path_join(dir, STORE_AUTHFAIL_NAME);
+	xasprintf(&line, "%lld\t%s\t%s\n", (long long)xj_now(),
+	    policy_valid_id(id) ? id : "?", reason);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd != -1) {
+		if (write(fd, line, strlen(line)) > 0)
+			fsync(fd);
+		close(fd);
+	}
+	free(line);
+	free(path);
+}
+
+/* The file is outside the chain: let only known words into it. */
+static const char *
+known_reason(const char *reason)
+{
+	static const char *const known[] = {
+		"wrong-passphrase", "unknown-operator", "no-slot",
+	};
+	size_t			 i;
+
+	for (i = 0; i < nitems(known); i++) {
+		if (strcmp(reason, known[i]) == 0)
+			return known[i];
+	}
+	return "other";
+}
+
+static int
+drain_file(struct store *st, const char *path, char **cause)
+{
+	struct audit_entry	 e;
+	char			*buf, *line, *next, *id, *reason, *detail;
+	int			 rc;
+
+	if (xj_read_file(path, 1 << 20, &buf, NULL, NULL) != XJ_OK)
+		return XJ_OK;
+	if ((rc = tx_begin(st, cause)) != XJ_OK) {
+		free(buf);
+		return rc;
+	}
+	for (line = buf; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if ((id = strchr(line, '\t')) == NULL)
+			continue;
+		*id++ = '\0';
+		if ((reason = strchr(id, '\t')) == NULL)
+			continue;
+		*reason++ = '\0';
+		memset(&e, 0, sizeof e);
+		e.at = (time_t)strtoll(line, NULL, 10);
+		e.operator = policy_valid_id(id) ? id : "?";
+		e.action = "login.failed";
+		xasprintf(&detail, "reason=%s", known_reason(reason));
+		e.detail = detail;
+		rc = audit_append(st->db, st->branch, &e, cause);
+		free(detail);
+		if (rc != XJ_OK) {
+			tx_rollback(st);
+			free(buf);
+			return rc;
+		}
+	}
+	free(buf);
+	if ((rc = tx_commit(st, cause)) != XJ_OK)
+		return rc;
+	unlink(path);
+	return XJ_OK;
+}
+
+int
+store_drain_auth_failures(struct store *st, const char *dir, char **cause)
+{
+	char	*path, *taken;
+	int	 rc;
+
+	path = xj_path_join(dir, STORE_AUTHFAIL_NAME);
+	xasprintf(&taken, "%s.%ld", path, (long)getpid());
+	/* Take the file away first so a failure written meanwhile is kept. */
+	if (rename(path, taken) == -1) {
+		free(taken);
+		free(path);
+		return XJ_OK;
+	}
+	rc = drain_file(st, taken, cause);
+	free(taken);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,725 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Students: enrolment, one record, search and listing.  Every function
+ * checks the operator's permission first and logs what was read or
+ * written, by student number and field key only.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "xueji/platform.h"
+#include "store-int.h"
+
+#define FIND_LOG_NUMBERS	20	/* numbers named in one find entry */
+
+static const char *const status_names[] = {
+	[STATUS_ACTIVE] = "active",
+	[STATUS_COMPLETED] = "completed",
+	[STATUS_WITHDRAWN] = "withdrawn",
+	[STATUS_DESTROYED] = "destroyed",
+};
+static const char *const status_labels[] = {
+	[STATUS_ACTIVE] = N_("active"),
+	[STATUS_COMPLETED] = N_("completed"),
+	[STATUS_WITHDRAWN] = N_("withdrawn"),
+	[STATUS_DESTROYED] = N_("destroyed"),
+};
+
+const char *
+status_name(enum student_status s)
+{
+	return status_names[s];
+}
+
+const char *
+status_label(enum student_status s)
+{
+	return _(status_labels[s]);
+}
+
+int
+status_parse(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(status_names); i++) {
+		if (strcmp(s, status_names[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+void
+student_free(struct student *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nvalues; i++) {
+		free(s->values[i].key);
+		xfree_wipe(s->values[i].value);
+	}
+	free(s->values);
+	free(s->number);
+	free(s->enrolled_by);
+	free(s->consent_method);
+	free(s);
+}
+
+void
+students_free(struct student **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		student_free(v[i]);
+	free(v);
+}
+
+const char *
+student_value(const struct student *s, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nvalues; i++) {
+		if (strcmp(s->values[i].key, key) == 0)
+			return s->values[i].value;
+	}
+	return NULL;
+}
+
+/* The raw value for key in an enrolment, or NULL. */
+static const char *
+enrol_value(const struct enrolment *en, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < en->nvalues; i++) {
+		if (strcmp(en->values[i].key, key) == 0)
+			return en->values[i].value;
+	}
+	return NULL;
+}
+
+static int
+step_done(struct store *st, sqlite3_stmt *stmt, const char *doing,
+    char **cause)
+{
+	int	rc = sqlite3_step(stmt);
+
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return db_error(st, doing, cause);
+	return XJ_OK;
+}
+
+/* Hand out the next number of scope; never the same twice. */
+static int
+next_number(struct store *st, int year, char **number, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	sqlite3_int64	 seq = 1;
+	int		 scope, rc;
+
+	scope = strstr(st->cfg->number_pattern, "{year}") != NULL ? year : 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT last FROM number_seq WHERE "
+	    "scope = ?", -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot allocate a student number"), cause);
+	sqlite3_bind_int(stmt, 1, scope);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		seq = sqlite3_column_int64(stmt, 0) + 1;
+	sqlite3_finalize(stmt);
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO number_seq "
+	    "(scope, last) VALUES (?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot allocate a student number"), cause);
+	sqlite3_bind_int(stmt, 1, scope);
+	sqlite3_bind_int64(stmt, 2, seq);
+	rc = step_done(st, stmt, _("cannot allocate a student number"), cause);
+	sqlite3_finalize(stmt);
+	if (rc != XJ_OK)
+		return rc;
+	*number = config_format_number(st->cfg->number_pattern,
+	    st->cfg->branch_code, year, (long)seq);
+	if (*number == NULL)
+		return xj_fail(cause, XJ_ECONFIG, "%s",
+		    _("the student-number pattern is invalid"));
+	return XJ_OK;
+}
+
+/* The number of an existing, live student that looks like this one. */
+static int
+find_duplicate(struct store *st, const char *name, const char *birth,
+    const char *phone, char **dup)
+{
+	static const char	 sql[] =
+	    "SELECT s.number FROM field n JOIN student s ON s.id = n.student"
+	    " WHERE n.key = 'name' AND n.value = ?1"
+	    "   AND s.status != 'destroyed'"
+	    "   AND (EXISTS (SELECT 1 FROM field b WHERE b.student = s.id"
+	    "                AND b.key = 'birth_month' AND b.value = ?2)"
+	    "     OR EXISTS (SELECT 1 FROM field p WHERE p.student = s.id"
+	    "                AND p.key = 'guardian_phone' AND p.value = ?3))"
+	    " ORDER BY s.id LIMIT 1";
+	sqlite3_stmt		*stmt;
+
+	*dup = NULL;
+	if (name == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, birth != NULL ? birth : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, phone != NULL ? phone : "", -1,
+	    SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*dup = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return *dup != NULL;
+}
+
+/* The normalised value of key, or NULL when the form has no such field. */
+static const char *
+norm_of(const struct form_spec *form, char **norm, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < form->nfields; i++) {
+		if (strcmp(form->fields[i].key, key) == 0)
+			return norm[i];
+	}
+	return NULL;
+}
+
+/* Check every input key and value against the form; fill norm[]. */
+static int
+validate(struct store *st, const struct enrolment *en, char **norm,
+    char **cause)
+{
+	const struct form_spec	*form = st->form;
+	struct validate_ctx	 vctx;
+	const char		*raw;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < en->nvalues; i++) {
+		if (form_field(form, en->values[i].key) == NULL)
+			return xj_fail(cause, XJ_EDATA, _("the form has no "
+			    "field \"%s\""), en->values[i].key);
+		if (enrol_value(en, en->values[i].key) != en->values[i].value)
+			return xj_fail(cause, XJ_EDATA, _("field \"%s\" is "
+			    "given twice"), en->values[i].key);
+	}
+	vctx.now = xj_now();
+	vctx.age_min_years = (int)st->cfg->age_min_years;
+	vctx.age_max_years = (int)st->cfg->age_max_years;
+	for (i = 0; i < form->nfields; i++) {
+		raw = enrol_value(en, form->fields[i].key);
+		rc = field_validate(&form->fields[i], raw != NULL ? raw : "",
+		    &vctx, &norm[i], cause);
+		if (rc != XJ_OK)
+			return rc;
+	}
+	if (en->consent_method == NULL || *en->consent_method == '\0')
+		return xj_fail(cause, XJ_EDATA, "%s", _("the guardian's consent "
+		    "must be recorded (how it was given) before enrolment"));
+	if (!form_consent_valid(form, en->consent_method))
+		return xj_fail(cause, XJ_EDATA, _("unknown consent method "
+		    "\"%s\""), en->consent_method);
+	return XJ_OK;
+}
+
+static int
+insert_term(struct store *st, sqlite3_stmt *stmt, const char *kind,
+    const char *term, sqlite3_int64 id, char **cause)
+{
+	char	*t;
+	int	 rc;
+
+	xasprintf(&t, "%s:%s", kind, term);
+	sqlite3_bind_text(stmt, 1, t, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, id);
+	rc = step_done(st, stmt, _("cannot save the student"), cause);
+	xfree_wipe(t);
+	return rc;
+}
+
+/* Insert the student row, its values and its search terms. */
+static int
+insert_student(struct store *st, const char *number, const char *consent,
+    char **norm, char **cause)
+{
+	const struct form_spec	*form = st->form;
+	sqlite3_stmt		*stmt = NULL, *term = NULL;
+	sqlite3_int64		 id;
+	char			 tail[5], *keys = NULL, *k;
+	size_t			 i;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO student (number, "
+	    "enrolled_at, enrolled_by, consent_method, consent_at) VALUES "
+	    "(?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot save the student"), cause);
+	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)xj_now());
+	sqlite3_bind_text(stmt, 3, store_who(st), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, consent, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)xj_now());
+	rc = step_done(st, stmt, _("cannot save the student"), cause);
+	sqlite3_finalize(stmt);
+	if (rc != XJ_OK)
+		return rc;
+	id = sqlite3_last_insert_rowid(st->db);
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO field (student, key, "
+	    "value) VALUES (?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO search (term, "
+	    "student) VALUES (?, ?)", -1, &term, NULL) != SQLITE_OK) {
+		rc = db_error(st, _("cannot save the student"), cause);
+		goto out;
+	}
+	for (i = 0; i < form->nfields; i++) {
+		if (norm[i][0] == '\0')
+			continue;
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_text(stmt, 2, form->fields[i].key, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, norm[i], -1, SQLITE_STATIC);
+		if ((rc = step_done(st, stmt, _("cannot save the student"),
+		    cause)) != XJ_OK)
+			goto out;
+		if (strcmp(form->fields[i].key, "name") == 0)
+			rc = insert_term(st, term, "n", norm[i], id, cause);
+		else if (form->fields[i].type == FIELD_PHONE) {
+			phone_tail(norm[i], tail);
+			rc = insert_term(st, term, "t", tail, id, cause);
+		}
+		if (rc != XJ_OK)
+			goto out;
+		if (keys == NULL)
+			keys = xstrdup(form->fields[i].key);
+		else {
+			xasprintf(&k, "%s,%s", keys, form->fields[i].key);
+			free(keys);
+			keys = k;
+		}
+	}
+	xasprintf(&k, "consent=%s", consent);
+	rc = log_entry(st, "student.enroll", number, keys, k, cause);
+	free(k);
+out:
+	free(keys);
+	sqlite3_finalize(stmt);
+	sqlite3_finalize(term);
+	return rc;
+}
+
+int
+store_student_add(struct store *st, const struct enrolment *en,
+    char **number, char **dup, char **cause)
+{
+	const struct form_spec	*form = st->form;
+	struct tm		 tm;
+	time_t			 now;
+	char			**norm, *detail;
+	size_t			 i;
+	int			 rc, found;
+
+	*number = NULL;
+	*dup = NULL;
+	if ((rc = store_require(st, PERM_STUDENT_ENROLL, "student.enroll",
+	    cause)) != XJ_OK)
+		return rc;
+	if (en->allow_duplicate && (rc = store_require(st,
+	    PERM_STUDENT_DUPLICATE, "student.enroll --allow-duplicate",
+	    cause)) != XJ_OK)
+		return rc;
+	norm = xcalloc(form->nfields, sizeof *norm);
+	if ((rc = validate(st, en, norm, cause)) != XJ_OK)
+		goto out;
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		goto out;
+
+	found = find_duplicate(st, norm_of(form, norm, "name"),
+	    norm_of(form, norm, "birth_month"),
+	    norm_of(form, norm, "guardian_phone"), dup);
+	if (found < 0) {
+		rc = db_error(st, _("cannot check for duplicates"), cause);
+		goto fail;
+	}
+	if (found && !en->allow_duplicate) {
+		rc = xj_fail(cause, XJ_EDATA, _("this looks like student %s "
+		    "(same name and birth month or guardian phone); if it "
+		    "really is a different child, enrol again allowing the "
+		    "duplicate"), *dup);
+		goto fail;
+	}
+	now = xj_now();
+	gmtime_r(&now, &tm);
+	if ((rc = next_number(st, tm.tm_year + 1900, number, cause)) != XJ_OK)
+		goto fail;
+	if ((rc = insert_student(st, *number, en->consent_method, norm,
+	    cause)) != XJ_OK)
+		goto fail;
+	if (found) {
+		xasprintf(&detail, "duplicate-of=%s", *dup);
+		rc = log_entry(st, "student.duplicate-allowed", *number, "",
+		    detail, cause);
+		free(detail);
+		if (rc != XJ_OK)
+			goto fail;
+	}
+	rc = tx_commit(st, cause);
+	if (rc == XJ_OK)
+		goto out;
+fail:
+	tx_rollback(st);
+	free(*number);
+	*number = NULL;
+out:
+	for (i = 0; i < form->nfields; i++)
+		xfree_wipe(norm[i]);
+	free(norm);
+	return rc;
+}
+
+/* The value as this operator may see it: NULL when hidden. */
+static char *
+visible_value(struct store *st, const struct field_spec *f, const char *v)
+{
+	if (f != NULL && f->sensitivity == SENS_SENSITIVE &&
+	    !store_may(st, PERM_STUDENT_SENSITIVE))
+		return NULL;
+	if (f != NULL && f->type == FIELD_PHONE &&
+	    !store_may(st, PERM_STUDENT_PHONE))
+		return phone_mask(v);
+	return xstrdup(v);
+}
+
+static void
+add_value(struct student *s, const char *key, char *value)
+{
+	s->values = xreallocarray(s->values, s->nvalues + 1,
+	    sizeof *s->values);
+	s->values[s->nvalues].key = xstrdup(key);
+	s->values[s->nvalues].value = value;
+	s->nvalues++;
+}
+
+/*
+ * Build a student from a row of (id, number, status, enrolled_at,
+ * enrolled_by, consent_method, consent_at) and its values, in form order;
+ * values the form no longer names come last, so nothing held is hidden
+ * from someone allowed to see it.
+ */
+static struct student *
+load_student(struct store *st, sqlite3_stmt *row, sqlite3_stmt *vals)
+{
+	const struct field_spec	*f;
+	struct student		*s;
+	struct student_value	 t;
+	const char		*key;
+	char			*v;
+	size_t			 i, j, placed = 0;
+
+	s = xcalloc(1, sizeof *s);
+	s->number = xstrdup((const char *)sqlite3_column_text(row, 1));
+	s->status = (enum student_status)status_parse((const char *)
+	    sqlite3_column_text(row, 2));
+	s->enrolled_at = (time_t)sqlite3_column_int64(row, 3);
+	s->enrolled_by = xstrdup((const char *)sqlite3_column_text(row, 4));
+	if (sqlite3_column_type(row, 5) != SQLITE_NULL)
+		s->consent_method = xstrdup((const char *)
+		    sqlite3_column_text(row, 5));
+	s->consent_at = (time_t)sqlite3_column_int64(row, 6);
+
+	sqlite3_bind_int64(vals, 1, sqlite3_column_int64(row, 0));
+	while (sqlite3_step(vals) == SQLITE_ROW) {
+		key = (const char *)sqlite3_column_text(vals, 0);
+		f = form_field(st->form, key);
+		v = visible_value(st, f,
+		    (const char *)sqlite3_column_text(vals, 1));
+		if (v != NULL)
+			add_value(s, key, v);
+	}
+	sqlite3_reset(vals);
+
+	for (i = 0; i < st->form->nfields; i++) {
+		for (j = placed; j < s->nvalues; j++) {
+			if (strcmp(s->values[j].key,
+			    st->form->fields[i].key) != 0)
+				continue;
+			t = s->values[placed];
+			s->values[placed++] = s->values[j];
+			s->values[j] = t;
+			break;
+		}
+	}
+	return s;
+}
+
+#define STUDENT_COLUMNS	"s.id, s.number, s.status, s.enrolled_at, " \
+	"s.enrolled_by, s.consent_method, s.consent_at"
+
+static int
+prepare_values(struct store *st, sqlite3_stmt **vals, char **cause)
+{
+	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM field WHERE "
+	    "student = ? ORDER BY key", -1, vals, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot read the record"), cause);
+	return XJ_OK;
+}
+
+int
+store_student_get(struct store *st, const char *number, struct student **out,
+    char **cause)
+{
+	sqlite3_stmt	*row = NULL, *vals = NULL;
+	struct student	*s = NULL;
+	char		*fields = NULL, *k;
+	size_t		 i;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = store_require(st, PERM_STUDENT_VIEW, "student.view",
+	    cause)) != XJ_OK)
+		return rc;
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, "SELECT " STUDENT_COLUMNS " FROM "
+	    "student s WHERE s.number = ?", -1, &row, NULL) != SQLITE_OK) {
+		rc = db_error(st, _("cannot read the record"), cause);
+		goto fail;
+	}
+	if ((rc = prepare_values(st, &vals, cause)) != XJ_OK)
+		goto fail;
+	sqlite3_bind_text(row, 1, number, -1, SQLITE_STATIC);
+	if (sqlite3_step(row) != SQLITE_ROW) {
+		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
+		goto fail;
+	}
+	s = load_student(st, row, vals);
+	for (i = 0; i < s->nvalues; i++) {
+		if (fields == NULL)
+			fields = xstrdup(s->values[i].key);
+		else {
+			xasprintf(&k, "%s,%s", fields, s->values[i].key);
+			free(fields);
+			fields = k;
+		}
+	}
+	/* The read is logged in the same transaction it happens in. */
+	if ((rc = log_entry(st, "student.view", s->number, fields, "",
+	    cause)) != XJ_OK)
+		goto fail;
+	sqlite3_finalize(row);
+	sqlite3_finalize(vals);
+	row = vals = NULL;
+	if ((rc = tx_commit(st, cause)) != XJ_OK)
+		goto fail;
+	free(fields);
+	*out = s;
+	return XJ_OK;
+fail:
+	free(fields);
+	student_free(s);
+	sqlite3_finalize(row);
+	sqlite3_finalize(vals);
+	tx_rollback(st);
+	return rc;
+}
+
+/* Whether text looks like (the start of) a student number. */
+static int
+looks_like_number(const struct store *st, const char *text)
+{
+	size_t	n = strlen(st->cfg->branch_code);
+
+	return strncasecmp(text, st->cfg->branch_code,
+	    strlen(text) < n ? strlen(text) : n) == 0 ||
+	    strchr(text, '-') != NULL;
+}
+
+/* Whether text is exactly four ASCII digits: a phone tail. */
+static int
+looks_like_tail(const char *text)
+{
+	size_t	i;
+
+	for (i = 0; text[i] != '\0'; i++) {
+		if (!isdigit((unsigned char)text[i]))
+			return 0;
+	}
+	return i == 4;
+}
+
+int
+store_student_find(struct store *st, const char *text, size_t limit,
+    struct student ***out, size_t *n, char **cause)
+{
+	static const char	 sql[] =
+	    "SELECT " STUDENT_COLUMNS " FROM student s WHERE s.id IN ("
+	    "  SELECT id FROM student WHERE number >= ?1 AND number < ?2"
+	    "  UNION SELECT student FROM search WHERE term >= ?3 AND term < ?4"
+	    ") AND s.status != 'destroyed' ORDER BY s.id DESC LIMIT ?5";
+	struct student		**v = NULL;
+	sqlite3_stmt		*row = NULL, *vals = NULL;
+	char			*num_lo, *num_hi, *term_lo, *term_hi, *up;
+	char			*numbers, *detail, *t;
+	size_t			 i, count = 0;
+	int			 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_require(st, PERM_STUDENT_SEARCH, "student.search",
+	    cause)) != XJ_OK)
+		return rc;
+	if (text[0] == '\0' || !utf8_valid(text, strlen(text)))
+		return xj_fail(cause, XJ_EUSAGE, "%s", _("search for a student "
+		    "number, a name or the last four digits of a phone"));
+
+	/* Numbers are compared upper-case; "\xff" ends every prefix range. */
+	up = xstrdup(text);
+	for (t = up; *t != '\0'; t++)
+		*t = (char)toupper((unsigned char)*t);
+	if (looks_like_number(st, text)) {
+		num_lo = xstrdup(up);
+		xasprintf(&num_hi, "%s\xff", up);
+	} else {
+		num_lo = xstrdup("");
+		num_hi = xstrdup("");
+	}
+	if (looks_like_tail(text)) {
+		xasprintf(&term_lo, "t:%s", text);
+		xasprintf(&term_hi, "t:%s\xff", text);
+	} else {
+		xasprintf(&term_lo, "n:%s", text);
+		xasprintf(&term_hi, "n:%s\xff", text);
+	}
+	free(up);
+
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		goto out;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &row, NULL) != SQLITE_OK ||
+	    prepare_values(st, &vals, cause) != XJ_OK) {
+		rc = db_error(st, _("cannot search"), cause);
+		goto fail;
+	}
+	sqlite3_bind_text(row, 1, num_lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 2, num_hi, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 3, term_lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 4, term_hi, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(row, 5, (sqlite3_int64)limit);
+	while (sqlite3_step(row) == SQLITE_ROW) {
+		v = xreallocarray(v, count + 1, sizeof *v);
+		v[count++] = load_student(st, row, vals);
+	}
+
+	numbers = xstrdup("");
+	for (i = 0; i < count && i < FIND_LOG_NUMBERS; i++) {
+		xasprintf(&t, "%s%s%s", numbers, i > 0 ? "," : "",
+		    v[i]->number);
+		free(numbers);
+		numbers = t;
+	}
+	xasprintf(&detail, "results=%zu numbers=%s%s", count, numbers,
+	    count > FIND_LOG_NUMBERS ? ",…" : "");
+	free(numbers);
+	rc = log_entry(st, "student.find", "", "", detail, cause);
+	free(detail);
+	if (rc != XJ_OK)
+		goto fail;
+	sqlite3_finalize(row);
+	sqlite3_finalize(vals);
+	row = vals = NULL;
+	if ((rc = tx_commit(st, cause)) != XJ_OK)
+		goto fail;
+	*out = v;
+	*n = count;
+	v = NULL;
+	goto out;
+fail:
+	sqlite3_finalize(row);
+	sqlite3_finalize(vals);
+	tx_rollback(st);
+	students_free(v, count);
+out:
+	xfree_wipe(term_lo);
+	xfree_wipe(term_hi);
+	free(num_lo);
+	free(num_hi);
+	return rc;
+}
+
+int
+store_student_each(struct store *st, int status,
+    int (*fn)(const struct student *, void *), void *arg, char **cause)
+{
+	static const char	 count_sql[] =
+	    "SELECT count(*) FROM student s"
+	    " WHERE (?1 IS NULL AND s.status != 'destroyed') OR s.status = ?1";
+	static const char	 sql[] =
+	    "SELECT " STUDENT_COLUMNS " FROM student s"
+	    " WHERE (?1 IS NULL AND s.status != 'destroyed') OR s.status = ?1"
+	    " ORDER BY s.number";
+	sqlite3_stmt		*row = NULL, *vals = NULL;
+	struct student		*s;
+	const char		*which;
+	char			*detail;
+	sqlite3_int64		 count = 0;
+	int			 rc, stop = 0;
+
+	if ((rc = store_require(st, PERM_STUDENT_SEARCH, "student.list",
+	    cause)) != XJ_OK)
+		return rc;
+	which = status >= 0 ? status_name(status) : NULL;
+
+	/*
+	 * Log first, with the count, and only then show anything: a list
+	 * that was seen is never missing from the log.  Holding the write
+	 * lock through a long listing would stall the other terminals.
+	 */
+	if (sqlite3_prepare_v2(st->db, count_sql, -1, &row, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot list students"), cause);
+	sqlite3_bind_text(row, 1, which, -1, SQLITE_STATIC);
+	if (sqlite3_step(row) == SQLITE_ROW)
+		count = sqlite3_column_int64(row, 0);
+	sqlite3_finalize(row);
+	row = NULL;
+	xasprintf(&detail, "status=%s results=%lld", which != NULL ? which :
+	    "live", (long long)count);
+	rc = store_log(st, "student.list", "", detail, cause);
+	free(detail);
+	if (rc != XJ_OK)
+		return rc;
+
+	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot list students"), cause);
+	st->in_tx = 1;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &row, NULL) != SQLITE_OK ||
+	    prepare_values(st, &vals, cause) != XJ_OK) {
+		rc = db_error(st, _("cannot list students"), cause);
+		goto out;
+	}
+	sqlite3_bind_text(row, 1, which, -1, SQLITE_STATIC);
+	while (!stop && (rc = sqlite3_step(row)) == SQLITE_ROW) {
+		s = load_student(st, row, vals);
+		stop = fn(s, arg);
+		student_free(s);
+	}
+	rc = stop || rc == SQLITE_DONE ? XJ_OK :
+	    db_error(st, _("cannot list students"), cause);
+out:
+	sqlite3_finalize(row);
+	sqlite3_finalize(vals);
+	tx_rollback(st);
+	return rc;
+}

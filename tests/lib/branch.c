@@ -1,0 +1,140 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "lib/testlib.h"
+#include "lib/branch.h"
+
+const char *
+tl_pass(const char *id, char *buf, size_t len)
+{
+	snprintf(buf, len, "pass-%s", id);
+	return buf;
+}
+
+struct tl_branch *
+tl_branch_new(void)
+{
+	struct tl_branch	*b;
+	struct session		*s = NULL;
+	struct branch_secret	*secret;
+	struct keyring		*kr;
+	char			*roles, *conf, *cwd, *cause = NULL, pw[64];
+	size_t			 i, len;
+	int			 rc;
+
+	platform_init();
+	b = xcalloc(1, sizeof *b);
+	b->dir = tl_tmpdir();
+	b->data = xj_path_join(b->dir, "data");
+	if (mkdir(b->data, 0700) != 0)
+		fail_msg("mkdir %s", b->data);
+	rc = xj_read_file("config/roles.yaml", 1 << 20, &roles, &len, &cause);
+	assert_int_equal(rc, XJ_OK);
+	free(tl_write(b->dir, "roles.yaml", roles, 0600));
+	free(roles);
+	cwd = getcwd(NULL, 0);
+	xasprintf(&conf, "branch:\n  code: SH01\n  name: 测试校区\n"
+	    "data_dir: %s\nroles_file: roles.yaml\nforms_dir: %s/forms\n",
+	    b->data, cwd);
+	b->config = tl_write(b->dir, "xueji.yaml", conf, 0600);
+	free(conf);
+	free(cwd);
+
+	rc = session_load(b->config, NULL, &s, &cause);
+	if (rc != XJ_OK)
+		fail_msg("session_load: %s", cause);
+	secret = branch_secret_new();
+	kr = keyring_new("SH01");
+	for (i = 0; i < s->pol->noperators; i++) {
+		tl_pass(s->pol->operators[i].id, pw, sizeof pw);
+		rc = keyring_add(kr, s->pol->operators[i].id, pw, strlen(pw),
+		    KDF_INTERACTIVE, secret, &cause);
+		assert_int_equal(rc, XJ_OK);
+	}
+	assert_int_equal(store_create(s->db_path, secret->db_key, "SH01",
+	    &cause), XJ_OK);
+	assert_int_equal(keyring_save(kr, s->keyslot_path, &cause), XJ_OK);
+	keyring_free(kr);
+	branch_secret_free(secret);
+	session_free(s);
+	return b;
+}
+
+void
+tl_branch_free(struct tl_branch *b)
+{
+	tl_rmtree(b->dir);
+	free(b->dir);
+	free(b->config);
+	free(b->data);
+	free(b);
+}
+
+struct session *
+tl_login(const struct tl_branch *b, const char *id)
+{
+	struct session	*s;
+	char		*cause = NULL, pw[64];
+	int		 rc;
+
+	rc = session_load(b->config, NULL, &s, &cause);
+	if (rc != XJ_OK)
+		fail_msg("session_load: %s", cause);
+	tl_pass(id, pw, sizeof pw);
+	rc = session_login(s, id, pw, strlen(pw), &cause);
+	if (rc != XJ_OK)
+		fail_msg("login %s: %s", id, cause);
+	return s;
+}
+
+char *
+tl_enrol(struct session *s, const char *name, const char *birth,
+    const char *guardian, const char *phone, int *rcp)
+{
+	const struct field_input v[4] = {
+		{ "name", name },
+		{ "birth_month", birth },
+		{ "guardian_name", guardian },
+		{ "guardian_phone", phone },
+	};
+	struct enrolment	 en = { v, 4, "in-person", 0 };
+	char			*number = NULL, *dup = NULL, *cause = NULL;
+	int			 rc;
+
+	rc = store_student_add(s->st, &en, &number, &dup, &cause);
+	if (rcp != NULL)
+		*rcp = rc;
+	free(dup);
+	free(cause);
+	return number;
+}
+
+void
+tl_check_db(const struct tl_branch *b)
+{
+	struct session	*s;
+	sqlite3_stmt	*stmt;
+	int64_t		 count, bad;
+	char		*cause = NULL;
+
+	s = tl_login(b, "auditor1");
+	assert_int_equal(sqlite3_prepare_v2(store_db(s->st),
+	    "PRAGMA integrity_check", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(stmt, 0), "ok");
+	sqlite3_finalize(stmt);
+	if (audit_verify(store_db(s->st), "SH01", &count, &bad, NULL, NULL,
+	    &cause) != XJ_OK)
+		fail_msg("chain broken at %lld: %s", (long long)bad, cause);
+	session_free(s);
+}

@@ -1,0 +1,35 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * branch.h — a real branch in a temporary directory for the tests: the
+ * shipped roles.yaml and enrolment form, a database under a random key,
+ * and a key slot for every operator (passphrase "pass-<id>").
+ */
+#ifndef XUEJI_TEST_BRANCH_H
+#define XUEJI_TEST_BRANCH_H
+
+#include "xueji/session.h"
+
+struct tl_branch {
+	char	*dir;		/* the temporary directory */
+	char	*config;	/* dir/xueji.yaml */
+	char	*data;		/* dir/data */
+};
+
+/* Create a branch; every operator of config/roles.yaml gets a slot. */
+struct tl_branch *tl_branch_new(void);
+/* Remove it from disk and free it. */
+void	 tl_branch_free(struct tl_branch *);
+/* A session logged in as id (fails the test if it cannot). */
+struct session *tl_login(const struct tl_branch *, const char *id);
+/* The test passphrase of id. */
+const char *tl_pass(const char *id, char *buf, size_t len);
+/* Enrol a student as whoever s is; returns the new number or NULL, with
+ * the status code in *rc when rc is not NULL. */
+char	*tl_enrol(struct session *s, const char *name, const char *birth,
+	     const char *guardian, const char *phone, int *rc);
+/* PRAGMA integrity_check and the audit chain, asserted. */
+void	 tl_check_db(const struct tl_branch *);
+
+#endif

@@ -1,0 +1,653 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * The store on a real SQLCipher file: opening and its settings,
+ * enrolment, duplicates, find/show/list, masking, the permission gate
+ * for every shipped role, failed logins, key rotation, and a byte scan
+ * of the data directory for personal data.
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "lib/testlib.h"
+#include "lib/branch.h"
+
+struct fixture {
+	struct tl_branch	*b;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = xcalloc(1, sizeof *f);
+
+	f->b = tl_branch_new();
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	tl_check_db(f->b);
+	tl_branch_free(f->b);
+	free(f);
+	return 0;
+}
+
+/* A single-value query as a malloc'd string (NULL for no row). */
+static char *
+query(struct session *s, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	char		*v = NULL;
+
+	if (sqlite3_prepare_v2(store_db(s->st), sql, -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s->st)));
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_text(stmt, 0) != NULL)
+		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+static long
+query_long(struct session *s, const char *sql)
+{
+	char	*v = query(s, sql);
+	long	 n = v != NULL ? strtol(v, NULL, 10) : -1;
+
+	free(v);
+	return n;
+}
+
+/* The action of the newest audit entry. */
+static char *
+last_action(struct session *s)
+{
+	return query(s, "SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
+}
+
+static void
+test_settings_read_back(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*s = tl_login(f->b, "reception1");
+	char		*v;
+
+	v = query(s, "PRAGMA journal_mode");
+	assert_string_equal(v, "wal");
+	free(v);
+	assert_int_equal(query_long(s, "PRAGMA synchronous"), 2);
+	assert_int_equal(query_long(s, "PRAGMA temp_store"), 2);
+	assert_int_equal(query_long(s, "PRAGMA secure_delete"), 1);
+	assert_int_equal(query_long(s, "PRAGMA cipher_page_size"), 4096);
+	assert_int_equal(query_long(s, "PRAGMA user_version"),
+	    store_schema_version);
+	session_free(s);
+}
+
+static void
+test_enrol_and_show(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r = tl_login(f->b, "reception1");
+	struct session	*sv;
+	struct student	*st;
+	char		*n1, *n2, *cause = NULL;
+
+	n1 = tl_enrol(r, "欧阳𠮷·娜", "2018-03", "欧阳明", "13812345678", NULL);
+	assert_non_null(n1);
+	n2 = tl_enrol(r, "司马光", "2017-11", "司马迁", "021-62345678", NULL);
+	assert_non_null(n2);
+	/* Sequence from 1, this year, never reused. */
+	assert_non_null(strstr(n1, "SH01-"));
+	assert_string_equal(n1 + strlen(n1) - 5, "00001");
+	assert_string_equal(n2 + strlen(n2) - 5, "00002");
+
+	assert_int_equal(store_student_get(r->st, n1, &st, &cause), XJ_OK);
+	assert_string_equal(student_value(st, "name"), "欧阳𠮷·娜");
+	assert_string_equal(student_value(st, "birth_month"), "2018-03");
+	/* A receptionist sees the phone masked. */
+	assert_string_equal(student_value(st, "guardian_phone"), "138****5678");
+	assert_string_equal(st->consent_method, "in-person");
+	assert_string_equal(st->enrolled_by, "reception1");
+	assert_int_equal(st->status, STATUS_ACTIVE);
+	/* Form order. */
+	assert_string_equal(st->values[0].key, "name");
+	assert_string_equal(st->values[3].key, "guardian_phone");
+	student_free(st);
+	{
+		char *a = last_action(r);
+		assert_string_equal(a, "student.view");
+		free(a);
+	}
+	/* A supervisor sees it whole. */
+	sv = tl_login(f->b, "supervisor1");
+	assert_int_equal(store_student_get(sv->st, n2, &st, &cause), XJ_OK);
+	assert_string_equal(student_value(st, "guardian_phone"),
+	    "021-62345678");
+	student_free(st);
+
+	assert_int_equal(store_student_get(r->st, "SH01-2026-99999", &st,
+	    &cause), XJ_ENOINPUT);
+	free(cause);
+	free(n1);
+	free(n2);
+	session_free(sv);
+	session_free(r);
+}
+
+static void
+test_enrol_refusals_change_nothing(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*r = tl_login(f->b, "reception1");
+	const struct field_input good[] = {
+		{ "name", "张三" }, { "birth_month", "2019-05" },
+		{ "guardian_name", "张大" }, { "guardian_phone", "13912345678" },
+	};
+	const struct field_input digits[] = {
+		{ "name", "张3" }, { "birth_month", "2019-05" },
+		{ "guardian_name", "张大" }, { "guardian_phone", "13912345678" },
+	};
+	const struct field_input unknown[] = {
+		{ "name", "张三" }, { "birth_month", "2019-05" },
+		{ "guardian_name", "张大" }, { "guardian_phone", "13912345678" },
+		{ "id_card", "310101201905050000" },
+	};
+	const struct field_input missing[] = {
+		{ "name", "张三" }, { "birth_month", "2019-05" },
+	};
+	struct enrolment	 en;
+	char			*number, *dup, *cause = NULL;
+	long			 audit0, students0;
+
+	audit0 = query_long(r, "SELECT count(*) FROM audit");
+	students0 = query_long(r, "SELECT count(*) FROM student");
+
+	en = (struct enrolment){ good, nitems(good), NULL, 0 };
+	assert_int_equal(store_student_add(r->st, &en, &number, &dup, &cause),
+	    XJ_EDATA);
+	assert_non_null(strstr(cause, "consent"));
+	free(cause);
+	en = (struct enrolment){ good, nitems(good), "by-pigeon", 0 };
+	assert_int_equal(store_student_add(r->st, &en, &number, &dup, &cause),
+	    XJ_EDATA);
+	free(cause);
+	en = (struct enrolment){ digits, nitems(digits), "online", 0 };
+	assert_int_equal(store_student_add(r->st, &en, &number, &dup, &cause),
+	    XJ_EDATA);
+	/* The message names the field, never the value. */
+	assert_null(strstr(cause, "张3"));
+	free(cause);
+	en = (struct enrolment){ unknown, nitems(unknown), "online", 0 };
+	assert_int_equal(store_student_add(r->st, &en, &number, &dup, &cause),
+	    XJ_EDATA);
+	assert_non_null(strstr(cause, "id_card"));
+	free(cause);
+	en = (struct enrolment){ missing, nitems(missing), "online", 0 };
+	assert_int_equal(store_student_add(r->st, &en, &number, &dup, &cause),
+	    XJ_EDATA);
+	free(cause);
+	assert_null(number);
+
+	assert_int_equal(query_long(r, "SELECT count(*) FROM audit"), audit0);
+	assert_int_equal(query_long(r, "SELECT count(*) FROM student"),
+	    students0);
+	assert_int_equal(query_long(r, "SELECT count(*) FROM number_seq"), 0);
+	session_free(r);
+}
+
+static void
+test_duplicates(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r = tl_login(f->b, "reception1");
+	struct session	*sv = tl_login(f->b, "supervisor1");
+	const struct field_input again[] = {
+		{ "name", "王小明" }, { "birth_month", "2016-09" },
+		{ "guardian_name", "王大明" }, { "guardian_phone", "13700001111" },
+	};
+	struct enrolment en = { again, nitems(again), "signed-form", 0 };
+	char		*first, *n, *dup, *cause = NULL, *a;
+
+	first = tl_enrol(r, "王小明", "2018-02", "王大明", "13700001111", NULL);
+	assert_non_null(first);
+	/* Same name and phone, different birth month: still a duplicate. */
+	assert_int_equal(store_student_add(r->st, &en, &n, &dup, &cause),
+	    XJ_EDATA);
+	assert_string_equal(dup, first);
+	assert_non_null(strstr(cause, first));
+	free(dup);
+	free(cause);
+	/* Overriding needs student.duplicate, which receptionists lack. */
+	en.allow_duplicate = 1;
+	assert_int_equal(store_student_add(r->st, &en, &n, &dup, &cause),
+	    XJ_EPERM);
+	free(cause);
+	a = last_action(r);
+	assert_string_equal(a, "access.denied");
+	free(a);
+	assert_int_equal(store_student_add(sv->st, &en, &n, &dup, &cause),
+	    XJ_OK);
+	assert_string_equal(dup, first);
+	a = last_action(sv);
+	assert_string_equal(a, "student.duplicate-allowed");
+	free(a);
+	free(dup);
+	free(n);
+	free(first);
+	session_free(sv);
+	session_free(r);
+}
+
+static void
+test_find(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r = tl_login(f->b, "reception1");
+	struct student	**v;
+	char		*n1, *n2, *n3, *cause = NULL, *detail;
+	size_t		 n;
+
+	n1 = tl_enrol(r, "张三", "2018-01", "张父", "13811112222", NULL);
+	n2 = tl_enrol(r, "张三丰", "2017-01", "张母", "13933334444", NULL);
+	n3 = tl_enrol(r, "李四", "2016-01", "李父", "021-55552222", NULL);
+
+	assert_int_equal(store_student_find(r->st, "张三", 10, &v, &n, &cause),
+	    XJ_OK);
+	assert_int_equal(n, 2);
+	/* Newest first. */
+	assert_string_equal(v[0]->number, n2);
+	assert_string_equal(v[1]->number, n1);
+	students_free(v, n);
+	detail = query(r, "SELECT detail FROM audit ORDER BY seq DESC LIMIT 1");
+	assert_non_null(strstr(detail, n1));
+	assert_non_null(strstr(detail, "results=2"));
+	/* The search text itself is not logged. */
+	assert_null(strstr(detail, "张"));
+	free(detail);
+
+	/* Phone tail: mobile and landline alike. */
+	assert_int_equal(store_student_find(r->st, "2222", 10, &v, &n, &cause),
+	    XJ_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0]->number, n3);
+	assert_string_equal(v[1]->number, n1);
+	students_free(v, n);
+
+	/* Number prefix, any case. */
+	assert_int_equal(store_student_find(r->st, "sh01-", 10, &v, &n,
+	    &cause), XJ_OK);
+	assert_int_equal(n, 3);
+	students_free(v, n);
+	assert_int_equal(store_student_find(r->st, n3, 10, &v, &n, &cause),
+	    XJ_OK);
+	assert_int_equal(n, 1);
+	students_free(v, n);
+
+	assert_int_equal(store_student_find(r->st, "王", 10, &v, &n, &cause),
+	    XJ_OK);
+	assert_int_equal(n, 0);
+	students_free(v, n);
+	assert_int_equal(store_student_find(r->st, "张", 1, &v, &n, &cause),
+	    XJ_OK);
+	assert_int_equal(n, 1);
+	students_free(v, n);
+	free(n1);
+	free(n2);
+	free(n3);
+	session_free(r);
+}
+
+static int
+count_row(const struct student *st, void *arg)
+{
+	(void)st;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_list(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r = tl_login(f->b, "reception1");
+	char		*n, *cause = NULL, *detail;
+	int		 i, count = 0;
+
+	for (i = 0; i < 12; i++) {
+		char name[32];
+
+		snprintf(name, sizeof name, "学员%s", (i % 2) ? "甲" : "乙");
+		n = tl_enrol(r, name, i < 6 ? "2018-01" : "2019-02",
+		    "家长", i < 6 ? "13800000001" : "13800000002", NULL);
+		if (i < 2 || (i >= 6 && i < 8))
+			assert_non_null(n);
+		free(n);
+	}
+	assert_int_equal(store_student_each(r->st, -1, count_row, &count,
+	    &cause), XJ_OK);
+	/* 学员乙/学员甲 × two birth months: four distinct children. */
+	assert_int_equal(count, 4);
+	detail = query(r, "SELECT detail FROM audit ORDER BY seq DESC LIMIT 1");
+	assert_string_equal(detail, "status=live results=4");
+	free(detail);
+	count = 0;
+	assert_int_equal(store_student_each(r->st, STATUS_WITHDRAWN, count_row,
+	    &count, &cause), XJ_OK);
+	assert_int_equal(count, 0);
+	session_free(r);
+}
+
+static int
+audit_nop(const struct audit_entry *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	return 0;
+}
+
+/*
+ * Every shipped role against every store operation: allowed exactly when
+ * roles.yaml grants the permission, and a refusal is logged.
+ */
+static void
+test_role_matrix(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*r, *s;
+	const struct operator	*op;
+	struct audit_filter	 af;
+	struct student		*st, **v;
+	char			*number, *n, *dup, *cause = NULL, *a;
+	const struct field_input in[] = {
+		{ "name", "赵六" }, { "birth_month", "2017-07" },
+		{ "guardian_name", "赵五" }, { "guardian_phone", "13600001234" },
+	};
+	struct enrolment	 en = { in, nitems(in), "online", 0 };
+	size_t			 i, k, nfound;
+	int64_t			 cnt, bad;
+	int			 rc, want, dummy = 0;
+
+	r = tl_login(f->b, "reception1");
+	number = tl_enrol(r, "钱七", "2016-06", "钱八", "13500001234", NULL);
+	assert_non_null(number);
+	session_free(r);
+
+	for (i = 0; i < 5; i++) {
+		static const char *const ids[] = { "reception1", "reception2",
+		    "supervisor1", "supervisor2", "auditor1" };
+
+		s = tl_login(f->b, ids[i]);
+		op = s->op;
+		for (k = 0; k < 6; k++) {
+			enum perm p;
+
+			memset(&af, 0, sizeof af);
+			af.limit = 1;
+			switch (k) {
+			case 0:
+				p = PERM_STUDENT_ENROLL;
+				rc = store_student_add(s->st, &en, &n, &dup,
+				    &cause);
+				/* The second enrolling role hits the dup. */
+				if (rc == XJ_EDATA && dup != NULL)
+					rc = XJ_OK;
+				free(n);
+				free(dup);
+				break;
+			case 1:
+				p = PERM_STUDENT_VIEW;
+				rc = store_student_get(s->st, number, &st,
+				    &cause);
+				student_free(st);
+				break;
+			case 2:
+				p = PERM_STUDENT_SEARCH;
+				rc = store_student_find(s->st, "钱", 5, &v,
+				    &nfound, &cause);
+				students_free(v, nfound);
+				break;
+			case 3:
+				p = PERM_STUDENT_SEARCH;
+				rc = store_student_each(s->st, -1, count_row,
+				    &dummy, &cause);
+				break;
+			case 4:
+				p = PERM_AUDIT_VIEW;
+				rc = store_audit_each(s->st, &af, audit_nop,
+				    NULL, &cause);
+				break;
+			default:
+				p = PERM_AUDIT_VERIFY;
+				rc = store_verify(s->st, &cnt, &bad, &cause);
+				break;
+			}
+			want = policy_allows(op, p);
+			if (want && rc != XJ_OK)
+				fail_msg("%s: %s should be allowed: %s",
+				    ids[i], perm_name(p), cause);
+			if (!want && rc != XJ_EPERM)
+				fail_msg("%s: %s should be refused (rc %d)",
+				    ids[i], perm_name(p), rc);
+			if (!want) {
+				a = last_action(s);
+				assert_string_equal(a, "access.denied");
+				free(a);
+			}
+			free(cause);
+			cause = NULL;
+		}
+		session_free(s);
+	}
+	free(number);
+}
+
+static void
+test_failed_login(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*s, *a;
+	char		*cause = NULL, *path, *v;
+	long		 before;
+
+	a = tl_login(f->b, "auditor1");
+	before = query_long(a, "SELECT count(*) FROM audit");
+	session_free(a);
+
+	assert_int_equal(session_load(f->b->config, NULL, &s, &cause), XJ_OK);
+	assert_int_equal(session_login(s, "reception1", "wrong", 5, &cause),
+	    XJ_EPERM);
+	free(cause);
+	assert_null(s->st);
+	assert_null(s->secret);
+	assert_int_equal(session_login(s, "nobody", "x", 1, &cause), XJ_EPERM);
+	free(cause);
+	session_free(s);
+
+	/* Waiting beside the database, with id and reason only. */
+	path = xj_path_join(f->b->data, STORE_AUTHFAIL_NAME);
+	assert_true(tl_file_contains(path, "reception1\twrong-passphrase", 27));
+	assert_true(tl_file_contains(path, "nobody\tunknown-operator", 23));
+	assert_false(tl_file_contains(path, "wrong\n", 6));
+
+	/* The next login moves them into the chain and removes the file. */
+	a = tl_login(f->b, "auditor1");
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(query_long(a, "SELECT count(*) FROM audit"),
+	    before + 2);
+	v = query(a, "SELECT operator || ' ' || detail FROM audit WHERE "
+	    "action = 'login.failed' ORDER BY seq LIMIT 1");
+	assert_string_equal(v, "reception1 reason=wrong-passphrase");
+	free(v);
+	free(path);
+	session_free(a);
+}
+
+static void
+test_roles_hash_logged(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*s;
+	char		*roles, *path, *cause = NULL;
+	size_t		 len;
+
+	s = tl_login(f->b, "auditor1");
+	assert_int_equal(query_long(s, "SELECT count(*) FROM audit WHERE "
+	    "action = 'config.roles'"), 1);
+	session_free(s);
+	/* Unchanged: nothing new. */
+	s = tl_login(f->b, "auditor1");
+	assert_int_equal(query_long(s, "SELECT count(*) FROM audit WHERE "
+	    "action = 'config.roles'"), 1);
+	session_free(s);
+	/* Changed by one comment line: logged again. */
+	path = xj_path_join(f->b->dir, "roles.yaml");
+	assert_int_equal(xj_read_file(path, 1 << 20, &roles, &len, &cause), 0);
+	free(roles);
+	{
+		FILE *fp = fopen(path, "a");
+		fputs("# edited\n", fp);
+		fclose(fp);
+	}
+	s = tl_login(f->b, "auditor1");
+	assert_int_equal(query_long(s, "SELECT count(*) FROM audit WHERE "
+	    "action = 'config.roles'"), 2);
+	session_free(s);
+	free(path);
+}
+
+static void
+test_rotation(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*s, *r;
+	struct branch_secret	*next, *old;
+	char			*cause = NULL, *n;
+	int			 used_next;
+	struct store		*st;
+
+	s = tl_login(f->b, "supervisor1");
+	n = tl_enrol(s, "周八", "2015-05", "周九", "13300001234", NULL);
+	assert_non_null(n);
+	old = branch_secret_new();
+	memcpy(old, s->secret, sizeof *old);
+
+	/* Step one only: sealed to everyone, database rekeyed, not yet
+	 * committed in the slot file, as if the power failed there. */
+	next = branch_secret_new();
+	assert_int_equal(keyring_rotate_begin(s->keys, next, &cause), XJ_OK);
+	assert_int_equal(keyring_save(s->keys, s->keyslot_path, &cause), 0);
+	assert_int_equal(store_rekey(s->st, next->db_key, &cause), XJ_OK);
+	session_free(s);
+
+	/* Someone else logs in: the rotation is finished for them. */
+	r = tl_login(f->b, "reception2");
+	assert_int_equal(memcmp(r->secret->db_key, next->db_key, 32), 0);
+	session_free(r);
+	r = tl_login(f->b, "reception1");
+	assert_int_equal(memcmp(r->secret->db_key, next->db_key, 32), 0);
+	session_free(r);
+
+	/* The old key opens nothing now. */
+	{
+		char *db = xj_path_join(f->b->data, STORE_DB_NAME);
+		assert_int_equal(store_open(db, old->db_key, NULL, "SH01",
+		    &used_next, &st, &cause), XJ_EDATA);
+		free(cause);
+		assert_int_equal(store_open(db, next->db_key, NULL, "SH02",
+		    &used_next, &st, &cause), XJ_EDATA);
+		assert_non_null(strstr(cause, "SH01"));
+		free(cause);
+		free(db);
+	}
+	branch_secret_free(old);
+	branch_secret_free(next);
+	free(n);
+}
+
+/*
+ * Marker names and phones must not appear in any byte of any file in the
+ * data directory: database, WAL, shared memory, key slots.
+ */
+static void
+test_no_plaintext_on_disk(void **state)
+{
+	static const char *const names[] = {
+		"欧阳娜娜标记", "司马光标记", "MarkerZhang", "Xuejimarker",
+	};
+	static const char *const phones[] = {
+		"13912345670", "13912345671", "021-87654320", "13912345673",
+	};
+	struct fixture	*f = *state;
+	struct session	*r, *a;
+	char		*n, *where;
+	size_t		 i;
+
+	r = tl_login(f->b, "reception1");
+	for (i = 0; i < nitems(names); i++) {
+		n = tl_enrol(r, names[i], "2017-04", "监护人标记", phones[i],
+		    NULL);
+		assert_non_null(n);
+		free(n);
+	}
+	/* While the session is open too: the WAL holds the newest pages. */
+	for (i = 0; i < nitems(names); i++) {
+		if (tl_tree_contains(f->b->data, names[i], &where))
+			fail_msg("\"%s\" found in %s", names[i], where);
+		if (tl_tree_contains(f->b->data, phones[i], &where))
+			fail_msg("a phone found in %s", where);
+	}
+	assert_false(tl_tree_contains(f->b->data, "监护人标记", NULL));
+	assert_false(tl_tree_contains(f->b->data, "pass-reception1", NULL));
+	session_free(r);
+	a = tl_login(f->b, "auditor1");
+	session_free(a);
+	for (i = 0; i < nitems(names); i++) {
+		assert_false(tl_tree_contains(f->b->data, names[i], NULL));
+		assert_false(tl_tree_contains(f->b->data, phones[i], NULL));
+	}
+	/* And the scan can find what is there, so its silence means something. */
+	free(tl_write(f->b->dir, "control", "x 欧阳娜娜标记 y", 0600));
+	assert_true(tl_tree_contains(f->b->dir, names[0], NULL));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_settings_read_back, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_and_show, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_enrol_refusals_change_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_role_matrix, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_failed_login, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_roles_hash_logged, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_plaintext_on_disk,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
