@@ -54,7 +54,12 @@ CFLAGS	?=
 CFLAGS	+= $(WARN) $(OPT) -fstack-protector-strong -fPIE $(PKG_CFLAGS)
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now $(LDSAN)
 
-B	 = build
+# ASan builds go to their own folder so they never mix with the others.
+ifeq ($(ASAN),1)
+B	?= build-asan
+else
+B	?= build
+endif
 LIBSRC	 = $(sort $(wildcard src/platform/*.c src/keys/*.c src/store/*.c \
 	   src/policy/*.c src/audit/*.c src/forms/*.c src/session/*.c))
 CLISRC	 = $(sort $(wildcard src/cli/*.c))
@@ -63,13 +68,17 @@ CLIOBJ	 = $(CLISRC:%.c=$(B)/%.o)
 LIB	 = $(B)/libxueji.a
 
 TESTSRC	 = $(sort $(wildcard tests/test-*.c))
+TESTSH	 = $(sort $(wildcard tests/test-*.sh))
 TESTBIN	 = $(TESTSRC:tests/%.c=$(B)/tests/%)
 TESTLIB	 = $(sort $(wildcard tests/lib/*.c))
 TESTLIBOBJ = $(TESTLIB:%.c=$(B)/%.o)
 
 all: $(PACKAGE)
 
-$(PACKAGE): $(CLIOBJ) $(LIB)
+$(PACKAGE): $(B)/$(PACKAGE)
+	@cp $(B)/$(PACKAGE) $@
+
+$(B)/$(PACKAGE): $(CLIOBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ) $(LIB) $(PKG_LIBS)
 
 $(LIB): $(LIBOBJ)
@@ -107,11 +116,11 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-tests: $(PACKAGE) $(TESTBIN)
+tests: $(B)/$(PACKAGE) $(TESTBIN)
 
 test: deps
 	$(MAKE) tests
-	@XUEJI=./$(PACKAGE) tests/run-tests $(TESTBIN)
+	@XUEJI=$(B)/$(PACKAGE) tests/run-tests $(TESTBIN) $(TESTSH)
 
 # The demo branch: the shipped config with its data under build/demo.
 DEMO	 = $(B)/demo
@@ -152,7 +161,7 @@ install: $(PACKAGE)
 	install -m 0644 forms/*.yaml $(DESTDIR)$(DATADIR)/forms/
 	for f in config/*.yaml; do \
 	    [ -e $(DESTDIR)$(SYSCONFDIR)/$${f#config/} ] || \
-	    install -m 0600 $$f $(DESTDIR)$(SYSCONFDIR)/; done
+	    install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(PACKAGE)
@@ -161,6 +170,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf $(B) $(PACKAGE)
+	rm -rf build build-asan $(PACKAGE)
+
+# Keep objects make would otherwise treat as intermediate.
+.SECONDARY:
 
 .PHONY: all deps demo tests test run lint-man install uninstall clean

@@ -483,11 +483,19 @@ test_failed_login(void **state)
 	assert_true(tl_file_contains(path, "nobody\tunknown-operator", 23));
 	assert_false(tl_file_contains(path, "wrong\n", 6));
 
-	/* The next login moves them into the chain and removes the file. */
+	/* A file taken by a process that died before logging it. */
+	free(tl_write(f->b->data, STORE_AUTHFAIL_NAME ".2147483646",
+	    "1700000000\treception2\twrong-passphrase\n", 0600));
+
+	/* The next login moves them into the chain and removes the files. */
 	a = tl_login(f->b, "auditor1");
 	assert_int_equal(access(path, F_OK), -1);
 	assert_int_equal(query_long(a, "SELECT count(*) FROM audit"),
-	    before + 2);
+	    before + 3);
+	assert_int_equal(query_long(a, "SELECT count(*) FROM audit WHERE "
+	    "action = 'login.failed' AND operator = 'reception2' AND "
+	    "at = 1700000000"), 1);
+	assert_false(tl_tree_contains(f->b->data, "wrong-passphrase", NULL));
 	v = query(a, "SELECT operator || ' ' || detail FROM audit WHERE "
 	    "action = 'login.failed' ORDER BY seq LIMIT 1");
 	assert_string_equal(v, "reception1 reason=wrong-passphrase");

@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -707,22 +709,47 @@ drain_file(struct store *st, const char *path, char **cause)
 	return XJ_OK;
 }
 
+/* Whether a file "auth-failures.<pid>" was left by a process now gone. */
+static int
+left_behind(const char *path)
+{
+	const char	*dot = strrchr(path, '.');
+	char		*end;
+	long		 pid;
+
+	if (dot == NULL)
+		return 0;
+	pid = strtol(dot + 1, &end, 10);
+	if (*end != '\0' || pid <= 0)
+		return 0;
+	return kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+}
+
 int
 store_drain_auth_failures(struct store *st, const char *dir, char **cause)
 {
-	char	*path, *taken;
-	int	 rc;
+	glob_t	 g;
+	char	*path, *taken, *pattern;
+	size_t	 i;
+	int	 rc = XJ_OK;
 
 	path = xj_path_join(dir, STORE_AUTHFAIL_NAME);
 	xasprintf(&taken, "%s.%ld", path, (long)getpid());
 	/* Take the file away first so a failure written meanwhile is kept. */
-	if (rename(path, taken) == -1) {
-		free(taken);
-		free(path);
-		return XJ_OK;
-	}
-	rc = drain_file(st, taken, cause);
+	if (rename(path, taken) == 0)
+		rc = drain_file(st, taken, cause);
 	free(taken);
+
+	/* A process that died between taking and logging left its file. */
+	xasprintf(&pattern, "%s.*", path);
+	if (rc == XJ_OK && glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
+		for (i = 0; rc == XJ_OK && i < g.gl_pathc; i++) {
+			if (left_behind(g.gl_pathv[i]))
+				rc = drain_file(st, g.gl_pathv[i], cause);
+		}
+		globfree(&g);
+	}
+	free(pattern);
 	free(path);
 	return rc;
 }

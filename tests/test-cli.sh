@@ -1,0 +1,227 @@
+#!/bin/sh
+# The command line as a script or an administrator uses it: exit codes,
+# stdout and stderr, key slots through the binary, and that neither stderr
+# nor the data directory ever carries a child's name or phone number.
+# Prints one "ok - …" or "not ok - …" line per check (TAP style).
+# xueji — GPL-3.0-or-later.
+set -u
+XUEJI=${XUEJI:-./xueji}
+case $XUEJI in /*) ;; *) XUEJI=$PWD/$XUEJI ;; esac
+FORMS=$PWD/forms
+T=$(mktemp -d "${TMPDIR:-/tmp}/xueji-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+n=0
+bad=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+not_ok() {
+	n=$((n + 1)); bad=$((bad + 1))
+	echo "not ok $n - $1"
+	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err"
+	return 0
+}
+# expect CODE DESCRIPTION COMMAND...: run it, stdout to $T/out, stderr to
+# $T/err, and check the exit status.
+expect() {
+	want=$1; desc=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$desc"; else
+		not_ok "$desc (exit $got, wanted $want)"; fi
+}
+check() {
+	desc=$1; shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+mkdir -m 700 "$T/etc"
+cp config/roles.yaml "$T/etc/roles.yaml"
+chmod 600 "$T/etc/roles.yaml"
+cat >"$T/etc/xueji.yaml" <<EOF
+branch:
+  code: SH01
+  name: 测试校区
+data_dir: $T/data
+roles_file: roles.yaml
+forms_dir: $FORMS
+EOF
+chmod 600 "$T/etc/xueji.yaml"
+for id in supervisor1 supervisor2 reception1 reception2 auditor1; do
+	printf 'pass-%s\n' "$id" >"$T/$id"
+done
+X="$XUEJI -c $T/etc/xueji.yaml --kdf interactive"
+as() { id=$1; shift; $X -u "$id" --passphrase-fd 3 "$@" 3<"$T/$id"; }
+
+# --- help, version, usage ---------------------------------------------
+expect 0 "--help exits 0" $XUEJI --help
+check "--help goes to stdout and names the commands" \
+	grep -q 'student' "$T/out"
+expect 0 "--version exits 0" $XUEJI --version
+check "--version prints the version" grep -q '^xueji [0-9]' "$T/out"
+expect 64 "an unknown command is a usage error" $XUEJI frobnicate
+expect 64 "an unknown option is a usage error" $XUEJI student list --frob
+expect 64 "a bad --passphrase-fd is a usage error" \
+	$XUEJI --passphrase-fd x student list
+
+# --- configuration ------------------------------------------------------
+cp "$T/etc/xueji.yaml" "$T/etc/typo.yaml"
+printf 'idle_lock_secs: 60\n' >>"$T/etc/typo.yaml"
+expect 78 "an unknown config key exits 78" $XUEJI -c "$T/etc/typo.yaml" \
+	-u reception1 student list
+check "and says file:line:column" grep -q 'typo.yaml:7:1' "$T/err"
+expect 78 "a missing config file exits 78" $XUEJI -c "$T/nope.yaml" \
+	-u reception1 student list
+chmod 660 "$T/etc/roles.yaml"
+expect 78 "a group-writable roles file exits 78" as reception1 student list
+chmod 600 "$T/etc/roles.yaml"
+
+# --- init ---------------------------------------------------------------
+expect 66 "no branch yet" as reception1 student list
+expect 77 "init needs operator.manage" $X -u reception1 \
+	--passphrase-fd 3 init 3<"$T/reception1"
+check "and created nothing" test ! -e "$T/data/branch.db"
+expect 0 "init creates the branch" as supervisor1 init
+check "the database is there" test -s "$T/data/branch.db"
+check "key slots are mode 0600" \
+	test "$(stat -c %a "$T/data/keyslots")" = 600
+check "the database is mode 0600" \
+	test "$(stat -c %a "$T/data/branch.db")" = 600
+check "the data directory is mode 0700" \
+	test "$(stat -c %a "$T/data")" = 700
+expect 69 "init refuses to overwrite a branch" as supervisor1 init
+
+# --- operators ----------------------------------------------------------
+expect 0 "a supervisor adds reception1" $X -u supervisor1 --passphrase-fd 3 \
+	--new-passphrase-fd 4 operator add reception1 3<"$T/supervisor1" \
+	4<"$T/reception1"
+expect 0 "and auditor1" $X -u supervisor1 --passphrase-fd 3 \
+	--new-passphrase-fd 4 operator add auditor1 3<"$T/supervisor1" \
+	4<"$T/auditor1"
+expect 0 "and supervisor2" $X -u supervisor1 --passphrase-fd 3 \
+	--new-passphrase-fd 4 operator add supervisor2 3<"$T/supervisor1" \
+	4<"$T/supervisor2"
+printf 'short\n' >"$T/short"
+expect 65 "a too short passphrase is refused" $X -u supervisor1 \
+	--passphrase-fd 3 --new-passphrase-fd 4 operator add reception2 \
+	3<"$T/supervisor1" 4<"$T/short"
+expect 77 "a receptionist cannot add operators" $X -u reception1 \
+	--passphrase-fd 3 --new-passphrase-fd 4 operator add reception2 \
+	3<"$T/reception1" 4<"$T/reception2"
+expect 77 "reception2 has no slot yet" as reception2 student list
+expect 0 "operator list needs no passphrase" $X operator list
+check "and shows who has a slot" grep -q '^reception2	receptionist	no-slot' \
+	"$T/out"
+
+printf 'wrong-passphrase\n' >"$T/wrong"
+cp "$T/data/branch.db" "$T/before.db"
+expect 77 "a wrong passphrase exits 77" $X -u reception1 --passphrase-fd 3 \
+	student list 3<"$T/wrong"
+check "and leaves the database as it was" cmp -s "$T/data/branch.db" \
+	"$T/before.db"
+check "but records the failure" grep -q 'reception1	wrong-passphrase' \
+	"$T/data/auth-failures"
+
+# --- students -----------------------------------------------------------
+expect 0 "enrol a student" as reception1 student add name=欧阳𠮷·娜 \
+	birth_month=2018-03 guardian_name=欧阳明 guardian_phone=13812345678 \
+	--consent in-person
+check "the number alone on stdout" grep -qx 'SH01-20[0-9][0-9]-00001' \
+	"$T/out"
+NO=$(cat "$T/out")
+expect 0 "enrol from stdin" sh -c "printf 'name=张三\nbirth_month=2019年5月\n\
+guardian_name=张大\nguardian_phone=021 6234 5678\n' | \
+	$X -u reception1 --passphrase-fd 3 student add --stdin \
+	--consent online 3<$T/reception1"
+check "numbers are never reused" grep -qx 'SH01-20[0-9][0-9]-00002' "$T/out"
+expect 65 "no consent: refused" as reception1 student add name=李四 \
+	birth_month=2019-05 guardian_name=李大 guardian_phone=13912345678
+expect 65 "a digit in a name: refused" as reception1 student add \
+	name=李4标记 birth_month=2019-05 guardian_name=李大 \
+	guardian_phone=13912345678 --consent online
+check "the message never repeats the value" sh -c "! grep -q 李4标记 $T/err"
+expect 65 "a likely duplicate is refused" as reception1 student add \
+	name=欧阳𠮷·娜 birth_month=2018-03 guardian_name=欧阳亮 \
+	guardian_phone=13900000000 --consent online
+check "naming the existing number" grep -q "$NO" "$T/err"
+expect 77 "a receptionist cannot override it" as reception1 student add \
+	name=欧阳𠮷·娜 birth_month=2018-03 guardian_name=欧阳亮 \
+	guardian_phone=13900000000 --consent online --allow-duplicate
+expect 0 "a supervisor can, and it is logged" as supervisor1 student add \
+	name=欧阳𠮷·娜 birth_month=2018-03 guardian_name=欧阳亮 \
+	guardian_phone=13900000000 --consent online --allow-duplicate
+expect 77 "an auditor cannot enrol" as auditor1 student add name=王五 \
+	birth_month=2019-05 guardian_name=王大 guardian_phone=13912345678 \
+	--consent online
+
+expect 0 "show a record" as reception1 student show "$NO"
+check "with the name" grep -q '^name	欧阳𠮷·娜$' "$T/out"
+check "and the phone masked for a receptionist" \
+	grep -q '^guardian_phone	138\*\*\*\*5678$' "$T/out"
+expect 0 "a supervisor sees the whole phone" as supervisor1 student show "$NO"
+check "whole" grep -q '^guardian_phone	13812345678$' "$T/out"
+expect 66 "no such student" as reception1 student show SH01-2026-99999
+expect 77 "an auditor cannot open a record" as auditor1 student show "$NO"
+expect 0 "find by phone tail" as reception1 student find 5678
+check "both phones end in 5678" test "$(wc -l <"$T/out")" -eq 2
+expect 0 "find by name prefix" as reception1 student find 欧阳
+check "tab-separated, number first" \
+	grep -q "^$NO	active	欧阳𠮷·娜	2018-03	欧阳明	138\*\*\*\*5678$" \
+	"$T/out"
+expect 66 "find with no match exits 66" as reception1 student find 赵
+expect 0 "list" as reception1 student list
+check "three students" test "$(wc -l <"$T/out")" -eq 3
+expect 64 "list with an unknown status" as reception1 student list \
+	--status gone
+
+# --- audit and verify ---------------------------------------------------
+expect 77 "a receptionist cannot read the log" as reception1 audit
+expect 0 "an auditor can" as auditor1 audit
+check "enrolments are logged by number" \
+	grep -q "	reception1	student.enroll	$NO	name,birth_month" "$T/out"
+check "the failed login moved into the log" \
+	grep -q '	reception1	login.failed		.*reason=wrong-passphrase' \
+	"$T/out"
+check "the duplicate override is logged" \
+	grep -q 'student.duplicate-allowed.*duplicate-of='"$NO" "$T/out"
+check "refusals are logged" grep -q 'access.denied.*perm=audit.view' \
+	"$T/out"
+check "the log holds no names" sh -c "! grep -q 欧阳 $T/out"
+check "and no phone numbers" sh -c "! grep -q 5678 $T/out"
+expect 0 "filter by student" as auditor1 audit --student "$NO"
+check "only that student" sh -c "! cut -f5 $T/out | grep -v '^$NO\$' | \
+	grep -q ."
+expect 0 "verify passes" as auditor1 verify
+check "and says so" grep -q '^ok: ' "$T/out"
+
+# --- passwd, remove, rotate ---------------------------------------------
+printf 'new-pass-reception1\n' >"$T/reception1.new"
+expect 0 "change one's own passphrase" $X -u reception1 --passphrase-fd 3 \
+	--new-passphrase-fd 4 operator passwd reception1 3<"$T/reception1" \
+	4<"$T/reception1.new"
+expect 77 "the old one no longer works" as reception1 student list
+cp "$T/reception1.new" "$T/reception1"
+expect 0 "the new one does" as reception1 student list
+expect 0 "rotate the database key" as supervisor1 operator rotate-key
+expect 0 "everyone still opens it" as auditor1 verify
+expect 0 "remove an operator" as supervisor1 operator remove reception1
+expect 77 "who can no longer log in" as reception1 student list
+expect 0 "and others still can" as supervisor2 student find 5678
+expect 0 "remove supervisor2" as supervisor1 operator remove supervisor2
+expect 65 "the last manager cannot remove themself" as supervisor1 \
+	operator remove supervisor1
+expect 0 "-d overrides data_dir" $X -d "$T/data" -u auditor1 \
+	--passphrase-fd 3 verify 3<"$T/auditor1"
+expect 66 "-d to an empty place finds no branch" $X -d "$T/elsewhere" \
+	-u auditor1 --passphrase-fd 3 verify 3<"$T/auditor1"
+
+# --- nothing personal on disk in the clear ------------------------------
+for s in 欧阳 张三 13812345678 62345678 pass-supervisor1; do
+	check "no \"$s\" in any file of the data directory" \
+		sh -c "! grep -rq '$s' $T/data"
+done
+
+echo "$((n - bad)) passed, $bad failed"
+[ "$bad" -eq 0 ]
