@@ -13,8 +13,8 @@ VERSION	 = 0.1.0
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
-DATADIR	?= $(PREFIX)/share/$(PACKAGE)
 SYSCONFDIR ?= /etc/$(PACKAGE)
+DATADIR	?= $(PREFIX)/share/$(PACKAGE)
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
@@ -24,7 +24,7 @@ TESTPKGS = cmocka vterm
 # Debian packages that provide the above, for the deps step.
 DEBS	 = pkg-config libncurses-dev libsqlcipher-dev libyaml-dev \
 	   libsodium-dev libcmocka-dev libvterm-dev gettext mandoc \
-	   unicode-data locales
+	   unicode-data bzip2 locales
 
 WARN	 = -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 	   -Wstrict-prototypes -Wwrite-strings -Wcast-qual -Wundef
@@ -61,11 +61,19 @@ else
 B	?= build
 endif
 LIBSRC	 = $(sort $(wildcard src/platform/*.c src/keys/*.c src/store/*.c \
-	   src/policy/*.c src/audit/*.c src/forms/*.c src/session/*.c))
+	   src/policy/*.c src/audit/*.c src/forms/*.c src/search/*.c \
+	   src/session/*.c))
+UISRC	 = $(sort $(wildcard src/ui/*.c))
 CLISRC	 = $(sort $(wildcard src/cli/*.c))
-LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o)
+# Generated at build time, never committed: the pinyin readings of every
+# Han character, from Debian's unicode-data (Unihan).
+UNIHAN	?= /usr/share/unicode/Unihan_Readings.txt.bz2
+GENSRC	 = $(if $(wildcard src/search/gen-pinyin.sh),$(B)/gen/pinyin-data.c)
+LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o) $(GENSRC:.c=.o)
+UIOBJ	 = $(UISRC:%.c=$(B)/%.o)
 CLIOBJ	 = $(CLISRC:%.c=$(B)/%.o)
 LIB	 = $(B)/libxueji.a
+UILIB	 = $(B)/libxueji-ui.a
 
 TESTSRC	 = $(sort $(wildcard tests/test-*.c))
 TESTSH	 = $(sort $(wildcard tests/test-*.sh))
@@ -78,12 +86,23 @@ all: $(PACKAGE)
 $(PACKAGE): $(B)/$(PACKAGE)
 	@cp $(B)/$(PACKAGE) $@
 
-$(B)/$(PACKAGE): $(CLIOBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ) $(LIB) $(PKG_LIBS)
+$(B)/$(PACKAGE): $(CLIOBJ) $(UILIB) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ) $(UILIB) $(LIB) $(PKG_LIBS)
 
 $(LIB): $(LIBOBJ)
 	@rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
+
+$(UILIB): $(UIOBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(UIOBJ)
+
+$(B)/gen/pinyin-data.c: src/search/gen-pinyin.sh $(UNIHAN)
+	@mkdir -p $(@D)
+	sh src/search/gen-pinyin.sh $(UNIHAN) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -97,10 +116,10 @@ $(B)/tests/lib/%.o: tests/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/tests/test-%: $(B)/tests/test-%.o $(TESTLIBOBJ) $(LIB)
+$(B)/tests/test-%: $(B)/tests/test-%.o $(TESTLIBOBJ) $(UILIB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
--include $(LIBOBJ:.o=.d) $(CLIOBJ:.o=.d) $(TESTBIN:=.d) $(TESTLIBOBJ:.o=.d) \
+-include $(LIBOBJ:.o=.d) $(UIOBJ:.o=.d) $(CLIOBJ:.o=.d) $(TESTBIN:=.d) $(TESTLIBOBJ:.o=.d) \
 	$(B)/tests/demo/make-demo.d
 
 # Install the Debian packages the build and the tests need, when missing.
@@ -120,7 +139,8 @@ tests: $(B)/$(PACKAGE) $(TESTBIN)
 
 test: deps
 	$(MAKE) tests
-	@XUEJI=$(B)/$(PACKAGE) tests/run-tests $(TESTBIN) $(TESTSH)
+	@XUEJI=$(B)/$(PACKAGE) tests/run-tests $(TESTBIN) $(TESTSH) \
+	    tests/check-man
 
 # The demo branch: the shipped config with its data under build/demo.
 DEMO	 = $(B)/demo
@@ -159,9 +179,12 @@ install: $(PACKAGE)
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 forms/*.yaml $(DESTDIR)$(DATADIR)/forms/
-	for f in config/*.yaml; do \
-	    [ -e $(DESTDIR)$(SYSCONFDIR)/$${f#config/} ] || \
-	    install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/; done
+	[ -e $(DESTDIR)$(SYSCONFDIR)/roles.yaml ] || \
+	    install -m 0644 config/roles.yaml $(DESTDIR)$(SYSCONFDIR)/
+	[ -e $(DESTDIR)$(SYSCONFDIR)/xueji.yaml ] || \
+	    sed -e "s|^forms_dir:.*|forms_dir: $(DATADIR)/forms|" \
+	    config/xueji.yaml > $(DESTDIR)$(SYSCONFDIR)/xueji.yaml
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/xueji.yaml
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(PACKAGE)

@@ -65,6 +65,11 @@ expect 64 "an unknown command is a usage error" $XUEJI frobnicate
 expect 64 "an unknown option is a usage error" $XUEJI student list --frob
 expect 64 "a bad --passphrase-fd is a usage error" \
 	$XUEJI --passphrase-fd x student list
+expect 0 "a command's --help exits 0" $XUEJI student --help
+check "and prints its usage on stdout" grep -q 'student find' "$T/out"
+expect 0 "a verb's --help too" $XUEJI student add --help
+expect 64 "verify takes no operands" $XUEJI verify extra
+check "and says how it is used" grep -q 'usage: xueji .*verify' "$T/err"
 
 # --- configuration ------------------------------------------------------
 cp "$T/etc/xueji.yaml" "$T/etc/typo.yaml"
@@ -123,6 +128,11 @@ check "and leaves the database as it was" cmp -s "$T/data/branch.db" \
 	"$T/before.db"
 check "but records the failure" grep -q 'reception1	wrong-passphrase' \
 	"$T/data/auth-failures"
+start=$(date +%s)
+expect 77 "a second wrong passphrase" $X -u reception1 --passphrase-fd 3 \
+	student list 3<"$T/wrong"
+check "waits longer before answering (>= 2 s)" \
+	test $(( $(date +%s) - start )) -ge 2
 
 # --- students -----------------------------------------------------------
 expect 0 "enrol a student" as reception1 student add name=欧阳𠮷·娜 \
@@ -171,6 +181,9 @@ check "tab-separated, number first" \
 	grep -q "^$NO	active	欧阳𠮷·娜	2018-03	欧阳明	138\*\*\*\*5678$" \
 	"$T/out"
 expect 66 "find with no match exits 66" as reception1 student find 赵
+expect 0 "common options may come before the verb" $XUEJI student \
+	-c "$T/etc/xueji.yaml" -u reception1 --passphrase-fd 3 list \
+	3<"$T/reception1"
 expect 0 "list" as reception1 student list
 check "three students" test "$(wc -l <"$T/out")" -eq 3
 expect 64 "list with an unknown status" as reception1 student list \
@@ -216,6 +229,20 @@ expect 0 "-d overrides data_dir" $X -d "$T/data" -u auditor1 \
 	--passphrase-fd 3 verify 3<"$T/auditor1"
 expect 66 "-d to an empty place finds no branch" $X -d "$T/elsewhere" \
 	-u auditor1 --passphrase-fd 3 verify 3<"$T/auditor1"
+
+# --- install --------------------------------------------------------------
+if make -s install DESTDIR="$T/stage" PREFIX=/usr >"$T/out" 2>"$T/err"; then
+	ok "make install into a DESTDIR"
+else
+	not_ok "make install into a DESTDIR"
+fi
+expect 0 "the installed binary runs" "$T/stage/usr/bin/xueji" --version
+check "the installed config points at the installed forms" \
+	grep -q "^forms_dir: /usr/share/xueji/forms" \
+	"$T/stage/etc/xueji/xueji.yaml"
+check "the form is installed there" \
+	test -f "$T/stage/usr/share/xueji/forms/enrollment.yaml"
+check "and the man pages" test -f "$T/stage/usr/share/man/man1/xueji.1"
 
 # --- nothing personal on disk in the clear ------------------------------
 for s in 欧阳 张三 13812345678 62345678 pass-supervisor1; do

@@ -35,7 +35,16 @@ struct session {
 	struct branch_secret	*secret;	/* secure memory */
 	struct store		*st;
 	int			 lock_fd;	/* shared while logged in */
+	int			 failures;	/* of the last id refused */
 };
+
+/*
+ * Seconds to wait after a failed login before the next try: doubling
+ * with every failure of that operator not yet followed by a success,
+ * from 1 s to at most SESSION_DELAY_MAX.
+ */
+#define SESSION_DELAY_MAX	30
+unsigned session_failure_delay(const struct session *);
 
 /*
  * Load configuration, roles and the enrolment form (no passphrase yet).

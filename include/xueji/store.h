@@ -69,8 +69,11 @@ int	 store_note_policy(struct store *, const struct policy *, char **cause);
  */
 int	 store_drain_auth_failures(struct store *, const char *dir,
 	     char **cause);
-/* Record a failed login in dir's auth-failures file (no database). */
-void	 store_note_auth_failure(const char *dir, const char *id,
+/*
+ * Record a failed login in dir's auth-failures file (no database) and
+ * return how many failures of id wait there, this one included.
+ */
+int	 store_note_auth_failure(const char *dir, const char *id,
 	     const char *reason);
 
 /* Append an audit entry for a non-database action (operator.add …) in a

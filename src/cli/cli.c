@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xueji/platform.h"
 #include "cli.h"
 
 static const struct option common_options[] = {
+	{ "help",		no_argument,	   NULL, 'h' },
 	{ "config",		required_argument, NULL, 'c' },
 	{ "data-dir",		required_argument, NULL, 'd' },
 	{ "operator",		required_argument, NULL, 'u' },
@@ -22,7 +24,7 @@ static const struct option common_options[] = {
 	{ "new-passphrase-fd",	required_argument, NULL, CLI_OPT_NEWPASSFD },
 	{ "kdf",		required_argument, NULL, CLI_OPT_KDF },
 };
-#define COMMON_SHORT	"c:d:u:"
+#define COMMON_SHORT	"hc:d:u:"
 
 static int
 parse_fd(const char *arg, int *fd)
@@ -68,6 +70,25 @@ cli_common_option(struct cli *c, int ch, const char *arg)
 	return -1;
 }
 
+/* Print cmd's usage to f. */
+static void
+print_usage(FILE *f, const struct cmd *cmd)
+{
+	const char	*p, *nl;
+
+	if (cmd->synopsis == NULL) {
+		fprintf(f, _("usage: xueji [options] %s\n"), cmd->name);
+		return;
+	}
+	fprintf(f, "%s", _("usage:"));
+	for (p = _(cmd->synopsis); *p != '\0'; p = nl + (*nl != '\0')) {
+		nl = strchrnul(p, '\n');
+		fprintf(f, " xueji [options] %s %.*s\n%s", cmd->name,
+		    (int)(nl - p), p, nl[0] != '\0' && nl[1] != '\0' ?
+		    "      " : "");
+	}
+}
+
 int
 cli_parse(struct cli *c, int argc, char **argv, const char *shortopts,
     const struct option *longopts,
@@ -102,12 +123,36 @@ cli_parse(struct cli *c, int argc, char **argv, const char *shortopts,
 				fprintf(stderr, _("xueji: unknown option %s\n"),
 				    argv[optind - 1]);
 			rc = XJ_EUSAGE;
+		} else if (ch == 'h') {
+			print_usage(stdout, c->cmd);
+			exit(XJ_OK);
 		} else if ((rc = cli_common_option(c, ch, optarg)) == -1)
 			rc = fn != NULL ? fn(c, ch, optarg, arg) : XJ_EUSAGE;
 	}
 	*first = optind;
 	free(all);
 	free(shorts);
+	return rc;
+}
+
+int
+cli_parse_verb(struct cli *c, int argc, char **argv, int *first)
+{
+	int	ch, rc = XJ_OK;
+
+	optind = 0;
+	opterr = 0;
+	while (rc == XJ_OK && (ch = getopt_long(argc, argv, "+:" COMMON_SHORT,
+	    common_options, NULL)) != -1) {
+		if (ch == 'h') {
+			print_usage(stdout, c->cmd);
+			exit(XJ_OK);
+		}
+		if (ch == '?' || ch == ':' ||
+		    (rc = cli_common_option(c, ch, optarg)) == -1)
+			rc = XJ_EUSAGE;
+	}
+	*first = optind;
 	return rc;
 }
 
@@ -137,15 +182,7 @@ cli_errorf(int rc, const char *fmt, ...)
 int
 cli_usage(const struct cmd *cmd)
 {
-	const char	*p, *nl;
-
-	fprintf(stderr, "%s", _("usage:"));
-	for (p = _(cmd->synopsis); *p != '\0'; p = nl + (*nl != '\0')) {
-		nl = strchrnul(p, '\n');
-		fprintf(stderr, " xueji [options] %s %.*s\n%s", cmd->name,
-		    (int)(nl - p), p, nl[0] != '\0' && nl[1] != '\0' ?
-		    "      " : "");
-	}
+	print_usage(stderr, cmd);
 	return XJ_EUSAGE;
 }
 
@@ -183,6 +220,8 @@ cli_login(struct cli *c)
 	rc = session_login(c->s, c->operator, pass, len, &cause);
 	if (rc != XJ_OK) {
 		secure_free(pass);
+		/* Guessing is slow: the delay grows with each failure. */
+		sleep(session_failure_delay(c->s));
 		return cli_error(rc, cause);
 	}
 	/* Kept for operator passwd, which must not ask twice. */

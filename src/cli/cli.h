@@ -23,6 +23,7 @@ struct cli {
 	char		*pass;		/* the login passphrase, secure memory */
 	size_t		 passlen;
 	struct session	*s;
+	const struct cmd *cmd;		/* the subcommand running */
 };
 
 struct cmd {
@@ -47,6 +48,11 @@ int	 cli_parse(struct cli *, int argc, char **argv, const char *shortopts,
 	     const struct option *longopts,
 	     int (*fn)(struct cli *, int ch, const char *arg, void *),
 	     void *arg, int *first);
+/*
+ * Parse only the common options up to the first operand (a verb such as
+ * "add"), so that "xueji student -u ID add ..." works too.
+ */
+int	 cli_parse_verb(struct cli *, int argc, char **argv, int *first);
 /* Handle one common option; XJ_EUSAGE for a bad value, -1 if not ours. */
 int	 cli_common_option(struct cli *, int ch, const char *arg);
 

@@ -26,7 +26,9 @@ parse_date(const char *s, time_t *out)
 	if (end == NULL || *end != '\0')
 		return cli_errorf(XJ_EUSAGE, _("\"%s\" is not a date "
 		    "(YYYY-MM-DD)"), s);
-	*out = timegm(&tm);
+	/* A day at the branch: local midnight to midnight. */
+	tm.tm_isdst = -1;
+	*out = mktime(&tm);
 	return XJ_OK;
 }
 
@@ -34,8 +36,10 @@ static int
 audit_option(struct cli *c, int ch, const char *arg, void *p)
 {
 	struct audit_filter	*f = p;
-	char			*end;
+	struct tm		 tm;
+	char			*end, *next;
 	long			 v;
+	int			 rc;
 
 	(void)c;
 	switch (ch) {
@@ -51,9 +55,16 @@ audit_option(struct cli *c, int ch, const char *arg, void *p)
 	case 'S':
 		return parse_date(arg, &f->since);
 	case 'U':
-		if (parse_date(arg, &f->until) != XJ_OK)
-			return XJ_EUSAGE;
-		f->until += 24 * 60 * 60;	/* through the whole day */
+		/* Through the whole day: until the next one starts. */
+		xasprintf(&next, "%s", arg);
+		rc = parse_date(next, &f->until);
+		free(next);
+		if (rc != XJ_OK)
+			return rc;
+		localtime_r(&f->until, &tm);
+		tm.tm_mday++;
+		tm.tm_isdst = -1;
+		f->until = mktime(&tm);
 		return XJ_OK;
 	case 'n':
 		v = strtol(arg, &end, 10);

@@ -159,11 +159,16 @@ operator_remove(struct cli *c, const char *id)
 	if ((rc = session_exclusive(s, &cause)) != XJ_OK)
 		return cli_error(rc, cause);
 	if ((rc = keyring_remove(s->keys, id, &cause)) != XJ_OK ||
+	    (rc = keyring_save(s->keys, s->keyslot_path, &cause)) != XJ_OK ||
 	    (rc = store_log(s->st, "operator.remove", id, "", &cause)) != 0)
 		return cli_error(rc, cause);
 	/* Removing an operator is only real once their key opens nothing. */
-	rc = rotate(c, &cause);
-	return cli_error(rc, cause);
+	if ((rc = rotate(c, &cause)) != XJ_OK) {
+		cli_errorf(rc, _("%s's key slot is gone, but changing the "
+		    "database key failed; run xueji operator rotate-key"), id);
+		return cli_error(rc, cause);
+	}
+	return XJ_OK;
 }
 
 static int

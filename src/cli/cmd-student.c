@@ -83,6 +83,11 @@ read_stdin_pairs(struct student_value **vp, size_t *np)
 		len = strlen(line);
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
+		else if (!feof(stdin)) {
+			rc = cli_errorf(XJ_EUSAGE, "%s", _("a line on standard "
+			    "input is too long"));
+			break;
+		}
 		if (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
 		if (len == 0 || line[0] == '#')
@@ -128,6 +133,12 @@ student_add(struct cli *c, int argc, char **argv)
 		}
 		n++;
 		sodium_memzero(argv[i], strlen(argv[i]));
+	}
+	if (o.from_stdin && c->pass_fd == 0) {
+		free_pairs(v, n);
+		return cli_errorf(XJ_EUSAGE, "%s", _("--stdin reads the values "
+		    "from standard input; give the passphrase on another "
+		    "descriptor"));
 	}
 	if (o.from_stdin && (rc = read_stdin_pairs(&v, &n)) != XJ_OK) {
 		free_pairs(v, n);
@@ -276,22 +287,26 @@ student_list(struct cli *c, int argc, char **argv)
 static int
 student_exec(struct cli *c, int argc, char **argv)
 {
-	int	first;
+	const char	*verb;
+	int		 v, first;
 
-	if (argc < 2)
+	/* Common options may come before the verb; the verb's own after. */
+	if (cli_parse_verb(c, argc, argv, &v) != XJ_OK || v >= argc)
 		return cli_usage(&cmd_student);
-	/* The verb is argv[1]; each verb parses its own options after it. */
-	if (strcmp(argv[1], "add") == 0)
-		return student_add(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "find") == 0)
-		return student_find(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return student_list(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0) {
-		if (cli_parse(c, argc - 1, argv + 1, NULL, NULL, NULL, NULL,
-		    &first) != XJ_OK || first + 1 != argc - 1)
+	verb = argv[v];
+	argc -= v;
+	argv += v;
+	if (strcmp(verb, "add") == 0)
+		return student_add(c, argc, argv);
+	if (strcmp(verb, "find") == 0)
+		return student_find(c, argc, argv);
+	if (strcmp(verb, "list") == 0)
+		return student_list(c, argc, argv);
+	if (strcmp(verb, "show") == 0) {
+		if (cli_parse(c, argc, argv, NULL, NULL, NULL, NULL,
+		    &first) != XJ_OK || first + 1 != argc)
 			return cli_usage(&cmd_student);
-		return student_show(c, argv[1 + first]);
+		return student_show(c, argv[first]);
 	}
 	return cli_usage(&cmd_student);
 }

@@ -42,7 +42,7 @@ verify_exec(struct cli *c, int argc, char **argv)
 
 const struct cmd cmd_verify = {
 	.name = "verify",
-	.synopsis = N_(""),
+	.synopsis = NULL,
 	.help = N_("check the database and the audit chain; exit 1 if "
 	    "tampered"),
 	.exec = verify_exec,

@@ -116,6 +116,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		return XJ_EUSAGE;
 	}
+	c.cmd = commands[i];
 	rc = commands[i]->exec(&c, argc, argv);
 	session_free(c.s);
 	secure_free(c.pass);

@@ -53,8 +53,9 @@ const struct config_option config_schema[] = {
 	[OPT_ROLES_FILE] = {
 		.name = "roles_file", .type = CONFIG_PATH,
 		.dflt = "roles.yaml",
-		.help = N_("File of roles and operators; it must be writable "
-		    "only by its owner, root or the user running xueji.")
+		.help = N_("File of roles and operators.  It must not be "
+		    "writable by group or others, and must be owned by root "
+		    "or by the user running xueji.")
 	},
 	[OPT_FORMS_DIR] = {
 		.name = "forms_dir", .type = CONFIG_PATH,
@@ -76,13 +77,14 @@ const struct config_option config_schema[] = {
 	[OPT_AGE_MIN] = {
 		.name = "age_min_years", .type = CONFIG_INT,
 		.dflt = "2", .min = 0, .max = 99,
-		.help = N_("Youngest plausible age at enrolment; earlier "
-		    "birth months are refused.")
+		.help = N_("Youngest plausible age at enrolment; a later "
+		    "birth month is refused.")
 	},
 	[OPT_AGE_MAX] = {
 		.name = "age_max_years", .type = CONFIG_INT,
 		.dflt = "18", .min = 1, .max = 120,
-		.help = N_("Oldest plausible age at enrolment.")
+		.help = N_("Oldest plausible age at enrolment; an earlier "
+		    "birth month is refused.")
 	},
 };
 const size_t config_schema_len = nitems(config_schema);

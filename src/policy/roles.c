@@ -177,7 +177,7 @@ policy_roles(const struct ydoc *d, const struct ynode *m, struct policy *pol,
 				    "permission must be a single name"));
 			if ((p = perm_lookup(item->value)) == -1)
 				return ydoc_error(d, item, cause, _("unknown "
-				    "permission \"%s\"; see xueji(7) for the "
+				    "permission \"%s\"; see xueji.yaml(5) for the "
 				    "list"), item->value);
 			r->perms |= PERM_BIT(p);
 		}

@@ -90,8 +90,18 @@ check_data_dir(const struct session *s, char **cause)
 static int
 refuse_login(struct session *s, const char *id, const char *reason, int rc)
 {
-	store_note_auth_failure(s->cfg->data_dir, id, reason);
+	s->failures = store_note_auth_failure(s->cfg->data_dir, id, reason);
 	return rc;
+}
+
+unsigned
+session_failure_delay(const struct session *s)
+{
+	if (s->failures <= 0)
+		return 0;
+	if (s->failures > 5)
+		return SESSION_DELAY_MAX;
+	return 1U << (s->failures - 1);
 }
 
 int
@@ -104,6 +114,7 @@ session_login(struct session *s, const char *id, const char *pass,
 	int			 rc, used_next;
 
 	session_logout(s);
+	s->failures = 0;
 	if ((rc = check_data_dir(s, cause)) != XJ_OK)
 		return rc;
 	if ((op = policy_operator(s->pol, id)) == NULL) {

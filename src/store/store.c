@@ -631,15 +631,15 @@ store_audit_each(struct store *st, const struct audit_filter *f,
  * attempt goes to a small file beside it (operator id and time, nothing
  * else) and moves into the chained log at the next successful open.
  */
-void
+int
 store_note_auth_failure(const char *dir, const char *id, const char *reason)
 {
-	char	*path, *line;
-	int	 fd;
+	const char	*who = policy_valid_id(id) ? id : "?";
+	char		*path, *line, *buf, *p, *tab;
+	int		 fd, count = 0;
 
 	path = xj_path_join(dir, STORE_AUTHFAIL_NAME);
-	xasprintf(&line, "%lld\t%s\t%s\n", (long long)xj_now(),
-	    policy_valid_id(id) ? id : "?", reason);
+	xasprintf(&line, "%lld\t%s\t%s\n", (long long)xj_now(), who, reason);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd != -1) {
 		if (write(fd, line, strlen(line)) > 0)
@@ -647,7 +647,18 @@ store_note_auth_failure(const char *dir, const char *id, const char *reason)
 		close(fd);
 	}
 	free(line);
+	if (xj_read_file(path, 1 << 20, &buf, NULL, NULL) == XJ_OK) {
+		for (p = buf; (tab = strchr(p, '\t')) != NULL; p = tab + 1) {
+			if (strncmp(tab + 1, who, strlen(who)) == 0 &&
+			    tab[1 + strlen(who)] == '\t')
+				count++;
+			if ((tab = strchr(tab + 1, '\n')) == NULL)
+				break;
+		}
+		free(buf);
+	}
 	free(path);
+	return count;
 }
 
 /* The file is outside the chain: let only known words into it. */

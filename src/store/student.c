@@ -120,22 +120,55 @@ step_done(struct store *st, sqlite3_stmt *stmt, const char *doing,
 	return XJ_OK;
 }
 
-/* Hand out the next number of scope; never the same twice. */
+/* Whether a student already has this number (tombstones included). */
+static int
+number_taken(struct store *st, const char *number)
+{
+	sqlite3_stmt	*stmt;
+	int		 taken;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM student WHERE number = ?",
+	    -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
+	taken = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	return taken;
+}
+
+/*
+ * Hand out the next number of scope; never the same twice.  Scope is the
+ * year when the pattern has one, else a single counter.  A number that
+ * exists already (the pattern was changed) is skipped, not reused.
+ */
 static int
 next_number(struct store *st, int year, char **number, char **cause)
 {
 	sqlite3_stmt	*stmt;
-	sqlite3_int64	 seq = 1;
-	int		 scope, rc;
+	sqlite3_int64	 seq = 0;
+	int		 scope, rc, taken;
 
+	*number = NULL;
 	scope = strstr(st->cfg->number_pattern, "{year}") != NULL ? year : 0;
 	if (sqlite3_prepare_v2(st->db, "SELECT last FROM number_seq WHERE "
 	    "scope = ?", -1, &stmt, NULL) != SQLITE_OK)
 		return db_error(st, _("cannot allocate a student number"), cause);
 	sqlite3_bind_int(stmt, 1, scope);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
-		seq = sqlite3_column_int64(stmt, 0) + 1;
+		seq = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
+
+	do {
+		free(*number);
+		*number = config_format_number(st->cfg->number_pattern,
+		    st->cfg->branch_code, year, (long)++seq);
+		if (*number == NULL)
+			return xj_fail(cause, XJ_ECONFIG, "%s",
+			    _("the student-number pattern is invalid"));
+		if ((taken = number_taken(st, *number)) < 0)
+			return db_error(st, _("cannot allocate a student "
+			    "number"), cause);
+	} while (taken);
 
 	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO number_seq "
 	    "(scope, last) VALUES (?, ?)", -1, &stmt, NULL) != SQLITE_OK)
@@ -144,14 +177,7 @@ next_number(struct store *st, int year, char **number, char **cause)
 	sqlite3_bind_int64(stmt, 2, seq);
 	rc = step_done(st, stmt, _("cannot allocate a student number"), cause);
 	sqlite3_finalize(stmt);
-	if (rc != XJ_OK)
-		return rc;
-	*number = config_format_number(st->cfg->number_pattern,
-	    st->cfg->branch_code, year, (long)seq);
-	if (*number == NULL)
-		return xj_fail(cause, XJ_ECONFIG, "%s",
-		    _("the student-number pattern is invalid"));
-	return XJ_OK;
+	return rc;
 }
 
 /* The number of an existing, live student that looks like this one. */
@@ -223,8 +249,10 @@ validate(struct store *st, const struct enrolment *en, char **norm,
 	vctx.age_max_years = (int)st->cfg->age_max_years;
 	for (i = 0; i < form->nfields; i++) {
 		raw = enrol_value(en, form->fields[i].key);
+		/* The age range is the birth month's; other months are free. */
 		rc = field_validate(&form->fields[i], raw != NULL ? raw : "",
-		    &vctx, &norm[i], cause);
+		    strcmp(form->fields[i].key, "birth_month") == 0 ? &vctx :
+		    NULL, &norm[i], cause);
 		if (rc != XJ_OK)
 			return rc;
 	}
@@ -362,8 +390,9 @@ store_student_add(struct store *st, const struct enrolment *en,
 		    "duplicate"), *dup);
 		goto fail;
 	}
+	/* The enrolment year as the branch's clock on the wall says it. */
 	now = xj_now();
-	gmtime_r(&now, &tm);
+	localtime_r(&now, &tm);
 	if ((rc = next_number(st, tm.tm_year + 1900, number, cause)) != XJ_OK)
 		goto fail;
 	if ((rc = insert_student(st, *number, en->consent_method, norm,
@@ -586,9 +615,14 @@ store_student_find(struct store *st, const char *text, size_t limit,
 		return xj_fail(cause, XJ_EUSAGE, "%s", _("search for a student "
 		    "number, a name or the last four digits of a phone"));
 
-	/* Numbers are compared upper-case; "\xff" ends every prefix range. */
+	/*
+	 * A number typed in lower case still finds it: the branch code at
+	 * its start is put in its canonical (capital) form.  "\xff" ends
+	 * every prefix range, being above any byte of UTF-8.
+	 */
 	up = xstrdup(text);
-	for (t = up; *t != '\0'; t++)
+	for (t = up; *t != '\0' && (size_t)(t - up) <
+	    strlen(st->cfg->branch_code); t++)
 		*t = (char)toupper((unsigned char)*t);
 	if (looks_like_number(st, text)) {
 		num_lo = xstrdup(up);
