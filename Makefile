@@ -84,7 +84,7 @@ TESTLIBOBJ = $(TESTLIB:%.c=$(B)/%.o)
 all: $(PACKAGE)
 
 $(PACKAGE): $(B)/$(PACKAGE)
-	@cp $(B)/$(PACKAGE) $@
+	@cp $(B)/$(PACKAGE) $@.tmp && mv -f $@.tmp $@
 
 $(B)/$(PACKAGE): $(CLIOBJ) $(UILIB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ) $(UILIB) $(LIB) $(PKG_LIBS)
@@ -102,7 +102,7 @@ $(B)/gen/pinyin-data.c: src/search/gen-pinyin.sh $(UNIHAN)
 	sh src/search/gen-pinyin.sh $(UNIHAN) > $@.tmp && mv $@.tmp $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)

@@ -49,7 +49,7 @@ setup(void **state)
 	    secret, &cause) != XJ_OK)
 		return -1;
 	path = xj_path_join(dir, "fixture.keys");
-	if (keyring_save(kr, path, &cause) != XJ_OK ||
+	if (keyring_save(kr, secret, path, &cause) != XJ_OK ||
 	    xj_read_file(path, 1 << 20, &text, NULL, &cause) != XJ_OK)
 		return -1;
 	free(path);
@@ -187,18 +187,57 @@ unlock_rv(const struct keyring *kr, const char *id, const char *pass)
 	return unlock_fails(kr, id, pass, NULL);
 }
 
+/* Save kr with a MAC under mac_key, load it back and check the MAC. */
 static struct keyring *
-save_and_load(const struct keyring *kr, const char *name)
+save_and_load(const struct keyring *kr, const struct branch_secret *mac_key,
+    const char *name)
 {
 	struct keyring	*kr2;
 	char		*path, *cause = NULL;
 
 	path = xj_path_join(dir, name);
-	if (keyring_save(kr, path, &cause) != XJ_OK ||
-	    keyring_load(path, &kr2, &cause) != XJ_OK)
+	if (keyring_save(kr, mac_key, path, &cause) != XJ_OK ||
+	    keyring_load(path, &kr2, &cause) != XJ_OK ||
+	    keyring_verify(kr2, mac_key, &cause) != XJ_OK)
 		fail_msg("%s: %s", path, cause);
 	free(path);
 	return kr2;
+}
+
+static void
+verify_ok(const struct keyring *kr, const struct branch_secret *sec)
+{
+	char	*cause = NULL;
+
+	if (keyring_verify(kr, sec, &cause) != XJ_OK)
+		fail_msg("verify: %s", cause);
+}
+
+/* Verify, expecting XJ_EDATA with a message that names name. */
+static void
+verify_fails(const struct keyring *kr, const struct branch_secret *sec,
+    const char *name)
+{
+	char	*cause = NULL;
+
+	assert_int_equal(keyring_verify(kr, sec, &cause), XJ_EDATA);
+	assert_non_null(cause);
+	if (strstr(cause, name) == NULL ||
+	    strstr(cause, "changed outside xueji") == NULL)
+		fail_msg("unexpected message: %s", cause);
+	free(cause);
+}
+
+/* text with line (newline included) added as a third slot; malloc'd. */
+static char *
+add_line(const char *line)
+{
+	char	*with, *s;
+
+	xasprintf(&with, "%send 3\n", line);
+	s = replace(text, "end 2\n", with);
+	free(with);
+	return s;
 }
 
 static void
@@ -274,7 +313,7 @@ test_roundtrip(void **state)
 	assert_non_null(strstr(text, hex));
 
 	path = xj_path_join(dir, "roundtrip.keys");
-	assert_int_equal(keyring_save(kr, path, &cause), XJ_OK);
+	assert_int_equal(keyring_save(kr, secret, path, &cause), XJ_OK);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 	assert_false(tl_file_contains(path, P1, strlen(P1)));
@@ -289,6 +328,7 @@ test_roundtrip(void **state)
 
 	/* Saved then loaded gives back the same text. */
 	assert_int_equal(keyring_load(path, &kr, &cause), XJ_OK);
+	verify_ok(kr, secret);
 	free(path);
 	keyring_free(kr);
 	assert_int_equal(keyring_load("/nonexistent/x.keys", &kr, &cause),
@@ -329,7 +369,7 @@ test_passwd(void **state)
 	free(cause);
 	cause = NULL;
 	path = xj_path_join(dir, "passwd.keys");
-	assert_int_equal(keyring_save(kr, path, &cause), XJ_OK);
+	assert_int_equal(keyring_save(kr, secret, path, &cause), XJ_OK);
 	assert_int_equal(xj_read_file(path, 1 << 20, &before, NULL, &cause),
 	    XJ_OK);
 	assert_string_equal(before, text);
@@ -339,7 +379,7 @@ test_passwd(void **state)
 
 	assert_int_equal(keyring_passwd(kr, "reception1", P1, strlen(P1),
 	    "new passphrase", 14, KDF_INTERACTIVE, &cause), XJ_OK);
-	kr2 = save_and_load(kr, "passwd.keys");
+	kr2 = save_and_load(kr, secret, "passwd.keys");
 	assert_int_equal(unlock_rv(kr2, "reception1", P1), XJ_EPERM);
 	unlock_is(kr2, "reception1", "new passphrase", secret, NULL);
 
@@ -381,7 +421,7 @@ test_remove(void **state)
 	assert_int_equal(keyring_remove(kr, "reception1", &cause),
 	    XJ_ENOINPUT);
 	free(cause);
-	kr2 = save_and_load(kr, "remove.keys");
+	kr2 = save_and_load(kr, secret, "remove.keys");
 	assert_false(keyring_has(kr2, "reception1"));
 	assert_int_equal(unlock_rv(kr2, "reception1", P1), XJ_ENOINPUT);
 	unlock_is(kr2, "supervisor", P2, secret, NULL);
@@ -407,8 +447,10 @@ test_rotate(void **state)
 	free(cause);
 	cause = NULL;
 
-	kr2 = save_and_load(kr, "rotate.keys");
+	/* Begun: the slots' current secret, and so the MAC's, is the old. */
+	kr2 = save_and_load(kr, secret, "rotate.keys");
 	assert_true(keyring_rotating(kr2));
+	verify_fails(kr2, next, "rotate.keys");
 	unlock_is(kr2, "reception1", P1, secret, next);
 	/* A caller that does not ask for next gets the current secret. */
 	assert_int_equal(keyring_unlock(kr2, "supervisor", P2, strlen(P2),
@@ -418,8 +460,9 @@ test_rotate(void **state)
 
 	keyring_rotate_commit(kr2);
 	assert_false(keyring_rotating(kr2));
-	kr3 = save_and_load(kr2, "rotate.keys");
+	kr3 = save_and_load(kr2, next, "rotate.keys");
 	assert_false(keyring_rotating(kr3));
+	verify_fails(kr3, secret, "rotate.keys");
 	unlock_is(kr3, "reception1", P1, next, NULL);
 
 	/* An abandoned rotation leaves the old secret and room to start again. */
@@ -427,7 +470,7 @@ test_rotate(void **state)
 	keyring_rotate_abort(kr3);
 	assert_false(keyring_rotating(kr3));
 	keyring_free(kr2);
-	kr2 = save_and_load(kr3, "rotate.keys");
+	kr2 = save_and_load(kr3, next, "rotate.keys");
 	assert_false(keyring_rotating(kr2));
 	assert_int_equal(keyring_rotate_begin(kr2, secret, &cause), XJ_OK);
 
@@ -441,20 +484,19 @@ static void
 test_slot_bound_to_id_and_branch(void **state)
 {
 	struct keyring	*kr;
-	char		*line, *moved, *s, *t;
+	char		*line, *moved, *s;
 
 	(void)state;
 	/* reception1's line copied as intruder's. */
 	line = slot_line(text, "reception1");
 	moved = replace(line, "slot reception1 ", "slot intruder ");
-	t = replace(text, "end 2\n", moved);
-	xasprintf(&s, "%send 3\n", t);
+	s = add_line(moved);
 	kr = parse(s);
 	assert_int_equal(unlock_fails(kr, "intruder", P1, "wrong passphrase"),
 	    XJ_EPERM);
+	verify_fails(kr, secret, "test.keys");
 	keyring_free(kr);
 	free(s);
-	free(t);
 	free(moved);
 	free(line);
 
@@ -462,6 +504,7 @@ test_slot_bound_to_id_and_branch(void **state)
 	s = replace(text, "branch SH01\n", "branch SH02\n");
 	kr = parse(s);
 	assert_int_equal(unlock_rv(kr, "reception1", P1), XJ_EPERM);
+	verify_fails(kr, secret, "test.keys");
 	keyring_free(kr);
 	free(s);
 }
@@ -480,6 +523,7 @@ test_slot_tampered(void **state)
 	kr = parse(s);
 	assert_int_equal(unlock_fails(kr, "reception1", P1, "public key"),
 	    XJ_EDATA);
+	verify_fails(kr, secret, "test.keys");
 	keyring_free(kr);
 	free(s);
 	free(a);
@@ -492,10 +536,139 @@ test_slot_tampered(void **state)
 	kr = parse(s);
 	assert_int_equal(unlock_fails(kr, "reception1", P1, "damaged"),
 	    XJ_EDATA);
+	verify_fails(kr, secret, "test.keys");
 	keyring_free(kr);
 	free(s);
 	free(a);
 	free(b);
+}
+
+/* The MAC opens with the secret the slots hold and with nothing else. */
+static void
+test_mac(void **state)
+{
+	struct keyring		*kr = parse(text), *kr2;
+	struct branch_secret	*other = branch_secret_new();
+	char			*path, *cause = NULL;
+
+	(void)state;
+	verify_ok(kr, secret);
+	verify_fails(kr, other, "test.keys");
+	/* Either half of the secret counts. */
+	memcpy(other->db_key, secret->db_key, sizeof other->db_key);
+	verify_fails(kr, other, "test.keys");
+	memcpy(other, secret, sizeof *other);
+	other->db_key[0] ^= 1;
+	verify_fails(kr, other, "test.keys");
+
+	/* The message names the file as it was loaded. */
+	path = xj_path_join(dir, "fixture.keys");
+	assert_int_equal(keyring_load(path, &kr2, &cause), XJ_OK);
+	verify_ok(kr2, secret);
+	verify_fails(kr2, other, path);
+	keyring_free(kr2);
+	free(path);
+
+	/* Nothing read from a file, nothing to vouch for. */
+	kr2 = keyring_new("SH01");
+	verify_fails(kr2, secret, "key-slot file");
+	keyring_free(kr2);
+
+	/* The keyring as it is now: a change in memory no longer matches. */
+	assert_int_equal(keyring_remove(kr, "reception1", &cause), XJ_OK);
+	verify_fails(kr, secret, "test.keys");
+	keyring_free(kr);
+	branch_secret_free(other);
+}
+
+/*
+ * Issue: a slot appended by someone who can write the file but holds no
+ * passphrase received the next secret a rotation or removal sealed.
+ * The line still parses (its form is right), but the file's seal fails.
+ */
+static void
+test_mac_forged_slot(void **state)
+{
+	struct keyring		*kr, *evil;
+	struct branch_secret	*theirs = branch_secret_new();
+	char			*path, *cause = NULL, *etext, *line, *s;
+
+	(void)state;
+	/* A well-formed slot of their own, made with the real code. */
+	evil = keyring_new("SH01");
+	assert_int_equal(keyring_add(evil, "intruder", "their pass", 10,
+	    KDF_INTERACTIVE, theirs, &cause), XJ_OK);
+	path = xj_path_join(dir, "evil.keys");
+	assert_int_equal(keyring_save(evil, theirs, path, &cause), XJ_OK);
+	assert_int_equal(xj_read_file(path, 1 << 20, &etext, NULL, &cause),
+	    XJ_OK);
+	keyring_free(evil);
+	free(path);
+	line = slot_line(etext, "intruder");
+
+	/* Spliced in, keeping the old mac line. */
+	s = add_line(line);
+	kr = parse(s);
+	assert_true(keyring_has(kr, "intruder"));
+	unlock_is(kr, "reception1", P1, secret, NULL);
+	verify_fails(kr, secret, "test.keys");
+	free(s);
+
+	/* Re-sealed under a secret of their own: still not ours. */
+	path = xj_path_join(dir, "evil.keys");
+	assert_int_equal(keyring_save(kr, theirs, path, &cause), XJ_OK);
+	keyring_free(kr);
+	assert_int_equal(keyring_load(path, &kr, &cause), XJ_OK);
+	verify_fails(kr, secret, path);
+	keyring_free(kr);
+
+	/*
+	 * A planted rotation: every slot's public key is in the file, so
+	 * anyone can seal a next secret of their choosing to all of them.
+	 */
+	kr = parse(text);
+	assert_int_equal(keyring_rotate_begin(kr, theirs, &cause), XJ_OK);
+	assert_int_equal(keyring_save(kr, theirs, path, &cause), XJ_OK);
+	keyring_free(kr);
+	assert_int_equal(keyring_load(path, &kr, &cause), XJ_OK);
+	assert_true(keyring_rotating(kr));
+	unlock_is(kr, "supervisor", P2, secret, theirs);
+	verify_fails(kr, secret, path);
+	keyring_free(kr);
+
+	free(path);
+	free(line);
+	free(etext);
+	branch_secret_free(theirs);
+}
+
+/* Any hex digit changed anywhere: either it does not parse or not verify. */
+static void
+test_mac_flip(void **state)
+{
+	struct keyring	*kr;
+	char		*buf, *cause;
+	size_t		 len = strlen(text), i, parsed = 0;
+
+	(void)state;
+	buf = xstrdup(text);
+	for (i = 0; i < len; i++) {
+		if (strchr("0123456789abcdef", text[i]) == NULL)
+			continue;
+		buf[i] = text[i] == '0' ? '1' : '0';
+		cause = NULL;
+		if (keyring_parse("f", buf, len, &kr, &cause) == XJ_OK) {
+			parsed++;
+			if (keyring_verify(kr, secret, &cause) != XJ_EDATA)
+				fail_msg("changed byte %zu still verifies", i);
+			keyring_free(kr);
+		}
+		free(cause);
+		buf[i] = text[i];
+	}
+	/* Most changes are in hex fields, which parse: the MAC caught them. */
+	assert_true(parsed > len / 2);
+	free(buf);
 }
 
 /* Every prefix of a real file is an error, read strictly within bounds. */
@@ -510,7 +683,7 @@ test_truncated(void **state)
 	(void)state;
 	assert_int_equal(keyring_rotate_begin(kr, next, &cause), XJ_OK);
 	path = xj_path_join(dir, "truncated.keys");
-	assert_int_equal(keyring_save(kr, path, &cause), XJ_OK);
+	assert_int_equal(keyring_save(kr, secret, path, &cause), XJ_OK);
 	assert_int_equal(xj_read_file(path, 1 << 20, &rot, &len, &cause),
 	    XJ_OK);
 	for (i = 0; i < len; i++) {
@@ -572,7 +745,7 @@ test_garbage(void **state)
 		buf = xmalloc(n + 32);
 		randombytes_buf(buf, n + 32);
 		if (i % 2 == 0) {
-			memcpy(buf, "xueji-keyslots 1\nbranch B\n", 26);
+			memcpy(buf, "xueji-keyslots 2\nbranch B\n", 26);
 			n += 26;
 		}
 		cause = NULL;
@@ -591,19 +764,41 @@ test_malformed(void **state)
 
 	(void)state;
 	parse_bad("", 1);
-	parse_bad("xueji-keyslots 1\n", 2);
-	s = replace(text, "xueji-keyslots 1\n", "xueji-keyslots 2\n");
+	parse_bad("xueji-keyslots 2\n", 2);
+	/* Version 1 had no MAC: refused, not read unchecked. */
+	s = replace(text, "xueji-keyslots 2\n", "xueji-keyslots 1\n");
+	parse_bad(s, 1);
+	free(s);
+	s = replace(text, "xueji-keyslots 2\n", "xueji-keyslots 3\n");
 	parse_bad(s, 1);
 	free(s);
 	s = replace(text, "end 2\n", "end 3\n");
 	parse_bad(s, 5);
 	free(s);
 	xasprintf(&s, "%sslot x\n", text);
-	parse_bad(s, 6);
+	parse_bad(s, 7);
+	free(s);
+	xasprintf(&s, "%smac 00\n", text);	/* a second mac line */
+	parse_bad(s, 7);
 	free(s);
 	s = xstrndup(text, strlen(text) - 1);	/* no final newline */
-	parse_bad(s, 5);
+	parse_bad(s, 6);
 	free(s);
+	/* The mac line is required, and must be one of 32 bytes. */
+	s = xstrndup(text, (size_t)(strstr(text, "\nmac ") + 1 - text));
+	parse_bad(s, 6);
+	t = xstrdup(s);
+	free(s);
+	xasprintf(&s, "%smac 00\n", t);
+	parse_bad(s, 6);
+	free(s);
+	xasprintf(&s, "%sMAC %0*d\n", t, 64, 0);
+	parse_bad(s, 6);
+	free(s);
+	xasprintf(&s, "%smac %0*d\n", t, 64, 0);	/* well formed, wrong */
+	keyring_free(parse(s));
+	free(s);
+	free(t);
 	s = replace(text, "branch SH01\n", "branch SH01\r\n");
 	parse_bad(s, 2);
 	free(s);
@@ -616,11 +811,9 @@ test_malformed(void **state)
 
 	/* Duplicate id. */
 	line = slot_line(text, "supervisor");
-	t = replace(text, "end 2\n", line);
-	xasprintf(&s, "%send 3\n", t);
+	s = add_line(line);
 	parse_bad(s, 5);
 	free(s);
-	free(t);
 
 	/* Parameters: a hostile file must not make us allocate a terabyte. */
 	mem = field(text, "reception1", 4);
@@ -667,7 +860,7 @@ test_malformed(void **state)
 	free(t);
 
 	/* 256 slots are fine, 257 are not. */
-	t = xstrdup("xueji-keyslots 1\nbranch SH01\n");
+	t = xstrdup("xueji-keyslots 2\nbranch SH01\n");
 	for (i = 0; i < 257; i++) {
 		char	id[16], *l;
 
@@ -678,7 +871,7 @@ test_malformed(void **state)
 		free(l);
 		t = s;
 		if (i == 255) {
-			xasprintf(&s, "%send 256\n", t);
+			xasprintf(&s, "%send 256\nmac %0*d\n", t, 64, 0);
 			keyring_free(parse(s));
 			free(s);
 		}
@@ -972,6 +1165,9 @@ main(void)
 		cmocka_unit_test(test_rotate),
 		cmocka_unit_test(test_slot_bound_to_id_and_branch),
 		cmocka_unit_test(test_slot_tampered),
+		cmocka_unit_test(test_mac),
+		cmocka_unit_test(test_mac_forged_slot),
+		cmocka_unit_test(test_mac_flip),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_malformed),

@@ -325,7 +325,7 @@ shipped_perms(const char *role)
 	    PERM_BIT(PERM_STUDENT_VIEW) | PERM_BIT(PERM_STUDENT_SEARCH) |
 	    PERM_BIT(PERM_CHANGE_REQUEST) | PERM_BIT(PERM_CHANGE_CONFIRM) |
 	    PERM_BIT(PERM_STATUS_REQUEST) | PERM_BIT(PERM_DESTROY_REQUEST) |
-	    PERM_BIT(PERM_REQUEST_MANAGE);
+	    PERM_BIT(PERM_REQUEST_MANAGE) | PERM_BIT(PERM_STUDENT_DUPLICATE);
 	if (strcmp(role, "receptionist") == 0)
 		return reception;
 	if (strcmp(role, "supervisor") == 0) {

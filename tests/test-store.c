@@ -231,20 +231,22 @@ test_duplicates(void **state)
 	assert_non_null(strstr(cause, first));
 	free(dup);
 	free(cause);
-	/* Overriding needs student.duplicate, which receptionists lack. */
+	/*
+	 * The receptionist at the counter may confirm that it really is
+	 * another child (a twin), and that answer is logged.
+	 */
 	en.allow_duplicate = 1;
 	assert_int_equal(store_student_add(r->st, &en, &n, &dup, &cause),
-	    XJ_EPERM);
-	free(cause);
-	a = last_action(r);
-	assert_string_equal(a, "access.denied");
-	free(a);
-	assert_int_equal(store_student_add(sv->st, &en, &n, &dup, &cause),
 	    XJ_OK);
 	assert_string_equal(dup, first);
-	a = last_action(sv);
+	a = last_action(r);
 	assert_string_equal(a, "student.duplicate-allowed");
 	free(a);
+	free(dup);
+	free(n);
+	/* Three of them now; a supervisor can too. */
+	assert_int_equal(store_student_add(sv->st, &en, &n, &dup, &cause),
+	    XJ_OK);
 	free(dup);
 	free(n);
 	free(first);
@@ -557,7 +559,8 @@ test_rotation(void **state)
 	 * committed in the slot file, as if the power failed there. */
 	next = branch_secret_new();
 	assert_int_equal(keyring_rotate_begin(s->keys, next, &cause), XJ_OK);
-	assert_int_equal(keyring_save(s->keys, s->keyslot_path, &cause), 0);
+	assert_int_equal(keyring_save(s->keys, s->secret, s->keyslot_path,
+	    &cause), 0);
 	assert_int_equal(store_rekey(s->st, next->db_key, &cause), XJ_OK);
 	session_free(s);
 
@@ -584,6 +587,79 @@ test_rotation(void **state)
 	branch_secret_free(old);
 	branch_secret_free(next);
 	free(n);
+}
+
+/*
+ * Issue: anyone who could write the key-slot file could add a slot of
+ * their own, and the next rotation sealed the new secret to it.  A login
+ * now refuses the file, opens no database, writes nothing back, and the
+ * refusal reaches the log once the file is restored.
+ */
+static void
+test_keyslots_altered(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*s;
+	struct keyring		*kr;
+	struct branch_secret	*theirs;
+	char			*cause = NULL, *path, *good, *forged, *now, *v;
+	char			 pw[64];
+	size_t			 len, flen;
+	int			 i;
+
+	path = xj_path_join(f->b->data, STORE_KEYSLOTS_NAME);
+	assert_int_equal(xj_read_file(path, 1 << 20, &good, &len, &cause),
+	    XJ_OK);
+
+	/* The real slots, one more of their own, sealed with what they have. */
+	theirs = branch_secret_new();
+	assert_int_equal(keyring_load(path, &kr, &cause), XJ_OK);
+	assert_int_equal(keyring_add(kr, "intruder", "their passphrase", 16,
+	    KDF_INTERACTIVE, theirs, &cause), XJ_OK);
+	assert_int_equal(keyring_save(kr, theirs, path, &cause), XJ_OK);
+	keyring_free(kr);
+	branch_secret_free(theirs);
+	assert_int_equal(xj_read_file(path, 1 << 20, &forged, &flen, &cause),
+	    XJ_OK);
+	/* Appended: everything up to the old end line is unchanged. */
+	assert_memory_equal(forged, good, (size_t)(strstr(good, "\nend ") -
+	    good));
+
+	/* Every login fails while the file stays as it is. */
+	assert_int_equal(session_load(f->b->config, NULL, &s, &cause), XJ_OK);
+	tl_pass("supervisor1", pw, sizeof pw);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(session_login(s, "supervisor1", pw,
+		    strlen(pw), &cause), XJ_EDATA);
+		assert_non_null(strstr(cause, "changed outside xueji"));
+		assert_non_null(strstr(cause, path));
+		free(cause);
+		cause = NULL;
+		assert_null(s->st);
+		assert_null(s->secret);
+		assert_null(s->keys);
+	}
+	session_free(s);
+	assert_int_equal(xj_read_file(path, 1 << 20, &now, NULL, &cause),
+	    XJ_OK);
+	assert_string_equal(now, forged);
+	free(now);
+
+	/* Restored from the copy: logins work, and the log has both. */
+	assert_int_equal(xj_write_file_atomic(path, good, len, 0600, &cause),
+	    XJ_OK);
+	s = tl_login(f->b, "auditor1");
+	assert_int_equal(query_long(s, "SELECT count(*) FROM audit WHERE "
+	    "action = 'login.failed' AND operator = 'supervisor1' AND "
+	    "detail = 'reason=keyslots-altered'"), 2);
+	v = query(s, "SELECT count(*) FROM audit WHERE action = 'login.failed' "
+	    "AND detail != 'reason=keyslots-altered'");
+	assert_string_equal(v, "0");
+	free(v);
+	session_free(s);
+	free(forged);
+	free(good);
+	free(path);
 }
 
 /*
@@ -653,6 +729,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_roles_hash_logged, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keyslots_altered, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_plaintext_on_disk,
 		    setup, teardown),
 	};

@@ -14,7 +14,9 @@
  *   - adding an operator needs someone who holds the secret (a supervisor);
  *   - removing one, and sealing a new secret to everyone left (rotation),
  *     needs nobody's passphrase but the one doing it.
- * The slots live in one text file beside the database, mode 0600.
+ * The slots live in one text file beside the database, mode 0600, sealed
+ * as a whole with a MAC under the branch secret, so that nobody without
+ * it can add a slot (and so receive the next secret a rotation seals).
  */
 #ifndef XUEJI_KEYS_H
 #define XUEJI_KEYS_H
@@ -51,6 +53,9 @@ struct keyring *keyring_new(const char *branch);
  * Load a slot file.  A missing file is XJ_ENOINPUT; a malformed or
  * truncated one XJ_EDATA with a message naming the line, never a crash.
  * On success the caller owns *out (keyring_free); on failure it is NULL.
+ * Loading checks only the form: the file's MAC needs the branch secret,
+ * so keyring_verify it as soon as a slot is unlocked, before trusting
+ * anything else in it.
  */
 int	 keyring_load(const char *path, struct keyring **out, char **cause);
 /*
@@ -61,10 +66,27 @@ int	 keyring_load(const char *path, struct keyring **out, char **cause);
 int	 keyring_parse(const char *name, const char *buf, size_t len,
 	     struct keyring **out, char **cause);
 /*
- * Save atomically with mode 0600 (xj_write_file_atomic).  On failure the
- * old file is untouched.  The file holds no secret in clear.
+ * Save atomically with mode 0600 (xj_write_file_atomic), with a MAC
+ * under a key derived from mac_key, which must be the secret the slots
+ * hold as current: during a rotation (after rotate_begin) still the old
+ * one, after rotate_commit the new one.  A file saved under any other
+ * secret will fail keyring_verify at the next login.  mac_key is only
+ * read.  On failure the old file is untouched.  The file holds no secret
+ * in clear.
  */
-int	 keyring_save(const struct keyring *, const char *path, char **cause);
+int	 keyring_save(const struct keyring *,
+	     const struct branch_secret *mac_key, const char *path,
+	     char **cause);
+/*
+ * Whether the keyring is exactly what keyring_save wrote under secret:
+ * XJ_OK, or XJ_EDATA naming the file it was loaded from when the MAC
+ * read from that file does not match (a slot added, removed or changed
+ * by someone without the secret, or the wrong secret given).  Compares
+ * the keyring as it is now, so verify before changing it; a keyring from
+ * keyring_new has no MAC and always fails.  Nothing is changed.
+ */
+int	 keyring_verify(const struct keyring *, const struct branch_secret *,
+	     char **cause);
 void	 keyring_free(struct keyring *);
 
 const char *keyring_branch(const struct keyring *);

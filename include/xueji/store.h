@@ -147,6 +147,14 @@ struct enrolment {
 int	 store_student_add(struct store *, const struct enrolment *,
 	     char **number, char **dup, char **cause);
 
+/*
+ * Record that the operator uncovered a sensitive field of a student they
+ * have open (student.sensitive): the UI keeps such fields covered until
+ * then.
+ */
+int	 store_student_reveal(struct store *, const char *number,
+	     const char *key, char **cause);
+
 /* Open one record (student.view); logged as a read. */
 int	 store_student_get(struct store *, const char *number,
 	     struct student **out, char **cause);

@@ -88,7 +88,7 @@ init_exec(struct cli *c, int argc, char **argv)
 	if ((rc = store_create(s->db_path, secret->db_key, s->cfg->branch_code,
 	    &cause)) != XJ_OK)
 		goto out;
-	if ((rc = keyring_save(kr, s->keyslot_path, &cause)) != XJ_OK) {
+	if ((rc = keyring_save(kr, secret, s->keyslot_path, &cause)) != XJ_OK) {
 		unlink(s->db_path);
 		goto out;
 	}

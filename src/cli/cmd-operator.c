@@ -50,7 +50,8 @@ operator_add(struct cli *c, const char *id)
 	rc = keyring_add(s->keys, id, pass, len, c->kdf, s->secret, &cause);
 	secure_free(pass);
 	if (rc == XJ_OK)
-		rc = keyring_save(s->keys, s->keyslot_path, &cause);
+		rc = keyring_save(s->keys, s->secret, s->keyslot_path,
+		    &cause);
 	if (rc == XJ_OK)
 		rc = store_log(s->st, "operator.add", id, "", &cause);
 	return cli_error(rc, cause);
@@ -86,7 +87,8 @@ operator_passwd(struct cli *c, const char *id)
 	}
 	secure_free(pass);
 	if (rc == XJ_OK)
-		rc = keyring_save(s->keys, s->keyslot_path, &cause);
+		rc = keyring_save(s->keys, s->secret, s->keyslot_path,
+		    &cause);
 	if (rc == XJ_OK)
 		rc = store_log(s->st, action, id, "", &cause);
 	return cli_error(rc, cause);
@@ -110,12 +112,15 @@ rotate(struct cli *c, char **cause)
 	next = branch_secret_new();
 	/* The signing key stays: auditors hold its public half. */
 	memcpy(next->sign_seed, s->secret->sign_seed, sizeof next->sign_seed);
+	/* Until the commit the slots' current secret is still the old one. */
 	if ((rc = keyring_rotate_begin(s->keys, next, cause)) != XJ_OK ||
-	    (rc = keyring_save(s->keys, s->keyslot_path, cause)) != XJ_OK ||
+	    (rc = keyring_save(s->keys, s->secret, s->keyslot_path,
+	    cause)) != XJ_OK ||
 	    (rc = store_rekey(s->st, next->db_key, cause)) != XJ_OK)
 		goto out;
 	keyring_rotate_commit(s->keys);
-	if ((rc = keyring_save(s->keys, s->keyslot_path, cause)) != XJ_OK)
+	if ((rc = keyring_save(s->keys, next, s->keyslot_path, cause)) !=
+	    XJ_OK)
 		goto out;
 	memcpy(s->secret, next, sizeof *next);
 out:
@@ -159,7 +164,8 @@ operator_remove(struct cli *c, const char *id)
 	if ((rc = session_exclusive(s, &cause)) != XJ_OK)
 		return cli_error(rc, cause);
 	if ((rc = keyring_remove(s->keys, id, &cause)) != XJ_OK ||
-	    (rc = keyring_save(s->keys, s->keyslot_path, &cause)) != XJ_OK ||
+	    (rc = keyring_save(s->keys, s->secret, s->keyslot_path,
+	    &cause)) != XJ_OK ||
 	    (rc = store_log(s->st, "operator.remove", id, "", &cause)) != 0)
 		return cli_error(rc, cause);
 	/* Removing an operator is only real once their key opens nothing. */

@@ -12,6 +12,7 @@
 
 #include "xueji/platform.h"
 #include "cli.h"
+#include "xueji/ui.h"
 
 #ifndef LOCALEDIR
 #define LOCALEDIR	"/usr/share/locale"
@@ -102,11 +103,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
-		/* The terminal interface comes with the counter screens. */
-		usage(stderr);
-		return XJ_EUSAGE;
-	}
+	if (argc == 0)
+		return ui_main(c.config_path, c.data_dir);
 	for (i = 0; i < nitems(commands); i++) {
 		if (strcmp(argv[0], commands[i]->name) == 0)
 			break;

@@ -7,12 +7,13 @@
  * The file is text, one record a line, fields separated by one space,
  * every line ending in "\n":
  *
- *	xueji-keyslots 1
+ *	xueji-keyslots 2
  *	branch SH01
  *	slot <id> argon2id13 <opslimit> <memlimit> <salt> <pk> <nonce> <box>
  *	    <sealed> [<next>]				(one line)
  *	...
  *	end <number of slot lines>
+ *	mac <64 hex>
  *
  * <opslimit> (1 to 64) and <memlimit> (8 KiB to 4 GiB) are decimal
  * without leading zeros; the rest are hex (written lowercase) of exactly:
@@ -27,6 +28,25 @@
  * rather than a keyring with fewer slots.  Whatever the input, the parser
  * reads only within it, never allocates more than the file's size
  * suggests and reports the first bad line.
+ *
+ * The slots' public keys are in the clear, so anyone who can write the
+ * file could add a slot of their own, or a <next> of their choosing
+ * sealed to every slot, and the next rotation or removal (which needs no
+ * other passphrase) would seal the new secret to them too.  The mac line
+ * stops that: it is
+ *
+ *	BLAKE2b-256(key = K, the file's bytes up to and including the end
+ *	    line, as keyring_save writes them)
+ *	K = BLAKE2b-256(key = db_key || sign_seed, "xueji-keyslots-mac-v1")
+ *
+ * where db_key || sign_seed is the secret that the slots' <sealed> holds
+ * (during a rotation, still the old one).  Only someone holding that
+ * secret can write a file that keyring_verify accepts; the parser only
+ * checks the line's form, since it has no secret.  The MAC is over the
+ * text keyring_save would write for what was parsed, not over the bytes
+ * read, so it covers every field and nothing the parser drops.  K has
+ * its own context string so that this use of the secret is kept apart
+ * from every other.  Version 1 files had no mac line and are refused.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +58,18 @@
 #include "keyring.h"
 
 #define FILE_MAGIC	"xueji-keyslots"
-#define FILE_VERSION	"1"
+#define FILE_VERSION	"2"
 #define FILE_MAX	(1024 * 1024)
 #define KS_LINE_MAX	2048
 #define KS_TOKENS_MAX	12
 #define KS_NAME_MAX	64
+
+_Static_assert(SECRET_BYTES <= crypto_generichash_KEYBYTES_MAX,
+    "the branch secret must fit as a BLAKE2b key");
+_Static_assert(MAC_BYTES >= crypto_generichash_BYTES_MIN &&
+    MAC_BYTES <= crypto_generichash_BYTES_MAX, "MAC_BYTES out of range");
+
+static const char	mac_context[] = "xueji-keyslots-mac-v1";
 
 int
 keyring_id_valid(const char *s)
@@ -89,6 +116,7 @@ keyring_free(struct keyring *kr)
 	free(kr->slots);
 	free(kr->ids);
 	free(kr->branch);
+	free(kr->name);
 	free(kr);
 }
 
@@ -237,7 +265,8 @@ int
 keyring_parse(const char *name, const char *buf, size_t len,
     struct keyring **out, char **cause)
 {
-	enum { WANT_MAGIC, WANT_BRANCH, SLOTS, DONE } state = WANT_MAGIC;
+	enum { WANT_MAGIC, WANT_BRANCH, SLOTS, WANT_MAC, DONE } state =
+	    WANT_MAGIC;
 	struct keyring		*kr = NULL;
 	struct slot		 s;
 	const char		*p = buf, *end = buf + len, *nl, *why;
@@ -294,7 +323,7 @@ keyring_parse(const char *name, const char *buf, size_t len,
 					    "the number of slots");
 					goto bad;
 				}
-				state = DONE;
+				state = WANT_MAC;
 				break;
 			}
 			if (strcmp(tok[0], "slot") != 0) {
@@ -308,8 +337,19 @@ keyring_parse(const char *name, const char *buf, size_t len,
 			s.id = xstrdup(tok[1]);
 			keyring_append(kr, &s);
 			break;
+		case WANT_MAC:
+			/* Checked by keyring_verify, which has the key. */
+			if (ntok != 2 || strcmp(tok[0], "mac") != 0 ||
+			    xj_unhex(tok[1], kr->mac, sizeof kr->mac) != 0) {
+				why = _("expected a mac line after the end "
+				    "line");
+				goto bad;
+			}
+			kr->has_mac = 1;
+			state = DONE;
+			break;
 		case DONE:
-			why = _("text after the end line");
+			why = _("text after the mac line");
 			goto bad;
 		}
 	}
@@ -319,6 +359,7 @@ keyring_parse(const char *name, const char *buf, size_t len,
 		goto bad;
 	}
 	keyring_ids_update(kr);
+	kr->name = xstrdup(name);
 	*out = kr;
 	return XJ_OK;
 
@@ -352,15 +393,21 @@ put_hex(char **pp, const unsigned char *data, size_t len)
 	*pp += 2 * len;
 }
 
-int
-keyring_save(const struct keyring *kr, const char *path, char **cause)
+/*
+ * The file's text up to and including the end line, in a malloc'd buffer
+ * with room left for the mac line; *lenp is the text's length.  Save
+ * writes it and verify recomputes it, so they cannot disagree on what
+ * the MAC covers.
+ */
+static char *
+serialize(const struct keyring *kr, size_t *lenp)
 {
 	const struct slot	*s;
 	char			*buf, *p;
 	size_t			 i, size;
-	int			 rv;
 
-	size = (kr->nslots + 3) * (KS_LINE_MAX + 1);
+	/* Magic, branch, end and mac lines, each under KS_LINE_MAX. */
+	size = (kr->nslots + 4) * (KS_LINE_MAX + 1);
 	p = buf = xmalloc(size);
 	p += sprintf(p, "%s %s\nbranch %s\n", FILE_MAGIC, FILE_VERSION,
 	    kr->branch);
@@ -378,7 +425,75 @@ keyring_save(const struct keyring *kr, const char *path, char **cause)
 		*p++ = '\n';
 	}
 	p += sprintf(p, "end %zu\n", kr->nslots);
+	*lenp = (size_t)(p - buf);
+	return buf;
+}
+
+/*
+ * The MAC of len bytes of buf under secret (see the top of this file).
+ * The derived key and the hash states, which hold key material, are in
+ * secure memory and wiped.
+ */
+static void
+file_mac(const struct branch_secret *secret, const char *buf, size_t len,
+    unsigned char mac[MAC_BYTES])
+{
+	crypto_generichash_state	*st;
+	unsigned char			*key;
+
+	keys_sodium_init();
+	key = secure_alloc(MAC_BYTES);
+	st = secure_alloc(sizeof *st);
+	crypto_generichash_init(st, (const unsigned char *)secret,
+	    sizeof *secret, MAC_BYTES);
+	crypto_generichash_update(st, (const unsigned char *)mac_context,
+	    sizeof mac_context - 1);
+	crypto_generichash_final(st, key, MAC_BYTES);
+	crypto_generichash_init(st, key, MAC_BYTES, MAC_BYTES);
+	crypto_generichash_update(st, (const unsigned char *)buf, len);
+	crypto_generichash_final(st, mac, MAC_BYTES);
+	secure_free(st);
+	secure_free(key);
+}
+
+int
+keyring_save(const struct keyring *kr, const struct branch_secret *mac_key,
+    const char *path, char **cause)
+{
+	unsigned char	 mac[MAC_BYTES];
+	char		*buf, *p;
+	size_t		 len;
+	int		 rv;
+
+	buf = serialize(kr, &len);
+	file_mac(mac_key, buf, len, mac);
+	p = buf + len;
+	memcpy(p, "mac", 3);
+	p += 3;
+	put_hex(&p, mac, sizeof mac);
+	*p++ = '\n';
 	rv = xj_write_file_atomic(path, buf, (size_t)(p - buf), 0600, cause);
 	free(buf);
 	return rv;
+}
+
+int
+keyring_verify(const struct keyring *kr, const struct branch_secret *secret,
+    char **cause)
+{
+	unsigned char	 mac[MAC_BYTES];
+	char		*buf;
+	size_t		 len;
+	int		 ok;
+
+	buf = serialize(kr, &len);
+	file_mac(secret, buf, len, mac);
+	free(buf);
+	ok = kr->has_mac && sodium_memcmp(mac, kr->mac, sizeof mac) == 0;
+	if (!ok)
+		return xj_fail(cause, XJ_EDATA, _("%s was changed outside "
+		    "xueji (its seal does not match); restore it from a "
+		    "backup"),
+		    kr->name != NULL ? kr->name : _("the key-slot file"));
+	return XJ_OK;
 }

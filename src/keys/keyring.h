@@ -14,6 +14,7 @@
 #define KDF_BYTES	32
 #define BOX_BYTES	(crypto_secretbox_MACBYTES + crypto_box_SECRETKEYBYTES)
 #define SEALED_BYTES	(crypto_box_SEALBYTES + SECRET_BYTES)
+#define MAC_BYTES	32
 
 /* Bounds on the parameters a slot file may ask for. */
 #define SLOT_OPSLIMIT_MIN	crypto_pwhash_argon2id_OPSLIMIT_MIN
@@ -37,6 +38,9 @@ struct slot {
 
 struct keyring {
 	char		 *branch;
+	char		 *name;		/* file it was read from, or NULL */
+	unsigned char	  mac[MAC_BYTES];	/* as read from the file */
+	int		  has_mac;
 	struct slot	 *slots;
 	size_t		  nslots;
 	size_t		  slotsalloc;

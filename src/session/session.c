@@ -154,6 +154,15 @@ session_login(struct session *s, const char *id, const char *pass,
 			refuse_login(s, id, "wrong-passphrase", rc);
 		goto fail;
 	}
+	/*
+	 * Nothing else in the file is trusted until its MAC says that
+	 * someone holding the secret wrote it: a slot added by anyone
+	 * else would receive the next secret this session seals.
+	 */
+	if ((rc = keyring_verify(s->keys, s->secret, cause)) != XJ_OK) {
+		refuse_login(s, id, "keyslots-altered", rc);
+		goto fail;
+	}
 	live = s;
 	xj_atfatal(session_atfatal);
 	rc = store_open(s->db_path, s->secret->db_key, next != NULL ?
@@ -162,7 +171,7 @@ session_login(struct session *s, const char *id, const char *pass,
 	if (rc == XJ_OK && used_next) {
 		/* Finish the key change that was interrupted. */
 		keyring_rotate_commit(s->keys);
-		rc = keyring_save(s->keys, s->keyslot_path, cause);
+		rc = keyring_save(s->keys, next, s->keyslot_path, cause);
 		branch_secret_free(s->secret);
 		s->secret = next;
 		next = NULL;
@@ -170,11 +179,12 @@ session_login(struct session *s, const char *id, const char *pass,
 	if (rc == XJ_OK && !used_next && next != NULL) {
 		/*
 		 * The database never moved to the next key: drop it rather
-		 * than finish, since a "next" we did not make could be one
-		 * planted by whoever can write the slot file.
+		 * than finish.  The MAC already showed that whoever wrote it
+		 * held the secret, but the database is still under the
+		 * current key, so dropping it loses nothing.
 		 */
 		keyring_rotate_abort(s->keys);
-		rc = keyring_save(s->keys, s->keyslot_path, cause);
+		rc = keyring_save(s->keys, s->secret, s->keyslot_path, cause);
 	}
 	branch_secret_free(next);
 	next = NULL;

@@ -667,6 +667,7 @@ known_reason(const char *reason)
 {
 	static const char *const known[] = {
 		"wrong-passphrase", "unknown-operator", "no-slot",
+		"keyslots-altered",
 	};
 	size_t			 i;
 

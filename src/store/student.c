@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "xueji/platform.h"
+#include "xueji/pinyin.h"
 #include "store-int.h"
 
 #define FIND_LOG_NUMBERS	20	/* numbers named in one find entry */
@@ -280,6 +281,32 @@ insert_term(struct store *st, sqlite3_stmt *stmt, const char *kind,
 	return rc;
 }
 
+/*
+ * A name is found by its own prefix and by pinyin: every full spelling
+ * ("p:zhangsan") and every string of initials ("i:zs"), over every
+ * reading of every character, so a polyphone never hides a child.
+ */
+static int
+insert_name_terms(struct store *st, sqlite3_stmt *term, const char *name,
+    sqlite3_int64 id, char **cause)
+{
+	char	**full = NULL, **ini = NULL;
+	size_t	 nfull = 0, nini = 0, i;
+	int	 rc;
+
+	if ((rc = insert_term(st, term, "n", name, id, cause)) != XJ_OK)
+		return rc;
+	if (pinyin_terms(name, &full, &nfull, &ini, &nini) != XJ_OK)
+		return XJ_OK;	/* validated already; nothing to add */
+	for (i = 0; rc == XJ_OK && i < nfull; i++)
+		rc = insert_term(st, term, "p", full[i], id, cause);
+	for (i = 0; rc == XJ_OK && i < nini; i++)
+		rc = insert_term(st, term, "i", ini[i], id, cause);
+	pinyin_terms_free(full, nfull);
+	pinyin_terms_free(ini, nini);
+	return rc;
+}
+
 /* Insert the student row, its values and its search terms. */
 static int
 insert_student(struct store *st, const char *number, const char *consent,
@@ -325,7 +352,7 @@ insert_student(struct store *st, const char *number, const char *consent,
 		    cause)) != XJ_OK)
 			goto out;
 		if (strcmp(form->fields[i].key, "name") == 0)
-			rc = insert_term(st, term, "n", norm[i], id, cause);
+			rc = insert_name_terms(st, term, norm[i], id, cause);
 		else if (form->fields[i].type == FIELD_PHONE) {
 			phone_tail(norm[i], tail);
 			rc = insert_term(st, term, "t", tail, id, cause);
@@ -598,10 +625,13 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	    "SELECT " STUDENT_COLUMNS " FROM student s WHERE s.id IN ("
 	    "  SELECT id FROM student WHERE number >= ?1 AND number < ?2"
 	    "  UNION SELECT student FROM search WHERE term >= ?3 AND term < ?4"
+	    "  UNION SELECT student FROM search WHERE term >= ?6 AND term < ?7"
+	    "  UNION SELECT student FROM search WHERE term >= ?8 AND term < ?9"
 	    ") AND s.status != 'destroyed' ORDER BY s.id DESC LIMIT ?5";
 	struct student		**v = NULL;
 	sqlite3_stmt		*row = NULL, *vals = NULL;
 	char			*num_lo, *num_hi, *term_lo, *term_hi, *up;
+	char			*py_lo, *py_hi, *in_lo, *in_hi, *fold;
 	char			*numbers, *detail, *t;
 	size_t			 i, count = 0;
 	int			 rc;
@@ -639,6 +669,21 @@ store_student_find(struct store *st, const char *text, size_t limit,
 		xasprintf(&term_hi, "n:%s\xff", text);
 	}
 	free(up);
+	/* Letters alone may be pinyin, full or initials, in any case. */
+	fold = xstrdup(pinyin_is_query(text) ? text : "");
+	pinyin_fold(fold);
+	if (*fold != '\0') {
+		xasprintf(&py_lo, "p:%s", fold);
+		xasprintf(&py_hi, "p:%s\xff", fold);
+		xasprintf(&in_lo, "i:%s", fold);
+		xasprintf(&in_hi, "i:%s\xff", fold);
+	} else {
+		py_lo = xstrdup("");
+		py_hi = xstrdup("");
+		in_lo = xstrdup("");
+		in_hi = xstrdup("");
+	}
+	free(fold);
 
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		goto out;
@@ -652,6 +697,10 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	sqlite3_bind_text(row, 3, term_lo, -1, SQLITE_STATIC);
 	sqlite3_bind_text(row, 4, term_hi, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(row, 5, (sqlite3_int64)limit);
+	sqlite3_bind_text(row, 6, py_lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 7, py_hi, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 8, in_lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 9, in_hi, -1, SQLITE_STATIC);
 	while (sqlite3_step(row) == SQLITE_ROW) {
 		v = xreallocarray(v, count + 1, sizeof *v);
 		v[count++] = load_student(st, row, vals);
@@ -688,6 +737,10 @@ fail:
 out:
 	xfree_wipe(term_lo);
 	xfree_wipe(term_hi);
+	free(py_lo);
+	free(py_hi);
+	free(in_lo);
+	free(in_hi);
 	free(num_lo);
 	free(num_hi);
 	return rc;
@@ -756,4 +809,26 @@ out:
 	sqlite3_finalize(vals);
 	tx_rollback(st);
 	return rc;
+}
+
+int
+store_student_reveal(struct store *st, const char *number, const char *key,
+    char **cause)
+{
+	const struct field_spec	*f = form_field(st->form, key);
+	int			 rc;
+
+	if ((rc = store_require(st, PERM_STUDENT_SENSITIVE, "student.reveal",
+	    cause)) != XJ_OK)
+		return rc;
+	if (f == NULL || f->sensitivity != SENS_SENSITIVE)
+		return xj_fail(cause, XJ_EUSAGE, _("\"%s\" is not a sensitive "
+		    "field"), key);
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	if ((rc = log_entry(st, "student.reveal", number, key, "", cause)) != 0) {
+		tx_rollback(st);
+		return rc;
+	}
+	return tx_commit(st, cause);
 }

@@ -74,7 +74,7 @@ make_slots(struct session *s, struct branch_secret *secret)
 	}
 	if ((rc = store_create(s->db_path, secret->db_key, s->cfg->branch_code,
 	    &cause)) != XJ_OK ||
-	    (rc = keyring_save(kr, s->keyslot_path, &cause)) != XJ_OK)
+	    (rc = keyring_save(kr, secret, s->keyslot_path, &cause)) != XJ_OK)
 		goto fail;
 	keyring_free(kr);
 	return XJ_OK;

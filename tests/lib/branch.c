@@ -63,7 +63,8 @@ tl_branch_new(void)
 	}
 	assert_int_equal(store_create(s->db_path, secret->db_key, "SH01",
 	    &cause), XJ_OK);
-	assert_int_equal(keyring_save(kr, s->keyslot_path, &cause), XJ_OK);
+	assert_int_equal(keyring_save(kr, secret, s->keyslot_path,
+	    &cause), XJ_OK);
 	keyring_free(kr);
 	branch_secret_free(secret);
 	session_free(s);

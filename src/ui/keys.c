@@ -1,0 +1,144 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Named actions and their keys.  Every action is written down once here;
+ * the key bar, the help screen and the key dispatch all read this table,
+ * so they cannot disagree.  F-keys have control-key fallbacks because ssh
+ * clients and some counter terminals eat F-keys; letter keys are only
+ * used where no field takes text.
+ */
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "xueji/policy.h"
+#include "ui.h"
+
+const struct action_info action_table[ACT__COUNT] = {
+	[ACT_NONE] =	 { ACT_NONE, "none", "", "", -1 },
+	[ACT_HELP] =	 { ACT_HELP, "help", "F1 ?", N_("Help"), -1 },
+	[ACT_BACK] =	 { ACT_BACK, "back", "Esc F10", N_("Back"), -1 },
+	[ACT_QUIT] =	 { ACT_QUIT, "quit", "^Q q", N_("Quit"), -1 },
+	[ACT_LOCK] =	 { ACT_LOCK, "lock", "F12 ^X", N_("Lock"), -1 },
+	[ACT_REDRAW] =	 { ACT_REDRAW, "redraw", "^L", N_("Redraw"), -1 },
+	[ACT_SAVE] =	 { ACT_SAVE, "save", "F2 ^S", N_("Save"),
+	    PERM_STUDENT_ENROLL },
+	[ACT_NEXT] =	 { ACT_NEXT, "next-field", "Tab Down Enter",
+	    N_("Next field"), -1 },
+	[ACT_PREV] =	 { ACT_PREV, "previous-field", "BackTab Up",
+	    N_("Previous field"), -1 },
+	[ACT_UP] =	 { ACT_UP, "up", "Up ^P", N_("Up"), -1 },
+	[ACT_DOWN] =	 { ACT_DOWN, "down", "Down ^N", N_("Down"), -1 },
+	[ACT_PAGE_UP] =	 { ACT_PAGE_UP, "page-up", "PgUp", N_("Page up"), -1 },
+	[ACT_PAGE_DOWN] = { ACT_PAGE_DOWN, "page-down", "PgDn",
+	    N_("Page down"), -1 },
+	[ACT_OPEN] =	 { ACT_OPEN, "open", "Enter", N_("Open"), -1 },
+	[ACT_SEARCH] =	 { ACT_SEARCH, "search", "F3 ^F /", N_("Search"),
+	    PERM_STUDENT_SEARCH },
+	[ACT_ENROL] =	 { ACT_ENROL, "enrol", "F4 ^E", N_("Enrol"),
+	    PERM_STUDENT_ENROLL },
+	[ACT_REVEAL] =	 { ACT_REVEAL, "reveal", "F5 ^R", N_("Reveal"),
+	    PERM_STUDENT_SENSITIVE },
+	[ACT_YES] =	 { ACT_YES, "yes", "y Y F2", N_("Yes"), -1 },
+	[ACT_NO] =	 { ACT_NO, "no", "n N Esc", N_("No"), -1 },
+	[ACT_LOGIN] =	 { ACT_LOGIN, "log-in", "Enter", N_("Log in"), -1 },
+	[ACT_DONE] =	 { ACT_DONE, "done", "Enter", N_("Done"), -1 },
+};
+
+static const struct {
+	const char	*name;
+	int		 code;
+} key_names[] = {
+	{ "Esc", 27 }, { "Enter", '\r' }, { "Tab", '\t' },
+	{ "BackTab", KEY_BTAB }, { "Up", KEY_UP }, { "Down", KEY_DOWN },
+	{ "Left", KEY_LEFT }, { "Right", KEY_RIGHT }, { "PgUp", KEY_PPAGE },
+	{ "PgDn", KEY_NPAGE }, { "Home", KEY_HOME }, { "End", KEY_END },
+};
+
+/*
+ * Parse one key name: "F2", "^S", "Esc", "q".  *is_key says whether the
+ * code is a curses KEY_ value or a character.
+ */
+static int
+parse_key(const char *name, size_t len, int *is_key)
+{
+	size_t	i;
+	int	n;
+
+	*is_key = 0;
+	if (len == 2 && name[0] == '^')
+		return name[1] & 0x1f;
+	if (len >= 2 && name[0] == 'F' && name[1] >= '1' && name[1] <= '9') {
+		n = name[1] - '0';
+		if (len == 3)
+			n = n * 10 + name[2] - '0';
+		*is_key = 1;
+		return KEY_F(n);
+	}
+	for (i = 0; i < nitems(key_names); i++) {
+		if (strlen(key_names[i].name) == len &&
+		    strncmp(key_names[i].name, name, len) == 0) {
+			*is_key = key_names[i].code > 0xff;
+			return key_names[i].code;
+		}
+	}
+	if (len == 1) {
+		*is_key = 0;
+		return (unsigned char)name[0];
+	}
+	return -1;
+}
+
+/* Whether the key (ch, is_key) is one of action a's keys. */
+static int
+action_has_key(enum action a, wint_t ch, int is_key)
+{
+	const char	*p = action_table[a].keys, *end;
+	int		 code, k;
+
+	/* Terminals send Enter as ^M or ^J, and curses may say KEY_ENTER. */
+	if (!is_key && ch == '\n')
+		ch = '\r';
+	if (is_key && ch == KEY_ENTER) {
+		ch = '\r';
+		is_key = 0;
+	}
+	if (!is_key && ch == 127)
+		return 0;
+	while (*p != '\0') {
+		end = strchr(p, ' ');
+		if (end == NULL)
+			end = p + strlen(p);
+		code = parse_key(p, (size_t)(end - p), &k);
+		if (code == (int)ch && k == is_key)
+			return 1;
+		p = *end != '\0' ? end + 1 : end;
+	}
+	return 0;
+}
+
+enum action
+action_for_key(const enum action *actions, wint_t ch, int is_key)
+{
+	size_t	i;
+
+	for (i = 0; actions[i] != ACT_NONE; i++) {
+		if (action_has_key(actions[i], ch, is_key))
+			return actions[i];
+	}
+	return ACT_NONE;
+}
+
+const char *
+action_key_label(enum action a)
+{
+	static char	 buf[16];
+	const char	*keys = action_table[a].keys;
+	size_t		 n = strcspn(keys, " ");
+
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, keys, n);
+	buf[n] = '\0';
+	return buf;
+}

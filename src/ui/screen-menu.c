@@ -1,0 +1,120 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * The main menu: only what the operator's role permits is listed.
+ */
+#include <stdlib.h>
+
+#include "xueji/platform.h"
+#include "ui.h"
+
+struct menu_item {
+	enum action	 action;
+	const char	*label;		/* N_() */
+};
+
+static const struct menu_item items[] = {
+	{ ACT_SEARCH, N_("Find a student") },
+	{ ACT_ENROL, N_("Enrol a student") },
+	{ ACT_LOCK, N_("Lock the terminal") },
+	{ ACT_QUIT, N_("Log out and quit") },
+};
+
+struct menu {
+	int	sel;
+};
+
+static const enum action menu_actions[] = {
+	ACT_OPEN, ACT_SEARCH, ACT_ENROL, ACT_UP, ACT_DOWN, ACT_LOCK,
+	ACT_QUIT, ACT_HELP, ACT_REDRAW, ACT_NONE
+};
+
+/* The items this operator may use, in order; returns how many. */
+static size_t
+visible(struct ui *ui, const struct menu_item **out)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < nitems(items); i++) {
+		if (ui_allowed(ui, items[i].action))
+			out[n++] = &items[i];
+	}
+	return n;
+}
+
+static void *
+menu_open(struct ui *ui, void *arg)
+{
+	(void)ui;
+	(void)arg;
+	return xcalloc(1, sizeof(struct menu));
+}
+
+static void
+menu_close(void *p)
+{
+	free(p);
+}
+
+static void
+menu_draw(struct ui *ui, void *p)
+{
+	struct menu		*m = p;
+	const struct menu_item	*v[nitems(items)];
+	size_t			 n = visible(ui, v), i;
+	char			*line;
+	int			 top = 3;
+
+	ui_title(ui, _("xueji — main menu"));
+	for (i = 0; i < n; i++) {
+		xasprintf(&line, "%s %-6s %s", (int)i == m->sel ? ">" : " ",
+		    action_key_label(v[i]->action), _(v[i]->label));
+		ui_text(ui, top + 2 * (int)i, 4, ui->cols - 8, line,
+		    (int)i == m->sel ? STYLE_SELECT : STYLE_NORMAL);
+		free(line);
+	}
+}
+
+static int
+menu_action(struct ui *ui, void *p, enum action a)
+{
+	struct menu		*m = p;
+	const struct menu_item	*v[nitems(items)];
+	int			 n = (int)visible(ui, v);
+
+	switch (a) {
+	case ACT_UP:
+		m->sel = m->sel > 0 ? m->sel - 1 : n - 1;
+		return UI_HANDLED;
+	case ACT_DOWN:
+		m->sel = m->sel + 1 < n ? m->sel + 1 : 0;
+		return UI_HANDLED;
+	case ACT_OPEN:
+		if (n == 0)
+			return UI_HANDLED;
+		a = v[m->sel]->action;
+		if (a == ACT_LOCK)
+			return UI_LOCK;
+		if (a == ACT_QUIT)
+			return UI_QUIT;
+		/* FALLTHROUGH */
+	case ACT_SEARCH:
+	case ACT_ENROL:
+		return ui_push(ui, a == ACT_SEARCH ? &screen_search :
+		    &screen_enrol, NULL);
+	case ACT_QUIT:
+		return UI_QUIT;
+	default:
+		return 0;
+	}
+}
+
+const struct screen screen_menu = {
+	.name = "menu",
+	.actions = menu_actions,
+	.open = menu_open,
+	.close = menu_close,
+	.draw = menu_draw,
+	.action = menu_action,
+};

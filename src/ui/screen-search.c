@@ -1,0 +1,223 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Search as you type: one field finds by student number, name prefix,
+ * pinyin (full or initials) or the last four digits of the guardian's
+ * phone, and the list refreshes on every keystroke.  Enter opens the
+ * selected record.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "ui.h"
+
+#define SEARCH_MAX	40
+
+struct search {
+	struct lineedit	 *field;
+	struct student	**hits;
+	size_t		  nhits;
+	size_t		  sel;
+	size_t		  top;
+	char		 *last;		/* the text the list is for */
+};
+
+static const enum action search_actions[] = {
+	ACT_OPEN, ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_ENROL,
+	ACT_BACK, ACT_HELP, ACT_LOCK, ACT_REDRAW, ACT_NONE
+};
+
+/* Rows the list may use. */
+static int
+list_rows(const struct ui *ui)
+{
+	return ui->rows - 7;
+}
+
+static void
+clear_hits(struct search *sr)
+{
+	students_free(sr->hits, sr->nhits);
+	sr->hits = NULL;
+	sr->nhits = sr->sel = sr->top = 0;
+}
+
+/* Run the query for what is in the field, if it changed. */
+static void
+run_query(struct ui *ui, struct search *sr)
+{
+	char	*text = le_get_utf8(sr->field), *cause = NULL;
+	int	 rc;
+
+	if (sr->last != NULL && strcmp(text, sr->last) == 0) {
+		xfree_wipe(text);
+		return;
+	}
+	xfree_wipe(sr->last);
+	sr->last = text;
+	clear_hits(sr);
+	if (*text == '\0')
+		return;
+	rc = store_student_find(ui->s->st, text, 200, &sr->hits, &sr->nhits,
+	    &cause);
+	if (rc != XJ_OK && rc != XJ_EUSAGE) {
+		ui_message(ui, 1, "%s", cause);
+		if (rc == XJ_EPERM) {
+			free(cause);
+			return;
+		}
+	}
+	free(cause);
+}
+
+static void *
+search_open(struct ui *ui, void *arg)
+{
+	struct search	*sr = xcalloc(1, sizeof *sr);
+
+	(void)ui;
+	(void)arg;
+	sr->field = le_new(SEARCH_MAX);
+	return sr;
+}
+
+static void
+search_close(void *p)
+{
+	struct search	*sr = p;
+
+	clear_hits(sr);
+	le_free(sr->field);
+	xfree_wipe(sr->last);
+	free(sr);
+}
+
+/* One result as a row: number, name, birth month, masked phone, status. */
+static void
+draw_hit(struct ui *ui, int row, const struct student *st, int selected)
+{
+	enum ui_style	 style = selected ? STYLE_SELECT : STYLE_NORMAL;
+	const char	*v;
+	int		 col = 2;
+
+	if (selected)
+		ui_fill(ui, row, 0, ui->cols, STYLE_SELECT);
+	ui_text(ui, row, 0, 2, selected ? ">" : " ", style);
+	ui_text(ui, row, col, 16, st->number, style);
+	col += 17;
+	v = student_value(st, "name");
+	ui_text(ui, row, col, 16, v != NULL ? v : "", style);
+	col += 17;
+	v = student_value(st, "birth_month");
+	ui_text(ui, row, col, 8, v != NULL ? v : "", style);
+	col += 9;
+	v = student_value(st, "guardian_phone");
+	ui_text(ui, row, col, 14, v != NULL ? v : "", style);
+	col += 15;
+	ui_text(ui, row, col, ui->cols - col, status_label(st->status),
+	    style);
+}
+
+static void
+search_draw(struct ui *ui, void *p)
+{
+	struct search	*sr = p;
+	const char	*label = _("Find:");
+	char		*count;
+	size_t		 i;
+	int		 rows = list_rows(ui), lw = utf8_width(label);
+
+	ui_title(ui, _("Find a student"));
+	ui_text(ui, 2, 2, lw, label, STYLE_NORMAL);
+	ui_text(ui, 3, 2, ui->cols - 4, _("number, name, pinyin (zhangsan or "
+	    "zs) or the phone's last four digits"), STYLE_DIM);
+	ui_text(ui, 4, 2, ui->cols - 2, _("Number           Name             "
+	    "Born     Phone          Status"), STYLE_DIM);
+	if (sr->sel < sr->top)
+		sr->top = sr->sel;
+	if (rows > 0 && sr->sel >= sr->top + (size_t)rows)
+		sr->top = sr->sel - (size_t)rows + 1;
+	for (i = sr->top; i < sr->nhits && i < sr->top + (size_t)rows; i++)
+		draw_hit(ui, 5 + (int)(i - sr->top), sr->hits[i],
+		    i == sr->sel);
+	if (sr->last != NULL && *sr->last != '\0') {
+		xasprintf(&count, sr->nhits == 1 ? _("%zu match") :
+		    _("%zu matches"), sr->nhits);
+		ui_text(ui, 2, ui->cols - 14, 14, count, STYLE_DIM);
+		free(count);
+	}
+	/* The field last, so the cursor ends at its insertion point. */
+	ui_field(ui, 2, 3 + lw, ui->cols - lw - 20, sr->field, 1, 0);
+}
+
+static int
+search_text(struct ui *ui, void *p, const wchar_t *s, size_t n)
+{
+	struct search	*sr = p;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		if (le_insert_wc(sr->field, s[i]) != LE_OK)
+			beep();
+	run_query(ui, sr);
+	return UI_HANDLED;
+}
+
+static int
+search_edit(struct ui *ui, void *p, int key)
+{
+	struct search	*sr = p;
+
+	if (ui_field_key(sr->field, key))
+		run_query(ui, sr);
+	return UI_HANDLED;
+}
+
+static int
+search_action(struct ui *ui, void *p, enum action a)
+{
+	struct search	*sr = p;
+	size_t		 page = (size_t)(list_rows(ui) > 1 ? list_rows(ui) - 1 :
+			     1);
+
+	switch (a) {
+	case ACT_UP:
+		if (sr->sel > 0)
+			sr->sel--;
+		return UI_HANDLED;
+	case ACT_DOWN:
+		if (sr->sel + 1 < sr->nhits)
+			sr->sel++;
+		return UI_HANDLED;
+	case ACT_PAGE_UP:
+		sr->sel = sr->sel > page ? sr->sel - page : 0;
+		return UI_HANDLED;
+	case ACT_PAGE_DOWN:
+		if (sr->nhits > 0)
+			sr->sel = sr->sel + page < sr->nhits ?
+			    sr->sel + page : sr->nhits - 1;
+		return UI_HANDLED;
+	case ACT_OPEN:
+		if (sr->nhits == 0)
+			return UI_HANDLED;
+		return ui_push(ui, &screen_record,
+		    sr->hits[sr->sel]->number);
+	case ACT_ENROL:
+		return ui_push(ui, &screen_enrol, NULL);
+	default:
+		return 0;
+	}
+}
+
+const struct screen screen_search = {
+	.name = "search",
+	.actions = search_actions,
+	.open = search_open,
+	.close = search_close,
+	.draw = search_draw,
+	.action = search_action,
+	.text = search_text,
+	.edit = search_edit,
+};

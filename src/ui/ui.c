@@ -1,0 +1,479 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * The main loop: curses set-up, the screen stack, keys to actions, the
+ * status line and key bar, resizing, and the idle lock.
+ */
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <term.h>
+
+#include "xueji/platform.h"
+#include "ui.h"
+
+#define STACK_MAX	16
+#define TICK_MS		250	/* get_wch timeout: idle lock and polling */
+#define INPUT_MAX	256	/* characters taken in one burst */
+
+struct frame {
+	const struct screen	*screen;
+	void			*state;
+};
+
+static struct frame	stack[STACK_MAX];
+static int		depth;
+static int		curses_up;
+
+/* fatal() must leave the terminal usable and the screen empty. */
+static void
+ui_atfatal(void)
+{
+	if (curses_up) {
+		erase();
+		refresh();
+		endwin();
+		curses_up = 0;
+	}
+}
+
+int
+ui_push(struct ui *ui, const struct screen *sc, void *arg)
+{
+	void	*state;
+
+	if (depth == STACK_MAX)
+		fatal("%s", "screen stack overflow");
+	state = sc->open != NULL ? sc->open(ui, arg) : NULL;
+	stack[depth].screen = sc;
+	stack[depth].state = state;
+	depth++;
+	return UI_REDRAW;
+}
+
+static void
+pop(void)
+{
+	depth--;
+	if (stack[depth].screen->close != NULL)
+		stack[depth].screen->close(stack[depth].state);
+	stack[depth].state = NULL;
+}
+
+void *
+ui_below(struct ui *ui)
+{
+	(void)ui;
+	return depth >= 2 ? stack[depth - 2].state : NULL;
+}
+
+void
+ui_message(struct ui *ui, int error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	free(ui->message);
+	ui->message = NULL;
+	if (fmt == NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&ui->message, fmt, ap);
+	va_end(ap);
+	ui->message_error = error;
+}
+
+int
+ui_allowed(const struct ui *ui, enum action a)
+{
+	int	perm = action_table[a].perm;
+
+	if (perm < 0)
+		return 1;
+	return ui->s->op != NULL && policy_allows(ui->s->op, (enum perm)perm);
+}
+
+/* Operator, role and branch; the message, if any, replaces the right. */
+static void
+draw_status(struct ui *ui)
+{
+	const struct operator	*op = ui->s->op;
+	char			*left;
+	int			 row = ui->rows - 2, used;
+
+	if (op != NULL)
+		xasprintf(&left, " %s (%s) · %s · %s ", op->name, op->id,
+		    op->role->name, ui->s->cfg->branch_name);
+	else
+		xasprintf(&left, " %s · %s ", ui->s->cfg->branch_code,
+		    ui->s->cfg->branch_name);
+	ui_fill(ui, row, 0, ui->cols, STYLE_BAR);
+	used = ui_text(ui, row, 0, ui->cols, left, STYLE_BAR);
+	free(left);
+	if (ui->message != NULL) {
+		/* Errors say so in words too: never by colour alone. */
+		char *m;
+
+		xasprintf(&m, "%s%s ", ui->message_error ? _("Error: ") : "",
+		    ui->message);
+		used += ui_text(ui, row, used, ui->cols - used, "│ ",
+		    STYLE_BAR);
+		ui_text(ui, row, used, ui->cols - used, m,
+		    ui->message_error ? STYLE_ERROR : STYLE_BAR);
+		free(m);
+	}
+}
+
+/* The top screen's actions the operator may use, with their keys. */
+static void
+draw_keybar(struct ui *ui)
+{
+	const enum action	*a = stack[depth - 1].screen->actions;
+	int			 row = ui->rows - 1, col = 0, w;
+	size_t			 i;
+
+	ui_fill(ui, row, 0, ui->cols, STYLE_NORMAL);
+	for (i = 0; a[i] != ACT_NONE && col < ui->cols; i++) {
+		if (!ui_allowed(ui, a[i]) || a[i] == ACT_REDRAW ||
+		    a[i] == ACT_UP || a[i] == ACT_DOWN || a[i] == ACT_PREV)
+			continue;
+		w = utf8_width(action_key_label(a[i])) +
+		    utf8_width(_(action_table[a[i]].label)) + 3;
+		if (col + w > ui->cols)
+			break;
+		col += ui_text(ui, row, col, ui->cols - col,
+		    action_key_label(a[i]), STYLE_KEY);
+		col += ui_text(ui, row, col, ui->cols - col, " ", STYLE_BAR);
+		col += ui_text(ui, row, col, ui->cols - col,
+		    _(action_table[a[i]].label), STYLE_BAR);
+		col += ui_text(ui, row, col, ui->cols - col, " ",
+		    STYLE_NORMAL);
+	}
+}
+
+static void
+draw(struct ui *ui)
+{
+	int	i;
+
+	erase();
+	ui->cursor_row = ui->cursor_col = -1;
+	if (ui->cols < UI_MIN_COLS || ui->rows < UI_MIN_ROWS) {
+		char *m;
+
+		xasprintf(&m, _("terminal too small: %dx%d, needs %dx%d"),
+		    ui->cols, ui->rows, UI_MIN_COLS, UI_MIN_ROWS);
+		mvaddstr(0, 0, "");
+		ui_text(ui, ui->rows / 2, 0, ui->cols, m, STYLE_ERROR);
+		free(m);
+		curs_set(0);
+		refresh();
+		return;
+	}
+	/* From the topmost full screen up: dialogs show over their screen. */
+	for (i = depth - 1; i > 0 && stack[i].screen->overlay; i--)
+		;
+	for (; i < depth; i++)
+		stack[i].screen->draw(ui, stack[i].state);
+	draw_status(ui);
+	draw_keybar(ui);
+	if (ui->cursor_row >= 0) {
+		curs_set(1);
+		move(ui->cursor_row, ui->cursor_col);
+	} else
+		curs_set(0);
+	refresh();
+}
+
+/*
+ * Clear the screen and the terminal's scrollback so that nothing personal
+ * is left to scroll back to, then close the database and wipe the key.
+ */
+static void
+lock(struct ui *ui)
+{
+	const char	*e3;
+
+	while (depth > 0)
+		pop();
+	erase();
+	clear();
+	refresh();
+	e3 = tigetstr("E3");
+	if (e3 != NULL && e3 != (char *)-1)
+		putp(e3);
+	else
+		fputs("\033[3J", stdout);
+	fflush(stdout);
+	session_logout(ui->s);
+	ui_push(ui, &screen_login, NULL);
+}
+
+static void
+setup_colours(struct ui *ui)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	ui->colour = has_colors() && (nc == NULL || *nc == '\0');
+	if (!ui->colour)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(1, COLOR_WHITE, COLOR_BLUE);		/* title, bars */
+	init_pair(2, COLOR_BLACK, COLOR_CYAN);		/* key names */
+	init_pair(3, COLOR_RED, -1);			/* errors */
+	init_pair(4, COLOR_BLACK, COLOR_WHITE);		/* fields */
+	init_pair(5, COLOR_BLACK, COLOR_YELLOW);	/* focus */
+}
+
+attr_t
+ui_attr(const struct ui *ui, enum ui_style st)
+{
+	/* Monochrome: state shown with reverse, bold and underline. */
+	switch (st) {
+	case STYLE_TITLE:
+		return ui->colour ? COLOR_PAIR(1) | A_BOLD : A_REVERSE | A_BOLD;
+	case STYLE_BAR:
+		return ui->colour ? COLOR_PAIR(1) : A_REVERSE;
+	case STYLE_KEY:
+		return ui->colour ? COLOR_PAIR(2) | A_BOLD : A_BOLD;
+	case STYLE_FIELD:
+		return ui->colour ? COLOR_PAIR(4) : A_UNDERLINE;
+	case STYLE_FOCUS:
+		return ui->colour ? COLOR_PAIR(5) | A_BOLD :
+		    A_UNDERLINE | A_BOLD;
+	case STYLE_SELECT:
+		return A_REVERSE;
+	case STYLE_ERROR:
+		return ui->colour ? COLOR_PAIR(3) | A_BOLD : A_BOLD;
+	case STYLE_DIM:
+		return A_DIM;
+	default:
+		return A_NORMAL;
+	}
+}
+
+/* Leaving a screen with typed input asks first. */
+static int
+confirm_leave(struct ui *ui)
+{
+	const struct screen	*sc = stack[depth - 1].screen;
+
+	if (sc->dirty == NULL || !sc->dirty(stack[depth - 1].state))
+		return 0;
+	struct confirm	c = {
+		.question = _("Leave without saving what was typed?"),
+		.yes = ui_pop_after,
+	};
+
+	return ui_push(ui, &screen_confirm, &c);
+}
+
+int
+ui_pop_after(struct ui *ui, void *arg)
+{
+	(void)ui;
+	(void)arg;
+	return UI_POP;
+}
+
+/* Carry out the mask a handler returned; 1 when the program should end. */
+static int
+apply(struct ui *ui, int r)
+{
+	int	(*fn)(struct ui *, void *);
+
+	if (r & UI_LOCK) {
+		lock(ui);
+		return 0;
+	}
+	if (r & UI_QUIT)
+		return 1;
+	if (r & UI_POP)
+		pop();
+	if ((fn = ui->after) != NULL) {
+		ui->after = NULL;
+		return apply(ui, fn(ui, ui->after_arg));
+	}
+	return depth == 0;
+}
+
+/* One key from get_wch: to the screen's text field or to an action. */
+static int
+dispatch(struct ui *ui, wint_t ch, int is_key, const wchar_t *burst,
+    size_t nburst)
+{
+	const struct screen	*sc = stack[depth - 1].screen;
+	void			*state = stack[depth - 1].state;
+	enum action		 a;
+
+	/* Printable text goes to a focused field before any action. */
+	if (!is_key && nburst > 0 && sc->text != NULL &&
+	    (sc->text(ui, state, burst, nburst) & UI_HANDLED))
+		return 0;
+	if (is_key && ch == KEY_RESIZE)
+		return 0;
+	a = action_for_key(sc->actions, ch, is_key);
+	if (a == ACT_NONE) {
+		/* KEY_ codes are above 0xff, so they never meet a ^X. */
+		if (sc->edit != NULL)
+			return apply(ui, sc->edit(ui, state, (int)ch));
+		return 0;
+	}
+	if (!ui_allowed(ui, a)) {
+		ui_message(ui, 1, _("%s needs a permission your role does not "
+		    "have"), _(action_table[a].label));
+		return 0;
+	}
+	ui_message(ui, 0, NULL);
+	switch (a) {
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		return 0;
+	case ACT_HELP:
+		ui_push(ui, &screen_help, (void *)(uintptr_t)sc);
+		return 0;
+	case ACT_LOCK:
+		lock(ui);
+		return 0;
+	case ACT_BACK:
+		if (sc->action != NULL &&
+		    (sc->action(ui, state, a) & UI_HANDLED))
+			return 0;
+		if (confirm_leave(ui))
+			return 0;
+		return apply(ui, UI_POP);
+	default:
+		if (sc->action != NULL)
+			return apply(ui, sc->action(ui, state, a));
+		return 0;
+	}
+}
+
+static int
+loop(struct ui *ui)
+{
+	wchar_t	 burst[INPUT_MAX];
+	wint_t	 ch;
+	size_t	 n;
+	double	 last_tick = 0, now;
+	int	 rc, i;
+
+	ui->last_key = xj_monotonic();
+	for (;;) {
+		getmaxyx(stdscr, ui->rows, ui->cols);
+		draw(ui);
+		rc = get_wch(&ch);
+		now = xj_monotonic();
+		if (rc == ERR) {
+			/* Idle: lock once the time is up; let screens poll. */
+			if (ui->s->op != NULL &&
+			    now - ui->last_key >= ui->s->cfg->idle_lock_seconds)
+				lock(ui);
+			if (now - last_tick >= 1.0) {
+				last_tick = now;
+				for (i = depth - 1; i >= 0; i--) {
+					if (stack[i].screen->tick != NULL)
+						stack[i].screen->tick(ui,
+						    stack[i].state);
+				}
+			}
+			continue;
+		}
+		ui->last_key = now;
+		if (rc == KEY_CODE_YES) {
+			if (dispatch(ui, ch, 1, NULL, 0))
+				return 0;
+			continue;
+		}
+		/*
+		 * An input method commits a whole string at once: gather
+		 * every character already waiting so the field takes it in
+		 * one piece, as it was typed.
+		 */
+		n = 0;
+		if (ch >= ' ' && ch != 127) {
+			burst[n++] = (wchar_t)ch;
+			nodelay(stdscr, TRUE);
+			while (n < INPUT_MAX && get_wch(&ch) == OK) {
+				if (ch < ' ' || ch == 127) {
+					unget_wch(ch);
+					break;
+				}
+				burst[n++] = (wchar_t)ch;
+			}
+			nodelay(stdscr, FALSE);
+			timeout(TICK_MS);
+		}
+		if (dispatch(ui, n > 0 ? (wint_t)burst[0] : ch, 0, burst, n))
+			return 0;
+	}
+}
+
+int
+ui_main(const char *config_path, const char *data_dir)
+{
+	struct ui	 ui;
+	char		*cause = NULL;
+	int		 rc, rows, cols;
+
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
+		fprintf(stderr, "%s\n", _("xueji: the terminal's locale is not "
+		    "UTF-8 (check LANG and LC_ALL, e.g. LANG=zh_CN.UTF-8)"));
+		return XJ_EUNAVAIL;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s\n", _("xueji: the interface needs a "
+		    "terminal; see xueji(1) for the commands scripts use"));
+		return XJ_EUSAGE;
+	}
+	memset(&ui, 0, sizeof ui);
+	if ((rc = session_load(config_path, data_dir, &ui.s, &cause)) != 0) {
+		fprintf(stderr, "xueji: %s\n", cause);
+		free(cause);
+		return rc;
+	}
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		session_free(ui.s);
+		fprintf(stderr, "%s\n", _("xueji: unknown terminal type "
+		    "(check TERM)"));
+		return XJ_EUNAVAIL;
+	}
+	curses_up = 1;
+	xj_atfatal(ui_atfatal);
+	getmaxyx(stdscr, rows, cols);
+	if (cols < UI_MIN_COLS || rows < UI_MIN_ROWS) {
+		endwin();
+		curses_up = 0;
+		session_free(ui.s);
+		fprintf(stderr, _("xueji: the terminal is %dx%d; it needs at "
+		    "least %dx%d\n"), cols, rows, UI_MIN_COLS, UI_MIN_ROWS);
+		return XJ_EUNAVAIL;
+	}
+	raw();		/* ^S, ^Q and ^C are keys here, not signals */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	timeout(TICK_MS);
+	setup_colours(&ui);
+
+	ui_push(&ui, &screen_login, NULL);
+	loop(&ui);
+
+	while (depth > 0)
+		pop();
+	erase();
+	refresh();
+	endwin();
+	curses_up = 0;
+	free(ui.message);
+	session_free(ui.s);
+	return XJ_OK;
+}

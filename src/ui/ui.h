@@ -1,0 +1,195 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * ui.h — the terminal interface's own header: screens, named actions,
+ * drawing helpers.  Only src/ui includes curses.
+ *
+ * A screen is one file, screen-*.c, exporting one const struct screen.
+ * Screens sit on a stack; only the top one gets keys, and every one from
+ * the bottom up is drawn, so a dialog shows over what it asks about.
+ * Key handlers return a mask of UI_* bits; only the main loop draws.
+ */
+#ifndef XUEJI_UI_H
+#define XUEJI_UI_H
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <wchar.h>
+
+#include "xueji/session.h"
+#include "lineedit.h"
+
+/* The smallest terminal the screens are laid out for. */
+#define UI_MIN_COLS	72
+#define UI_MIN_ROWS	20
+
+/* What a handler asks the main loop to do. */
+#define UI_HANDLED	0x01
+#define UI_REDRAW	0x02
+#define UI_POP		0x04	/* close this screen */
+#define UI_QUIT		0x08
+#define UI_LOCK		0x10
+
+/*
+ * Every action the interface offers, named once.  The table in keys.c
+ * gives each its default keys, its label and the permission it needs;
+ * the key bar and the help screen are generated from it.
+ */
+enum action {
+	ACT_NONE = 0,
+	ACT_HELP,
+	ACT_BACK,
+	ACT_QUIT,
+	ACT_LOCK,
+	ACT_REDRAW,
+	ACT_SAVE,
+	ACT_NEXT,
+	ACT_PREV,
+	ACT_UP,
+	ACT_DOWN,
+	ACT_PAGE_UP,
+	ACT_PAGE_DOWN,
+	ACT_OPEN,
+	ACT_SEARCH,
+	ACT_ENROL,
+	ACT_REVEAL,
+	ACT_YES,
+	ACT_NO,
+	ACT_LOGIN,
+	ACT_DONE,
+	ACT__COUNT
+};
+
+struct action_info {
+	enum action	 action;
+	const char	*name;		/* "save": for the help screen */
+	const char	*keys;		/* "F2 ^S": space-separated */
+	const char	*label;		/* N_("Save") */
+	int		 perm;		/* enum perm, or -1 */
+};
+extern const struct action_info action_table[ACT__COUNT];
+
+struct ui;
+
+struct screen {
+	const char	*name;
+	/* The actions this screen offers, ACT_NONE-terminated. */
+	const enum action *actions;
+	/* Allocate the screen's state; arg is the caller's. */
+	void		*(*open)(struct ui *, void *arg);
+	/* Free it, wiping anything personal. */
+	void		 (*close)(void *);
+	void		 (*draw)(struct ui *, void *);
+	int		 (*action)(struct ui *, void *, enum action);
+	/* Text typed while a field has focus; NULL if none takes text. */
+	int		 (*text)(struct ui *, void *, const wchar_t *, size_t);
+	/* An editing key for the focused field (KEY_LEFT, ^K, ...). */
+	int		 (*edit)(struct ui *, void *, int key);
+	/* Called about every second, to refresh from the database. */
+	int		 (*tick)(struct ui *, void *);
+	/* Whether leaving would lose typed input (asks first). */
+	int		 (*dirty)(void *);
+	/* Drawn over the screen below (a dialog) rather than instead. */
+	int		  overlay;
+};
+
+extern const struct screen screen_login;
+extern const struct screen screen_menu;
+extern const struct screen screen_search;
+extern const struct screen screen_enrol;
+extern const struct screen screen_record;
+extern const struct screen screen_help;
+extern const struct screen screen_confirm;
+extern const struct screen screen_number;
+
+struct ui {
+	struct session	*s;
+	int		 rows, cols;
+	int		 colour;
+	char		*message;	/* status line message, or NULL */
+	int		 message_error;
+	double		 last_key;	/* xj_monotonic() of the last key */
+	/* Where the hardware cursor goes after drawing, or -1. */
+	int		 cursor_row, cursor_col;
+	/* Who logged in last: after an idle lock only the passphrase. */
+	char		 last_id[64];
+	/* Run once the current key's screens have been popped (dialogs). */
+	int		(*after)(struct ui *, void *);
+	void		*after_arg;
+};
+
+/* A yes/no question over the current screen; arg of screen_confirm. */
+struct confirm {
+	const char	*question;	/* translated; copied */
+	const char	*detail;	/* a second line, or NULL; copied */
+	/* Called after the dialog closes on "yes"; its mask applies. */
+	int		(*yes)(struct ui *, void *);
+	int		(*no)(struct ui *, void *);	/* may be NULL */
+	void		*arg;
+};
+/* Returns UI_POP: for a struct confirm whose "yes" leaves a screen. */
+int	 ui_pop_after(struct ui *, void *);
+
+/* Run the interface until the operator quits; returns an exit code. */
+int	 ui_main(const char *config_path, const char *data_dir);
+
+/* Push a screen on top; returns UI_REDRAW. */
+int	 ui_push(struct ui *, const struct screen *, void *arg);
+/* The screen under the top one's state (for dialogs), or NULL. */
+void	*ui_below(struct ui *);
+/* Show a message in the status line (formatted, translated already). */
+void	 ui_message(struct ui *, int error, const char *fmt, ...)
+	     __attribute__((format(printf, 3, 4)));
+/* Whether the operator may use action a (its permission). */
+int	 ui_allowed(const struct ui *, enum action);
+
+/* Colour pairs with monochrome fallbacks; see ui_attr. */
+enum ui_style {
+	STYLE_NORMAL,
+	STYLE_TITLE,
+	STYLE_BAR,		/* status and key bars */
+	STYLE_KEY,		/* a key name in the key bar */
+	STYLE_FIELD,		/* an input field */
+	STYLE_FOCUS,		/* the field with focus */
+	STYLE_SELECT,		/* the selected row of a list */
+	STYLE_ERROR,
+	STYLE_DIM,
+};
+attr_t	 ui_attr(const struct ui *, enum ui_style);
+
+/*
+ * Draw UTF-8 text at (row, col) in at most width columns, never splitting
+ * a wide character; returns the columns used.  Malformed bytes show as
+ * '?'.
+ */
+int	 ui_text(struct ui *, int row, int col, int width, const char *s,
+	     enum ui_style);
+/* The same, centred in the line. */
+void	 ui_centre(struct ui *, int row, const char *s, enum ui_style);
+/* Pad the rest of a line with blanks in a style. */
+void	 ui_fill(struct ui *, int row, int col, int width, enum ui_style);
+/*
+ * Draw a line editor in a field of width columns at (row, col); with
+ * focus, the hardware cursor is left at its insertion point.  Hidden
+ * text (a passphrase) draws nothing but the cursor.
+ */
+void	 ui_field(struct ui *, int row, int col, int width,
+	     struct lineedit *, int focus, int hidden);
+/* Map an editing key to a line-editor command and run it; 0 if none. */
+int	 ui_field_key(struct lineedit *, int key);
+/* Draw the title line. */
+void	 ui_title(struct ui *, const char *title);
+
+/* The first key of an action, as shown in the key bar ("F2"). */
+const char *action_key_label(enum action);
+/* The action bound to a key among a screen's actions, or ACT_NONE. */
+enum action action_for_key(const enum action *, wint_t ch, int is_key);
+
+/* Big characters for reading a student number out: rows of a glyph. */
+#define BIGFONT_ROWS	5
+/* Draw s in big characters centred at row; returns columns used, or 0
+ * when it does not fit (the caller then draws it plainly). */
+int	 bigfont_draw(struct ui *, int row, const char *s);
+
+#endif
