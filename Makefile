@@ -163,10 +163,10 @@ demo: $(PACKAGE) $(B)/make-demo
 
 run: deps
 	@$(MAKE) -s demo
-	@echo; echo "Try:  ./$(PACKAGE) -c $(DEMO)/xueji.yaml -u reception1 student find 王"
-	@echo "      (passphrase demo-reception1)"; echo
-	@echo demo-reception1 | ./$(PACKAGE) -c $(DEMO)/xueji.yaml \
-	    -u reception1 --passphrase-fd 0 student list | head -n 20
+	@echo; echo "Log in as reception1 with passphrase demo-reception1"
+	@echo "(others: supervisor1, auditor1, ...; passphrase demo-<id>)."
+	@printf "Press Enter to open the demo branch... "; read x
+	./$(PACKAGE) -c $(DEMO)/xueji.yaml
 
 lint-man:
 	mandoc -Tlint -W warning man/*.[1-8]

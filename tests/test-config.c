@@ -219,8 +219,8 @@ static void
 test_range(void **state)
 {
 	(void)state;
-	refused_extra("idle_lock_seconds: 10\n", ":4:20:",
-	    "between 30 and 86400");
+	refused_extra("idle_lock_seconds: 4\n", ":4:20:",
+	    "between 5 and 86400");
 	refused_extra("idle_lock_seconds: 86401\n", ":4:20:", "between");
 	refused_extra("age_min_years: -1\n", ":4:16:", "between 0 and 99");
 	refused_extra("age_min_years: 12\nage_max_years: 6\n", ":4:16:",

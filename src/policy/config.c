@@ -70,7 +70,7 @@ const struct config_option config_schema[] = {
 	},
 	[OPT_IDLE_LOCK] = {
 		.name = "idle_lock_seconds", .type = CONFIG_INT,
-		.dflt = "180", .min = 30, .max = 86400,
+		.dflt = "180", .min = 5, .max = 86400,
 		.help = N_("Seconds without a key press before the terminal "
 		    "locks itself.")
 	},

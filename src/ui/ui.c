@@ -401,7 +401,12 @@ loop(struct ui *ui)
 		if (ch >= ' ' && ch != 127) {
 			burst[n++] = (wchar_t)ch;
 			nodelay(stdscr, TRUE);
-			while (n < INPUT_MAX && get_wch(&ch) == OK) {
+			while (n < INPUT_MAX && (rc = get_wch(&ch)) != ERR) {
+				/* A key after the text is the next input. */
+				if (rc == KEY_CODE_YES) {
+					ungetch((int)ch);
+					break;
+				}
 				if (ch < ' ' || ch == 127) {
 					unget_wch(ch);
 					break;

@@ -24,6 +24,12 @@ tl_pass(const char *id, char *buf, size_t len)
 struct tl_branch *
 tl_branch_new(void)
 {
+	return tl_branch_new_with(NULL);
+}
+
+struct tl_branch *
+tl_branch_new_with(const char *extra)
+{
 	struct tl_branch	*b;
 	struct session		*s = NULL;
 	struct branch_secret	*secret;
@@ -44,8 +50,8 @@ tl_branch_new(void)
 	free(roles);
 	cwd = getcwd(NULL, 0);
 	xasprintf(&conf, "branch:\n  code: SH01\n  name: 测试校区\n"
-	    "data_dir: %s\nroles_file: roles.yaml\nforms_dir: %s/forms\n",
-	    b->data, cwd);
+	    "data_dir: %s\nroles_file: roles.yaml\nforms_dir: %s/forms\n%s",
+	    b->data, cwd, extra != NULL ? extra : "");
 	b->config = tl_write(b->dir, "xueji.yaml", conf, 0600);
 	free(conf);
 	free(cwd);

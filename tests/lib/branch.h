@@ -19,6 +19,8 @@ struct tl_branch {
 
 /* Create a branch; every operator of config/roles.yaml gets a slot. */
 struct tl_branch *tl_branch_new(void);
+/* The same, with extra lines for xueji.yaml ("idle_lock_seconds: 5\n"). */
+struct tl_branch *tl_branch_new_with(const char *extra_config);
 /* Remove it from disk and free it. */
 void	 tl_branch_free(struct tl_branch *);
 /* A session logged in as id (fails the test if it cannot). */
