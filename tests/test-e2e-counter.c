@@ -21,7 +21,7 @@
 #define WAIT	5000	/* ms: generous, CI machines are busy */
 
 /* -Wwrite-strings: argv and envp want writable strings. */
-static char	esc_delay[] = "ESCDELAY=25", no_color[] = "NO_COLOR";
+static char	esc_delay[] = "ESCDELAY=25", no_color[] = "NO_COLOR=1";
 static char	opt_c[] = "-c", lc_all[] = "LC_ALL=C", lang[] = "LANG=C";
 static char *const extra_env[] = { esc_delay, no_color, NULL };
 
@@ -256,6 +256,62 @@ test_counter_day(void **state)
 	tl_branch_free(b);
 }
 
+/* A mouse click at a cell, as xterm reports it (SGR, 1006 mode). */
+static void
+click(struct vt *vt, int row, int col)
+{
+	char	ev[32];
+
+	snprintf(ev, sizeof ev, "\033[<0;%d;%dM", col + 1, row + 1);
+	vt_sendstr(vt, ev);
+	snprintf(ev, sizeof ev, "\033[<0;%d;%dm", col + 1, row + 1);
+	vt_sendstr(vt, ev);
+}
+
+/* The mouse is optional but works: a click selects, a double opens. */
+static void
+test_mouse(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*vt;
+	char			*n1, *n2;
+	int			 r, c;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	n1 = tl_enrol(s, "张一", "2017-06", "张父", "13911112221", NULL);
+	n2 = tl_enrol(s, "张二", "2016-06", "张母", "13911112222", NULL);
+	session_free(s);
+	vt = start(b, 24, 80);
+	login(vt, "reception1", "pass-reception1");
+	wait_text(vt, "main menu");
+	vt_key(vt, VT_KEY_F3);
+	wait_text(vt, "Find:");
+	vt_sendstr(vt, "张");
+	wait_text(vt, n1);
+	wait_text(vt, "> " );
+	/* Newest first: n2 selected; click n1's row. */
+	assert_true(vt_find(vt, n1, &r, &c));
+	click(vt, r, c);
+	{
+		char *sel;
+
+		xasprintf(&sel, "> %s", n1);
+		wait_text(vt, sel);
+		free(sel);
+	}
+	click(vt, r, c + 3);
+	click(vt, r, c + 3);
+	wait_text(vt, "Guardian's consent");
+	wait_text(vt, "张一");
+	vt_free(vt);
+	free(n1);
+	free(n2);
+	tl_branch_free(b);
+}
+
 /* A duplicate asks, and both answers are logged. */
 static void
 test_duplicate_asks(void **state)
@@ -354,6 +410,51 @@ test_refuses_to_start(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * Colour when the terminal has it, monochrome under NO_COLOR, and the
+ * help screen generated from the action table.
+ */
+static void
+test_colour_and_help(void **state)
+{
+	struct tl_branch	*b;
+	struct vt		*vt;
+	struct vt_attrs		 at;
+	char *const		 colour_env[] = { esc_delay, NULL };
+	char *const		 argv_[] = { binary(), opt_c, NULL, NULL };
+	char			*args[4];
+
+	(void)state;
+	b = tl_branch_new();
+	memcpy(args, argv_, sizeof args);
+	args[2] = b->config;
+
+	vt = vt_spawn(24, 80, args, colour_env);
+	assert_non_null(vt);
+	wait_text(vt, "Passphrase:");
+	assert_int_equal(vt_cell_attrs(vt, 0, 1, &at), 0);
+	assert_int_not_equal(at.bg, -1);	/* the title bar is coloured */
+	vt_key(vt, VT_KEY_F1);
+	wait_text(vt, "Keys");
+	/* Every action of the login screen, with all its keys. */
+	wait_text(vt, "Log in");
+	wait_text(vt, "Tab Down Enter");
+	wait_text(vt, "^Q q");
+	wait_text(vt, "F1 ?");
+	vt_key(vt, VT_KEY_ESC);
+	wait_text(vt, "Passphrase:");
+	vt_free(vt);
+
+	vt = start(b, 24, 80);		/* NO_COLOR set */
+	wait_text(vt, "Passphrase:");
+	assert_int_equal(vt_cell_attrs(vt, 0, 1, &at), 0);
+	assert_int_equal(at.bg, -1);
+	assert_int_equal(at.fg, -1);
+	assert_true(at.reverse);		/* shown by reverse video */
+	vt_free(vt);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -361,6 +462,8 @@ main(void)
 		cmocka_unit_test(test_counter_day),
 		cmocka_unit_test(test_duplicate_asks),
 		cmocka_unit_test(test_refuses_to_start),
+		cmocka_unit_test(test_colour_and_help),
+		cmocka_unit_test(test_mouse),
 	};
 
 	platform_init();

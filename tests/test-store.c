@@ -708,6 +708,139 @@ test_no_plaintext_on_disk(void **state)
 	assert_true(tl_tree_contains(f->b->dir, names[0], NULL));
 }
 
+/*
+ * A branch adds a field by editing its form, with no code or schema
+ * change: an optional, sensitive "allergies".  It is stored, shown to
+ * roles with student.sensitive only, and uncovering it is logged.
+ */
+static void
+test_added_sensitive_field(void **state)
+{
+	static const char	 form[] =
+	    "form: enrollment\n"
+	    "title: {zh: 入学登记, en: Enrolment}\n"
+	    "fields:\n"
+	    "  - {key: name, type: name, required: true, width: 20,\n"
+	    "     label: {zh: 姓名, en: Name}, purpose: {zh: 识别, en: Who}}\n"
+	    "  - {key: birth_month, type: year_month, required: true,\n"
+	    "     width: 8, label: {zh: 出生年月, en: Born},\n"
+	    "     purpose: {zh: 分班, en: Class}}\n"
+	    "  - {key: guardian_name, type: name, required: true, width: 20,\n"
+	    "     label: {zh: 家长, en: Guardian}, purpose: {zh: 联系, en: C}}\n"
+	    "  - {key: guardian_phone, type: phone, required: true,\n"
+	    "     width: 14, label: {zh: 电话, en: Phone},\n"
+	    "     purpose: {zh: 联系, en: Contact}}\n"
+	    "  - {key: allergies, type: text, sensitivity: sensitive,\n"
+	    "     width: 30, label: {zh: 过敏, en: Allergies},\n"
+	    "     purpose: {zh: 安全, en: Safety in class}}\n"
+	    "consent:\n"
+	    "  - {value: in-person, label: {zh: 当面, en: In person}}\n";
+	struct fixture		*f = *state;
+	struct tl_branch	*b;
+	struct session		*r, *sv;
+	struct student		*st;
+	const struct field_input in[] = {
+		{ "name", "林小雨" }, { "birth_month", "2016-05" },
+		{ "guardian_name", "林大山" }, { "guardian_phone", "13611112222" },
+		{ "allergies", "花生过敏标记" },
+	};
+	struct enrolment	 en = { in, nitems(in), "in-person", 0 };
+	char			*dir, *extra, *n, *dup, *cause = NULL, *a;
+
+	(void)f;
+	dir = tl_tmpdir();
+	free(tl_write(dir, "enrollment.yaml", form, 0644));
+	xasprintf(&extra, "forms_dir: %s\n", dir);
+	b = tl_branch_new_with(extra);
+	r = tl_login(b, "reception1");
+	assert_int_equal(store_student_add(r->st, &en, &n, &dup, &cause),
+	    XJ_OK);
+	/* The receptionist does not get the value at all. */
+	assert_int_equal(store_student_get(r->st, n, &st, &cause), XJ_OK);
+	assert_null(student_value(st, "allergies"));
+	student_free(st);
+	assert_int_equal(store_student_reveal(r->st, n, "allergies", &cause),
+	    XJ_EPERM);
+	free(cause);
+	/* A supervisor does; uncovering it is a logged act of its own. */
+	sv = tl_login(b, "supervisor1");
+	assert_int_equal(store_student_get(sv->st, n, &st, &cause), XJ_OK);
+	assert_string_equal(student_value(st, "allergies"), "花生过敏标记");
+	assert_string_equal(st->values[4].key, "allergies");
+	student_free(st);
+	assert_int_equal(store_student_reveal(sv->st, n, "allergies", &cause),
+	    XJ_OK);
+	a = query(sv, "SELECT action || ' ' || target || ' ' || fields FROM "
+	    "audit ORDER BY seq DESC LIMIT 1");
+	assert_non_null(strstr(a, "student.reveal"));
+	assert_non_null(strstr(a, "allergies"));
+	assert_null(strstr(a, "花生"));
+	free(a);
+	assert_int_equal(store_student_reveal(sv->st, n, "name", &cause),
+	    XJ_EUSAGE);
+	free(cause);
+	/* Encrypted on disk like the rest. */
+	assert_false(tl_tree_contains(b->data, "花生过敏标记", NULL));
+	session_free(sv);
+	session_free(r);
+	free(n);
+	free(extra);
+	tl_check_db(b);
+	tl_branch_free(b);
+	tl_rmtree(dir);
+	free(dir);
+}
+
+static void
+test_find_by_pinyin(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r = tl_login(f->b, "reception1");
+	struct student	**v;
+	char		*n1, *n2, *n3, *cause = NULL;
+	size_t		 n;
+
+	n1 = tl_enrol(r, "张三", "2018-01", "张父", "13811112222", NULL);
+	n2 = tl_enrol(r, "曾小乐", "2017-01", "曾母", "13933334444", NULL);
+	n3 = tl_enrol(r, "欧阳𠮷·娜", "2016-01", "欧阳父", "13955556666", NULL);
+	assert_int_equal(store_student_find(r->st, "zs", 10, &v, &n, &cause),
+	    XJ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0]->number, n1);
+	students_free(v, n);
+	assert_int_equal(store_student_find(r->st, "ZhangS", 10, &v, &n,
+	    &cause), XJ_OK);
+	assert_int_equal(n, 1);
+	students_free(v, n);
+	/* 曾 as a surname is zeng; the everyday ceng finds it too. */
+	assert_int_equal(store_student_find(r->st, "zengxiaoyue", 10, &v, &n,
+	    &cause), XJ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0]->number, n2);
+	students_free(v, n);
+	assert_int_equal(store_student_find(r->st, "zxl", 10, &v, &n, &cause),
+	    XJ_OK);
+	assert_int_equal(n, 1);
+	students_free(v, n);
+	assert_int_equal(store_student_find(r->st, "oyjn", 10, &v, &n,
+	    &cause), XJ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0]->number, n3);
+	students_free(v, n);
+	assert_int_equal(store_student_find(r->st, "ouyang", 10, &v, &n,
+	    &cause), XJ_OK);
+	assert_int_equal(n, 1);
+	students_free(v, n);
+	assert_int_equal(store_student_find(r->st, "wang", 10, &v, &n,
+	    &cause), XJ_OK);
+	assert_int_equal(n, 0);
+	students_free(v, n);
+	free(n1);
+	free(n2);
+	free(n3);
+	session_free(r);
+}
+
 int
 main(void)
 {
@@ -730,6 +863,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keyslots_altered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_added_sensitive_field,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_by_pinyin, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_plaintext_on_disk,
 		    setup, teardown),

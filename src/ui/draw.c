@@ -46,7 +46,7 @@ ui_text(struct ui *ui, int row, int col, int width, const char *s,
 			n -= (size_t)len;
 			continue;
 		}
-		setcchar(&cc, wc, attr, 0, NULL);
+		setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
 		mvadd_wch(row, col + used, &cc);
 		used += w;
 		s += len;
@@ -112,7 +112,7 @@ ui_field(struct ui *ui, int row, int col, int width, struct lineedit *le,
 		wc[1] = L'\0';
 		if (wcwidth(text[i]) < 0)
 			wc[0] = 0xfffd;
-		setcchar(&cc, wc, attr, 0, NULL);
+		setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
 		mvadd_wch(row, col + c, &cc);
 		c += w;
 	}

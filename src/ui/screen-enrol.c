@@ -388,6 +388,25 @@ enrol_edit(struct ui *ui, void *p, int key)
 	return UI_HANDLED;
 }
 
+static int
+enrol_click(struct ui *ui, void *p, int row, int col, int twice)
+{
+	struct enrol	*e = p;
+	size_t		 i;
+
+	(void)col;
+	(void)twice;
+	if (row < 2)
+		return 0;
+	i = e->top + (size_t)((row - 2) / ROWS_PER_FIELD);
+	if (i > e->n || i >= e->top + fields_fit(ui))
+		return 0;
+	if (e->focus < e->n && e->focus != i)
+		check_field(ui, e, e->focus);
+	e->focus = i;
+	return UI_HANDLED;
+}
+
 const struct screen screen_enrol = {
 	.name = "enrol",
 	.actions = enrol_actions,
@@ -398,4 +417,5 @@ const struct screen screen_enrol = {
 	.text = enrol_text,
 	.edit = enrol_edit,
 	.dirty = enrol_dirty,
+	.click = enrol_click,
 };

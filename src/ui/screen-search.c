@@ -211,6 +211,22 @@ search_action(struct ui *ui, void *p, enum action a)
 	}
 }
 
+static int
+search_click(struct ui *ui, void *p, int row, int col, int twice)
+{
+	struct search	*sr = p;
+	size_t		 i;
+
+	(void)col;
+	if (row < 5 || row >= 5 + list_rows(ui))
+		return 0;
+	i = sr->top + (size_t)(row - 5);
+	if (i >= sr->nhits)
+		return 0;
+	sr->sel = i;
+	return twice ? search_action(ui, sr, ACT_OPEN) : UI_HANDLED;
+}
+
 const struct screen screen_search = {
 	.name = "search",
 	.actions = search_actions,
@@ -220,4 +236,5 @@ const struct screen screen_search = {
 	.action = search_action,
 	.text = search_text,
 	.edit = search_edit,
+	.click = search_click,
 };

@@ -319,6 +319,15 @@ dispatch(struct ui *ui, wint_t ch, int is_key, const wchar_t *burst,
 		return 0;
 	if (is_key && ch == KEY_RESIZE)
 		return 0;
+	if (is_key && ch == KEY_MOUSE) {
+		MEVENT	ev;
+
+		if (getmouse(&ev) == OK && sc->click != NULL &&
+		    (ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
+			return apply(ui, sc->click(ui, state, ev.y, ev.x,
+			    (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0));
+		return 0;
+	}
 	a = action_for_key(sc->actions, ch, is_key);
 	if (a == ACT_NONE) {
 		/* KEY_ codes are above 0xff, so they never meet a ^X. */
@@ -466,6 +475,9 @@ ui_main(const char *config_path, const char *data_dir)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	/* The mouse is optional: a click selects, a double click opens. */
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED, NULL);
+	mouseinterval(300);
 	timeout(TICK_MS);
 	setup_colours(&ui);
 

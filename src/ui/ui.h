@@ -90,6 +90,9 @@ struct screen {
 	int		 (*tick)(struct ui *, void *);
 	/* Whether leaving would lose typed input (asks first). */
 	int		 (*dirty)(void *);
+	/* A mouse click at a screen cell; NULL if the screen has none. */
+	int		 (*click)(struct ui *, void *, int row, int col,
+			     int twice);
 	/* Drawn over the screen below (a dialog) rather than instead. */
 	int		  overlay;
 };

@@ -49,9 +49,16 @@ tl_branch_new_with(const char *extra)
 	free(tl_write(b->dir, "roles.yaml", roles, 0600));
 	free(roles);
 	cwd = getcwd(NULL, 0);
-	xasprintf(&conf, "branch:\n  code: SH01\n  name: 测试校区\n"
-	    "data_dir: %s\nroles_file: roles.yaml\nforms_dir: %s/forms\n%s",
-	    b->data, cwd, extra != NULL ? extra : "");
+	/* extra may name its own forms_dir (a form with added fields). */
+	if (extra != NULL && strstr(extra, "forms_dir:") != NULL)
+		xasprintf(&conf, "branch:\n  code: SH01\n  name: 测试校区\n"
+		    "data_dir: %s\nroles_file: roles.yaml\n%s", b->data,
+		    extra);
+	else
+		xasprintf(&conf, "branch:\n  code: SH01\n  name: 测试校区\n"
+		    "data_dir: %s\nroles_file: roles.yaml\n"
+		    "forms_dir: %s/forms\n%s", b->data, cwd,
+		    extra != NULL ? extra : "");
 	b->config = tl_write(b->dir, "xueji.yaml", conf, 0600);
 	free(conf);
 	free(cwd);
