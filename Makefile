@@ -54,9 +54,11 @@ CFLAGS	?=
 CFLAGS	+= $(WARN) $(OPT) -fstack-protector-strong -fPIE $(PKG_CFLAGS)
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now $(LDSAN)
 
-# ASan builds go to their own folder so they never mix with the others.
+# Each kind of build has its own folder, so objects never mix.
 ifeq ($(ASAN),1)
 B	?= build-asan
+else ifeq ($(DEBUG),1)
+B	?= build-debug
 else
 B	?= build
 endif
@@ -135,7 +137,8 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-tests: $(B)/$(PACKAGE) $(TESTBIN)
+# Naming the objects keeps make from deleting them as intermediates.
+tests: $(B)/$(PACKAGE) $(TESTBIN) $(TESTBIN:=.o)
 
 test: deps
 	$(MAKE) tests
@@ -193,9 +196,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan $(PACKAGE)
+	rm -rf build build-asan build-debug $(PACKAGE)
 
-# Keep objects make would otherwise treat as intermediate.
-.SECONDARY:
 
 .PHONY: all deps demo tests test run lint-man install uninstall clean
