@@ -42,6 +42,7 @@ struct config {
 	long	 idle_lock_seconds;
 	long	 age_min_years;		/* plausible age at enrolment */
 	long	 age_max_years;
+	long	 queue_overdue_hours;	/* a pending request is overdue */
 };
 
 /*

@@ -110,6 +110,7 @@ int	 status_parse(const char *);			/* -1 if none */
 struct student {
 	char			*number;
 	enum student_status	 status;
+	int			 pending;	/* pending requests on it */
 	time_t			 enrolled_at;
 	char			*enrolled_by;
 	char			*consent_method;
@@ -190,6 +191,139 @@ int	 store_audit_each(struct store *, const struct audit_filter *,
  */
 int	 store_verify(struct store *, int64_t *count, int64_t *bad_seq,
 	     char **cause);
+
+/*
+ * Requests: nothing in a record is edited in place.  A change is filed
+ * as a request holding only the fields that change (old and new), a
+ * reason and the supporting document seen; someone other than the
+ * requester decides it.  That rule is the store's, for every role, and
+ * the schema holds it too (a CHECK on the table).  Status and
+ * destruction requests share the table and the queue.
+ */
+enum request_kind {
+	REQ_CHANGE,
+	REQ_STATUS,
+	REQ_DESTROY,
+};
+enum request_state {
+	REQ_PENDING,
+	REQ_APPROVED,
+	REQ_REJECTED,
+	REQ_WITHDRAWN,
+};
+const char *request_kind_name(enum request_kind);	/* "change" */
+const char *request_kind_label(enum request_kind);	/* translated */
+const char *request_state_name(enum request_state);	/* "pending" */
+const char *request_state_label(enum request_state);	/* translated */
+
+struct request_change {
+	char	*key;
+	char	*old;		/* "" for a field that was empty */
+	char	*new;		/* "" to empty an optional field */
+};
+
+struct request {
+	int64_t			 id;
+	enum request_kind	 kind;
+	enum request_state	 state;
+	char			*number;	/* the student */
+	char			*name;		/* the student's, for dialogs */
+	char			*reason;
+	char			*evidence;
+	char			*requested_by;
+	time_t			 requested_at;
+	char			*decided_by;	/* NULL while pending */
+	time_t			 decided_at;
+	char			*note;		/* a rejection's */
+	char			*confirmed_by;	/* the guardian's confirmation */
+	time_t			 confirmed_at;
+	char			*confirm_method;
+	struct request_change	*changes;	/* masked as the operator sees */
+	size_t			 nchanges;
+};
+void	 request_free(struct request *);
+void	 requests_free(struct request **, size_t);
+
+/* The ways a guardian can confirm an applied change. */
+int	 confirm_method_valid(const char *);	/* phone, in-person, message */
+
+/*
+ * File a change request for student number (change.request).  Every new
+ * value is validated as at enrolment; only those that differ from the
+ * record are kept, and none differing is XJ_EDATA.  reason is required.
+ * A destroyed student is XJ_ENOINPUT.  *id is the new request's id.
+ */
+int	 store_change_request(struct store *, const char *number,
+	     const struct field_input *, size_t n, const char *reason,
+	     const char *evidence, int64_t *id, char **cause);
+
+/*
+ * One request with its old and new values (change.request,
+ * change.approve or change.confirm); logged as a read of the student.
+ * XJ_ENOINPUT for no such request.
+ */
+int	 store_request_get(struct store *, int64_t id, struct request **out,
+	     char **cause);
+
+/*
+ * Decide a pending request (change.approve).  The requester can never
+ * decide their own: XJ_EPERM, logged.  A request decided meanwhile is
+ * XJ_EBUSY naming who decided it.  Approving a change whose old values
+ * no longer match the record is XJ_EDATA (stale) and changes nothing;
+ * otherwise the new values, their history and the audit entry commit
+ * together.  Rejecting needs a note.
+ */
+int	 store_request_approve(struct store *, int64_t id, char **cause);
+int	 store_request_reject(struct store *, int64_t id, const char *note,
+	     char **cause);
+/* Withdraw one's own pending request. */
+int	 store_request_withdraw(struct store *, int64_t id, char **cause);
+/*
+ * Record how and when the guardian confirmed an applied change
+ * (change.confirm); method is phone, in-person or message.
+ */
+int	 store_change_confirm(struct store *, int64_t id, const char *method,
+	     char **cause);
+
+/* Which requests store_requests lists. */
+enum request_list {
+	LIST_PENDING,		/* the approval queue, oldest first */
+	LIST_UNCONFIRMED,	/* applied changes the guardian has not
+				   confirmed yet, oldest first */
+	LIST_MINE,		/* the operator's own pending ones */
+};
+/*
+ * Call fn for each request of the list (without its changes).  The queue
+ * needs change.approve, the unconfirmed list change.confirm, one's own
+ * change.request.  No personal values are in these rows but the number.
+ */
+int	 store_requests(struct store *, enum request_list,
+	     int (*fn)(const struct request *, void *), void *arg,
+	     char **cause);
+
+/* One value a field once had. */
+struct history {
+	char		*key;
+	char		*value;		/* masked as the operator sees it */
+	time_t		 at;
+	int64_t		 request;	/* 0: given at enrolment */
+	char		*reason;
+	char		*requested_by;
+	char		*approved_by;
+};
+/*
+ * The history of every field of a student the operator may see, oldest
+ * first (student.view, logged as a read).
+ */
+int	 store_history(struct store *, const char *number,
+	     struct history **out, size_t *n, char **cause);
+void	 history_free(struct history *, size_t);
+
+/*
+ * A number that changes whenever another connection commits (PRAGMA
+ * data_version): cheap enough to poll every second.
+ */
+int64_t	 store_data_version(struct store *);
 
 /* The raw handle, for tests and benchmarks only. */
 struct sqlite3;

@@ -28,6 +28,7 @@ enum {
 	OPT_IDLE_LOCK,
 	OPT_AGE_MIN,
 	OPT_AGE_MAX,
+	OPT_OVERDUE_HOURS,
 	OPT__COUNT
 };
 
@@ -85,6 +86,12 @@ const struct config_option config_schema[] = {
 		.dflt = "18", .min = 1, .max = 120,
 		.help = N_("Oldest plausible age at enrolment; an earlier "
 		    "birth month is refused.")
+	},
+	[OPT_OVERDUE_HOURS] = {
+		.name = "queue_overdue_hours", .type = CONFIG_INT,
+		.dflt = "48", .min = 1, .max = 8760,
+		.help = N_("Hours after which a pending request is marked "
+		    "overdue in the approval queue.")
 	},
 };
 const size_t config_schema_len = nitems(config_schema);
@@ -408,6 +415,7 @@ config_load(const char *path, struct config **out, char **cause)
 	c->idle_lock_seconds = ival[OPT_IDLE_LOCK];
 	c->age_min_years = ival[OPT_AGE_MIN];
 	c->age_max_years = ival[OPT_AGE_MAX];
+	c->queue_overdue_hours = ival[OPT_OVERDUE_HOURS];
 	free(dir);
 	ydoc_free(d);
 	*out = c;

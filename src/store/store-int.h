@@ -41,4 +41,19 @@ const char *store_who(const struct store *);
 /* Whether the bound operator holds p (no logging). */
 int	 store_may(const struct store *, enum perm p);
 
+/*
+ * Set (or, for "", remove) one field of student id and add the value to
+ * its history, under request (0: enrolment).  Inside a transaction.
+ */
+int	 store_field_write(struct store *, sqlite3_int64 id, const char *key,
+	     const char *value, int64_t request, char **cause);
+/* Rebuild the search terms of student id from its fields. */
+int	 store_reindex(struct store *, sqlite3_int64 id, char **cause);
+/* A value as the bound operator may see it (masked), or NULL if hidden. */
+char	*store_visible(struct store *, const struct field_spec *,
+	     const char *value);
+/* step a statement expecting SQLITE_DONE, then reset it. */
+int	 step_done(struct store *, sqlite3_stmt *, const char *doing,
+	     char **cause);
+
 #endif

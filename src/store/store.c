@@ -64,8 +64,57 @@ static const char migration_1[] =
 	"  last  INTEGER NOT NULL"
 	");";
 
+/*
+ * Requests and field history.  The CHECK on decided_by is the four-eyes
+ * rule written into the schema: no code path, and no setting, can let
+ * the requester decide.
+ */
+static const char migration_2[] =
+	"CREATE TABLE request ("
+	"  id             INTEGER PRIMARY KEY,"
+	"  kind           TEXT NOT NULL CHECK (kind IN"
+	"                 ('change', 'status', 'destroy')),"
+	"  student        INTEGER NOT NULL REFERENCES student(id),"
+	"  state          TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"                 ('pending', 'approved', 'rejected', 'withdrawn')),"
+	"  reason         TEXT NOT NULL,"
+	"  evidence       TEXT NOT NULL DEFAULT '',"
+	"  requested_by   TEXT NOT NULL,"
+	"  requested_at   INTEGER NOT NULL,"
+	"  decided_by     TEXT,"
+	"  decided_at     INTEGER,"
+	"  note           TEXT,"
+	"  confirmed_by   TEXT,"
+	"  confirmed_at   INTEGER,"
+	"  confirm_method TEXT,"
+	"  CHECK (decided_by IS NULL OR decided_by != requested_by)"
+	");"
+	"CREATE INDEX request_state ON request(state, requested_at);"
+	"CREATE INDEX request_student ON request(student, state);"
+	"CREATE TABLE request_field ("
+	"  request INTEGER NOT NULL REFERENCES request(id),"
+	"  key     TEXT NOT NULL,"
+	"  old     TEXT NOT NULL,"
+	"  new     TEXT NOT NULL,"
+	"  PRIMARY KEY (request, key)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE field_history ("
+	"  id      INTEGER PRIMARY KEY,"
+	"  student INTEGER NOT NULL REFERENCES student(id),"
+	"  key     TEXT NOT NULL,"
+	"  value   TEXT NOT NULL,"
+	"  at      INTEGER NOT NULL,"
+	"  request INTEGER REFERENCES request(id)"
+	");"
+	"CREATE INDEX field_history_student ON field_history(student, id);"
+	"CREATE INDEX search_student ON search(student);"
+	"INSERT INTO field_history (student, key, value, at)"
+	"  SELECT f.student, f.key, f.value, s.enrolled_at"
+	"  FROM field f JOIN student s ON s.id = f.student;";
+
 static const char *const migrations[] = {
 	migration_1,
+	migration_2,
 };
 const int store_schema_version = (int)nitems(migrations);
 

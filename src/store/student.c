@@ -109,7 +109,7 @@ enrol_value(const struct enrolment *en, const char *key)
 	return NULL;
 }
 
-static int
+int
 step_done(struct store *st, sqlite3_stmt *stmt, const char *doing,
     char **cause)
 {
@@ -307,15 +307,95 @@ insert_name_terms(struct store *st, sqlite3_stmt *term, const char *name,
 	return rc;
 }
 
+int
+store_field_write(struct store *st, sqlite3_int64 id, const char *key,
+    const char *value, int64_t request, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (*value == '\0')
+		rc = sqlite3_prepare_v2(st->db, "DELETE FROM field WHERE "
+		    "student = ?1 AND key = ?2", -1, &stmt, NULL);
+	else
+		rc = sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO field "
+		    "(student, key, value) VALUES (?1, ?2, ?3)", -1, &stmt,
+		    NULL);
+	if (rc != SQLITE_OK)
+		return db_error(st, _("cannot save the record"), cause);
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+	if (*value != '\0')
+		sqlite3_bind_text(stmt, 3, value, -1, SQLITE_STATIC);
+	rc = step_done(st, stmt, _("cannot save the record"), cause);
+	sqlite3_finalize(stmt);
+	if (rc != XJ_OK)
+		return rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO field_history (student, "
+	    "key, value, at, request) VALUES (?, ?, ?, ?, ?)", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return db_error(st, _("cannot save the record"), cause);
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)xj_now());
+	if (request > 0)
+		sqlite3_bind_int64(stmt, 5, request);
+	rc = step_done(st, stmt, _("cannot save the record"), cause);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_reindex(struct store *st, sqlite3_int64 id, char **cause)
+{
+	const struct field_spec	*f;
+	sqlite3_stmt		*del = NULL, *vals = NULL, *term = NULL;
+	const char		*key, *value;
+	char			 tail[5];
+	int			 rc = XJ_OK;
+
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM search WHERE student = ?",
+	    -1, &del, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "SELECT key, value FROM field WHERE "
+	    "student = ?", -1, &vals, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO search (term, "
+	    "student) VALUES (?, ?)", -1, &term, NULL) != SQLITE_OK) {
+		rc = db_error(st, _("cannot index the record"), cause);
+		goto out;
+	}
+	sqlite3_bind_int64(del, 1, id);
+	if ((rc = step_done(st, del, _("cannot index the record"), cause)) != 0)
+		goto out;
+	sqlite3_bind_int64(vals, 1, id);
+	while (rc == XJ_OK && sqlite3_step(vals) == SQLITE_ROW) {
+		key = (const char *)sqlite3_column_text(vals, 0);
+		value = (const char *)sqlite3_column_text(vals, 1);
+		f = form_field(st->form, key);
+		if (strcmp(key, "name") == 0)
+			rc = insert_name_terms(st, term, value, id, cause);
+		else if (f != NULL && f->type == FIELD_PHONE) {
+			phone_tail(value, tail);
+			rc = insert_term(st, term, "t", tail, id, cause);
+		}
+	}
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(vals);
+	sqlite3_finalize(term);
+	return rc;
+}
+
 /* Insert the student row, its values and its search terms. */
 static int
 insert_student(struct store *st, const char *number, const char *consent,
     char **norm, char **cause)
 {
 	const struct form_spec	*form = st->form;
-	sqlite3_stmt		*stmt = NULL, *term = NULL;
+	sqlite3_stmt		*stmt = NULL;
 	sqlite3_int64		 id;
-	char			 tail[5], *keys = NULL, *k;
+	char			*keys = NULL, *k;
 	size_t			 i;
 	int			 rc;
 
@@ -334,30 +414,11 @@ insert_student(struct store *st, const char *number, const char *consent,
 		return rc;
 	id = sqlite3_last_insert_rowid(st->db);
 
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO field (student, key, "
-	    "value) VALUES (?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO search (term, "
-	    "student) VALUES (?, ?)", -1, &term, NULL) != SQLITE_OK) {
-		rc = db_error(st, _("cannot save the student"), cause);
-		goto out;
-	}
 	for (i = 0; i < form->nfields; i++) {
 		if (norm[i][0] == '\0')
 			continue;
-		sqlite3_bind_int64(stmt, 1, id);
-		sqlite3_bind_text(stmt, 2, form->fields[i].key, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, norm[i], -1, SQLITE_STATIC);
-		if ((rc = step_done(st, stmt, _("cannot save the student"),
-		    cause)) != XJ_OK)
-			goto out;
-		if (strcmp(form->fields[i].key, "name") == 0)
-			rc = insert_name_terms(st, term, norm[i], id, cause);
-		else if (form->fields[i].type == FIELD_PHONE) {
-			phone_tail(norm[i], tail);
-			rc = insert_term(st, term, "t", tail, id, cause);
-		}
-		if (rc != XJ_OK)
+		if ((rc = store_field_write(st, id, form->fields[i].key,
+		    norm[i], 0, cause)) != XJ_OK)
 			goto out;
 		if (keys == NULL)
 			keys = xstrdup(form->fields[i].key);
@@ -367,13 +428,13 @@ insert_student(struct store *st, const char *number, const char *consent,
 			keys = k;
 		}
 	}
+	if ((rc = store_reindex(st, id, cause)) != XJ_OK)
+		goto out;
 	xasprintf(&k, "consent=%s", consent);
 	rc = log_entry(st, "student.enroll", number, keys, k, cause);
 	free(k);
 out:
 	free(keys);
-	sqlite3_finalize(stmt);
-	sqlite3_finalize(term);
 	return rc;
 }
 
@@ -447,9 +508,8 @@ out:
 	return rc;
 }
 
-/* The value as this operator may see it: NULL when hidden. */
-static char *
-visible_value(struct store *st, const struct field_spec *f, const char *v)
+char *
+store_visible(struct store *st, const struct field_spec *f, const char *v)
 {
 	if (f != NULL && f->sensitivity == SENS_SENSITIVE &&
 	    !store_may(st, PERM_STUDENT_SENSITIVE))
@@ -496,12 +556,13 @@ load_student(struct store *st, sqlite3_stmt *row, sqlite3_stmt *vals)
 		s->consent_method = xstrdup((const char *)
 		    sqlite3_column_text(row, 5));
 	s->consent_at = (time_t)sqlite3_column_int64(row, 6);
+	s->pending = sqlite3_column_int(row, 7);
 
 	sqlite3_bind_int64(vals, 1, sqlite3_column_int64(row, 0));
 	while (sqlite3_step(vals) == SQLITE_ROW) {
 		key = (const char *)sqlite3_column_text(vals, 0);
 		f = form_field(st->form, key);
-		v = visible_value(st, f,
+		v = store_visible(st, f,
 		    (const char *)sqlite3_column_text(vals, 1));
 		if (v != NULL)
 			add_value(s, key, v);
@@ -523,7 +584,9 @@ load_student(struct store *st, sqlite3_stmt *row, sqlite3_stmt *vals)
 }
 
 #define STUDENT_COLUMNS	"s.id, s.number, s.status, s.enrolled_at, " \
-	"s.enrolled_by, s.consent_method, s.consent_at"
+	"s.enrolled_by, s.consent_method, s.consent_at, " \
+	"(SELECT count(*) FROM request r WHERE r.student = s.id " \
+	"AND r.state = 'pending')"
 
 static int
 prepare_values(struct store *st, sqlite3_stmt **vals, char **cause)
