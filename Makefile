@@ -19,11 +19,13 @@ DATADIR	?= $(PREFIX)/share/$(PACKAGE)
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 PKGS	 = ncursesw sqlcipher yaml-0.1 libsodium
-TESTPKGS = cmocka vterm
+# libcrypto only so a test can decrypt SQLCipher pages on its own and
+# prove that destroyed data are gone from every page (tests/lib/pages.c).
+TESTPKGS = cmocka vterm libcrypto
 
 # Debian packages that provide the above, for the deps step.
 DEBS	 = pkg-config libncurses-dev libsqlcipher-dev libyaml-dev \
-	   libsodium-dev libcmocka-dev libvterm-dev gettext mandoc \
+	   libsodium-dev libcmocka-dev libvterm-dev libssl-dev gettext mandoc \
 	   unicode-data bzip2 locales
 
 WARN	 = -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \

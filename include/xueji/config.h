@@ -43,6 +43,10 @@ struct config {
 	long	 age_min_years;		/* plausible age at enrolment */
 	long	 age_max_years;
 	long	 queue_overdue_hours;	/* a pending request is overdue */
+	long	 review_months;		/* between quarterly reviews */
+	long	 keep_completed_months;	/* retention after completion */
+	long	 keep_withdrawn_months;	/* retention after withdrawal */
+	long	 backup_keep_days;	/* backup rotation */
 };
 
 /*

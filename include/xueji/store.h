@@ -111,6 +111,8 @@ struct student {
 	char			*number;
 	enum student_status	 status;
 	int			 pending;	/* pending requests on it */
+	int			 frozen;	/* a destruction is pending */
+	time_t			 next_review;
 	time_t			 enrolled_at;
 	char			*enrolled_by;
 	char			*consent_method;
@@ -238,6 +240,8 @@ struct request {
 	char			*confirmed_by;	/* the guardian's confirmation */
 	time_t			 confirmed_at;
 	char			*confirm_method;
+	int			 new_status;	/* status requests, else -1 */
+	char			*reason_code;	/* destruction requests */
 	struct request_change	*changes;	/* masked as the operator sees */
 	size_t			 nchanges;
 };
@@ -324,6 +328,90 @@ void	 history_free(struct history *, size_t);
  * data_version): cheap enough to poll every second.
  */
 int64_t	 store_data_version(struct store *);
+
+/*
+ * Archive status.  An operator with status.set changes it directly; one
+ * with status.request files a request for the queue.  Either way the
+ * change records who, when and why.  "destroyed" is reached only by a
+ * destruction.  A record with a pending destruction request is frozen.
+ */
+int	 store_status_set(struct store *, const char *number,
+	     enum student_status to, const char *reason, char **cause);
+int	 store_status_request(struct store *, const char *number,
+	     enum student_status to, const char *reason, int64_t *id,
+	     char **cause);
+
+/*
+ * The quarterly review (status.review): the record's data were checked
+ * as still accurate and needed.  Logged; the next review is set
+ * review_months ahead.
+ */
+int	 store_review(struct store *, const char *number, char **cause);
+
+/* A student as the archive lists show it: no personal values. */
+struct archive_entry {
+	const char		*number;
+	enum student_status	 status;
+	time_t			 enrolled_at;
+	time_t			 status_at;	/* last change of status */
+	time_t			 next_review;
+	time_t			 keep_until;	/* retention end, or 0 */
+	int			 frozen;	/* destruction pending */
+};
+enum archive_list {
+	ARCHIVE_STATUS,		/* every student of one status, by number */
+	ARCHIVE_REVIEW_DUE,	/* next_review <= now, oldest first */
+	ARCHIVE_RETENTION_DUE,	/* past retention, oldest first */
+};
+/*
+ * Call fn for each student of the list at time now (status.review for the
+ * due lists, student.search for a status list; status is used by
+ * ARCHIVE_STATUS only, year filters by enrolment year when > 0).
+ */
+int	 store_archive(struct store *, enum archive_list, int status, int year,
+	     time_t now, int (*fn)(const struct archive_entry *, void *),
+	     void *arg, char **cause);
+/* How many students have each status (report.view or student.search). */
+int	 store_status_counts(struct store *, long counts[4], char **cause);
+
+/*
+ * Destruction.  A request names the student and why: guardian-request,
+ * retention-ended (only once retention is over) or withdrawal (only for
+ * a withdrawn student).  Approving it (destroy.approve, four-eyes)
+ * executes it in one transaction: every personal value of the student —
+ * fields, their history, the old and new values of change requests, the
+ * free text of every request about them, consent details, status
+ * reasons, search terms — is deleted, and the student becomes a
+ * tombstone holding only its number and status.  The WAL is then
+ * checkpointed and truncated.  A destruction record, without personal
+ * data, is kept forever.
+ */
+int	 store_destroy_request(struct store *, const char *number,
+	     const char *reason_code, int64_t *id, char **cause);
+int	 destroy_reason_valid(const char *);
+
+struct destruction {
+	int64_t		 id;
+	char		*number;
+	char		*reason;	/* guardian-request, … */
+	int64_t		 request;
+	char		*requested_by;
+	time_t		 requested_at;
+	char		*approved_by;
+	time_t		 approved_at;
+	time_t		 executed_at;
+	char		*method;
+	time_t		 backup_expires;
+};
+void	 destruction_free(struct destruction *);
+/* One record by its id, or by student number when id is 0. */
+int	 store_destruction_get(struct store *, int64_t id, const char *number,
+	     struct destruction **out, char **cause);
+/* Every destruction record, oldest first (destroy.request, destroy.approve
+ * or report.view). */
+int	 store_destructions(struct store *,
+	     int (*fn)(const struct destruction *, void *), void *arg,
+	     char **cause);
 
 /* The raw handle, for tests and benchmarks only. */
 struct sqlite3;

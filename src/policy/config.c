@@ -29,6 +29,10 @@ enum {
 	OPT_AGE_MIN,
 	OPT_AGE_MAX,
 	OPT_OVERDUE_HOURS,
+	OPT_REVIEW_MONTHS,
+	OPT_KEEP_COMPLETED,
+	OPT_KEEP_WITHDRAWN,
+	OPT_BACKUP_DAYS,
 	OPT__COUNT
 };
 
@@ -92,6 +96,32 @@ const struct config_option config_schema[] = {
 		.dflt = "48", .min = 1, .max = 8760,
 		.help = N_("Hours after which a pending request is marked "
 		    "overdue in the approval queue.")
+	},
+	[OPT_REVIEW_MONTHS] = {
+		.name = "review_months", .type = CONFIG_INT,
+		.dflt = "3", .min = 1, .max = 24,
+		.help = N_("Months between reviews of a record: the first is "
+		    "due this long after enrolment, the next this long after "
+		    "each review.")
+	},
+	[OPT_KEEP_COMPLETED] = {
+		.name = "retention.completed_months", .type = CONFIG_INT,
+		.dflt = "36", .min = 1, .max = 600,
+		.help = N_("Months a completed student's record is kept before "
+		    "it is due for destruction.")
+	},
+	[OPT_KEEP_WITHDRAWN] = {
+		.name = "retention.withdrawn_months", .type = CONFIG_INT,
+		.dflt = "12", .min = 1, .max = 600,
+		.help = N_("Months a withdrawn student's record is kept before "
+		    "it is due for destruction.")
+	},
+	[OPT_BACKUP_DAYS] = {
+		.name = "backup_keep_days", .type = CONFIG_INT,
+		.dflt = "30", .min = 1, .max = 3650,
+		.help = N_("Days a backup is kept before rotation deletes it; "
+		    "a destruction record says when the last backup holding "
+		    "the data expires.")
 	},
 };
 const size_t config_schema_len = nitems(config_schema);
@@ -416,6 +446,10 @@ config_load(const char *path, struct config **out, char **cause)
 	c->age_min_years = ival[OPT_AGE_MIN];
 	c->age_max_years = ival[OPT_AGE_MAX];
 	c->queue_overdue_hours = ival[OPT_OVERDUE_HOURS];
+	c->review_months = ival[OPT_REVIEW_MONTHS];
+	c->keep_completed_months = ival[OPT_KEEP_COMPLETED];
+	c->keep_withdrawn_months = ival[OPT_KEEP_WITHDRAWN];
+	c->backup_keep_days = ival[OPT_BACKUP_DAYS];
 	free(dir);
 	ydoc_free(d);
 	*out = c;

@@ -115,6 +115,7 @@ request_free(struct request *r)
 	xfree_wipe(r->note);
 	free(r->confirmed_by);
 	free(r->confirm_method);
+	free(r->reason_code);
 	free(r);
 }
 
@@ -131,7 +132,7 @@ requests_free(struct request **v, size_t n)
 #define REQUEST_COLUMNS "r.id, r.kind, r.state, s.number, r.reason, " \
 	"r.evidence, r.requested_by, r.requested_at, r.decided_by, " \
 	"r.decided_at, r.note, r.confirmed_by, r.confirmed_at, " \
-	"r.confirm_method, r.student"
+	"r.confirm_method, r.student, r.new_status, r.reason_code"
 
 static struct request *
 request_from_row(sqlite3_stmt *stmt)
@@ -154,6 +155,9 @@ request_from_row(sqlite3_stmt *stmt)
 	r->confirmed_by = dup_or_null(stmt, 11);
 	r->confirmed_at = (time_t)sqlite3_column_int64(stmt, 12);
 	r->confirm_method = dup_or_null(stmt, 13);
+	r->new_status = sqlite3_column_type(stmt, 15) == SQLITE_NULL ? -1 :
+	    status_parse((const char *)sqlite3_column_text(stmt, 15));
+	r->reason_code = dup_or_null(stmt, 16);
 	return r;
 }
 
@@ -300,6 +304,8 @@ store_change_request(struct store *st, const char *number,
 		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
 		goto fail;
 	}
+	if ((rc = store_check_not_frozen(st, sid, number, cause)) != XJ_OK)
+		goto fail;
 	if ((rc = collect_changes(st, sid, in, n, &ch, &nch, cause)) != 0)
 		goto fail;
 	if (nch == 0) {
@@ -487,13 +493,24 @@ begin_decision(struct store *st, int64_t id, const char *what,
 {
 	char	when[32], *detail;
 	int	rc;
+	enum perm need;
 
-	if ((rc = store_require(st, PERM_CHANGE_APPROVE, what, cause)) != 0)
+	if (!store_may(st, PERM_DESTROY_APPROVE) &&
+	    (rc = store_require(st, PERM_CHANGE_APPROVE, what, cause)) != 0)
 		return rc;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
 	if ((rc = load_request(st, id, r, sid, cause)) != XJ_OK)
 		goto fail;
+	/* Destruction is decided by those who may destroy. */
+	need = (*r)->kind == REQ_DESTROY ? PERM_DESTROY_APPROVE :
+	    PERM_CHANGE_APPROVE;
+	if (!store_may(st, need)) {
+		tx_rollback(st);
+		request_free(*r);
+		*r = NULL;
+		return store_require(st, need, what, cause);
+	}
 	if ((*r)->state != REQ_PENDING) {
 		xj_timefmt((*r)->decided_at, when, sizeof when);
 		rc = xj_fail(cause, XJ_EBUSY, _("request %" PRId64 " is no "
@@ -555,13 +572,24 @@ store_request_approve(struct store *st, int64_t id, char **cause)
 	size_t		 i;
 	int		 rc;
 
-	if ((rc = begin_decision(st, id, "change.approve", &r, &sid,
+	if ((rc = begin_decision(st, id, "request.approve", &r, &sid,
 	    cause)) != XJ_OK)
 		return rc;
 	if (r->kind != REQ_CHANGE) {
-		rc = xj_fail(cause, XJ_EUSAGE, _("request %" PRId64 " is a %s "
-		    "request"), id, request_kind_label(r->kind));
-		goto fail;
+		/* Status and destruction requests apply themselves. */
+		if ((rc = set_decided(st, id, "approved", NULL, cause)) != 0)
+			goto fail;
+		rc = r->kind == REQ_STATUS ?
+		    store_status_apply(st, sid, r, cause) :
+		    store_destroy_execute(st, sid, r, cause);
+		if (rc != XJ_OK)
+			goto fail;
+		if ((rc = tx_commit(st, cause)) != XJ_OK)
+			goto fail;
+		if (r->kind == REQ_DESTROY)
+			store_wal_truncate(st);
+		request_free(r);
+		return XJ_OK;
 	}
 	if ((rc = load_changes(st, r, cause)) != XJ_OK)
 		goto fail;
@@ -613,7 +641,7 @@ store_request_reject(struct store *st, int64_t id, const char *note,
 	if (note == NULL || *note == '\0' || !utf8_valid(note, strlen(note)))
 		return xj_fail(cause, XJ_EDATA, "%s", _("a rejection needs a "
 		    "note saying why"));
-	if ((rc = begin_decision(st, id, "change.reject", &r, NULL,
+	if ((rc = begin_decision(st, id, "request.reject", &r, NULL,
 	    cause)) != XJ_OK)
 		return rc;
 	if ((rc = set_decided(st, id, "rejected", note, cause)) != XJ_OK)

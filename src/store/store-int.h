@@ -52,6 +52,22 @@ int	 store_reindex(struct store *, sqlite3_int64 id, char **cause);
 /* A value as the bound operator may see it (masked), or NULL if hidden. */
 char	*store_visible(struct store *, const struct field_spec *,
 	     const char *value);
+/* XJ_EDATA if student id has a destruction pending (it is frozen). */
+int	 store_check_not_frozen(struct store *, sqlite3_int64 id,
+	     const char *number, char **cause);
+/* Apply an approved status request (inside the decision's transaction). */
+int	 store_status_apply(struct store *, sqlite3_int64 id,
+	     const struct request *, char **cause);
+/* Execute an approved destruction (inside the transaction). */
+int	 store_destroy_execute(struct store *, sqlite3_int64 id,
+	     const struct request *, char **cause);
+/* After a destruction commits: no old page may survive in the WAL. */
+void	 store_wal_truncate(struct store *);
+/* The student row id of number (0: none); *status set when found. */
+sqlite3_int64 store_student_id(struct store *, const char *number,
+	     int *status);
+/* t plus months calendar months (local time), at the same time of day. */
+time_t	 store_add_months(time_t t, long months);
 /* step a statement expecting SQLITE_DONE, then reset it. */
 int	 step_done(struct store *, sqlite3_stmt *, const char *doing,
 	     char **cause);

@@ -112,9 +112,57 @@ static const char migration_2[] =
 	"  SELECT f.student, f.key, f.value, s.enrolled_at"
 	"  FROM field f JOIN student s ON s.id = f.student;";
 
+/*
+ * Archive status, reviews, retention and destruction.  A destruction
+ * record holds no personal data and is never deleted: it is what is left
+ * to show that, when, why and by whom a child's data were destroyed.
+ */
+static const char migration_3[] =
+	"ALTER TABLE student ADD COLUMN status_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE student ADD COLUMN next_review INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE student SET status_at = enrolled_at,"
+	"  next_review = enrolled_at + 91 * 86400;"
+	"CREATE INDEX student_review ON student(next_review)"
+	"  WHERE status != 'destroyed';"
+	"ALTER TABLE request ADD COLUMN new_status TEXT;"
+	"ALTER TABLE request ADD COLUMN reason_code TEXT;"
+	"CREATE TABLE status_change ("
+	"  id      INTEGER PRIMARY KEY,"
+	"  student INTEGER NOT NULL REFERENCES student(id),"
+	"  old     TEXT NOT NULL,"
+	"  new     TEXT NOT NULL,"
+	"  at      INTEGER NOT NULL,"
+	"  by      TEXT NOT NULL,"
+	"  reason  TEXT NOT NULL,"
+	"  request INTEGER REFERENCES request(id)"
+	");"
+	"CREATE INDEX status_change_student ON status_change(student, id);"
+	"CREATE TABLE destruction ("
+	"  id             INTEGER PRIMARY KEY,"
+	"  number         TEXT NOT NULL UNIQUE,"
+	"  reason         TEXT NOT NULL CHECK (reason IN"
+	"                 ('guardian-request', 'retention-ended', 'withdrawal')),"
+	"  request        INTEGER NOT NULL,"
+	"  requested_by   TEXT NOT NULL,"
+	"  requested_at   INTEGER NOT NULL,"
+	"  approved_by    TEXT NOT NULL,"
+	"  approved_at    INTEGER NOT NULL,"
+	"  executed_at    INTEGER NOT NULL,"
+	"  method         TEXT NOT NULL,"
+	"  backup_expires INTEGER NOT NULL,"
+	"  CHECK (approved_by != requested_by)"
+	");"
+	"CREATE TRIGGER destruction_no_update BEFORE UPDATE ON destruction"
+	" BEGIN SELECT RAISE(ABORT, 'destruction records are kept as made');"
+	" END;"
+	"CREATE TRIGGER destruction_no_delete BEFORE DELETE ON destruction"
+	" BEGIN SELECT RAISE(ABORT, 'destruction records are kept forever');"
+	" END;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 const int store_schema_version = (int)nitems(migrations);
 
@@ -551,6 +599,13 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	tx_rollback(st);
+	/*
+	 * A destruction's checkpoint may have been held back by a reader;
+	 * every close tries again, so old pages do not linger in the WAL.
+	 */
+	if (st->db != NULL && st->branch != NULL)
+		sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
+		    NULL, NULL);
 	if (st->db != NULL)
 		sqlite3_close_v2(st->db);
 	free(st->path);

@@ -400,14 +400,16 @@ insert_student(struct store *st, const char *number, const char *consent,
 	int			 rc;
 
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO student (number, "
-	    "enrolled_at, enrolled_by, consent_method, consent_at) VALUES "
-	    "(?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+	    "enrolled_at, enrolled_by, consent_method, consent_at, status_at, "
+	    "next_review) VALUES (?1, ?2, ?3, ?4, ?2, ?2, ?5)", -1, &stmt,
+	    NULL) != SQLITE_OK)
 		return db_error(st, _("cannot save the student"), cause);
 	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)xj_now());
 	sqlite3_bind_text(stmt, 3, store_who(st), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, consent, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)xj_now());
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)store_add_months(xj_now(),
+	    st->cfg->review_months));
 	rc = step_done(st, stmt, _("cannot save the student"), cause);
 	sqlite3_finalize(stmt);
 	if (rc != XJ_OK)
@@ -557,6 +559,8 @@ load_student(struct store *st, sqlite3_stmt *row, sqlite3_stmt *vals)
 		    sqlite3_column_text(row, 5));
 	s->consent_at = (time_t)sqlite3_column_int64(row, 6);
 	s->pending = sqlite3_column_int(row, 7);
+	s->frozen = sqlite3_column_int(row, 8);
+	s->next_review = (time_t)sqlite3_column_int64(row, 9);
 
 	sqlite3_bind_int64(vals, 1, sqlite3_column_int64(row, 0));
 	while (sqlite3_step(vals) == SQLITE_ROW) {
@@ -586,7 +590,12 @@ load_student(struct store *st, sqlite3_stmt *row, sqlite3_stmt *vals)
 #define STUDENT_COLUMNS	"s.id, s.number, s.status, s.enrolled_at, " \
 	"s.enrolled_by, s.consent_method, s.consent_at, " \
 	"(SELECT count(*) FROM request r WHERE r.student = s.id " \
-	"AND r.state = 'pending')"
+	"AND r.state = 'pending'), " \
+	"EXISTS (SELECT 1 FROM request r WHERE r.student = s.id " \
+	"AND r.state = 'pending' AND r.kind = 'destroy'), s.next_review"
+/* Ordinary search and lists leave out frozen records. */
+#define NOT_FROZEN	"NOT EXISTS (SELECT 1 FROM request fr WHERE " \
+	"fr.student = s.id AND fr.state = 'pending' AND fr.kind = 'destroy')"
 
 static int
 prepare_values(struct store *st, sqlite3_stmt **vals, char **cause)
@@ -626,6 +635,14 @@ store_student_get(struct store *st, const char *number, struct student **out,
 		goto fail;
 	}
 	s = load_student(st, row, vals);
+	/* A record awaiting destruction is restricted: no values shown. */
+	if (s->frozen) {
+		for (i = 0; i < s->nvalues; i++) {
+			free(s->values[i].key);
+			xfree_wipe(s->values[i].value);
+		}
+		s->nvalues = 0;
+	}
 	for (i = 0; i < s->nvalues; i++) {
 		if (fields == NULL)
 			fields = xstrdup(s->values[i].key);
@@ -690,7 +707,8 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	    "  UNION SELECT student FROM search WHERE term >= ?3 AND term < ?4"
 	    "  UNION SELECT student FROM search WHERE term >= ?6 AND term < ?7"
 	    "  UNION SELECT student FROM search WHERE term >= ?8 AND term < ?9"
-	    ") AND s.status != 'destroyed' ORDER BY s.id DESC LIMIT ?5";
+	    ") AND s.status != 'destroyed' AND " NOT_FROZEN
+	    " ORDER BY s.id DESC LIMIT ?5";
 	struct student		**v = NULL;
 	sqlite3_stmt		*row = NULL, *vals = NULL;
 	char			*num_lo, *num_hi, *term_lo, *term_hi, *up;
@@ -815,10 +833,12 @@ store_student_each(struct store *st, int status,
 {
 	static const char	 count_sql[] =
 	    "SELECT count(*) FROM student s"
-	    " WHERE (?1 IS NULL AND s.status != 'destroyed') OR s.status = ?1";
+	    " WHERE ((?1 IS NULL AND s.status != 'destroyed') OR"
+	    " s.status = ?1) AND " NOT_FROZEN;
 	static const char	 sql[] =
 	    "SELECT " STUDENT_COLUMNS " FROM student s"
-	    " WHERE (?1 IS NULL AND s.status != 'destroyed') OR s.status = ?1"
+	    " WHERE ((?1 IS NULL AND s.status != 'destroyed') OR"
+	    " s.status = ?1) AND " NOT_FROZEN
 	    " ORDER BY s.number";
 	sqlite3_stmt		*row = NULL, *vals = NULL;
 	struct student		*s;

@@ -1,0 +1,288 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Destruction that leaves nothing behind.  Every table that can hold a
+ * person's data is listed here, in one place, so that a table added later
+ * without a line here is the bug it looks like.  secure_delete zeroes the
+ * freed cells and pages in the database; after the commit the WAL is
+ * checkpointed and truncated, so no old page image survives there either.
+ * What remains is a tombstone (number and status) and a destruction
+ * record naming no one.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "store-int.h"
+
+#define DAY		(24 * 60 * 60)
+#define DESTROY_METHOD	"secure-delete+wal-truncate"
+
+static const char *const reasons[] = {
+	"guardian-request", "retention-ended", "withdrawal",
+};
+
+int
+destroy_reason_valid(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < nitems(reasons); i++) {
+		if (strcmp(s, reasons[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Everything that names the student, by the student's row id (?1).  The
+ * request rows themselves stay, emptied of free text, because the audit
+ * log and the destruction record refer to them by id.
+ */
+static const char *const erase_sql[] = {
+	"DELETE FROM field WHERE student = ?1",
+	"DELETE FROM field_history WHERE student = ?1",
+	"DELETE FROM search WHERE student = ?1",
+	"DELETE FROM request_field WHERE request IN "
+	    "(SELECT id FROM request WHERE student = ?1)",
+	"UPDATE request SET reason = '', evidence = '', note = NULL "
+	    "WHERE student = ?1",
+	"UPDATE status_change SET reason = '' WHERE student = ?1",
+	"UPDATE student SET consent_method = NULL, consent_at = NULL, "
+	    "enrolled_by = '', enrolled_at = 0, status_at = 0, "
+	    "next_review = 0, status = 'destroyed' WHERE id = ?1",
+};
+
+int
+store_destroy_request(struct store *st, const char *number,
+    const char *reason_code, int64_t *idp, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	sqlite3_int64	 id;
+	time_t		 until = 0;
+	char		*detail;
+	int		 status, rc;
+
+	*idp = 0;
+	if ((rc = store_require(st, PERM_DESTROY_REQUEST, "destroy.request",
+	    cause)) != XJ_OK)
+		return rc;
+	if (!destroy_reason_valid(reason_code))
+		return xj_fail(cause, XJ_EDATA, "%s", _("why destroy? "
+		    "guardian-request, retention-ended or withdrawal"));
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	if ((id = store_student_id(st, number, &status)) == 0 ||
+	    status == STATUS_DESTROYED) {
+		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
+		goto fail;
+	}
+	if ((rc = store_check_not_frozen(st, id, number, cause)) != XJ_OK)
+		goto fail;
+	if (strcmp(reason_code, "withdrawal") == 0 &&
+	    status != STATUS_WITHDRAWN) {
+		rc = xj_fail(cause, XJ_EDATA, _("%s has not withdrawn"), number);
+		goto fail;
+	}
+	if (strcmp(reason_code, "retention-ended") == 0) {
+		sqlite3_prepare_v2(st->db, "SELECT status_at FROM student "
+		    "WHERE id = ?", -1, &stmt, NULL);
+		sqlite3_bind_int64(stmt, 1, id);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			until = store_add_months((time_t)
+			    sqlite3_column_int64(stmt, 0), status ==
+			    STATUS_COMPLETED ? st->cfg->keep_completed_months :
+			    st->cfg->keep_withdrawn_months);
+		sqlite3_finalize(stmt);
+		if (status == STATUS_ACTIVE || until > xj_now()) {
+			rc = xj_fail(cause, XJ_EDATA, _("%s is not past its "
+			    "retention period"), number);
+			goto fail;
+		}
+	}
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO request (kind, student, "
+	    "reason, requested_by, requested_at, reason_code) VALUES "
+	    "('destroy', ?, '', ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK) {
+		rc = db_error(st, _("cannot file the request"), cause);
+		goto fail;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, store_who(st), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)xj_now());
+	sqlite3_bind_text(stmt, 4, reason_code, -1, SQLITE_STATIC);
+	rc = step_done(st, stmt, _("cannot file the request"), cause);
+	sqlite3_finalize(stmt);
+	if (rc != XJ_OK)
+		goto fail;
+	*idp = sqlite3_last_insert_rowid(st->db);
+	xasprintf(&detail, "request=%" PRId64 " reason=%s", *idp, reason_code);
+	rc = log_entry(st, "destroy.request", number, "", detail, cause);
+	free(detail);
+	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+		goto fail;
+	return XJ_OK;
+fail:
+	tx_rollback(st);
+	*idp = 0;
+	return rc;
+}
+
+int
+store_destroy_execute(struct store *st, sqlite3_int64 id,
+    const struct request *r, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	time_t		 now = xj_now();
+	char		*detail;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < nitems(erase_sql); i++) {
+		if (sqlite3_prepare_v2(st->db, erase_sql[i], -1, &stmt,
+		    NULL) != SQLITE_OK)
+			return db_error(st, _("cannot destroy the record"),
+			    cause);
+		sqlite3_bind_int64(stmt, 1, id);
+		rc = step_done(st, stmt, _("cannot destroy the record"),
+		    cause);
+		sqlite3_finalize(stmt);
+		if (rc != XJ_OK)
+			return rc;
+	}
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO destruction (number, "
+	    "reason, request, requested_by, requested_at, approved_by, "
+	    "approved_at, executed_at, method, backup_expires) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot record the destruction"), cause);
+	sqlite3_bind_text(stmt, 1, r->number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, r->reason_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, r->id);
+	sqlite3_bind_text(stmt, 4, r->requested_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)r->requested_at);
+	sqlite3_bind_text(stmt, 6, store_who(st), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 7, (sqlite3_int64)now);
+	sqlite3_bind_int64(stmt, 8, (sqlite3_int64)now);
+	sqlite3_bind_text(stmt, 9, DESTROY_METHOD, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 10, (sqlite3_int64)(now +
+	    st->cfg->backup_keep_days * DAY));
+	rc = step_done(st, stmt, _("cannot record the destruction"), cause);
+	sqlite3_finalize(stmt);
+	if (rc != XJ_OK)
+		return rc;
+	xasprintf(&detail, "request=%" PRId64 " reason=%s destruction=%lld",
+	    r->id, r->reason_code, (long long)sqlite3_last_insert_rowid(st->db));
+	rc = log_entry(st, "destroy.execute", r->number, "", detail, cause);
+	free(detail);
+	return rc;
+}
+
+void
+store_wal_truncate(struct store *st)
+{
+	/*
+	 * A reader elsewhere may hold the WAL open; the checkpoint then
+	 * waits for it within the busy timeout, and what it cannot copy
+	 * yet is overwritten by later commits.
+	 */
+	sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+	    NULL);
+}
+
+void
+destruction_free(struct destruction *d)
+{
+	if (d == NULL)
+		return;
+	free(d->number);
+	free(d->reason);
+	free(d->requested_by);
+	free(d->approved_by);
+	free(d->method);
+	free(d);
+}
+
+#define DESTRUCTION_COLUMNS "id, number, reason, request, requested_by, " \
+	"requested_at, approved_by, approved_at, executed_at, method, " \
+	"backup_expires"
+
+static struct destruction *
+destruction_from_row(sqlite3_stmt *stmt)
+{
+	struct destruction	*d = xcalloc(1, sizeof *d);
+
+	d->id = sqlite3_column_int64(stmt, 0);
+	d->number = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+	d->reason = xstrdup((const char *)sqlite3_column_text(stmt, 2));
+	d->request = sqlite3_column_int64(stmt, 3);
+	d->requested_by = xstrdup((const char *)sqlite3_column_text(stmt, 4));
+	d->requested_at = (time_t)sqlite3_column_int64(stmt, 5);
+	d->approved_by = xstrdup((const char *)sqlite3_column_text(stmt, 6));
+	d->approved_at = (time_t)sqlite3_column_int64(stmt, 7);
+	d->executed_at = (time_t)sqlite3_column_int64(stmt, 8);
+	d->method = xstrdup((const char *)sqlite3_column_text(stmt, 9));
+	d->backup_expires = (time_t)sqlite3_column_int64(stmt, 10);
+	return d;
+}
+
+static int
+may_read_destructions(struct store *st, char **cause)
+{
+	if (store_may(st, PERM_DESTROY_REQUEST) ||
+	    store_may(st, PERM_DESTROY_APPROVE))
+		return XJ_OK;
+	return store_require(st, PERM_REPORT_VIEW, "destroy.show", cause);
+}
+
+int
+store_destruction_get(struct store *st, int64_t id, const char *number,
+    struct destruction **out, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = may_read_destructions(st, cause)) != XJ_OK)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, "SELECT " DESTRUCTION_COLUMNS " FROM "
+	    "destruction WHERE id = ?1 OR number = ?2", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return db_error(st, _("cannot read the destruction record"),
+		    cause);
+	sqlite3_bind_int64(stmt, 1, id);
+	if (number != NULL)
+		sqlite3_bind_text(stmt, 2, number, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = destruction_from_row(stmt);
+	sqlite3_finalize(stmt);
+	if (*out == NULL)
+		return xj_fail(cause, XJ_ENOINPUT, "%s", _("no such "
+		    "destruction record"));
+	return XJ_OK;
+}
+
+int
+store_destructions(struct store *st,
+    int (*fn)(const struct destruction *, void *), void *arg, char **cause)
+{
+	struct destruction	*d;
+	sqlite3_stmt		*stmt;
+	int			 rc, stop = 0;
+
+	if ((rc = may_read_destructions(st, cause)) != XJ_OK)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, "SELECT " DESTRUCTION_COLUMNS " FROM "
+	    "destruction ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot list destructions"), cause);
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		d = destruction_from_row(stmt);
+		stop = fn(d, arg);
+		destruction_free(d);
+	}
+	rc = stop || rc == SQLITE_DONE ? XJ_OK :
+	    db_error(st, _("cannot list destructions"), cause);
+	sqlite3_finalize(stmt);
+	return rc;
+}

@@ -1,0 +1,23 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * pages.h — read a SQLCipher 3 database and its WAL page by page with
+ * the raw key, without SQLCipher: every page, in use or free, decrypted
+ * (AES-256-CBC, the IV in each page's reserved tail), so a test can show
+ * that bytes are gone from the file and not merely unreachable.
+ */
+#ifndef XUEJI_TEST_PAGES_H
+#define XUEJI_TEST_PAGES_H
+
+#include <stddef.h>
+
+/*
+ * Count the pages of the database at path (and of path-wal, if any) that
+ * contain needle once decrypted with key.  *pages is set to the number of
+ * pages decrypted in all.  -1 if the files cannot be read.
+ */
+int	 tl_pages_containing(const char *path, const unsigned char key[32],
+	     const void *needle, size_t len, int *pages);
+
+#endif

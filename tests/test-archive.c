@@ -1,0 +1,429 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Archive status, quarterly review, retention and destruction, at given
+ * dates (XUEJI_NOW injects the clock).  The destruction test reads every
+ * page of the database and its WAL, decrypted with the key, and finds
+ * none of the destroyed child's bytes, while another child's are there.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "lib/testlib.h"
+#include "lib/branch.h"
+#include "lib/pages.h"
+
+struct fixture {
+	struct tl_branch	*b;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = xcalloc(1, sizeof *f);
+
+	setenv("XUEJI_NOW", "2026-01-10T09:00:00", 1);
+	f->b = tl_branch_new();
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	tl_check_db(f->b);
+	tl_branch_free(f->b);
+	free(f);
+	unsetenv("XUEJI_NOW");
+	return 0;
+}
+
+static void
+at(const char *when)
+{
+	setenv("XUEJI_NOW", when, 1);
+}
+
+static int
+collect(const struct archive_entry *e, void *arg)
+{
+	char	**list = arg;
+	char	 *s;
+
+	xasprintf(&s, "%s%s%s", *list, **list ? " " : "", e->number);
+	free(*list);
+	*list = s;
+	return 0;
+}
+
+/* The numbers of a list, space-separated, as a malloc'd string. */
+static char *
+list(struct session *s, enum archive_list which, int status)
+{
+	char	*out = xstrdup(""), *cause = NULL;
+
+	if (store_archive(s->st, which, status, 0, xj_now(), collect, &out,
+	    &cause) != XJ_OK)
+		fail_msg("archive: %s", cause);
+	return out;
+}
+
+static char *
+query(struct session *s, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	char		*v = NULL;
+
+	if (sqlite3_prepare_v2(store_db(s->st), sql, -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s->st)));
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_text(stmt, 0) != NULL)
+		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+static void
+test_status_direct_and_by_request(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r = tl_login(f->b, "reception1");
+	struct session	*sv = tl_login(f->b, "supervisor1");
+	struct session	*sv2 = tl_login(f->b, "supervisor2");
+	char		*n, *cause = NULL, *v;
+	long		 counts[4];
+	int64_t		 id;
+
+	n = tl_enrol(r, "赵小六", "2016-04", "赵大", "13700000001", NULL);
+	/* A receptionist cannot set it, but can ask. */
+	assert_int_equal(store_status_set(r->st, n, STATUS_WITHDRAWN, "搬家",
+	    &cause), XJ_EPERM);
+	free(cause);
+	assert_int_equal(store_status_request(r->st, n, STATUS_WITHDRAWN,
+	    "家长来电退学", &id, &cause), XJ_OK);
+	assert_true(id > 0);
+	/* It waits in the same queue; the requester cannot decide it. */
+	assert_int_equal(store_request_approve(r->st, id, &cause), XJ_EPERM);
+	free(cause);
+	assert_int_equal(store_request_approve(sv->st, id, &cause), XJ_OK);
+	v = query(sv, "SELECT status FROM student");
+	assert_string_equal(v, "withdrawn");
+	free(v);
+	v = query(sv, "SELECT by || ' ' || reason || ' ' || old || '>' || new "
+	    "FROM status_change");
+	assert_string_equal(v, "reception1 家长来电退学 active>withdrawn");
+	free(v);
+	/* A supervisor sets it directly; same status twice is refused. */
+	assert_int_equal(store_status_set(sv2->st, n, STATUS_ACTIVE, "复学",
+	    &cause), XJ_OK);
+	assert_int_equal(store_status_set(sv2->st, n, STATUS_ACTIVE, "复学",
+	    &cause), XJ_EDATA);
+	free(cause);
+	assert_int_equal(store_status_set(sv2->st, n, STATUS_DESTROYED, "x",
+	    &cause), XJ_EDATA);
+	free(cause);
+	assert_int_equal(store_status_set(sv2->st, n, STATUS_COMPLETED, "",
+	    &cause), XJ_EDATA);
+	free(cause);
+	assert_int_equal(store_status_counts(sv->st, counts, &cause), XJ_OK);
+	assert_int_equal(counts[STATUS_ACTIVE], 1);
+	v = query(sv, "SELECT count(*) FROM audit WHERE action IN "
+	    "('status.set', 'status.approve', 'status.request')");
+	assert_string_equal(v, "3");
+	free(v);
+	free(n);
+	session_free(sv2);
+	session_free(sv);
+	session_free(r);
+}
+
+static void
+test_review_due(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r, *sv;
+	char		*n1, *n2, *v, *cause = NULL;
+
+	r = tl_login(f->b, "reception1");
+	n1 = tl_enrol(r, "钱一", "2016-04", "钱父", "13700000002", NULL);
+	at("2026-02-01T09:00:00");
+	n2 = tl_enrol(r, "钱二", "2016-05", "钱母", "13700000003", NULL);
+	session_free(r);
+	sv = tl_login(f->b, "supervisor1");
+
+	at("2026-03-01T09:00:00");
+	v = list(sv, ARCHIVE_REVIEW_DUE, -1);
+	assert_string_equal(v, "");
+	free(v);
+	/* Three months after enrolment: due, oldest first. */
+	at("2026-05-15T09:00:00");
+	v = list(sv, ARCHIVE_REVIEW_DUE, -1);
+	{
+		char *want;
+
+		xasprintf(&want, "%s %s", n1, n2);
+		assert_string_equal(v, want);
+		free(want);
+	}
+	free(v);
+	assert_int_equal(store_review(sv->st, n1, &cause), XJ_OK);
+	v = list(sv, ARCHIVE_REVIEW_DUE, -1);
+	assert_string_equal(v, n2);
+	free(v);
+	v = query(sv, "SELECT detail FROM audit WHERE action = "
+	    "'status.review'");
+	assert_non_null(strstr(v, "next=2026-08-15"));
+	free(v);
+	at("2026-08-16T09:00:00");
+	v = list(sv, ARCHIVE_REVIEW_DUE, -1);
+	assert_non_null(strstr(v, n1));
+	free(v);
+	/* Receptionists do not review. */
+	r = tl_login(f->b, "reception1");
+	assert_int_equal(store_review(r->st, n2, &cause), XJ_EPERM);
+	free(cause);
+	session_free(r);
+	free(n1);
+	free(n2);
+	session_free(sv);
+}
+
+static void
+test_retention_due(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r = tl_login(f->b, "reception1");
+	struct session	*sv = tl_login(f->b, "supervisor1");
+	char		*n, *done, *v, *cause = NULL;
+	int64_t		 id;
+
+	n = tl_enrol(r, "孙退学", "2016-04", "孙父", "13700000004", NULL);
+	done = tl_enrol(r, "孙结课", "2016-05", "孙母", "13700000005", NULL);
+	at("2026-01-15T09:00:00");
+	assert_int_equal(store_status_set(sv->st, n, STATUS_WITHDRAWN, "退学",
+	    &cause), XJ_OK);
+	assert_int_equal(store_status_set(sv->st, done, STATUS_COMPLETED,
+	    "结课", &cause), XJ_OK);
+	/* Withdrawn: kept 12 months; completed: 36. */
+	at("2026-12-01T09:00:00");
+	v = list(sv, ARCHIVE_RETENTION_DUE, -1);
+	assert_string_equal(v, "");
+	free(v);
+	assert_int_equal(store_destroy_request(r->st, n, "retention-ended",
+	    &id, &cause), XJ_EDATA);
+	free(cause);
+	at("2027-01-16T09:00:00");
+	v = list(sv, ARCHIVE_RETENTION_DUE, -1);
+	assert_string_equal(v, n);
+	free(v);
+	at("2029-01-16T09:00:00");
+	v = list(sv, ARCHIVE_RETENTION_DUE, -1);
+	assert_non_null(strstr(v, done));
+	free(v);
+	assert_int_equal(store_destroy_request(r->st, n, "retention-ended",
+	    &id, &cause), XJ_OK);
+	/* Status lists. */
+	v = list(sv, ARCHIVE_STATUS, STATUS_COMPLETED);
+	assert_string_equal(v, done);
+	free(v);
+	free(n);
+	free(done);
+	session_free(sv);
+	session_free(r);
+}
+
+static void
+test_frozen(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*r = tl_login(f->b, "reception1");
+	struct session		*sv = tl_login(f->b, "supervisor1");
+	const struct field_input in[] = { { "name", "周新名" } };
+	struct student		**v, *st;
+	char			*n, *cause = NULL;
+	int64_t			 id, id2;
+	size_t			 nv;
+
+	n = tl_enrol(r, "周冻结", "2016-04", "周父", "13700000006", NULL);
+	assert_int_equal(store_destroy_request(r->st, n, "withdrawal", &id,
+	    &cause), XJ_EDATA);	/* not withdrawn */
+	free(cause);
+	assert_int_equal(store_destroy_request(r->st, n, "because", &id,
+	    &cause), XJ_EDATA);
+	free(cause);
+	assert_int_equal(store_destroy_request(r->st, n, "guardian-request",
+	    &id, &cause), XJ_OK);
+	/* Frozen: no changes, no status, no second request, not found. */
+	assert_int_equal(store_change_request(r->st, n, in, 1, "改名", NULL,
+	    &id2, &cause), XJ_EDATA);
+	assert_non_null(strstr(cause, "frozen"));
+	free(cause);
+	assert_int_equal(store_status_set(sv->st, n, STATUS_COMPLETED, "结课",
+	    &cause), XJ_EDATA);
+	free(cause);
+	assert_int_equal(store_destroy_request(r->st, n, "guardian-request",
+	    &id2, &cause), XJ_EDATA);
+	free(cause);
+	assert_int_equal(store_student_find(r->st, "周", 10, &v, &nv, &cause),
+	    XJ_OK);
+	assert_int_equal(nv, 0);
+	students_free(v, nv);
+	/* Opened by number it shows as restricted: no values. */
+	assert_int_equal(store_student_get(r->st, n, &st, &cause), XJ_OK);
+	assert_true(st->frozen);
+	assert_int_equal(st->nvalues, 0);
+	student_free(st);
+	/* Rejecting the destruction thaws it. */
+	assert_int_equal(store_request_reject(sv->st, id, "家长改变主意",
+	    &cause), XJ_OK);
+	assert_int_equal(store_student_find(r->st, "周", 10, &v, &nv, &cause),
+	    XJ_OK);
+	assert_int_equal(nv, 1);
+	students_free(v, nv);
+	free(n);
+	session_free(sv);
+	session_free(r);
+}
+
+/*
+ * The heart of it: enrol marker students, change them a few times,
+ * destroy one, and find none of its bytes on any page of the database or
+ * the WAL, decrypted with the key; the other child's bytes are there.
+ */
+static void
+test_destruction_leaves_nothing(void **state)
+{
+	static const char *const gone[] = {
+		"销毁标记娜", "销毁标记丽", "13912340001", "13912340002",
+		"销毁家长", "证据标记", "理由标记", "驳回标记",
+	};
+	struct fixture		*f = *state;
+	struct session		*r = tl_login(f->b, "reception1");
+	struct session		*sv = tl_login(f->b, "supervisor1");
+	struct session		*sv2 = tl_login(f->b, "supervisor2");
+	const struct field_input c1[] = { { "name", "销毁标记丽" } };
+	const struct field_input c2[] = { { "guardian_phone", "13912340002" } };
+	const struct field_input c3[] = { { "guardian_name", "另一家长" } };
+	struct destruction	*d;
+	struct student		*st;
+	unsigned char		 key[32];
+	char			*n, *keep, *cause = NULL, *v, *db;
+	int64_t			 id, cnt, bad;
+	size_t			 i;
+	int			 pages, hits;
+
+	n = tl_enrol(r, "销毁标记娜", "2016-04", "销毁家长", "13912340001",
+	    NULL);
+	keep = tl_enrol(r, "保留标记强", "2016-05", "保留家长", "13912349999",
+	    NULL);
+	assert_int_equal(store_change_request(r->st, n, c1, 1, "理由标记",
+	    "证据标记", &id, &cause), XJ_OK);
+	assert_int_equal(store_request_approve(sv->st, id, &cause), XJ_OK);
+	assert_int_equal(store_change_request(r->st, n, c2, 1, "理由标记",
+	    "证据标记", &id, &cause), XJ_OK);
+	assert_int_equal(store_request_approve(sv->st, id, &cause), XJ_OK);
+	assert_int_equal(store_change_request(r->st, n, c3, 1, "理由标记",
+	    NULL, &id, &cause), XJ_OK);
+	assert_int_equal(store_request_reject(sv->st, id, "驳回标记", &cause),
+	    XJ_OK);
+	assert_int_equal(store_status_set(sv->st, n, STATUS_WITHDRAWN,
+	    "理由标记", &cause), XJ_OK);
+
+	assert_int_equal(store_destroy_request(r->st, n, "withdrawal", &id,
+	    &cause), XJ_OK);
+	/* Four eyes here too; receptionists cannot approve destruction. */
+	assert_int_equal(store_request_approve(r->st, id, &cause), XJ_EPERM);
+	free(cause);
+	at("2026-01-12T10:00:00");
+	assert_int_equal(store_request_approve(sv2->st, id, &cause), XJ_OK);
+
+	/* The tombstone: number and status only. */
+	assert_int_equal(store_student_get(sv->st, n, &st, &cause), XJ_OK);
+	assert_int_equal(st->status, STATUS_DESTROYED);
+	assert_int_equal(st->nvalues, 0);
+	assert_null(st->consent_method);
+	student_free(st);
+	/* The certificate. */
+	assert_int_equal(store_destruction_get(sv->st, 0, n, &d, &cause),
+	    XJ_OK);
+	assert_string_equal(d->reason, "withdrawal");
+	assert_string_equal(d->requested_by, "reception1");
+	assert_string_equal(d->approved_by, "supervisor2");
+	assert_string_equal(d->method, "secure-delete+wal-truncate");
+	assert_int_equal(d->backup_expires - d->executed_at, 30 * 86400);
+	destruction_free(d);
+	/* Destruction records cannot be edited or removed. */
+	assert_int_not_equal(sqlite3_exec(store_db(sv->st), "DELETE FROM "
+	    "destruction", NULL, NULL, NULL), SQLITE_OK);
+
+	/*
+	 * Every page, decrypted: nothing of the destroyed child.  Other
+	 * terminals stay open, so the WAL is not removed by a last close:
+	 * only the destruction's own checkpoint can have emptied it.
+	 */
+	memcpy(key, sv->secret->db_key, sizeof key);
+	session_free(sv2);
+	db = xj_path_join(f->b->data, STORE_DB_NAME);
+	for (i = 0; i < nitems(gone); i++) {
+		hits = tl_pages_containing(db, key, gone[i], strlen(gone[i]),
+		    &pages);
+		if (hits != 0)
+			fail_msg("\"%s\" is on %d of %d pages", gone[i], hits,
+			    pages);
+	}
+	/* The scan sees what is there: the other child is intact. */
+	assert_true(tl_pages_containing(db, key, "保留标记强",
+	    strlen("保留标记强"), &pages) > 0);
+	assert_true(pages > 3);
+	assert_true(tl_pages_containing(db, key, "13912349999", 11,
+	    &pages) > 0);
+	free(db);
+	session_free(r);
+
+	/* The chain still verifies, and the log never named the child. */
+	assert_int_equal(store_verify(sv->st, &cnt, &bad, &cause), XJ_OK);
+	v = query(sv, "SELECT group_concat(target || detail || fields, '|') "
+	    "FROM audit");
+	for (i = 0; i < nitems(gone); i++)
+		assert_null(strstr(v, gone[i]));
+	free(v);
+	/* The number is never reused. */
+	r = tl_login(f->b, "reception1");
+	{
+		char *again = tl_enrol(r, "销毁标记娜", "2016-04", "销毁家长",
+		    "13912340001", NULL);
+
+		assert_non_null(again);
+		assert_string_not_equal(again, n);
+		free(again);
+	}
+	session_free(r);
+	session_free(sv);
+	free(n);
+	free(keep);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_status_direct_and_by_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_due, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_retention_due, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_frozen, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_destruction_leaves_nothing, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
