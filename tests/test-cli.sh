@@ -146,6 +146,7 @@ guardian_name=张大\nguardian_phone=021 6234 5678\n' | \
 	$X -u reception1 --passphrase-fd 3 student add --stdin \
 	--consent online 3<$T/reception1"
 check "numbers are never reused" grep -qx 'SH01-20[0-9][0-9]-00002' "$T/out"
+NO2=$(cat "$T/out")
 expect 65 "no consent: refused" as reception1 student add name=李四 \
 	birth_month=2019-05 guardian_name=李大 guardian_phone=13912345678
 expect 65 "a digit in a name: refused" as reception1 student add \
@@ -178,7 +179,7 @@ expect 0 "find by phone tail" as reception1 student find 5678
 check "both phones end in 5678" test "$(wc -l <"$T/out")" -eq 2
 expect 0 "find by name prefix" as reception1 student find 欧阳
 check "tab-separated, number first" \
-	grep -q "^$NO	active	欧阳𠮷·娜	2018-03	欧阳明	138\*\*\*\*5678$" \
+	grep -q "^$NO	active	欧阳𠮷·娜	2018-03	欧阳明	138\*\*\*\*5678	$" \
 	"$T/out"
 expect 66 "find with no match exits 66" as reception1 student find 赵
 expect 0 "common options may come before the verb" $XUEJI student \
@@ -188,6 +189,162 @@ expect 0 "list" as reception1 student list
 check "four students" test "$(wc -l <"$T/out")" -eq 4
 expect 64 "list with an unknown status" as reception1 student list \
 	--status gone
+
+# --- change requests ----------------------------------------------------
+# as_at TIME ID ARGS...: as, with the clock at TIME (seconds).
+as_at() { at=$1; id=$2; shift 2; env XUEJI_NOW="$at" $X -u "$id" \
+	--passphrase-fd 3 "$@" 3<"$T/$id"; }
+# A request id alone on stdout.
+is_id() { grep -qx '[1-9][0-9]*' "$T/out"; }
+
+expect 0 "reception1 files a name correction" as reception1 change request \
+	"$NO2" name=张珊 --reason 登记时笔误 --evidence 户口本第3页
+check "the request id alone on stdout" is_id
+R1=$(cat "$T/out")
+expect 64 "a change needs --reason" as reception1 change request "$NO2" \
+	name=张珊
+expect 64 "and a KEY=VALUE" as reception1 change request "$NO2" \
+	--reason 笔误
+expect 65 "a bad new value is refused" as reception1 change request \
+	"$NO2" name=张3 --reason 笔误
+check "without repeating it" sh -c "! grep -q 张3 $T/err"
+expect 65 "a value the record already holds is no change" as reception1 \
+	change request "$NO2" name=张三 --reason 笔误
+expect 66 "no such student" as reception1 change request SH01-2026-99999 \
+	name=张珊 --reason 笔误
+expect 0 "the record says a request waits" as reception1 student show "$NO2"
+check "pending 1" grep -qx 'pending	1' "$T/out"
+expect 0 "find marks it in the last column" as reception1 student find 张
+check "pending" grep -q "^$NO2	active	张三	.*	pending\$" "$T/out"
+expect 77 "reception1 cannot approve it" as reception1 change approve "$R1"
+expect 0 "a supervisor's queue lists it" as supervisor1 queue
+check "id, kind, number, requester, age, no OVERDUE" \
+	grep -qx "$R1	change	$NO2	reception1	0h	" "$T/out"
+expect 0 "two days on it is overdue" \
+	as_at $(( $(date +%s) + 49 * 3600 )) supervisor1 queue
+check "marked OVERDUE" \
+	grep -qx "$R1	change	$NO2	reception1	2d 1h	OVERDUE" "$T/out"
+expect 77 "a receptionist has no queue" as reception1 queue
+expect 0 "the requester lists their own" as reception1 change list --mine
+check "with its state" grep -q "^$R1	change	$NO2	reception1	.*	pending\$" \
+	"$T/out"
+expect 64 "one list at a time" as reception1 change list --mine --pending
+expect 0 "supervisor1 opens the request" as supervisor1 change show "$R1"
+check "old and new value" grep -qx 'change	name	张三	张珊' "$T/out"
+check "the reason" grep -qx 'reason	登记时笔误' "$T/out"
+check "the evidence" grep -qx 'evidence	户口本第3页' "$T/out"
+check "still pending" grep -qx 'state	pending' "$T/out"
+expect 66 "no such request" as supervisor1 change show 9999
+expect 64 "a request id is a number" as supervisor1 change show abc
+expect 0 "supervisor1 approves" as supervisor1 change approve "$R1"
+expect 0 "the record" as reception1 student show "$NO2"
+check "has the new name" grep -qx 'name	张珊' "$T/out"
+check "and its history names the request" \
+	grep -q "^history	name	张珊	20[0-9-]*T[0-9:]*Z	$R1	reception1	supervisor1\$" \
+	"$T/out"
+check "and the value given at enrolment" \
+	grep -q "^history	name	张三	.*	enrolment		\$" "$T/out"
+check "and nothing pending" sh -c "! grep -q '^pending' $T/out"
+expect 75 "a decided request cannot be approved again" as supervisor2 \
+	change approve "$R1"
+
+# Two requests on one field: the one approved first makes the other stale.
+expect 0 "reception1 files a guardian name change" as reception1 change \
+	request "$NO2" guardian_name=张二 --reason 家长改名
+R2=$(cat "$T/out")
+expect 0 "supervisor1 files another" as supervisor1 change request "$NO2" \
+	guardian_name=张老大 --reason 家长要求
+R3=$(cat "$T/out")
+expect 77 "supervisor1 cannot approve their own" as supervisor1 change \
+	approve "$R3"
+expect 0 "supervisor2 can" as supervisor2 change approve "$R3"
+expect 65 "approving the first is refused as stale" as supervisor1 change \
+	approve "$R2"
+check "saying so" grep -q 'stale' "$T/err"
+expect 0 "the record" as supervisor1 student show "$NO2"
+check "is as the second request left it" grep -qx 'guardian_name	张老大' \
+	"$T/out"
+expect 64 "a rejection without --note" as supervisor1 change reject "$R2"
+expect 0 "a rejection with one" as supervisor1 change reject "$R2" \
+	--note=已过时
+expect 0 "the request" as reception1 change show "$R2"
+check "is rejected" grep -qx 'state	rejected' "$T/out"
+check "with the note" grep -qx 'note	已过时' "$T/out"
+
+expect 0 "reception1 files one more" as reception1 change request "$NO" \
+	guardian_name=欧阳刚 --reason 登记错误 --stdin </dev/null
+R4=$(cat "$T/out")
+expect 77 "someone else cannot withdraw it" as supervisor1 change \
+	withdraw "$R4"
+expect 0 "the requester can" as reception1 change withdraw "$R4"
+expect 75 "but only once" as reception1 change withdraw "$R4"
+
+expect 0 "applied changes wait for the guardian" as reception1 change list \
+	--unconfirmed
+check "with who approved them" grep -q \
+	"^$R1	change	$NO2	reception1	.*	approved	supervisor1	20" "$T/out"
+expect 64 "confirm needs --method" as reception1 change confirm "$R1"
+expect 64 "one of phone, in-person, message" as reception1 change confirm \
+	"$R1" --method fax
+expect 0 "reception1 records the guardian's call" as reception1 change \
+	confirm "$R1" --method phone
+expect 0 "the list again" as reception1 change list --unconfirmed
+check "no longer has it" sh -c "! grep -q '^$R1	' $T/out"
+check "but still the other" grep -q "^$R3	" "$T/out"
+expect 0 "the request" as reception1 change show "$R1"
+check "says how" grep -qx 'confirm_method	phone' "$T/out"
+
+# Two supervisors approve one request at the same moment.
+printf 'guardian_phone=13912340000\n' >"$T/values"
+expect 0 "a change from standard input" as reception1 change request \
+	"$NO" --reason 换号 --stdin <"$T/values"
+R5=$(cat "$T/out")
+as supervisor1 change approve "$R5" >/dev/null 2>"$T/c1" &
+p1=$!
+as supervisor2 change approve "$R5" >/dev/null 2>"$T/c2" &
+p2=$!
+wait $p1; e1=$?
+wait $p2; e2=$?
+check "of two approvals at once one wins, one is told 75 ($e1 $e2)" \
+	test "$e1 $e2" = "0 75" -o "$e1 $e2" = "75 0"
+expect 0 "and the phone changed once" as supervisor1 student show "$NO"
+check "to the new one" grep -qx 'guardian_phone	13912340000' "$T/out"
+check "with one history line" \
+	test "$(grep -c "^history	guardian_phone	13912340000	.*	$R5	" \
+	"$T/out")" -eq 1
+
+# Free text and values leave the arguments before the passphrase is read:
+# the process waits on the FIFO while we look at its command line.
+mkfifo "$T/fifo"
+$X -u reception1 --passphrase-fd 3 change request "$NO2" name=张珊 \
+	--reason=秘密理由 --evidence 秘密证件 3<>"$T/fifo" >"$T/out" 2>"$T/err" &
+pid=$!
+args() { tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null; }
+i=0
+until args | grep -q 'change request' && ! args | grep -q '秘密\|张珊' ||
+    [ $i -ge 200 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+check "values, reason and evidence are wiped from the arguments" \
+	sh -c "! tr '\\0' ' ' </proc/$pid/cmdline | grep -q '秘密\\|张珊'"
+cat "$T/reception1" >"$T/fifo"
+wait $pid
+check "(that change was no change: 65)" test $? -eq 65
+
+expect 77 "an auditor cannot file a change" as auditor1 change request \
+	"$NO2" name=张三 --reason 笔误
+expect 77 "nor open one" as auditor1 change show "$R1"
+expect 0 "the log" as auditor1 audit
+check "records the four-eyes refusal" \
+	grep -q "access.denied	$NO2	.*rule=four-eyes.*request=$R3" "$T/out"
+check "and the missing permission" \
+	grep -q 'access.denied	.*perm=change.approve' "$T/out"
+check "and the approvals" grep -q "change.approve	$NO2	name	request=$R1" \
+	"$T/out"
+for s in 张珊 张三 张二 张老大 欧阳刚 13912340000 1234 笔误 户口本 已过时 \
+    秘密; do
+	check "no \"$s\" in the log" sh -c "! grep -q '$s' $T/out"
+done
 
 # --- audit and verify ---------------------------------------------------
 expect 77 "a receptionist cannot read the log" as reception1 audit
@@ -245,7 +402,8 @@ check "the form is installed there" \
 check "and the man pages" test -f "$T/stage/usr/share/man/man1/xueji.1"
 
 # --- nothing personal on disk in the clear ------------------------------
-for s in 欧阳 张三 13812345678 62345678 pass-supervisor1; do
+for s in 欧阳 张三 张珊 13812345678 13912340000 62345678 \
+    登记时笔误 pass-supervisor1; do
 	check "no \"$s\" in any file of the data directory" \
 		sh -c "! grep -rq '$s' $T/data"
 done

@@ -12,8 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "xueji/platform.h"
 #include "cli.h"
+
+#define STDIN_MAX_LINE		4096
 
 static const struct option common_options[] = {
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -154,6 +158,118 @@ cli_parse_verb(struct cli *c, int argc, char **argv, int *first)
 	}
 	*first = optind;
 	return rc;
+}
+
+/* Split "key=value" into a new student_value; -1 if there is no '='. */
+static int
+parse_pair(const char *arg, struct student_value *v)
+{
+	const char	*eq = strchr(arg, '=');
+
+	if (eq == NULL || eq == arg)
+		return -1;
+	v->key = xstrndup(arg, (size_t)(eq - arg));
+	v->value = xstrdup(eq + 1);
+	return 0;
+}
+
+void
+cli_free_pairs(struct student_value *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		xfree_wipe(v[i].value);
+	}
+	free(v);
+}
+
+static int
+read_stdin_pairs(struct student_value **vp, size_t *np)
+{
+	char	line[STDIN_MAX_LINE];
+	size_t	len;
+	int	rc = XJ_OK;
+
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		len = strlen(line);
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		else if (!feof(stdin)) {
+			rc = cli_errorf(XJ_EUSAGE, "%s", _("a line on standard "
+			    "input is too long"));
+			break;
+		}
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		*vp = xreallocarray(*vp, *np + 1, sizeof **vp);
+		if (parse_pair(line, &(*vp)[*np]) != 0) {
+			rc = cli_errorf(XJ_EUSAGE, "%s", _("each line on "
+			    "standard input must be KEY=VALUE"));
+			break;
+		}
+		(*np)++;
+	}
+	sodium_memzero(line, sizeof line);
+	return rc;
+}
+
+int
+cli_read_pairs(struct cli *c, int argc, char **argv, int first,
+    int from_stdin, struct student_value **vp, size_t *np)
+{
+	struct student_value	*v = NULL;
+	size_t			 n = 0;
+	int			 i, rc = XJ_OK;
+
+	for (i = first; i < argc; i++) {
+		v = xreallocarray(v, n + 1, sizeof *v);
+		if (parse_pair(argv[i], &v[n]) != 0) {
+			rc = cli_errorf(XJ_EUSAGE, "%s", _("values are given "
+			    "as KEY=VALUE, e.g. name=张三"));
+			goto fail;
+		}
+		n++;
+		sodium_memzero(argv[i], strlen(argv[i]));
+	}
+	if (from_stdin && c->pass_fd == 0) {
+		rc = cli_errorf(XJ_EUSAGE, "%s", _("--stdin reads the values "
+		    "from standard input; give the passphrase on another "
+		    "descriptor"));
+		goto fail;
+	}
+	if (from_stdin && (rc = read_stdin_pairs(&v, &n)) != XJ_OK)
+		goto fail;
+	*vp = v;
+	*np = n;
+	return XJ_OK;
+fail:
+	cli_free_pairs(v, n);
+	return rc;
+}
+
+char *
+cli_take_arg(int argc, char **argv, const char *p)
+{
+	char	*copy;
+	size_t	 len;
+	int	 i;
+
+	if (p == NULL)
+		return NULL;
+	copy = xstrdup(p);
+	/* Find the argument p points into; no cast needed to write it. */
+	for (i = 0; i < argc; i++) {
+		len = strlen(argv[i]);
+		if (p >= argv[i] && p <= argv[i] + len) {
+			sodium_memzero(argv[i] + (p - argv[i]), strlen(p));
+			break;
+		}
+	}
+	return copy;
 }
 
 int

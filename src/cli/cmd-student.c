@@ -9,17 +9,15 @@
  * once read, since other users can see a process's arguments; --stdin
  * takes them one per line instead and never shows them at all.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sodium.h>
 
 #include "xueji/platform.h"
 #include "cli.h"
 
 #define FIND_LIMIT_DEFAULT	50
-#define STDIN_MAX_LINE		4096
 
 struct add_opts {
 	const char	*consent;
@@ -47,63 +45,6 @@ add_option(struct cli *c, int ch, const char *arg, void *p)
 	return XJ_EUSAGE;
 }
 
-/* Split "key=value" into a new student_value; -1 if there is no '='. */
-static int
-parse_pair(const char *arg, struct student_value *v)
-{
-	const char	*eq = strchr(arg, '=');
-
-	if (eq == NULL || eq == arg)
-		return -1;
-	v->key = xstrndup(arg, (size_t)(eq - arg));
-	v->value = xstrdup(eq + 1);
-	return 0;
-}
-
-static void
-free_pairs(struct student_value *v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].key);
-		xfree_wipe(v[i].value);
-	}
-	free(v);
-}
-
-static int
-read_stdin_pairs(struct student_value **vp, size_t *np)
-{
-	char	line[STDIN_MAX_LINE];
-	size_t	len;
-	int	rc = XJ_OK;
-
-	while (fgets(line, sizeof line, stdin) != NULL) {
-		len = strlen(line);
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		else if (!feof(stdin)) {
-			rc = cli_errorf(XJ_EUSAGE, "%s", _("a line on standard "
-			    "input is too long"));
-			break;
-		}
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
-		if (len == 0 || line[0] == '#')
-			continue;
-		*vp = xreallocarray(*vp, *np + 1, sizeof **vp);
-		if (parse_pair(line, &(*vp)[*np]) != 0) {
-			rc = cli_errorf(XJ_EUSAGE, "%s", _("each line on "
-			    "standard input must be KEY=VALUE"));
-			break;
-		}
-		(*np)++;
-	}
-	sodium_memzero(line, sizeof line);
-	return rc;
-}
-
 static int
 student_add(struct cli *c, int argc, char **argv)
 {
@@ -124,28 +65,11 @@ student_add(struct cli *c, int argc, char **argv)
 	if (cli_parse(c, argc, argv, NULL, longopts, add_option, &o,
 	    &first) != XJ_OK)
 		return cli_usage(&cmd_student);
-	for (i = first; i < argc; i++) {
-		v = xreallocarray(v, n + 1, sizeof *v);
-		if (parse_pair(argv[i], &v[n]) != 0) {
-			free_pairs(v, n);
-			return cli_errorf(XJ_EUSAGE, "%s", _("values are given "
-			    "as KEY=VALUE, e.g. name=张三"));
-		}
-		n++;
-		sodium_memzero(argv[i], strlen(argv[i]));
-	}
-	if (o.from_stdin && c->pass_fd == 0) {
-		free_pairs(v, n);
-		return cli_errorf(XJ_EUSAGE, "%s", _("--stdin reads the values "
-		    "from standard input; give the passphrase on another "
-		    "descriptor"));
-	}
-	if (o.from_stdin && (rc = read_stdin_pairs(&v, &n)) != XJ_OK) {
-		free_pairs(v, n);
+	if ((rc = cli_read_pairs(c, argc, argv, first, o.from_stdin, &v,
+	    &n)) != XJ_OK)
 		return rc;
-	}
 	if ((rc = cli_login(c)) != XJ_OK) {
-		free_pairs(v, n);
+		cli_free_pairs(v, n);
 		return rc;
 	}
 	in = xcalloc(n, sizeof *in);
@@ -159,7 +83,7 @@ student_add(struct cli *c, int argc, char **argv)
 	en.allow_duplicate = o.allow_duplicate;
 	rc = store_student_add(c->s->st, &en, &number, &dup, &cause);
 	free(in);
-	free_pairs(v, n);
+	cli_free_pairs(v, n);
 	if (rc == XJ_OK)
 		printf("%s\n", number);
 	free(number);
@@ -167,7 +91,11 @@ student_add(struct cli *c, int argc, char **argv)
 	return cli_error(rc, cause);
 }
 
-/* number, status, then every value the operator may see, in form order. */
+/*
+ * number, status, then every value the operator may see, in form order,
+ * and last "pending" while a request on the record waits (else empty):
+ * last, so that the columns before it keep their places.
+ */
 static int
 print_row(const struct student *st, void *arg)
 {
@@ -180,24 +108,51 @@ print_row(const struct student *st, void *arg)
 		v = student_value(st, form->fields[i].key);
 		printf("\t%s", v != NULL ? v : "");
 	}
-	putchar('\n');
+	printf("\t%s\n", st->pending > 0 ? "pending" : "");
 	return 0;
+}
+
+/* One line per value a field has had: when, and by which request. */
+static void
+print_history(const struct history *h, size_t n)
+{
+	char	when[32], req[32];
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		xj_isotime(h[i].at, when, sizeof when);
+		if (h[i].request != 0)
+			snprintf(req, sizeof req, "%" PRId64, h[i].request);
+		else
+			snprintf(req, sizeof req, "enrolment");
+		printf("history\t%s\t%s\t%s\t%s\t%s\t%s\n", h[i].key,
+		    h[i].value, when, req, h[i].requested_by != NULL ?
+		    h[i].requested_by : "", h[i].approved_by != NULL ?
+		    h[i].approved_by : "");
+	}
 }
 
 static int
 student_show(struct cli *c, const char *number)
 {
 	struct student	*st;
+	struct history	*h;
 	char		*cause = NULL, when[32];
-	size_t		 i;
+	size_t		 i, nh;
 	int		 rc;
 
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
 	if ((rc = store_student_get(c->s->st, number, &st, &cause)) != XJ_OK)
 		return cli_error(rc, cause);
+	if ((rc = store_history(c->s->st, number, &h, &nh, &cause)) != XJ_OK) {
+		student_free(st);
+		return cli_error(rc, cause);
+	}
 	printf("number\t%s\n", st->number);
 	printf("status\t%s\n", status_name(st->status));
+	if (st->pending > 0)
+		printf("pending\t%d\n", st->pending);
 	xj_isotime(st->enrolled_at, when, sizeof when);
 	printf("enrolled_at\t%s\n", when);
 	printf("enrolled_by\t%s\n", st->enrolled_by);
@@ -205,6 +160,8 @@ student_show(struct cli *c, const char *number)
 	    st->consent_method : "");
 	for (i = 0; i < st->nvalues; i++)
 		printf("%s\t%s\n", st->values[i].key, st->values[i].value);
+	print_history(h, nh);
+	history_free(h, nh);
 	student_free(st);
 	return XJ_OK;
 }

@@ -22,6 +22,8 @@ static const struct cmd *const commands[] = {
 	&cmd_init,
 	&cmd_operator,
 	&cmd_student,
+	&cmd_change,
+	&cmd_queue,
 	&cmd_audit,
 	&cmd_verify,
 };

@@ -397,13 +397,14 @@ static int
 load_changes(struct store *st, struct request *r, char **cause)
 {
 	sqlite3_stmt	*stmt;
+	int		 rc;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT key, old, new FROM "
 	    "request_field WHERE request = ? ORDER BY key", -1, &stmt,
 	    NULL) != SQLITE_OK)
 		return db_error(st, _("cannot read the request"), cause);
 	sqlite3_bind_int64(stmt, 1, r->id);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		r->changes = xreallocarray(r->changes, r->nchanges + 1,
 		    sizeof *r->changes);
 		r->changes[r->nchanges].key = dup_or_null(stmt, 0);
@@ -412,6 +413,9 @@ load_changes(struct store *st, struct request *r, char **cause)
 		r->nchanges++;
 	}
 	sqlite3_finalize(stmt);
+	/* A change read in part must never be applied in part. */
+	if (rc != SQLITE_DONE)
+		return db_error(st, _("cannot read the request"), cause);
 	return XJ_OK;
 }
 
@@ -464,7 +468,12 @@ store_request_get(struct store *st, int64_t id, struct request **out,
 	if ((rc = load_request(st, id, &r, &sid, cause)) != XJ_OK ||
 	    (rc = load_changes(st, r, cause)) != XJ_OK)
 		goto fail;
-	r->name = current_value(st, sid, "name");
+	{
+		char *raw = current_value(st, sid, "name");
+
+		r->name = store_visible(st, form_field(st->form, "name"), raw);
+		xfree_wipe(raw);
+	}
 	mask_changes(st, r);
 	for (i = 0; i < r->nchanges; i++)
 		append_key(&keys, r->changes[i].key);
@@ -638,12 +647,14 @@ store_request_reject(struct store *st, int64_t id, const char *note,
 	char		*detail;
 	int		 rc;
 
-	if (note == NULL || *note == '\0' || !utf8_valid(note, strlen(note)))
-		return xj_fail(cause, XJ_EDATA, "%s", _("a rejection needs a "
-		    "note saying why"));
 	if ((rc = begin_decision(st, id, "request.reject", &r, NULL,
 	    cause)) != XJ_OK)
 		return rc;
+	if (note == NULL || *note == '\0' || !utf8_valid(note, strlen(note))) {
+		rc = xj_fail(cause, XJ_EDATA, "%s", _("a rejection needs a "
+		    "note saying why"));
+		goto fail;
+	}
 	if ((rc = set_decided(st, id, "rejected", note, cause)) != XJ_OK)
 		goto fail;
 	xasprintf(&detail, "request=%" PRId64 " kind=%s", id,
@@ -673,9 +684,15 @@ store_request_withdraw(struct store *st, int64_t id, char **cause)
 	if ((rc = load_request(st, id, &r, NULL, cause)) != XJ_OK)
 		goto fail;
 	if (strcmp(r->requested_by, store_who(st)) != 0) {
+		tx_rollback(st);
+		xasprintf(&detail, "rule=requester-only what=request.withdraw "
+		    "request=%" PRId64, id);
+		store_log(st, "access.denied", r->number, detail, NULL);
+		free(detail);
 		rc = xj_fail(cause, XJ_EPERM, _("only %s, who filed request %"
 		    PRId64 ", can withdraw it"), r->requested_by, id);
-		goto fail;
+		request_free(r);
+		return rc;
 	}
 	if (r->state != REQ_PENDING) {
 		rc = xj_fail(cause, XJ_EBUSY, _("request %" PRId64 " is no "
