@@ -74,22 +74,6 @@ list(struct session *s, enum archive_list which, int status)
 	return out;
 }
 
-static char *
-query(struct session *s, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	char		*v = NULL;
-
-	if (sqlite3_prepare_v2(store_db(s->st), sql, -1, &stmt, NULL) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s->st)));
-	if (sqlite3_step(stmt) == SQLITE_ROW &&
-	    sqlite3_column_text(stmt, 0) != NULL)
-		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return v;
-}
-
 static void
 test_status_direct_and_by_request(void **state)
 {
@@ -113,10 +97,10 @@ test_status_direct_and_by_request(void **state)
 	assert_int_equal(store_request_approve(r->st, id, &cause), XJ_EPERM);
 	free(cause);
 	assert_int_equal(store_request_approve(sv->st, id, &cause), XJ_OK);
-	v = query(sv, "SELECT status FROM student");
+	v = tl_query(sv, "SELECT status FROM student");
 	assert_string_equal(v, "withdrawn");
 	free(v);
-	v = query(sv, "SELECT by || ' ' || reason || ' ' || old || '>' || new "
+	v = tl_query(sv, "SELECT by || ' ' || reason || ' ' || old || '>' || new "
 	    "FROM status_change");
 	assert_string_equal(v, "reception1 家长来电退学 active>withdrawn");
 	free(v);
@@ -134,7 +118,7 @@ test_status_direct_and_by_request(void **state)
 	free(cause);
 	assert_int_equal(store_status_counts(sv->st, counts, &cause), XJ_OK);
 	assert_int_equal(counts[STATUS_ACTIVE], 1);
-	v = query(sv, "SELECT count(*) FROM audit WHERE action IN "
+	v = tl_query(sv, "SELECT count(*) FROM audit WHERE action IN "
 	    "('status.set', 'status.approve', 'status.request')");
 	assert_string_equal(v, "3");
 	free(v);
@@ -177,7 +161,7 @@ test_review_due(void **state)
 	v = list(sv, ARCHIVE_REVIEW_DUE, -1);
 	assert_string_equal(v, n2);
 	free(v);
-	v = query(sv, "SELECT detail FROM audit WHERE action = "
+	v = tl_query(sv, "SELECT detail FROM audit WHERE action = "
 	    "'status.review'");
 	assert_non_null(strstr(v, "next=2026-08-15"));
 	free(v);
@@ -389,7 +373,7 @@ test_destruction_leaves_nothing(void **state)
 
 	/* The chain still verifies, and the log never named the child. */
 	assert_int_equal(store_verify(sv->st, &cnt, &bad, &cause), XJ_OK);
-	v = query(sv, "SELECT group_concat(target || detail || fields, '|') "
+	v = tl_query(sv, "SELECT group_concat(target || detail || fields, '|') "
 	    "FROM audit");
 	for (i = 0; i < nitems(gone); i++)
 		assert_null(strstr(v, gone[i]));

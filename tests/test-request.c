@@ -70,22 +70,6 @@ file_change(struct session *s, const char *number, const char *key,
 }
 
 static char *
-query(struct session *s, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	char		*v = NULL;
-
-	if (sqlite3_prepare_v2(store_db(s->st), sql, -1, &stmt, NULL) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s->st)));
-	if (sqlite3_step(stmt) == SQLITE_ROW &&
-	    sqlite3_column_text(stmt, 0) != NULL)
-		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return v;
-}
-
-static char *
 field_of(struct session *s, const char *number, const char *key)
 {
 	char	*sql, *v;
@@ -93,7 +77,7 @@ field_of(struct session *s, const char *number, const char *key)
 	xasprintf(&sql, "SELECT f.value FROM field f JOIN student s ON "
 	    "s.id = f.student WHERE s.number = '%s' AND f.key = '%s'", number,
 	    key);
-	v = query(s, sql);
+	v = tl_query(s, sql);
 	free(sql);
 	return v;
 }
@@ -126,7 +110,7 @@ test_four_eyes_every_role(void **state)
 		assert_int_equal(store_request_approve(s->st, id, &cause),
 		    XJ_EPERM);
 		free(cause);
-		a = query(s, "SELECT detail FROM audit ORDER BY seq DESC "
+		a = tl_query(s, "SELECT detail FROM audit ORDER BY seq DESC "
 		    "LIMIT 1");
 		/* Refused as the maker, or before that for lacking the role. */
 		assert_non_null(strstr(a, policy_allows(s->op,
@@ -136,7 +120,7 @@ test_four_eyes_every_role(void **state)
 		assert_int_equal(store_request_reject(s->st, id, "no", &cause),
 		    XJ_EPERM);
 		free(cause);
-		a = query(s, "SELECT state FROM request ORDER BY id DESC "
+		a = tl_query(s, "SELECT state FROM request ORDER BY id DESC "
 		    "LIMIT 1");
 		assert_string_equal(a, "pending");
 		free(a);
@@ -273,20 +257,20 @@ test_stale_changes_nothing(void **state)
 	second = file_change(r, f->number, "guardian_phone", "13900002222",
 	    &rc);
 	assert_int_equal(store_request_approve(sv->st, second, &cause), XJ_OK);
-	before = query(sv, "SELECT count(*) || ':' || max(seq) FROM audit");
+	before = tl_query(sv, "SELECT count(*) || ':' || max(seq) FROM audit");
 	assert_int_equal(store_request_approve(sv->st, first, &cause),
 	    XJ_EDATA);
 	assert_non_null(strstr(cause, "stale"));
 	assert_null(strstr(cause, "139"));
 	free(cause);
-	after = query(sv, "SELECT count(*) || ':' || max(seq) FROM audit");
+	after = tl_query(sv, "SELECT count(*) || ':' || max(seq) FROM audit");
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
 	val = field_of(sv, f->number, "guardian_phone");
 	assert_string_equal(val, "13900002222");
 	free(val);
-	val = query(sv, "SELECT state FROM request WHERE id = (SELECT min(id) "
+	val = tl_query(sv, "SELECT state FROM request WHERE id = (SELECT min(id) "
 	    "FROM request)");
 	assert_string_equal(val, "pending");
 	free(val);
@@ -457,7 +441,7 @@ test_two_deciders(void **state)
 		fail_msg("exit codes %d and %d: want one 0 and one 75", rcs[0],
 		    rcs[1]);
 	r = tl_login(f->b, "auditor1");
-	val = query(r, "SELECT count(*) FROM audit WHERE action = "
+	val = tl_query(r, "SELECT count(*) FROM audit WHERE action = "
 	    "'change.approve'");
 	assert_string_equal(val, "1");
 	free(val);

@@ -44,27 +44,10 @@ teardown(void **state)
 	return 0;
 }
 
-/* A single-value query as a malloc'd string (NULL for no row). */
-static char *
-query(struct session *s, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	char		*v = NULL;
-
-	if (sqlite3_prepare_v2(store_db(s->st), sql, -1, &stmt, NULL) !=
-	    SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s->st)));
-	if (sqlite3_step(stmt) == SQLITE_ROW &&
-	    sqlite3_column_text(stmt, 0) != NULL)
-		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return v;
-}
-
 static long
 query_long(struct session *s, const char *sql)
 {
-	char	*v = query(s, sql);
+	char	*v = tl_query(s, sql);
 	long	 n = v != NULL ? strtol(v, NULL, 10) : -1;
 
 	free(v);
@@ -75,7 +58,7 @@ query_long(struct session *s, const char *sql)
 static char *
 last_action(struct session *s)
 {
-	return query(s, "SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
+	return tl_query(s, "SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
 }
 
 static void
@@ -85,7 +68,7 @@ test_settings_read_back(void **state)
 	struct session	*s = tl_login(f->b, "reception1");
 	char		*v;
 
-	v = query(s, "PRAGMA journal_mode");
+	v = tl_query(s, "PRAGMA journal_mode");
 	assert_string_equal(v, "wal");
 	free(v);
 	assert_int_equal(query_long(s, "PRAGMA synchronous"), 2);
@@ -274,7 +257,7 @@ test_find(void **state)
 	assert_string_equal(v[0]->number, n2);
 	assert_string_equal(v[1]->number, n1);
 	students_free(v, n);
-	detail = query(r, "SELECT detail FROM audit ORDER BY seq DESC LIMIT 1");
+	detail = tl_query(r, "SELECT detail FROM audit ORDER BY seq DESC LIMIT 1");
 	assert_non_null(strstr(detail, n1));
 	assert_non_null(strstr(detail, "results=2"));
 	/* The search text itself is not logged. */
@@ -343,7 +326,7 @@ test_list(void **state)
 	    &cause), XJ_OK);
 	/* 学员乙/学员甲 × two birth months: four distinct children. */
 	assert_int_equal(count, 4);
-	detail = query(r, "SELECT detail FROM audit ORDER BY seq DESC LIMIT 1");
+	detail = tl_query(r, "SELECT detail FROM audit ORDER BY seq DESC LIMIT 1");
 	assert_string_equal(detail, "status=live results=4");
 	free(detail);
 	count = 0;
@@ -498,7 +481,7 @@ test_failed_login(void **state)
 	    "action = 'login.failed' AND operator = 'reception2' AND "
 	    "at = 1700000000"), 1);
 	assert_false(tl_tree_contains(f->b->data, "wrong-passphrase", NULL));
-	v = query(a, "SELECT operator || ' ' || detail FROM audit WHERE "
+	v = tl_query(a, "SELECT operator || ' ' || detail FROM audit WHERE "
 	    "action = 'login.failed' ORDER BY seq LIMIT 1");
 	assert_string_equal(v, "reception1 reason=wrong-passphrase");
 	free(v);
@@ -652,7 +635,7 @@ test_keyslots_altered(void **state)
 	assert_int_equal(query_long(s, "SELECT count(*) FROM audit WHERE "
 	    "action = 'login.failed' AND operator = 'supervisor1' AND "
 	    "detail = 'reason=keyslots-altered'"), 2);
-	v = query(s, "SELECT count(*) FROM audit WHERE action = 'login.failed' "
+	v = tl_query(s, "SELECT count(*) FROM audit WHERE action = 'login.failed' "
 	    "AND detail != 'reason=keyslots-altered'");
 	assert_string_equal(v, "0");
 	free(v);
@@ -770,7 +753,7 @@ test_added_sensitive_field(void **state)
 	student_free(st);
 	assert_int_equal(store_student_reveal(sv->st, n, "allergies", &cause),
 	    XJ_OK);
-	a = query(sv, "SELECT action || ' ' || target || ' ' || fields FROM "
+	a = tl_query(sv, "SELECT action || ' ' || target || ' ' || fields FROM "
 	    "audit ORDER BY seq DESC LIMIT 1");
 	assert_non_null(strstr(a, "student.reveal"));
 	assert_non_null(strstr(a, "allergies"));

@@ -161,26 +161,6 @@ request_from_row(sqlite3_stmt *stmt)
 	return r;
 }
 
-/* The student row id and status of number; 0 when there is none. */
-static sqlite3_int64
-student_id(struct store *st, const char *number, int *destroyed)
-{
-	sqlite3_stmt	*stmt;
-	sqlite3_int64	 id = 0;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT id, status FROM student WHERE "
-	    "number = ?", -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		id = sqlite3_column_int64(stmt, 0);
-		*destroyed = strcmp((const char *)sqlite3_column_text(stmt, 1),
-		    "destroyed") == 0;
-	}
-	sqlite3_finalize(stmt);
-	return id;
-}
-
 /* The stored value of key for student id, "" when there is none. */
 static char *
 current_value(struct store *st, sqlite3_int64 id, const char *key)
@@ -285,7 +265,7 @@ store_change_request(struct store *st, const char *number,
 	sqlite3_int64		 sid, rid;
 	char			*keys = NULL, *detail;
 	size_t			 nch = 0, i;
-	int			 rc, destroyed = 0;
+	int			 rc, status = 0;
 
 	*idp = 0;
 	if ((rc = store_require(st, PERM_CHANGE_REQUEST, "change.request",
@@ -300,7 +280,8 @@ store_change_request(struct store *st, const char *number,
 		    "document reference is not valid text"));
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((sid = student_id(st, number, &destroyed)) == 0 || destroyed) {
+	if ((sid = store_student_id(st, number, &status)) == 0 ||
+	    status == STATUS_DESTROYED) {
 		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
 		goto fail;
 	}

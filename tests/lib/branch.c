@@ -152,3 +152,19 @@ tl_check_db(const struct tl_branch *b)
 		fail_msg("chain broken at %lld: %s", (long long)bad, cause);
 	session_free(s);
 }
+
+char *
+tl_query(struct session *s, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	char		*v = NULL;
+
+	if (sqlite3_prepare_v2(store_db(s->st), sql, -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s->st)));
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_text(stmt, 0) != NULL)
+		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return v;
+}

@@ -31,6 +31,8 @@ const char *tl_pass(const char *id, char *buf, size_t len);
  * the status code in *rc when rc is not NULL. */
 char	*tl_enrol(struct session *s, const char *name, const char *birth,
 	     const char *guardian, const char *phone, int *rc);
+/* The first column of the first row of sql, malloc'd (NULL: no row). */
+char	*tl_query(struct session *, const char *sql);
 /* PRAGMA integrity_check and the audit chain, asserted. */
 void	 tl_check_db(const struct tl_branch *);
 
