@@ -17,47 +17,12 @@
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/vt.h"
+#include "lib/e2e.h"
 
-#define WAIT	5000	/* ms: generous, CI machines are busy */
+#define WAIT	E2E_WAIT
 
-/* -Wwrite-strings: argv and envp want writable strings. */
-static char	esc_delay[] = "ESCDELAY=25", no_color[] = "NO_COLOR=1";
+static char	esc_delay[] = "ESCDELAY=25";
 static char	opt_c[] = "-c", lc_all[] = "LC_ALL=C", lang[] = "LANG=C";
-static char *const extra_env[] = { esc_delay, no_color, NULL };
-
-static char *
-binary(void)
-{
-	static char	 dflt[] = "./xueji";
-	char		*x = getenv("XUEJI");
-
-	return x != NULL ? x : dflt;
-}
-
-static struct vt *
-start(const struct tl_branch *b, int rows, int cols)
-{
-	char *const	 argv[] = { binary(), opt_c, b->config, NULL };
-	struct vt	*vt;
-
-	vt = vt_spawn(rows, cols, argv, extra_env);
-	assert_non_null(vt);
-	return vt;
-}
-
-static void
-wait_text(struct vt *vt, const char *text)
-{
-	if (vt_wait_text(vt, text, WAIT) != 0)
-		fail_msg("never saw \"%s\"", text);
-}
-
-static void
-wait_gone(struct vt *vt, const char *text)
-{
-	if (vt_wait_gone(vt, text, WAIT) != 0)
-		fail_msg("\"%s\" never went away", text);
-}
 
 struct at_row {
 	int		 row;
@@ -84,45 +49,6 @@ wait_row(struct vt *vt, int row, const char *text)
 }
 
 static void
-login(struct vt *vt, const char *id, const char *pass)
-{
-	wait_text(vt, "Passphrase:");
-	if (id != NULL) {
-		vt_sendstr(vt, id);
-		vt_key(vt, VT_KEY_TAB);
-	}
-	vt_sendstr(vt, pass);
-	vt_key(vt, VT_KEY_ENTER);
-}
-
-/* Whether any row of the screen holds text. */
-static int
-on_screen(struct vt *vt, const char *text)
-{
-	return vt_find(vt, text, NULL, NULL);
-}
-
-/* A count from the audit log, read as an auditor would. */
-static long
-audit_count(const struct tl_branch *b, const char *action, const char *op)
-{
-	struct session	*s = tl_login(b, "auditor1");
-	sqlite3_stmt	*stmt;
-	long		 n;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(s->st), "SELECT count(*) "
-	    "FROM audit WHERE action = ? AND operator = ?", -1, &stmt, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_text(stmt, 1, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, op, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	session_free(s);
-	return n;
-}
-
-static void
 test_counter_day(void **state)
 {
 	struct tl_branch	*b;
@@ -134,30 +60,30 @@ test_counter_day(void **state)
 
 	(void)state;
 	b = tl_branch_new_with("idle_lock_seconds: 5\n");
-	vt = start(b, 24, 80);
+	vt = e2e_start(b, 24, 80, NULL);
 
 	/* A wrong passphrase: refused, logged, and a wait before retrying. */
-	login(vt, "reception1", "not-the-passphrase");
-	wait_text(vt, "wrong passphrase");
-	wait_text(vt, "before trying again");
-	wait_gone(vt, "before trying again");
+	e2e_login(vt, "reception1", "not-the-passphrase");
+	e2e_wait_text(vt, "wrong passphrase");
+	e2e_wait_text(vt, "before trying again");
+	e2e_wait_gone(vt, "before trying again");
 	/* The id stays, the focus is on the passphrase. */
-	login(vt, NULL, "pass-reception1");
-	wait_text(vt, "main menu");
+	e2e_login(vt, NULL, "pass-reception1");
+	e2e_wait_text(vt, "main menu");
 	/* The status line: who, in which role, at which branch. */
-	wait_text(vt, "王丽 (reception1) · receptionist · 测试校区");
+	e2e_wait_text(vt, "王丽 (reception1) · receptionist · 测试校区");
 	/* A receptionist's menu has no auditor's or supervisor's items. */
-	assert_true(on_screen(vt, "Enrol a student"));
-	assert_false(on_screen(vt, "log"));
+	assert_true(e2e_on_screen(vt, "Enrol a student"));
+	assert_false(e2e_on_screen(vt, "log"));
 
 	/* Enrol: the name arrives whole, as an input method commits it. */
 	vt_key(vt, VT_KEY_F4);
-	wait_text(vt, "Student enrolment");
+	e2e_wait_text(vt, "Student enrolment");
 	vt_sendstr(vt, "欧阳𠮷娜");
 	/* Edit inside it: back over 娜 and put the dot before it. */
 	vt_key(vt, VT_KEY_LEFT);
 	vt_sendstr(vt, "·");
-	wait_text(vt, "欧阳𠮷·娜");
+	e2e_wait_text(vt, "欧阳𠮷·娜");
 	/* The cursor sits at the insertion point, after the dot: the
 	 * field starts where the name begins; 欧阳𠮷 are 2 columns each. */
 	assert_true(vt_find(vt, "欧阳𠮷·娜", &fr, &fc));
@@ -170,20 +96,20 @@ test_counter_day(void **state)
 	/* A bad phone first: the message appears beside the field. */
 	vt_sendstr(vt, "12345");
 	vt_key(vt, VT_KEY_TAB);
-	wait_text(vt, "must have 11 digits");
+	e2e_wait_text(vt, "must have 11 digits");
 	vt_key(vt, VT_KEY_BACKTAB);
 	vt_char_mod(vt, 'u', VT_MOD_CTRL);
 	vt_sendstr(vt, "138 1234 5678");
 	vt_key(vt, VT_KEY_TAB);
-	wait_gone(vt, "must have 11 digits");
+	e2e_wait_gone(vt, "must have 11 digits");
 	/* Saving without consent is refused with a reason. */
 	vt_key(vt, VT_KEY_F2);
-	wait_text(vt, "consent");
+	e2e_wait_text(vt, "consent");
 	vt_key(vt, VT_KEY_RIGHT);
-	wait_text(vt, "[x]");
+	e2e_wait_text(vt, "[x]");
 	vt_key(vt, VT_KEY_F2);
-	wait_text(vt, "The new student number is:");
-	wait_text(vt, "SH01-20");
+	e2e_wait_text(vt, "The new student number is:");
+	e2e_wait_text(vt, "SH01-20");
 	for (r = 0; r < 24 && number[0] == '\0'; r++) {
 		row = vt_row(vt, r);
 		if ((p = strstr(row, "SH01-")) != NULL)
@@ -192,33 +118,33 @@ test_counter_day(void **state)
 	}
 	assert_int_equal(strlen(number), 15);
 	vt_key(vt, VT_KEY_ENTER);
-	wait_text(vt, "main menu");
+	e2e_wait_text(vt, "main menu");
 
 	/* Find by pinyin initials, then by the phone's last four digits. */
 	vt_key(vt, VT_KEY_F3);
-	wait_text(vt, "Find:");
+	e2e_wait_text(vt, "Find:");
 	vt_type(vt, "oyjn");
-	wait_text(vt, number);
-	wait_text(vt, "138****5678");
+	e2e_wait_text(vt, number);
+	e2e_wait_text(vt, "138****5678");
 	vt_char_mod(vt, 'u', VT_MOD_CTRL);
-	wait_gone(vt, number);
+	e2e_wait_gone(vt, number);
 	vt_type(vt, "5678");
-	wait_text(vt, number);
+	e2e_wait_text(vt, number);
 	vt_key(vt, VT_KEY_ENTER);
-	wait_text(vt, "Guardian's consent");
-	wait_text(vt, "欧阳𠮷·娜");
-	assert_true(on_screen(vt, "2018-03"));
+	e2e_wait_text(vt, "Guardian's consent");
+	e2e_wait_text(vt, "欧阳𠮷·娜");
+	assert_true(e2e_on_screen(vt, "2018-03"));
 
 	/* Resize: larger, then too small, then back. */
 	vt_resize(vt, 30, 100);
 	wait_row(vt, 29, "Back");
 	wait_row(vt, 28, "王丽 (reception1)");
-	assert_true(on_screen(vt, "欧阳𠮷·娜"));
+	assert_true(e2e_on_screen(vt, "欧阳𠮷·娜"));
 	vt_resize(vt, 15, 60);
-	wait_text(vt, "terminal too small");
+	e2e_wait_text(vt, "terminal too small");
 	vt_resize(vt, 24, 80);
 	wait_row(vt, 23, "Back");
-	assert_true(on_screen(vt, "欧阳𠮷·娜"));
+	assert_true(e2e_on_screen(vt, "欧阳𠮷·娜"));
 
 	/* Idle lock after five seconds: nothing personal left on screen. */
 	if (vt_wait_text(vt, "Passphrase:", 10000) != 0)
@@ -230,8 +156,8 @@ test_counter_day(void **state)
 		free(row);
 	}
 	/* Unlock: the operator id is kept, only the passphrase is asked. */
-	login(vt, NULL, "pass-reception1");
-	wait_text(vt, "main menu");
+	e2e_login(vt, NULL, "pass-reception1");
+	e2e_wait_text(vt, "main menu");
 
 	vt_char_mod(vt, 'q', VT_MOD_CTRL);
 	assert_int_equal(vt_wait_exit(vt, WAIT, &status), 0);
@@ -248,10 +174,14 @@ test_counter_day(void **state)
 	assert_string_equal(st->consent_method, "in-person");
 	student_free(st);
 	session_free(s);
-	assert_int_equal(audit_count(b, "login.failed", "reception1"), 1);
-	assert_true(audit_count(b, "student.view", "reception1") >= 1);
-	assert_true(audit_count(b, "student.find", "reception1") >= 2);
-	assert_int_equal(audit_count(b, "student.enroll", "reception1"), 1);
+	assert_int_equal(e2e_audit_count(b, "login.failed", "reception1",
+	    NULL), 1);
+	assert_true(e2e_audit_count(b, "student.view", "reception1", NULL) >=
+	    1);
+	assert_true(e2e_audit_count(b, "student.find", "reception1", NULL) >=
+	    2);
+	assert_int_equal(e2e_audit_count(b, "student.enroll", "reception1",
+	    NULL), 1);
 	tl_check_db(b);
 	tl_branch_free(b);
 }
@@ -284,14 +214,14 @@ test_mouse(void **state)
 	n1 = tl_enrol(s, "张一", "2017-06", "张父", "13911112221", NULL);
 	n2 = tl_enrol(s, "张二", "2016-06", "张母", "13911112222", NULL);
 	session_free(s);
-	vt = start(b, 24, 80);
-	login(vt, "reception1", "pass-reception1");
-	wait_text(vt, "main menu");
+	vt = e2e_start(b, 24, 80, NULL);
+	e2e_login(vt, "reception1", "pass-reception1");
+	e2e_wait_text(vt, "main menu");
 	vt_key(vt, VT_KEY_F3);
-	wait_text(vt, "Find:");
+	e2e_wait_text(vt, "Find:");
 	vt_sendstr(vt, "张");
-	wait_text(vt, n1);
-	wait_text(vt, "> " );
+	e2e_wait_text(vt, n1);
+	e2e_wait_text(vt, "> " );
 	/* Newest first: n2 selected; click n1's row. */
 	assert_true(vt_find(vt, n1, &r, &c));
 	click(vt, r, c);
@@ -299,13 +229,13 @@ test_mouse(void **state)
 		char *sel;
 
 		xasprintf(&sel, "> %s", n1);
-		wait_text(vt, sel);
+		e2e_wait_text(vt, sel);
 		free(sel);
 	}
 	click(vt, r, c + 3);
 	click(vt, r, c + 3);
-	wait_text(vt, "Guardian's consent");
-	wait_text(vt, "张一");
+	e2e_wait_text(vt, "Guardian's consent");
+	e2e_wait_text(vt, "张一");
 	vt_free(vt);
 	free(n1);
 	free(n2);
@@ -328,11 +258,11 @@ test_duplicate_asks(void **state)
 	assert_non_null(n);
 	session_free(s);
 
-	vt = start(b, 40, 120);
-	login(vt, "reception1", "pass-reception1");
-	wait_text(vt, "main menu");
+	vt = e2e_start(b, 40, 120, NULL);
+	e2e_login(vt, "reception1", "pass-reception1");
+	e2e_wait_text(vt, "main menu");
 	vt_key(vt, VT_KEY_F4);
-	wait_text(vt, "Student enrolment");
+	e2e_wait_text(vt, "Student enrolment");
 	vt_sendstr(vt, "王小明");
 	vt_key(vt, VT_KEY_TAB);
 	vt_sendstr(vt, "2017-06");
@@ -343,36 +273,36 @@ test_duplicate_asks(void **state)
 	vt_key(vt, VT_KEY_TAB);
 	vt_sendstr(vt, " ");
 	vt_key(vt, VT_KEY_F2);
-	wait_text(vt, "really a different child");
-	wait_text(vt, n);
+	e2e_wait_text(vt, "really a different child");
+	e2e_wait_text(vt, n);
 	vt_sendstr(vt, "n");
-	wait_text(vt, "Not saved");
+	e2e_wait_text(vt, "Not saved");
 	vt_key(vt, VT_KEY_F2);
-	wait_text(vt, "really a different child");
+	e2e_wait_text(vt, "really a different child");
 	vt_sendstr(vt, "y");
-	wait_text(vt, "The new student number is:");
+	e2e_wait_text(vt, "The new student number is:");
 	vt_key(vt, VT_KEY_ENTER);
-	wait_text(vt, "main menu");
+	e2e_wait_text(vt, "main menu");
 	/* Leaving a half-filled form asks first. */
 	vt_key(vt, VT_KEY_F4);
-	wait_text(vt, "Student enrolment");
+	e2e_wait_text(vt, "Student enrolment");
 	vt_sendstr(vt, "李");
 	vt_key(vt, VT_KEY_ESC);
-	wait_text(vt, "Leave without saving");
+	e2e_wait_text(vt, "Leave without saving");
 	vt_sendstr(vt, "n");
-	wait_gone(vt, "Leave without saving");
-	assert_true(on_screen(vt, "Student enrolment"));
+	e2e_wait_gone(vt, "Leave without saving");
+	assert_true(e2e_on_screen(vt, "Student enrolment"));
 	vt_key(vt, VT_KEY_ESC);
-	wait_text(vt, "Leave without saving");
+	e2e_wait_text(vt, "Leave without saving");
 	vt_sendstr(vt, "y");
-	wait_text(vt, "main menu");
+	e2e_wait_text(vt, "main menu");
 	vt_char_mod(vt, 'q', VT_MOD_CTRL);
 	vt_free(vt);
 
-	assert_int_equal(audit_count(b, "student.duplicate-declined",
-	    "reception1"), 1);
-	assert_int_equal(audit_count(b, "student.duplicate-allowed",
-	    "reception1"), 1);
+	assert_int_equal(e2e_audit_count(b, "student.duplicate-declined",
+	    "reception1", NULL), 1);
+	assert_int_equal(e2e_audit_count(b, "student.duplicate-allowed",
+	    "reception1", NULL), 1);
 	free(n);
 	tl_check_db(b);
 	tl_branch_free(b);
@@ -390,20 +320,20 @@ test_refuses_to_start(void **state)
 
 	(void)state;
 	b = tl_branch_new();
-	args[0] = binary();
+	args[0] = e2e_binary();
 	args[1] = opt_c;
 	args[2] = b->config;
 	args[3] = NULL;
 	vt = vt_spawn(24, 80, args, latin);
 	assert_non_null(vt);
-	wait_text(vt, "not UTF-8");
+	e2e_wait_text(vt, "not UTF-8");
 	assert_int_equal(vt_wait_exit(vt, WAIT, &status), 0);
 	assert_int_not_equal(WEXITSTATUS(status), 0);
 	vt_free(vt);
 
-	vt = vt_spawn(12, 50, args, extra_env);
+	vt = vt_spawn(12, 50, args, e2e_env);
 	assert_non_null(vt);
-	wait_text(vt, "needs at");
+	e2e_wait_text(vt, "needs at");
 	assert_int_equal(vt_wait_exit(vt, WAIT, &status), 0);
 	assert_int_not_equal(WEXITSTATUS(status), 0);
 	vt_free(vt);
@@ -421,7 +351,7 @@ test_colour_and_help(void **state)
 	struct vt		*vt;
 	struct vt_attrs		 at;
 	char *const		 colour_env[] = { esc_delay, NULL };
-	char *const		 argv_[] = { binary(), opt_c, NULL, NULL };
+	char *const		 argv_[] = { e2e_binary(), opt_c, NULL, NULL };
 	char			*args[4];
 
 	(void)state;
@@ -431,22 +361,22 @@ test_colour_and_help(void **state)
 
 	vt = vt_spawn(24, 80, args, colour_env);
 	assert_non_null(vt);
-	wait_text(vt, "Passphrase:");
+	e2e_wait_text(vt, "Passphrase:");
 	assert_int_equal(vt_cell_attrs(vt, 0, 1, &at), 0);
 	assert_int_not_equal(at.bg, -1);	/* the title bar is coloured */
 	vt_key(vt, VT_KEY_F1);
-	wait_text(vt, "Keys");
+	e2e_wait_text(vt, "Keys");
 	/* Every action of the login screen, with all its keys. */
-	wait_text(vt, "Log in");
-	wait_text(vt, "Tab Down Enter");
-	wait_text(vt, "^Q q");
-	wait_text(vt, "F1 ?");
+	e2e_wait_text(vt, "Log in");
+	e2e_wait_text(vt, "Tab Down Enter");
+	e2e_wait_text(vt, "^Q q");
+	e2e_wait_text(vt, "F1 ?");
 	vt_key(vt, VT_KEY_ESC);
-	wait_text(vt, "Passphrase:");
+	e2e_wait_text(vt, "Passphrase:");
 	vt_free(vt);
 
-	vt = start(b, 24, 80);		/* NO_COLOR set */
-	wait_text(vt, "Passphrase:");
+	vt = e2e_start(b, 24, 80, NULL);		/* NO_COLOR set */
+	e2e_wait_text(vt, "Passphrase:");
 	assert_int_equal(vt_cell_attrs(vt, 0, 1, &at), 0);
 	assert_int_equal(at.bg, -1);
 	assert_int_equal(at.fg, -1);

@@ -74,6 +74,58 @@ ui_centre(struct ui *ui, int row, const char *s, enum ui_style st)
 	ui_text(ui, row, col, ui->cols - col, s, st);
 }
 
+int
+ui_list_move(size_t *sel, size_t n, size_t page, enum action a)
+{
+	switch (a) {
+	case ACT_UP:
+		if (*sel > 0)
+			(*sel)--;
+		return 1;
+	case ACT_DOWN:
+		if (*sel + 1 < n)
+			(*sel)++;
+		return 1;
+	case ACT_PAGE_UP:
+		*sel = *sel > page ? *sel - page : 0;
+		return 1;
+	case ACT_PAGE_DOWN:
+		if (n > 0)
+			*sel = *sel + page < n ? *sel + page : n - 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+ui_list_scroll(size_t *top, size_t sel, int rows)
+{
+	if (sel < *top)
+		*top = sel;
+	if (rows > 0 && sel >= *top + (size_t)rows)
+		*top = sel - (size_t)rows + 1;
+}
+
+int
+ui_box(struct ui *ui, int height)
+{
+	int	row = (ui->rows - 2 - height) / 2, i;
+
+	if (row < 1)
+		row = 1;
+	for (i = 0; i < height; i++)
+		ui_fill(ui, row + i, UI_BOX_COL - 2, ui->cols - 2 * (UI_BOX_COL - 2),
+		    STYLE_BAR);
+	return row;
+}
+
+int
+ui_box_width(const struct ui *ui)
+{
+	return ui->cols - 2 * UI_BOX_COL;
+}
+
 void
 ui_title(struct ui *ui, const char *title)
 {

@@ -43,6 +43,23 @@ const struct action_info action_table[ACT__COUNT] = {
 	[ACT_NO] =	 { ACT_NO, "no", "n N Esc", N_("No"), -1 },
 	[ACT_LOGIN] =	 { ACT_LOGIN, "log-in", "Enter", N_("Log in"), -1 },
 	[ACT_DONE] =	 { ACT_DONE, "done", "Enter", N_("Done"), -1 },
+	[ACT_CHANGE] =	 { ACT_CHANGE, "request-change", "F6 ^T",
+	    N_("Request change"), PERM_CHANGE_REQUEST },
+	[ACT_FILE] =	 { ACT_FILE, "file-request", "F2 ^S",
+	    N_("File request"), PERM_CHANGE_REQUEST },
+	[ACT_QUEUE] =	 { ACT_QUEUE, "approval-queue", "F7 ^G",
+	    N_("Approval queue"), PERM_CHANGE_APPROVE },
+	[ACT_CONFIRMATIONS] = { ACT_CONFIRMATIONS, "confirmations", "F8 ^O",
+	    N_("Guardian confirmations"), PERM_CHANGE_CONFIRM },
+	[ACT_MINE] =	 { ACT_MINE, "my-requests", "F9 ^Y",
+	    N_("My requests"), PERM_CHANGE_REQUEST },
+	/* The request screen has no text field: letters are safe there. */
+	[ACT_APPROVE] =	 { ACT_APPROVE, "approve", "F2 a", N_("Approve"),
+	    PERM_CHANGE_APPROVE },
+	[ACT_REJECT] =	 { ACT_REJECT, "reject", "F4 r", N_("Reject"),
+	    PERM_CHANGE_APPROVE },
+	[ACT_WITHDRAW] = { ACT_WITHDRAW, "withdraw", "F8 w", N_("Withdraw"),
+	    PERM_CHANGE_REQUEST },
 };
 
 static const struct {

@@ -40,14 +40,12 @@ static void
 confirm_draw(struct ui *ui, void *p)
 {
 	struct confirm	*c = p;
-	int		 w = ui->cols - 8, row = ui->rows / 2 - 3, i;
+	int		 w = ui_box_width(ui), row = ui_box(ui, 6);
 
-	for (i = 0; i < 6; i++)
-		ui_fill(ui, row + i, 4, w, STYLE_BAR);
-	ui_text(ui, row + 1, 6, w - 4, c->question, STYLE_BAR);
+	ui_text(ui, row + 1, UI_BOX_COL, w, c->question, STYLE_BAR);
 	if (c->detail != NULL)
-		ui_text(ui, row + 2, 6, w - 4, c->detail, STYLE_BAR);
-	ui_text(ui, row + 4, 6, w - 4, _("y: yes    n: no"), STYLE_BAR);
+		ui_text(ui, row + 2, UI_BOX_COL, w, c->detail, STYLE_BAR);
+	ui_text(ui, row + 4, UI_BOX_COL, w, _("y: yes    n: no"), STYLE_BAR);
 }
 
 static int

@@ -4,6 +4,7 @@
  *
  * The main menu: only what the operator's role permits is listed.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "xueji/platform.h"
@@ -17,6 +18,9 @@ struct menu_item {
 static const struct menu_item items[] = {
 	{ ACT_SEARCH, N_("Find a student") },
 	{ ACT_ENROL, N_("Enrol a student") },
+	{ ACT_QUEUE, N_("Approval queue") },
+	{ ACT_CONFIRMATIONS, N_("Guardian confirmations") },
+	{ ACT_MINE, N_("My pending requests") },
 	{ ACT_LOCK, N_("Lock the terminal") },
 	{ ACT_QUIT, N_("Log out and quit") },
 };
@@ -26,8 +30,9 @@ struct menu {
 };
 
 static const enum action menu_actions[] = {
-	ACT_OPEN, ACT_SEARCH, ACT_ENROL, ACT_UP, ACT_DOWN, ACT_LOCK,
-	ACT_QUIT, ACT_HELP, ACT_REDRAW, ACT_NONE
+	ACT_OPEN, ACT_SEARCH, ACT_ENROL, ACT_QUEUE, ACT_CONFIRMATIONS,
+	ACT_MINE, ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT, ACT_HELP, ACT_REDRAW,
+	ACT_NONE
 };
 
 /* The items this operator may use, in order; returns how many. */
@@ -77,6 +82,24 @@ menu_draw(struct ui *ui, void *p)
 }
 
 static int
+open_item(struct ui *ui, enum action a)
+{
+	switch (a) {
+	case ACT_SEARCH:
+		return ui_push(ui, &screen_search, NULL);
+	case ACT_ENROL:
+		return ui_push(ui, &screen_enrol, NULL);
+	case ACT_QUEUE:
+		return ui_push(ui, &screen_queue, (void *)(uintptr_t)LIST_PENDING);
+	case ACT_CONFIRMATIONS:
+		return ui_push(ui, &screen_queue,
+		    (void *)(uintptr_t)LIST_UNCONFIRMED);
+	default:
+		return ui_push(ui, &screen_queue, (void *)(uintptr_t)LIST_MINE);
+	}
+}
+
+static int
 menu_action(struct ui *ui, void *p, enum action a)
 {
 	struct menu		*m = p;
@@ -101,8 +124,10 @@ menu_action(struct ui *ui, void *p, enum action a)
 		/* FALLTHROUGH */
 	case ACT_SEARCH:
 	case ACT_ENROL:
-		return ui_push(ui, a == ACT_SEARCH ? &screen_search :
-		    &screen_enrol, NULL);
+	case ACT_QUEUE:
+	case ACT_CONFIRMATIONS:
+	case ACT_MINE:
+		return open_item(ui, a);
 	case ACT_QUIT:
 		return UI_QUIT;
 	default:

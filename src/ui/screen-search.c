@@ -33,7 +33,7 @@ static const enum action search_actions[] = {
 static int
 list_rows(const struct ui *ui)
 {
-	return ui->rows - 7;
+	return ui->rows - 8;	/* and the legend under the list */
 }
 
 static void
@@ -116,8 +116,11 @@ draw_hit(struct ui *ui, int row, const struct student *st, int selected)
 	v = student_value(st, "guardian_phone");
 	ui_text(ui, row, col, 14, v != NULL ? v : "", style);
 	col += 15;
-	ui_text(ui, row, col, ui->cols - col, status_label(st->status),
+	col += ui_text(ui, row, col, ui->cols - col, status_label(st->status),
 	    style);
+	/* Marked in a symbol, explained by the legend: not colour alone. */
+	if (st->pending > 0)
+		ui_text(ui, row, col, ui->cols - col, " *", style);
 }
 
 static void
@@ -135,13 +138,13 @@ search_draw(struct ui *ui, void *p)
 	    "zs) or the phone's last four digits"), STYLE_DIM);
 	ui_text(ui, 4, 2, ui->cols - 2, _("Number           Name             "
 	    "Born     Phone          Status"), STYLE_DIM);
-	if (sr->sel < sr->top)
-		sr->top = sr->sel;
-	if (rows > 0 && sr->sel >= sr->top + (size_t)rows)
-		sr->top = sr->sel - (size_t)rows + 1;
+	ui_list_scroll(&sr->top, sr->sel, rows);
 	for (i = sr->top; i < sr->nhits && i < sr->top + (size_t)rows; i++)
 		draw_hit(ui, 5 + (int)(i - sr->top), sr->hits[i],
 		    i == sr->sel);
+	if (sr->nhits > 0)
+		ui_text(ui, ui->rows - 3, 2, ui->cols - 4, _("* a change or "
+		    "other request waits for a decision"), STYLE_DIM);
 	if (sr->last != NULL && *sr->last != '\0') {
 		xasprintf(&count, sr->nhits == 1 ? _("%zu match") :
 		    _("%zu matches"), sr->nhits);
@@ -182,23 +185,9 @@ search_action(struct ui *ui, void *p, enum action a)
 	size_t		 page = (size_t)(list_rows(ui) > 1 ? list_rows(ui) - 1 :
 			     1);
 
+	if (ui_list_move(&sr->sel, sr->nhits, page, a))
+		return UI_HANDLED;
 	switch (a) {
-	case ACT_UP:
-		if (sr->sel > 0)
-			sr->sel--;
-		return UI_HANDLED;
-	case ACT_DOWN:
-		if (sr->sel + 1 < sr->nhits)
-			sr->sel++;
-		return UI_HANDLED;
-	case ACT_PAGE_UP:
-		sr->sel = sr->sel > page ? sr->sel - page : 0;
-		return UI_HANDLED;
-	case ACT_PAGE_DOWN:
-		if (sr->nhits > 0)
-			sr->sel = sr->sel + page < sr->nhits ?
-			    sr->sel + page : sr->nhits - 1;
-		return UI_HANDLED;
 	case ACT_OPEN:
 		if (sr->nhits == 0)
 			return UI_HANDLED;

@@ -104,24 +104,29 @@ static void
 draw_status(struct ui *ui)
 {
 	const struct operator	*op = ui->s->op;
-	char			*left;
+	char			*left, *m = NULL;
 	int			 row = ui->rows - 2, used;
 
+	/* Errors say so in words too: never by colour alone. */
+	if (ui->message != NULL)
+		xasprintf(&m, "%s%s ", ui->message_error ? _("Error: ") : "",
+		    ui->message);
 	if (op != NULL)
 		xasprintf(&left, " %s (%s) · %s · %s ", op->name, op->id,
 		    op->role->name, ui->s->cfg->branch_name);
 	else
 		xasprintf(&left, " %s · %s ", ui->s->cfg->branch_code,
 		    ui->s->cfg->branch_name);
+	/* A message that would not fit gets the room: who is short. */
+	if (m != NULL && op != NULL &&
+	    utf8_width(left) + 2 + utf8_width(m) > ui->cols) {
+		free(left);
+		xasprintf(&left, " %s ", op->id);
+	}
 	ui_fill(ui, row, 0, ui->cols, STYLE_BAR);
 	used = ui_text(ui, row, 0, ui->cols, left, STYLE_BAR);
 	free(left);
-	if (ui->message != NULL) {
-		/* Errors say so in words too: never by colour alone. */
-		char *m;
-
-		xasprintf(&m, "%s%s ", ui->message_error ? _("Error: ") : "",
-		    ui->message);
+	if (m != NULL) {
 		used += ui_text(ui, row, used, ui->cols - used, "│ ",
 		    STYLE_BAR);
 		ui_text(ui, row, used, ui->cols - used, m,
@@ -134,13 +139,16 @@ draw_status(struct ui *ui)
 static void
 draw_keybar(struct ui *ui)
 {
-	const enum action	*a = stack[depth - 1].screen->actions;
+	const struct screen	*sc = stack[depth - 1].screen;
+	const enum action	*a = sc->actions;
 	int			 row = ui->rows - 1, col = 0, w;
 	size_t			 i;
 
 	ui_fill(ui, row, 0, ui->cols, STYLE_NORMAL);
 	for (i = 0; a[i] != ACT_NONE && col < ui->cols; i++) {
-		if (!ui_allowed(ui, a[i]) || a[i] == ACT_REDRAW ||
+		if (!ui_allowed(ui, a[i]) || (sc->offers != NULL &&
+		    !sc->offers(ui, stack[depth - 1].state, a[i])) ||
+		    a[i] == ACT_REDRAW ||
 		    a[i] == ACT_UP || a[i] == ACT_DOWN || a[i] == ACT_PREV)
 			continue;
 		w = utf8_width(action_key_label(a[i])) +
@@ -329,6 +337,8 @@ dispatch(struct ui *ui, wint_t ch, int is_key, const wchar_t *burst,
 		return 0;
 	}
 	a = action_for_key(sc->actions, ch, is_key);
+	if (a != ACT_NONE && sc->offers != NULL && !sc->offers(ui, state, a))
+		return 0;
 	if (a == ACT_NONE) {
 		/* KEY_ codes are above 0xff, so they never meet a ^X. */
 		if (sc->edit != NULL)

@@ -58,6 +58,14 @@ enum action {
 	ACT_NO,
 	ACT_LOGIN,
 	ACT_DONE,
+	ACT_CHANGE,		/* open the change form for a record */
+	ACT_FILE,		/* file the change request typed */
+	ACT_QUEUE,		/* the approval queue */
+	ACT_CONFIRMATIONS,	/* applied changes to confirm */
+	ACT_MINE,		/* one's own pending requests */
+	ACT_APPROVE,
+	ACT_REJECT,
+	ACT_WITHDRAW,
 	ACT__COUNT
 };
 
@@ -93,6 +101,12 @@ struct screen {
 	/* A mouse click at a screen cell; NULL if the screen has none. */
 	int		 (*click)(struct ui *, void *, int row, int col,
 			     int twice);
+	/*
+	 * Whether action a makes sense now (withdraw only one's own
+	 * request); NULL: every action always.  The key bar leaves out
+	 * what is not offered and its keys do nothing.
+	 */
+	int		 (*offers)(struct ui *, void *, enum action);
 	/* Drawn over the screen below (a dialog) rather than instead. */
 	int		  overlay;
 };
@@ -105,6 +119,11 @@ extern const struct screen screen_record;
 extern const struct screen screen_help;
 extern const struct screen screen_confirm;
 extern const struct screen screen_number;
+extern const struct screen screen_change;
+extern const struct screen screen_queue;
+extern const struct screen screen_request;
+extern const struct screen screen_input;
+extern const struct screen screen_choice;
 
 struct ui {
 	struct session	*s;
@@ -131,6 +150,62 @@ struct confirm {
 	int		(*no)(struct ui *, void *);	/* may be NULL */
 	void		*arg;
 };
+/*
+ * A one-line text question over the current screen; arg of screen_input.
+ * On Enter the text (malloc'd, free with xfree_wipe) is put in *out and
+ * done runs once the dialog has closed; Esc closes it without either.
+ */
+struct input {
+	const char	*question;	/* translated; copied */
+	const char	*detail;	/* a second line, or NULL; copied */
+	int		 required;	/* empty text is refused */
+	size_t		 max;		/* characters */
+	char		**out;
+	int		(*done)(struct ui *, void *);
+	void		*arg;
+};
+
+/*
+ * One of a few choices over the current screen; arg of screen_choice.
+ * On Enter *out is the index chosen and done runs once the dialog has
+ * closed; Esc closes it without either.
+ */
+struct choice {
+	const char	*question;	/* translated; copied */
+	const char	*detail;	/* a second line, or NULL; copied */
+	const char *const *items;	/* translated; borrowed, static */
+	size_t		 n;
+	int		*out;
+	int		(*done)(struct ui *, void *);
+	void		*arg;
+};
+
+/*
+ * What a screen opened on behalf of another gets: done runs (with arg)
+ * after it has closed on success, so the opener can reload what it
+ * shows.  Our own commits do not move store_data_version(), so polling
+ * alone would miss them.
+ */
+struct opened_for {
+	int		(*done)(struct ui *, void *);
+	void		*arg;
+};
+
+/* screen_change's arg: the record as the operator sees it now. */
+struct change_arg {
+	const struct student	*st;
+	int			 revealed;	/* sensitive fields shown */
+	struct opened_for	 back;
+};
+
+/* screen_request's arg. */
+struct request_arg {
+	int64_t			 id;
+	struct opened_for	 back;
+};
+
+/* screen_queue's arg: which list (enum request_list), as a pointer. */
+
 /* Returns UI_POP: for a struct confirm whose "yes" leaves a screen. */
 int	 ui_pop_after(struct ui *, void *);
 
@@ -181,6 +256,18 @@ void	 ui_field(struct ui *, int row, int col, int width,
 	     struct lineedit *, int focus, int hidden);
 /* Map an editing key to a line-editor command and run it; 0 if none. */
 int	 ui_field_key(struct lineedit *, int key);
+/* A dialog's box of height rows, centred; returns its first row.  Text
+ * goes at column UI_BOX_COL, at most ui_box_width() columns. */
+#define UI_BOX_COL	6
+int	 ui_box(struct ui *, int height);
+int	 ui_box_width(const struct ui *);
+/*
+ * A list's selection: move sel among n items for Up, Down, Page up and
+ * Page down (page rows a page); returns 1 if a was one of those.  And
+ * scroll top so that sel is among the rows shown.
+ */
+int	 ui_list_move(size_t *sel, size_t n, size_t page, enum action a);
+void	 ui_list_scroll(size_t *top, size_t sel, int rows);
 /* Draw the title line. */
 void	 ui_title(struct ui *, const char *title);
 

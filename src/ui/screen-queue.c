@@ -1,0 +1,378 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * The request lists, oldest first: the approval queue (change.approve),
+ * applied changes the guardian has not confirmed yet (change.confirm),
+ * and one's own pending requests.  The list follows the database by
+ * itself: every tick compares store_data_version() and reloads when
+ * another connection committed, keeping the selection on the same
+ * request.  Listing is not logged (the rows hold no personal values but
+ * the student number), so polling adds nothing to the audit log.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "ui.h"
+
+#define LIST_TOP	4	/* first row of the list */
+
+struct item {
+	int64_t			 id;
+	enum request_kind	 kind;
+	char			*number;
+	char			*requested_by;
+	time_t			 requested_at;
+	char			*decided_by;
+	time_t			 decided_at;
+};
+
+struct queue {
+	enum request_list	 which;
+	struct item		*v;
+	size_t			 n, sel, top;
+	int64_t			 version;
+	int64_t			 picked;	/* the request being confirmed */
+	int			 method;	/* chosen by screen_choice */
+};
+
+static const enum action queue_actions[] = {
+	ACT_OPEN, ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_BACK,
+	ACT_HELP, ACT_LOCK, ACT_REDRAW, ACT_NONE
+};
+
+/* How a guardian can confirm, as the store names them and as shown. */
+static const char *const methods[] = { "phone", "in-person", "message" };
+static const char *const method_labels[] = {
+	N_("by phone"), N_("in person"), N_("by message"),
+};
+
+/* What each list says about itself, by enum request_list. */
+static const struct {
+	const char	*title, *intro, *head, *empty;
+} lists[] = {
+	[LIST_PENDING] = { N_("Approval queue"), NULL,
+	    N_("No.    Kind         Student          Requested by   Age"),
+	    N_("No request waits for a decision.") },
+	[LIST_UNCONFIRMED] = { N_("Guardian confirmations"),
+	    N_("Applied changes the guardian has not confirmed yet; Enter "
+	    "records how."),
+	    N_("No.    Student          Approved by    Applied   Requested by"),
+	    N_("Every applied change has been confirmed.") },
+	[LIST_MINE] = { N_("My pending requests"),
+	    N_("Your requests that wait for a decision; Enter opens one."),
+	    N_("No.    Kind         Student          Requested by   Age"),
+	    N_("You have no pending requests.") },
+};
+
+static int
+list_rows(const struct ui *ui)
+{
+	return ui->rows - LIST_TOP - 3;
+}
+
+static void
+clear_items(struct queue *q)
+{
+	size_t	i;
+
+	for (i = 0; i < q->n; i++) {
+		free(q->v[i].number);
+		free(q->v[i].requested_by);
+		free(q->v[i].decided_by);
+	}
+	free(q->v);
+	q->v = NULL;
+	q->n = 0;
+}
+
+static int
+collect(const struct request *r, void *arg)
+{
+	struct queue	*q = arg;
+	struct item	*it;
+
+	q->v = xreallocarray(q->v, q->n + 1, sizeof *q->v);
+	it = &q->v[q->n++];
+	it->id = r->id;
+	it->kind = r->kind;
+	it->number = xstrdup(r->number);
+	it->requested_by = xstrdup(r->requested_by);
+	it->requested_at = r->requested_at;
+	it->decided_by = r->decided_by != NULL ? xstrdup(r->decided_by) : NULL;
+	it->decided_at = r->decided_at;
+	return 0;
+}
+
+/* Reload the list, keeping the selection on the same request. */
+static void
+load(struct ui *ui, struct queue *q)
+{
+	int64_t	 keep = q->sel < q->n ? q->v[q->sel].id : 0;
+	char	*cause = NULL;
+	size_t	 i;
+
+	clear_items(q);
+	q->version = store_data_version(ui->s->st);
+	if (store_requests(ui->s->st, q->which, collect, q, &cause) != XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+	}
+	for (i = 0; i < q->n; i++) {
+		if (q->v[i].id == keep) {
+			q->sel = i;
+			return;
+		}
+	}
+	/* Gone (decided): stay at the same place in the list. */
+	if (q->sel >= q->n)
+		q->sel = q->n > 0 ? q->n - 1 : 0;
+}
+
+static int
+reload_after(struct ui *ui, void *arg)
+{
+	load(ui, arg);
+	return UI_REDRAW;
+}
+
+static void *
+queue_open(struct ui *ui, void *arg)
+{
+	struct queue	*q = xcalloc(1, sizeof *q);
+
+	q->which = (enum request_list)(uintptr_t)arg;
+	load(ui, q);
+	return q;
+}
+
+static void
+queue_close(void *p)
+{
+	clear_items(p);
+	free(p);
+}
+
+/* "45m", "3h", "2d 4h". */
+static void
+age(time_t seconds, char *buf, size_t len)
+{
+	long	m = seconds > 0 ? (long)(seconds / 60) : 0;
+
+	if (m < 60)
+		snprintf(buf, len, _("%ldm"), m);
+	else if (m < 24 * 60)
+		snprintf(buf, len, _("%ldh"), m / 60);
+	else
+		snprintf(buf, len, _("%ldd %ldh"), m / (24 * 60),
+		    m / 60 % 24);
+}
+
+static void
+draw_item(struct ui *ui, const struct queue *q, const struct item *it,
+    int row, int selected, time_t now)
+{
+	enum ui_style	 st = selected ? STYLE_SELECT : STYLE_NORMAL;
+	char		 id[24], ago[32];
+	int		 col = 2, overdue;
+
+	if (selected)
+		ui_fill(ui, row, 0, ui->cols, STYLE_SELECT);
+	ui_text(ui, row, 0, 2, selected ? ">" : " ", st);
+	snprintf(id, sizeof id, "%" PRId64, it->id);
+	ui_text(ui, row, col, 6, id, st);
+	col += 7;
+	if (q->which == LIST_UNCONFIRMED) {
+		ui_text(ui, row, col, 16, it->number, st);
+		col += 17;
+		ui_text(ui, row, col, 14, it->decided_by != NULL ?
+		    it->decided_by : "", st);
+		col += 15;
+		age(now - it->decided_at, ago, sizeof ago);
+		ui_text(ui, row, col, 9, ago, st);
+		col += 10;
+		ui_text(ui, row, col, ui->cols - col, it->requested_by, st);
+		return;
+	}
+	ui_text(ui, row, col, 12, request_kind_label(it->kind), st);
+	col += 13;
+	ui_text(ui, row, col, 16, it->number, st);
+	col += 17;
+	ui_text(ui, row, col, 14, it->requested_by, st);
+	col += 15;
+	age(now - it->requested_at, ago, sizeof ago);
+	ui_text(ui, row, col, 9, ago, st);
+	col += 10;
+	overdue = now - it->requested_at >=
+	    (time_t)ui->s->cfg->queue_overdue_hours * 3600;
+	if (overdue)
+		ui_text(ui, row, col, ui->cols - col, _("OVERDUE"),
+		    selected ? st : STYLE_ERROR);
+}
+
+static void
+queue_draw(struct ui *ui, void *p)
+{
+	struct queue	*q = p;
+	const char	*title, *head, *empty;
+	char		*line;
+	time_t		 now = xj_now();
+	int		 rows = list_rows(ui);
+	size_t		 i;
+
+	title = _(lists[q->which].title);
+	head = _(lists[q->which].head);
+	empty = _(lists[q->which].empty);
+	if (q->which == LIST_PENDING)
+		xasprintf(&line, _("Pending requests, oldest first; OVERDUE "
+		    "after %ld hours.  Updates by itself."),
+		    ui->s->cfg->queue_overdue_hours);
+	else
+		line = xstrdup(_(lists[q->which].intro));
+	ui_title(ui, title);
+	ui_text(ui, 1, 2, ui->cols - 4, line, STYLE_DIM);
+	free(line);
+	xasprintf(&line, q->n == 1 ? _("%zu request") : _("%zu requests"),
+	    q->n);
+	ui_text(ui, 2, 2, ui->cols - 4, line, STYLE_NORMAL);
+	free(line);
+	ui_text(ui, 3, 2, ui->cols - 4, head, STYLE_DIM);
+	if (q->n == 0) {
+		ui_text(ui, LIST_TOP + 1, 4, ui->cols - 8, empty, STYLE_NORMAL);
+		return;
+	}
+	ui_list_scroll(&q->top, q->sel, rows);
+	for (i = q->top; i < q->n && i < q->top + (size_t)rows; i++)
+		draw_item(ui, q, &q->v[i], LIST_TOP + (int)(i - q->top),
+		    i == q->sel, now);
+}
+
+static int
+confirmed_after(struct ui *ui, void *arg)
+{
+	struct queue	*q = arg;
+	char		*cause = NULL;
+
+	if (store_change_confirm(ui->s->st, q->picked, methods[q->method],
+	    &cause) != XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+	} else
+		ui_message(ui, 0, _("Request %" PRId64 ": the guardian's "
+		    "confirmation (%s) is recorded."), q->picked,
+		    _(method_labels[q->method]));
+	load(ui, q);
+	return UI_REDRAW;
+}
+
+/* Ask how the guardian confirmed, showing what changed. */
+static int
+ask_method(struct ui *ui, struct queue *q)
+{
+	static const char	*items[nitems(method_labels)];
+	const struct field_spec	*f;
+	struct request		*r = NULL;
+	struct choice		 c;
+	char			*question, *detail = NULL, *cause = NULL;
+	size_t			 i;
+	int			 rc;
+
+	q->picked = q->v[q->sel].id;
+	if (store_request_get(ui->s->st, q->picked, &r, &cause) != XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+		return UI_HANDLED;
+	}
+	for (i = 0; i < nitems(items); i++)
+		items[i] = _(method_labels[i]);
+	xasprintf(&question, _("How did the guardian of %s (%s) confirm "
+	    "request %" PRId64 "?"), r->name != NULL ? r->name : "",
+	    r->number, r->id);
+	if (r->nchanges > 0) {
+		f = form_field(ui->s->form, r->changes[0].key);
+		xasprintf(&detail, r->nchanges > 1 ? _("%s: %s → %s, and more") :
+		    "%s: %s → %s", f != NULL ? form_text(&f->label) :
+		    r->changes[0].key, r->changes[0].old, r->changes[0].new);
+	}
+	memset(&c, 0, sizeof c);
+	c.question = question;
+	c.detail = detail;
+	c.items = items;
+	c.n = nitems(items);
+	c.out = &q->method;
+	c.done = confirmed_after;
+	c.arg = q;
+	rc = ui_push(ui, &screen_choice, &c);
+	free(question);
+	xfree_wipe(detail);
+	request_free(r);
+	return rc;
+}
+
+static int
+queue_action(struct ui *ui, void *p, enum action a)
+{
+	struct queue		*q = p;
+	struct request_arg	 ra;
+	size_t			 page = (size_t)(list_rows(ui) > 1 ?
+				     list_rows(ui) - 1 : 1);
+
+	if (ui_list_move(&q->sel, q->n, page, a))
+		return UI_HANDLED;
+	switch (a) {
+	case ACT_OPEN:
+		if (q->n == 0)
+			return UI_HANDLED;
+		if (q->which == LIST_UNCONFIRMED)
+			return ask_method(ui, q);
+		memset(&ra, 0, sizeof ra);
+		ra.id = q->v[q->sel].id;
+		ra.back.done = reload_after;
+		ra.back.arg = q;
+		return ui_push(ui, &screen_request, &ra);
+	default:
+		return 0;
+	}
+}
+
+/* About once a second: reload when another connection committed. */
+static int
+queue_tick(struct ui *ui, void *p)
+{
+	struct queue	*q = p;
+
+	if (store_data_version(ui->s->st) == q->version)
+		return 0;
+	load(ui, q);
+	return UI_REDRAW;
+}
+
+static int
+queue_click(struct ui *ui, void *p, int row, int col, int twice)
+{
+	struct queue	*q = p;
+	size_t		 i;
+
+	(void)col;
+	if (row < LIST_TOP || row >= LIST_TOP + list_rows(ui))
+		return 0;
+	i = q->top + (size_t)(row - LIST_TOP);
+	if (i >= q->n)
+		return 0;
+	q->sel = i;
+	return twice ? queue_action(ui, q, ACT_OPEN) : UI_HANDLED;
+}
+
+const struct screen screen_queue = {
+	.name = "queue",
+	.actions = queue_actions,
+	.open = queue_open,
+	.close = queue_close,
+	.draw = queue_draw,
+	.action = queue_action,
+	.tick = queue_tick,
+	.click = queue_click,
+};

@@ -1,0 +1,328 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * One request: whose record, who asked, when and why, and each field's
+ * old and new value side by side.  A supervisor approves or rejects it
+ * (a rejection needs a note); the requester may withdraw it.  Every
+ * decision asks first, naming the student.  The rules — four eyes, a
+ * stale request, one decided meanwhile — are the store's: its refusal
+ * shows in the status line and the screen stays.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "ui.h"
+
+struct req {
+	int64_t			 id;
+	struct request		*r;
+	char			*note;		/* a rejection's, typed */
+	struct opened_for	 back;
+};
+
+static const enum action request_actions[] = {
+	ACT_APPROVE, ACT_REJECT, ACT_WITHDRAW, ACT_BACK, ACT_HELP, ACT_LOCK,
+	ACT_REDRAW, ACT_NONE
+};
+
+/* (Re)read the request; the store logs it as a read of the student. */
+static void
+load(struct ui *ui, struct req *q)
+{
+	char	*cause = NULL;
+
+	request_free(q->r);
+	q->r = NULL;
+	if (store_request_get(ui->s->st, q->id, &q->r, &cause) != XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+	}
+}
+
+static void *
+request_open(struct ui *ui, void *arg)
+{
+	const struct request_arg	*ra = arg;
+	struct req			*q = xcalloc(1, sizeof *q);
+
+	q->id = ra->id;
+	q->back = ra->back;
+	load(ui, q);
+	return q;
+}
+
+static void
+request_close(void *p)
+{
+	struct req	*q = p;
+
+	request_free(q->r);
+	xfree_wipe(q->note);
+	free(q);
+}
+
+/* "王丽 (reception1)" when the policy knows the id. */
+static char *
+who(const struct ui *ui, const char *id)
+{
+	const struct operator	*op = policy_operator(ui->s->pol, id);
+	char			*s;
+
+	if (op != NULL)
+		xasprintf(&s, "%s (%s)", op->name, id);
+	else
+		s = xstrdup(id);
+	return s;
+}
+
+/* A "label  value" line; returns the next row. */
+static int
+line(struct ui *ui, int row, int lw, const char *label, const char *value)
+{
+	ui_text(ui, row, 2, lw, label, STYLE_DIM);
+	ui_text(ui, row, 3 + lw, ui->cols - lw - 5, value, STYLE_NORMAL);
+	return row + 1;
+}
+
+/* Old and new side by side, each clipped to its column. */
+static void
+draw_changes(struct ui *ui, const struct request *r, int row)
+{
+	const struct field_spec	*f;
+	int			 lw = 16, w, c1, c2;
+	size_t			 i;
+
+	w = (ui->cols - 2 - lw - 1 - 3 - 2) / 2;
+	c1 = 2 + lw + 1;
+	c2 = c1 + w + 3;
+	ui_text(ui, row, 2, lw, _("Field"), STYLE_DIM);
+	ui_text(ui, row, c1, w, _("Old value"), STYLE_DIM);
+	ui_text(ui, row, c2, w, _("New value"), STYLE_DIM);
+	row++;
+	for (i = 0; i < r->nchanges && row < ui->rows - 3; i++, row++) {
+		f = form_field(ui->s->form, r->changes[i].key);
+		ui_text(ui, row, 2, lw, f != NULL ? form_text(&f->label) :
+		    r->changes[i].key, STYLE_NORMAL);
+		ui_text(ui, row, c1, w, *r->changes[i].old != '\0' ?
+		    r->changes[i].old : _("(empty)"), STYLE_NORMAL);
+		ui_text(ui, row, c1 + w + 1, 1, "→", STYLE_NORMAL);
+		ui_text(ui, row, c2, w, *r->changes[i].new != '\0' ?
+		    r->changes[i].new : _("(empty)"), STYLE_NORMAL);
+	}
+}
+
+static void
+request_draw(struct ui *ui, void *p)
+{
+	struct req		*q = p;
+	const struct request	*r = q->r;
+	char			*title, *s, *op, when[32];
+	int			 row = 2, lw = 12;
+
+	erase();
+	if (r == NULL) {
+		ui_title(ui, _("Request"));
+		return;
+	}
+	xasprintf(&title, _("Request %" PRId64 " · %s · %s"), r->id,
+	    request_kind_label(r->kind), request_state_label(r->state));
+	ui_title(ui, title);
+	free(title);
+	xasprintf(&s, "%s  %s", r->number, r->name != NULL ? r->name : "");
+	row = line(ui, row, lw, _("Student"), s);
+	free(s);
+	op = who(ui, r->requested_by);
+	xj_timefmt(r->requested_at, when, sizeof when);
+	xasprintf(&s, _("%s by %s"), when, op);
+	row = line(ui, row, lw, _("Requested"), s);
+	free(s);
+	free(op);
+	row = line(ui, row, lw, _("Reason"), r->reason != NULL ? r->reason :
+	    "");
+	row = line(ui, row, lw, _("Document"), r->evidence != NULL &&
+	    *r->evidence != '\0' ? r->evidence : _("(none given)"));
+	if (r->reason_code != NULL)
+		row = line(ui, row, lw, _("Why"), r->reason_code);
+	if (r->kind == REQ_STATUS && r->new_status >= 0)
+		row = line(ui, row, lw, _("New status"),
+		    status_label((enum student_status)r->new_status));
+	if (r->state != REQ_PENDING) {
+		op = who(ui, r->decided_by != NULL ? r->decided_by :
+		    r->requested_by);
+		xj_timefmt(r->decided_at, when, sizeof when);
+		xasprintf(&s, _("%s, %s by %s"), request_state_label(r->state),
+		    when, op);
+		row = line(ui, row, lw, _("Decided"), s);
+		free(s);
+		free(op);
+		if (r->note != NULL && *r->note != '\0')
+			row = line(ui, row, lw, _("Note"), r->note);
+	}
+	if (r->nchanges > 0)
+		draw_changes(ui, r, row + 1);
+}
+
+/* After a decision: back to the list, which reloads. */
+static int
+decided(struct ui *ui, struct req *q)
+{
+	ui->after = q->back.done;
+	ui->after_arg = q->back.arg;
+	return UI_POP;
+}
+
+/* The store said no: say why and stay, showing the request as it is. */
+static int
+refused(struct ui *ui, struct req *q, char *cause, int rc)
+{
+	if (rc == XJ_EBUSY || rc == XJ_EDATA)
+		load(ui, q);
+	ui_message(ui, 1, "%s", cause);
+	free(cause);
+	return UI_REDRAW;
+}
+
+static int
+approve_yes(struct ui *ui, void *arg)
+{
+	struct req	*q = arg;
+	char		*cause = NULL;
+	int		 rc;
+
+	if ((rc = store_request_approve(ui->s->st, q->id, &cause)) != XJ_OK)
+		return refused(ui, q, cause, rc);
+	ui_message(ui, 0, _("Request %" PRId64 " approved"), q->id);
+	return decided(ui, q);
+}
+
+static int
+reject_yes(struct ui *ui, void *arg)
+{
+	struct req	*q = arg;
+	char		*cause = NULL;
+	int		 rc;
+
+	if ((rc = store_request_reject(ui->s->st, q->id, q->note, &cause)) !=
+	    XJ_OK)
+		return refused(ui, q, cause, rc);
+	ui_message(ui, 0, _("Request %" PRId64 " rejected"), q->id);
+	return decided(ui, q);
+}
+
+static int
+withdraw_yes(struct ui *ui, void *arg)
+{
+	struct req	*q = arg;
+	char		*cause = NULL;
+	int		 rc;
+
+	if ((rc = store_request_withdraw(ui->s->st, q->id, &cause)) != XJ_OK)
+		return refused(ui, q, cause, rc);
+	ui_message(ui, 0, _("Request %" PRId64 " withdrawn"), q->id);
+	return decided(ui, q);
+}
+
+/* Ask yes or no about the request (a question naming the student). */
+static int
+ask(struct ui *ui, struct req *q, char *question, const char *detail,
+    int (*yes)(struct ui *, void *))
+{
+	struct confirm	c;
+	int		 rc;
+
+	memset(&c, 0, sizeof c);
+	c.question = question;
+	c.detail = detail;
+	c.yes = yes;
+	c.arg = q;
+	rc = ui_push(ui, &screen_confirm, &c);
+	free(question);
+	return rc;
+}
+
+static const char *
+name_of(const struct req *q)
+{
+	return q->r->name != NULL ? q->r->name : "";
+}
+
+/* The note is typed: now ask, showing it. */
+static int
+reject_ask(struct ui *ui, void *arg)
+{
+	struct req	*q = arg;
+	char		*question, *detail;
+	int		 rc;
+
+	xasprintf(&question, _("Reject request %" PRId64 " for %s (%s)?"),
+	    q->id, name_of(q), q->r->number);
+	xasprintf(&detail, _("Note: %s"), q->note);
+	rc = ask(ui, q, question, detail, reject_yes);
+	xfree_wipe(detail);
+	return rc;
+}
+
+static int
+request_action(struct ui *ui, void *p, enum action a)
+{
+	struct req	*q = p;
+	struct input	 in;
+	char		*question;
+
+	if (q->r == NULL)
+		return 0;
+	switch (a) {
+	case ACT_APPROVE:
+		xasprintf(&question, _("Approve request %" PRId64 " for %s "
+		    "(%s)?"), q->id, name_of(q), q->r->number);
+		return ask(ui, q, question, _("The new values replace the old "
+		    "ones at once."), approve_yes);
+	case ACT_REJECT:
+		memset(&in, 0, sizeof in);
+		in.question = _("Why is it rejected?  The requester reads "
+		    "this note.");
+		in.required = 1;
+		in.max = 200;
+		in.out = &q->note;
+		in.done = reject_ask;
+		in.arg = q;
+		return ui_push(ui, &screen_input, &in);
+	case ACT_WITHDRAW:
+		xasprintf(&question, _("Withdraw request %" PRId64 " for %s "
+		    "(%s)?"), q->id, name_of(q), q->r->number);
+		return ask(ui, q, question, NULL, withdraw_yes);
+	default:
+		return 0;
+	}
+}
+
+static int
+request_offers(struct ui *ui, void *p, enum action a)
+{
+	const struct request	*r = ((struct req *)p)->r;
+
+	switch (a) {
+	case ACT_APPROVE:
+	case ACT_REJECT:
+		/* The requester sees them too: the store says why not. */
+		return r != NULL && r->state == REQ_PENDING;
+	case ACT_WITHDRAW:
+		return r != NULL && r->state == REQ_PENDING &&
+		    strcmp(r->requested_by, ui->s->op->id) == 0;
+	default:
+		return 1;
+	}
+}
+
+const struct screen screen_request = {
+	.name = "request",
+	.actions = request_actions,
+	.open = request_open,
+	.close = request_close,
+	.draw = request_draw,
+	.action = request_action,
+	.offers = request_offers,
+};

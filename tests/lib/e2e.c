@@ -1,0 +1,100 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Helpers the end-to-end tests share; see e2e.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/testlib.h"
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "lib/e2e.h"
+
+/* -Wwrite-strings: argv and envp want writable strings. */
+static char	esc_delay[] = "ESCDELAY=25", no_color[] = "NO_COLOR=1";
+static char	opt_c[] = "-c";
+char *const	e2e_env[] = { esc_delay, no_color, NULL };
+
+char *
+e2e_binary(void)
+{
+	static char	 dflt[] = "./xueji";
+	char		*x = getenv("XUEJI");
+
+	return x != NULL ? x : dflt;
+}
+
+struct vt *
+e2e_start(const struct tl_branch *b, int rows, int cols, char *const extra[])
+{
+	char		*argv[] = { e2e_binary(), opt_c, b->config, NULL };
+	char		*env[16];
+	struct vt	*vt;
+	size_t		 n = 0, i;
+
+	for (i = 0; e2e_env[i] != NULL; i++)
+		env[n++] = e2e_env[i];
+	for (i = 0; extra != NULL && extra[i] != NULL && n + 1 < 16; i++)
+		env[n++] = extra[i];
+	env[n] = NULL;
+	vt = vt_spawn(rows, cols, argv, env);
+	assert_non_null(vt);
+	return vt;
+}
+
+void
+e2e_wait_text(struct vt *vt, const char *text)
+{
+	if (vt_wait_text(vt, text, E2E_WAIT) != 0)
+		fail_msg("never saw \"%s\"", text);
+}
+
+void
+e2e_wait_gone(struct vt *vt, const char *text)
+{
+	if (vt_wait_gone(vt, text, E2E_WAIT) != 0)
+		fail_msg("\"%s\" never went away", text);
+}
+
+void
+e2e_login(struct vt *vt, const char *id, const char *pass)
+{
+	e2e_wait_text(vt, "Passphrase:");
+	if (id != NULL) {
+		vt_sendstr(vt, id);
+		vt_key(vt, VT_KEY_TAB);
+	}
+	vt_sendstr(vt, pass);
+	vt_key(vt, VT_KEY_ENTER);
+}
+
+int
+e2e_on_screen(struct vt *vt, const char *text)
+{
+	return vt_find(vt, text, NULL, NULL);
+}
+
+long
+e2e_audit_count(const struct tl_branch *b, const char *action,
+    const char *op, const char *detail)
+{
+	struct session	*s = tl_login(b, "auditor1");
+	sqlite3_stmt	*stmt;
+	long		 n;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(s->st), "SELECT count(*) "
+	    "FROM audit WHERE action = ? AND operator = ? AND (?3 IS NULL OR "
+	    "instr(detail, ?3) > 0)", -1, &stmt, NULL), SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, op, -1, SQLITE_STATIC);
+	if (detail != NULL)
+		sqlite3_bind_text(stmt, 3, detail, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	session_free(s);
+	return n;
+}

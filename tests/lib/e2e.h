@@ -1,0 +1,38 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * e2e.h — what the end-to-end tests share: the binary under test (env
+ * XUEJI, else ./xueji) started on a test branch in a pseudo-terminal,
+ * waits that fail the test with the screen when they run out, logging
+ * in, and counting audit entries afterwards.
+ */
+#ifndef XUEJI_TEST_E2E_H
+#define XUEJI_TEST_E2E_H
+
+#include "lib/branch.h"
+#include "lib/vt.h"
+
+#define E2E_WAIT	5000	/* ms: generous, CI machines are busy */
+
+/* The binary: $XUEJI or ./xueji. */
+char		*e2e_binary(void);
+/* The environment every run gets: ESCDELAY=25, NO_COLOR=1. */
+extern char *const e2e_env[];
+/* Start xueji -c b's config in a rows × cols terminal, with e2e_env and
+ * then extra ("NAME=value", NULL-terminated, may be NULL). */
+struct vt	*e2e_start(const struct tl_branch *, int rows, int cols,
+		     char *const extra[]);
+/* Wait for text on the screen (gone from it); fail the test if not. */
+void		 e2e_wait_text(struct vt *, const char *);
+void		 e2e_wait_gone(struct vt *, const char *);
+/* Type id (unless NULL) and passphrase at the login screen. */
+void		 e2e_login(struct vt *, const char *id, const char *pass);
+/* Whether any row of the screen holds text. */
+int		 e2e_on_screen(struct vt *, const char *);
+/* Audit entries of action by op (and whose detail holds detail, unless
+ * NULL), read as an auditor would. */
+long		 e2e_audit_count(const struct tl_branch *, const char *action,
+		     const char *op, const char *detail);
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Issue 4, end to end: a change goes from the counter to the approval
+ * queue and back.  Two real terminals on one branch: a receptionist files
+ * a change from the record view, and a supervisor's queue, open before
+ * and left alone, shows it without a key; the supervisor sees old and
+ * new side by side and approves.  The requester can never decide their
+ * own request: the store refuses, the status line says so, the log has
+ * it.  Waits are for markers on the screen, never fixed sleeps.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "lib/testlib.h"
+#include "lib/branch.h"
+#include "lib/vt.h"
+#include "lib/e2e.h"
+
+/* How soon a filed request must show in a queue nobody touches. */
+#define LIVE_MS	3000
+
+/* Wait for a and b on one row, a left of b: old and new side by side. */
+static void
+side_by_side(struct vt *vt, const char *a, const char *b)
+{
+	int	ra, ca, rb, cb;
+
+	e2e_wait_text(vt, a);
+	e2e_wait_text(vt, b);
+	assert_true(vt_find(vt, a, &ra, &ca));
+	assert_true(vt_find(vt, b, &rb, &cb));
+	assert_int_equal(ra, rb);
+	assert_true(ca < cb);
+}
+
+/* Back to the menu, then quit. */
+static void
+quit(struct vt *vt)
+{
+	int	status, i;
+
+	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
+	for (i = 0; i < 5 && !e2e_on_screen(vt, "main menu"); i++) {
+		vt_key(vt, VT_KEY_ESC);
+		vt_wait_text(vt, "main menu", 1000);
+	}
+	vt_set_log(vt, stderr);
+	e2e_wait_text(vt, "main menu");
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+}
+
+/* Test 4.1: filed at the counter, live in the queue, approved. */
+static void
+test_queue_live_approve(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct student		*st;
+	struct history		*h;
+	struct vt		*a, *q;
+	char			*n, *cause = NULL, *row;
+	size_t			 nh, i, found = 0;
+	int			 r, c;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	n = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222", NULL);
+	assert_non_null(n);
+	session_free(s);
+
+	/* B: the supervisor opens the queue first; it is empty. */
+	q = e2e_start(b, 24, 80, NULL);
+	e2e_login(q, "supervisor1", "pass-supervisor1");
+	e2e_wait_text(q, "main menu");
+	vt_key(q, VT_KEY_F7);
+	e2e_wait_text(q, "Approval queue");
+	e2e_wait_text(q, "No request waits for a decision");
+
+	/* A: the receptionist opens the record and files a change. */
+	a = e2e_start(b, 24, 80, NULL);
+	e2e_login(a, "reception1", "pass-reception1");
+	e2e_wait_text(a, "main menu");
+	vt_key(a, VT_KEY_F3);
+	e2e_wait_text(a, "Find:");
+	vt_sendstr(a, "王小明");
+	e2e_wait_text(a, n);
+	vt_key(a, VT_KEY_ENTER);
+	e2e_wait_text(a, "History, oldest first");
+	e2e_wait_text(a, "(at enrolment)");
+	vt_key(a, VT_KEY_F6);
+	e2e_wait_text(a, "Change request for");
+	/* Pre-filled with what the record holds... */
+	e2e_wait_text(a, "王大明");
+	/* ...but never a masked phone: it starts empty. */
+	e2e_wait_text(a, "Now 139****2222: unchanged unless you type");
+	assert_true(vt_find(a, "Guardian phone", &r, &c));
+	row = vt_row(a, r);
+	assert_null(strstr(row, "****"));
+	free(row);
+	vt_key(a, VT_KEY_TAB);
+	vt_key(a, VT_KEY_TAB);
+	vt_char_mod(a, 'u', VT_MOD_CTRL);
+	vt_sendstr(a, "王建国");
+	vt_key(a, VT_KEY_TAB);		/* the phone: left empty */
+	vt_key(a, VT_KEY_TAB);
+	/* No reason yet: refused beside the field, nothing filed. */
+	vt_key(a, VT_KEY_F2);
+	e2e_wait_text(a, "Reason is required");
+	vt_sendstr(a, "户口本登记有误");
+	vt_key(a, VT_KEY_TAB);
+	vt_sendstr(a, "户口本");
+	vt_key(a, VT_KEY_F2);
+	e2e_wait_text(a, "Request 1 filed");
+	e2e_wait_text(a, "Pending request");
+	e2e_wait_text(a, "王大明");		/* unchanged until approved */
+
+	/* B: it appears without a key. */
+	if (vt_wait_text(q, n, LIVE_MS) != 0)
+		fail_msg("the queue did not show the request by itself");
+	e2e_wait_text(q, "reception1");
+	e2e_wait_text(q, "1 request");
+	vt_key(q, VT_KEY_ENTER);
+	e2e_wait_text(q, "Request 1 · change · pending");
+	e2e_wait_text(q, "户口本登记有误");
+	e2e_wait_text(q, "王小明");
+	side_by_side(q, "王大明", "王建国");
+	/* Not the supervisor's own: no Withdraw offered. */
+	assert_false(e2e_on_screen(q, "Withdraw"));
+	vt_key(q, VT_KEY_F2);
+	e2e_wait_text(q, "Approve request 1 for 王小明");
+	vt_sendstr(q, "y");
+	e2e_wait_text(q, "Request 1 approved");
+	e2e_wait_text(q, "No request waits for a decision");
+
+	/* A: the record, opened again, has the new value and its history. */
+	vt_key(a, VT_KEY_ESC);
+	e2e_wait_text(a, "Find:");
+	vt_key(a, VT_KEY_ENTER);
+	e2e_wait_text(a, "王建国");
+	e2e_wait_text(a, "request 1, asked by reception1, approved by "
+	    "supervisor1: 户口本登记有误");
+	assert_false(e2e_on_screen(a, "Pending request"));
+
+	/* A: the guardian confirms by phone; the item leaves the list. */
+	vt_key(a, VT_KEY_ESC);
+	e2e_wait_text(a, "Find:");
+	vt_key(a, VT_KEY_ESC);
+	e2e_wait_text(a, "main menu");
+	vt_key(a, VT_KEY_F8);
+	e2e_wait_text(a, "Guardian confirmations");
+	e2e_wait_text(a, n);
+	vt_key(a, VT_KEY_ENTER);
+	e2e_wait_text(a, "How did the guardian of 王小明");
+	side_by_side(a, "王大明", "王建国");
+	vt_key(a, VT_KEY_ENTER);		/* by phone, the first */
+	e2e_wait_text(a, "confirmation (by phone) is recorded");
+	e2e_wait_text(a, "Every applied change has been confirmed");
+	quit(a);
+	quit(q);
+
+	/* The database: the name changed, with its history and log. */
+	s = tl_login(b, "supervisor2");
+	assert_int_equal(store_student_get(s->st, n, &st, &cause), XJ_OK);
+	assert_string_equal(student_value(st, "guardian_name"), "王建国");
+	assert_string_equal(student_value(st, "guardian_phone"),
+	    "13911112222");
+	assert_int_equal(st->pending, 0);
+	student_free(st);
+	assert_int_equal(store_history(s->st, n, &h, &nh, &cause), XJ_OK);
+	for (i = 0; i < nh; i++) {
+		if (h[i].request != 1)
+			continue;
+		found++;
+		assert_string_equal(h[i].key, "guardian_name");
+		assert_string_equal(h[i].value, "王建国");
+		assert_string_equal(h[i].reason, "户口本登记有误");
+		assert_string_equal(h[i].requested_by, "reception1");
+		assert_string_equal(h[i].approved_by, "supervisor1");
+	}
+	assert_int_equal(found, 1);
+	history_free(h, nh);
+	session_free(s);
+	assert_int_equal(e2e_audit_count(b, "change.request", "reception1",
+	    "request=1"), 1);
+	assert_int_equal(e2e_audit_count(b, "change.approve", "supervisor1",
+	    "request=1"), 1);
+	assert_int_equal(e2e_audit_count(b, "change.confirm", "reception1",
+	    "method=phone"), 1);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/*
+ * Test 4.2: four eyes.  supervisor2 files a change through the store and
+ * then, in the interface, tries to approve it: the status line carries
+ * the store's refusal, the screen stays, nothing changes, and the log
+ * has the denial.  The clock is three days on, so the request is
+ * overdue, said in words.
+ */
+static void
+test_queue_four_eyes(void **state)
+{
+	const struct field_input in[] = { { "guardian_name", "李四" } };
+	struct tl_branch	*b;
+	struct session		*s;
+	struct student		*st;
+	struct vt		*q;
+	char			*n, *cause = NULL, later[64];
+	char			*env[2] = { later, NULL };
+	int64_t			 id;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "supervisor2");
+	n = tl_enrol(s, "赵小燕", "2016-09", "赵三", "13911113333", NULL);
+	assert_non_null(n);
+	assert_int_equal(store_change_request(s->st, n, in, 1, "更正", "户口本",
+	    &id, &cause), XJ_OK);
+	session_free(s);
+
+	snprintf(later, sizeof later, "XUEJI_NOW=%lld",
+	    (long long)time(NULL) + 3 * 24 * 3600 + 600);
+	q = e2e_start(b, 24, 80, env);
+	e2e_login(q, "supervisor2", "pass-supervisor2");
+	e2e_wait_text(q, "main menu");
+	vt_key(q, VT_KEY_F7);
+	e2e_wait_text(q, n);
+	e2e_wait_text(q, "OVERDUE");
+	e2e_wait_text(q, "3d 0h");
+	vt_key(q, VT_KEY_ENTER);
+	e2e_wait_text(q, "Request 1 · change · pending");
+	side_by_side(q, "赵三", "李四");
+	e2e_wait_text(q, "Withdraw");		/* their own: offered */
+	vt_key(q, VT_KEY_F2);
+	e2e_wait_text(q, "Approve request 1 for 赵小燕");
+	vt_sendstr(q, "y");
+	e2e_wait_text(q, "someone else must decide it");
+	e2e_wait_text(q, "Error:");
+	/* The screen stays, the request still pending. */
+	e2e_wait_text(q, "Request 1 · change · pending");
+	quit(q);
+
+	s = tl_login(b, "supervisor1");
+	assert_int_equal(store_student_get(s->st, n, &st, &cause), XJ_OK);
+	assert_string_equal(student_value(st, "guardian_name"), "赵三");
+	assert_int_equal(st->pending, 1);
+	student_free(st);
+	session_free(s);
+	assert_int_equal(e2e_audit_count(b, "access.denied", "supervisor2",
+	    "four-eyes"), 1);
+	assert_int_equal(e2e_audit_count(b, "change.approve", "supervisor2",
+	    NULL), 0);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_queue_live_approve),
+		cmocka_unit_test(test_queue_four_eyes),
+	};
+
+	platform_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
