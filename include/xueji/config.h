@@ -47,6 +47,7 @@ struct config {
 	long	 keep_completed_months;	/* retention after completion */
 	long	 keep_withdrawn_months;	/* retention after withdrawal */
 	long	 backup_keep_days;	/* backup rotation */
+	char	*checkpoint_dir;	/* automatic checkpoints, or NULL */
 };
 
 /*

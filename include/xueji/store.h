@@ -180,6 +180,28 @@ int	 store_student_each(struct store *, int status,
 	     int (*fn)(const struct student *, void *), void *arg,
 	     char **cause);
 
+/*
+ * Sign the chain's current head (checkpoint.write) with the branch key
+ * from seed; *text is the checkpoint file (malloc'd), *seq the entry it
+ * covers.  Making it is logged, in the entry after the one it covers.
+ */
+int	 store_checkpoint(struct store *, const unsigned char seed[32],
+	     char **text, int64_t *seq, char **cause);
+/* The same without the permission check, for the automatic, daily
+ * checkpoint any session writes on its way out; logged as automatic. */
+int	 store_checkpoint_auto(struct store *, const unsigned char seed[32],
+	     char **text, int64_t *seq, char **cause);
+/* The sequence number of the newest audit entry. */
+int64_t	 store_audit_head(struct store *);
+/*
+ * Check that the log extends the checkpoint in buf (audit.verify): its
+ * signature, that it is this branch's key, and that entry seq is the
+ * one it signed.  XJ_OK, XJ_EDATA (not a valid checkpoint of ours) or
+ * XJ_TAMPERED.  The chain itself is store_verify's.
+ */
+int	 store_verify_checkpoint(struct store *, const unsigned char seed[32],
+	     const char *buf, size_t len, int64_t *seq, char **cause);
+
 /* Audit log access for readers (audit.view), logged as audit.view. */
 struct audit_filter;
 struct audit_entry;

@@ -33,6 +33,7 @@ enum {
 	OPT_KEEP_COMPLETED,
 	OPT_KEEP_WITHDRAWN,
 	OPT_BACKUP_DAYS,
+	OPT_CHECKPOINT_DIR,
 	OPT__COUNT
 };
 
@@ -122,6 +123,12 @@ const struct config_option config_schema[] = {
 		.help = N_("Days a backup is kept before rotation deletes it; "
 		    "a destruction record says when the last backup holding "
 		    "the data expires.")
+	},
+	[OPT_CHECKPOINT_DIR] = {
+		.name = "checkpoint_dir", .type = CONFIG_PATH, .dflt = "",
+		.help = N_("Folder where signed checkpoints of the audit log "
+		    "are written by themselves (removable media or another "
+		    "machine's share); empty: none.")
 	},
 };
 const size_t config_schema_len = nitems(config_schema);
@@ -420,7 +427,8 @@ config_load(const char *path, struct config **out, char **cause)
 		else if ((rc = config_string(d, vals[i], o, &sval[i],
 		    cause)) != XJ_OK)
 			goto fail;
-		if (o->type == CONFIG_PATH) {
+		/* An empty default path means "not set". */
+		if (o->type == CONFIG_PATH && *sval[i] != '\0') {
 			s = xj_path_join(dir, sval[i]);
 			free(sval[i]);
 			sval[i] = s;
@@ -450,6 +458,10 @@ config_load(const char *path, struct config **out, char **cause)
 	c->keep_completed_months = ival[OPT_KEEP_COMPLETED];
 	c->keep_withdrawn_months = ival[OPT_KEEP_WITHDRAWN];
 	c->backup_keep_days = ival[OPT_BACKUP_DAYS];
+	c->checkpoint_dir = *sval[OPT_CHECKPOINT_DIR] != '\0' ?
+	    sval[OPT_CHECKPOINT_DIR] : NULL;
+	if (c->checkpoint_dir == NULL)
+		free(sval[OPT_CHECKPOINT_DIR]);
 	free(dir);
 	ydoc_free(d);
 	*out = c;
@@ -476,5 +488,6 @@ config_free(struct config *c)
 	free(c->roles_file);
 	free(c->forms_dir);
 	free(c->number_pattern);
+	free(c->checkpoint_dir);
 	free(c);
 }

@@ -5,10 +5,12 @@
  * Loading what a session needs and logging an operator in.
  */
 #include <sys/file.h>
+#include <glob.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,11 +21,14 @@
 /* Keys and the open database must not outlive a fatal error. */
 static struct session	*live;
 
+static void	logout(struct session *, int);
+
+/* On a fatal error only close and wipe: no checkpoint, no more writes. */
 static void
 session_atfatal(void)
 {
 	if (live != NULL)
-		session_logout(live);
+		logout(live, 0);
 }
 
 int
@@ -214,9 +219,89 @@ session_exclusive(struct session *s, char **cause)
 	return XJ_OK;
 }
 
+/*
+ * The newest checkpoint of this branch in dir: its sequence number and
+ * when it was written (0 and 0 when there is none).
+ */
+static void
+newest_checkpoint(const struct session *s, int64_t *seq, time_t *at)
+{
+	struct stat	 sb;
+	glob_t		 g;
+	char		*pattern;
+	const char	*base;
+	long long	 n;
+	size_t		 i;
+
+	*seq = 0;
+	*at = 0;
+	xasprintf(&pattern, "%s/%s-*.checkpoint", s->cfg->checkpoint_dir,
+	    s->cfg->branch_code);
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (i = 0; i < g.gl_pathc; i++) {
+			base = strrchr(g.gl_pathv[i], '-');
+			if (base != NULL && sscanf(base + 1, "%lld", &n) == 1 &&
+			    n > *seq)
+				*seq = n;
+			if (stat(g.gl_pathv[i], &sb) == 0 && sb.st_mtime > *at)
+				*at = sb.st_mtime;
+		}
+		globfree(&g);
+	}
+	free(pattern);
+}
+
+/*
+ * On the way out: a signed checkpoint to the configured folder when an
+ * operator who may write them leaves a grown log, and by anyone when the
+ * newest one there is more than a day old.  A failure is logged, never
+ * fatal: the folder may be a USB stick someone took home.
+ */
+static void
+auto_checkpoint(struct session *s)
+{
+	char	*text = NULL, *path, *cause = NULL, *detail;
+	int64_t	 last, seq;
+	time_t	 at;
+	int	 grown, stale;
+
+	newest_checkpoint(s, &last, &at);
+	grown = store_audit_head(s->st) > last &&
+	    policy_allows(s->op, PERM_CHECKPOINT_WRITE);
+	stale = at == 0 || xj_now() - at > 24 * 60 * 60;
+	if (!grown && !stale)
+		return;
+	if (store_checkpoint_auto(s->st, s->secret->sign_seed, &text, &seq,
+	    &cause) != XJ_OK) {
+		free(cause);
+		return;
+	}
+	xasprintf(&path, "%s/%s-%012lld.checkpoint", s->cfg->checkpoint_dir,
+	    s->cfg->branch_code, (long long)seq);
+	if (xj_write_file_atomic(path, text, strlen(text), 0644,
+	    &cause) != XJ_OK) {
+		xasprintf(&detail, "seq=%lld result=not-written",
+		    (long long)seq);
+		store_log(s->st, "audit.checkpoint", "", detail, NULL);
+		free(detail);
+		free(cause);
+	}
+	free(path);
+	free(text);
+}
+
 void
 session_logout(struct session *s)
 {
+	logout(s, 1);
+}
+
+static void
+logout(struct session *s, int checkpoint)
+{
+	if (checkpoint && s->st != NULL && s->op != NULL &&
+	    s->secret != NULL && s->cfg->checkpoint_dir != NULL)
+		auto_checkpoint(s);
 	store_close(s->st);
 	s->st = NULL;
 	branch_secret_free(s->secret);

@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "xueji/platform.h"
+#include "xueji/checkpoint.h"
 #include "store-int.h"
 
 #define BUSY_TIMEOUT_MS	5000
@@ -867,5 +868,85 @@ store_drain_auth_failures(struct store *st, const char *dir, char **cause)
 	}
 	free(pattern);
 	free(path);
+	return rc;
+}
+
+static int
+make_checkpoint(struct store *st, const unsigned char seed[32], int automatic,
+    char **text, int64_t *seq, char **cause)
+{
+	char	*detail;
+	int	 rc;
+
+	*text = NULL;
+	if (!automatic && (rc = store_require(st, PERM_CHECKPOINT_WRITE,
+	    "checkpoint", cause)) != XJ_OK)
+		return rc;
+	if ((rc = checkpoint_make(st->db, st->branch, seed, text, seq,
+	    cause)) != XJ_OK)
+		return rc;
+	xasprintf(&detail, "seq=%lld%s", (long long)*seq, automatic ?
+	    " automatic=1" : "");
+	rc = store_log(st, "audit.checkpoint", "", detail, cause);
+	free(detail);
+	if (rc != XJ_OK) {
+		free(*text);
+		*text = NULL;
+	}
+	return rc;
+}
+
+int
+store_checkpoint(struct store *st, const unsigned char seed[32], char **text,
+    int64_t *seq, char **cause)
+{
+	return make_checkpoint(st, seed, 0, text, seq, cause);
+}
+
+int
+store_checkpoint_auto(struct store *st, const unsigned char seed[32],
+    char **text, int64_t *seq, char **cause)
+{
+	return make_checkpoint(st, seed, 1, text, seq, cause);
+}
+
+int64_t
+store_audit_head(struct store *st)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 seq = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT max(seq) FROM audit", -1,
+	    &stmt, NULL) == SQLITE_OK) {
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			seq = sqlite3_column_int64(stmt, 0);
+		sqlite3_finalize(stmt);
+	}
+	return seq;
+}
+
+int
+store_verify_checkpoint(struct store *st, const unsigned char seed[32],
+    const char *buf, size_t len, int64_t *seq, char **cause)
+{
+	struct checkpoint	 c;
+	unsigned char		 pk[CHECKPOINT_PK_BYTES];
+	char			*detail;
+	int			 rc;
+
+	*seq = 0;
+	if ((rc = store_require(st, PERM_AUDIT_VERIFY, "verify --checkpoint",
+	    cause)) != XJ_OK)
+		return rc;
+	if ((rc = checkpoint_parse(buf, len, &c, cause)) != XJ_OK)
+		return rc;
+	*seq = c.seq;
+	checkpoint_public_key(seed, pk);
+	rc = checkpoint_check(st->db, st->branch, pk, &c, cause);
+	xasprintf(&detail, "checkpoint=%lld result=%s", (long long)c.seq,
+	    rc == XJ_OK ? "ok" : "failed");
+	/* A failed check is worth a line in the log it doubts. */
+	store_log(st, "audit.verify-checkpoint", "", detail, NULL);
+	free(detail);
 	return rc;
 }

@@ -1,0 +1,73 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * checkpoint.h — signed statements of the audit chain's head, kept off
+ * the machine.  The chain alone shows that no entry was changed, removed
+ * or reordered, but not that its tail was cut off or the whole database
+ * swapped for an older copy: a checkpoint does.  It is a small text file
+ *
+ *	xueji-checkpoint 1
+ *	branch SH01
+ *	seq 1234
+ *	head <64 hex: h_seq>
+ *	time 2026-11-24T18:03:07Z
+ *	key <64 hex: the branch's Ed25519 public key>
+ *	sig <128 hex: Ed25519 over every byte above>
+ *
+ * signed with the branch key, whose seed is sealed in the key slots with
+ * the database key.  The public key can be handed to auditors.
+ */
+#ifndef XUEJI_CHECKPOINT_H
+#define XUEJI_CHECKPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#define CHECKPOINT_PK_BYTES	32
+#define CHECKPOINT_SIG_BYTES	64
+
+struct checkpoint {
+	char		 branch[65];
+	int64_t		 seq;
+	unsigned char	 head[32];
+	time_t		 at;
+	unsigned char	 pk[CHECKPOINT_PK_BYTES];
+	unsigned char	 sig[CHECKPOINT_SIG_BYTES];
+};
+
+/* The branch's public key from its signing seed. */
+void	 checkpoint_public_key(const unsigned char seed[32],
+	     unsigned char pk[CHECKPOINT_PK_BYTES]);
+
+/*
+ * Sign the current head of the chain in db.  On success *text is the
+ * checkpoint file's contents (malloc'd) and *seq the entry it covers.
+ * The seed is used in secure memory and not kept.
+ */
+int	 checkpoint_make(sqlite3 *, const char *branch,
+	     const unsigned char seed[32], char **text, int64_t *seq,
+	     char **cause);
+
+/*
+ * Parse a checkpoint file and check its signature against its own key.
+ * Malformed text or a bad signature is XJ_EDATA; never a crash.
+ */
+int	 checkpoint_parse(const char *buf, size_t len, struct checkpoint *,
+	     char **cause);
+
+/*
+ * Whether the chain in db extends checkpoint c, signed by the key pk:
+ * the entry c->seq exists and its hash is c->head.  XJ_OK, XJ_EDATA (not
+ * this branch's key or branch), or XJ_TAMPERED naming what is wrong (the
+ * log ends before the checkpoint; the entry differs).  The chain itself
+ * is verified by audit_verify, separately.
+ */
+int	 checkpoint_check(sqlite3 *, const char *branch,
+	     const unsigned char pk[CHECKPOINT_PK_BYTES],
+	     const struct checkpoint *c, char **cause);
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Signed checkpoints of the audit chain.  See checkpoint.h.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "xueji/checkpoint.h"
+
+#define MAGIC		"xueji-checkpoint 1\n"
+#define TEXT_MAX	4096
+
+void
+checkpoint_public_key(const unsigned char seed[32],
+    unsigned char pk[CHECKPOINT_PK_BYTES])
+{
+	unsigned char	*sk;
+
+	sk = secure_alloc(crypto_sign_SECRETKEYBYTES);
+	crypto_sign_seed_keypair(pk, sk, seed);
+	secure_free(sk);
+}
+
+/* The signed part: every line up to and including "key". */
+static char *
+body(const char *branch, int64_t seq, const unsigned char head[32],
+    time_t at, const unsigned char pk[32])
+{
+	char	hhex[65], khex[65], when[32], *s;
+
+	xj_hex(head, 32, hhex);
+	xj_hex(pk, 32, khex);
+	xj_isotime(at, when, sizeof when);
+	xasprintf(&s, MAGIC "branch %s\nseq %" PRId64 "\nhead %s\ntime %s\n"
+	    "key %s\n", branch, seq, hhex, when, khex);
+	return s;
+}
+
+int
+checkpoint_make(sqlite3 *db, const char *branch, const unsigned char seed[32],
+    char **text, int64_t *seqp, char **cause)
+{
+	unsigned char	 pk[32], head[32], sig[64], *sk;
+	sqlite3_stmt	*stmt;
+	char		*b, shex[129];
+	int64_t		 seq = 0;
+	int		 rc;
+
+	*text = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT seq, hash FROM audit ORDER BY seq "
+	    "DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+		return xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
+		    sqlite3_errmsg(db));
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(stmt, 1) == 32) {
+		seq = sqlite3_column_int64(stmt, 0);
+		memcpy(head, sqlite3_column_blob(stmt, 1), 32);
+	}
+	sqlite3_finalize(stmt);
+	if (seq == 0)
+		return xj_fail(cause, XJ_EDATA, "%s", _("the audit log is empty "
+		    "or damaged; run xueji verify"));
+
+	sk = secure_alloc(crypto_sign_SECRETKEYBYTES);
+	crypto_sign_seed_keypair(pk, sk, seed);
+	b = body(branch, seq, head, xj_now(), pk);
+	crypto_sign_detached(sig, NULL, (const unsigned char *)b, strlen(b),
+	    sk);
+	secure_free(sk);
+	xj_hex(sig, sizeof sig, shex);
+	xasprintf(text, "%ssig %s\n", b, shex);
+	free(b);
+	*seqp = seq;
+	return XJ_OK;
+}
+
+/* Take "name value\n" at *p; value copied into out (size n). */
+static int
+field(const char **p, const char *end, const char *name, char *out, size_t n)
+{
+	size_t		 len = strlen(name);
+	const char	*nl;
+
+	if ((size_t)(end - *p) < len + 1 || strncmp(*p, name, len) != 0 ||
+	    (*p)[len] != ' ')
+		return -1;
+	*p += len + 1;
+	if ((nl = memchr(*p, '\n', (size_t)(end - *p))) == NULL ||
+	    (size_t)(nl - *p) >= n || nl == *p)
+		return -1;
+	memcpy(out, *p, (size_t)(nl - *p));
+	out[nl - *p] = '\0';
+	*p = nl + 1;
+	return 0;
+}
+
+int
+checkpoint_parse(const char *buf, size_t len, struct checkpoint *c,
+    char **cause)
+{
+	const char	*p = buf, *end = buf + len, *signed_end;
+	char		 seq[24], head[65], when[32], key[65], sig[129], *e;
+	struct tm	 tm;
+
+	memset(c, 0, sizeof *c);
+	if (len > TEXT_MAX || len < sizeof MAGIC - 1 ||
+	    memcmp(buf, MAGIC, sizeof MAGIC - 1) != 0)
+		goto bad;
+	p += sizeof MAGIC - 1;
+	if (field(&p, end, "branch", c->branch, sizeof c->branch) != 0 ||
+	    field(&p, end, "seq", seq, sizeof seq) != 0 ||
+	    field(&p, end, "head", head, sizeof head) != 0 ||
+	    field(&p, end, "time", when, sizeof when) != 0 ||
+	    field(&p, end, "key", key, sizeof key) != 0)
+		goto bad;
+	signed_end = p;
+	if (field(&p, end, "sig", sig, sizeof sig) != 0 || p != end)
+		goto bad;
+	c->seq = strtoll(seq, &e, 10);
+	if (*e != '\0' || c->seq <= 0)
+		goto bad;
+	memset(&tm, 0, sizeof tm);
+	e = strptime(when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (e == NULL || *e != '\0')
+		goto bad;
+	c->at = timegm(&tm);
+	if (xj_unhex(head, c->head, sizeof c->head) != 0 ||
+	    xj_unhex(key, c->pk, sizeof c->pk) != 0 ||
+	    xj_unhex(sig, c->sig, sizeof c->sig) != 0)
+		goto bad;
+	if (crypto_sign_verify_detached(c->sig, (const unsigned char *)buf,
+	    (unsigned long long)(signed_end - buf), c->pk) != 0)
+		return xj_fail(cause, XJ_EDATA, "%s", _("the checkpoint's "
+		    "signature is not valid: it was altered or forged"));
+	return XJ_OK;
+bad:
+	return xj_fail(cause, XJ_EDATA, "%s", _("not a well-formed xueji "
+	    "checkpoint"));
+}
+
+int
+checkpoint_check(sqlite3 *db, const char *branch,
+    const unsigned char pk[CHECKPOINT_PK_BYTES], const struct checkpoint *c,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 last = 0;
+	int		 rc, same = 0, found = 0;
+
+	if (strcmp(c->branch, branch) != 0)
+		return xj_fail(cause, XJ_EDATA, _("the checkpoint is of branch "
+		    "%s, not %s"), c->branch, branch);
+	if (sodium_memcmp(c->pk, pk, CHECKPOINT_PK_BYTES) != 0)
+		return xj_fail(cause, XJ_EDATA, "%s", _("the checkpoint was "
+		    "not signed with this branch's key"));
+	if (sqlite3_prepare_v2(db, "SELECT hash FROM audit WHERE seq = ?", -1,
+	    &stmt, NULL) != SQLITE_OK)
+		return xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
+		    sqlite3_errmsg(db));
+	sqlite3_bind_int64(stmt, 1, c->seq);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		found = 1;
+		same = sqlite3_column_bytes(stmt, 0) == 32 &&
+		    sodium_memcmp(sqlite3_column_blob(stmt, 0), c->head,
+		    32) == 0;
+	}
+	sqlite3_finalize(stmt);
+	if (found && same)
+		return XJ_OK;
+	if (found)
+		return xj_fail(cause, XJ_TAMPERED, _("audit entry %" PRId64
+		    " is not the one the checkpoint signed: the log was "
+		    "rewritten, or the database replaced by an older copy"),
+		    c->seq);
+	if (sqlite3_prepare_v2(db, "SELECT max(seq) FROM audit", -1, &stmt,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			last = sqlite3_column_int64(stmt, 0);
+		sqlite3_finalize(stmt);
+	}
+	return xj_fail(cause, XJ_TAMPERED, _("the log ends at entry %" PRId64
+	    " but the checkpoint covers %" PRId64 ": it was cut short, or the "
+	    "database is an older copy"), last, c->seq);
+}
