@@ -201,4 +201,9 @@ clean:
 	rm -rf build build-asan build-debug $(PACKAGE)
 
 
+# Fuzzing (make fuzz) and benchmarks (make bench) keep their rules beside
+# their sources.
+-include tests/fuzz/fuzz.mk
+-include tests/bench/bench.mk
+
 .PHONY: all deps demo tests test run lint-man install uninstall clean
