@@ -346,6 +346,182 @@ for s in 张珊 张三 张二 张老大 欧阳刚 13912340000 1234 笔误 户口
 	check "no \"$s\" in the log" sh -c "! grep -q '$s' $T/out"
 done
 
+# --- status and destruction ---------------------------------------------
+DAY=86400
+NOW=$(date +%s)
+expect 0 "enrol a student who will leave" as reception1 student add \
+	name=司马小雨 birth_month=2017-09 guardian_name=司马光 \
+	guardian_phone=13700001111 --consent signed-form
+NO3=$(cat "$T/out")
+expect 64 "status set needs --reason" as reception1 status set "$NO3" \
+	withdrawn
+expect 64 "a status is active, completed or withdrawn" as reception1 \
+	status set "$NO3" gone --reason 退学
+expect 64 "destroyed is not a status one sets" as reception1 status set \
+	"$NO3" destroyed --reason 退学
+expect 0 "a receptionist asks for the withdrawal" as reception1 status set \
+	"$NO3" withdrawn --reason 家长来电退学
+check "and gets a request id" is_id
+S1=$(cat "$T/out")
+check "saying a request was filed" grep -q "request $S1 filed" "$T/err"
+expect 0 "the queue shows it" as supervisor1 queue
+check "as a status request" \
+	grep -qx "$S1	status	$NO3	reception1	0h	" "$T/out"
+expect 64 "destroy approve refuses a status request" as supervisor2 \
+	destroy approve "$S1"
+check "naming the command to use" grep -q 'xueji change' "$T/err"
+expect 77 "the requester cannot approve it" as reception1 change approve \
+	"$S1"
+expect 0 "supervisor2 approves it with change approve" as supervisor2 \
+	change approve "$S1"
+expect 0 "the record" as reception1 student show "$NO3"
+check "is withdrawn" grep -qx 'status	withdrawn' "$T/out"
+expect 0 "the retention list today" as supervisor1 status due --retention
+check "does not have it yet" sh -c "! grep -q '^$NO3	' $T/out"
+expect 0 "thirteen months on" as_at $((NOW + 400 * DAY)) supervisor1 \
+	status due --retention
+check "it is past retention" \
+	grep -q "^$NO3	withdrawn	20[0-9-]*	20[0-9-]*	\$" "$T/out"
+check "and alone" test "$(wc -l <"$T/out")" -eq 1
+expect 64 "one of --review and --retention" as supervisor1 status due \
+	--review --retention
+expect 77 "a receptionist has no due list" as reception1 status due
+
+expect 64 "destroy request needs --reason" as reception1 destroy request \
+	"$NO3"
+expect 64 "one of the three reasons" as reception1 destroy request "$NO3" \
+	--reason boredom
+expect 65 "withdrawal only for a withdrawn student" as reception1 destroy \
+	request "$NO2" --reason withdrawal
+expect 0 "reception1 asks for the destruction" as reception1 destroy \
+	request "$NO3" --reason withdrawal
+check "the request id alone on stdout" is_id
+D1=$(cat "$T/out")
+expect 66 "the record is frozen: find no longer shows it" as reception1 \
+	student find 司马
+expect 65 "no change can be filed on it" as reception1 change request \
+	"$NO3" name=司马小雪 --reason 笔误
+expect 65 "nor a status set" as supervisor1 status set "$NO3" active \
+	--reason 回来了
+expect 65 "nor a second destruction" as reception1 destroy request \
+	"$NO3" --reason guardian-request
+expect 0 "the record itself" as supervisor1 student show "$NO3"
+check "shows no values while frozen" sh -c "! grep -q '^name' $T/out"
+check "not even in its history" sh -c "! grep -q '司马\\|1111' $T/out"
+expect 0 "the queue" as supervisor1 queue
+check "lists the destruction" \
+	grep -qx "$D1	destroy	$NO3	reception1	0h	" "$T/out"
+expect 0 "the due list marks it" as_at $((NOW + 400 * DAY)) supervisor1 \
+	status due --retention
+check "frozen" grep -q "^$NO3	withdrawn	.*	frozen\$" "$T/out"
+expect 64 "change approve refuses a destruction" as supervisor1 change \
+	approve "$D1"
+check "naming the command to use" grep -q 'xueji destroy' "$T/err"
+expect 64 "so does change reject" as supervisor1 change reject "$D1" \
+	--note 不行
+expect 64 "destroy approve refuses a change request" as supervisor1 \
+	destroy approve "$R1"
+expect 77 "reception1 cannot approve the destruction" as reception1 \
+	destroy approve "$D1"
+expect 0 "supervisor1 can" as supervisor1 destroy approve "$D1"
+expect 75 "and only once" as supervisor2 destroy approve "$D1"
+expect 0 "the record" as supervisor1 student show "$NO3"
+check "is destroyed" grep -qx 'status	destroyed' "$T/out"
+check "with no name" sh -c "! grep -q '^name' $T/out"
+check "and no value at all" sh -c "! grep -q '司马\\|1111' $T/out"
+expect 0 "the certificate" as supervisor1 destroy show "$NO3"
+check "has a title" grep -qx 'Destruction record' "$T/out"
+check "the branch" grep -q '^Branch: *SH01 测试校区$' "$T/out"
+check "the number" grep -q "^Student number: *$NO3\$" "$T/out"
+check "why, in words" grep -q '^Reason: *the student had withdrawn' \
+	"$T/out"
+check "who asked and who approved" \
+	grep -q '^Requested by: *reception1 at 20' "$T/out"
+check "who approved" grep -q '^Approved by: *supervisor1 at 20' "$T/out"
+check "how" grep -q '^Method: *deleted with SQLite secure_delete' "$T/out"
+check "when the last backup expires" \
+	grep -q '^Backups: .*expires on 20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]$' \
+	"$T/out"
+check "that it holds no personal data" grep -q 'no personal data' "$T/out"
+check "and none: no name" sh -c "! grep -q 司马 $T/out"
+check "no phone" sh -c "! grep -q 1111 $T/out"
+expect 0 "an auditor may read it" as auditor1 destroy show "$NO3"
+expect 0 "by its id, as one line" as supervisor1 destroy show 1 --tsv
+check "tab-separated" grep -q "^1	$NO3	withdrawal	reception1	20.*	\
+supervisor1	20.*	secure-delete+wal-truncate	20" "$T/out"
+cp "$T/out" "$T/tsv"
+expect 66 "no such destruction" as supervisor1 destroy show 99
+expect 0 "destroy list" as supervisor1 destroy list
+check "one line" test "$(wc -l <"$T/out")" -eq 1
+check "the same as show --tsv" cmp -s "$T/out" "$T/tsv"
+expect 66 "a destroyed student is not found" as reception1 student find 司马
+expect 0 "verify passes after the destruction" as auditor1 verify
+expect 0 "the log of that student" as auditor1 audit --student "$NO3"
+check "records the execution" grep -q "	destroy.execute	$NO3	.*request=$D1" \
+	"$T/out"
+check "and the withdrawal approved" grep -q "	status.approve	$NO3	" \
+	"$T/out"
+for s in 司马 13700001111 家长来电退学; do
+	check "no \"$s\" in the log" sh -c "! grep -q '$s' $T/out"
+	check "nor in the data directory" sh -c "! grep -rq '$s' $T/data"
+done
+
+# A destruction rejected: the record thaws.
+expect 0 "reception1 files a guardian's request" as reception1 destroy \
+	request "$NO" --reason guardian-request
+D2=$(cat "$T/out")
+expect 66 "frozen" as reception1 student find "$NO"
+expect 64 "reject needs --note" as supervisor1 destroy reject "$D2"
+expect 0 "supervisor1 rejects it" as supervisor1 destroy reject "$D2" \
+	--note 家长改变主意
+expect 0 "the record is back" as reception1 student find "$NO"
+expect 0 "the request" as supervisor1 change show "$D2"
+check "is rejected" grep -qx 'state	rejected' "$T/out"
+check "of kind destroy" grep -qx 'kind	destroy' "$T/out"
+
+# A supervisor sets a status directly; the quarterly review.
+expect 0 "a supervisor completes a student directly" as supervisor1 \
+	status set "$NO2" completed --reason 结业
+check "nothing on stdout" test ! -s "$T/out"
+check "saying it changed" grep -q "$NO2 is now completed" "$T/err"
+expect 65 "completed already" as supervisor1 status set "$NO2" completed \
+	--reason 结业
+expect 66 "no such student" as supervisor1 status set SH01-2026-99999 \
+	completed --reason 结业
+expect 0 "status list" as supervisor1 status list --status completed
+check "has it" grep -qx "$NO2	completed	20[0-9-]*	20[0-9-]*	20[0-9-]*	" \
+	"$T/out"
+check "alone" test "$(wc -l <"$T/out")" -eq 1
+expect 0 "every live student" as reception1 status list
+check "four" test "$(wc -l <"$T/out")" -eq 4
+expect 0 "enrolled this year" as reception1 status list \
+	--year "$(date -u +%Y)"
+check "four" test "$(wc -l <"$T/out")" -eq 4
+expect 0 "enrolled in 1999" as reception1 status list --year 1999
+check "none" test ! -s "$T/out"
+expect 64 "a bad year" as reception1 status list --year 99
+expect 0 "no review is due today" as supervisor1 status due
+check "none" test ! -s "$T/out"
+expect 0 "in a hundred days" as_at $((NOW + 100 * DAY)) supervisor1 \
+	status due --review
+check "all four are due" test "$(wc -l <"$T/out")" -eq 4
+expect 77 "a receptionist does not review" as reception1 status review \
+	"$NO"
+expect 0 "a supervisor reviews one" as_at $((NOW + 100 * DAY)) \
+	supervisor1 status review "$NO"
+check "and is told the next review date" \
+	grep -qx '20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]' "$T/out"
+expect 0 "due again" as_at $((NOW + 100 * DAY)) supervisor1 status due
+check "three left" test "$(wc -l <"$T/out")" -eq 3
+check "not the one reviewed" sh -c "! grep -q '^$NO	' $T/out"
+expect 66 "a destroyed student has no review" as supervisor1 status \
+	review "$NO3"
+expect 0 "counts" as supervisor1 status counts
+check "one line per status" test "$(cat "$T/out")" = "$(printf \
+	'active\t3\ncompleted\t1\nwithdrawn\t0\ndestroyed\t1')"
+expect 0 "an auditor may count (report.view)" as auditor1 status counts
+check "the same" grep -qx 'destroyed	1' "$T/out"
+
 # --- audit and verify ---------------------------------------------------
 expect 77 "a receptionist cannot read the log" as reception1 audit
 expect 0 "an auditor can" as auditor1 audit
@@ -403,7 +579,7 @@ check "and the man pages" test -f "$T/stage/usr/share/man/man1/xueji.1"
 
 # --- nothing personal on disk in the clear ------------------------------
 for s in 欧阳 张三 张珊 13812345678 13912340000 62345678 \
-    登记时笔误 pass-supervisor1; do
+    登记时笔误 pass-supervisor1 司马 13700001111 家长来电退学; do
 	check "no \"$s\" in any file of the data directory" \
 		sh -c "! grep -rq '$s' $T/data"
 done

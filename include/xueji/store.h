@@ -339,7 +339,8 @@ struct history {
 };
 /*
  * The history of every field of a student the operator may see, oldest
- * first (student.view, logged as a read).
+ * first (student.view, logged as a read); none while the record is
+ * frozen, as store_student_get shows no values then.
  */
 int	 store_history(struct store *, const char *number,
 	     struct history **out, size_t *n, char **cause);

@@ -5,6 +5,7 @@
  * Option parsing and login shared by the subcommands.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -270,6 +271,65 @@ cli_take_arg(int argc, char **argv, const char *p)
 		}
 	}
 	return copy;
+}
+
+int
+cli_parse_id(const char *s, int64_t *id)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 1 ||
+	    s[0] < '0' || s[0] > '9')
+		return cli_errorf(XJ_EUSAGE, _("\"%s\" is not a request id"),
+		    s);
+	*id = (int64_t)v;
+	return XJ_OK;
+}
+
+int
+cli_request_kind(struct cli *c, int64_t id, int destroy)
+{
+	const struct operator	*op = c->s->op;
+	struct request		*r;
+	char			*cause = NULL;
+	enum request_kind	 kind;
+	int			 rc;
+
+	/*
+	 * Reading a request needs one of the change permissions.  Without
+	 * them the store decides nothing but destructions (everything else
+	 * needs change.approve), which is all "destroy" asks for.
+	 */
+	if (destroy && !policy_allows(op, PERM_CHANGE_APPROVE) &&
+	    !policy_allows(op, PERM_CHANGE_CONFIRM) &&
+	    !policy_allows(op, PERM_CHANGE_REQUEST))
+		return XJ_OK;
+	if ((rc = store_request_get(c->s->st, id, &r, &cause)) != XJ_OK)
+		return cli_error(rc, cause);
+	kind = r->kind;
+	request_free(r);
+	if (destroy && kind != REQ_DESTROY)
+		return cli_errorf(XJ_EUSAGE, _("request %" PRId64 " is not a "
+		    "destruction request; decide it with \"xueji change\""),
+		    id);
+	if (!destroy && kind == REQ_DESTROY)
+		return cli_errorf(XJ_EUSAGE, _("request %" PRId64 " is a "
+		    "destruction request; decide it with \"xueji destroy\""),
+		    id);
+	return XJ_OK;
+}
+
+void
+cli_date(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d", &tm) == 0)
+		buf[0] = '\0';
 }
 
 int

@@ -37,6 +37,8 @@ extern const struct cmd cmd_init;
 extern const struct cmd cmd_operator;
 extern const struct cmd cmd_student;
 extern const struct cmd cmd_change;
+extern const struct cmd cmd_status;
+extern const struct cmd cmd_destroy;
 extern const struct cmd cmd_queue;
 extern const struct cmd cmd_audit;
 extern const struct cmd cmd_verify;
@@ -86,6 +88,19 @@ void	 cli_free_pairs(struct student_value *, size_t);
  * process's arguments.  NULL stays NULL.  Free the copy with xfree_wipe.
  */
 char	*cli_take_arg(int argc, char **argv, const char *p);
+
+/* Parse a request id, a positive decimal number; XJ_EUSAGE if not. */
+int	 cli_parse_id(const char *s, int64_t *id);
+/*
+ * Check that request id is of the kind the command decides: a
+ * destruction for "destroy approve|reject" (destroy set), a change or
+ * status request for "change approve|reject".  XJ_EUSAGE naming the
+ * other command when not; the store's code (66 for no such request)
+ * when it cannot be read.  Needs a login.
+ */
+int	 cli_request_kind(struct cli *, int64_t id, int destroy);
+/* Format t as a day, "2026-11-24" (UTC), into buf; "" for 0. */
+void	 cli_date(time_t t, char *buf, size_t len);
 
 /* Print "xueji: cause" to stderr, free cause, return rc. */
 int	 cli_error(int rc, char *cause);

@@ -11,10 +11,11 @@
  * Output for scripts: tab-separated, the request id first in lists.  The
  * exit code is the store's: 77 for a refusal (four eyes included), 75
  * when the request was decided meanwhile, 65 for bad data or a stale
- * request, 66 for no such request.  Free text (reason, evidence, note)
- * is wiped from argv once read, like the values.
+ * request, 66 for no such request, 64 for a destruction request (those
+ * are decided with "xueji destroy"; status requests are decided here).
+ * Free text (reason, evidence, note) is wiped from argv once read, like
+ * the values.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,23 +78,6 @@ change_option(struct cli *c, int ch, const char *arg, void *p)
 		return cli_errorf(XJ_EUSAGE, "%s", _("give one of --pending, "
 		    "--unconfirmed and --mine"));
 	o->list = list;
-	return XJ_OK;
-}
-
-/* A request id: a positive decimal number. */
-static int
-parse_id(const char *s, int64_t *id)
-{
-	char		*end;
-	long long	 v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 1 ||
-	    s[0] < '0' || s[0] > '9')
-		return cli_errorf(XJ_EUSAGE, _("\"%s\" is not a request id"),
-		    s);
-	*id = (int64_t)v;
 	return XJ_OK;
 }
 
@@ -279,7 +263,7 @@ change_one(struct cli *c, const char *verb, int argc, char **argv)
 	else if (strcmp(verb, "confirm") == 0)
 		longopts = confirm;
 	if ((rc = parse_verb(c, argc, argv, longopts, &o, 1, 0,
-	    &first)) != XJ_OK || (rc = parse_id(argv[first], &id)) != XJ_OK)
+	    &first)) != XJ_OK || (rc = cli_parse_id(argv[first], &id)) != XJ_OK)
 		goto out;
 	if (longopts == reject && o.note == NULL) {
 		rc = cli_errorf(XJ_EUSAGE, "%s", _("say why it is rejected "
@@ -299,11 +283,15 @@ change_one(struct cli *c, const char *verb, int argc, char **argv)
 			print_request(r);
 			request_free(r);
 		}
-	} else if (strcmp(verb, "approve") == 0)
-		rc = store_request_approve(c->s->st, id, &cause);
-	else if (strcmp(verb, "reject") == 0)
-		rc = store_request_reject(c->s->st, id, o.note, &cause);
-	else if (strcmp(verb, "withdraw") == 0)
+	} else if (strcmp(verb, "approve") == 0) {
+		/* Destruction has its own command, and its own words. */
+		if ((rc = cli_request_kind(c, id, 0)) == XJ_OK)
+			rc = store_request_approve(c->s->st, id, &cause);
+	} else if (strcmp(verb, "reject") == 0) {
+		if ((rc = cli_request_kind(c, id, 0)) == XJ_OK)
+			rc = store_request_reject(c->s->st, id, o.note,
+			    &cause);
+	} else if (strcmp(verb, "withdraw") == 0)
 		rc = store_request_withdraw(c->s->st, id, &cause);
 	else
 		rc = store_change_confirm(c->s->st, id, o.method, &cause);

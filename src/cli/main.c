@@ -23,6 +23,8 @@ static const struct cmd *const commands[] = {
 	&cmd_operator,
 	&cmd_student,
 	&cmd_change,
+	&cmd_status,
+	&cmd_destroy,
 	&cmd_queue,
 	&cmd_audit,
 	&cmd_verify,

@@ -88,8 +88,11 @@ store_destroy_request(struct store *st, const char *number,
 		goto fail;
 	}
 	if (strcmp(reason_code, "retention-ended") == 0) {
-		sqlite3_prepare_v2(st->db, "SELECT status_at FROM student "
-		    "WHERE id = ?", -1, &stmt, NULL);
+		if (sqlite3_prepare_v2(st->db, "SELECT status_at FROM student "
+		    "WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK) {
+			rc = db_error(st, _("cannot file the request"), cause);
+			goto fail;
+		}
 		sqlite3_bind_int64(stmt, 1, id);
 		if (sqlite3_step(stmt) == SQLITE_ROW)
 			until = store_add_months((time_t)

@@ -456,6 +456,23 @@ store_request_get(struct store *st, int64_t id, struct request **out,
 		xfree_wipe(raw);
 	}
 	mask_changes(st, r);
+	/*
+	 * A frozen record shows nothing, even through an old request;
+	 * only whoever decides its destruction sees whose it is.
+	 */
+	if (store_check_not_frozen(st, sid, r->number, NULL) != XJ_OK) {
+		for (i = 0; i < r->nchanges; i++) {
+			free(r->changes[i].key);
+			xfree_wipe(r->changes[i].old);
+			xfree_wipe(r->changes[i].new);
+		}
+		r->nchanges = 0;
+		if (r->kind != REQ_DESTROY ||
+		    !store_may(st, PERM_DESTROY_APPROVE)) {
+			xfree_wipe(r->name);
+			r->name = xstrdup("");
+		}
+	}
 	for (i = 0; i < r->nchanges; i++)
 		append_key(&keys, r->changes[i].key);
 	xasprintf(&detail, "request=%" PRId64, id);
@@ -835,7 +852,10 @@ store_history(struct store *st, const char *number, struct history **out,
 	    "r.requested_by, r.decided_by FROM field_history h "
 	    "JOIN student s ON s.id = h.student "
 	    "LEFT JOIN request r ON r.id = h.request "
-	    "WHERE s.number = ? ORDER BY h.id";
+	    /* Frozen: no values, as in store_student_get, old ones neither. */
+	    "WHERE s.number = ? AND NOT EXISTS (SELECT 1 FROM request fr "
+	    "WHERE fr.student = s.id AND fr.kind = 'destroy' AND "
+	    "fr.state = 'pending') ORDER BY h.id";
 	const struct field_spec	*f;
 	struct history		*v = NULL, *h;
 	sqlite3_stmt		*stmt = NULL;

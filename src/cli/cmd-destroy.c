@@ -1,0 +1,345 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * xueji destroy request|approve|reject|list|show: erasing a student's
+ * data for good.  A request freezes the record; another operator, one
+ * with destroy.approve, approves it, and the store erases every personal
+ * value in the same transaction, keeping a tombstone (number and status)
+ * and a destruction record that names no one.  "show" prints that record
+ * as a certificate a supervisor can hand over.
+ *
+ * Output for scripts: the request id alone for "request"; for "list" and
+ * "show --tsv" one tab-separated line per record, times in UTC.  Exit
+ * codes as for "xueji change", and 64 for a request that is not a
+ * destruction.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "cli.h"
+
+/* destroy.c's method; described in words on the certificate. */
+#define METHOD_SECURE_DELETE	"secure-delete+wal-truncate"
+
+struct destroy_opts {
+	const char	*reason;	/* a reason code: not free text */
+	const char	*note_arg;	/* into argv, until wiped */
+	char		*note;		/* the copy, ours */
+	int		 tsv;
+};
+
+static int
+destroy_option(struct cli *c, int ch, const char *arg, void *p)
+{
+	struct destroy_opts	*o = p;
+
+	(void)c;
+	switch (ch) {
+	case 'r':
+		if (!destroy_reason_valid(arg))
+			return cli_errorf(XJ_EUSAGE, "%s", _("--reason must be "
+			    "guardian-request, retention-ended or withdrawal"));
+		o->reason = arg;
+		return XJ_OK;
+	case 'n':
+		o->note_arg = arg;
+		return XJ_OK;
+	case 't':
+		o->tsv = 1;
+		return XJ_OK;
+	}
+	return XJ_EUSAGE;
+}
+
+/*
+ * Parse a verb's options, wipe the note from argv, and check that
+ * exactly nargs operands are left.
+ */
+static int
+parse_verb(struct cli *c, int argc, char **argv,
+    const struct option *longopts, struct destroy_opts *o, int nargs,
+    int *first)
+{
+	int	rc;
+
+	memset(o, 0, sizeof *o);
+	rc = cli_parse(c, argc, argv, NULL, longopts, destroy_option, o,
+	    first);
+	o->note = cli_take_arg(argc, argv, o->note_arg);
+	o->note_arg = NULL;
+	if (rc != XJ_OK || argc - *first != nargs)
+		return cli_usage(&cmd_destroy);
+	return XJ_OK;
+}
+
+static int
+destroy_request(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "reason",	required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct destroy_opts	 o;
+	char			*cause = NULL;
+	int64_t			 id;
+	int			 rc, first;
+
+	if ((rc = parse_verb(c, argc, argv, longopts, &o, 1, &first)) !=
+	    XJ_OK)
+		return rc;
+	if (o.reason == NULL)
+		return cli_errorf(XJ_EUSAGE, "%s", _("say why with --reason "
+		    "guardian-request|retention-ended|withdrawal"));
+	if ((rc = cli_login(c)) != XJ_OK)
+		return rc;
+	rc = store_destroy_request(c->s->st, argv[first], o.reason, &id,
+	    &cause);
+	if (rc != XJ_OK)
+		return cli_error(rc, cause);
+	printf("%" PRId64 "\n", id);
+	fprintf(stderr, _("xueji: %s is frozen until request %" PRId64
+	    " is decided\n"), argv[first], id);
+	return XJ_OK;
+}
+
+/* approve and reject: one destruction request id. */
+static int
+destroy_decide(struct cli *c, int reject, int argc, char **argv)
+{
+	static const struct option none[] = {
+		{ NULL, 0, NULL, 0 }
+	};
+	static const struct option note[] = {
+		{ "note",	required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct destroy_opts	 o;
+	char			*cause = NULL;
+	int64_t			 id;
+	int			 rc, first;
+
+	if ((rc = parse_verb(c, argc, argv, reject ? note : none, &o, 1,
+	    &first)) != XJ_OK || (rc = cli_parse_id(argv[first], &id)) !=
+	    XJ_OK)
+		goto out;
+	if (reject && o.note == NULL) {
+		rc = cli_errorf(XJ_EUSAGE, "%s", _("say why it is rejected "
+		    "with --note TEXT"));
+		goto out;
+	}
+	if ((rc = cli_login(c)) != XJ_OK ||
+	    (rc = cli_request_kind(c, id, 1)) != XJ_OK)
+		goto out;
+	if (reject)
+		rc = store_request_reject(c->s->st, id, o.note, &cause);
+	else
+		rc = store_request_approve(c->s->st, id, &cause);
+	rc = cli_error(rc, cause);
+out:
+	xfree_wipe(o.note);
+	return rc;
+}
+
+/* One destruction record as one tab-separated line. */
+static int
+print_tsv(const struct destruction *d, void *arg)
+{
+	char	requested[32], approved[32], executed[32], expires[32];
+
+	(void)arg;
+	xj_isotime(d->requested_at, requested, sizeof requested);
+	xj_isotime(d->approved_at, approved, sizeof approved);
+	xj_isotime(d->executed_at, executed, sizeof executed);
+	xj_isotime(d->backup_expires, expires, sizeof expires);
+	printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d->id,
+	    d->number, d->reason, d->requested_by, requested, d->approved_by,
+	    approved, executed, d->method, expires);
+	return 0;
+}
+
+static int
+destroy_list(struct cli *c, int argc, char **argv)
+{
+	struct destroy_opts	 o;
+	char			*cause = NULL;
+	int			 rc, first;
+
+	if ((rc = parse_verb(c, argc, argv, NULL, &o, 0, &first)) != XJ_OK)
+		return rc;
+	if ((rc = cli_login(c)) != XJ_OK)
+		return rc;
+	rc = store_destructions(c->s->st, print_tsv, NULL, &cause);
+	return cli_error(rc, cause);
+}
+
+/* Why, in words. */
+static const char *
+reason_words(const char *code)
+{
+	if (strcmp(code, "guardian-request") == 0)
+		return _("at the guardian's request");
+	if (strcmp(code, "retention-ended") == 0)
+		return _("the retention period had ended");
+	if (strcmp(code, "withdrawal") == 0)
+		return _("the student had withdrawn");
+	return code;
+}
+
+/* Print "label:" padded to width columns, then the value. */
+static void
+put_field(int width, const char *label, const char *value)
+{
+	int	pad = width - utf8_width(label);
+
+	printf("%s:%*s %s\n", label, pad > 0 ? pad : 0, "", value);
+}
+
+/*
+ * The certificate: plain text, one labelled line per field, nothing in
+ * it that names the child.  The labels are padded by their width on a
+ * terminal, so that translated ones line up as well.
+ */
+static void
+print_certificate(const struct config *cfg, const struct destruction *d)
+{
+	const char	*labels[9];
+	char		 buf[256], requested[32], approved[32], executed[32];
+	char		 expires[32];
+	int		 width = 0, w;
+	size_t		 i;
+
+	labels[0] = _("Branch");
+	labels[1] = _("Record");
+	labels[2] = _("Student number");
+	labels[3] = _("Reason");
+	labels[4] = _("Requested by");
+	labels[5] = _("Approved by");
+	labels[6] = _("Executed at");
+	labels[7] = _("Method");
+	labels[8] = _("Backups");
+	for (i = 0; i < nitems(labels); i++) {
+		if ((w = utf8_width(labels[i])) > width)
+			width = w;
+	}
+	xj_isotime(d->requested_at, requested, sizeof requested);
+	xj_isotime(d->approved_at, approved, sizeof approved);
+	xj_isotime(d->executed_at, executed, sizeof executed);
+	cli_date(d->backup_expires, expires, sizeof expires);
+
+	printf("%s\n\n", _("Destruction record"));
+	snprintf(buf, sizeof buf, "%s %s", cfg->branch_code,
+	    cfg->branch_name != NULL ? cfg->branch_name : "");
+	put_field(width, labels[0], buf);
+	snprintf(buf, sizeof buf, _("%" PRId64 " (request %" PRId64 ")"),
+	    d->id, d->request);
+	put_field(width, labels[1], buf);
+	put_field(width, labels[2], d->number);
+	snprintf(buf, sizeof buf, "%s (%s)", reason_words(d->reason),
+	    d->reason);
+	put_field(width, labels[3], buf);
+	snprintf(buf, sizeof buf, _("%s at %s"), d->requested_by, requested);
+	put_field(width, labels[4], buf);
+	snprintf(buf, sizeof buf, _("%s at %s"), d->approved_by, approved);
+	put_field(width, labels[5], buf);
+	put_field(width, labels[6], executed);
+	put_field(width, labels[7], strcmp(d->method,
+	    METHOD_SECURE_DELETE) == 0 ? _("deleted with SQLite "
+	    "secure_delete; write-ahead log checkpointed and truncated") :
+	    d->method);
+	snprintf(buf, sizeof buf, _("the last backup holding the data "
+	    "expires on %s"), expires);
+	put_field(width, labels[8], buf);
+	printf("\n%s\n", _("This record holds no personal data.  Every value "
+	    "of the student's record,\nits history, the requests about it "
+	    "and their free text were erased;\nonly the student number "
+	    "remains, to show that, when, why and by whom\nthe data were "
+	    "destroyed."));
+}
+
+static int
+destroy_show(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "tsv",	no_argument,	   NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct destroy_opts	 o;
+	struct destruction	*d = NULL;
+	const char		*arg;
+	char			*cause = NULL;
+	int64_t			 id = 0;
+	int			 rc, first;
+
+	if ((rc = parse_verb(c, argc, argv, longopts, &o, 1, &first)) !=
+	    XJ_OK)
+		return rc;
+	if ((rc = cli_login(c)) != XJ_OK)
+		return rc;
+	arg = argv[first];
+	/*
+	 * All digits: a record's id; else a student number.  A number
+	 * pattern of digits alone could look like an id, so that is tried
+	 * second.
+	 */
+	if (strspn(arg, "0123456789") == strlen(arg) && arg[0] != '0' &&
+	    strlen(arg) < 19)
+		id = strtoll(arg, NULL, 10);
+	if (id > 0) {
+		rc = store_destruction_get(c->s->st, id, NULL, &d, &cause);
+		if (rc == XJ_ENOINPUT) {
+			free(cause);
+			cause = NULL;
+		}
+	}
+	if (d == NULL && (id == 0 || rc == XJ_ENOINPUT))
+		rc = store_destruction_get(c->s->st, 0, arg, &d, &cause);
+	if (rc != XJ_OK)
+		return cli_error(rc, cause);
+	if (o.tsv)
+		print_tsv(d, NULL);
+	else
+		print_certificate(c->s->cfg, d);
+	destruction_free(d);
+	return XJ_OK;
+}
+
+static int
+destroy_exec(struct cli *c, int argc, char **argv)
+{
+	const char	*verb;
+	int		 v;
+
+	/* Common options may come before the verb; the verb's own after. */
+	if (cli_parse_verb(c, argc, argv, &v) != XJ_OK || v >= argc)
+		return cli_usage(&cmd_destroy);
+	verb = argv[v];
+	argc -= v;
+	argv += v;
+	if (strcmp(verb, "request") == 0)
+		return destroy_request(c, argc, argv);
+	if (strcmp(verb, "approve") == 0)
+		return destroy_decide(c, 0, argc, argv);
+	if (strcmp(verb, "reject") == 0)
+		return destroy_decide(c, 1, argc, argv);
+	if (strcmp(verb, "list") == 0)
+		return destroy_list(c, argc, argv);
+	if (strcmp(verb, "show") == 0)
+		return destroy_show(c, argc, argv);
+	return cli_usage(&cmd_destroy);
+}
+
+const struct cmd cmd_destroy = {
+	.name = "destroy",
+	.synopsis = N_("request NUMBER --reason "
+	    "guardian-request|retention-ended|withdrawal\n"
+	    "approve ID\n"
+	    "reject ID --note TEXT\n"
+	    "list\n"
+	    "show ID|NUMBER [--tsv]"),
+	.help = N_("erase a student's data for good, with a record of it"),
+	.exec = destroy_exec,
+};
