@@ -542,6 +542,35 @@ check "only that student" sh -c "! cut -f5 $T/out | grep -v '^$NO\$' | \
 expect 0 "verify passes" as auditor1 verify
 check "and says so" grep -q '^ok: ' "$T/out"
 
+# --- checkpoints --------------------------------------------------------
+expect 0 "a supervisor writes a checkpoint" as supervisor1 checkpoint \
+	-o "$T/cp1"
+check "signed, with the branch and its key" \
+	sh -c "grep -q '^branch SH01$' $T/cp1 && grep -q '^sig ' $T/cp1"
+expect 69 "an existing checkpoint is never overwritten" as supervisor1 \
+	checkpoint -o "$T/cp1"
+expect 77 "a receptionist cannot" as reception1 checkpoint -o "$T/cp2"
+expect 0 "the public key, for auditors" as auditor1 checkpoint --public-key
+check "is the key in the checkpoint" grep -q "^key $(cat "$T/out")$" "$T/cp1"
+expect 0 "verify against it" as auditor1 verify --checkpoint "$T/cp1"
+check "says the log extends it" grep -q '^ok: the log extends' "$T/out"
+sed 's/^seq \([0-9]*\)/seq 1\1/' "$T/cp1" >"$T/cp-forged"
+expect 65 "an altered checkpoint is refused" as auditor1 verify \
+	--checkpoint "$T/cp-forged"
+cp "$T/data/branch.db" "$T/older.db"
+expect 0 "more work, a newer checkpoint" as supervisor1 checkpoint \
+	-o "$T/cp3"
+expect 0 "(work)" as supervisor1 student list
+expect 0 "a newer checkpoint" as supervisor1 checkpoint -o "$T/cp4"
+cp "$T/data/branch.db" "$T/current.db"
+cp "$T/older.db" "$T/data/branch.db"
+expect 1 "an older copy of the database fails against it" as auditor1 \
+	verify --checkpoint "$T/cp4"
+check "saying so" grep -q 'TAMPERED: .*older copy' "$T/out"
+cp "$T/current.db" "$T/data/branch.db"
+expect 0 "the current one passes again" as auditor1 verify \
+	--checkpoint "$T/cp4"
+
 # --- passwd, remove, rotate ---------------------------------------------
 printf 'new-pass-reception1\n' >"$T/reception1.new"
 expect 0 "change one's own passphrase" $X -u reception1 --passphrase-fd 3 \

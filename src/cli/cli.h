@@ -42,6 +42,7 @@ extern const struct cmd cmd_destroy;
 extern const struct cmd cmd_queue;
 extern const struct cmd cmd_audit;
 extern const struct cmd cmd_verify;
+extern const struct cmd cmd_checkpoint;
 
 /*
  * Parse a subcommand's options: the command's own (handled by fn, which

@@ -28,6 +28,7 @@ static const struct cmd *const commands[] = {
 	&cmd_queue,
 	&cmd_audit,
 	&cmd_verify,
+	&cmd_checkpoint,
 };
 
 static void
