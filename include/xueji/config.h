@@ -48,6 +48,16 @@ struct config {
 	long	 keep_withdrawn_months;	/* retention after withdrawal */
 	long	 backup_keep_days;	/* backup rotation */
 	char	*checkpoint_dir;	/* automatic checkpoints, or NULL */
+	char	*backup_dir;		/* NULL: data_dir/backups */
+	long	 restore_drill_warn_days; /* warn after this many days */
+
+	/* Access analysis (store_analysis). */
+	long	 burst_count;		/* more record opens than this … */
+	long	 burst_minutes;		/* … within this many minutes */
+	char	*working_hours;		/* "08:00-20:00", local time */
+	int	 work_from, work_until;	/* the same in minutes after 00:00 */
+	long	 failed_logins;		/* this many failed logins … */
+	long	 failed_minutes;	/* … within this many minutes */
 };
 
 /*
@@ -67,6 +77,13 @@ void	 config_free(struct config *);
  */
 char	*config_format_number(const char *pattern, const char *branch,
 	     int year, long seq);
+/*
+ * Parse working hours "HH:MM-HH:MM" (the end may be 24:00) into minutes
+ * after midnight.  The start must come before the end: hours across
+ * midnight are not supported.  XJ_OK, or XJ_ECONFIG with *cause.
+ */
+int	 config_parse_hours(const char *s, int *from, int *until,
+	     char **cause);
 /* Whether pattern is a valid number pattern; fills *cause when not. */
 int	 config_check_pattern(const char *pattern, char **cause);
 

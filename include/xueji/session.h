@@ -71,6 +71,15 @@ int	 session_login(struct session *, const char *id, const char *pass,
  */
 int	 session_exclusive(struct session *, char **cause);
 
+/*
+ * Restore the database from the backup at path (restore.run, supervisor):
+ * refuses with XJ_EBUSY while another session is open on the branch, and
+ * keeps this one exclusive until logout.  See store_restore in backup.h
+ * for the safety copy (*safety, malloc'd, when not NULL) and the log.
+ */
+int	 session_restore(struct session *, const char *path, char **safety,
+	     char **cause);
+
 /* Close the store and wipe the secret; configuration stays loaded. */
 void	 session_logout(struct session *);
 void	 session_free(struct session *);

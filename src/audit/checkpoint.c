@@ -82,7 +82,10 @@ checkpoint_make(sqlite3 *db, const char *branch, const unsigned char seed[32],
 	return XJ_OK;
 }
 
-/* Take "name value\n" at *p; value copied into out (size n). */
+/*
+ * Take "name value\n" at *p; value copied into out (size n).  A NUL in the
+ * value is refused: the C string read would not be the text signed.
+ */
 static int
 field(const char **p, const char *end, const char *name, char *out, size_t n)
 {
@@ -94,7 +97,8 @@ field(const char **p, const char *end, const char *name, char *out, size_t n)
 		return -1;
 	*p += len + 1;
 	if ((nl = memchr(*p, '\n', (size_t)(end - *p))) == NULL ||
-	    (size_t)(nl - *p) >= n || nl == *p)
+	    (size_t)(nl - *p) >= n || nl == *p ||
+	    memchr(*p, '\0', (size_t)(nl - *p)) != NULL)
 		return -1;
 	memcpy(out, *p, (size_t)(nl - *p));
 	out[nl - *p] = '\0';

@@ -42,7 +42,7 @@ print_queued(const struct request *r, void *arg)
 	format_age(secs, age, sizeof age);
 	printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%s\n", r->id,
 	    request_kind_name(r->kind), r->number, r->requested_by, age,
-	    secs > (time_t)q->overdue_hours * 3600 ? "OVERDUE" : "");
+	    secs >= (time_t)q->overdue_hours * 3600 ? "OVERDUE" : "");
 	return 0;
 }
 

@@ -34,10 +34,18 @@ enum {
 	OPT_KEEP_WITHDRAWN,
 	OPT_BACKUP_DAYS,
 	OPT_CHECKPOINT_DIR,
+	OPT_BACKUP_DIR,
+	OPT_DRILL_WARN,
+	OPT_BURST_COUNT,
+	OPT_BURST_MINUTES,
+	OPT_WORKING_HOURS,
+	OPT_FAILED_LOGINS,
+	OPT_FAILED_MINUTES,
 	OPT__COUNT
 };
 
 static int	config_check_code(const char *, char **);
+static int	config_check_hours(const char *, char **);
 
 const struct config_option config_schema[] = {
 	[OPT_BRANCH_CODE] = {
@@ -130,6 +138,50 @@ const struct config_option config_schema[] = {
 		    "are written by themselves (removable media or another "
 		    "machine's share); empty: none.")
 	},
+	[OPT_BACKUP_DIR] = {
+		.name = "backup_dir", .type = CONFIG_PATH, .dflt = "",
+		.help = N_("Folder of the encrypted backups and their rotation; "
+		    "empty: the folder backups inside data_dir.")
+	},
+	[OPT_DRILL_WARN] = {
+		.name = "restore_drill_warn_days", .type = CONFIG_INT,
+		.dflt = "90", .min = 1, .max = 3650,
+		.help = N_("Days after the last successful restore drill when "
+		    "the screens start to warn that another one is due.")
+	},
+	[OPT_BURST_COUNT] = {
+		.name = "analysis.burst_count", .type = CONFIG_INT,
+		.dflt = "30", .min = 1, .max = 100000,
+		.help = N_("Access analysis: an operator who opens more "
+		    "records than this within analysis.burst_minutes is "
+		    "reported.")
+	},
+	[OPT_BURST_MINUTES] = {
+		.name = "analysis.burst_minutes", .type = CONFIG_INT,
+		.dflt = "10", .min = 1, .max = 1440,
+		.help = N_("Access analysis: the window, in minutes, of "
+		    "analysis.burst_count.")
+	},
+	[OPT_WORKING_HOURS] = {
+		.name = "analysis.working_hours", .type = CONFIG_STRING,
+		.dflt = "08:00-20:00", .check = config_check_hours,
+		.help = N_("Access analysis: the working hours, local time, "
+		    "as HH:MM-HH:MM; what operators do outside them is "
+		    "reported.")
+	},
+	[OPT_FAILED_LOGINS] = {
+		.name = "analysis.failed_logins", .type = CONFIG_INT,
+		.dflt = "5", .min = 1, .max = 10000,
+		.help = N_("Access analysis: this many failed logins of one "
+		    "operator id within analysis.failed_minutes are "
+		    "reported.")
+	},
+	[OPT_FAILED_MINUTES] = {
+		.name = "analysis.failed_minutes", .type = CONFIG_INT,
+		.dflt = "15", .min = 1, .max = 1440,
+		.help = N_("Access analysis: the window, in minutes, of "
+		    "analysis.failed_logins.")
+	},
 };
 const size_t config_schema_len = nitems(config_schema);
 
@@ -146,6 +198,50 @@ config_check_code(const char *s, char **cause)
 		return xj_fail(cause, XJ_ECONFIG, _("the branch code must be 2 "
 		    "to 8 capital letters or digits, such as SH01"));
 	return XJ_OK;
+}
+
+/* Parse "HH:MM" at s into minutes after midnight (24:00 allowed). */
+static int
+parse_hhmm(const char *s, int *minutes)
+{
+	int	h, m;
+
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' ||
+	    s[2] != ':' || s[3] < '0' || s[3] > '5' || s[4] < '0' ||
+	    s[4] > '9')
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 24 || (h == 24 && m != 0))
+		return -1;
+	*minutes = h * 60 + m;
+	return 0;
+}
+
+int
+config_parse_hours(const char *s, int *from, int *until, char **cause)
+{
+	int	a, b;
+
+	if (strlen(s) != 11 || s[5] != '-' || parse_hhmm(s, &a) != 0 ||
+	    parse_hhmm(s + 6, &b) != 0)
+		return xj_fail(cause, XJ_ECONFIG, _("working hours are written "
+		    "HH:MM-HH:MM, such as 08:00-20:00"));
+	if (a >= b)
+		return xj_fail(cause, XJ_ECONFIG, _("working hours must start "
+		    "before they end on the same day (%.5s is not before "
+		    "%.5s)"), s, s + 6);
+	*from = a;
+	*until = b;
+	return XJ_OK;
+}
+
+static int
+config_check_hours(const char *s, char **cause)
+{
+	int	a, b;
+
+	return config_parse_hours(s, &a, &b, cause);
 }
 
 /*
@@ -462,6 +558,20 @@ config_load(const char *path, struct config **out, char **cause)
 	    sval[OPT_CHECKPOINT_DIR] : NULL;
 	if (c->checkpoint_dir == NULL)
 		free(sval[OPT_CHECKPOINT_DIR]);
+	/* Unset stays NULL: data_dir may still be overridden (-d). */
+	c->backup_dir = *sval[OPT_BACKUP_DIR] != '\0' ?
+	    sval[OPT_BACKUP_DIR] : NULL;
+	if (c->backup_dir == NULL)
+		free(sval[OPT_BACKUP_DIR]);
+	c->restore_drill_warn_days = ival[OPT_DRILL_WARN];
+	c->burst_count = ival[OPT_BURST_COUNT];
+	c->burst_minutes = ival[OPT_BURST_MINUTES];
+	c->working_hours = sval[OPT_WORKING_HOURS];
+	/* Checked on the way in; the default is valid too. */
+	config_parse_hours(c->working_hours, &c->work_from, &c->work_until,
+	    NULL);
+	c->failed_logins = ival[OPT_FAILED_LOGINS];
+	c->failed_minutes = ival[OPT_FAILED_MINUTES];
 	free(dir);
 	ydoc_free(d);
 	*out = c;
@@ -489,5 +599,7 @@ config_free(struct config *c)
 	free(c->forms_dir);
 	free(c->number_pattern);
 	free(c->checkpoint_dir);
+	free(c->backup_dir);
+	free(c->working_hours);
 	free(c);
 }

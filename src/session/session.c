@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "xueji/platform.h"
+#include "xueji/backup.h"
 #include "xueji/session.h"
 
 /* Keys and the open database must not outlive a fatal error. */
@@ -126,7 +127,11 @@ session_login(struct session *s, const char *id, const char *pass,
 		xj_fail(cause, XJ_EPERM, _("%s is not an operator of this "
 		    "branch (see %s)"), policy_valid_id(id) ? id : "?",
 		    s->pol->path);
-		return refuse_login(s, id, "unknown-operator", XJ_EPERM);
+		/*
+		 * Not logged as typed: a passphrase typed into the id field
+		 * must not end up in the log.
+		 */
+		return refuse_login(s, "?", "unknown-operator", XJ_EPERM);
 	}
 	/* Every session holds the lock shared; see session_exclusive. */
 	lock = xj_path_join(s->cfg->data_dir, SESSION_LOCK_NAME);
@@ -213,10 +218,35 @@ session_exclusive(struct session *s, char **cause)
 {
 	if (s->lock_fd == -1)
 		return xj_fail(cause, XJ_ESOFTWARE, "%s", _("not logged in"));
-	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) == -1)
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		/* A failed upgrade may have dropped the shared lock: retake. */
+		flock(s->lock_fd, LOCK_SH);
 		return xj_fail(cause, XJ_EBUSY, "%s", _("another xueji session "
 		    "is open on this branch; close it first"));
+	}
 	return XJ_OK;
+}
+
+int
+session_restore(struct session *s, const char *path, char **safety,
+    char **cause)
+{
+	int	rc;
+
+	if (safety != NULL)
+		*safety = NULL;
+	if (s->st == NULL || s->secret == NULL)
+		return xj_fail(cause, XJ_ESOFTWARE, "%s", _("not logged in"));
+	/* Who may comes before whether now: a refusal is logged. */
+	if ((rc = store_require(s->st, PERM_RESTORE_RUN, "restore",
+	    cause)) != XJ_OK)
+		return rc;
+	if ((rc = session_exclusive(s, cause)) != XJ_OK) {
+		/* flock(2) may drop the shared lock on a failed upgrade. */
+		flock(s->lock_fd, LOCK_SH);
+		return rc;
+	}
+	return store_restore(&s->st, s->secret->db_key, path, safety, cause);
 }
 
 /*

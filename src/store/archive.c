@@ -272,9 +272,8 @@ fail:
 	return rc;
 }
 
-/* When a student of this status at status_at is past retention, or 0. */
-static time_t
-keep_until(const struct store *st, int status, time_t status_at)
+time_t
+store_keep_until(const struct store *st, int status, time_t status_at)
 {
 	if (status == STATUS_COMPLETED)
 		return store_add_months(status_at,
@@ -326,7 +325,7 @@ store_archive(struct store *st, enum archive_list which, int status,
 		e.status_at = (time_t)sqlite3_column_int64(stmt, 3);
 		e.next_review = (time_t)sqlite3_column_int64(stmt, 4);
 		e.frozen = sqlite3_column_int(stmt, 5);
-		e.keep_until = keep_until(st, e.status, e.status_at);
+		e.keep_until = store_keep_until(st, e.status, e.status_at);
 		if (year > 0) {
 			localtime_r(&e.enrolled_at, &tm);
 			if (tm.tm_year + 1900 != year)

@@ -27,6 +27,9 @@ int	 tx_begin(struct store *, char **cause);
 /* COMMIT; on failure rolls back and reports XJ_EIO (XJ_EBUSY when busy). */
 int	 tx_commit(struct store *, char **cause);
 void	 tx_rollback(struct store *);
+/* A read transaction (BEGIN), for one consistent view over several
+ * queries; end it with tx_rollback. */
+int	 tx_read(struct store *, char **cause);
 
 /* Append an entry as the bound operator inside the open transaction. */
 int	 log_entry(struct store *, const char *action, const char *target,
@@ -66,6 +69,10 @@ void	 store_wal_truncate(struct store *);
 /* The student row id of number (0: none); *status set when found. */
 sqlite3_int64 store_student_id(struct store *, const char *number,
 	     int *status);
+/* When a student of this status since status_at is past retention; 0
+ * for a status without one (active, destroyed). */
+time_t	 store_keep_until(const struct store *, int status,
+	     time_t status_at);
 /* t plus months calendar months (local time), at the same time of day. */
 time_t	 store_add_months(time_t t, long months);
 /* step a statement expecting SQLITE_DONE, then reset it. */

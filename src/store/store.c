@@ -160,10 +160,28 @@ static const char migration_3[] =
 	" BEGIN SELECT RAISE(ABORT, 'destruction records are kept forever');"
 	" END;";
 
+/*
+ * Exports with their purpose, kept out of the chained log (which a
+ * destruction can never clean); and an index for the log by time, which
+ * the auditor's date filters and the access analysis read by.
+ */
+static const char migration_4[] =
+	"CREATE TABLE export_log ("
+	"  id       INTEGER PRIMARY KEY,"
+	"  at       INTEGER NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  status   TEXT NOT NULL,"
+	"  encoding TEXT NOT NULL,"
+	"  rows     INTEGER NOT NULL,"
+	"  purpose  TEXT NOT NULL"
+	");"
+	"CREATE INDEX audit_at ON audit(at, seq);";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 const int store_schema_version = (int)nitems(migrations);
 
@@ -242,6 +260,15 @@ tx_commit(struct store *st, char **cause)
 		return rc;
 	}
 	st->in_tx = 0;
+	return XJ_OK;
+}
+
+int
+tx_read(struct store *st, char **cause)
+{
+	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot read the database"), cause);
+	st->in_tx = 1;
 	return XJ_OK;
 }
 

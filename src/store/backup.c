@@ -1,0 +1,816 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Backups, restore drills and restore.  A backup is sqlcipher_export into
+ * an attached database under the same raw key, inside one read
+ * transaction of the live database: in WAL mode that is a snapshot, so
+ * the other terminals go on writing meanwhile.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "xueji/platform.h"
+#include "xueji/backup.h"
+#include "store-int.h"
+
+#define DAY		(24 * 60 * 60)
+#define DRILL_META	"last_drill"
+
+static const char *const drill_names[DRILL__COUNT] = {
+	"active", "completed", "withdrawn", "destroyed", "audit", "requests",
+	"destructions",
+};
+
+const char *
+drill_count_name(enum drill_count c)
+{
+	return drill_names[c];
+}
+
+void
+drill_report_free(struct drill_report *r)
+{
+	if (r == NULL)
+		return;
+	free(r->file);
+	free(r->problem);
+	r->file = r->problem = NULL;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+/* The folder of backups: backup_dir, or data_dir/backups. */
+static char *
+backup_dir(const struct store *st)
+{
+	char	*dir, *p;
+
+	if (st->cfg != NULL && st->cfg->backup_dir != NULL)
+		return xstrdup(st->cfg->backup_dir);
+	if (st->cfg != NULL && st->cfg->data_dir != NULL)
+		dir = xstrdup(st->cfg->data_dir);
+	else
+		dir = xj_dirname(st->path);
+	p = xj_path_join(dir, "backups");
+	free(dir);
+	return p;
+}
+
+static void
+sync_dir(const char *path)
+{
+	char	*dir = xj_dirname(path);
+	int	 fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/* Remove a database file and whatever SQLite may have left beside it. */
+static void
+unlink_db(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	char			*p;
+	size_t			 i;
+
+	for (i = 0; i < nitems(sfx); i++) {
+		xasprintf(&p, "%s%s", path, sfx[i]);
+		unlink(p);
+		free(p);
+	}
+}
+
+/* Copy from to a new file to (mode 0600), synced.  XJ_OK or XJ_EIO. */
+static int
+copy_file(const char *from, const char *to, char **cause)
+{
+	char	 buf[65536];
+	ssize_t	 n, w, off;
+	int	 in, out, rc = XJ_OK;
+
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
+		return xj_fail(cause, errno == ENOENT ? XJ_ENOINPUT : XJ_EIO,
+		    _("cannot read %s: %s"), from, strerror(errno));
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out == -1) {
+		rc = xj_fail(cause, XJ_EIO, _("cannot create %s: %s"), to,
+		    strerror(errno));
+		close(in);
+		return rc;
+	}
+	while (rc == XJ_OK && (n = read(in, buf, sizeof buf)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			rc = xj_fail(cause, XJ_EIO, _("cannot read %s: %s"),
+			    from, strerror(errno));
+			break;
+		}
+		for (off = 0; off < n; off += w) {
+			if ((w = write(out, buf + off, (size_t)(n - off))) ==
+			    -1) {
+				if (errno == EINTR) {
+					w = 0;
+					continue;
+				}
+				rc = xj_fail(cause, XJ_EIO, _("cannot write "
+				    "%s: %s"), to, strerror(errno));
+				break;
+			}
+		}
+	}
+	if (rc == XJ_OK && fsync(out) == -1)
+		rc = xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), to,
+		    strerror(errno));
+	close(in);
+	if (close(out) == -1 && rc == XJ_OK)
+		rc = xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), to,
+		    strerror(errno));
+	sodium_memzero(buf, sizeof buf);
+	if (rc != XJ_OK)
+		unlink(to);
+	return rc;
+}
+
+static int
+meta_write(struct store *st, const char *key, const char *value,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta (key, "
+	    "value) VALUES (?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot save a setting"), cause);
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	rc = step_done(st, stmt, _("cannot save a setting"), cause);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* One integer from sql, or -1. */
+static long long
+query_count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	long long	 n = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/*
+ * Rotation: this branch's backups in dir ("<branch>-YYYYMMDD-HHMMSS.xjb"
+ * exactly, regular files only) last modified more than keep_days ago.
+ * Anything else in the folder is someone else's.  keep is never deleted.
+ */
+static int
+is_our_backup(const char *name, const char *branch)
+{
+	size_t	n = strlen(branch), i;
+
+	if (strncmp(name, branch, n) != 0 || name[n] != '-')
+		return 0;
+	name += n + 1;
+	for (i = 0; i < 15; i++) {
+		if (i == 8) {
+			if (name[i] != '-')
+				return 0;
+		} else if (name[i] < '0' || name[i] > '9')
+			return 0;
+	}
+	return strcmp(name + 15, BACKUP_SUFFIX) == 0;
+}
+
+static int
+rotate(struct store *st, const char *dir, const char *keep)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	char		*p;
+	time_t		 limit;
+	int		 n = 0;
+
+	if (st->cfg == NULL || (d = opendir(dir)) == NULL)
+		return 0;
+	limit = xj_now() - (time_t)st->cfg->backup_keep_days * DAY;
+	while ((de = readdir(d)) != NULL) {
+		if (!is_our_backup(de->d_name, st->branch) ||
+		    strcmp(de->d_name, keep) == 0)
+			continue;
+		p = xj_path_join(dir, de->d_name);
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    sb.st_mtime < limit && unlink(p) == 0)
+			n++;
+		free(p);
+	}
+	closedir(d);
+	return n;
+}
+
+/* The default name: <dir>/<branch>-YYYYMMDD-HHMMSS.xjb, local time. */
+static char *
+default_path(struct store *st, char **cause)
+{
+	struct tm	 tm;
+	time_t		 now = xj_now();
+	char		*dir, *name, *path, stamp[32];
+
+	dir = backup_dir(st);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		xj_fail(cause, XJ_EIO, _("cannot create the backup folder "
+		    "%s: %s"), dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	xasprintf(&name, "%s-%s%s", st->branch, stamp, BACKUP_SUFFIX);
+	path = xj_path_join(dir, name);
+	free(name);
+	free(dir);
+	return path;
+}
+
+static int
+exec_sql(struct store *st, const char *sql, const char *doing, char **cause)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(st, doing, cause);
+	return XJ_OK;
+}
+
+/*
+ * Export the live database into tmp: attach under the raw key, set the
+ * page size before anything touches the file (SQLCipher 3 does not keep
+ * it), copy inside one read transaction, carry user_version over.
+ */
+static int
+export_to(struct store *st, const unsigned char key[32], const char *tmp,
+    char **cause)
+{
+	const char	*doing = _("cannot write the backup");
+	sqlite3_stmt	*stmt;
+	char		 hex[2 * 32 + 1], keyspec[2 * 32 + 4], *sql;
+	long long	 version;
+	int		 rc, attached = 0;
+
+	if (sqlite3_prepare_v2(st->db, "ATTACH DATABASE ?1 AS backup KEY ?2",
+	    -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(st, doing, cause);
+	xj_hex(key, 32, hex);
+	snprintf(keyspec, sizeof keyspec, "x'%s'", hex);
+	sqlite3_bind_text(stmt, 1, tmp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, keyspec, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	/* The statement is gone; so is every copy of the key we made. */
+	sodium_memzero(hex, sizeof hex);
+	sodium_memzero(keyspec, sizeof keyspec);
+	if (rc != SQLITE_DONE)
+		return db_error(st, doing, cause);
+	attached = 1;
+	if ((rc = exec_sql(st, "PRAGMA backup.cipher_page_size = 4096", doing,
+	    cause)) != XJ_OK)
+		goto out;
+	if (query_count(st->db, "PRAGMA backup.cipher_page_size") != 4096) {
+		rc = xj_fail(cause, XJ_EUNAVAIL, _("the backup's page size "
+		    "did not take effect; refusing to write it"));
+		goto out;
+	}
+	/* A deferred transaction: the snapshot begins at the first read. */
+	if ((rc = exec_sql(st, "BEGIN", doing, cause)) != XJ_OK)
+		goto out;
+	st->in_tx = 1;
+	if ((rc = exec_sql(st, "SELECT sqlcipher_export('backup')", doing,
+	    cause)) != XJ_OK)
+		goto out;
+	if ((version = query_count(st->db, "PRAGMA main.user_version")) < 0) {
+		rc = db_error(st, doing, cause);
+		goto out;
+	}
+	xasprintf(&sql, "PRAGMA backup.user_version = %lld", version);
+	rc = exec_sql(st, sql, doing, cause);
+	free(sql);
+	if (rc != XJ_OK)
+		goto out;
+	rc = tx_commit(st, cause);
+out:
+	tx_rollback(st);
+	if (attached)
+		sqlite3_exec(st->db, "DETACH DATABASE backup", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+store_backup(struct store *st, const unsigned char key[32], const char *path,
+    char **out, char **cause)
+{
+	struct stat	 sb;
+	char		*final = NULL, *tmp = NULL, *detail, *dir;
+	int		 fd, rc, rotated;
+
+	if (out != NULL)
+		*out = NULL;
+	if ((rc = store_require(st, PERM_BACKUP_RUN, "backup", cause)) != 0)
+		return rc;
+	if (path != NULL)
+		final = xstrdup(path);
+	else if ((final = default_path(st, cause)) == NULL)
+		return XJ_EIO;
+	if (access(final, F_OK) == 0) {
+		rc = xj_fail(cause, XJ_EUNAVAIL, _("%s already exists; choose "
+		    "another name"), final);
+		goto fail;
+	}
+	/* Created first, so SQLite finds it with our mode. */
+	xasprintf(&tmp, "%s.tmp-%ld", final, (long)getpid());
+	unlink_db(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		rc = xj_fail(cause, XJ_EIO, _("cannot create %s: %s"), tmp,
+		    strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	if ((rc = export_to(st, key, tmp, cause)) != XJ_OK)
+		goto fail_tmp;
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 || fsync(fd) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		rc = xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), tmp,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto fail_tmp;
+	}
+	close(fd);
+	/* link(2) never replaces; rename(2) is the fallback (FAT media). */
+	if (link(tmp, final) == 0)
+		unlink(tmp);
+	else if (errno == EEXIST || rename(tmp, final) == -1) {
+		rc = xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), final,
+		    strerror(errno));
+		goto fail_tmp;
+	}
+	sync_dir(final);
+
+	dir = xj_dirname(final);
+	rotated = rotate(st, dir, base_name(final));
+	free(dir);
+	xasprintf(&detail, "size=%lld rotated=%d", (long long)sb.st_size,
+	    rotated);
+	rc = store_log(st, "backup.create", base_name(final), detail, cause);
+	free(detail);
+	if (rc != XJ_OK) {
+		/* No copy of the children's data without a line in the log. */
+		unlink(final);
+		goto fail_tmp;
+	}
+	free(tmp);
+	if (out != NULL)
+		*out = final;
+	else
+		free(final);
+	return XJ_OK;
+
+fail_tmp:
+	unlink_db(tmp);
+fail:
+	free(tmp);
+	free(final);
+	return rc;
+}
+
+/* PRAGMA integrity_check on db: XJ_OK or XJ_TAMPERED with the reason. */
+static int
+integrity(sqlite3 *db, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	const char	*res;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return xj_fail(cause, XJ_TAMPERED, _("integrity check failed: "
+		    "%s"), sqlite3_errmsg(db));
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		res = (const char *)sqlite3_column_text(stmt, 0);
+		if (res != NULL && strcmp(res, "ok") == 0)
+			rc = XJ_OK;
+		else
+			rc = xj_fail(cause, XJ_TAMPERED, _("integrity check "
+			    "failed: %s"), res != NULL ? res : "?");
+	} else
+		rc = xj_fail(cause, XJ_TAMPERED, _("integrity check failed: "
+		    "%s"), sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * Open the database copy at path with key as the live one is opened and
+ * check it all: the key and branch, integrity, the chain.  On success
+ * *out is the open store.  r, when not NULL, records how far it got.
+ */
+static int
+open_verified(struct store *st, const unsigned char key[32],
+    const char *path, struct drill_report *r, struct store **out,
+    char **cause)
+{
+	struct store	*bst = NULL;
+	int64_t		 count, bad;
+	char		*why = NULL;
+	int		 rc, used_next;
+
+	*out = NULL;
+	rc = store_open(path, key, NULL, st->branch, &used_next, &bst, &why);
+	if (rc != XJ_OK) {
+		if (rc != XJ_ENOINPUT)
+			rc = XJ_EDATA;
+		xj_fail(cause, rc, _("the backup does not open with this "
+		    "branch's key (damaged, not a backup of %s, or made before "
+		    "a key rotation): %s"), st->branch, why != NULL ? why : "");
+		free(why);
+		return rc;
+	}
+	if (r != NULL)
+		r->opened = 1;
+	if ((rc = integrity(bst->db, cause)) != XJ_OK)
+		goto fail;
+	if (r != NULL)
+		r->integrity_ok = 1;
+	if ((rc = audit_verify(bst->db, st->branch, &count, &bad, NULL, NULL,
+	    &why)) != XJ_OK) {
+		rc = xj_fail(cause, XJ_TAMPERED, _("the backup's audit log "
+		    "does not verify: %s"), why != NULL ? why : "");
+		free(why);
+		goto fail;
+	}
+	if (r != NULL)
+		r->chain_ok = 1;
+	*out = bst;
+	return XJ_OK;
+fail:
+	store_close(bst);
+	return rc;
+}
+
+static void
+counts(sqlite3 *db, long long c[DRILL__COUNT])
+{
+	static const char *const sql[DRILL__COUNT] = {
+		"SELECT count(*) FROM student WHERE status = 'active'",
+		"SELECT count(*) FROM student WHERE status = 'completed'",
+		"SELECT count(*) FROM student WHERE status = 'withdrawn'",
+		"SELECT count(*) FROM student WHERE status = 'destroyed'",
+		"SELECT count(*) FROM audit",
+		"SELECT count(*) FROM request",
+		"SELECT count(*) FROM destruction",
+	};
+	size_t			 i;
+
+	/* One snapshot for all of them. */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	for (i = 0; i < DRILL__COUNT; i++)
+		c[i] = query_count(db, sql[i]);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* Whether live holds the backup's newest entry, with the same hash. */
+static int
+same_history(sqlite3 *live, sqlite3 *bk, time_t *at)
+{
+	sqlite3_stmt	*a, *b;
+	int		 same = 0;
+
+	if (sqlite3_prepare_v2(bk, "SELECT seq, at, hash FROM audit ORDER BY "
+	    "seq DESC LIMIT 1", -1, &b, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(b) == SQLITE_ROW && sqlite3_prepare_v2(live,
+	    "SELECT hash FROM audit WHERE seq = ?", -1, &a, NULL) ==
+	    SQLITE_OK) {
+		*at = (time_t)sqlite3_column_int64(b, 1);
+		sqlite3_bind_int64(a, 1, sqlite3_column_int64(b, 0));
+		if (sqlite3_step(a) == SQLITE_ROW)
+			same = sqlite3_column_bytes(a, 0) ==
+			    sqlite3_column_bytes(b, 2) &&
+			    sqlite3_column_bytes(a, 0) > 0 &&
+			    memcmp(sqlite3_column_blob(a, 0),
+			    sqlite3_column_blob(b, 2),
+			    (size_t)sqlite3_column_bytes(a, 0)) == 0;
+		sqlite3_finalize(a);
+	}
+	sqlite3_finalize(b);
+	return same;
+}
+
+static void
+compare(struct drill_report *r)
+{
+	long long	 live = 0, bk = 0;
+	int		 i;
+
+	for (i = 0; i < DRILL__COUNT; i++) {
+		if (r->live[i] != r->backup[i])
+			r->differ |= 1U << i;
+		if (i <= DRILL_DESTROYED) {
+			live += r->live[i];
+			bk += r->backup[i];
+		} else if (r->backup[i] > r->live[i])
+			r->suspicious = 1;
+	}
+	if (bk > live || !r->same_history)
+		r->suspicious = 1;
+}
+
+/* A private folder for the copy: mkdtemp makes it 0700. */
+static char *
+private_dir(char **cause)
+{
+	const char	*tmp = getenv("TMPDIR");
+	char		*dir;
+
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	xasprintf(&dir, "%s/xueji-drill-XXXXXX", tmp);
+	if (mkdtemp(dir) == NULL) {
+		xj_fail(cause, XJ_EIO, _("cannot create a private folder in "
+		    "%s: %s"), tmp, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+int
+store_restore_drill(struct store *st, const unsigned char key[32],
+    const char *path, struct drill_report *r, char **cause)
+{
+	struct store	*bst = NULL;
+	char		*dir = NULL, *copy = NULL, *detail, *why = NULL, now[32];
+	int		 rc, i;
+
+	memset(r, 0, sizeof *r);
+	for (i = 0; i < DRILL__COUNT; i++)
+		r->live[i] = r->backup[i] = -1;
+	if ((rc = store_require(st, PERM_RESTORE_RUN, "restore-drill",
+	    cause)) != XJ_OK)
+		return rc;
+	r->file = xstrdup(base_name(path));
+	if ((dir = private_dir(&why)) == NULL) {
+		rc = XJ_EIO;
+		goto done;
+	}
+	copy = xj_path_join(dir, "drill.db");
+	if ((rc = copy_file(path, copy, &why)) != XJ_OK)
+		goto done;
+	if ((rc = open_verified(st, key, copy, r, &bst, &why)) != XJ_OK)
+		goto done;
+	counts(bst->db, r->backup);
+	counts(st->db, r->live);
+	r->same_history = same_history(st->db, bst->db, &r->backup_at);
+	compare(r);
+done:
+	store_close(bst);
+	if (copy != NULL)
+		unlink_db(copy);
+	if (dir != NULL)
+		rmdir(dir);
+	free(copy);
+	free(dir);
+	if (rc != XJ_OK)
+		r->problem = xstrdup(why != NULL ? why : "?");
+
+	/* The drill is recorded either way; a success is remembered. */
+	xasprintf(&detail, "result=%s%s", rc == XJ_OK ? "ok" : "failed",
+	    rc == XJ_OK && r->suspicious ? " suspicious=1" : "");
+	i = tx_begin(st, NULL);
+	if (i == XJ_OK)
+		i = log_entry(st, "backup.drill", r->file, NULL, detail, NULL);
+	if (i == XJ_OK && rc == XJ_OK) {
+		snprintf(now, sizeof now, "%lld", (long long)xj_now());
+		i = meta_write(st, DRILL_META, now, NULL);
+	}
+	free(detail);
+	if (i == XJ_OK)
+		i = tx_commit(st, NULL);
+	else
+		tx_rollback(st);
+
+	if (rc != XJ_OK) {
+		xj_fail(cause, rc, _("%s failed the restore drill: %s"),
+		    r->file, r->problem);
+		free(why);
+		return rc;
+	}
+	if (i != XJ_OK)
+		return xj_fail(cause, XJ_EIO, _("the drill of %s passed but "
+		    "could not be recorded in the log"), r->file);
+	return XJ_OK;
+}
+
+int
+store_last_drill(struct store *st, time_t *at)
+{
+	sqlite3_stmt	*stmt;
+
+	*at = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?",
+	    -1, &stmt, NULL) != SQLITE_OK)
+		return XJ_EIO;
+	sqlite3_bind_text(stmt, 1, DRILL_META, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*at = (time_t)strtoll((const char *)sqlite3_column_text(stmt,
+		    0), NULL, 10);
+	sqlite3_finalize(stmt);
+	return XJ_OK;
+}
+
+int
+store_drill_due(struct store *st, time_t now)
+{
+	time_t	at;
+	long	days = st->cfg != NULL ? st->cfg->restore_drill_warn_days : 90;
+
+	if (store_last_drill(st, &at) != XJ_OK || at == 0)
+		return 1;
+	return now - at > (time_t)days * DAY;
+}
+
+/* A name for the safety copy that is not taken yet. */
+static char *
+safety_path(const char *db)
+{
+	struct tm	 tm;
+	time_t		 now = xj_now();
+	char		 stamp[32], suffix[64], *p;
+	int		 n;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	p = xmalloc(strlen(db) + sizeof suffix);
+	/* Two restores within a second: number the second one. */
+	for (n = 1; n < 100; n++) {
+		if (n == 1)
+			snprintf(suffix, sizeof suffix, ".before-restore-%s",
+			    stamp);
+		else
+			snprintf(suffix, sizeof suffix, ".before-restore-%s-%d",
+			    stamp, n);
+		strcpy(p, db);
+		strcat(p, suffix);
+		if (access(p, F_OK) != 0)
+			break;
+	}
+	return p;
+}
+
+/* Rename from to to, with the -wal that may lie beside from. */
+static int
+rename_db(const char *from, const char *to)
+{
+	char	*a, *b;
+
+	if (rename(from, to) == -1)
+		return -1;
+	xasprintf(&a, "%s-wal", from);
+	xasprintf(&b, "%s-wal", to);
+	rename(a, b);
+	free(a);
+	free(b);
+	xasprintf(&a, "%s-shm", from);
+	unlink(a);
+	free(a);
+	return 0;
+}
+
+int
+store_restore(struct store **stp, const unsigned char key[32],
+    const char *path, char **safety, char **cause)
+{
+	struct store		*st = *stp, *bst = NULL, *nst = NULL;
+	const struct config	*cfg = st->cfg;
+	const struct form_spec	*form = st->form;
+	const struct operator	*op = st->op;
+	char			*db, *branch, *staging, *save = NULL, *detail;
+	char			*why = NULL;
+	int			 rc, used_next;
+	int64_t			 head;
+
+	if (safety != NULL)
+		*safety = NULL;
+	if ((rc = store_require(st, PERM_RESTORE_RUN, "restore", cause)) != 0)
+		return rc;
+	if (access(path, R_OK) != 0)
+		return xj_fail(cause, XJ_ENOINPUT, _("cannot read %s: %s"),
+		    path, strerror(errno));
+	db = xstrdup(st->path);
+	branch = xstrdup(st->branch);
+
+	/* Staged beside the database, so the final rename is atomic. */
+	xasprintf(&staging, "%s.restoring", db);
+	unlink_db(staging);
+	if ((rc = copy_file(path, staging, cause)) != XJ_OK)
+		goto fail;
+	if ((rc = open_verified(st, key, staging, NULL, &bst, &why)) != 0) {
+		xj_fail(cause, rc, _("%s cannot be restored: %s"),
+		    base_name(path), why);
+		xasprintf(&detail, "result=failed");
+		store_log(st, "backup.restore", base_name(path), detail, NULL);
+		free(detail);
+		free(why);
+		goto fail;
+	}
+	head = store_audit_head(bst);
+	store_close(bst);	/* checkpoints: the staged file is whole */
+
+	/* The last line of the old history, kept in the safety copy. */
+	save = safety_path(db);
+	xasprintf(&detail, "result=replaced safety=%s", base_name(save));
+	rc = store_log(st, "backup.restore", base_name(path), detail, cause);
+	free(detail);
+	if (rc != XJ_OK)
+		goto fail;
+
+	store_close(st);
+	*stp = NULL;
+	if (rename_db(db, save) == -1) {
+		rc = xj_fail(cause, XJ_EIO, _("cannot keep the database as %s: "
+		    "%s; nothing was restored"), save, strerror(errno));
+		goto reopen;
+	}
+	if (rename(staging, db) == -1) {
+		rc = xj_fail(cause, XJ_EIO, _("cannot put the backup in "
+		    "place: %s; the database was left as it was"),
+		    strerror(errno));
+		rename_db(save, db);
+		goto reopen;
+	}
+	sync_dir(db);
+	if ((rc = store_open(db, key, NULL, branch, &used_next, &nst,
+	    cause)) != XJ_OK) {
+		/* Verified a moment ago; should it still fail, undo. */
+		rename_db(db, staging);
+		rename_db(save, db);
+		goto reopen;
+	}
+	store_bind(nst, cfg, form, op);
+	/*
+	 * The restored log goes on from the backup's last entry.  What was
+	 * logged after the backup was made is in the safety copy only.
+	 */
+	xasprintf(&detail, "result=ok safety=%s backup_seq=%lld",
+	    base_name(save), (long long)head);
+	rc = store_log(nst, "backup.restore", base_name(path), detail, cause);
+	free(detail);
+	*stp = nst;
+	if (safety != NULL)
+		*safety = save;
+	else
+		free(save);
+	free(staging);
+	free(db);
+	free(branch);
+	return rc;
+
+reopen:
+	if (store_open(db, key, NULL, branch, &used_next, &nst, NULL) ==
+	    XJ_OK) {
+		store_bind(nst, cfg, form, op);
+		*stp = nst;
+	}
+fail:
+	unlink_db(staging);
+	free(staging);
+	free(save);
+	free(db);
+	free(branch);
+	return rc;
+}
