@@ -205,5 +205,7 @@ clean:
 # their sources.
 -include tests/fuzz/fuzz.mk
 -include tests/bench/bench.mk
+# Message catalogues (make pot, the .mo files, their install).
+-include po/po.mk
 
 .PHONY: all deps demo tests test run lint-man install uninstall clean
