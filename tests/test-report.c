@@ -331,7 +331,9 @@ test_reports(void **state)
 	    "pending,destroy.3d_7d,0\n"
 	    "pending,destroy.7d_plus,0\n"
 	    "pending,destroy.overdue,0\n"
-	    "pending,oldest,2026-02-01T09:00:00Z\n");
+	    "pending,oldest,2026-02-01T09:00:00Z\n"
+	    "pending,guardian.open,0\n"
+	    "pending,guardian.overdue,0\n");
 	free(s);
 	report_free(rp);
 

@@ -50,6 +50,7 @@ struct config {
 	char	*checkpoint_dir;	/* automatic checkpoints, or NULL */
 	char	*backup_dir;		/* NULL: data_dir/backups */
 	long	 restore_drill_warn_days; /* warn after this many days */
+	long	 guardian_request_days;	/* a guardian's request is due */
 
 	/* Access analysis (store_analysis). */
 	long	 burst_count;		/* more record opens than this … */
@@ -58,6 +59,7 @@ struct config {
 	int	 work_from, work_until;	/* the same in minutes after 00:00 */
 	long	 failed_logins;		/* this many failed logins … */
 	long	 failed_minutes;	/* … within this many minutes */
+	char	*language;		/* LANGUAGE to set, "": the environment's */
 };
 
 /*

@@ -18,6 +18,9 @@
 
 #define _(s)		gettext(s)
 #define N_(s)		(s)
+/* A message with a context, for one English word with two meanings. */
+#define C_(ctx, s)	xj_pgettext(ctx "\004" s, s)
+const char	*xj_pgettext(const char *ctx_and_msgid, const char *msgid);
 
 #ifndef PACKAGE
 #define PACKAGE		"xueji"

@@ -500,6 +500,8 @@ struct report {
 		long	 overdue[REPORT_REQUEST_KINDS];	/* queue_overdue_hours
 							   old or older */
 		time_t	 oldest;	/* the oldest's requested_at, or 0 */
+		long	 guardian_open;	/* guardians' requests (guardian.h) */
+		long	 guardian_overdue; /* open, past their due day */
 	} pending;
 	/* REPORT_REVIEWS */
 	struct {

@@ -227,24 +227,55 @@ audit_verify(sqlite3 *db, const char *branch, int64_t *count,
 	return ret;
 }
 
+/* Append " AND <cond>" to a query being built. */
+static void
+add_cond(char **sql, const char *cond)
+{
+	char	*s;
+
+	xasprintf(&s, "%s AND %s", *sql, cond);
+	free(*sql);
+	*sql = s;
+}
+
 int
 audit_each(sqlite3 *db, const struct audit_filter *f,
     int (*fn)(const struct audit_entry *, void *), void *arg, char **cause)
 {
-	static const char	 sql[] =
-	    "SELECT seq, at, operator, action, target, fields, detail, hash"
-	    " FROM audit"
-	    " WHERE (?1 IS NULL OR operator = ?1)"
-	    "   AND (?2 IS NULL OR action = ?2 OR"
-	    "        (substr(?2, -1) = '.' AND substr(action, 1, length(?2)) = ?2))"
-	    "   AND (?3 IS NULL OR target = ?3)"
-	    "   AND at >= ?4 AND at < ?5 AND seq < ?6"
-	    " ORDER BY seq DESC LIMIT ?7";
 	struct audit_entry	 e;
 	sqlite3_stmt		*stmt;
+	char			*sql;
 	int			 rc, ret = XJ_OK;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	/*
+	 * Only the filters that are set go into the query, so that SQLite
+	 * walks the one index that answers it (audit_operator, audit_target,
+	 * audit_action, audit_at) newest first and stops at the limit,
+	 * however long the log: a page costs the same at any depth.
+	 */
+	sql = xstrdup("SELECT seq, at, operator, action, target, fields, "
+	    "detail, hash FROM audit WHERE seq < ?6");
+	if (f->operator != NULL)
+		add_cond(&sql, "operator = ?1");
+	if (f->action != NULL)
+		add_cond(&sql, "(action = ?2 OR (substr(?2, -1) = '.' AND "
+		    "action >= ?2 AND action < ?2 || '~'))");
+	if (f->target != NULL)
+		add_cond(&sql, "target = ?3");
+	if (f->since != 0)
+		add_cond(&sql, "at >= ?4");
+	if (f->until != 0)
+		add_cond(&sql, "at < ?5");
+	{
+		char *s;
+
+		xasprintf(&s, "%s ORDER BY seq DESC LIMIT ?7", sql);
+		free(sql);
+		sql = s;
+	}
+	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
 		return xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
 		    sqlite3_errmsg(db));
 	if (f->operator != NULL)
@@ -254,8 +285,7 @@ audit_each(sqlite3 *db, const struct audit_filter *f,
 	if (f->target != NULL)
 		sqlite3_bind_text(stmt, 3, f->target, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)f->since);
-	sqlite3_bind_int64(stmt, 5, f->until != 0 ? (sqlite3_int64)f->until :
-	    INT64_MAX);
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)f->until);
 	sqlite3_bind_int64(stmt, 6, f->before_seq != 0 ? f->before_seq :
 	    INT64_MAX);
 	sqlite3_bind_int64(stmt, 7, f->limit != 0 ? (sqlite3_int64)f->limit :

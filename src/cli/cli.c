@@ -333,6 +333,25 @@ cli_date(time_t t, char *buf, size_t len)
 }
 
 int
+cli_parse_day(const char *s, int through, time_t *out)
+{
+	struct tm	 tm;
+	char		*end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0')
+		return cli_errorf(XJ_EUSAGE, _("\"%s\" is not a date "
+		    "(YYYY-MM-DD)"), s);
+	/* A day at the branch: local midnight to midnight. */
+	if (through)
+		tm.tm_mday++;
+	tm.tm_isdst = -1;
+	*out = mktime(&tm);
+	return XJ_OK;
+}
+
+int
 cli_error(int rc, char *cause)
 {
 	if (cause != NULL) {

@@ -36,13 +36,21 @@ struct cmd {
 extern const struct cmd cmd_init;
 extern const struct cmd cmd_operator;
 extern const struct cmd cmd_student;
+extern const struct cmd cmd_import;
 extern const struct cmd cmd_change;
 extern const struct cmd cmd_status;
 extern const struct cmd cmd_destroy;
+extern const struct cmd cmd_request;
 extern const struct cmd cmd_queue;
 extern const struct cmd cmd_audit;
 extern const struct cmd cmd_verify;
 extern const struct cmd cmd_checkpoint;
+extern const struct cmd cmd_backup;
+extern const struct cmd cmd_restore_drill;
+extern const struct cmd cmd_restore;
+extern const struct cmd cmd_export;
+extern const struct cmd cmd_report;
+extern const struct cmd cmd_analysis;
 
 /*
  * Parse a subcommand's options: the command's own (handled by fn, which
@@ -102,6 +110,12 @@ int	 cli_parse_id(const char *s, int64_t *id);
 int	 cli_request_kind(struct cli *, int64_t id, int destroy);
 /* Format t as a day, "2026-11-24" (UTC), into buf; "" for 0. */
 void	 cli_date(time_t t, char *buf, size_t len);
+/*
+ * Parse a day written YYYY-MM-DD as local midnight, its start, or with
+ * through set the next day's, so that [since, until) spans whole days.
+ * XJ_EUSAGE, with the error printed, when s is not such a day.
+ */
+int	 cli_parse_day(const char *s, int through, time_t *out);
 
 /* Print "xueji: cause" to stderr, free cause, return rc. */
 int	 cli_error(int rc, char *cause);

@@ -16,30 +16,11 @@
 #include "cli.h"
 
 static int
-parse_date(const char *s, time_t *out)
-{
-	struct tm	 tm;
-	char		*end;
-
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end == NULL || *end != '\0')
-		return cli_errorf(XJ_EUSAGE, _("\"%s\" is not a date "
-		    "(YYYY-MM-DD)"), s);
-	/* A day at the branch: local midnight to midnight. */
-	tm.tm_isdst = -1;
-	*out = mktime(&tm);
-	return XJ_OK;
-}
-
-static int
 audit_option(struct cli *c, int ch, const char *arg, void *p)
 {
 	struct audit_filter	*f = p;
-	struct tm		 tm;
-	char			*end, *next;
+	char			*end;
 	long			 v;
-	int			 rc;
 
 	(void)c;
 	switch (ch) {
@@ -53,19 +34,10 @@ audit_option(struct cli *c, int ch, const char *arg, void *p)
 		f->target = arg;
 		return XJ_OK;
 	case 'S':
-		return parse_date(arg, &f->since);
+		return cli_parse_day(arg, 0, &f->since);
 	case 'U':
 		/* Through the whole day: until the next one starts. */
-		xasprintf(&next, "%s", arg);
-		rc = parse_date(next, &f->until);
-		free(next);
-		if (rc != XJ_OK)
-			return rc;
-		localtime_r(&f->until, &tm);
-		tm.tm_mday++;
-		tm.tm_isdst = -1;
-		f->until = mktime(&tm);
-		return XJ_OK;
+		return cli_parse_day(arg, 1, &f->until);
 	case 'n':
 		v = strtol(arg, &end, 10);
 		if (*end != '\0' || v < 1)

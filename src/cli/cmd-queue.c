@@ -6,13 +6,17 @@
  * works through them.  One request per line, tab-separated: id, kind,
  * student number, requester, age ("3h", "2d 4h"), and "OVERDUE" once
  * older than queue_overdue_hours (else an empty column).  For exact
- * times, see "xueji change list".
+ * times, see "xueji change list".  After them, for an operator with
+ * request.manage, the guardians' requests past their due day, in the
+ * same columns: id, "guardian", student number, who registered it, age
+ * since it was received, "OVERDUE" (see "xueji request show ID").
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "xueji/platform.h"
+#include "xueji/guardian.h"
 #include "cli.h"
 
 struct queue_ctx {
@@ -47,6 +51,18 @@ print_queued(const struct request *r, void *arg)
 }
 
 static int
+print_guardian(const struct guardian_request *g, void *arg)
+{
+	const struct queue_ctx	*q = arg;
+	char			 age[32];
+
+	format_age(q->now - g->received_at, age, sizeof age);
+	printf("%" PRId64 "\tguardian\t%s\t%s\t%s\tOVERDUE\n", g->id,
+	    g->number, g->filed_by, age);
+	return 0;
+}
+
+static int
 queue_exec(struct cli *c, int argc, char **argv)
 {
 	struct queue_ctx	 q;
@@ -61,6 +77,9 @@ queue_exec(struct cli *c, int argc, char **argv)
 	q.now = xj_now();
 	q.overdue_hours = c->s->cfg->queue_overdue_hours;
 	rc = store_requests(c->s->st, LIST_PENDING, print_queued, &q, &cause);
+	if (rc == XJ_OK && policy_allows(c->s->op, PERM_REQUEST_MANAGE))
+		rc = store_guardian_list(c->s->st, GUARDIAN_OVERDUE, q.now,
+		    print_guardian, &q, &cause);
 	return cli_error(rc, cause);
 }
 

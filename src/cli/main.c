@@ -22,14 +22,67 @@ static const struct cmd *const commands[] = {
 	&cmd_init,
 	&cmd_operator,
 	&cmd_student,
+	&cmd_import,
 	&cmd_change,
 	&cmd_status,
 	&cmd_destroy,
+	&cmd_request,
 	&cmd_queue,
 	&cmd_audit,
 	&cmd_verify,
 	&cmd_checkpoint,
+	&cmd_analysis,
+	&cmd_report,
+	&cmd_backup,
+	&cmd_restore_drill,
+	&cmd_restore,
+	&cmd_export,
 };
+
+/*
+ * The locale of the environment.  When it is not installed (zh_CN.UTF-8
+ * not generated) say so once, in English since no catalogue can be used
+ * yet, and go on in C.UTF-8 so that UTF-8 still works.  glibc ignores
+ * LANGUAGE only in the locales named "C" and "POSIX", not in C.UTF-8, so
+ * the messages can still be Chinese: if LANGUAGE is unset it is taken
+ * from the locale asked for.  XUEJI_LOCALEDIR points a program run from
+ * the source tree at the catalogues of its build.
+ */
+static void
+setup_locale(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char	*want = NULL, *dir, *lang;
+	char		*s;
+	size_t		 i;
+
+	if (setlocale(LC_ALL, "") == NULL) {
+		for (i = 0; i < nitems(vars) && want == NULL; i++) {
+			if ((want = getenv(vars[i])) != NULL && *want == '\0')
+				want = NULL;
+		}
+		if (setlocale(LC_ALL, "C.UTF-8") == NULL) {
+			setlocale(LC_ALL, "C");
+			fprintf(stderr, "xueji: the locale %s is not installed, "
+			    "nor C.UTF-8; messages are in English (see "
+			    "locale -a)\n", want != NULL ? want : "?");
+		} else {
+			fprintf(stderr, "xueji: the locale %s is not installed; "
+			    "using C.UTF-8 (see locale -a)\n",
+			    want != NULL ? want : "?");
+			lang = getenv("LANGUAGE");
+			if ((lang == NULL || *lang == '\0') && want != NULL &&
+			    strcmp(want, "C") != 0 && strcmp(want, "POSIX") != 0) {
+				s = xstrndup(want, strcspn(want, ".@"));
+				setenv("LANGUAGE", s, 1);
+				free(s);
+			}
+		}
+	}
+	dir = secure_getenv("XUEJI_LOCALEDIR");
+	bindtextdomain(PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+	textdomain(PACKAGE);
+}
 
 static void
 usage(FILE *f)
@@ -42,7 +95,7 @@ usage(FILE *f)
 	    "branch: encrypted,\nrole-based, every action in a tamper-evident "
 	    "log.\n\ncommands:\n"));
 	for (i = 0; i < nitems(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i]->name,
+		fprintf(f, "  %-13s %s\n", commands[i]->name,
 		    _(commands[i]->help));
 	fprintf(f, "%s", _("\noptions:\n"
 	    "  -c, --config FILE          configuration (default "
@@ -80,9 +133,7 @@ main(int argc, char **argv)
 	int		 ch, rc;
 
 	platform_init();
-	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	textdomain(PACKAGE);
+	setup_locale();
 
 	memset(&c, 0, sizeof c);
 	c.pass_fd = c.new_pass_fd = -1;

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <termios.h>
@@ -48,12 +49,29 @@ tty_catch(int sig)
 static int
 read_line(int fd, char *buf, size_t *lenp)
 {
+	struct pollfd	pfd;
 	size_t		len = 0;
 	ssize_t		n;
 	char		c = 0;
 	int		rv = LINE_OK;
 
 	for (;;) {
+		/*
+		 * A signal caught just before read() would not interrupt
+		 * it: wait in short polls and look at the flag between them.
+		 */
+		if (tty_caught != 0) {
+			rv = LINE_SIGNAL;
+			break;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if ((n = poll(&pfd, 1, 200)) == -1 && errno != EINTR) {
+			rv = LINE_ERROR;
+			break;
+		}
+		if (n <= 0)
+			continue;	/* timeout, or EINTR: look again */
 		n = read(fd, &c, 1);
 		if (n == -1 && errno == EINTR) {
 			if (tty_caught != 0) {

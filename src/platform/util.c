@@ -234,3 +234,11 @@ fail:
 	return xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), path,
 	    strerror(saved));
 }
+
+const char *
+xj_pgettext(const char *ctx_and_msgid, const char *msgid)
+{
+	const char	*t = gettext(ctx_and_msgid);
+
+	return t == ctx_and_msgid ? msgid : t;
+}

@@ -36,16 +36,29 @@ enum {
 	OPT_CHECKPOINT_DIR,
 	OPT_BACKUP_DIR,
 	OPT_DRILL_WARN,
+	OPT_GUARDIAN_DAYS,
 	OPT_BURST_COUNT,
 	OPT_BURST_MINUTES,
 	OPT_WORKING_HOURS,
 	OPT_FAILED_LOGINS,
 	OPT_FAILED_MINUTES,
+	OPT_LANGUAGE,
 	OPT__COUNT
 };
 
 static int	config_check_code(const char *, char **);
 static int	config_check_hours(const char *, char **);
+
+/* A LANGUAGE value: "zh_CN", "en" or a list such as "zh_CN:en". */
+static int
+config_check_language(const char *s, char **cause)
+{
+	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_:.@-") != strlen(s) || s[0] == '.' || s[0] == '-')
+		return xj_fail(cause, XJ_ECONFIG, _("language is a name such "
+		    "as zh_CN or en, or a list such as zh_CN:en"));
+	return XJ_OK;
+}
 
 const struct config_option config_schema[] = {
 	[OPT_BRANCH_CODE] = {
@@ -149,6 +162,13 @@ const struct config_option config_schema[] = {
 		.help = N_("Days after the last successful restore drill when "
 		    "the screens start to warn that another one is due.")
 	},
+	[OPT_GUARDIAN_DAYS] = {
+		.name = "guardian_request_days", .type = CONFIG_INT,
+		.dflt = "15", .min = 1, .max = 365,
+		.help = N_("Days within which a guardian's request (access, "
+		    "correction, deletion, complaint) must be dealt with; "
+		    "after that it is overdue.")
+	},
 	[OPT_BURST_COUNT] = {
 		.name = "analysis.burst_count", .type = CONFIG_INT,
 		.dflt = "30", .min = 1, .max = 100000,
@@ -181,6 +201,12 @@ const struct config_option config_schema[] = {
 		.dflt = "15", .min = 1, .max = 1440,
 		.help = N_("Access analysis: the window, in minutes, of "
 		    "analysis.failed_logins.")
+	},
+	[OPT_LANGUAGE] = {
+		.name = "language", .type = CONFIG_STRING, .dflt = "",
+		.check = config_check_language,
+		.help = N_("Language of the interface, such as zh_CN or en; "
+		    "unset: follow LANGUAGE, LC_ALL, LC_MESSAGES and LANG.")
 	},
 };
 const size_t config_schema_len = nitems(config_schema);
@@ -564,6 +590,7 @@ config_load(const char *path, struct config **out, char **cause)
 	if (c->backup_dir == NULL)
 		free(sval[OPT_BACKUP_DIR]);
 	c->restore_drill_warn_days = ival[OPT_DRILL_WARN];
+	c->guardian_request_days = ival[OPT_GUARDIAN_DAYS];
 	c->burst_count = ival[OPT_BURST_COUNT];
 	c->burst_minutes = ival[OPT_BURST_MINUTES];
 	c->working_hours = sval[OPT_WORKING_HOURS];
@@ -572,6 +599,7 @@ config_load(const char *path, struct config **out, char **cause)
 	    NULL);
 	c->failed_logins = ival[OPT_FAILED_LOGINS];
 	c->failed_minutes = ival[OPT_FAILED_MINUTES];
+	c->language = sval[OPT_LANGUAGE];
 	free(dir);
 	ydoc_free(d);
 	*out = c;
@@ -601,5 +629,6 @@ config_free(struct config *c)
 	free(c->checkpoint_dir);
 	free(c->backup_dir);
 	free(c->working_hours);
+	free(c->language);
 	free(c);
 }

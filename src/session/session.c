@@ -48,6 +48,11 @@ session_load(const char *config_path, const char *data_dir,
 	s->lock_fd = -1;
 	if ((rc = config_load(config_path, &s->cfg, cause)) != XJ_OK)
 		goto fail;
+	/* xueji.yaml may choose the language; textdomain drops the cache. */
+	if (*s->cfg->language != '\0') {
+		setenv("LANGUAGE", s->cfg->language, 1);
+		textdomain(PACKAGE);
+	}
 	if (data_dir != NULL) {
 		free(s->cfg->data_dir);
 		s->cfg->data_dir = xstrdup(data_dir);

@@ -51,6 +51,8 @@ static const char *const erase_sql[] = {
 	"UPDATE request SET reason = '', evidence = '', note = NULL "
 	    "WHERE student = ?1",
 	"UPDATE status_change SET reason = '' WHERE student = ?1",
+	"UPDATE guardian_request SET summary = '', response = '' "
+	    "WHERE student = ?1",
 	"UPDATE student SET consent_method = NULL, consent_at = NULL, "
 	    "enrolled_by = '', enrolled_at = 0, status_at = 0, "
 	    "next_review = 0, status = 'destroyed' WHERE id = ?1",

@@ -141,6 +141,10 @@ rows_pending(const struct report *r, struct rows *rs)
 		add(rs, metric, label, v, NULL);
 	}
 	add_time(rs, "oldest", _("oldest filed"), r->pending.oldest);
+	add_long(rs, "guardian.open", _("guardians' requests, open"),
+	    r->pending.guardian_open);
+	add_long(rs, "guardian.overdue", _("guardians' requests, overdue"),
+	    r->pending.guardian_overdue);
 }
 
 static void

@@ -237,7 +237,21 @@ make_pending(struct store *st, struct report *r)
 			r->pending.oldest = at;
 	}
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	/* Guardians' requests wait on the branch, not on a decider. */
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*), "
+	    "coalesce(sum(due_at < ?), 0) FROM guardian_request WHERE "
+	    "state = 'open'", -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)r->now);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		r->pending.guardian_open = (long)sqlite3_column_int64(stmt, 0);
+		r->pending.guardian_overdue = (long)sqlite3_column_int64(stmt,
+		    1);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 static int

@@ -64,6 +64,9 @@ request_state_name(enum request_state s)
 const char *
 request_state_label(enum request_state s)
 {
+	/* A withdrawn request (撤回) is not a withdrawn student (退学). */
+	if (s == REQ_WITHDRAWN)
+		return C_("request", "withdrawn");
 	return _(state_labels[s]);
 }
 
@@ -567,6 +570,9 @@ set_decided(struct store *st, int64_t id, const char *state,
 	if (rc == XJ_OK && sqlite3_changes(st->db) != 1)
 		rc = xj_fail(cause, XJ_EBUSY, _("request %" PRId64 " was "
 		    "decided by someone else meanwhile"), id);
+	/* A guardian's request this one carries out is decided with it. */
+	if (rc == XJ_OK)
+		rc = store_guardian_decided(st, id, state, cause);
 	return rc;
 }
 

@@ -64,6 +64,13 @@ int	 store_status_apply(struct store *, sqlite3_int64 id,
 /* Execute an approved destruction (inside the transaction). */
 int	 store_destroy_execute(struct store *, sqlite3_int64 id,
 	     const struct request *, char **cause);
+/*
+ * Close the open guardians' requests linked to request, just decided as
+ * state ("approved" or "rejected"; others leave them open), and log each
+ * (inside the decision's transaction).  guardian.c.
+ */
+int	 store_guardian_decided(struct store *, int64_t request,
+	     const char *state, char **cause);
 /* After a destruction commits: no old page may survive in the WAL. */
 void	 store_wal_truncate(struct store *);
 /* The student row id of number (0: none); *status set when found. */
@@ -78,5 +85,37 @@ time_t	 store_add_months(time_t t, long months);
 /* step a statement expecting SQLITE_DONE, then reset it. */
 int	 step_done(struct store *, sqlite3_stmt *, const char *doing,
 	     char **cause);
+
+/*
+ * Enrolment's own steps, shared with the import (import.c).
+ *
+ * store_validate checks every key and value of en against the form and
+ * fills norm[] (one per form field, malloc'd; the caller wipes them).
+ * Without fn it stops at the first problem, returns its code and sets
+ * *cause; with fn it calls fn(key, message, arg) for every problem (key
+ * NULL for the consent; fn owns the malloc'd message), goes on, and
+ * returns XJ_EDATA when there was any.
+ */
+typedef void store_problem_fn(const char *key, char *message, void *arg);
+int	 store_validate(struct store *, const struct enrolment *, char **norm,
+	     store_problem_fn *fn, void *arg, char **cause);
+/* The normalised value of key in norm[], or NULL when the form has no
+ * such field. */
+const char *store_norm_of(const struct form_spec *, char **norm,
+	     const char *key);
+/*
+ * The number of an existing, live student with this name and the same
+ * birth month or guardian phone: 1 with *dup set (malloc'd), 0 when none,
+ * -1 on a database error.
+ */
+int	 store_find_duplicate(struct store *, const char *name,
+	     const char *birth, const char *phone, char **dup);
+/* Hand out the next student number of year (inside a transaction). */
+int	 store_next_number(struct store *, int year, char **number,
+	     char **cause);
+/* Insert a student with its values, search terms and student.enroll
+ * entry (inside a transaction). */
+int	 store_insert_student(struct store *, const char *number,
+	     const char *consent, char **norm, char **cause);
 
 #endif

@@ -177,11 +177,46 @@ static const char migration_4[] =
 	");"
 	"CREATE INDEX audit_at ON audit(at, seq);";
 
+/*
+ * The register of guardians' requests (guardian.c).  summary and
+ * response are personal data, emptied by a destruction; the row stays.
+ */
+static const char migration_5[] =
+	"CREATE TABLE guardian_request ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  kind         TEXT NOT NULL CHECK (kind IN"
+	"               ('access', 'correction', 'deletion', 'complaint')),"
+	"  student      INTEGER NOT NULL REFERENCES student(id),"
+	"  channel      TEXT NOT NULL CHECK (channel IN"
+	"               ('phone', 'in-person', 'message', 'letter', 'email')),"
+	"  received_at  INTEGER NOT NULL,"
+	"  due_at       INTEGER NOT NULL,"
+	"  summary      TEXT NOT NULL,"
+	"  state        TEXT NOT NULL DEFAULT 'open' CHECK (state IN"
+	"               ('open', 'closed')),"
+	"  request      INTEGER REFERENCES request(id),"
+	"  outcome      TEXT CHECK (outcome IN"
+	"               ('answered', 'approved', 'rejected')),"
+	"  response     TEXT NOT NULL DEFAULT '',"
+	"  filed_by     TEXT NOT NULL,"
+	"  filed_at     INTEGER NOT NULL,"
+	"  closed_by    TEXT,"
+	"  closed_at    INTEGER,"
+	"  responded_by TEXT,"
+	"  responded_at INTEGER,"
+	"  CHECK ((state = 'open') = (outcome IS NULL))"
+	");"
+	"CREATE INDEX guardian_request_state ON guardian_request(state, due_at);"
+	"CREATE INDEX guardian_request_student ON guardian_request(student);"
+	"CREATE INDEX guardian_request_link ON guardian_request(request)"
+	"  WHERE request IS NOT NULL;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
 	migration_4,
+	migration_5,
 };
 const int store_schema_version = (int)nitems(migrations);
 

@@ -142,8 +142,8 @@ number_taken(struct store *st, const char *number)
  * year when the pattern has one, else a single counter.  A number that
  * exists already (the pattern was changed) is skipped, not reused.
  */
-static int
-next_number(struct store *st, int year, char **number, char **cause)
+int
+store_next_number(struct store *st, int year, char **number, char **cause)
 {
 	sqlite3_stmt	*stmt;
 	sqlite3_int64	 seq = 0;
@@ -181,9 +181,8 @@ next_number(struct store *st, int year, char **number, char **cause)
 	return rc;
 }
 
-/* The number of an existing, live student that looks like this one. */
-static int
-find_duplicate(struct store *st, const char *name, const char *birth,
+int
+store_find_duplicate(struct store *st, const char *name, const char *birth,
     const char *phone, char **dup)
 {
 	static const char	 sql[] =
@@ -213,9 +212,8 @@ find_duplicate(struct store *st, const char *name, const char *birth,
 	return *dup != NULL;
 }
 
-/* The normalised value of key, or NULL when the form has no such field. */
-static const char *
-norm_of(const struct form_spec *form, char **norm, const char *key)
+const char *
+store_norm_of(const struct form_spec *form, char **norm, const char *key)
 {
 	size_t	i;
 
@@ -226,44 +224,83 @@ norm_of(const struct form_spec *form, char **norm, const char *key)
 	return NULL;
 }
 
-/* Check every input key and value against the form; fill norm[]. */
+/*
+ * One problem found by store_validate: with fn, hand it over and go on
+ * (the message is fn's to keep); without, it is the answer.
+ */
 static int
-validate(struct store *st, const struct enrolment *en, char **norm,
-    char **cause)
+validate_problem(store_problem_fn *fn, void *arg, const char *key, int rc,
+    char *msg, char **cause)
+{
+	if (fn == NULL) {
+		if (cause != NULL)
+			*cause = msg;
+		else
+			free(msg);
+		return rc;
+	}
+	fn(key, msg, arg);
+	return XJ_OK;
+}
+
+int
+store_validate(struct store *st, const struct enrolment *en, char **norm,
+    store_problem_fn *fn, void *arg, char **cause)
 {
 	const struct form_spec	*form = st->form;
 	struct validate_ctx	 vctx;
-	const char		*raw;
+	const char		*raw, *key;
+	char			*msg;
 	size_t			 i;
-	int			 rc;
+	int			 rc, bad = XJ_OK;
 
 	for (i = 0; i < en->nvalues; i++) {
-		if (form_field(form, en->values[i].key) == NULL)
-			return xj_fail(cause, XJ_EDATA, _("the form has no "
-			    "field \"%s\""), en->values[i].key);
-		if (enrol_value(en, en->values[i].key) != en->values[i].value)
-			return xj_fail(cause, XJ_EDATA, _("field \"%s\" is "
-			    "given twice"), en->values[i].key);
+		key = en->values[i].key;
+		msg = NULL;
+		if (form_field(form, key) == NULL)
+			xj_fail(&msg, XJ_EDATA, _("the form has no field "
+			    "\"%s\""), key);
+		else if (enrol_value(en, key) != en->values[i].value)
+			xj_fail(&msg, XJ_EDATA, _("field \"%s\" is given "
+			    "twice"), key);
+		if (msg == NULL)
+			continue;
+		bad = XJ_EDATA;
+		if ((rc = validate_problem(fn, arg, key, XJ_EDATA, msg,
+		    cause)) != XJ_OK)
+			return rc;
 	}
 	vctx.now = xj_now();
 	vctx.age_min_years = (int)st->cfg->age_min_years;
 	vctx.age_max_years = (int)st->cfg->age_max_years;
 	for (i = 0; i < form->nfields; i++) {
 		raw = enrol_value(en, form->fields[i].key);
+		msg = NULL;
 		/* The age range is the birth month's; other months are free. */
 		rc = field_validate(&form->fields[i], raw != NULL ? raw : "",
 		    strcmp(form->fields[i].key, "birth_month") == 0 ? &vctx :
-		    NULL, &norm[i], cause);
-		if (rc != XJ_OK)
+		    NULL, &norm[i], &msg);
+		if (rc == XJ_OK)
+			continue;
+		bad = rc;
+		if ((rc = validate_problem(fn, arg, form->fields[i].key, rc,
+		    msg, cause)) != XJ_OK)
 			return rc;
 	}
+	msg = NULL;
 	if (en->consent_method == NULL || *en->consent_method == '\0')
-		return xj_fail(cause, XJ_EDATA, "%s", _("the guardian's consent "
-		    "must be recorded (how it was given) before enrolment"));
-	if (!form_consent_valid(form, en->consent_method))
-		return xj_fail(cause, XJ_EDATA, _("unknown consent method "
-		    "\"%s\""), en->consent_method);
-	return XJ_OK;
+		xj_fail(&msg, XJ_EDATA, "%s", _("the guardian's consent must "
+		    "be recorded (how it was given) before enrolment"));
+	else if (!form_consent_valid(form, en->consent_method))
+		xj_fail(&msg, XJ_EDATA, _("unknown consent method \"%s\""),
+		    en->consent_method);
+	if (msg != NULL) {
+		bad = XJ_EDATA;
+		if ((rc = validate_problem(fn, arg, NULL, XJ_EDATA, msg,
+		    cause)) != XJ_OK)
+			return rc;
+	}
+	return bad;
 }
 
 static int
@@ -387,9 +424,8 @@ out:
 	return rc;
 }
 
-/* Insert the student row, its values and its search terms. */
-static int
-insert_student(struct store *st, const char *number, const char *consent,
+int
+store_insert_student(struct store *st, const char *number, const char *consent,
     char **norm, char **cause)
 {
 	const struct form_spec	*form = st->form;
@@ -461,14 +497,14 @@ store_student_add(struct store *st, const struct enrolment *en,
 	    cause)) != XJ_OK)
 		return rc;
 	norm = xcalloc(form->nfields, sizeof *norm);
-	if ((rc = validate(st, en, norm, cause)) != XJ_OK)
+	if ((rc = store_validate(st, en, norm, NULL, NULL, cause)) != XJ_OK)
 		goto out;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		goto out;
 
-	found = find_duplicate(st, norm_of(form, norm, "name"),
-	    norm_of(form, norm, "birth_month"),
-	    norm_of(form, norm, "guardian_phone"), dup);
+	found = store_find_duplicate(st, store_norm_of(form, norm, "name"),
+	    store_norm_of(form, norm, "birth_month"),
+	    store_norm_of(form, norm, "guardian_phone"), dup);
 	if (found < 0) {
 		rc = db_error(st, _("cannot check for duplicates"), cause);
 		goto fail;
@@ -483,9 +519,10 @@ store_student_add(struct store *st, const struct enrolment *en,
 	/* The enrolment year as the branch's clock on the wall says it. */
 	now = xj_now();
 	localtime_r(&now, &tm);
-	if ((rc = next_number(st, tm.tm_year + 1900, number, cause)) != XJ_OK)
+	if ((rc = store_next_number(st, tm.tm_year + 1900, number,
+	    cause)) != XJ_OK)
 		goto fail;
-	if ((rc = insert_student(st, *number, en->consent_method, norm,
+	if ((rc = store_insert_student(st, *number, en->consent_method, norm,
 	    cause)) != XJ_OK)
 		goto fail;
 	if (found) {

@@ -60,6 +60,48 @@ const struct action_info action_table[ACT__COUNT] = {
 	    PERM_CHANGE_APPROVE },
 	[ACT_WITHDRAW] = { ACT_WITHDRAW, "withdraw", "F8 w", N_("Withdraw"),
 	    PERM_CHANGE_REQUEST },
+	/*
+	 * The record view has no text field either.  Its status actions
+	 * take F7-F9 and F11; ^V, ^W, ^D and ^K are free there (they edit
+	 * text only where a field has focus).
+	 */
+	[ACT_STATUS] =	 { ACT_STATUS, "change-status", "F7 ^V s",
+	    N_("Status"), -1, PERM_BIT(PERM_STATUS_SET) |
+	    PERM_BIT(PERM_STATUS_REQUEST) },
+	[ACT_REVIEW] =	 { ACT_REVIEW, "reviewed", "F8 ^W v", N_("Reviewed"),
+	    PERM_STATUS_REVIEW, 0 },
+	[ACT_DESTROY] =	 { ACT_DESTROY, "request-destruction", "F9 ^D d",
+	    N_("Request destruction"), PERM_DESTROY_REQUEST, 0 },
+	[ACT_CERTIFICATE] = { ACT_CERTIFICATE, "certificate", "F11 ^K c",
+	    N_("Certificate"), -1, PERM_BIT(PERM_DESTROY_REQUEST) |
+	    PERM_BIT(PERM_DESTROY_APPROVE) | PERM_BIT(PERM_REPORT_VIEW) },
+	/* Main menu: F5, F6 and ^A, ^K are free there. */
+	[ACT_ARCHIVE] =	 { ACT_ARCHIVE, "archive", "F5 ^A", N_("Archive"),
+	    PERM_STUDENT_SEARCH, 0 },
+	[ACT_DESTRUCTIONS] = { ACT_DESTRUCTIONS, "destruction-records",
+	    "F6 ^K", N_("Destruction records"), -1,
+	    PERM_BIT(PERM_DESTROY_REQUEST) | PERM_BIT(PERM_DESTROY_APPROVE) |
+	    PERM_BIT(PERM_REPORT_VIEW) },
+	/* The archive lists: no text field, so digits pick a list. */
+	[ACT_LIST_PREV] = { ACT_LIST_PREV, "previous-list", "Left",
+	    N_("Prev list"), -1, 0 },
+	[ACT_LIST_NEXT] = { ACT_LIST_NEXT, "next-list", "Right",
+	    N_("Next list"), -1, 0 },
+	[ACT_LIST_ACTIVE] = { ACT_LIST_ACTIVE, "list-active", "1",
+	    N_("Active"), -1, 0 },
+	[ACT_LIST_COMPLETED] = { ACT_LIST_COMPLETED, "list-completed", "2",
+	    N_("Completed"), -1, 0 },
+	[ACT_LIST_WITHDRAWN] = { ACT_LIST_WITHDRAWN, "list-withdrawn", "3",
+	    N_("Withdrawn"), -1, 0 },
+	[ACT_LIST_DESTROYED] = { ACT_LIST_DESTROYED, "list-destroyed", "4",
+	    N_("Destroyed"), -1, PERM_BIT(PERM_DESTROY_REQUEST) |
+	    PERM_BIT(PERM_DESTROY_APPROVE) | PERM_BIT(PERM_REPORT_VIEW) },
+	[ACT_LIST_REVIEW] = { ACT_LIST_REVIEW, "list-review-due", "F5 5",
+	    N_("Review due"), PERM_STATUS_REVIEW, 0 },
+	[ACT_LIST_RETENTION] = { ACT_LIST_RETENTION, "list-retention-due",
+	    "F6 6", N_("Due for destruction"), PERM_STATUS_REVIEW, 0 },
+	[ACT_YEAR] =	 { ACT_YEAR, "enrolment-year", "F3 ^F /",
+	    N_("Year"), -1, 0 },
 };
 
 static const struct {

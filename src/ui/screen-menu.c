@@ -21,6 +21,8 @@ static const struct menu_item items[] = {
 	{ ACT_QUEUE, N_("Approval queue") },
 	{ ACT_CONFIRMATIONS, N_("Guardian confirmations") },
 	{ ACT_MINE, N_("My pending requests") },
+	{ ACT_ARCHIVE, N_("Archive") },
+	{ ACT_DESTRUCTIONS, N_("Destruction records") },
 	{ ACT_LOCK, N_("Lock the terminal") },
 	{ ACT_QUIT, N_("Log out and quit") },
 };
@@ -31,7 +33,7 @@ struct menu {
 
 static const enum action menu_actions[] = {
 	ACT_OPEN, ACT_SEARCH, ACT_ENROL, ACT_QUEUE, ACT_CONFIRMATIONS,
-	ACT_MINE, ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT, ACT_HELP, ACT_REDRAW,
+	ACT_MINE, ACT_ARCHIVE, ACT_DESTRUCTIONS, ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT, ACT_HELP, ACT_REDRAW,
 	ACT_NONE
 };
 
@@ -69,13 +71,15 @@ menu_draw(struct ui *ui, void *p)
 	const struct menu_item	*v[nitems(items)];
 	size_t			 n = visible(ui, v), i;
 	char			*line;
-	int			 top = 3;
+	int			 top = 3, gap;
 
 	ui_title(ui, _("xueji — main menu"));
+	/* A line between items while they fit, else none. */
+	gap = top + 2 * (int)n <= ui->rows - 3 ? 2 : 1;
 	for (i = 0; i < n; i++) {
 		xasprintf(&line, "%s %-6s %s", (int)i == m->sel ? ">" : " ",
 		    action_key_label(v[i]->action), _(v[i]->label));
-		ui_text(ui, top + 2 * (int)i, 4, ui->cols - 8, line,
+		ui_text(ui, top + gap * (int)i, 4, ui->cols - 8, line,
 		    (int)i == m->sel ? STYLE_SELECT : STYLE_NORMAL);
 		free(line);
 	}
@@ -94,6 +98,10 @@ open_item(struct ui *ui, enum action a)
 	case ACT_CONFIRMATIONS:
 		return ui_push(ui, &screen_queue,
 		    (void *)(uintptr_t)LIST_UNCONFIRMED);
+	case ACT_ARCHIVE:
+		return ui_push(ui, &screen_archive, NULL);
+	case ACT_DESTRUCTIONS:
+		return ui_push(ui, &screen_destructions, NULL);
 	default:
 		return ui_push(ui, &screen_queue, (void *)(uintptr_t)LIST_MINE);
 	}
@@ -127,6 +135,8 @@ menu_action(struct ui *ui, void *p, enum action a)
 	case ACT_QUEUE:
 	case ACT_CONFIRMATIONS:
 	case ACT_MINE:
+	case ACT_ARCHIVE:
+	case ACT_DESTRUCTIONS:
 		return open_item(ui, a);
 	case ACT_QUIT:
 		return UI_QUIT;

@@ -7,7 +7,10 @@
  * history (oldest first, so the newest is last).  Opening it is logged
  * by the store.  A field the form marks sensitive stays covered until
  * the operator reveals it, which is logged too.  From here a change is
- * requested.  It does not poll: every reload is a logged read, and two
+ * requested, the status changed (or a change requested), the quarterly
+ * review recorded and a destruction requested.  A record awaiting
+ * destruction shows no value and says so; a destroyed one (a tombstone)
+ * points to its certificate.  It does not poll: every reload is a logged read, and two
  * open records would keep each other's data_version moving.
  */
 #include <inttypes.h>
@@ -26,6 +29,12 @@ struct hline {
 
 struct record {
 	char		*number;
+	struct opened_for back;
+	int		 changed;	/* status, review or destruction */
+	/* What the status and destruction dialogs fill in. */
+	int		 choice;
+	enum student_status to[2];	/* the status choices offered */
+	char		*reason;
 	struct student	*st;
 	int		 revealed;	/* the sensitive fields are shown */
 	struct history	*h;
@@ -36,9 +45,19 @@ struct record {
 	int		 at_end;	/* keep the newest in view */
 };
 
+/* Most used first: at 80 columns the key bar ends with destruction. */
 static const enum action record_actions[] = {
-	ACT_BACK, ACT_CHANGE, ACT_REVEAL, ACT_HELP, ACT_LOCK, ACT_UP,
-	ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_REDRAW, ACT_NONE
+	ACT_BACK, ACT_CHANGE, ACT_STATUS, ACT_REVIEW, ACT_DESTROY,
+	ACT_CERTIFICATE, ACT_HELP, ACT_REVEAL, ACT_LOCK, ACT_UP, ACT_DOWN,
+	ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_REDRAW, ACT_NONE
+};
+
+/* The statuses one can choose, and the reasons for a destruction. */
+static const enum student_status choosable[] = {
+	STATUS_ACTIVE, STATUS_COMPLETED, STATUS_WITHDRAWN,
+};
+static const char *const destroy_codes[] = {
+	"guardian-request", "retention-ended", "withdrawal",
 };
 
 /* (Re)read the record and its history; both reads are logged. */
@@ -84,9 +103,11 @@ reload_after(struct ui *ui, void *arg)
 static void *
 record_open(struct ui *ui, void *arg)
 {
-	struct record	*r = xcalloc(1, sizeof *r);
+	const struct record_arg	*ra = arg;
+	struct record		*r = xcalloc(1, sizeof *r);
 
-	r->number = xstrdup(arg);
+	r->number = xstrdup(ra->number);
+	r->back = ra->back;
 	load(ui, r);
 	return r;
 }
@@ -100,6 +121,7 @@ record_close(void *p)
 	history_free(r->h, r->nh);
 	free(r->lines);
 	free(r->number);
+	xfree_wipe(r->reason);
 	free(r);
 }
 
@@ -198,6 +220,42 @@ draw_history(struct ui *ui, struct record *r, int row, int lw)
 		draw_hline(ui, r, r->top + (size_t)i, row + i, lw);
 }
 
+/* Status, next review, and what restricts the record, in words. */
+static int
+draw_status(struct ui *ui, const struct record *r, int row)
+{
+	const struct student	*st = r->st;
+	char			*line, when[32];
+
+	if (st->status == STATUS_DESTROYED) {
+		xasprintf(&line, _("Status: %s.  Every personal value of this "
+		    "student was erased."), status_label(st->status));
+		ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
+		free(line);
+		if (ui_allowed(ui, ACT_CERTIFICATE))
+			xasprintf(&line, _("Its destruction certificate: %s "
+			    "opens it."), action_key_label(ACT_CERTIFICATE));
+		else
+			line = xstrdup(_("It has a destruction certificate, "
+			    "which your role may not read."));
+		ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
+		free(line);
+		return row;
+	}
+	ui_datefmt(st->next_review, when, sizeof when);
+	xasprintf(&line, st->next_review <= xj_now() ?
+	    _("Status: %s · review due since %s") :
+	    _("Status: %s · next review %s"), status_label(st->status), when);
+	ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
+	free(line);
+	if (st->frozen) {
+		ui_text(ui, row++, 2, ui->cols - 4, _("Restricted: destruction "
+		    "pending.  No value is shown until it is decided."),
+		    STYLE_ERROR);
+	}
+	return row;
+}
+
 static void
 record_draw(struct ui *ui, void *p)
 {
@@ -226,13 +284,17 @@ record_draw(struct ui *ui, void *p)
 		if (utf8_width(label) + 2 > lw)
 			lw = utf8_width(label) + 2;
 	}
-	for (i = 0; i < st->nvalues && row < ui->rows - 6; i++, row++) {
+	for (i = 0; i < st->nvalues && row < ui->rows - 7; i++, row++) {
 		ui_text(ui, row, 2, lw, field_label(ui, st->values[i].key),
 		    STYLE_DIM);
 		ui_text(ui, row, 2 + lw, ui->cols - lw - 4, shown(ui, r,
 		    st->values[i].key, st->values[i].value), STYLE_NORMAL);
 	}
-	row++;
+	if (st->nvalues > 0)
+		row++;
+	row = draw_status(ui, r, row);
+	if (st->status == STATUS_DESTROYED)
+		return;
 	xj_timefmt(st->consent_at, when, sizeof when);
 	xasprintf(&line, _("Guardian's consent: %s, %s"),
 	    st->consent_method != NULL ? st->consent_method : _("none"),
@@ -243,7 +305,7 @@ record_draw(struct ui *ui, void *p)
 	xasprintf(&line, _("Enrolled %s by %s"), when, st->enrolled_by);
 	ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
 	free(line);
-	if (st->pending > 0) {
+	if (st->pending > 0 && !st->frozen) {
 		/* In words: a colour alone would not reach everyone. */
 		xasprintf(&line, st->pending == 1 ? _("Pending request: %d "
 		    "request waits for a decision") : _("Pending requests: %d "
@@ -253,6 +315,236 @@ record_draw(struct ui *ui, void *p)
 	}
 	row++;
 	draw_history(ui, r, row, lw);
+}
+
+/* "王小明 (BJ01-2026-0001)", or the number alone when no name is seen. */
+static char *
+naming(const struct record *r)
+{
+	const char	*name = student_value(r->st, "name");
+	char		*s;
+
+	if (name != NULL && *name != '\0')
+		xasprintf(&s, "%s (%s)", name, r->number);
+	else
+		s = xstrdup(r->number);
+	return s;
+}
+
+/* After a change the store made: show it, and tell the list below. */
+static int
+changed(struct ui *ui, struct record *r)
+{
+	load(ui, r);
+	r->changed = 1;
+	return UI_REDRAW;
+}
+
+static int
+failed(struct ui *ui, char *cause)
+{
+	ui_message(ui, 1, "%s", cause);
+	free(cause);
+	return UI_REDRAW;
+}
+
+static int
+ask(struct ui *ui, struct record *r, char *question, char *detail,
+    int (*yes)(struct ui *, void *))
+{
+	struct confirm	c;
+	int		rc;
+
+	memset(&c, 0, sizeof c);
+	c.question = question;
+	c.detail = detail;
+	c.yes = yes;
+	c.arg = r;
+	rc = ui_push(ui, &screen_confirm, &c);
+	free(question);
+	xfree_wipe(detail);
+	return rc;
+}
+
+static int
+status_yes(struct ui *ui, void *arg)
+{
+	struct record		*r = arg;
+	enum student_status	 to = r->to[r->choice];
+	char			*cause = NULL;
+	int64_t			 id;
+
+	if (policy_allows(ui->s->op, PERM_STATUS_SET)) {
+		if (store_status_set(ui->s->st, r->number, to, r->reason,
+		    &cause) != XJ_OK)
+			return failed(ui, cause);
+		ui_message(ui, 0, _("%s is now %s."), r->number,
+		    status_label(to));
+	} else {
+		if (store_status_request(ui->s->st, r->number, to, r->reason,
+		    &id, &cause) != XJ_OK)
+			return failed(ui, cause);
+		ui_message(ui, 0, _("Request %" PRId64 " filed: %s → %s, for "
+		    "a supervisor."), id, r->number, status_label(to));
+	}
+	return changed(ui, r);
+}
+
+/* The reason is typed: ask, naming the student and both statuses. */
+static int
+status_reason(struct ui *ui, void *arg)
+{
+	struct record	*r = arg;
+	char		*who = naming(r), *question, *detail;
+
+	xasprintf(&question, policy_allows(ui->s->op, PERM_STATUS_SET) ?
+	    _("Change %s: %s → %s?") :
+	    _("Request a change of %s: %s → %s?"), who,
+	    status_label(r->st->status), status_label(r->to[r->choice]));
+	xasprintf(&detail, _("Reason: %s"), r->reason);
+	free(who);
+	return ask(ui, r, question, detail, status_yes);
+}
+
+static int
+status_chosen(struct ui *ui, void *arg)
+{
+	struct record	*r = arg;
+	struct input	 in;
+
+	memset(&in, 0, sizeof in);
+	in.question = _("Why does the status change?  The reason is kept "
+	    "with it.");
+	in.required = 1;
+	in.max = 200;
+	in.out = &r->reason;
+	in.done = status_reason;
+	in.arg = r;
+	return ui_push(ui, &screen_input, &in);
+}
+
+static int
+ask_status(struct ui *ui, struct record *r)
+{
+	static const char	*items[2];
+	struct choice		 c;
+	char			*who = naming(r), *question;
+	size_t			 i, n = 0;
+	int			 rc;
+
+	for (i = 0; i < nitems(choosable) && n < 2; i++) {
+		if (choosable[i] == r->st->status)
+			continue;
+		r->to[n] = choosable[i];
+		items[n++] = status_label(choosable[i]);
+	}
+	xasprintf(&question, _("New status for %s, now %s:"), who,
+	    status_label(r->st->status));
+	free(who);
+	memset(&c, 0, sizeof c);
+	c.question = question;
+	c.detail = policy_allows(ui->s->op, PERM_STATUS_SET) ? NULL :
+	    _("A supervisor decides; nothing changes until then.");
+	c.items = items;
+	c.n = n;
+	c.out = &r->choice;
+	c.done = status_chosen;
+	c.arg = r;
+	rc = ui_push(ui, &screen_choice, &c);
+	free(question);
+	return rc;
+}
+
+static int
+review_yes(struct ui *ui, void *arg)
+{
+	struct record	*r = arg;
+	char		*cause = NULL, when[32];
+
+	if (store_review(ui->s->st, r->number, &cause) != XJ_OK)
+		return failed(ui, cause);
+	changed(ui, r);
+	if (r->st != NULL) {
+		ui_datefmt(r->st->next_review, when, sizeof when);
+		ui_message(ui, 0, _("Reviewed.  The next review is due on %s."),
+		    when);
+	}
+	return UI_REDRAW;
+}
+
+static int
+ask_review(struct ui *ui, struct record *r)
+{
+	char	*who = naming(r), *question;
+
+	xasprintf(&question, _("Mark the record of %s reviewed?"), who);
+	free(who);
+	return ask(ui, r, question, xstrdup(_("Its data are still accurate "
+	    "and still needed.")), review_yes);
+}
+
+static int
+destroy_yes(struct ui *ui, void *arg)
+{
+	struct record	*r = arg;
+	char		*cause = NULL;
+	int64_t		 id;
+
+	if (store_destroy_request(ui->s->st, r->number,
+	    destroy_codes[r->choice], &id, &cause) != XJ_OK)
+		return failed(ui, cause);
+	ui_message(ui, 0, _("Request %" PRId64 " filed; the record is "
+	    "restricted until it is decided."), id);
+	return changed(ui, r);
+}
+
+static int
+destroy_chosen(struct ui *ui, void *arg)
+{
+	struct record	*r = arg;
+	char		*who = naming(r), *question, *detail;
+
+	xasprintf(&question, _("Request destruction of %s?"), who);
+	xasprintf(&detail, _("Why: %s.  Restricted until decided."),
+	    destroy_reason_label(destroy_codes[r->choice]));
+	free(who);
+	return ask(ui, r, question, detail, destroy_yes);
+}
+
+static int
+ask_destroy(struct ui *ui, struct record *r)
+{
+	static const char	*items[nitems(destroy_codes)];
+	struct choice		 c;
+	char			*who = naming(r), *question;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < nitems(items); i++)
+		items[i] = destroy_reason_label(destroy_codes[i]);
+	xasprintf(&question, _("Why destroy the data of %s?"), who);
+	free(who);
+	memset(&c, 0, sizeof c);
+	c.question = question;
+	c.detail = _("A supervisor must approve; it cannot be undone.");
+	c.items = items;
+	c.n = nitems(items);
+	c.out = &r->choice;
+	c.done = destroy_chosen;
+	c.arg = r;
+	rc = ui_push(ui, &screen_choice, &c);
+	free(question);
+	return rc;
+}
+
+static int
+open_certificate(struct ui *ui, struct record *r)
+{
+	struct certificate_arg	ca;
+
+	memset(&ca, 0, sizeof ca);
+	ca.number = r->number;
+	return ui_push(ui, &screen_certificate, &ca);
 }
 
 static int
@@ -288,6 +580,14 @@ record_action(struct ui *ui, void *p, enum action a)
 	struct change_arg	 ca;
 	size_t			 page;
 
+	if (a == ACT_BACK) {
+		/* Not handled: the main loop pops, then the list reloads. */
+		if (r->changed && r->back.done != NULL) {
+			ui->after = r->back.done;
+			ui->after_arg = r->back.arg;
+		}
+		return 0;
+	}
 	if (r->st == NULL)
 		return 0;
 	page = (size_t)(ui->rows > 16 ? ui->rows / 3 : 4);
@@ -301,6 +601,14 @@ record_action(struct ui *ui, void *p, enum action a)
 		ca.back.done = reload_after;
 		ca.back.arg = r;
 		return ui_push(ui, &screen_change, &ca);
+	case ACT_STATUS:
+		return ask_status(ui, r);
+	case ACT_REVIEW:
+		return ask_review(ui, r);
+	case ACT_DESTROY:
+		return ask_destroy(ui, r);
+	case ACT_CERTIFICATE:
+		return open_certificate(ui, r);
 	case ACT_UP:
 	case ACT_PAGE_UP:
 		page = a == ACT_UP ? 1 : page;
@@ -316,6 +624,33 @@ record_action(struct ui *ui, void *p, enum action a)
 	}
 }
 
+static int
+record_offers(struct ui *ui, void *p, enum action a)
+{
+	const struct student	*st = ((struct record *)p)->st;
+	int			 live;
+
+	(void)ui;
+	if (st == NULL)
+		return a != ACT_CHANGE && a != ACT_REVEAL && a != ACT_STATUS &&
+		    a != ACT_REVIEW && a != ACT_DESTROY &&
+		    a != ACT_CERTIFICATE;
+	live = st->status != STATUS_DESTROYED && !st->frozen;
+	switch (a) {
+	case ACT_CHANGE:
+	case ACT_STATUS:
+	case ACT_REVIEW:
+	case ACT_DESTROY:
+		return live;
+	case ACT_REVEAL:
+		return live;
+	case ACT_CERTIFICATE:
+		return st->status == STATUS_DESTROYED;
+	default:
+		return 1;
+	}
+}
+
 const struct screen screen_record = {
 	.name = "record",
 	.actions = record_actions,
@@ -323,4 +658,5 @@ const struct screen screen_record = {
 	.close = record_close,
 	.draw = record_draw,
 	.action = record_action,
+	.offers = record_offers,
 };

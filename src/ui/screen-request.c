@@ -5,13 +5,18 @@
  * One request: whose record, who asked, when and why, and each field's
  * old and new value side by side.  A supervisor approves or rejects it
  * (a rejection needs a note); the requester may withdraw it.  Every
- * decision asks first, naming the student.  The rules — four eyes, a
+ * decision asks first, naming the student.  A status request shows the
+ * change of status; a destruction request its reason and a warning, and
+ * approving it takes a second, deliberate step: typing the student
+ * number (or "yes").  The certificate follows.  The rules — four eyes, a
  * stale request, one decided meanwhile — are the store's: its refusal
  * shows in the status line and the screen stays.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "xueji/platform.h"
 #include "ui.h"
@@ -19,7 +24,9 @@
 struct req {
 	int64_t			 id;
 	struct request		*r;
+	int			 from;		/* a status request's, or -1 */
 	char			*note;		/* a rejection's, typed */
+	char			*typed;		/* a destruction's second step */
 	struct opened_for	 back;
 };
 
@@ -28,7 +35,22 @@ static const enum action request_actions[] = {
 	ACT_REDRAW, ACT_NONE
 };
 
-/* (Re)read the request; the store logs it as a read of the student. */
+static int
+find_status(const struct archive_entry *e, void *arg)
+{
+	struct req	*q = arg;
+
+	if (strcmp(e->number, q->r->number) != 0)
+		return 0;
+	q->from = (int)e->status;
+	return 1;
+}
+
+/*
+ * (Re)read the request; the store logs it as a read of the student.  A
+ * pending status request shows the status it changes from: the archive
+ * list has it without reading any personal value.
+ */
 static void
 load(struct ui *ui, struct req *q)
 {
@@ -36,10 +58,17 @@ load(struct ui *ui, struct req *q)
 
 	request_free(q->r);
 	q->r = NULL;
+	q->from = -1;
 	if (store_request_get(ui->s->st, q->id, &q->r, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
+		return;
 	}
+	if (q->r->kind == REQ_STATUS && q->r->state == REQ_PENDING &&
+	    ui_allowed(ui, ACT_ARCHIVE) &&
+	    store_archive(ui->s->st, ARCHIVE_STATUS, -1, 0, xj_now(),
+	    find_status, q, &cause) != XJ_OK)
+		free(cause);
 }
 
 static void *
@@ -61,6 +90,7 @@ request_close(void *p)
 
 	request_free(q->r);
 	xfree_wipe(q->note);
+	xfree_wipe(q->typed);
 	free(q);
 }
 
@@ -140,15 +170,29 @@ request_draw(struct ui *ui, void *p)
 	row = line(ui, row, lw, _("Requested"), s);
 	free(s);
 	free(op);
-	row = line(ui, row, lw, _("Reason"), r->reason != NULL ? r->reason :
-	    "");
-	row = line(ui, row, lw, _("Document"), r->evidence != NULL &&
-	    *r->evidence != '\0' ? r->evidence : _("(none given)"));
-	if (r->reason_code != NULL)
-		row = line(ui, row, lw, _("Why"), r->reason_code);
-	if (r->kind == REQ_STATUS && r->new_status >= 0)
-		row = line(ui, row, lw, _("New status"),
-		    status_label((enum student_status)r->new_status));
+	if (r->kind == REQ_DESTROY) {
+		row = line(ui, row, lw, _("Why"),
+		    destroy_reason_label(r->reason_code));
+	} else {
+		if (r->kind == REQ_STATUS && r->new_status >= 0) {
+			if (q->from >= 0)
+				xasprintf(&s, "%s → %s", status_label(
+				    (enum student_status)q->from),
+				    status_label((enum student_status)
+				    r->new_status));
+			else
+				xasprintf(&s, "→ %s", status_label(
+				    (enum student_status)r->new_status));
+			row = line(ui, row, lw, _("Status"), s);
+			free(s);
+		}
+		row = line(ui, row, lw, _("Reason"), r->reason != NULL ?
+		    r->reason : "");
+		if (r->kind == REQ_CHANGE)
+			row = line(ui, row, lw, _("Document"), r->evidence !=
+			    NULL && *r->evidence != '\0' ? r->evidence :
+			    _("(none given)"));
+	}
 	if (r->state != REQ_PENDING) {
 		op = who(ui, r->decided_by != NULL ? r->decided_by :
 		    r->requested_by);
@@ -163,6 +207,19 @@ request_draw(struct ui *ui, void *p)
 	}
 	if (r->nchanges > 0)
 		draw_changes(ui, r, row + 1);
+	if (r->kind == REQ_DESTROY && r->state == REQ_PENDING) {
+		/* Said in words, twice: it cannot be taken back. */
+		row++;
+		ui_text(ui, row++, 2, ui->cols - 4, _("WARNING: approving "
+		    "erases this child's personal data irreversibly."),
+		    STYLE_ERROR);
+		ui_text(ui, row++, 2, ui->cols - 4, _("Only the number and a "
+		    "certificate remain; nothing can be restored."),
+		    STYLE_ERROR);
+		ui_text(ui, row++, 2, ui->cols - 4, _("Until decided the "
+		    "record is restricted: no values, not found."),
+		    STYLE_DIM);
+	}
 }
 
 /* After a decision: back to the list, which reloads. */
@@ -196,6 +253,75 @@ approve_yes(struct ui *ui, void *arg)
 		return refused(ui, q, cause, rc);
 	ui_message(ui, 0, _("Request %" PRId64 " approved"), q->id);
 	return decided(ui, q);
+}
+
+static int
+show_certificate(struct ui *ui, void *arg)
+{
+	struct certificate_arg	ca;
+
+	memset(&ca, 0, sizeof ca);
+	ca.id = (int64_t)(intptr_t)arg;
+	return ui_push(ui, &screen_certificate, &ca);
+}
+
+/* The second step typed: the number (or "yes"), then destroy. */
+static int
+destroy_typed(struct ui *ui, void *arg)
+{
+	struct req		*q = arg;
+	struct destruction	*d = NULL;
+	char			*cause = NULL;
+	int			 rc;
+
+	if (strcasecmp(q->typed, q->r->number) != 0 &&
+	    strcasecmp(q->typed, "yes") != 0 &&
+	    strcmp(q->typed, _("yes")) != 0) {
+		ui_message(ui, 1, _("Nothing was destroyed: type the student "
+		    "number %s, or yes."), q->r->number);
+		return UI_REDRAW;
+	}
+	if ((rc = store_request_approve(ui->s->st, q->id, &cause)) != XJ_OK)
+		return refused(ui, q, cause, rc);
+	ui_message(ui, 0, _("Request %" PRId64 " approved: the data of %s "
+	    "are destroyed."), q->id, q->r->number);
+	/* The list below reloads now; the certificate replaces this. */
+	if (q->back.done != NULL)
+		q->back.done(ui, q->back.arg);
+	if (store_destruction_get(ui->s->st, 0, q->r->number, &d,
+	    &cause) != XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+		return UI_POP;
+	}
+	ui->after = show_certificate;
+	ui->after_arg = (void *)(intptr_t)d->id;
+	destruction_free(d);
+	return UI_POP;
+}
+
+/* Yes to the first question: the deliberate second step. */
+static int
+destroy_confirm(struct ui *ui, void *arg)
+{
+	struct req	*q = arg;
+	struct input	 in;
+	char		*question;
+	int		 rc;
+
+	xasprintf(&question, _("To destroy, type the student number %s "
+	    "(or yes):"), q->r->number);
+	memset(&in, 0, sizeof in);
+	in.question = question;
+	in.detail = _("This is the last step; it cannot be undone.");
+	in.required = 1;
+	in.max = 64;
+	in.out = &q->typed;
+	in.done = destroy_typed;
+	in.arg = q;
+	rc = ui_push(ui, &screen_input, &in);
+	free(question);
+	return rc;
 }
 
 static int
@@ -276,6 +402,20 @@ request_action(struct ui *ui, void *p, enum action a)
 		return 0;
 	switch (a) {
 	case ACT_APPROVE:
+		if (q->r->kind == REQ_DESTROY) {
+			xasprintf(&question, _("Destroy every personal value "
+			    "of %s (%s)?"), name_of(q), q->r->number);
+			return ask(ui, q, question, _("Irreversible: the "
+			    "child's data are erased for good."),
+			    destroy_confirm);
+		}
+		if (q->r->kind == REQ_STATUS) {
+			xasprintf(&question, _("Approve request %" PRId64
+			    " for %s (%s)?"), q->id, name_of(q),
+			    q->r->number);
+			return ask(ui, q, question, _("The status changes at "
+			    "once."), approve_yes);
+		}
 		xasprintf(&question, _("Approve request %" PRId64 " for %s "
 		    "(%s)?"), q->id, name_of(q), q->r->number);
 		return ask(ui, q, question, _("The new values replace the old "

@@ -178,10 +178,23 @@ search_edit(struct ui *ui, void *p, int key)
 	return UI_HANDLED;
 }
 
+/* A record changed (frozen, withdrawn): run the query again. */
+static int
+rerun_after(struct ui *ui, void *arg)
+{
+	struct search	*sr = arg;
+
+	xfree_wipe(sr->last);
+	sr->last = NULL;
+	run_query(ui, sr);
+	return UI_REDRAW;
+}
+
 static int
 search_action(struct ui *ui, void *p, enum action a)
 {
-	struct search	*sr = p;
+	struct search		*sr = p;
+	struct record_arg	 ra;
 	size_t		 page = (size_t)(list_rows(ui) > 1 ? list_rows(ui) - 1 :
 			     1);
 
@@ -191,8 +204,11 @@ search_action(struct ui *ui, void *p, enum action a)
 	case ACT_OPEN:
 		if (sr->nhits == 0)
 			return UI_HANDLED;
-		return ui_push(ui, &screen_record,
-		    sr->hits[sr->sel]->number);
+		memset(&ra, 0, sizeof ra);
+		ra.number = sr->hits[sr->sel]->number;
+		ra.back.done = rerun_after;
+		ra.back.arg = sr;
+		return ui_push(ui, &screen_record, &ra);
 	case ACT_ENROL:
 		return ui_push(ui, &screen_enrol, NULL);
 	default:

@@ -92,11 +92,19 @@ ui_message(struct ui *ui, int error, const char *fmt, ...)
 int
 ui_allowed(const struct ui *ui, enum action a)
 {
-	int	perm = action_table[a].perm;
+	int	perm = action_table[a].perm, p;
 
-	if (perm < 0)
+	if (perm >= 0 && (ui->s->op == NULL ||
+	    !policy_allows(ui->s->op, (enum perm)perm)))
+		return 0;
+	if (action_table[a].any == 0)
 		return 1;
-	return ui->s->op != NULL && policy_allows(ui->s->op, (enum perm)perm);
+	for (p = 0; p < PERM__COUNT && ui->s->op != NULL; p++) {
+		if ((action_table[a].any & PERM_BIT(p)) &&
+		    policy_allows(ui->s->op, (enum perm)p))
+			return 1;
+	}
+	return 0;
 }
 
 /* Operator, role and branch; the message, if any, replaces the right. */

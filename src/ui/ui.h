@@ -66,6 +66,21 @@ enum action {
 	ACT_APPROVE,
 	ACT_REJECT,
 	ACT_WITHDRAW,
+	ACT_STATUS,		/* change a status, or request it */
+	ACT_REVIEW,		/* the quarterly review: still accurate */
+	ACT_DESTROY,		/* request a destruction */
+	ACT_CERTIFICATE,	/* a tombstone's destruction certificate */
+	ACT_ARCHIVE,		/* the archive lists */
+	ACT_DESTRUCTIONS,	/* the destruction records */
+	ACT_LIST_PREV,		/* the archive's previous list */
+	ACT_LIST_NEXT,
+	ACT_LIST_ACTIVE,
+	ACT_LIST_COMPLETED,
+	ACT_LIST_WITHDRAWN,
+	ACT_LIST_DESTROYED,
+	ACT_LIST_REVIEW,	/* due for review */
+	ACT_LIST_RETENTION,	/* past retention: due for destruction */
+	ACT_YEAR,		/* filter by enrolment year */
 	ACT__COUNT
 };
 
@@ -75,6 +90,8 @@ struct action_info {
 	const char	*keys;		/* "F2 ^S": space-separated */
 	const char	*label;		/* N_("Save") */
 	int		 perm;		/* enum perm, or -1 */
+	/* Or any one of these (PERM_BIT()s); 0: only perm counts. */
+	perm_set	 any;
 };
 extern const struct action_info action_table[ACT__COUNT];
 
@@ -124,6 +141,9 @@ extern const struct screen screen_queue;
 extern const struct screen screen_request;
 extern const struct screen screen_input;
 extern const struct screen screen_choice;
+extern const struct screen screen_archive;
+extern const struct screen screen_certificate;
+extern const struct screen screen_destructions;
 
 struct ui {
 	struct session	*s;
@@ -205,6 +225,29 @@ struct request_arg {
 };
 
 /* screen_queue's arg: which list (enum request_list), as a pointer. */
+
+/*
+ * screen_record's arg.  back.done runs when the record is left after
+ * something in it changed (a status, a review, a destruction request),
+ * so that a list below can drop or move it.
+ */
+struct record_arg {
+	const char		*number;	/* copied */
+	struct opened_for	 back;
+};
+
+/* screen_certificate's arg: a destruction by id, or by number if 0. */
+struct certificate_arg {
+	int64_t			 id;
+	const char		*number;	/* copied; may be NULL */
+};
+
+/* Why a destruction was asked for, in words ("guardian-request"). */
+const char *destroy_reason_label(const char *code);
+/* How it was done, in words; the stored code when unknown. */
+const char *destroy_method_label(const char *code);
+/* The date of t as "2026-11-24" (local time). */
+void	 ui_datefmt(time_t t, char *buf, size_t len);
 
 /* Returns UI_POP: for a struct confirm whose "yes" leaves a screen. */
 int	 ui_pop_after(struct ui *, void *);

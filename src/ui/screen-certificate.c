@@ -1,0 +1,196 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * A destruction certificate: what was destroyed, why, on whose request
+ * and approval, when and how, and when the last backup that still holds
+ * the data expires.  It is drawn as a plain box of text so that it reads
+ * the same on paper (a screenshot or a terminal's print).  It names no
+ * child: the destruction record holds the number and nothing personal.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "ui.h"
+
+struct certificate {
+	struct destruction	*d;
+};
+
+static const enum action certificate_actions[] = {
+	ACT_BACK, ACT_HELP, ACT_LOCK, ACT_REDRAW, ACT_NONE
+};
+
+static void *
+certificate_open(struct ui *ui, void *arg)
+{
+	const struct certificate_arg	*ca = arg;
+	struct certificate		*c = xcalloc(1, sizeof *c);
+	char				*cause = NULL;
+
+	if (store_destruction_get(ui->s->st, ca->id, ca->number, &c->d,
+	    &cause) != XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+	}
+	return c;
+}
+
+static void
+certificate_close(void *p)
+{
+	struct certificate	*c = p;
+
+	destruction_free(c->d);
+	free(c);
+}
+
+/*
+ * Draw s from (row, col) in lines of at most width columns, breaking at
+ * a space where there is one (Chinese text breaks anywhere); at most
+ * max rows.  Returns the rows used.
+ */
+static int
+wrap(struct ui *ui, int row, int col, int width, int max, const char *s)
+{
+	const char	*p, *brk;
+	uint32_t	 cp;
+	char		*line;
+	int		 used = 0, w, len, cw;
+
+	while (*s != '\0' && used < max) {
+		w = 0;
+		brk = NULL;
+		for (p = s; *p != '\0'; p += len) {
+			if ((len = utf8_decode(p, strlen(p), &cp)) < 0) {
+				len = 1;
+				cp = '?';
+			}
+			cw = wcwidth((wchar_t)cp);
+			if (cw < 0)
+				cw = 1;
+			if (w + cw > width)
+				break;
+			if (cp == ' ')
+				brk = p;
+			w += cw;
+		}
+		if (*p != '\0' && brk != NULL && used + 1 < max)
+			p = brk;
+		line = xstrndup(s, (size_t)(p - s));
+		ui_text(ui, row + used, col, width, line, STYLE_NORMAL);
+		free(line);
+		used++;
+		while (*p == ' ')
+			p++;
+		s = p;
+	}
+	return used;
+}
+
+/* A box of height rows from row, between columns left and right. */
+static void
+frame(struct ui *ui, int row, int height, int left, int right)
+{
+	int	r, c;
+
+	ui_text(ui, row, left, 1, "┌", STYLE_NORMAL);
+	ui_text(ui, row + height - 1, left, 1, "└", STYLE_NORMAL);
+	for (c = left + 1; c < right; c++) {
+		ui_text(ui, row, c, 1, "─", STYLE_NORMAL);
+		ui_text(ui, row + height - 1, c, 1, "─", STYLE_NORMAL);
+	}
+	ui_text(ui, row, right, 1, "┐", STYLE_NORMAL);
+	ui_text(ui, row + height - 1, right, 1, "┘", STYLE_NORMAL);
+	for (r = row + 1; r < row + height - 1; r++) {
+		ui_text(ui, r, left, 1, "│", STYLE_NORMAL);
+		ui_text(ui, r, right, 1, "│", STYLE_NORMAL);
+	}
+}
+
+static void
+certificate_draw(struct ui *ui, void *p)
+{
+	const struct destruction	*d = ((struct certificate *)p)->d;
+	const char			*labels[7];
+	char				*s, when[32], date[32];
+	int				 left = 2, right = ui->cols - 3;
+	int				 col, lw = 0, width, row, top = 2, i;
+
+	erase();
+	if (d == NULL) {
+		ui_title(ui, _("Destruction certificate"));
+		return;
+	}
+	xasprintf(&s, _("Destruction certificate No. %" PRId64), d->id);
+	ui_title(ui, s);
+	free(s);
+
+	labels[0] = _("Branch");
+	labels[1] = _("Student no.");
+	labels[2] = _("Reason");
+	labels[3] = _("Requested");
+	labels[4] = _("Approved");
+	labels[5] = _("Executed");
+	labels[6] = _("Method");
+	for (i = 0; i < 7; i++) {
+		if (utf8_width(labels[i]) > lw)
+			lw = utf8_width(labels[i]);
+	}
+	lw += 2;
+	col = left + 2 + lw;
+	width = right - 2 - col;
+
+	row = top + 1;
+	xasprintf(&s, _("CERTIFICATE OF DESTRUCTION No. %" PRId64), d->id);
+	ui_centre(ui, row, s, STYLE_NORMAL);
+	free(s);
+	row += 2;
+
+	ui_text(ui, row, left + 2, lw, labels[0], STYLE_NORMAL);
+	xasprintf(&s, "%s %s", ui->s->cfg->branch_code,
+	    ui->s->cfg->branch_name);
+	row += wrap(ui, row, col, width, 1, s);
+	free(s);
+	ui_text(ui, row, left + 2, lw, labels[1], STYLE_NORMAL);
+	row += wrap(ui, row, col, width, 1, d->number);
+	ui_text(ui, row, left + 2, lw, labels[2], STYLE_NORMAL);
+	row += wrap(ui, row, col, width, 1, destroy_reason_label(d->reason));
+	xj_timefmt(d->requested_at, when, sizeof when);
+	xasprintf(&s, _("%s by %s (request %" PRId64 ")"), when,
+	    d->requested_by, d->request);
+	ui_text(ui, row, left + 2, lw, labels[3], STYLE_NORMAL);
+	row += wrap(ui, row, col, width, 1, s);
+	free(s);
+	xj_timefmt(d->approved_at, when, sizeof when);
+	xasprintf(&s, _("%s by %s"), when, d->approved_by);
+	ui_text(ui, row, left + 2, lw, labels[4], STYLE_NORMAL);
+	row += wrap(ui, row, col, width, 1, s);
+	free(s);
+	xj_timefmt(d->executed_at, when, sizeof when);
+	ui_text(ui, row, left + 2, lw, labels[5], STYLE_NORMAL);
+	row += wrap(ui, row, col, width, 1, when);
+	ui_text(ui, row, left + 2, lw, labels[6], STYLE_NORMAL);
+	row += wrap(ui, row, col, width, 2, destroy_method_label(d->method));
+	row++;
+	ui_datefmt(d->backup_expires, date, sizeof date);
+	xasprintf(&s, _("The last backup holding these data expires on %s."),
+	    date);
+	row += wrap(ui, row, left + 2, right - left - 3, 2, s);
+	free(s);
+	row++;
+	ui_text(ui, row, left + 2, right - left - 3,
+	    _("This record holds no personal data."), STYLE_NORMAL);
+	frame(ui, top, row - top + 2, left, right);
+}
+
+const struct screen screen_certificate = {
+	.name = "certificate",
+	.actions = certificate_actions,
+	.open = certificate_open,
+	.close = certificate_close,
+	.draw = certificate_draw,
+};

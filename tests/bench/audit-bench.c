@@ -1,0 +1,232 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * The auditor's side: one page of the audit browser at any depth and
+ * filter, and verifying the chain against BLAKE2b over the same bytes.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "bench/bench.h"
+#include "bench/measure.h"
+
+/* ---- the audit browser ------------------------------------------------ */
+
+static int
+count_entry(const struct audit_entry *e, void *arg)
+{
+	(void)e;
+	(*(long *)arg)++;
+	return 0;
+}
+
+struct afilter {
+	const char	*label;
+	const char	*operator, *action;
+	int		 target, window;
+	const char	*bare;		/* the indexed query for it */
+};
+
+static const struct afilter afilters[] = {
+	{ "audit page: no filter", NULL, NULL, 0, 0,
+	  "SELECT * FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT 50" },
+	{ "audit page: operator (common)", "reception1", NULL, 0, 0,
+	  "SELECT * FROM audit WHERE operator = ?2 AND seq < ?1"
+	  " ORDER BY seq DESC LIMIT 50" },
+	{ "audit page: operator (rare)", "auditor1", NULL, 0, 0,
+	  "SELECT * FROM audit WHERE operator = ?2 AND seq < ?1"
+	  " ORDER BY seq DESC LIMIT 50" },
+	{ "audit page: action", "\0", "student.enroll", 0, 0,
+	  "SELECT * FROM audit WHERE action = ?3 AND seq < ?1"
+	  " ORDER BY seq DESC LIMIT 50" },
+	{ "audit page: action prefix", "\0", "status.", 0, 0,
+	  "SELECT * FROM audit WHERE +action >= ?3 AND +action < ?3 || x'ff'"
+	  " AND seq < ?1 ORDER BY seq DESC LIMIT 50" },
+	{ "audit page: target (a student)", NULL, NULL, 1, 0,
+	  "SELECT * FROM audit WHERE target = ?4 AND seq < ?1"
+	  " ORDER BY seq DESC LIMIT 50" },
+	{ "audit page: 30-day window", NULL, NULL, 0, 1,
+	  "SELECT * FROM audit WHERE at >= ?5 AND at < ?6 AND seq < ?1"
+	  " ORDER BY seq DESC LIMIT 50" },
+};
+
+void
+m_audit(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
+{
+	struct samples		 x = { 0 }, lib = { 0 }, base = { 0 };
+	struct audit_filter	 f;
+	sqlite3_stmt		*q;
+	const struct afilter	*a;
+	char			 number[64], name[64], phone[64], op[96];
+	char			*cause = NULL;
+	int64_t			 head = store_audit_head(b->s->st);
+	time_t			 now = xj_now();
+	long			 got;
+	double			 t;
+	size_t			 i;
+	int			 rc;
+
+	fprintf(stderr, "  audit log: %" PRId64 " entries\n", head);
+	bench_as(b, b->auditor);
+	for (i = 0; i < nitems(afilters); i++) {
+		a = &afilters[i];
+		q = prep(raw, a->bare);
+		while (more(&x) || more(&lib)) {
+			memset(&f, 0, sizeof f);
+			f.operator = a->operator != NULL &&
+			    a->operator[0] != '\0' ? a->operator : NULL;
+			f.action = a->action;
+			if (a->target && target(raw, rng, n, number, name,
+			    phone))
+				f.target = number;
+			if (a->window) {
+				f.since = now - (time_t)(bench_rand(rng) %
+				    (86400ULL * 3650));
+				f.until = f.since + 86400 * 30;
+			}
+			/* Any depth, uniformly: keyset, never OFFSET. */
+			f.before_seq = 1 + (int64_t)(bench_rand(rng) %
+			    (uint64_t)head);
+			f.limit = PAGE;
+			if (more(&x)) {
+				got = 0;
+				t = now_us();
+				rc = store_audit_each(b->s->st, &f,
+				    count_entry, &got, &cause);
+				add(&x, now_us() - t);
+				check(rc, "audit page", cause);
+			}
+			if (more(&lib)) {
+				got = 0;
+				t = now_us();
+				rc = audit_each(store_db(b->s->st), &f,
+				    count_entry, &got, &cause);
+				add(&lib, now_us() - t);
+				check(rc, "audit_each", cause);
+			}
+			sqlite3_bind_int64(q, 1, f.before_seq);
+			if (f.operator != NULL)
+				sqlite3_bind_text(q, 2, f.operator, -1,
+				    SQLITE_STATIC);
+			if (f.action != NULL)
+				sqlite3_bind_text(q, 3, f.action, -1,
+				    SQLITE_STATIC);
+			if (f.target != NULL)
+				sqlite3_bind_text(q, 4, f.target, -1,
+				    SQLITE_STATIC);
+			sqlite3_bind_int64(q, 5, (sqlite3_int64)f.since);
+			sqlite3_bind_int64(q, 6, (sqlite3_int64)f.until);
+			t = now_us();
+			while (sqlite3_step(q) == SQLITE_ROW)
+				;
+			sqlite3_reset(q);
+			add(&base, now_us() - t);
+			if (x.n >= 40 && lib.n >= 40)
+				break;
+		}
+		sqlite3_finalize(q);
+		row(a->label, n, &x, &base);
+		snprintf(op, sizeof op, "  audit_each only: %s",
+		    a->label + 12);
+		row(op, n, &lib, NULL);
+	}
+	bench_as(b, b->reception);
+}
+
+/* ---- verification ----------------------------------------------------- */
+
+#define RAW_MAX		2000000		/* entries hashed from memory */
+
+static void
+put_part(unsigned char **p, const char *s, int len)
+{
+	(*p)[0] = (unsigned char)(len >> 24);
+	(*p)[1] = (unsigned char)(len >> 16);
+	(*p)[2] = (unsigned char)(len >> 8);
+	(*p)[3] = (unsigned char)len;
+	memcpy(*p + 4, s, (size_t)len);
+	*p += 4 + len;
+}
+
+void
+m_verify(struct bench *b, sqlite3 *raw, long n)
+{
+	sqlite3_stmt	*q;
+	unsigned char	*buf, *p, h[32];
+	size_t		*off, cap, m = 0, i;
+	char		 num[24], *cause = NULL;
+	int64_t		 count, bad;
+	double		 t, rate, raw_rate, scan_rate;
+	int		 c, rc;
+
+	bench_as(b, b->auditor);
+	t = now_us();
+	rc = audit_verify(store_db(b->s->st), BENCH_BRANCH, &count, &bad,
+	    NULL, NULL, &cause);
+	t = now_us() - t;
+	check(rc, "verify", cause);
+	rate = (double)count / (t / 1e6);
+	bench_as(b, b->reception);
+
+	/* The floor: SQLCipher reading the same rows, nothing else. */
+	q = prep(store_db(b->s->st), "SELECT seq, at, operator, action, "
+	    "target, fields, detail, hash FROM audit ORDER BY seq");
+	t = now_us();
+	while (sqlite3_step(q) == SQLITE_ROW)
+		for (c = 2; c < 8; c++)
+			sqlite3_column_blob(q, c);
+	t = now_us() - t;
+	sqlite3_finalize(q);
+	scan_rate = (double)count / (t / 1e6);
+
+	/* The same bytes, already in memory, through BLAKE2b alone. */
+	cap = (size_t)(count < RAW_MAX ? count : RAW_MAX);
+	off = xcalloc(cap + 1, sizeof *off);
+	buf = malloc(cap * 320);
+	if (buf == NULL)
+		exit(1);
+	q = prep(raw, "SELECT seq, at, operator, action, target, fields, "
+	    "detail FROM audit ORDER BY seq");
+	p = buf;
+	while (m < cap && sqlite3_step(q) == SQLITE_ROW) {
+		off[m++] = (size_t)(p - buf);
+		p += 32;	/* the previous hash goes here */
+		for (c = 0; c < 7; c++) {
+			if (c < 2) {
+				snprintf(num, sizeof num, "%lld", (long long)
+				    sqlite3_column_int64(q, c));
+				put_part(&p, num, (int)strlen(num));
+			} else
+				put_part(&p, (const char *)
+				    sqlite3_column_text(q, c),
+				    sqlite3_column_bytes(q, c));
+		}
+	}
+	off[m] = (size_t)(p - buf);
+	sqlite3_finalize(q);
+	memset(h, 0, sizeof h);
+	t = now_us();
+	for (i = 0; i < m; i++) {
+		memcpy(buf + off[i], h, 32);
+		crypto_generichash(h, 32, buf + off[i], off[i + 1] - off[i],
+		    NULL, 0);
+	}
+	t = now_us() - t;
+	raw_rate = (double)m / (t / 1e6);
+	free(buf);
+	free(off);
+	fprintf(stderr, "  verify: %" PRId64 " entries; raw BLAKE2b over the "
+	    "first %zu\n", count, m);
+	printf("ROW\tverify the audit chain\t%ld\t%.3f\t%.3f\t%.3f\t"
+	    "Mentries/s\n", n, rate / 1e6, rate / 1e6, raw_rate / 1e6);
+	printf("ROW\t  reading the rows alone\t%ld\t%.3f\t%.3f\t-1\t"
+	    "Mentries/s\n", n, scan_rate / 1e6, scan_rate / 1e6);
+	fflush(stdout);
+}

@@ -1,0 +1,431 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * The measurements, at one size of the branch.  Every xueji figure is
+ * the real API on a store opened as the program opens it (WAL,
+ * synchronous FULL, 4096-byte pages); every baseline is bare SQLCipher
+ * doing the same work with cached prepared statements and nothing else
+ * (no permission check, no audit entry, no commit), interleaved with the
+ * API calls so that both see the same machine.  Rows go to stdout as
+ * "ROW\top\tN\tmedian\tp99\tbaseline\tunit".
+ */
+#include <sys/resource.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "xueji/pinyin.h"
+#include "bench/bench.h"
+#include "bench/measure.h"
+
+/* ---- enrolment -------------------------------------------------------- */
+
+static void
+m_enrol(struct bench *b, long n, uint64_t *rng)
+{
+	struct samples		 x = { 0 }, base = { 0 };
+	struct field_input	 in[4];
+	struct enrolment	 en;
+	struct person		 p;
+	sqlite3_stmt		*ins;
+	char			*number, *dup, *cause = NULL, bnum[32];
+	double			 t;
+	int			 i, rc;
+
+	ins = prep(b->bare, "INSERT INTO student (number, name, birth_month, "
+	    "guardian_name, guardian_phone, enrolled_at, enrolled_by, "
+	    "consent_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	for (i = 0; i < 300; i++) {
+		person_make(&p, rng, 2026);
+		in[0] = (struct field_input){ "name", p.name };
+		in[1] = (struct field_input){ "birth_month", p.birth };
+		in[2] = (struct field_input){ "guardian_name", p.guardian };
+		in[3] = (struct field_input){ "guardian_phone", p.phone };
+		en = (struct enrolment){ in, 4, p.consent, 0 };
+		t = now_us();
+		rc = store_student_add(b->s->st, &en, &number, &dup, &cause);
+		t = now_us() - t;
+		if (rc == XJ_EDATA && dup != NULL) {	/* a namesake */
+			free(dup);
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		check(rc, "enrol", cause);
+		add(&x, t);
+
+		/* The same row, bare, with the same durability. */
+		snprintf(bnum, sizeof bnum, "B%s", number);
+		t = now_us();
+		sqlite3_exec(b->bare, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		sqlite3_bind_text(ins, 1, bnum, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, p.name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, p.birth, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, p.guardian, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 5, p.phone, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 6, (sqlite3_int64)xj_now());
+		sqlite3_bind_text(ins, 7, "reception1", -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 8, p.consent, -1, SQLITE_STATIC);
+		rc = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		sqlite3_exec(b->bare, "COMMIT", NULL, NULL, NULL);
+		t = now_us() - t;
+		if (rc != SQLITE_DONE) {
+			fprintf(stderr, "bare insert: %s\n",
+			    sqlite3_errmsg(b->bare));
+			exit(1);
+		}
+		add(&base, t);
+		free(number);
+		free(dup);
+	}
+	sqlite3_finalize(ins);
+	row("enrol one student", n, &x, &base);
+}
+
+/* ---- search ----------------------------------------------------------- */
+
+enum kind { K_NUMBER, K_NAME, K_PINYIN, K_INITIALS, K_TAIL, K_N };
+static const char *const kind_names[K_N] = {
+	"search: number prefix", "search: name prefix", "search: pinyin full",
+	"search: pinyin initials", "search: phone tail",
+};
+
+struct bare_search {
+	sqlite3_stmt	*number, *term, *vals;
+};
+
+/* The bare query: the one index range the kind needs, newest first. */
+static size_t
+bare_find(struct bare_search *q, enum kind k, const char *text)
+{
+	sqlite3_stmt	*s;
+	char		 lo[128], hi[130], *v[8];
+	size_t		 found = 0, nv, i;
+
+	if (k == K_NUMBER) {
+		s = q->number;
+		snprintf(lo, sizeof lo, "%s", text);
+		for (i = 0; i < 4 && lo[i] != '\0'; i++)
+			lo[i] = (char)(lo[i] >= 'a' && lo[i] <= 'z' ?
+			    lo[i] - 32 : lo[i]);
+	} else {
+		s = q->term;
+		snprintf(lo, sizeof lo, "%s:%s", k == K_NAME ? "n" :
+		    k == K_PINYIN ? "p" : k == K_INITIALS ? "i" :
+		    strlen(text) == 4 ? "t" : "n", text);
+	}
+	snprintf(hi, sizeof hi, "%s\xff", lo);
+	sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		/* Load the values as the store does, so the screen can show
+		 * them. */
+		sqlite3_bind_int64(q->vals, 1, sqlite3_column_int64(s, 0));
+		for (nv = 0; nv < 8 && sqlite3_step(q->vals) == SQLITE_ROW;
+		    nv++)
+			v[nv] = xstrdup((const char *)
+			    sqlite3_column_text(q->vals, 1));
+		sqlite3_reset(q->vals);
+		for (i = 0; i < nv; i++)
+			free(v[i]);
+		found++;
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+/* Keystrokes: the prefixes of t, whole UTF-8 characters each. */
+static size_t
+prefixes(const char *t, char out[][64], size_t max)
+{
+	size_t	n = 0, i, len = strlen(t);
+
+	for (i = 1; i <= len && n < max; i++) {
+		if (i < len && ((unsigned char)t[i] & 0xc0) == 0x80)
+			continue;
+		snprintf(out[n++], 64, "%.*s", (int)i, t);
+	}
+	return n;
+}
+
+/* A random live student: number, name and guardian phone. */
+int
+target(sqlite3 *raw, uint64_t *rng, long n, char *number, char *name,
+    char *phone)
+{
+	sqlite3_stmt	*s;
+	int		 ok = 0;
+
+	s = prep(raw, "SELECT s.number, "
+	    "(SELECT value FROM field WHERE student = s.id AND key = 'name'), "
+	    "(SELECT value FROM field WHERE student = s.id AND "
+	    "key = 'guardian_phone') FROM student s WHERE s.id >= ? AND "
+	    "s.status != 'destroyed' ORDER BY s.id LIMIT 1");
+	sqlite3_bind_int64(s, 1, 1 + (sqlite3_int64)(bench_rand(rng) %
+	    (uint64_t)n));
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 1) &&
+	    sqlite3_column_text(s, 2)) {
+		snprintf(number, 64, "%s", sqlite3_column_text(s, 0));
+		snprintf(name, 64, "%s", sqlite3_column_text(s, 1));
+		snprintf(phone, 64, "%s", sqlite3_column_text(s, 2));
+		ok = 1;
+	}
+	sqlite3_finalize(s);
+	return ok;
+}
+
+static void
+m_search(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
+{
+	struct samples		 x[K_N] = { 0 }, off[K_N] = { 0 };
+	struct samples		 base[K_N] = { 0 };
+	struct bare_search	 q;
+	struct student		**v;
+	char			 keys[40][64], number[64], name[64], phone[64];
+	char			 text[64], op[96], **full, **ini, *cause = NULL;
+	size_t			 nkeys, nfull, nini, i, nv, len;
+	double			 t;
+	int			 k, rc, round, worst_len = 0;
+	double			 worst = 0;
+
+	q.number = prep(raw, "SELECT id, number FROM student WHERE number >= ?1"
+	    " AND number < ?2 AND status != 'destroyed' ORDER BY id DESC"
+	    " LIMIT 20");
+	q.term = prep(raw, "SELECT id, number FROM student WHERE id IN"
+	    " (SELECT student FROM search WHERE term >= ?1 AND term < ?2)"
+	    " AND status != 'destroyed' ORDER BY id DESC LIMIT 20");
+	q.vals = prep(raw, "SELECT key, value FROM field WHERE student = ? "
+	    "ORDER BY key");
+	for (round = 0; round < 20; round++) {
+		if (!target(raw, rng, n, number, name, phone))
+			continue;
+		for (k = 0; k < K_N; k++) {
+			if (!more(&x[k]))
+				continue;
+			switch (k) {
+			case K_NUMBER:
+				nkeys = prefixes(number, keys, 40);
+				break;
+			case K_NAME:
+				nkeys = prefixes(name, keys, 40);
+				break;
+			case K_PINYIN:
+			case K_INITIALS:
+				if (pinyin_terms(name, &full, &nfull, &ini,
+				    &nini) != XJ_OK || nfull == 0) {
+					nkeys = 0;
+					break;
+				}
+				nkeys = prefixes(k == K_PINYIN ? full[0] :
+				    ini[0], keys, 40);
+				pinyin_terms_free(full, nfull);
+				pinyin_terms_free(ini, nini);
+				break;
+			default:
+				len = strlen(phone);
+				nkeys = prefixes(phone + len - 4, keys, 40);
+				break;
+			}
+			for (i = 0; i < nkeys; i++) {
+				snprintf(text, sizeof text, "%s", keys[i]);
+				t = now_us();
+				rc = store_student_find(b->s->st, text, SCREEN,
+				    &v, &nv, &cause);
+				t = now_us() - t;
+				check(rc, "find", cause);
+				students_free(v, nv);
+				add(&x[k], t);
+				if (t > worst) {
+					worst = t;
+					worst_len = (int)i + 1;
+				}
+				set_sync(b, 0);
+				t = now_us();
+				rc = store_student_find(b->s->st, text, SCREEN,
+				    &v, &nv, &cause);
+				t = now_us() - t;
+				set_sync(b, 1);
+				check(rc, "find", cause);
+				students_free(v, nv);
+				add(&off[k], t);
+				t = now_us();
+				bare_find(&q, (enum kind)k, text);
+				add(&base[k], now_us() - t);
+			}
+		}
+	}
+	for (k = 0; k < K_N; k++) {
+		row(kind_names[k], n, &x[k], &base[k]);
+		snprintf(op, sizeof op, "  same w/o fsync: %s",
+		    kind_names[k] + 8);
+		row(op, n, &off[k], NULL);
+	}
+	fprintf(stderr, "  slowest keystroke at %ld: %.1f ms (keystroke %d)\n",
+	    n, worst / 1e3, worst_len);
+	sqlite3_finalize(q.number);
+	sqlite3_finalize(q.term);
+	sqlite3_finalize(q.vals);
+}
+
+/* ---- a record with its history ---------------------------------------- */
+
+static void
+m_record(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
+{
+	struct samples	 x = { 0 }, off = { 0 }, base = { 0 };
+	struct student	*s;
+	struct history	*h;
+	sqlite3_stmt	*qs, *qv, *qh;
+	char		 number[64], name[64], phone[64], *cause = NULL;
+	size_t		 nh;
+	double		 t;
+	int		 i, pass, rc;
+
+	qs = prep(raw, "SELECT s.id, s.number, s.status, s.enrolled_at, "
+	    "s.enrolled_by, s.consent_method, s.consent_at, s.next_review "
+	    "FROM student s WHERE s.number = ?");
+	qv = prep(raw, "SELECT key, value FROM field WHERE student = ? "
+	    "ORDER BY key");
+	qh = prep(raw, "SELECT h.key, h.value, h.at, h.request, r.reason, "
+	    "r.requested_by, r.decided_by FROM field_history h LEFT JOIN "
+	    "request r ON r.id = h.request WHERE h.student = ? ORDER BY h.id");
+	for (i = 0; i < 200; i++) {
+		if (!target(raw, rng, n, number, name, phone))
+			continue;
+		for (pass = 0; pass < 2; pass++) {
+			if (pass == 1)
+				set_sync(b, 0);
+			t = now_us();
+			rc = store_student_get(b->s->st, number, &s, &cause);
+			check(rc, "open", cause);
+			rc = store_history(b->s->st, number, &h, &nh, &cause);
+			check(rc, "history", cause);
+			t = now_us() - t;
+			student_free(s);
+			history_free(h, nh);
+			add(pass == 0 ? &x : &off, t);
+			if (pass == 1)
+				set_sync(b, 1);
+		}
+		t = now_us();
+		sqlite3_bind_text(qs, 1, number, -1, SQLITE_STATIC);
+		if (sqlite3_step(qs) == SQLITE_ROW) {
+			sqlite3_bind_int64(qv, 1, sqlite3_column_int64(qs, 0));
+			sqlite3_bind_int64(qh, 1, sqlite3_column_int64(qs, 0));
+			while (sqlite3_step(qv) == SQLITE_ROW)
+				free(xstrdup((const char *)
+				    sqlite3_column_text(qv, 1)));
+			while (sqlite3_step(qh) == SQLITE_ROW)
+				free(xstrdup((const char *)
+				    sqlite3_column_text(qh, 1)));
+			sqlite3_reset(qv);
+			sqlite3_reset(qh);
+		}
+		sqlite3_reset(qs);
+		add(&base, now_us() - t);
+	}
+	row("open a record with its history", n, &x, &base);
+	row("  same w/o fsync: record", n, &off, NULL);
+	sqlite3_finalize(qs);
+	sqlite3_finalize(qv);
+	sqlite3_finalize(qh);
+}
+
+/* ---- the approval queue ----------------------------------------------- */
+
+static int
+count_request(const struct request *r, void *arg)
+{
+	(void)r;
+	(*(long *)arg)++;
+	return 0;
+}
+
+static void
+m_queue(struct bench *b, sqlite3 *raw, long n)
+{
+	struct samples	 x = { 0 }, base = { 0 };
+	sqlite3_stmt	*q;
+	char		*cause = NULL;
+	long		 got = 0, c;
+	double		 t;
+	int		 i, rc;
+
+	/* request.c's LIST_PENDING query, column for column. */
+	q = prep(raw, "SELECT r.id, r.kind, r.state, s.number, r.reason, "
+	    "r.evidence, r.requested_by, r.requested_at, r.decided_by, "
+	    "r.decided_at, r.note, r.confirmed_by, r.confirmed_at, "
+	    "r.confirm_method, r.student, r.new_status, r.reason_code "
+	    "FROM request r JOIN student s ON s.id = r.student WHERE "
+	    "r.state = 'pending' ORDER BY r.requested_at, r.id");
+	bench_as(b, b->supervisor);
+	for (i = 0; i < 30; i++) {
+		got = 0;
+		t = now_us();
+		rc = store_requests(b->s->st, LIST_PENDING, count_request,
+		    &got, &cause);
+		add(&x, now_us() - t);
+		check(rc, "queue", cause);
+		t = now_us();
+		for (c = 0; sqlite3_step(q) == SQLITE_ROW; c++)
+			free(xstrdup((const char *)sqlite3_column_text(q, 3)));
+		sqlite3_reset(q);
+		add(&base, now_us() - t);
+	}
+	bench_as(b, b->reception);
+	fprintf(stderr, "  approval queue: %ld pending\n", got);
+	row("load the approval queue", n, &x, &base);
+	sqlite3_finalize(q);
+}
+
+int
+measure_all(struct bench *b, long n, uint64_t *rng)
+{
+	struct rusage	 ru;
+	sqlite3		*raw;
+	FILE		*f;
+	char		*path;
+
+	path = xj_path_join(b->s->cfg->data_dir, STORE_DB_NAME);
+	if (bench_raw_open(path, b->s->secret->db_key, &raw) != 0) {
+		fprintf(stderr, "xueji-bench: %s: %s\n", path,
+		    sqlite3_errmsg(raw));
+		return 1;
+	}
+	free(path);
+	/* The login's KDF (64 MiB) is not browsing: start the peak here. */
+	if ((f = fopen("/proc/self/clear_refs", "w")) != NULL) {
+		fputs("5", f);
+		fclose(f);
+	}
+	fprintf(stderr, "  measuring at %ld: enrol\n", n);
+	m_fsync(b, n);
+	m_enrol(b, n, rng);
+	fprintf(stderr, "  peak RSS so far %.1f MiB\n", hwm_kib() / 1024.0);
+	fprintf(stderr, "  measuring at %ld: search\n", n);
+	m_search(b, raw, n, rng);
+	fprintf(stderr, "  peak RSS so far %.1f MiB\n", hwm_kib() / 1024.0);
+	fprintf(stderr, "  measuring at %ld: records\n", n);
+	m_record(b, raw, n, rng);
+	fprintf(stderr, "  peak RSS so far %.1f MiB\n", hwm_kib() / 1024.0);
+	fprintf(stderr, "  measuring at %ld: queue\n", n);
+	m_queue(b, raw, n);
+	fprintf(stderr, "  peak RSS so far %.1f MiB\n", hwm_kib() / 1024.0);
+	fprintf(stderr, "  measuring at %ld: audit browser\n", n);
+	m_audit(b, raw, n, rng);
+	/* Everything so far is browsing; verification reads it all. */
+	getrusage(RUSAGE_SELF, &ru);
+	printf("ROW\tpeak RSS while browsing\t%ld\t%.1f\t%.1f\t-1\tMiB\n", n,
+	    (double)ru.ru_maxrss / 1024, (double)ru.ru_maxrss / 1024);
+	fflush(stdout);
+	fprintf(stderr, "  peak RSS so far %.1f MiB\n", hwm_kib() / 1024.0);
+	fprintf(stderr, "  measuring at %ld: verify\n", n);
+	m_verify(b, raw, n);
+	sqlite3_close(raw);
+	return 0;
+}

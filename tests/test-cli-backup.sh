@@ -1,0 +1,297 @@
+#!/bin/sh
+# The command line of backups, restore drills, restore, the CSV export,
+# reports and the access analysis: exit codes, what is printed, and the
+# files left behind.  Prints one "ok - …" or "not ok - …" line per check
+# (TAP style).
+# xueji — GPL-3.0-or-later.
+set -u
+XUEJI=${XUEJI:-./xueji}
+case $XUEJI in /*) ;; *) XUEJI=$PWD/$XUEJI ;; esac
+FORMS=$PWD/forms
+T=$(mktemp -d "${TMPDIR:-/tmp}/xueji-bk.XXXXXX")
+lockpid=
+trap '[ -n "$lockpid" ] && kill "$lockpid" 2>/dev/null; rm -rf "$T"' EXIT
+# The drill's private copies go here, where no other test's can be.
+mkdir -m 700 "$T/tmp"
+TMPDIR=$T/tmp
+export TMPDIR
+n=0
+bad=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+not_ok() {
+	n=$((n + 1)); bad=$((bad + 1))
+	echo "not ok $n - $1"
+	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err"
+	return 0
+}
+# expect CODE DESCRIPTION COMMAND...: run it, stdout to $T/out, stderr to
+# $T/err, and check the exit status.
+expect() {
+	want=$1; desc=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$desc"; else
+		not_ok "$desc (exit $got, wanted $want)"; fi
+}
+check() {
+	desc=$1; shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+mkdir -m 700 "$T/etc"
+cp config/roles.yaml "$T/etc/roles.yaml"
+chmod 600 "$T/etc/roles.yaml"
+cat >"$T/etc/xueji.yaml" <<EOF
+branch:
+  code: SH01
+  name: 测试校区
+data_dir: $T/data
+roles_file: roles.yaml
+forms_dir: $FORMS
+backup_dir: $T/backups
+analysis:
+  burst_count: 3
+  burst_minutes: 10
+EOF
+chmod 600 "$T/etc/xueji.yaml"
+for id in supervisor1 supervisor2 reception1 auditor1; do
+	printf 'pass-%s\n' "$id" >"$T/$id"
+done
+X="$XUEJI -c $T/etc/xueji.yaml --kdf interactive"
+as() { id=$1; shift; $X -u "$id" --passphrase-fd 3 "$@" 3<"$T/$id"; }
+# The rows of a report in CSV, without the header: "report,metric,value".
+csv_has() { grep -qx "$1" "$T/out"; }
+
+# --- a small branch -------------------------------------------------------
+expect 0 "init" as supervisor1 init
+for id in reception1 supervisor2 auditor1; do
+	expect 0 "add $id" $X -u supervisor1 --passphrase-fd 3 \
+		--new-passphrase-fd 4 operator add "$id" 3<"$T/supervisor1" \
+		4<"$T/$id"
+done
+expect 0 "enrol a first student" as reception1 student add name=欧阳娜娜 \
+	birth_month=2018-03 guardian_name=欧阳明 guardian_phone=13812345678 \
+	--consent in-person
+NO1=$(cat "$T/out")
+expect 0 "a second" as reception1 student add name=张三 birth_month=2019-05 \
+	guardian_name=张大 guardian_phone=13912345678 --consent online
+NO2=$(cat "$T/out")
+expect 0 "a third, completed" as reception1 student add name=李四 \
+	birth_month=2017-01 guardian_name=李大 guardian_phone=13700001111 \
+	--consent online
+NO3=$(cat "$T/out")
+expect 0 "who completes" as supervisor1 status set "$NO3" completed \
+	--reason 结业
+
+# --- backup -------------------------------------------------------------
+expect 64 "backup takes one file at most" as supervisor1 backup a b
+expect 77 "a receptionist cannot back up" as reception1 backup
+expect 77 "nor an auditor" as auditor1 backup
+expect 0 "a supervisor backs up" as supervisor1 backup
+B1=$(cat "$T/out")
+check "printing the path, in backup_dir, named by branch and time" \
+	sh -c "echo '$B1' | grep -qx '$T/backups/SH01-[0-9]\{8\}-[0-9]\{6\}\.xjb'"
+check "the file is there, mode 0600" test "$(stat -c %a "$B1")" = 600
+check "and holds no name in the clear" sh -c "! grep -q 欧阳 '$B1'"
+expect 0 "a backup to a file of one's choosing" as supervisor1 backup \
+	"$T/b2.xjb"
+check "prints it" grep -qx "$T/b2.xjb" "$T/out"
+expect 69 "an existing file is never replaced" as supervisor1 backup \
+	"$T/b2.xjb"
+
+# --- restore drill ---------------------------------------------------------
+expect 0 "enrol a fourth after the backup" as reception1 student add \
+	name=王五 birth_month=2019-09 guardian_name=王大 \
+	guardian_phone=13600002222 --consent online
+NO4=$(cat "$T/out")
+expect 77 "a receptionist cannot drill" as reception1 restore-drill "$B1"
+expect 64 "restore-drill needs a file" as supervisor1 restore-drill
+expect 0 "the drill of a good backup passes" as supervisor1 restore-drill \
+	"$B1"
+check "it opened" grep -qx 'opened	yes' "$T/out"
+check "integrity ok" grep -qx 'integrity	ok' "$T/out"
+check "chain ok" grep -qx 'chain	ok' "$T/out"
+check "the same history as the live log" grep -qx 'history	same' "$T/out"
+check "live and backup counts: 3 active now, 2 then" \
+	grep -qx 'count	active	3	2	differs' "$T/out"
+check "1 completed in both" grep -qx 'count	completed	1	1	' "$T/out"
+check "a count of the log" grep -q '^count	audit	[0-9]*	[0-9]*	differs$' \
+	"$T/out"
+check "not suspicious" grep -qx 'suspicious	no' "$T/out"
+check "passed" grep -qx 'result	passed' "$T/out"
+check "the private copy is gone" test -z "$(ls -A "$T/tmp")"
+
+# A flipped byte inside the data (past the first page, which holds the
+# key check, so the backup still opens).
+cp "$B1" "$T/flipped.xjb"
+size=$(stat -c %s "$T/flipped.xjb")
+off=$((size - 2000))
+b=$(od -An -tu1 -j "$off" -N1 "$T/flipped.xjb" | tr -d ' ')
+printf "$(printf '\\%03o' $(( b ^ 255 )))" |
+	dd of="$T/flipped.xjb" bs=1 seek="$off" conv=notrunc 2>/dev/null
+check "(the copy differs by one byte)" \
+	test "$(cmp -l "$B1" "$T/flipped.xjb" | wc -l)" -eq 1
+expect 1 "the drill of a damaged backup fails with exit 1" as supervisor1 \
+	restore-drill "$T/flipped.xjb"
+check "saying so" grep -qx 'result	failed' "$T/out"
+check "and why" grep -q '^problem	.' "$T/out"
+check "it opened, but integrity or chain failed" \
+	grep -q '	failed$' "$T/out"
+head -c 4096 /dev/urandom >"$T/noise.xjb"
+expect 65 "noise is not a backup this key opens" as supervisor1 \
+	restore-drill "$T/noise.xjb"
+check "not opened" grep -qx 'opened	no' "$T/out"
+expect 66 "no such file" as supervisor1 restore-drill "$T/nope.xjb"
+expect 0 "the log" as auditor1 audit --action backup.
+check "records the backups" grep -q '	backup.create	' "$T/out"
+check "the passed drill" grep -q '	backup.drill	.*result=ok' "$T/out"
+check "and the failed one" grep -q '	backup.drill	.*result=failed' "$T/out"
+
+# --- restore ------------------------------------------------------------
+expect 77 "a receptionist cannot restore" as reception1 restore "$B1"
+expect 64 "restore needs a file" as supervisor1 restore
+# Another session holds the lock shared, as a TUI would.
+( exec 9<"$T/data/lock"; flock -s 9; : >"$T/locked"; exec sleep 30 ) &
+lockpid=$!
+i=0
+while [ ! -e "$T/locked" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+cp "$T/data/branch.db" "$T/before.db"
+expect 75 "restore refuses while another session is open" as supervisor1 \
+	restore "$B1"
+check "saying so" grep -q 'another xueji session' "$T/err"
+check "and no safety copy is made" sh -c "! ls $T/data | grep -q before-restore"
+kill "$lockpid"
+wait "$lockpid" 2>/dev/null
+lockpid=
+expect 66 "a missing backup" as supervisor1 restore "$T/nope.xjb"
+expect 65 "a damaged one is not restored" as supervisor1 restore \
+	"$T/noise.xjb"
+expect 0 "the fourth student is still there" as reception1 student show \
+	"$NO4"
+expect 0 "alone, a supervisor restores" as supervisor1 restore "$B1"
+SAFE=$(cat "$T/out")
+check "printing the safety copy" \
+	sh -c "echo '$SAFE' | grep -q '^$T/data/branch.db.before-restore-'"
+check "which exists" test -s "$SAFE"
+expect 66 "the fourth student is gone with the restore" as reception1 \
+	student show "$NO4"
+expect 0 "the first is there" as reception1 student show "$NO1"
+check "by name" grep -qx 'name	欧阳娜娜' "$T/out"
+expect 0 "verify passes after the restore" as auditor1 verify
+expect 0 "the restore is logged" as auditor1 audit --action backup.restore
+check "with the safety copy" grep -q 'result=ok safety=branch.db.before-restore-' \
+	"$T/out"
+
+# --- export ---------------------------------------------------------------
+expect 64 "export needs --purpose" as supervisor1 export "$T/e.csv"
+check "and creates nothing" test ! -e "$T/e.csv"
+expect 64 "export needs a file" as supervisor1 export --purpose 家长会
+expect 64 "an unknown encoding" as supervisor1 export --encoding latin1 \
+	--purpose 家长会 "$T/e.csv"
+expect 77 "a receptionist cannot export" as reception1 export \
+	--purpose 家长会 "$T/e.csv"
+check "and no file is left" test ! -e "$T/e.csv"
+expect 0 "a supervisor exports, UTF-8" as supervisor1 export \
+	--purpose 家长会名单 "$T/e.csv"
+check "mode 0600" test "$(stat -c %a "$T/e.csv")" = 600
+check "starting with the BOM" \
+	test "$(od -An -tx1 -N3 "$T/e.csv" | tr -d ' ')" = efbbbf
+check "a header and three rows" test "$(wc -l <"$T/e.csv")" -eq 4
+check "CRLF line ends" test "$(tr -cd '\r' <"$T/e.csv" | wc -c)" -eq 4
+check "with the names" grep -q "^$NO1,active,欧阳娜娜," "$T/e.csv"
+check "the completed one" grep -q "^$NO3,completed,李四," "$T/e.csv"
+check "saying how many" grep -q '3 students exported' "$T/err"
+expect 69 "an existing file is never overwritten" as supervisor1 export \
+	--purpose 家长会名单 "$T/e.csv"
+check "and left as it was" grep -q "^$NO1," "$T/e.csv"
+expect 0 "only the completed" as supervisor1 export --status completed \
+	--purpose 结业证书 "$T/c.csv"
+check "one row" test "$(wc -l <"$T/c.csv")" -eq 2
+expect 0 "GB18030" as supervisor1 export --encoding gb18030 \
+	--purpose 家长会名单 "$T/g.csv"
+check "is not UTF-8" sh -c "! grep -q 欧阳 '$T/g.csv'"
+iconv -f GB18030 -t UTF-8 "$T/g.csv" >"$T/g-utf8.csv" 2>/dev/null
+tail -c +4 "$T/e.csv" >"$T/e-nobom.csv"
+check "and decodes to the same rows" cmp -s "$T/g-utf8.csv" "$T/e-nobom.csv"
+expect 0 "to standard output" as supervisor1 export --purpose 核对 -
+check "the CSV itself" grep -q "^$NO2,active,张三," "$T/out"
+expect 0 "the log" as auditor1 audit --action export.run
+check "has the row counts" test "$(grep -c 'rows=' "$T/out")" -ge 4
+check "but not the purpose" sh -c "! grep -q 家长会 $T/out"
+# The purpose leaves the arguments before the passphrase is read.
+mkfifo "$T/fifo"
+$X -u supervisor1 --passphrase-fd 3 export --purpose=秘密目的 \
+	"$T/s.csv" 3<>"$T/fifo" >/dev/null 2>&1 &
+pid=$!
+args() { tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null; }
+i=0
+until args | grep -q 'export' && ! args | grep -q '秘密' || [ $i -ge 200 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+check "the purpose is wiped from the arguments" \
+	sh -c "! tr '\\0' ' ' </proc/$pid/cmdline | grep -q 秘密"
+cat "$T/supervisor1" >"$T/fifo"
+wait $pid
+check "(and that export went through)" test -s "$T/s.csv"
+
+# --- reports --------------------------------------------------------------
+expect 77 "a receptionist has no reports" as reception1 report
+expect 64 "an unknown report" as supervisor1 report frobs
+expect 0 "the status report" as supervisor1 report status
+check "a title" grep -q '^[^ ]' "$T/out"
+check "2 active" grep -q '^  active  *2$' "$T/out"
+check "1 completed" grep -q '^  completed  *1$' "$T/out"
+check "0 withdrawn" grep -q '^  withdrawn  *0$' "$T/out"
+check "0 destroyed" grep -q '^  destroyed  *0$' "$T/out"
+expect 0 "as CSV" as auditor1 report status --csv
+check "the header first" test "$(head -n 1 "$T/out")" = report,metric,value
+check "active,2" csv_has 'status,active,2'
+check "completed,1" csv_has 'status,completed,1'
+check "withdrawn,0" csv_has 'status,withdrawn,0'
+check "destroyed,0" csv_has 'status,destroyed,0'
+check "frozen,0" csv_has 'status,frozen,0'
+check "nothing else" test "$(wc -l <"$T/out")" -eq 6
+expect 0 "all reports, as CSV" as auditor1 report all --csv
+check "one header" test "$(grep -c '^report,metric,value$' "$T/out")" -eq 1
+check "3 live records" csv_has 'completeness,live,3'
+check "no pending request" csv_has 'pending,total,0'
+check "no review overdue" csv_has 'reviews,overdue,0'
+check "no destruction" csv_has 'destruction,executed,0'
+for r in status completeness pending reviews destruction; do
+	check "has $r" grep -q "^$r," "$T/out"
+done
+expect 0 "all reports, as text" as supervisor1 report
+check "five, a blank line between" test "$(grep -c '^$' "$T/out")" -eq 4
+expect 0 "the log" as auditor1 audit --action report.view
+check "has each report made" test "$(wc -l <"$T/out")" -ge 12
+
+# --- access analysis ----------------------------------------------------
+for i in 1 2 3 4 5; do
+	as reception1 student show "$NO1" >/dev/null 2>&1
+done
+expect 77 "a receptionist cannot analyse the log" as reception1 analysis
+expect 77 "nor a supervisor" as supervisor1 analysis
+expect 64 "a bad date" as auditor1 analysis --since 2026-13-01
+expect 64 "until before since" as auditor1 analysis --since 2026-05-02 \
+	--until 2026-05-01
+expect 0 "an auditor analyses the log" as auditor1 analysis
+check "finding reception1's burst of views" \
+	grep -q "^burst	reception1	20[0-9T:-]*Z	20[0-9T:-]*Z	[5-9]	[0-9]*	[0-9]*		$" \
+	"$T/out"
+check "nine tab-separated columns on each line" \
+	sh -c "! awk -F '\\t' 'NF != 9' $T/out | grep -q ."
+expect 0 "from yesterday through today" as auditor1 analysis \
+	--since "$(date -d yesterday +%Y-%m-%d)" --until "$(date +%Y-%m-%d)"
+check "finds it too" grep -q '^burst	reception1	' "$T/out"
+expect 0 "in 1999" as auditor1 analysis --until 1999-12-31
+check "nothing" test ! -s "$T/out"
+check "the drills left nothing behind" test -z "$(ls -A "$T/tmp")"
+expect 0 "the analysis is logged" as auditor1 audit --action audit.analysis
+check "each time" test "$(wc -l <"$T/out")" -ge 3
+
+echo "$((n - bad)) passed, $bad failed"
+[ "$bad" -eq 0 ]

@@ -1,0 +1,279 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Issue 5, end to end: destruction and the archive in the interface.
+ * Two real terminals on one branch: a receptionist asks for a record to
+ * be destroyed at the guardian's request, and the record is restricted at
+ * once; a supervisor's queue, left alone, shows the request, and the
+ * supervisor approves it only through a second, deliberate step (typing
+ * the number), then sees the certificate, which names no child.  And the
+ * archive: counts per status, the review-due list at an injected date,
+ * and a review taking a record off it.  Waits are for markers on the
+ * screen, never fixed sleeps.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "lib/testlib.h"
+#include "lib/branch.h"
+#include "lib/vt.h"
+#include "lib/e2e.h"
+
+/* How soon a filed request must show in a queue nobody touches. */
+#define LIVE_MS	3000
+
+/* Back to the menu, then quit. */
+static void
+quit(struct vt *vt)
+{
+	int	status, i;
+
+	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
+	for (i = 0; i < 6 && !e2e_on_screen(vt, "main menu"); i++) {
+		vt_key(vt, VT_KEY_ESC);
+		vt_wait_text(vt, "main menu", 1000);
+	}
+	vt_set_log(vt, stderr);
+	e2e_wait_text(vt, "main menu");
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+}
+
+/* Whether text is in the list (above the status line and key bar). */
+static int
+in_list(struct vt *vt, const char *text)
+{
+	int	row, col;
+
+	return vt_find(vt, text, &row, &col) && row < 21;
+}
+
+/* The number of rows sql counts, as a long. */
+static long
+count(struct session *s, const char *sql)
+{
+	char	*v = tl_query(s, sql);
+	long	 n;
+
+	assert_non_null(v);
+	n = strtol(v, NULL, 10);
+	free(v);
+	return n;
+}
+
+/* Test 5.1: requested at the counter, frozen, approved in two steps. */
+static void
+test_destroy_request_approve(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*a, *q;
+	char			*n, *v, sql[256];
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	n = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222", NULL);
+	assert_non_null(n);
+	session_free(s);
+
+	/* B: the supervisor's queue is open first, and empty. */
+	q = e2e_start(b, 24, 80, NULL);
+	e2e_login(q, "supervisor1", "pass-supervisor1");
+	e2e_wait_text(q, "main menu");
+	vt_key(q, VT_KEY_F7);
+	e2e_wait_text(q, "Approval queue");
+	e2e_wait_text(q, "No request waits for a decision");
+
+	/* A: the receptionist finds the record and asks to destroy it. */
+	a = e2e_start(b, 24, 80, NULL);
+	e2e_login(a, "reception1", "pass-reception1");
+	e2e_wait_text(a, "main menu");
+	vt_key(a, VT_KEY_F3);
+	e2e_wait_text(a, "Find:");
+	vt_sendstr(a, "王小明");
+	e2e_wait_text(a, n);
+	e2e_wait_text(a, "1 match");
+	vt_key(a, VT_KEY_ENTER);
+	e2e_wait_text(a, "Status: active");
+	e2e_wait_text(a, "Request destruction");
+	vt_key(a, VT_KEY_F9);
+	e2e_wait_text(a, "Why destroy the data of 王小明");
+	e2e_wait_text(a, "(x) at the guardian's request");
+	vt_key(a, VT_KEY_ENTER);
+	e2e_wait_text(a, "Request destruction of 王小明 (");
+	vt_sendstr(a, "y");
+	e2e_wait_text(a, "Request 1 filed");
+	e2e_wait_text(a, "Restricted: destruction pending");
+	/* Restricted: no value shows, the name included. */
+	assert_false(e2e_on_screen(a, "王小明"));
+	assert_false(e2e_on_screen(a, "Request destruction"));
+	/* Back in the search, the record is no longer found. */
+	vt_key(a, VT_KEY_ESC);
+	e2e_wait_text(a, "0 matches");
+	assert_false(e2e_on_screen(a, n));
+
+	/* B: the request appears without a key. */
+	if (vt_wait_text(q, n, LIVE_MS) != 0)
+		fail_msg("the queue did not show the request by itself");
+	e2e_wait_text(q, "destruction");
+	e2e_wait_text(q, "1 request");
+	vt_key(q, VT_KEY_ENTER);
+	e2e_wait_text(q, "Request 1 · destruction · pending");
+	e2e_wait_text(q, "at the guardian's request");
+	e2e_wait_text(q, "irreversibly");
+	/* The first step alone, then a wrong second one: nothing happens. */
+	vt_key(q, VT_KEY_F2);
+	e2e_wait_text(q, "Destroy every personal value of 王小明 (");
+	vt_sendstr(q, "y");
+	e2e_wait_text(q, "To destroy, type the student number");
+	vt_sendstr(q, "ok");
+	vt_key(q, VT_KEY_ENTER);
+	e2e_wait_text(q, "Nothing was destroyed");
+	e2e_wait_text(q, "Request 1 · destruction · pending");
+	/* Both steps. */
+	vt_key(q, VT_KEY_F2);
+	e2e_wait_text(q, "Destroy every personal value of 王小明 (");
+	vt_sendstr(q, "y");
+	e2e_wait_text(q, "To destroy, type the student number");
+	vt_sendstr(q, n);
+	vt_key(q, VT_KEY_ENTER);
+	e2e_wait_text(q, "CERTIFICATE OF DESTRUCTION No. 1");
+	e2e_wait_text(q, n);
+	e2e_wait_text(q, "at the guardian's request");
+	e2e_wait_text(q, "reception1 (request 1)");
+	e2e_wait_text(q, "supervisor1");
+	e2e_wait_text(q, "secure_delete");
+	e2e_wait_text(q, "The last backup holding these data expires on");
+	e2e_wait_text(q, "This record holds no personal data.");
+	assert_false(e2e_on_screen(q, "王小明"));
+	assert_false(e2e_on_screen(q, "王大明"));
+	/* Back: the queue has reloaded. */
+	vt_key(q, VT_KEY_ESC);
+	e2e_wait_text(q, "No request waits for a decision");
+	quit(a);
+	quit(q);
+
+	/* The database: a tombstone, no values, a certificate, the log. */
+	s = tl_login(b, "supervisor2");
+	snprintf(sql, sizeof sql, "SELECT status FROM student WHERE number = "
+	    "'%s'", n);
+	v = tl_query(s, sql);
+	assert_non_null(v);
+	assert_string_equal(v, "destroyed");
+	free(v);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM field WHERE student = "
+	    "(SELECT id FROM student WHERE number = '%s')", n);
+	assert_int_equal(count(s, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM field_history WHERE "
+	    "student = (SELECT id FROM student WHERE number = '%s')", n);
+	assert_int_equal(count(s, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM destruction WHERE "
+	    "number = '%s' AND reason = 'guardian-request' AND "
+	    "requested_by = 'reception1' AND approved_by = 'supervisor1'", n);
+	assert_int_equal(count(s, sql), 1);
+	session_free(s);
+	assert_int_equal(e2e_audit_count(b, "destroy.request", "reception1",
+	    "request=1"), 1);
+	assert_int_equal(e2e_audit_count(b, "destroy.execute", "supervisor1",
+	    "request=1"), 1);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/*
+ * Test 5.2: the archive four months after enrolment.  Both students are
+ * due for their quarterly review; one is marked reviewed from the list,
+ * the other from its record, and each leaves the list.
+ */
+static void
+test_archive_review_due(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*t;
+	char			*n1, *n2, later[64];
+	char			*env[2] = { later, NULL };
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	n1 = tl_enrol(s, "李小红", "2016-03", "李强", "13911114444", NULL);
+	n2 = tl_enrol(s, "周小军", "2015-11", "周平", "13911115555", NULL);
+	assert_non_null(n1);
+	assert_non_null(n2);
+	session_free(s);
+
+	snprintf(later, sizeof later, "XUEJI_NOW=%lld",
+	    (long long)time(NULL) + 122 * 24 * 3600);
+	t = e2e_start(b, 24, 80, env);
+	e2e_login(t, "supervisor1", "pass-supervisor1");
+	e2e_wait_text(t, "main menu");
+	e2e_wait_text(t, "Archive");
+	vt_key(t, VT_KEY_F5);
+	e2e_wait_text(t, "[1 Active: 2]");
+	e2e_wait_text(t, "Completed: 0");
+	e2e_wait_text(t, "Active students, by number: 2 students");
+	e2e_wait_text(t, n1);
+	e2e_wait_text(t, n2);
+	/* The review-due list, by its F-key. */
+	vt_key(t, VT_KEY_F5);
+	e2e_wait_text(t, "[F5 Review due]");
+	e2e_wait_text(t, "Due for the quarterly review, longest due first: "
+	    "2 students");
+	e2e_wait_text(t, n1);
+	e2e_wait_text(t, n2);
+	/* Reviewed from the list: the first leaves it. */
+	vt_key(t, VT_KEY_F8);
+	e2e_wait_text(t, "Mark the record of");
+	vt_sendstr(t, "y");
+	e2e_wait_text(t, "reviewed.");
+	e2e_wait_text(t, "longest due first: 1 student");
+	/* The first row went; the status line names it. */
+	assert_false(in_list(t, n1));
+	assert_true(in_list(t, n2));
+	/* Reviewed from the record: the list is empty afterwards. */
+	vt_key(t, VT_KEY_ENTER);
+	e2e_wait_text(t, "review due since");
+	vt_key(t, VT_KEY_F8);
+	e2e_wait_text(t, "still accurate and still needed");
+	vt_sendstr(t, "y");
+	e2e_wait_text(t, "The next review is due on");
+	e2e_wait_text(t, "Status: active · next review");
+	vt_key(t, VT_KEY_ESC);
+	e2e_wait_text(t, "No record is due for review.");
+	/* The other lists by digit and arrow. */
+	vt_sendstr(t, "2");
+	e2e_wait_text(t, "[2 Completed: 0]");
+	e2e_wait_text(t, "No student has completed.");
+	vt_key(t, VT_KEY_LEFT);
+	e2e_wait_text(t, "[1 Active: 2]");
+	quit(t);
+
+	assert_int_equal(e2e_audit_count(b, "status.review", "supervisor1",
+	    NULL), 2);
+	free(n1);
+	free(n2);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_destroy_request_approve),
+		cmocka_unit_test(test_archive_review_due),
+	};
+
+	platform_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
