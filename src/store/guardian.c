@@ -526,8 +526,8 @@ store_guardian_list(struct store *st, enum guardian_list which, time_t now,
 {
 	static const char	*const where[] = {
 		[GUARDIAN_OPEN] = " WHERE g.state = 'open'",
-		[GUARDIAN_OVERDUE] = " WHERE g.state = 'open' AND "
-		    "g.due_at < ?1",
+		[GUARDIAN_OVERDUE] =
+		    " WHERE g.state = 'open' AND g.due_at < ?1",
 		[GUARDIAN_ALL] = "",
 	};
 	struct guardian_request	*g;
