@@ -18,6 +18,13 @@
 #include "store-int.h"
 
 #define FIND_LOG_NUMBERS	20	/* numbers named in one find entry */
+/*
+ * Each kind of match reads at most this many index entries per keystroke,
+ * so "S" or "w" costs the same at a million students as at a thousand;
+ * for such a short prefix the list is a sample, and the next letters
+ * narrow it to the exact matches.  The numbers are read newest first.
+ */
+#define FIND_SCAN		"2000"
 
 static const char *const status_names[] = {
 	[STATUS_ACTIVE] = "active",
@@ -740,10 +747,14 @@ store_student_find(struct store *st, const char *text, size_t limit,
 {
 	static const char	 sql[] =
 	    "SELECT " STUDENT_COLUMNS " FROM student s WHERE s.id IN ("
-	    "  SELECT id FROM student WHERE number >= ?1 AND number < ?2"
-	    "  UNION SELECT student FROM search WHERE term >= ?3 AND term < ?4"
-	    "  UNION SELECT student FROM search WHERE term >= ?6 AND term < ?7"
-	    "  UNION SELECT student FROM search WHERE term >= ?8 AND term < ?9"
+	    "  SELECT id FROM (SELECT id FROM student WHERE number >= ?1"
+	    "    AND number < ?2 ORDER BY number DESC LIMIT " FIND_SCAN ")"
+	    "  UNION SELECT student FROM (SELECT student FROM search"
+	    "    WHERE term >= ?3 AND term < ?4 LIMIT " FIND_SCAN ")"
+	    "  UNION SELECT student FROM (SELECT student FROM search"
+	    "    WHERE term >= ?6 AND term < ?7 LIMIT " FIND_SCAN ")"
+	    "  UNION SELECT student FROM (SELECT student FROM search"
+	    "    WHERE term >= ?8 AND term < ?9 LIMIT " FIND_SCAN ")"
 	    ") AND s.status != 'destroyed' AND " NOT_FROZEN
 	    " ORDER BY s.id DESC LIMIT ?5";
 	struct student		**v = NULL;
