@@ -271,9 +271,12 @@ audit_each(sqlite3 *db, const struct audit_filter *f,
 	    "detail, hash FROM audit WHERE seq < ?6");
 	if (f->operator != NULL)
 		add_cond(&sql, "operator = ?1");
-	if (f->action != NULL)
-		add_cond(&sql, "(action = ?2 OR (substr(?2, -1) = '.' AND "
-		    "action >= ?2 AND action < ?2 || '~'))");
+	/* "student." is a prefix, "student.view" one action: one index. */
+	if (f->action != NULL && f->action[0] != '\0' &&
+	    f->action[strlen(f->action) - 1] == '.')
+		add_cond(&sql, "action >= ?2 AND action < ?2 || '~'");
+	else if (f->action != NULL)
+		add_cond(&sql, "action = ?2");
 	if (f->target != NULL)
 		add_cond(&sql, "target = ?3");
 	if (f->since != 0)
