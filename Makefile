@@ -176,26 +176,64 @@ run: deps
 lint-man:
 	mandoc -Tlint -W warning man/*.[1-8]
 
+# install: the binary, the man pages of sections 1, 5 and 7 (and any
+# translation under man/LANG/), the forms, the message catalogues (po/po.mk
+# adds install-mo), the example configuration unless /etc/xueji already
+# has one (an existing file is never touched, not even its mode), and the
+# data directory /var/lib/xueji, mode 2770, only when it does not exist.
+# Its group becomes xueji when that group exists and DESTDIR is empty; in
+# a staging DESTDIR (packages) that is left to the package's scripts.
 install: $(PACKAGE)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/forms \
-	    $(DESTDIR)$(SYSCONFDIR)
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(DATADIR)/forms $(DESTDIR)$(SYSCONFDIR)
 	install -m 0755 $(PACKAGE) $(DESTDIR)$(BINDIR)/$(PACKAGE)
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	@for f in $(wildcard man/*/*.[157]); do \
+	    d=$(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$f))/man$${f##*.}; \
+	    echo "install -m 0644 $$f $$d/"; \
+	    install -d $$d && install -m 0644 $$f $$d/ || exit 1; \
+	done
 	install -m 0644 forms/*.yaml $(DESTDIR)$(DATADIR)/forms/
 	[ -e $(DESTDIR)$(SYSCONFDIR)/roles.yaml ] || \
 	    install -m 0644 config/roles.yaml $(DESTDIR)$(SYSCONFDIR)/
-	[ -e $(DESTDIR)$(SYSCONFDIR)/xueji.yaml ] || \
+	[ -e $(DESTDIR)$(SYSCONFDIR)/xueji.yaml ] || { \
 	    sed -e "s|^forms_dir:.*|forms_dir: $(DATADIR)/forms|" \
-	    config/xueji.yaml > $(DESTDIR)$(SYSCONFDIR)/xueji.yaml
-	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/xueji.yaml
+	    config/xueji.yaml > $(DESTDIR)$(SYSCONFDIR)/xueji.yaml && \
+	    chmod 0644 $(DESTDIR)$(SYSCONFDIR)/xueji.yaml; }
+	@v=$(DESTDIR)/var/lib/$(PACKAGE); \
+	if [ -d $$v ]; then \
+	    echo "$$v exists: left as it is"; \
+	else \
+	    echo "install -d -m 2770 $$v"; \
+	    install -d -m 2770 $$v || exit 1; \
+	    if [ -n "$(DESTDIR)" ]; then :; \
+	    elif getent group $(PACKAGE) >/dev/null 2>&1; then \
+		echo "chgrp $(PACKAGE) $$v"; \
+		chgrp $(PACKAGE) $$v && chmod 2770 $$v || exit 1; \
+	    else \
+		echo "note: no group $(PACKAGE); create it, then" \
+		    "chgrp $(PACKAGE) $$v (see xueji(7))"; \
+	    fi; \
+	fi
 
+# uninstall: the binary, the man pages, the forms and the catalogues
+# (uninstall-mo, po/po.mk).  Never /etc/xueji or /var/lib/xueji: they
+# hold the branch's configuration, its database and key slots.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(PACKAGE)
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7)))
+	@for f in $(wildcard man/*/*.[157]); do \
+	    d=$(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$f))/man$${f##*.}; \
+	    echo "rm -f $$d/$$(basename $$f)"; rm -f $$d/$$(basename $$f); \
+	done
 	rm -rf $(DESTDIR)$(DATADIR)
+	@echo "kept: $(DESTDIR)$(SYSCONFDIR) and $(DESTDIR)/var/lib/$(PACKAGE)" \
+	    "(configuration, database, key slots); remove them by hand"
 
 clean:
 	rm -rf build build-asan build-debug $(PACKAGE)
@@ -205,6 +243,7 @@ clean:
 # their sources.
 -include tests/fuzz/fuzz.mk
 -include tests/bench/bench.mk
+-include tests/reliability.mk
 # Message catalogues (make pot, the .mo files, their install).
 -include po/po.mk
 

@@ -605,6 +605,32 @@ check "the installed config points at the installed forms" \
 check "the form is installed there" \
 	test -f "$T/stage/usr/share/xueji/forms/enrollment.yaml"
 check "and the man pages" test -f "$T/stage/usr/share/man/man1/xueji.1"
+check "of sections 5 and 7 too" sh -c \
+	"test -f '$T/stage/usr/share/man/man5/xueji.yaml.5' &&
+	test -f '$T/stage/usr/share/man/man5/xueji-forms.5' &&
+	test -f '$T/stage/usr/share/man/man7/xueji.7'"
+check "the data directory exists with mode 2770" \
+	test "$(stat -c %a "$T/stage/var/lib/xueji" 2>/dev/null)" = 2770
+printf 'edited: yes\n' >>"$T/stage/etc/xueji/roles.yaml"
+chmod 600 "$T/stage/etc/xueji/roles.yaml"
+make -s install DESTDIR="$T/stage" PREFIX=/usr >"$T/out" 2>"$T/err"
+check "installing again leaves an edited /etc/xueji file and its mode alone" \
+	sh -c "grep -q '^edited: yes' '$T/stage/etc/xueji/roles.yaml' &&
+	test \"\$(stat -c %a '$T/stage/etc/xueji/roles.yaml')\" = 600"
+if make -s uninstall DESTDIR="$T/stage" PREFIX=/usr >"$T/out" 2>"$T/err"
+then
+	ok "make uninstall from the DESTDIR"
+else
+	not_ok "make uninstall from the DESTDIR"
+fi
+check "removes the binary, the man pages and the forms" sh -c \
+	"! test -e '$T/stage/usr/bin/xueji' &&
+	! test -e '$T/stage/usr/share/man/man7/xueji.7' &&
+	! test -e '$T/stage/usr/share/xueji'"
+check "but keeps etc/xueji and var/lib/xueji" sh -c \
+	"test -f '$T/stage/etc/xueji/xueji.yaml' &&
+	test -f '$T/stage/etc/xueji/roles.yaml' &&
+	test -d '$T/stage/var/lib/xueji'"
 
 # --- nothing personal on disk in the clear ------------------------------
 for s in 欧阳 张三 张珊 13812345678 13912340000 62345678 \

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <syslog.h>		/* LOG_NOTICE ... for xj_syslog */
 #include <time.h>
 
 #include <libintl.h>
@@ -136,6 +137,15 @@ int	 xj_write_file_atomic(const char *path, const void *data, size_t len,
  * buffer.  Returns XJ_OK, XJ_ENOINPUT (missing), XJ_EDATA (too big), XJ_EIO. */
 int	 xj_read_file(const char *path, size_t max, char **out, size_t *lenp,
 	     char **cause);
+
+/*
+ * The system log: xj_syslog(LOG_NOTICE, "login ok: operator=%s", id) sends
+ * one line to syslog(3) as "xueji[pid]", facility LOG_AUTHPRIV (opened on
+ * first use).  For logins, failed logins, idle locks, key rotations and
+ * operator changes; operator ids and action names only, never personal
+ * data, and never translated.
+ */
+void	 xj_syslog(int prio, const char *fmt, ...) XJ_PRINTF(2, 3);
 /* Join dir and name ("a/b" + "c" = "a/b/c"); name absolute stays as is. */
 char	*xj_path_join(const char *dir, const char *name);
 /* The directory part of path, malloc'd ("." when none). */

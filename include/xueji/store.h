@@ -215,6 +215,14 @@ int	 store_audit_each(struct store *, const struct audit_filter *,
  */
 int	 store_verify(struct store *, int64_t *count, int64_t *bad_seq,
 	     char **cause);
+/*
+ * The same, calling progress(entries checked, arg) every few thousand
+ * entries while the chain is walked (progress may be NULL).  It runs in
+ * the caller's thread: whatever it draws shows while the walk goes on.
+ */
+int	 store_verify_progress(struct store *,
+	     void (*progress)(int64_t done, void *), void *arg,
+	     int64_t *count, int64_t *bad_seq, char **cause);
 
 /*
  * Requests: nothing in a record is edited in place.  A change is filed

@@ -54,6 +54,9 @@ operator_add(struct cli *c, const char *id)
 		    &cause);
 	if (rc == XJ_OK)
 		rc = store_log(s->st, "operator.add", id, "", &cause);
+	if (rc == XJ_OK)
+		xj_syslog(LOG_NOTICE, "operator.add: operator=%s by=%s", id,
+		    s->op->id);
 	return cli_error(rc, cause);
 }
 
@@ -91,6 +94,9 @@ operator_passwd(struct cli *c, const char *id)
 		    &cause);
 	if (rc == XJ_OK)
 		rc = store_log(s->st, action, id, "", &cause);
+	if (rc == XJ_OK)
+		xj_syslog(LOG_NOTICE, "%s: operator=%s by=%s", action, id,
+		    s->op->id);
 	return cli_error(rc, cause);
 }
 
@@ -123,6 +129,7 @@ rotate(struct cli *c, char **cause)
 	    XJ_OK)
 		goto out;
 	memcpy(s->secret, next, sizeof *next);
+	xj_syslog(LOG_NOTICE, "operator.rotate-key: by=%s", s->op->id);
 out:
 	branch_secret_free(next);
 	return rc;
@@ -168,6 +175,8 @@ operator_remove(struct cli *c, const char *id)
 	    &cause)) != XJ_OK ||
 	    (rc = store_log(s->st, "operator.remove", id, "", &cause)) != 0)
 		return cli_error(rc, cause);
+	xj_syslog(LOG_NOTICE, "operator.remove: operator=%s by=%s", id,
+	    s->op->id);
 	/* Removing an operator is only real once their key opens nothing. */
 	if ((rc = rotate(c, &cause)) != XJ_OK) {
 		cli_errorf(rc, _("%s's key slot is gone, but changing the "

@@ -102,6 +102,8 @@ static int
 refuse_login(struct session *s, const char *id, const char *reason, int rc)
 {
 	s->failures = store_note_auth_failure(s->cfg->data_dir, id, reason);
+	xj_syslog(LOG_WARNING, "login failed: operator=%s reason=%s "
+	    "failures=%d", id, reason, s->failures);
 	return rc;
 }
 
@@ -211,6 +213,7 @@ session_login(struct session *s, const char *id, const char *pass,
 	    cause)) != XJ_OK ||
 	    (rc = store_note_policy(s->st, s->pol, cause)) != XJ_OK)
 		goto fail;
+	xj_syslog(LOG_INFO, "login: operator=%s", id);
 	return XJ_OK;
 fail:
 	branch_secret_free(next);
@@ -343,6 +346,8 @@ logout(struct session *s, int checkpoint)
 	s->secret = NULL;
 	keyring_free(s->keys);
 	s->keys = NULL;
+	if (checkpoint && s->op != NULL)
+		xj_syslog(LOG_INFO, "logout: operator=%s", s->op->id);
 	s->op = NULL;
 	if (s->lock_fd != -1)
 		close(s->lock_fd);

@@ -616,7 +616,7 @@ store_open(const char *path, const unsigned char key[32],
 {
 	struct store	*st;
 	char		*have = NULL;
-	int		 rc;
+	int		 rc, version;
 
 	if (access(path, F_OK) != 0)
 		return xj_fail(cause, XJ_ENOINPUT, _("%s: no branch database "
@@ -638,12 +638,26 @@ store_open(const char *path, const unsigned char key[32],
 		}
 		*used_next = 1;
 	}
+	/*
+	 * Only store_create starts from schema 0: here an empty file is a
+	 * truncated database, and migrating would build over what is left.
+	 */
+	if (user_version(st, &version) != 0 || version == 0) {
+		rc = xj_fail(cause, XJ_EDATA, _("%s: the database is damaged "
+		    "or not ours; run xueji verify"), path);
+		goto fail;
+	}
 	if ((rc = configure(st, cause)) != XJ_OK ||
 	    (rc = migrate(st, cause)) != XJ_OK)
 		goto fail;
 	if (meta_get(st, "branch", &have) != 1 || strcmp(have, branch) != 0) {
-		rc = xj_fail(cause, XJ_EDATA, _("%s belongs to branch %s, not "
-		    "%s"), path, have != NULL ? have : "?", branch);
+		/* No branch at all is an unreadable page, not another branch. */
+		if (have == NULL)
+			rc = xj_fail(cause, XJ_EDATA, _("%s: the database is "
+			    "damaged or not ours; run xueji verify"), path);
+		else
+			rc = xj_fail(cause, XJ_EDATA, _("%s belongs to branch "
+			    "%s, not %s"), path, have, branch);
 		goto fail;
 	}
 	free(have);
@@ -748,6 +762,13 @@ int
 store_verify(struct store *st, int64_t *count, int64_t *bad_seq,
     char **cause)
 {
+	return store_verify_progress(st, NULL, NULL, count, bad_seq, cause);
+}
+
+int
+store_verify_progress(struct store *st, void (*progress)(int64_t, void *),
+    void *arg, int64_t *count, int64_t *bad_seq, char **cause)
+{
 	sqlite3_stmt	*stmt;
 	const char	*res;
 	int		 rc, ok = 0;
@@ -772,8 +793,8 @@ store_verify(struct store *st, int64_t *count, int64_t *bad_seq,
 	sqlite3_finalize(stmt);
 	if (!ok)
 		return XJ_TAMPERED;
-	if ((rc = audit_verify(st->db, st->branch, count, bad_seq, NULL, NULL,
-	    cause)) != XJ_OK)
+	if ((rc = audit_verify(st->db, st->branch, count, bad_seq, progress,
+	    arg, cause)) != XJ_OK)
 		return rc;
 	/* Verification is itself an action worth a line. */
 	return store_log(st, "audit.verify", "", "result=ok", cause);

@@ -102,6 +102,47 @@ const struct action_info action_table[ACT__COUNT] = {
 	    "F6 6", N_("Due for destruction"), PERM_STATUS_REVIEW, 0 },
 	[ACT_YEAR] =	 { ACT_YEAR, "enrolment-year", "F3 ^F /",
 	    N_("Year"), -1, 0 },
+	/*
+	 * The auditor's items in the main menu: F2 and F11 are free there,
+	 * and ^B, ^V, ^R and ^U (no field takes text in the menu).
+	 */
+	[ACT_AUDIT_LOG] = { ACT_AUDIT_LOG, "operation-log", "F2 ^B",
+	    N_("Operation log"), PERM_AUDIT_VIEW, 0 },
+	[ACT_VERIFY] =	 { ACT_VERIFY, "verify", "F11 ^V", N_("Verify"),
+	    PERM_AUDIT_VERIFY, 0 },
+	[ACT_REPORTS] =	 { ACT_REPORTS, "reports", "^R", N_("Reports"),
+	    PERM_REPORT_VIEW, 0 },
+	[ACT_ANALYSIS] = { ACT_ANALYSIS, "access-analysis", "^U",
+	    N_("Access analysis"), PERM_AUDIT_VIEW, 0 },
+	/* The log browser: no text field, so / and letters are safe. */
+	[ACT_FIRST] =	 { ACT_FIRST, "newest", "Home", N_("Newest"), -1, 0 },
+	[ACT_FILTER_OPERATOR] = { ACT_FILTER_OPERATOR, "filter-operator",
+	    "F2 ^O", N_("Operator"), PERM_AUDIT_VIEW, 0 },
+	[ACT_FILTER_ACTION] = { ACT_FILTER_ACTION, "filter-action", "F3 ^A",
+	    N_("Action"), PERM_AUDIT_VIEW, 0 },
+	[ACT_FILTER_STUDENT] = { ACT_FILTER_STUDENT, "filter-student",
+	    "F4 ^S", N_("Student"), PERM_AUDIT_VIEW, 0 },
+	[ACT_FILTER_DATES] = { ACT_FILTER_DATES, "filter-dates", "F5 ^D",
+	    N_("Dates"), PERM_AUDIT_VIEW, 0 },
+	[ACT_FILTER_CLEAR] = { ACT_FILTER_CLEAR, "clear-filters", "F6 ^K",
+	    N_("Clear"), PERM_AUDIT_VIEW, 0 },
+	[ACT_FIND] =	 { ACT_FIND, "find-in-log", "/ F7 ^F", N_("Find"),
+	    PERM_AUDIT_VIEW, 0 },
+	[ACT_CHECKPOINT] = { ACT_CHECKPOINT, "verify-checkpoint", "F3 ^O",
+	    N_("Checkpoint"), PERM_AUDIT_VERIFY, 0 },
+	/* The reports screen: digits pick a report. */
+	[ACT_REPORT_STATUS] = { ACT_REPORT_STATUS, "report-status", "1",
+	    N_("Status"), PERM_REPORT_VIEW, 0 },
+	[ACT_REPORT_COMPLETENESS] = { ACT_REPORT_COMPLETENESS,
+	    "report-completeness", "2", N_("Completeness"), PERM_REPORT_VIEW,
+	    0 },
+	[ACT_REPORT_PENDING] = { ACT_REPORT_PENDING, "report-pending", "3",
+	    N_("Pending"), PERM_REPORT_VIEW, 0 },
+	[ACT_REPORT_REVIEWS] = { ACT_REPORT_REVIEWS, "report-reviews", "4",
+	    N_("Reviews"), PERM_REPORT_VIEW, 0 },
+	[ACT_REPORT_DESTRUCTION] = { ACT_REPORT_DESTRUCTION,
+	    "report-destruction", "5", N_("Destruction"), PERM_REPORT_VIEW,
+	    0 },
 };
 
 static const struct {

@@ -227,6 +227,8 @@ lock(struct ui *ui)
 	else
 		fputs("\033[3J", stdout);
 	fflush(stdout);
+	if (ui->s->op != NULL)
+		xj_syslog(LOG_NOTICE, "lock: operator=%s", ui->s->op->id);
 	session_logout(ui->s);
 	ui_push(ui, &screen_login, NULL);
 }

@@ -81,6 +81,23 @@ enum action {
 	ACT_LIST_REVIEW,	/* due for review */
 	ACT_LIST_RETENTION,	/* past retention: due for destruction */
 	ACT_YEAR,		/* filter by enrolment year */
+	ACT_AUDIT_LOG,		/* the operation log (audit.view) */
+	ACT_VERIFY,		/* verify the chain (audit.verify) */
+	ACT_REPORTS,		/* the five reports (report.view) */
+	ACT_ANALYSIS,		/* access analysis (audit.view) */
+	ACT_FIRST,		/* the log's newest page */
+	ACT_FILTER_OPERATOR,	/* the log's filters */
+	ACT_FILTER_ACTION,
+	ACT_FILTER_STUDENT,
+	ACT_FILTER_DATES,
+	ACT_FILTER_CLEAR,
+	ACT_FIND,		/* find text in the log, older entries on */
+	ACT_CHECKPOINT,		/* verify against a checkpoint file */
+	ACT_REPORT_STATUS,	/* pick a report: REPORT_STATUS ... */
+	ACT_REPORT_COMPLETENESS,
+	ACT_REPORT_PENDING,
+	ACT_REPORT_REVIEWS,
+	ACT_REPORT_DESTRUCTION,
 	ACT__COUNT
 };
 
@@ -144,6 +161,11 @@ extern const struct screen screen_choice;
 extern const struct screen screen_archive;
 extern const struct screen screen_certificate;
 extern const struct screen screen_destructions;
+extern const struct screen screen_log;
+extern const struct screen screen_log_entry;
+extern const struct screen screen_verify;
+extern const struct screen screen_reports;
+extern const struct screen screen_analysis;
 
 struct ui {
 	struct session	*s;
@@ -241,6 +263,14 @@ struct certificate_arg {
 	int64_t			 id;
 	const char		*number;	/* copied; may be NULL */
 };
+
+/*
+ * An audit entry as a sentence in the interface language ("reception1
+ * viewed SH01-2026-00017"), malloc'd; sentences.c.  Actions it does not
+ * know read "operator action target".
+ */
+struct audit_entry;
+char	*audit_sentence(const struct audit_entry *);
 
 /* Why a destruction was asked for, in words ("guardian-request"). */
 const char *destroy_reason_label(const char *code);

@@ -1,0 +1,130 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * One operation-log entry in full, opened from the log: its sentence,
+ * then every column as stored, the hash in hex, so that an auditor can
+ * hold it against a printout or the command line's output.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "ui.h"
+
+struct entry_view {
+	struct audit_entry	 e;	/* strings owned */
+	char			*sentence;
+};
+
+static const enum action entry_actions[] = {
+	ACT_BACK, ACT_HELP, ACT_LOCK, ACT_REDRAW, ACT_NONE
+};
+
+static void *
+entry_open(struct ui *ui, void *arg)
+{
+	struct entry_view	*ev = xcalloc(1, sizeof *ev);
+
+	const struct audit_entry	*e = arg;
+
+	(void)ui;
+	ev->e = *e;
+	ev->e.operator = xstrdup(e->operator);
+	ev->e.action = xstrdup(e->action);
+	ev->e.target = xstrdup(e->target);
+	ev->e.fields = xstrdup(e->fields);
+	ev->e.detail = xstrdup(e->detail);
+	ev->sentence = audit_sentence(&ev->e);
+	return ev;
+}
+
+static void
+entry_close(void *p)
+{
+	struct entry_view	*ev = p;
+
+	free((char *)(uintptr_t)ev->e.operator);
+	free((char *)(uintptr_t)ev->e.action);
+	free((char *)(uintptr_t)ev->e.target);
+	free((char *)(uintptr_t)ev->e.fields);
+	free((char *)(uintptr_t)ev->e.detail);
+	free(ev->sentence);
+	free(ev);
+}
+
+static void
+entry_draw(struct ui *ui, void *p)
+{
+	const struct audit_entry	*e = &((struct entry_view *)p)->e;
+	const char			*labels[8];
+	char				 values[3][80], *title;
+	const char			*v[8];
+	struct tm			 tm;
+	int				 i, lw = 0, row = 4;
+
+	erase();
+	xasprintf(&title, _("Operation log · entry %" PRId64), e->seq);
+	ui_title(ui, title);
+	free(title);
+	ui_text(ui, 2, 2, ui->cols - 4, ((struct entry_view *)p)->sentence,
+	    STYLE_NORMAL);
+	labels[0] = _("Entry");
+	labels[1] = _("Time");
+	labels[2] = _("Operator");
+	labels[3] = _("Action");
+	labels[4] = _("Target");
+	labels[5] = _("Fields");
+	labels[6] = _("Detail");
+	labels[7] = _("Hash");
+	snprintf(values[0], sizeof values[0], "%" PRId64, e->seq);
+	if (localtime_r(&e->at, &tm) == NULL || strftime(values[1],
+	    sizeof values[1], "%Y-%m-%d %H:%M:%S %z", &tm) == 0)
+		snprintf(values[1], sizeof values[1], "%lld",
+		    (long long)e->at);
+	for (i = 0; i < AUDIT_HASH_BYTES; i++)
+		snprintf(values[2] + 2 * i, 3, "%02x", e->hash[i]);
+	v[0] = values[0];
+	v[1] = values[1];
+	v[2] = e->operator;
+	v[3] = e->action;
+	v[4] = e->target;
+	v[5] = e->fields;
+	v[6] = e->detail;
+	v[7] = values[2];
+	for (i = 0; i < 8; i++) {
+		if (utf8_width(labels[i]) > lw)
+			lw = utf8_width(labels[i]);
+	}
+	lw += 2;
+	for (i = 0; i < 8; i++) {
+		ui_text(ui, row, 2, lw, labels[i], STYLE_DIM);
+		ui_text(ui, row, 2 + lw, ui->cols - 2 - lw, *v[i] != '\0' ?
+		    v[i] : "—", STYLE_NORMAL);
+		row++;
+		/* A long detail goes on over the next lines. */
+		if (i == 6 && utf8_width(v[i]) > ui->cols - 2 - lw) {
+			const char	*rest = v[i];
+			size_t		 n = strlen(rest);
+			int		 w = ui->cols - 2 - lw, k;
+
+			for (k = 0; k < 3 && n > (size_t)w; k++) {
+				rest += w;
+				n -= (size_t)w;
+				ui_text(ui, row++, 2 + lw, w, rest,
+				    STYLE_NORMAL);
+			}
+		}
+	}
+}
+
+const struct screen screen_log_entry = {
+	.name = "log-entry",
+	.actions = entry_actions,
+	.open = entry_open,
+	.close = entry_close,
+	.draw = entry_draw,
+};

@@ -1,0 +1,223 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Audit entries as sentences: one table from an action's name to a
+ * sentence with places for the operator, the target, the field keys and
+ * the values of the detail's key=value pairs.  The places are named
+ * ("{op} viewed {target}") rather than printf conversions, so that a
+ * translation can put them in any order and a format never comes from a
+ * table at run time.  An entry holds no personal values, so neither does
+ * a sentence.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "ui.h"
+
+struct sentence {
+	const char	*action;
+	/* Used only when the entry has a target (else the next row). */
+	int		 with_target;
+	/*
+	 * TRANSLATORS: {op} is the operator's id, {target} a student
+	 * number or file, {fields} field keys; other {names} are values
+	 * from the entry's detail.  Keep the braces and names as they are.
+	 */
+	const char	*format;
+};
+
+static const struct sentence sentences[] = {
+	{ "student.enroll", 0, N_("{op} enrolled {target}") },
+	{ "student.view", 0, N_("{op} viewed {target}") },
+	{ "student.reveal", 0, N_("{op} revealed {fields} of {target}") },
+	{ "student.history", 0, N_("{op} viewed the history of {target}") },
+	{ "student.find", 0, N_("{op} searched for students ({results} "
+	    "found)") },
+	{ "student.list", 0, N_("{op} listed students ({results} found)") },
+	{ "student.duplicate-allowed", 0, N_("{op} enrolled {target}, "
+	    "confirmed not to be {duplicate-of}") },
+	{ "change.request", 0, N_("{op} filed change request {request} for "
+	    "{target} ({fields})") },
+	{ "change.approve", 0, N_("{op} approved change request {request} "
+	    "for {target}") },
+	{ "change.confirm", 0, N_("{op} recorded the guardian's confirmation "
+	    "of request {request} for {target} ({method})") },
+	{ "request.view", 0, N_("{op} viewed request {request} for "
+	    "{target}") },
+	{ "request.reject", 0, N_("{op} rejected request {request} for "
+	    "{target}") },
+	{ "request.withdraw", 0, N_("{op} withdrew request {request} for "
+	    "{target}") },
+	{ "status.set", 0, N_("{op} changed the status of {target} from "
+	    "{from} to {to}") },
+	{ "status.approve", 0, N_("{op} approved request {request}: status "
+	    "of {target} from {from} to {to}") },
+	{ "status.request", 0, N_("{op} asked for the status of {target} to "
+	    "become {to} (request {request})") },
+	{ "status.review", 0, N_("{op} reviewed {target}; next review "
+	    "{next}") },
+	{ "destroy.request", 0, N_("{op} asked for the destruction of "
+	    "{target} (request {request}: {reason})") },
+	{ "destroy.execute", 0, N_("{op} destroyed the record of {target} "
+	    "(request {request})") },
+	{ "login.failed", 0, N_("{op} failed to log in ({reason})") },
+	{ "access.denied", 1, N_("{op} was refused {what} on {target}") },
+	{ "access.denied", 0, N_("{op} was refused {what} (needs "
+	    "{perm})") },
+	{ "audit.view", 1, N_("{op} read the log for {target}") },
+	{ "audit.view", 0, N_("{op} read the log") },
+	{ "audit.verify", 0, N_("{op} verified the operation log: "
+	    "{result}") },
+	{ "audit.verify-checkpoint", 0, N_("{op} checked the log against "
+	    "checkpoint {checkpoint}: {result}") },
+	{ "audit.checkpoint", 0, N_("{op} wrote a checkpoint at entry "
+	    "{seq}") },
+	{ "audit.analysis", 0, N_("{op} ran the access analysis ({findings} "
+	    "findings)") },
+	{ "report.view", 0, N_("{op} viewed the {report} report") },
+	{ "branch.create", 0, N_("{op} created the branch") },
+	{ "config.roles", 0, N_("{op} started with a changed roles file") },
+	{ "operator.rotate-key", 0, N_("{op} rotated the branch key") },
+	{ "backup.create", 0, N_("{op} made backup {target}") },
+	{ "backup.restore", 0, N_("{op} restored backup {target}: "
+	    "{result}") },
+	{ "backup.drill", 0, N_("{op} ran a restore drill of {target}: "
+	    "{result}") },
+	{ "export.run", 0, N_("{op} exported {rows} records") },
+	{ "import.run", 0, N_("{op} imported {rows} records from {file}") },
+	{ "import.dry-run", 0, N_("{op} checked {rows} rows of {file} for an "
+	    "import") },
+	{ "guardian.access-file", 0, N_("{op} compiled the guardian's access "
+	    "file for {target}") },
+	{ "guardian.request.add", 0, N_("{op} registered guardian request "
+	    "{guardian} for {target}") },
+	{ "guardian.request.link", 0, N_("{op} linked guardian request "
+	    "{guardian} to request {request}") },
+	{ "guardian.request.close", 0, N_("{op} closed guardian request "
+	    "{guardian} for {target}") },
+	{ "guardian.request.view", 0, N_("{op} viewed guardian request "
+	    "{guardian} for {target}") },
+};
+
+/* Codes in a detail that read better as words. */
+static const struct {
+	const char	*key, *code, *words;
+} values[] = {
+	{ "reason", "wrong-passphrase", N_("wrong passphrase") },
+	{ "reason", "unknown-operator", N_("unknown operator") },
+	{ "reason", "no-slot", N_("no key slot") },
+	{ "reason", "keyslots-altered", N_("key slots altered") },
+	{ "result", "ok", N_("intact") },
+	{ "result", "failed", N_("failed") },
+	{ "result", "replaced", N_("replaced") },
+	{ "method", "phone", N_("by phone") },
+	{ "method", "in-person", N_("in person") },
+	{ "method", "message", N_("by message") },
+};
+
+/* The value of key in "k=v k=v", malloc'd, or NULL. */
+static char *
+detail_value(const char *detail, const char *key, size_t keylen)
+{
+	const char	*p = detail, *end;
+
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ')
+			p++;
+		end = p + strcspn(p, " ");
+		if (strncmp(p, key, keylen) == 0 && p[keylen] == '=')
+			return xstrndup(p + keylen + 1,
+			    (size_t)(end - p - (ptrdiff_t)keylen - 1));
+		p = end;
+	}
+	return NULL;
+}
+
+/* A detail value in words: statuses, reasons, results. */
+static const char *
+value_words(const char *key, const char *v)
+{
+	size_t	i;
+	int	st;
+
+	for (i = 0; i < nitems(values); i++) {
+		if (strcmp(values[i].key, key) == 0 &&
+		    strcmp(values[i].code, v) == 0)
+			return _(values[i].words);
+	}
+	if ((strcmp(key, "from") == 0 || strcmp(key, "to") == 0) &&
+	    (st = status_parse(v)) >= 0)
+		return status_label((enum student_status)st);
+	if (strcmp(key, "reason") == 0)
+		return destroy_reason_label(v);
+	return v;
+}
+
+/* Append the text for place name (len bytes) to *out. */
+static void
+place(char **out, const struct audit_entry *e, const char *name, size_t len)
+{
+	const char	*v = NULL;
+	char		*own = NULL, *key, *next;
+
+	if (len == 2 && strncmp(name, "op", 2) == 0)
+		v = strcmp(e->operator, "-") == 0 ? _("the system") :
+		    e->operator;
+	else if (len == 6 && strncmp(name, "target", 6) == 0)
+		v = e->target;
+	else if (len == 6 && strncmp(name, "fields", 6) == 0)
+		v = e->fields;
+	else if (e->detail != NULL &&
+	    (own = detail_value(e->detail, name, len)) != NULL) {
+		key = xstrndup(name, len);
+		v = value_words(key, own);
+		free(key);
+	}
+	xasprintf(&next, "%s%s", *out, v != NULL && *v != '\0' ? v : "?");
+	free(own);
+	free(*out);
+	*out = next;
+}
+
+char *
+audit_sentence(const struct audit_entry *e)
+{
+	const struct sentence	*s = NULL;
+	const char		*p, *close;
+	char			*out, *next;
+	size_t			 i;
+	int			 has_target = e->target != NULL &&
+				     *e->target != '\0';
+
+	for (i = 0; i < nitems(sentences); i++) {
+		if (strcmp(sentences[i].action, e->action) == 0 &&
+		    (!sentences[i].with_target || has_target)) {
+			s = &sentences[i];
+			break;
+		}
+	}
+	if (s == NULL) {
+		xasprintf(&out, "%s %s%s%s", e->operator, e->action,
+		    has_target ? " " : "", has_target ? e->target : "");
+		return out;
+	}
+	out = xstrdup("");
+	for (p = _(s->format); *p != '\0'; ) {
+		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
+			place(&out, e, p + 1, (size_t)(close - p - 1));
+			p = close + 1;
+			continue;
+		}
+		i = strcspn(p, "{");
+		if (i == 0)
+			i = 1;	/* a lone brace */
+		xasprintf(&next, "%s%.*s", out, (int)i, p);
+		free(out);
+		out = next;
+		p += i;
+	}
+	return out;
+}
