@@ -539,6 +539,9 @@ check "and no phone numbers" sh -c "! grep -q 5678 $T/out"
 expect 0 "filter by student" as auditor1 audit --student "$NO"
 check "only that student" sh -c "! cut -f5 $T/out | grep -v '^$NO\$' | \
 	grep -q ."
+expect 0 "filter by request" as auditor1 audit --request 1
+check "every line names request 1" sh -c "test -s $T/out && \
+	! grep -v 'request=1\( \|\$\)' $T/out | grep -q ."
 expect 0 "verify passes" as auditor1 verify
 check "and says so" grep -q '^ok: ' "$T/out"
 

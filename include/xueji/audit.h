@@ -73,6 +73,7 @@ struct audit_filter {
 	const char	*action;	/* exact, or a prefix ending in '.' */
 	const char	*target;
 	time_t		 since, until;	/* [since, until) */
+	int64_t		 request;	/* entries naming request=N, or 0 */
 	int64_t		 before_seq;	/* keyset paging: seq < before_seq */
 	size_t		 limit;
 };

@@ -279,6 +279,9 @@ audit_each(sqlite3 *db, const struct audit_filter *f,
 		add_cond(&sql, "action = ?2");
 	if (f->target != NULL)
 		add_cond(&sql, "target = ?3");
+	/* Requests are named in the detail only: no index, a filter. */
+	if (f->request > 0)
+		add_cond(&sql, "(' ' || detail || ' ') LIKE ?8");
 	if (f->since != 0)
 		add_cond(&sql, "at >= ?4");
 	if (f->until != 0)
@@ -307,6 +310,13 @@ audit_each(sqlite3 *db, const struct audit_filter *f,
 	    INT64_MAX);
 	sqlite3_bind_int64(stmt, 7, f->limit != 0 ? (sqlite3_int64)f->limit :
 	    -1);
+	if (f->request > 0) {
+		char	like[40];
+
+		snprintf(like, sizeof like, "%% request=%" PRId64 " %%",
+		    f->request);
+		sqlite3_bind_text(stmt, 8, like, -1, SQLITE_TRANSIENT);
+	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		entry_from_row(stmt, &e);
 		if ((ret = fn(&e, arg)) != 0)

@@ -38,6 +38,8 @@ audit_option(struct cli *c, int ch, const char *arg, void *p)
 	case 'U':
 		/* Through the whole day: until the next one starts. */
 		return cli_parse_day(arg, 1, &f->until);
+	case 'r':
+		return cli_parse_id(arg, &f->request);
 	case 'n':
 		v = strtol(arg, &end, 10);
 		if (*end != '\0' || v < 1)
@@ -72,6 +74,7 @@ audit_exec(struct cli *c, int argc, char **argv)
 		{ "since",	required_argument, NULL, 'S' },
 		{ "until",	required_argument, NULL, 'U' },
 		{ "limit",	required_argument, NULL, 'n' },
+		{ "request",	required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct audit_filter	 f;
@@ -91,7 +94,7 @@ audit_exec(struct cli *c, int argc, char **argv)
 const struct cmd cmd_audit = {
 	.name = "audit",
 	.synopsis = N_("[--by ID] [--action A] [--student NUMBER] "
-	    "[--since DATE] [--until DATE] [--limit N]"),
+	    "[--request ID] [--since DATE] [--until DATE] [--limit N]"),
 	.help = N_("print the operation log, newest first (auditors)"),
 	.exec = audit_exec,
 };
