@@ -31,6 +31,7 @@
 #include "fuzz/fuzz-keyslots.c"
 #include "fuzz/fuzz-checkpoint.c"
 #include "fuzz/fuzz-lineedit.c"
+#include "fuzz/fuzz-csv.c"
 
 static const struct {
 	const char	*name;
@@ -44,6 +45,7 @@ static const struct {
 	{ "keyslots", fuzz_keyslots },
 	{ "checkpoint", fuzz_checkpoint },
 	{ "lineedit", fuzz_lineedit },
+	{ "csv", fuzz_csv },
 };
 
 static const char *

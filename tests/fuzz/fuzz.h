@@ -41,6 +41,7 @@ int	fuzz_validate(const uint8_t *, size_t);
 int	fuzz_keyslots(const uint8_t *, size_t);
 int	fuzz_checkpoint(const uint8_t *, size_t);
 int	fuzz_lineedit(const uint8_t *, size_t);
+int	fuzz_csv(const uint8_t *, size_t);
 
 /* An invariant broken: say which and abort, which libFuzzer reports. */
 #define FUZZ_ASSERT(e) do {						\

@@ -20,7 +20,8 @@ FUZZ_DEBS	 = clang libclang-rt-14-dev
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
 FUZZ_CI_SECONDS	?= 8
-FUZZ_ALL	 = yaml config roles form validate keyslots checkpoint lineedit
+FUZZ_ALL	 = yaml config roles form validate keyslots checkpoint lineedit \
+		   csv
 FUZZ_TARGETS	?= $(FUZZ_ALL)
 # Extra libFuzzer options, e.g. FUZZ_FLAGS=-jobs=2.
 FUZZ_FLAGS	?=
