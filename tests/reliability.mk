@@ -1,6 +1,8 @@
 # make reliability: the long forms of issue 8's suite — 1,000 kill -9s,
 # four processes for 5,000 operations each, the full disk, corrupt files
-# and the leak scans, several rounds — ending with one table of figures.
+# and the leak scans, several rounds — ending with one table of figures;
+# then every fuzz target for FUZZ_SECONDS, the whole suite under ASan and
+# UBSan, and the unit tests under valgrind.
 # Included from the Makefile; the short forms run in `make test`.
 
 REL_KILLS ?= 1000
@@ -27,6 +29,9 @@ reliability: tests
 	    i=$$((i + 1)); \
 	done; \
 	sh tests/reliability-table.sh $(REL)/*.log || fail=1; \
+	$(MAKE) -s fuzz || fail=1; \
+	$(MAKE) -s ASAN=1 test || fail=1; \
+	$(MAKE) -s valgrind || fail=1; \
 	exit $$fail
 
 .PHONY: reliability
