@@ -161,6 +161,23 @@ cli_parse_verb(struct cli *c, int argc, char **argv, int *first)
 	return rc;
 }
 
+int
+cli_dispatch(struct cli *c, const struct cli_verb *verbs, size_t nverbs,
+    int argc, char **argv)
+{
+	size_t	i;
+	int	v;
+
+	/* Common options may come before the verb; the verb's own after. */
+	if (cli_parse_verb(c, argc, argv, &v) != XJ_OK || v >= argc)
+		return cli_usage(c->cmd);
+	for (i = 0; i < nverbs; i++) {
+		if (strcmp(argv[v], verbs[i].name) == 0)
+			return verbs[i].run(c, argc - v, argv + v);
+	}
+	return cli_usage(c->cmd);
+}
+
 /* Split "key=value" into a new student_value; -1 if there is no '='. */
 static int
 parse_pair(const char *arg, struct student_value *v)

@@ -66,6 +66,20 @@ int	 cli_parse(struct cli *, int argc, char **argv, const char *shortopts,
  * "add"), so that "xueji student -u ID add ..." works too.
  */
 int	 cli_parse_verb(struct cli *, int argc, char **argv, int *first);
+/*
+ * A subcommand's verbs ("change approve", "status due"): run is called
+ * with argv[0] the verb and its own options and operands after it.
+ */
+struct cli_verb {
+	const char	*name;
+	int		(*run)(struct cli *, int argc, char **argv);
+};
+/*
+ * Parse the common options before the verb, then run the verb named by
+ * the first operand; usage when there is none or it is unknown.
+ */
+int	 cli_dispatch(struct cli *, const struct cli_verb *, size_t nverbs,
+	     int argc, char **argv);
 /* Handle one common option; XJ_EUSAGE for a bad value, -1 if not ours. */
 int	 cli_common_option(struct cli *, int ch, const char *arg);
 

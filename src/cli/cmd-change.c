@@ -238,7 +238,7 @@ print_request(const struct request *r)
 
 /* show, approve, withdraw, reject and confirm: one id, maybe an option. */
 static int
-change_one(struct cli *c, const char *verb, int argc, char **argv)
+change_one(struct cli *c, int argc, char **argv)
 {
 	static const struct option none[] = {
 		{ NULL, 0, NULL, 0 }
@@ -252,6 +252,7 @@ change_one(struct cli *c, const char *verb, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct option	*longopts = none;
+	const char		*verb = argv[0];
 	struct change_opts	 o;
 	struct request		*r;
 	char			*cause = NULL;
@@ -358,28 +359,17 @@ out:
 static int
 change_exec(struct cli *c, int argc, char **argv)
 {
-	static const char *const one[] = {
-		"show", "approve", "reject", "withdraw", "confirm",
+	static const struct cli_verb verbs[] = {
+		{ "request",	change_request },
+		{ "show",	change_one },
+		{ "approve",	change_one },
+		{ "reject",	change_one },
+		{ "withdraw",	change_one },
+		{ "confirm",	change_one },
+		{ "list",	change_list },
 	};
-	const char	*verb;
-	size_t		 i;
-	int		 v;
 
-	/* Common options may come before the verb; the verb's own after. */
-	if (cli_parse_verb(c, argc, argv, &v) != XJ_OK || v >= argc)
-		return cli_usage(&cmd_change);
-	verb = argv[v];
-	argc -= v;
-	argv += v;
-	if (strcmp(verb, "request") == 0)
-		return change_request(c, argc, argv);
-	if (strcmp(verb, "list") == 0)
-		return change_list(c, argc, argv);
-	for (i = 0; i < nitems(one); i++) {
-		if (strcmp(verb, one[i]) == 0)
-			return change_one(c, verb, argc, argv);
-	}
-	return cli_usage(&cmd_change);
+	return cli_dispatch(c, verbs, nitems(verbs), argc, argv);
 }
 
 const struct cmd cmd_change = {

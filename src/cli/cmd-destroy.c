@@ -108,7 +108,7 @@ destroy_request(struct cli *c, int argc, char **argv)
 
 /* approve and reject: one destruction request id. */
 static int
-destroy_decide(struct cli *c, int reject, int argc, char **argv)
+destroy_decide(struct cli *c, int argc, char **argv)
 {
 	static const struct option none[] = {
 		{ NULL, 0, NULL, 0 }
@@ -120,7 +120,9 @@ destroy_decide(struct cli *c, int reject, int argc, char **argv)
 	struct destroy_opts	 o;
 	char			*cause = NULL;
 	int64_t			 id;
-	int			 rc, first;
+	int			 reject, rc, first;
+
+	reject = strcmp(argv[0], "reject") == 0;
 
 	if ((rc = parse_verb(c, argc, argv, reject ? note : none, &o, 1,
 	    &first)) != XJ_OK || (rc = cli_parse_id(argv[first], &id)) !=
@@ -310,26 +312,15 @@ destroy_show(struct cli *c, int argc, char **argv)
 static int
 destroy_exec(struct cli *c, int argc, char **argv)
 {
-	const char	*verb;
-	int		 v;
+	static const struct cli_verb verbs[] = {
+		{ "request",	destroy_request },
+		{ "approve",	destroy_decide },
+		{ "reject",	destroy_decide },
+		{ "list",	destroy_list },
+		{ "show",	destroy_show },
+	};
 
-	/* Common options may come before the verb; the verb's own after. */
-	if (cli_parse_verb(c, argc, argv, &v) != XJ_OK || v >= argc)
-		return cli_usage(&cmd_destroy);
-	verb = argv[v];
-	argc -= v;
-	argv += v;
-	if (strcmp(verb, "request") == 0)
-		return destroy_request(c, argc, argv);
-	if (strcmp(verb, "approve") == 0)
-		return destroy_decide(c, 0, argc, argv);
-	if (strcmp(verb, "reject") == 0)
-		return destroy_decide(c, 1, argc, argv);
-	if (strcmp(verb, "list") == 0)
-		return destroy_list(c, argc, argv);
-	if (strcmp(verb, "show") == 0)
-		return destroy_show(c, argc, argv);
-	return cli_usage(&cmd_destroy);
+	return cli_dispatch(c, verbs, nitems(verbs), argc, argv);
 }
 
 const struct cmd cmd_destroy = {

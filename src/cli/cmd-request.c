@@ -197,7 +197,7 @@ out:
 
 /* link, close and show: one id. */
 static int
-request_one(struct cli *c, const char *verb, int argc, char **argv)
+request_one(struct cli *c, int argc, char **argv)
 {
 	static const struct option none[] = {
 		{ NULL, 0, NULL, 0 }
@@ -211,6 +211,7 @@ request_one(struct cli *c, const char *verb, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct option	*longopts = none;
+	const char		*verb = argv[0];
 	struct guardian_request	*g;
 	struct request_opts	 o;
 	char			*cause = NULL, day[32];
@@ -375,28 +376,16 @@ out:
 static int
 request_exec(struct cli *c, int argc, char **argv)
 {
-	static const char *const one[] = { "link", "close", "show" };
-	const char	*verb;
-	size_t		 i;
-	int		 v;
+	static const struct cli_verb verbs[] = {
+		{ "add",		request_add },
+		{ "link",		request_one },
+		{ "close",		request_one },
+		{ "show",		request_one },
+		{ "list",		request_list },
+		{ "access-file",	request_access_file },
+	};
 
-	/* Common options may come before the verb; the verb's own after. */
-	if (cli_parse_verb(c, argc, argv, &v) != XJ_OK || v >= argc)
-		return cli_usage(&cmd_request);
-	verb = argv[v];
-	argc -= v;
-	argv += v;
-	if (strcmp(verb, "add") == 0)
-		return request_add(c, argc, argv);
-	if (strcmp(verb, "list") == 0)
-		return request_list(c, argc, argv);
-	if (strcmp(verb, "access-file") == 0)
-		return request_access_file(c, argc, argv);
-	for (i = 0; i < nitems(one); i++) {
-		if (strcmp(verb, one[i]) == 0)
-			return request_one(c, verb, argc, argv);
-	}
-	return cli_usage(&cmd_request);
+	return cli_dispatch(c, verbs, nitems(verbs), argc, argv);
 }
 
 const struct cmd cmd_request = {

@@ -298,27 +298,15 @@ status_counts(struct cli *c, int argc, char **argv)
 static int
 status_exec(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char	*verb;
-		int		(*fn)(struct cli *, int, char **);
-	} verbs[] = {
+	static const struct cli_verb verbs[] = {
 		{ "set",	status_set },
 		{ "review",	status_review },
 		{ "due",	status_due },
 		{ "list",	status_list },
 		{ "counts",	status_counts },
 	};
-	size_t	i;
-	int	v;
 
-	/* Common options may come before the verb; the verb's own after. */
-	if (cli_parse_verb(c, argc, argv, &v) != XJ_OK || v >= argc)
-		return cli_usage(&cmd_status);
-	for (i = 0; i < nitems(verbs); i++) {
-		if (strcmp(argv[v], verbs[i].verb) == 0)
-			return verbs[i].fn(c, argc - v, argv + v);
-	}
-	return cli_usage(&cmd_status);
+	return cli_dispatch(c, verbs, nitems(verbs), argc, argv);
 }
 
 const struct cmd cmd_status = {

@@ -133,14 +133,19 @@ print_history(const struct history *h, size_t n)
 }
 
 static int
-student_show(struct cli *c, const char *number)
+student_show(struct cli *c, int argc, char **argv)
 {
 	struct student	*st;
 	struct history	*h;
+	const char	*number;
 	char		*cause = NULL, when[32];
 	size_t		 i, nh;
-	int		 rc;
+	int		 rc, first;
 
+	if (cli_parse(c, argc, argv, NULL, NULL, NULL, NULL, &first) != XJ_OK ||
+	    first + 1 != argc)
+		return cli_usage(&cmd_student);
+	number = argv[first];
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
 	if ((rc = store_student_get(c->s->st, number, &st, &cause)) != XJ_OK)
@@ -244,28 +249,14 @@ student_list(struct cli *c, int argc, char **argv)
 static int
 student_exec(struct cli *c, int argc, char **argv)
 {
-	const char	*verb;
-	int		 v, first;
+	static const struct cli_verb verbs[] = {
+		{ "add",	student_add },
+		{ "show",	student_show },
+		{ "find",	student_find },
+		{ "list",	student_list },
+	};
 
-	/* Common options may come before the verb; the verb's own after. */
-	if (cli_parse_verb(c, argc, argv, &v) != XJ_OK || v >= argc)
-		return cli_usage(&cmd_student);
-	verb = argv[v];
-	argc -= v;
-	argv += v;
-	if (strcmp(verb, "add") == 0)
-		return student_add(c, argc, argv);
-	if (strcmp(verb, "find") == 0)
-		return student_find(c, argc, argv);
-	if (strcmp(verb, "list") == 0)
-		return student_list(c, argc, argv);
-	if (strcmp(verb, "show") == 0) {
-		if (cli_parse(c, argc, argv, NULL, NULL, NULL, NULL,
-		    &first) != XJ_OK || first + 1 != argc)
-			return cli_usage(&cmd_student);
-		return student_show(c, argv[first]);
-	}
-	return cli_usage(&cmd_student);
+	return cli_dispatch(c, verbs, nitems(verbs), argc, argv);
 }
 
 const struct cmd cmd_student = {
