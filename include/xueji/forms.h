@@ -71,6 +71,8 @@ void	 form_free(struct form_spec *);
 
 /* The field with key, or NULL. */
 const struct field_spec *form_field(const struct form_spec *, const char *key);
+/* A consent method's label in the interface language, or value itself. */
+const char *form_consent_label(const struct form_spec *, const char *value);
 /* Whether value is one of the form's consent methods. */
 int	 form_consent_valid(const struct form_spec *, const char *value);
 /* The label in the interface language (zh when LC_MESSAGES is zh_*). */

@@ -96,6 +96,11 @@ int	 policy_check_file(const char *path, char **cause);
 
 /* The operator with id, or NULL. */
 const struct operator *policy_operator(const struct policy *, const char *id);
+/*
+ * A role's name for the interface: the shipped roles in the operator's
+ * language, a role the branch added as roles.yaml names it.
+ */
+const char	*role_label(const struct role *);
 /* Whether op's role grants p. */
 int	 policy_allows(const struct operator *op, enum perm p);
 /* Whether s is a well-formed operator id. */

@@ -460,6 +460,18 @@ form_field(const struct form_spec *fs, const char *key)
 	return NULL;
 }
 
+const char *
+form_consent_label(const struct form_spec *fs, const char *value)
+{
+	size_t	i;
+
+	for (i = 0; i < fs->nconsent; i++) {
+		if (strcmp(fs->consent[i].value, value) == 0)
+			return form_text(&fs->consent[i].label);
+	}
+	return value;
+}
+
 /* Whether value is one of the form's consent methods. */
 int
 form_consent_valid(const struct form_spec *fs, const char *value)

@@ -428,7 +428,8 @@ prefix_label(const char *label, char **cause)
 	if (cause == NULL)
 		return XJ_EDATA;
 	msg = *cause;
-	xj_fail(cause, XJ_EDATA, "%s: %s", label, msg);
+	/* TRANSLATORS: a field's label, then what is wrong with its value. */
+	xj_fail(cause, XJ_EDATA, _("%s: %s"), label, msg);
 	free(msg);
 	return XJ_EDATA;
 }

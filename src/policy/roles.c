@@ -360,6 +360,21 @@ policy_operator(const struct policy *pol, const char *id)
 }
 
 /* Whether op's role grants p; false for no operator. */
+const char *
+role_label(const struct role *r)
+{
+	static const char *const shipped[] = {
+		N_("receptionist"), N_("supervisor"), N_("auditor"),
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(shipped); i++) {
+		if (strcmp(r->name, shipped[i]) == 0)
+			return _(shipped[i]);
+	}
+	return r->name;
+}
+
 int
 policy_allows(const struct operator *op, enum perm p)
 {

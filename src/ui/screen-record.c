@@ -297,7 +297,8 @@ record_draw(struct ui *ui, void *p)
 		return;
 	xj_timefmt(st->consent_at, when, sizeof when);
 	xasprintf(&line, _("Guardian's consent: %s, %s"),
-	    st->consent_method != NULL ? st->consent_method : _("none"),
+	    st->consent_method != NULL ?
+	    form_consent_label(ui->s->form, st->consent_method) : _("none"),
 	    when);
 	ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
 	free(line);

@@ -121,7 +121,7 @@ draw_status(struct ui *ui)
 		    ui->message);
 	if (op != NULL)
 		xasprintf(&left, " %s (%s) · %s · %s ", op->name, op->id,
-		    op->role->name, ui->s->cfg->branch_name);
+		    role_label(op->role), ui->s->cfg->branch_name);
 	else
 		xasprintf(&left, " %s · %s ", ui->s->cfg->branch_code,
 		    ui->s->cfg->branch_name);

@@ -855,24 +855,35 @@ vt_screen(struct vt *vt)
 int
 vt_find(struct vt *vt, const char *text, int *rowp, int *colp)
 {
-	char	*s, *p;
-	size_t	 len;
-	int	 row, *cols;
+	int	row, col;
 
 	for (row = 0; row < vt->rows; row++) {
-		s = vt_rowtext(vt, row, &len, &cols);
-		if ((p = strstr(s, text)) != NULL) {
+		if ((col = vt_find_in_row(vt, row, text)) != -1) {
 			if (rowp != NULL)
 				*rowp = row;
 			if (colp != NULL)
-				*colp = cols[p - s];
-		}
-		free(cols);
-		free(s);
-		if (p != NULL)
+				*colp = col;
 			return 1;
+		}
 	}
 	return 0;
+}
+
+int
+vt_find_in_row(struct vt *vt, int row, const char *text)
+{
+	char	*s, *p;
+	size_t	 len;
+	int	*cols, col = -1;
+
+	if (row < 0 || row >= vt->rows)
+		return -1;
+	s = vt_rowtext(vt, row, &len, &cols);
+	if ((p = strstr(s, text)) != NULL)
+		col = cols[p - s];
+	free(cols);
+	free(s);
+	return col;
 }
 
 static void

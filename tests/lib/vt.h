@@ -138,6 +138,8 @@ char		*vt_screen(struct vt *);
 /* Whether the UTF-8 text appears within one row; sets *row and *col (the
  * cell where it starts) if not NULL. */
 int		 vt_find(struct vt *, const char *, int *, int *);
+/* The cell where the UTF-8 text starts within row, or -1. */
+int		 vt_find_in_row(struct vt *, int, const char *);
 /* The characters of cell row, col as UTF-8 into out (empty for a blank
  * cell and for the right half of a wide character) and its width in *width
  * (1 or 2, 0 for a right half); -1 if the cell is off the screen. */
