@@ -21,6 +21,8 @@ struct sentence {
 	const char	*action;
 	/* Used only when the entry has a target (else the next row). */
 	int		 with_target;
+	/* Used only when the detail's rule= is this (NULL: any). */
+	const char	*rule;
 	/*
 	 * TRANSLATORS: {op} is the operator's id, {target} a student
 	 * number or file, {fields} field keys; other {names} are values
@@ -30,75 +32,82 @@ struct sentence {
 };
 
 static const struct sentence sentences[] = {
-	{ "student.enroll", 0, N_("{op} enrolled {target}") },
-	{ "student.view", 0, N_("{op} viewed {target}") },
-	{ "student.reveal", 0, N_("{op} revealed {fields} of {target}") },
-	{ "student.history", 0, N_("{op} viewed the history of {target}") },
-	{ "student.find", 0, N_("{op} searched for students ({results} "
+	{ "student.enroll", 0, NULL, N_("{op} enrolled {target}") },
+	{ "student.view", 0, NULL, N_("{op} viewed {target}") },
+	{ "student.reveal", 0, NULL, N_("{op} revealed {fields} of {target}") },
+	{ "student.history", 0, NULL, N_("{op} viewed the history of {target}") },
+	{ "student.find", 0, NULL, N_("{op} searched for students ({results} "
 	    "found)") },
-	{ "student.list", 0, N_("{op} listed students ({results} found)") },
-	{ "student.duplicate-allowed", 0, N_("{op} enrolled {target}, "
+	{ "student.list", 0, NULL, N_("{op} listed students ({results} found)") },
+	{ "student.duplicate-allowed", 0, NULL, N_("{op} enrolled {target}, "
 	    "confirmed not to be {duplicate-of}") },
-	{ "change.request", 0, N_("{op} filed change request {request} for "
+	{ "change.request", 0, NULL, N_("{op} filed change request {request} for "
 	    "{target} ({fields})") },
-	{ "change.approve", 0, N_("{op} approved change request {request} "
+	{ "change.approve", 0, NULL, N_("{op} approved change request {request} "
 	    "for {target}") },
-	{ "change.confirm", 0, N_("{op} recorded the guardian's confirmation "
+	{ "change.confirm", 0, NULL, N_("{op} recorded the guardian's confirmation "
 	    "of request {request} for {target} ({method})") },
-	{ "request.view", 0, N_("{op} viewed request {request} for "
+	{ "request.view", 0, NULL, N_("{op} viewed request {request} for "
 	    "{target}") },
-	{ "request.reject", 0, N_("{op} rejected request {request} for "
+	{ "request.reject", 0, NULL, N_("{op} rejected request {request} for "
 	    "{target}") },
-	{ "request.withdraw", 0, N_("{op} withdrew request {request} for "
+	{ "request.withdraw", 0, NULL, N_("{op} withdrew request {request} for "
 	    "{target}") },
-	{ "status.set", 0, N_("{op} changed the status of {target} from "
+	{ "status.set", 0, NULL, N_("{op} changed the status of {target} from "
 	    "{from} to {to}") },
-	{ "status.approve", 0, N_("{op} approved request {request}: status "
+	{ "status.approve", 0, NULL, N_("{op} approved request {request}: status "
 	    "of {target} from {from} to {to}") },
-	{ "status.request", 0, N_("{op} asked for the status of {target} to "
+	{ "status.request", 0, NULL, N_("{op} asked for the status of {target} to "
 	    "become {to} (request {request})") },
-	{ "status.review", 0, N_("{op} reviewed {target}; next review "
+	{ "status.review", 0, NULL, N_("{op} reviewed {target}; next review "
 	    "{next}") },
-	{ "destroy.request", 0, N_("{op} asked for the destruction of "
+	{ "destroy.request", 0, NULL, N_("{op} asked for the destruction of "
 	    "{target} (request {request}: {reason})") },
-	{ "destroy.execute", 0, N_("{op} destroyed the record of {target} "
+	{ "destroy.execute", 0, NULL, N_("{op} destroyed the record of {target} "
 	    "(request {request})") },
-	{ "login.failed", 0, N_("{op} failed to log in ({reason})") },
-	{ "access.denied", 1, N_("{op} was refused {what} on {target}") },
-	{ "access.denied", 0, N_("{op} was refused {what} (needs "
+	{ "login.failed", 0, NULL, N_("{op} failed to log in ({reason})") },
+	{ "access.denied", 1, "four-eyes", N_("{op} was refused deciding "
+	    "request {request} for {target}: they filed it themselves "
+	    "(four-eyes rule)") },
+	{ "access.denied", 1, "requester-only", N_("{op} was refused "
+	    "withdrawing request {request} for {target}: only its requester "
+	    "may") },
+	{ "access.denied", 1, NULL, N_("{op} was refused {what} on "
+	    "{target}") },
+	{ "access.denied", 0, NULL, N_("{op} was refused {what} (needs "
 	    "{perm})") },
-	{ "audit.view", 1, N_("{op} read the log for {target}") },
-	{ "audit.view", 0, N_("{op} read the log") },
-	{ "audit.verify", 0, N_("{op} verified the operation log: "
+	{ "audit.view", 1, NULL, N_("{op} read the log for {target}") },
+	{ "audit.view", 0, NULL, N_("{op} read the log") },
+	{ "audit.verify", 0, NULL, N_("{op} verified the operation log: "
 	    "{result}") },
-	{ "audit.verify-checkpoint", 0, N_("{op} checked the log against "
+	{ "audit.verify-checkpoint", 0, NULL, N_("{op} checked the log against "
 	    "checkpoint {checkpoint}: {result}") },
-	{ "audit.checkpoint", 0, N_("{op} wrote a checkpoint at entry "
+	{ "audit.checkpoint", 0, NULL, N_("{op} wrote a checkpoint at entry "
 	    "{seq}") },
-	{ "audit.analysis", 0, N_("{op} ran the access analysis ({findings} "
+	{ "audit.analysis", 0, NULL, N_("{op} ran the access analysis ({findings} "
 	    "findings)") },
-	{ "report.view", 0, N_("{op} viewed the {report} report") },
-	{ "branch.create", 0, N_("{op} created the branch") },
-	{ "config.roles", 0, N_("{op} started with a changed roles file") },
-	{ "operator.rotate-key", 0, N_("{op} rotated the branch key") },
-	{ "backup.create", 0, N_("{op} made backup {target}") },
-	{ "backup.restore", 0, N_("{op} restored backup {target}: "
+	{ "report.view", 0, NULL, N_("{op} viewed the {report} report") },
+	{ "branch.create", 0, NULL, N_("{op} created the branch") },
+	{ "config.roles", 0, NULL, N_("{op} started with a changed roles file") },
+	{ "operator.rotate-key", 0, NULL, N_("{op} rotated the branch key") },
+	{ "backup.create", 0, NULL, N_("{op} made backup {target}") },
+	{ "backup.restore", 0, NULL, N_("{op} restored backup {target}: "
 	    "{result}") },
-	{ "backup.drill", 0, N_("{op} ran a restore drill of {target}: "
+	{ "backup.drill", 0, NULL, N_("{op} ran a restore drill of {target}: "
 	    "{result}") },
-	{ "export.run", 0, N_("{op} exported {rows} records") },
-	{ "import.run", 0, N_("{op} imported {rows} records from {file}") },
-	{ "import.dry-run", 0, N_("{op} checked {rows} rows of {file} for an "
+	{ "export.run", 0, NULL, N_("{op} exported {rows} records") },
+	{ "import.run", 0, NULL, N_("{op} imported {rows} records from {file}") },
+	{ "import.dry-run", 0, NULL, N_("{op} checked {rows} rows of {file} for an "
 	    "import") },
-	{ "guardian.access-file", 0, N_("{op} compiled the guardian's access "
+	{ "guardian.access-file", 0, NULL, N_("{op} compiled the guardian's access "
 	    "file for {target}") },
-	{ "guardian.request.add", 0, N_("{op} registered guardian request "
+	{ "guardian.request.add", 0, NULL, N_("{op} registered guardian request "
 	    "{guardian} for {target}") },
-	{ "guardian.request.link", 0, N_("{op} linked guardian request "
+	{ "guardian.request.link", 0, NULL, N_("{op} linked guardian request "
 	    "{guardian} to request {request}") },
-	{ "guardian.request.close", 0, N_("{op} closed guardian request "
+	{ "guardian.request.close", 0, NULL, N_("{op} closed guardian request "
 	    "{guardian} for {target}") },
-	{ "guardian.request.view", 0, N_("{op} viewed guardian request "
+	{ "guardian.request.view", 0, NULL, N_("{op} viewed guardian request "
 	    "{guardian} for {target}") },
 };
 
@@ -116,6 +125,43 @@ static const struct {
 	{ "method", "phone", N_("by phone") },
 	{ "method", "in-person", N_("in person") },
 	{ "method", "message", N_("by message") },
+};
+
+/* What was refused (an access.denied entry's what=), as words. */
+static const struct {
+	const char	*code, *words;
+} whats[] = {
+	{ "student.enroll", N_("enrolling a student") },
+	{ "student.view", N_("opening a record") },
+	{ "student.search", N_("searching for students") },
+	{ "student.list", N_("listing students") },
+	{ "student.history", N_("reading a record's history") },
+	{ "student.reveal", N_("revealing a covered value") },
+	{ "change.request", N_("filing a change request") },
+	{ "change.confirm", N_("recording a guardian's confirmation") },
+	{ "request.view", N_("opening a request") },
+	{ "request.list", N_("listing requests") },
+	{ "request.approve", N_("approving a request") },
+	{ "request.reject", N_("rejecting a request") },
+	{ "request.withdraw", N_("withdrawing a request") },
+	{ "status.set", N_("setting a status") },
+	{ "status.request", N_("asking for a status change") },
+	{ "status.review", N_("recording a review") },
+	{ "destroy.request", N_("asking for a destruction") },
+	{ "destroy.show", N_("reading a destruction record") },
+	{ "archive.list", N_("listing the archive") },
+	{ "archive.counts", N_("counting the archive") },
+	{ "audit", N_("reading the log") },
+	{ "audit.analysis", N_("the access analysis") },
+	{ "verify", N_("verifying the log") },
+	{ "report.view", N_("the reports") },
+	{ "backup", N_("a backup") },
+	{ "restore", N_("a restore") },
+	{ "restore-drill", N_("a restore drill") },
+	{ "import", N_("an import") },
+	{ "export", N_("an export") },
+	{ "guardian.access-file", N_("a guardian's access file") },
+	{ "operator.rotate-key", N_("rotating the branch key") },
 };
 
 /* The value of key in "k=v k=v", malloc'd, or NULL. */
@@ -153,6 +199,12 @@ value_words(const char *key, const char *v)
 		return status_label((enum student_status)st);
 	if (strcmp(key, "reason") == 0)
 		return destroy_reason_label(v);
+	if (strcmp(key, "what") == 0) {
+		for (i = 0; i < nitems(whats); i++) {
+			if (strcmp(whats[i].code, v) == 0)
+				return _(whats[i].words);
+		}
+	}
 	return v;
 }
 
@@ -187,18 +239,22 @@ audit_sentence(const struct audit_entry *e)
 {
 	const struct sentence	*s = NULL;
 	const char		*p, *close;
-	char			*out, *next;
+	char			*out, *next, *rule;
 	size_t			 i;
 	int			 has_target = e->target != NULL &&
 				     *e->target != '\0';
 
+	rule = e->detail != NULL ? detail_value(e->detail, "rule", 4) : NULL;
 	for (i = 0; i < nitems(sentences); i++) {
 		if (strcmp(sentences[i].action, e->action) == 0 &&
-		    (!sentences[i].with_target || has_target)) {
+		    (!sentences[i].with_target || has_target) &&
+		    (sentences[i].rule == NULL || (rule != NULL &&
+		    strcmp(sentences[i].rule, rule) == 0))) {
 			s = &sentences[i];
 			break;
 		}
 	}
+	free(rule);
 	if (s == NULL) {
 		xasprintf(&out, "%s %s%s%s", e->operator, e->action,
 		    has_target ? " " : "", has_target ? e->target : "");
