@@ -285,6 +285,8 @@ test_reports(void **state)
 	assert_int_equal(rp->completeness.fields[0].missing, 0);
 	assert_int_equal(rp->completeness.fields[3].missing, 0);
 	assert_string_equal(rp->completeness.fields[4].key, "school");
+	/* People read the form's label, machines the key. */
+	assert_string_equal(rp->completeness.fields[4].label, "School");
 	assert_int_equal(rp->completeness.fields[4].missing, 5);
 	s = csv(rp);
 	assert_string_equal(s,

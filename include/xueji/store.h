@@ -420,6 +420,10 @@ int	 store_status_counts(struct store *, long counts[4], char **cause);
 int	 store_destroy_request(struct store *, const char *number,
 	     const char *reason_code, int64_t *id, char **cause);
 int	 destroy_reason_valid(const char *);
+/* A destruction's reason and method codes in words; unknown codes as
+ * they are. */
+const char	*destroy_reason_label(const char *code);
+const char	*destroy_method_label(const char *code);
 
 struct destruction {
 	int64_t		 id;
@@ -475,6 +479,7 @@ enum report_age {
 
 struct report_missing {
 	char	*key;		/* a required field of the form */
+	char	*label;		/* its label in the interface language */
 	long	 missing;	/* live records without a value for it */
 };
 

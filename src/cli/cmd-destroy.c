@@ -23,7 +23,6 @@
 #include "cli.h"
 
 /* destroy.c's method; described in words on the certificate. */
-#define METHOD_SECURE_DELETE	"secure-delete+wal-truncate"
 
 struct destroy_opts {
 	const char	*reason;	/* a reason code: not free text */
@@ -178,19 +177,6 @@ destroy_list(struct cli *c, int argc, char **argv)
 	return cli_error(rc, cause);
 }
 
-/* Why, in words. */
-static const char *
-reason_words(const char *code)
-{
-	if (strcmp(code, "guardian-request") == 0)
-		return _("at the guardian's request");
-	if (strcmp(code, "retention-ended") == 0)
-		return _("the retention period had ended");
-	if (strcmp(code, "withdrawal") == 0)
-		return _("the student had withdrawn");
-	return code;
-}
-
 /* Print "label:" padded to width columns, then the value. */
 static void
 put_field(int width, const char *label, const char *value)
@@ -240,7 +226,7 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 	    d->id, d->request);
 	put_field(width, labels[1], buf);
 	put_field(width, labels[2], d->number);
-	snprintf(buf, sizeof buf, "%s (%s)", reason_words(d->reason),
+	snprintf(buf, sizeof buf, "%s (%s)", destroy_reason_label(d->reason),
 	    d->reason);
 	put_field(width, labels[3], buf);
 	snprintf(buf, sizeof buf, _("%s at %s"), d->requested_by, requested);
@@ -248,10 +234,7 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 	snprintf(buf, sizeof buf, _("%s at %s"), d->approved_by, approved);
 	put_field(width, labels[5], buf);
 	put_field(width, labels[6], executed);
-	put_field(width, labels[7], strcmp(d->method,
-	    METHOD_SECURE_DELETE) == 0 ? _("deleted with SQLite "
-	    "secure_delete; write-ahead log checkpointed and truncated") :
-	    d->method);
+	put_field(width, labels[7], destroy_method_label(d->method));
 	snprintf(buf, sizeof buf, _("the last backup holding the data "
 	    "expires on %s"), expires);
 	put_field(width, labels[8], buf);

@@ -21,8 +21,13 @@
 #define DAY		(24 * 60 * 60)
 #define DESTROY_METHOD	"secure-delete+wal-truncate"
 
-static const char *const reasons[] = {
-	"guardian-request", "retention-ended", "withdrawal",
+/* The reasons a destruction may have, and how the certificate words them. */
+static const struct {
+	const char	*code, *label;
+} reasons[] = {
+	{ "guardian-request", N_("at the guardian's request") },
+	{ "retention-ended", N_("the retention period had ended") },
+	{ "withdrawal", N_("the student had withdrawn") },
 };
 
 int
@@ -31,10 +36,31 @@ destroy_reason_valid(const char *s)
 	size_t	i;
 
 	for (i = 0; s != NULL && i < nitems(reasons); i++) {
-		if (strcmp(s, reasons[i]) == 0)
+		if (strcmp(s, reasons[i].code) == 0)
 			return 1;
 	}
 	return 0;
+}
+
+const char *
+destroy_reason_label(const char *code)
+{
+	size_t	i;
+
+	for (i = 0; code != NULL && i < nitems(reasons); i++) {
+		if (strcmp(code, reasons[i].code) == 0)
+			return _(reasons[i].label);
+	}
+	return code != NULL ? code : "";
+}
+
+const char *
+destroy_method_label(const char *code)
+{
+	if (code != NULL && strcmp(code, DESTROY_METHOD) == 0)
+		return _("deleted with SQLite secure_delete; write-ahead log "
+		    "checkpointed and truncated");
+	return code != NULL ? code : "";
 }
 
 /*

@@ -113,7 +113,7 @@ rows_completeness(const struct report *r, struct rows *rs)
 	for (i = 0; i < r->completeness.nfields; i++) {
 		m = &r->completeness.fields[i];
 		xasprintf(&metric, "missing.%s", m->key);
-		xasprintf(&label, _("missing %s"), m->key);
+		xasprintf(&label, _("missing %s"), m->label);
 		xasprintf(&v, "%ld", m->missing);
 		add(rs, metric, label, v, NULL);
 	}
@@ -130,7 +130,8 @@ rows_pending(const struct report *r, struct rows *rs)
 		for (a = 0; a < REPORT_AGES; a++) {
 			xasprintf(&metric, "%s.%s", request_kind_name(k),
 			    age_metrics[a]);
-			xasprintf(&label, "%s, %s", request_kind_label(k),
+			/* TRANSLATORS: a kind of request, then its age. */
+			xasprintf(&label, _("%s, %s"), request_kind_label(k),
 			    _(age_labels[a]));
 			xasprintf(&v, "%ld", r->pending.by_age[k][a]);
 			add(rs, metric, label, v, NULL);
@@ -173,7 +174,8 @@ rows_destruction(const struct report *r, struct rows *rs)
 	for (i = 0; i < r->destruction.n; i++) {
 		d = &r->destruction.items[i];
 		xasprintf(&metric, "days.%s", d->number);
-		xasprintf(&label, _("days for %s (%s)"), d->number, d->reason);
+		xasprintf(&label, _("days for %s (%s)"), d->number,
+		    destroy_reason_label(d->reason));
 		add_days(rs, metric, label, d->days);
 	}
 }

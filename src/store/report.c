@@ -63,8 +63,10 @@ report_free(struct report *r)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->completeness.nfields; i++)
+	for (i = 0; i < r->completeness.nfields; i++) {
 		free(r->completeness.fields[i].key);
+		free(r->completeness.fields[i].label);
+	}
 	free(r->completeness.fields);
 	for (i = 0; i < r->destruction.n; i++) {
 		free(r->destruction.items[i].number);
@@ -159,6 +161,8 @@ make_completeness(struct store *st, struct report *r)
 			goto out;
 		}
 		r->completeness.fields[nreq].key = xstrdup(f->key);
+		r->completeness.fields[nreq].label =
+		    xstrdup(form_text(&f->label));
 		r->completeness.fields[nreq].missing =
 		    (long)sqlite3_column_int64(stmt, 0);
 		r->completeness.nfields = ++nreq;

@@ -272,10 +272,6 @@ struct certificate_arg {
 struct audit_entry;
 char	*audit_sentence(const struct audit_entry *);
 
-/* Why a destruction was asked for, in words ("guardian-request"). */
-const char *destroy_reason_label(const char *code);
-/* How it was done, in words; the stored code when unknown. */
-const char *destroy_method_label(const char *code);
 /* The date of t as "2026-11-24" (local time). */
 void	 ui_datefmt(time_t t, char *buf, size_t len);
 
