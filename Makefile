@@ -174,7 +174,7 @@ run: deps
 	./$(PACKAGE) -c $(DEMO)/xueji.yaml
 
 lint-man:
-	mandoc -Tlint -W warning man/*.[1-8]
+	mandoc -Tlint -W warning man/*.[1-8] $(wildcard man/*/*.[1-8])
 
 # install: the binary, the man pages of sections 1, 5 and 7 (and any
 # translation under man/LANG/), the forms, the message catalogues (po/po.mk
