@@ -4,65 +4,19 @@
 # files left behind.  Prints one "ok - …" or "not ok - …" line per check
 # (TAP style).
 # xueji — GPL-3.0-or-later.
-set -u
-XUEJI=${XUEJI:-./xueji}
-case $XUEJI in /*) ;; *) XUEJI=$PWD/$XUEJI ;; esac
-FORMS=$PWD/forms
-T=$(mktemp -d "${TMPDIR:-/tmp}/xueji-bk.XXXXXX")
+. "$(dirname "$0")/lib/tap.sh"
 lockpid=
 trap '[ -n "$lockpid" ] && kill "$lockpid" 2>/dev/null; rm -rf "$T"' EXIT
 # The drill's private copies go here, where no other test's can be.
 mkdir -m 700 "$T/tmp"
 TMPDIR=$T/tmp
 export TMPDIR
-n=0
-bad=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); bad=$((bad + 1))
-	echo "not ok $n - $1"
-	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err"
-	return 0
-}
-# expect CODE DESCRIPTION COMMAND...: run it, stdout to $T/out, stderr to
-# $T/err, and check the exit status.
-expect() {
-	want=$1; desc=$2; shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc"; else
-		not_ok "$desc (exit $got, wanted $want)"; fi
-}
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-mkdir -m 700 "$T/etc"
-cp config/roles.yaml "$T/etc/roles.yaml"
-chmod 600 "$T/etc/roles.yaml"
-cat >"$T/etc/xueji.yaml" <<EOF
-branch:
-  code: SH01
-  name: 测试校区
-data_dir: $T/data
-roles_file: roles.yaml
-forms_dir: $FORMS
-backup_dir: $T/backups
+branch_config "backup_dir: $T/backups
 analysis:
   burst_count: 3
-  burst_minutes: 10
-EOF
-chmod 600 "$T/etc/xueji.yaml"
-for id in supervisor1 supervisor2 reception1 auditor1; do
-	printf 'pass-%s\n' "$id" >"$T/$id"
-done
-X="$XUEJI -c $T/etc/xueji.yaml --kdf interactive"
-as() { id=$1; shift; $X -u "$id" --passphrase-fd 3 "$@" 3<"$T/$id"; }
+  burst_minutes: 10"
+passphrases supervisor1 supervisor2 reception1 auditor1
 # The rows of a report in CSV, without the header: "report,metric,value".
 csv_has() { grep -qx "$1" "$T/out"; }
 

@@ -4,57 +4,10 @@
 # message" line per problem, the summary on stderr, and nothing personal
 # on stderr.  Prints one "ok - …" or "not ok - …" line per check (TAP
 # style).  xueji — GPL-3.0-or-later.
-set -u
-XUEJI=${XUEJI:-./xueji}
-case $XUEJI in /*) ;; *) XUEJI=$PWD/$XUEJI ;; esac
-FORMS=$PWD/forms
-T=$(mktemp -d "${TMPDIR:-/tmp}/xueji-cli-import.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-bad=0
+. "$(dirname "$0")/lib/tap.sh"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); bad=$((bad + 1))
-	echo "not ok $n - $1"
-	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err"
-	return 0
-}
-# expect CODE DESCRIPTION COMMAND...: run it, stdout to $T/out, stderr to
-# $T/err, and check the exit status.
-expect() {
-	want=$1; desc=$2; shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	cat "$T/err" >>"$T/allerr"
-	if [ "$got" -eq "$want" ]; then ok "$desc"; else
-		not_ok "$desc (exit $got, wanted $want)"; fi
-}
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-mkdir -m 700 "$T/etc"
-cp config/roles.yaml "$T/etc/roles.yaml"
-chmod 600 "$T/etc/roles.yaml"
-cat >"$T/etc/xueji.yaml" <<EOF
-branch:
-  code: SH01
-  name: 测试校区
-data_dir: $T/data
-roles_file: roles.yaml
-forms_dir: $FORMS
-EOF
-chmod 600 "$T/etc/xueji.yaml"
-for id in supervisor1 reception1; do
-	printf 'pass-%s\n' "$id" >"$T/$id"
-done
-X="$XUEJI -c $T/etc/xueji.yaml --kdf interactive"
-as() { id=$1; shift; $X -u "$id" --passphrase-fd 3 "$@" 3<"$T/$id"; }
+branch_config
+passphrases supervisor1 reception1
 students() { as supervisor1 student list 2>/dev/null | wc -l; }
 
 expect 0 "init the branch" as supervisor1 init

@@ -4,56 +4,10 @@
 # nor the data directory ever carries a child's name or phone number.
 # Prints one "ok - …" or "not ok - …" line per check (TAP style).
 # xueji — GPL-3.0-or-later.
-set -u
-XUEJI=${XUEJI:-./xueji}
-case $XUEJI in /*) ;; *) XUEJI=$PWD/$XUEJI ;; esac
-FORMS=$PWD/forms
-T=$(mktemp -d "${TMPDIR:-/tmp}/xueji-cli.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-bad=0
+. "$(dirname "$0")/lib/tap.sh"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); bad=$((bad + 1))
-	echo "not ok $n - $1"
-	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err"
-	return 0
-}
-# expect CODE DESCRIPTION COMMAND...: run it, stdout to $T/out, stderr to
-# $T/err, and check the exit status.
-expect() {
-	want=$1; desc=$2; shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc"; else
-		not_ok "$desc (exit $got, wanted $want)"; fi
-}
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-mkdir -m 700 "$T/etc"
-cp config/roles.yaml "$T/etc/roles.yaml"
-chmod 600 "$T/etc/roles.yaml"
-cat >"$T/etc/xueji.yaml" <<EOF
-branch:
-  code: SH01
-  name: 测试校区
-data_dir: $T/data
-roles_file: roles.yaml
-forms_dir: $FORMS
-EOF
-chmod 600 "$T/etc/xueji.yaml"
-for id in supervisor1 supervisor2 reception1 reception2 auditor1; do
-	printf 'pass-%s\n' "$id" >"$T/$id"
-done
-X="$XUEJI -c $T/etc/xueji.yaml --kdf interactive"
-as() { id=$1; shift; $X -u "$id" --passphrase-fd 3 "$@" 3<"$T/$id"; }
+branch_config
+passphrases supervisor1 supervisor2 reception1 reception2 auditor1
 
 # --- help, version, usage ---------------------------------------------
 expect 0 "--help exits 0" $XUEJI --help
@@ -191,12 +145,6 @@ expect 64 "list with an unknown status" as reception1 student list \
 	--status gone
 
 # --- change requests ----------------------------------------------------
-# as_at TIME ID ARGS...: as, with the clock at TIME (seconds).
-as_at() { at=$1; id=$2; shift 2; env XUEJI_NOW="$at" $X -u "$id" \
-	--passphrase-fd 3 "$@" 3<"$T/$id"; }
-# A request id alone on stdout.
-is_id() { grep -qx '[1-9][0-9]*' "$T/out"; }
-
 expect 0 "reception1 files a name correction" as reception1 change request \
 	"$NO2" name=张珊 --reason 登记时笔误 --evidence 户口本第3页
 check "the request id alone on stdout" is_id

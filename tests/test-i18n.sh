@@ -6,38 +6,17 @@
 # installed is reported once and the program carries on in C.UTF-8.
 # Prints one "ok N - …" or "not ok N - …" line per check (TAP style).
 # xueji — GPL-3.0-or-later.
-set -u
-XUEJI=${XUEJI:-./xueji}
-case $XUEJI in /*) ;; *) XUEJI=$PWD/$XUEJI ;; esac
+. "$(dirname "$0")/lib/tap.sh"
 # make exports XUEJI_LOCALEDIR (po/po.mk); run by hand, use the build's.
 : "${XUEJI_LOCALEDIR:=$(dirname "$XUEJI")/locale}"
 export XUEJI_LOCALEDIR
 PO=po/zh_CN.po
-T=$(mktemp -d "${TMPDIR:-/tmp}/xueji-i18n.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-bad=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); bad=$((bad + 1))
-	echo "not ok $n - $1"
+# A failure shows the last command's stdout and stderr, 20 lines each.
+tap_diag() {
 	for f in "$T/out" "$T/err"; do
 		[ -s "$f" ] && sed "s/^/#   $(basename "$f"): /" "$f" | head -20
 	done
 	return 0
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - # SKIP $1"
-}
-# check DESCRIPTION COMMAND...: ok when the command succeeds.
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
 # Every message has a Chinese translation -------------------------------

@@ -9,30 +9,8 @@
 # Prints one "ok - …" or "not ok - …" line per check (TAP style), and
 # the FIGURES line `make reliability` collects.
 # xueji — GPL-3.0-or-later.
-set -u
-XUEJI=${XUEJI:-./xueji}
-case $XUEJI in /*) ;; *) XUEJI=$PWD/$XUEJI ;; esac
-FORMS=$PWD/forms
-T=$(mktemp -d "${TMPDIR:-/tmp}/xueji-leaks.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-bad=0
+. "$(dirname "$0")/lib/tap.sh"
 leaks=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); bad=$((bad + 1))
-	echo "not ok $n - $1"
-	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err"
-	return 0
-}
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
 
 # The markers: nothing else in a test branch looks like them.
 NAME=Zqxmarker
@@ -40,22 +18,8 @@ NEWNAME=Zqxrenamed
 GUARDIAN=Vjqguardian
 PHONE=13987654321
 
-mkdir -m 700 "$T/etc"
-cp config/roles.yaml "$T/etc/roles.yaml"
-chmod 600 "$T/etc/roles.yaml"
-cat >"$T/etc/xueji.yaml" <<EOF
-branch:
-  code: SH01
-  name: 测试校区
-data_dir: $T/data
-roles_file: roles.yaml
-forms_dir: $FORMS
-EOF
-chmod 600 "$T/etc/xueji.yaml"
-for id in supervisor1 reception1; do
-	printf 'pass-%s\n' "$id" >"$T/$id"
-done
-X="$XUEJI -c $T/etc/xueji.yaml --kdf interactive"
+branch_config
+passphrases supervisor1 reception1
 : >"$T/allerr"
 
 if command -v strace >/dev/null 2>&1; then

@@ -11,33 +11,12 @@
 # idle lock of the terminal interface is not covered here.
 # Prints one "ok N - …" or "not ok N - …" line per check (TAP style).
 # xueji — GPL-3.0-or-later.
-set -u
-XUEJI=${XUEJI:-./xueji}
-case $XUEJI in /*) ;; *) XUEJI=$PWD/$XUEJI ;; esac
-FORMS=$PWD/forms
-T=$(mktemp -d "${TMPDIR:-/tmp}/xueji-syslog.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-bad=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); bad=$((bad + 1))
-	echo "not ok $n - $1"
+. "$(dirname "$0")/lib/tap.sh"
+# A failure shows what was sent to syslog, then stderr.
+tap_diag() {
 	[ -s "$T/sent" ] && sed 's/^/#   sent: /' "$T/sent"
 	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err"
 	return 0
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - # SKIP $1"
-}
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
 if ! command -v strace >/dev/null 2>&1; then
@@ -54,23 +33,9 @@ fi
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 export ASAN_OPTIONS
 
-mkdir -m 700 "$T/etc"
-cp config/roles.yaml "$T/etc/roles.yaml"
-chmod 600 "$T/etc/roles.yaml"
-cat >"$T/etc/xueji.yaml" <<EOT
-branch:
-  code: SH01
-  name: 测试校区
-data_dir: $T/data
-roles_file: roles.yaml
-forms_dir: $FORMS
-EOT
-chmod 600 "$T/etc/xueji.yaml"
-for id in supervisor1 reception1; do
-	printf 'pass-%s\n' "$id" >"$T/$id"
-done
+branch_config
+passphrases supervisor1 reception1
 printf 'wrong-passphrase-1\n' >"$T/wrong"
-X="$XUEJI -c $T/etc/xueji.yaml --kdf interactive"
 
 # traced EXPECTED-EXIT DESCRIPTION COMMAND...: run the command under strace;
 # what it sent to syslog goes to $T/sent, one message a line.

@@ -96,6 +96,20 @@ void	 secure_free(void *);
  * ptrace-attachable by other users, umask 077, libsodium initialised.
  */
 void	 platform_init(void);
+/*
+ * Whether dir is shared with a group: setgid, so that what is created in
+ * it belongs to that group, group rwx, nothing for others (chmod 2770).
+ * 1 or 0, or -1 when dir is not a directory.
+ */
+int	 xj_dir_shared(const char *dir);
+/*
+ * Set the umask for the files xueji creates from now on from the data
+ * directory dir: umask 007 when it is shared (xj_dir_shared), so files
+ * created with mode 0660 are 0660 in its group, and 077 otherwise, so
+ * they are 0600.  Returns 1 (shared), 0 (private), or -1 when dir is not
+ * a directory, the umask then unchanged.
+ */
+int	 platform_data_dir(const char *dir);
 
 /*
  * UTF-8.  utf8_decode reads one code point from s (at most n bytes) into
@@ -128,8 +142,10 @@ int	 xj_unhex(const char *hex, unsigned char *out, size_t len);
 
 /*
  * Write a whole file atomically: a temporary file in the same directory
- * with the given mode, fsync, rename, fsync of the directory.  On failure
- * the old file is untouched and no temporary file remains.
+ * with the given mode less the umask (as open(2) would: pass 0660 for a
+ * file the data directory's group may share), fsync, rename, fsync of
+ * the directory.  On failure the old file is untouched and no temporary
+ * file remains.
  */
 int	 xj_write_file_atomic(const char *path, const void *data, size_t len,
 	     unsigned mode, char **cause);

@@ -472,7 +472,8 @@ keyring_save(const struct keyring *kr, const struct branch_secret *mac_key,
 	p += 3;
 	put_hex(&p, mac, sizeof mac);
 	*p++ = '\n';
-	rv = xj_write_file_atomic(path, buf, (size_t)(p - buf), 0600, cause);
+	/* 0660 less the umask: the group's in a shared data directory. */
+	rv = xj_write_file_atomic(path, buf, (size_t)(p - buf), 0660, cause);
 	free(buf);
 	return rv;
 }

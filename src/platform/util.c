@@ -19,6 +19,9 @@
 
 #include "xueji/platform.h"
 
+/* The umask in force, kept to mask xj_write_file_atomic's fchmod too. */
+static mode_t	file_umask = S_IRWXG | S_IRWXO;
+
 void
 platform_init(void)
 {
@@ -27,9 +30,37 @@ platform_init(void)
 	/* A core dump would hold keys and children's names in clear. */
 	setrlimit(RLIMIT_CORE, &rl);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	umask(S_IRWXG | S_IRWXO);
+	file_umask = S_IRWXG | S_IRWXO;
+	umask(file_umask);
 	if (sodium_init() < 0)
 		fatal("%s", _("cannot initialise libsodium"));
+}
+
+int
+xj_dir_shared(const char *dir)
+{
+	struct stat	sb;
+
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		return -1;
+	/*
+	 * Without the setgid bit new files would take the creator's own
+	 * group, and 0660 would share them with whoever is in it.
+	 */
+	return (sb.st_mode & S_ISGID) && (sb.st_mode & S_IRWXG) == S_IRWXG &&
+	    (sb.st_mode & S_IRWXO) == 0;
+}
+
+int
+platform_data_dir(const char *dir)
+{
+	int	shared;
+
+	if ((shared = xj_dir_shared(dir)) == -1)
+		return -1;
+	file_umask = shared ? S_IRWXO : S_IRWXG | S_IRWXO;
+	umask(file_umask);
+	return shared;
 }
 
 time_t
@@ -205,7 +236,9 @@ xj_write_file_atomic(const char *path, const void *data, size_t len,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
 	if (fd == -1)
 		goto fail;
-	if (fchmod(fd, (mode_t)mode) == -1 || write_all(fd, data, len) == -1 ||
+	/* Exactly mode less the umask, whatever the umask was at open. */
+	if (fchmod(fd, (mode_t)mode & ~file_umask) == -1 ||
+	    write_all(fd, data, len) == -1 ||
 	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);

@@ -23,6 +23,7 @@
 static struct session	*live;
 
 static void	logout(struct session *, int);
+static int	check_data_dir(const char *, int *, char **);
 
 /* On a fatal error only close and wipe: no checkpoint, no more writes. */
 static void
@@ -57,6 +58,10 @@ session_load(const char *config_path, const char *data_dir,
 		free(s->cfg->data_dir);
 		s->cfg->data_dir = xstrdup(data_dir);
 	}
+	/* Before xueji init creates anything in a directory made for it. */
+	if (access(s->cfg->data_dir, F_OK) == 0 &&
+	    (rc = check_data_dir(s->cfg->data_dir, NULL, cause)) != XJ_OK)
+		goto fail;
 	if ((rc = policy_load(s->cfg->roles_file, &s->pol, cause)) != XJ_OK)
 		goto fail;
 	form_path = xj_path_join(s->cfg->forms_dir, SESSION_ENROL_FORM);
@@ -80,22 +85,60 @@ session_branch_exists(const struct session *s)
 	    access(s->keyslot_path, F_OK) == 0;
 }
 
-/* Refuse a data directory anyone else could write into. */
+/*
+ * Refuse a data directory that other users may enter, list or write
+ * into, and set the umask from it (platform_data_dir): files are 0660
+ * in a directory shared with a group (2770), 0600 otherwise.  *shared,
+ * when not NULL, says which.
+ */
 static int
-check_data_dir(const struct session *s, char **cause)
+check_data_dir(const char *dir, int *shared, char **cause)
 {
 	struct stat	sb;
+	int		rc;
 
-	if (stat(s->cfg->data_dir, &sb) == -1)
+	if (stat(dir, &sb) == -1)
 		return xj_fail(cause, XJ_ENOINPUT, _("%s: no such directory; "
-		    "create the branch with xueji init"), s->cfg->data_dir);
+		    "create the branch with xueji init"), dir);
 	if (!S_ISDIR(sb.st_mode))
 		return xj_fail(cause, XJ_ECONFIG, _("%s is not a directory"),
-		    s->cfg->data_dir);
-	if (sb.st_mode & S_IWOTH)
-		return xj_fail(cause, XJ_ECONFIG, _("%s is writable by anyone; "
-		    "run chmod o-w on it"), s->cfg->data_dir);
+		    dir);
+	/*
+	 * Even read or search for others is refused: a file copied in by
+	 * hand with a looser mode would be open to every local account.
+	 */
+	if (sb.st_mode & S_IRWXO)
+		return xj_fail(cause, XJ_ECONFIG, _("%s is open to other users; "
+		    "run chmod o-rwx on it"), dir);
+	if ((rc = platform_data_dir(dir)) == -1)
+		return xj_fail(cause, XJ_ECONFIG, _("%s is not a directory"),
+		    dir);
+	if (shared != NULL)
+		*shared = rc;
 	return XJ_OK;
+}
+
+/*
+ * SQLite creates a database with mode 0644 less the umask, which in a
+ * shared directory leaves the group without write, and gives the -wal
+ * and -shm files the database's mode.  So before the first open (xueji
+ * init logs in right after it created the database) its owner gives the
+ * group read and write.  O_NOFOLLOW: another member of the group may
+ * plant a link, which must not make us open a file of ours elsewhere.
+ */
+static void
+share_db(const char *path)
+{
+	struct stat	sb;
+	int		fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_uid == geteuid() &&
+	    (sb.st_mode & (S_IRGRP | S_IWGRP)) != (S_IRGRP | S_IWGRP))
+		fchmod(fd, S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP);
+	close(fd);
 }
 
 static int
@@ -124,11 +167,11 @@ session_login(struct session *s, const char *id, const char *pass,
 	struct branch_secret	*next = NULL;
 	const struct operator	*op;
 	char			*lock;
-	int			 rc, used_next;
+	int			 rc, used_next, shared;
 
 	session_logout(s);
 	s->failures = 0;
-	if ((rc = check_data_dir(s, cause)) != XJ_OK)
+	if ((rc = check_data_dir(s->cfg->data_dir, &shared, cause)) != XJ_OK)
 		return rc;
 	if ((op = policy_operator(s->pol, id)) == NULL) {
 		xj_fail(cause, XJ_EPERM, _("%s is not an operator of this "
@@ -142,7 +185,8 @@ session_login(struct session *s, const char *id, const char *pass,
 	}
 	/* Every session holds the lock shared; see session_exclusive. */
 	lock = xj_path_join(s->cfg->data_dir, SESSION_LOCK_NAME);
-	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0660);
 	free(lock);
 	if (s->lock_fd == -1 || flock(s->lock_fd, LOCK_SH) == -1)
 		return xj_fail(cause, XJ_EIO, _("cannot lock %s: %s"),
@@ -182,6 +226,8 @@ session_login(struct session *s, const char *id, const char *pass,
 	}
 	live = s;
 	xj_atfatal(session_atfatal);
+	if (shared)
+		share_db(s->db_path);
 	rc = store_open(s->db_path, s->secret->db_key, next != NULL ?
 	    next->db_key : NULL, s->cfg->branch_code, &used_next, &s->st,
 	    cause);
