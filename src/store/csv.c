@@ -2,8 +2,9 @@
  * xueji — student records for a training branch.
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
- * The CSV reader (csv.h).  It lives beside the store because the import
- * is its one user, but it touches no database.
+ * The CSV reader (csv.h), and the field writer of the export.  It lives
+ * beside the store because the import and the export are its users, but
+ * it touches no database.
  *
  * The structure (quotes, commas, line breaks) is found on the file's own
  * bytes and each field decoded on its own, which is what lets every
@@ -391,4 +392,46 @@ csv_free(struct csv *c)
 	}
 	free(c->rows);
 	free(c);
+}
+
+int
+csv_formula_like(const char *s)
+{
+	return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+}
+
+void
+csv_write_field(FILE *f, const char *s, int first)
+{
+	/*
+	 * No value of ours is a number or a phone with "+86" (phones are
+	 * kept as digits), so the apostrophe only ever lands on free text;
+	 * a spreadsheet may show it, which is the price of not running it.
+	 */
+	const char	*guard = csv_formula_like(s) ? "'" : "";
+
+	if (!first)
+		fputc(',', f);
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(guard, f);
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	fputs(guard, f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+const char *
+csv_unguard(const char *s)
+{
+	/* The reader makes a CR inside quotes "\n": that one too. */
+	if (s[0] == '\'' && (csv_formula_like(s + 1) || s[1] == '\n'))
+		return s + 1;
+	return s;
 }

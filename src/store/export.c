@@ -5,6 +5,9 @@
  * The CSV export, for spreadsheet programs.  The whole file is built in
  * memory (wiped afterwards), encoded, and only written out once the
  * export is logged: a file that left the system always has its line.
+ * Each field goes through csv_write_field, which also keeps a value that
+ * looks like a formula ("=HYPERLINK(…)" typed into a note) from running
+ * when the file is opened.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -16,6 +19,7 @@
 
 #include "xueji/platform.h"
 #include "xueji/backup.h"
+#include "xueji/csv.h"
 #include "store-int.h"
 
 #define PURPOSE_MAX	500	/* characters */
@@ -27,25 +31,6 @@ static const struct text_zh_en col_number = {
 static const struct text_zh_en col_status = {
 	(char *)(uintptr_t)"状态", (char *)(uintptr_t)"Status"
 };
-
-/* One field, RFC 4180: quoted when it holds a comma, quote, CR or LF. */
-static void
-csv_field(FILE *f, const char *s, int first)
-{
-	if (!first)
-		fputc(',', f);
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
 
 /* The purpose, trimmed; NULL when empty or unfit. */
 static char *
@@ -134,8 +119,8 @@ write_rows(struct store *st, FILE *f, int status,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		num = (const char *)sqlite3_column_text(stmt, 1);
 		s = status_parse((const char *)sqlite3_column_text(stmt, 2));
-		csv_field(f, num, 1);
-		csv_field(f, s >= 0 ? status_label(s) : "?", 0);
+		csv_write_field(f, num, 1);
+		csv_write_field(f, s >= 0 ? status_label(s) : "?", 0);
 		sqlite3_bind_int64(vals, 1, sqlite3_column_int64(stmt, 0));
 		/* Column values point into vals' rows: copy as we go. */
 		for (i = 0; i < ncols; i++)
@@ -152,7 +137,7 @@ write_rows(struct store *st, FILE *f, int status,
 		for (i = 0; i < ncols; i++) {
 			v = have[i] != NULL ? store_visible(st, cols[i],
 			    have[i]) : NULL;
-			csv_field(f, v != NULL ? v : "", 0);
+			csv_write_field(f, v != NULL ? v : "", 0);
 			xfree_wipe(v);
 			xfree_wipe((char *)(uintptr_t)have[i]);
 			have[i] = NULL;
@@ -250,10 +235,10 @@ store_export(struct store *st, FILE *out, int status, const char *purpose,
 	ncols = columns(st, cols);
 	if ((f = open_memstream(&csv, &len)) == NULL)
 		fatalx_oom();
-	csv_field(f, form_text(&col_number), 1);
-	csv_field(f, form_text(&col_status), 0);
+	csv_write_field(f, form_text(&col_number), 1);
+	csv_write_field(f, form_text(&col_status), 0);
 	for (i = 0; i < ncols; i++)
-		csv_field(f, form_text(&cols[i]->label), 0);
+		csv_write_field(f, form_text(&cols[i]->label), 0);
 	fputs("\r\n", f);
 
 	/* The rows and their log line: one snapshot, one commit. */

@@ -8,6 +8,10 @@
  *
  * The checks run inside the transaction that would write, so no other
  * terminal can enrol a duplicate between the check and the insert.
+ *
+ * A value our export wrote with an apostrophe in front, because it began
+ * like a formula ("'=…", csv_write_field), is read without it: an export
+ * imports as it was.  Nothing else about the text changes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,7 @@
 #include <time.h>
 
 #include "xueji/platform.h"
+#include "xueji/csv.h"
 #include "xueji/import.h"
 #include "store-int.h"
 
@@ -111,28 +116,36 @@ check_rows(struct store *st, const struct import_rows *rows,
     char **cause)
 {
 	const struct import_row	*row;
+	struct field_input	*values;
 	struct enrolment	 en;
 	struct row_ctx		 x;
 	char			 num[32];
-	size_t			 i, before;
+	size_t			 i, j, before;
 	int			 rc = XJ_OK;
 
 	for (i = 0; rc == XJ_OK && i < rows->nrows; i++) {
 		row = &rows->rows[i];
 		before = r->nproblems;
+		/* The values stay the file's: only the pointers move. */
+		values = xcalloc(row->nvalues + 1, sizeof *values);
+		for (j = 0; j < row->nvalues; j++) {
+			values[j].key = row->values[j].key;
+			values[j].value = csv_unguard(row->values[j].value);
+		}
 		norm[i] = xcalloc(st->form->nfields + 1, sizeof **norm);
 		if (row->stray != 0) {
 			snprintf(num, sizeof num, "#%zu", row->stray);
 			import_report_add(r, row->row, num, _("a value in a "
 			    "column the header does not name"));
 		}
-		en.values = row->values;
+		en.values = values;
 		en.nvalues = row->nvalues;
 		en.consent_method = consent;
 		en.allow_duplicate = 0;
 		x.report = r;
 		x.row = row;
 		(void)store_validate(st, &en, norm[i], row_problem, &x, NULL);
+		free(values);
 		rc = check_duplicates(st, rows, norm, i, r, cause);
 		if (r->nproblems == before)
 			r->valid++;

@@ -3,12 +3,25 @@
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
  * The main menu: only what the operator's role permits is listed.
+ *
+ * Under the items, what needs doing about the branch as a whole: when
+ * the last successful restore drill was, with a warning once it is older
+ * than restore_drill_warn_days (or there was none), and how many
+ * guardians' requests are past their due date.  Both come from the
+ * store without reading personal data, so the menu reads them again
+ * whenever another terminal commits (a drill is run from the command
+ * line) and every minute (a date passes without any commit).
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "xueji/platform.h"
+#include "xueji/backup.h"
+#include "xueji/guardian.h"
 #include "ui.h"
+
+#define RELOAD_EVERY	60	/* seconds */
 
 struct menu_item {
 	enum action	 action;
@@ -39,7 +52,14 @@ static const struct menu_item items[] = {
 };
 
 struct menu {
-	int	sel;
+	int	 sel;
+	int64_t	 version;	/* store_data_version() when read */
+	time_t	 loaded;
+	int	 drill;		/* the drill's line is shown */
+	time_t	 drill_at;	/* the last successful one, 0: none */
+	int	 drill_due;
+	long	 overdue;	/* guardians' requests past due; -1: not
+				   shown */
 };
 
 static const enum action menu_actions[] = {
@@ -97,12 +117,97 @@ menu_offers(struct ui *ui, void *p, enum action a)
 	return 1;
 }
 
+/*
+ * The drill concerns whoever can run one (restore.run) or makes the
+ * backups it checks (backup.run), and the auditor, who reads the
+ * branch's metrics (report.view) and is there to notice that drills
+ * stopped.  At the counter nobody can do anything about it: the
+ * receptionist is not shown it.
+ */
+static const perm_set drill_perms = PERM_BIT(PERM_RESTORE_RUN) |
+    PERM_BIT(PERM_BACKUP_RUN) | PERM_BIT(PERM_REPORT_VIEW);
+
+/* Read the notices again. */
+static void
+load(struct ui *ui, struct menu *m)
+{
+	time_t	now = xj_now();
+
+	m->version = store_data_version(ui->s->st);
+	m->loaded = now;
+	m->drill = holds_any(ui, drill_perms) &&
+	    store_last_drill(ui->s->st, &m->drill_at) == XJ_OK;
+	m->drill_due = m->drill && store_drill_due(ui->s->st, now);
+	/*
+	 * The overdue guardians' requests are listed in the approval queue
+	 * for whoever also manages them: point there.  Others who may count
+	 * them (report.view) find them in the reports.
+	 */
+	m->overdue = -1;
+	if (ui_allowed(ui, ACT_QUEUE) && holds_any(ui,
+	    PERM_BIT(PERM_REQUEST_MANAGE)) &&
+	    store_guardian_overdue(ui->s->st, now, &m->overdue) != XJ_OK)
+		m->overdue = -1;
+}
+
 static void *
 menu_open(struct ui *ui, void *arg)
 {
-	(void)ui;
+	struct menu	*m = xcalloc(1, sizeof *m);
+
 	(void)arg;
-	return xcalloc(1, sizeof(struct menu));
+	load(ui, m);
+	return m;
+}
+
+/* About once a second: read again after a commit, or a minute on. */
+static int
+menu_tick(struct ui *ui, void *p)
+{
+	struct menu	*m = p;
+
+	if (store_data_version(ui->s->st) == m->version &&
+	    xj_now() - m->loaded < RELOAD_EVERY)
+		return 0;
+	load(ui, m);
+	return UI_REDRAW;
+}
+
+/*
+ * The notices, one a line, into lines[] with their styles; returns how
+ * many.  A warning says so in words, never by colour alone.
+ */
+static int
+notices(struct ui *ui, const struct menu *m, char *lines[2],
+    enum ui_style styles[2])
+{
+	char	day[32];
+	long	days = ui->s->cfg->restore_drill_warn_days;
+	int	n = 0;
+
+	if (m->drill && m->drill_at == 0)
+		lines[n] = xstrdup(_("No restore drill yet: run xueji "
+		    "restore-drill on a backup"));
+	else if (m->drill) {
+		ui_datefmt(m->drill_at, day, sizeof day);
+		if (m->drill_due)
+			xasprintf(&lines[n], days == 1 ? _("Restore drill "
+			    "overdue: last on %s, over %ld day ago") :
+			    _("Restore drill overdue: last on %s, over %ld days "
+			    "ago"), day, days);
+		else
+			xasprintf(&lines[n], _("Last restore drill: %s"), day);
+	}
+	if (m->drill)
+		styles[n++] = m->drill_due ? STYLE_ERROR : STYLE_NORMAL;
+	if (m->overdue > 0) {
+		xasprintf(&lines[n], m->overdue == 1 ? _("%ld guardian's "
+		    "request overdue: see the approval queue") : _("%ld "
+		    "guardians' requests overdue: see the approval queue"),
+		    m->overdue);
+		styles[n++] = STYLE_ERROR;
+	}
+	return n;
 }
 
 static void
@@ -117,18 +222,27 @@ menu_draw(struct ui *ui, void *p)
 	struct menu		*m = p;
 	const struct menu_item	*v[nitems(items)];
 	size_t			 n = visible(ui, v), i;
-	char			*line;
-	int			 top = 3, gap;
+	char			*line, *notes[2];
+	enum ui_style		 styles[2];
+	int			 top = 3, gap, nn, bottom, j;
 
 	ui_title(ui, _("xueji — main menu"));
+	/* The notices sit above the status line; the items above them. */
+	nn = notices(ui, m, notes, styles);
+	bottom = ui->rows - 3 - nn;
 	/* A line between items while they fit, else none. */
-	gap = top + 2 * (int)n <= ui->rows - 3 ? 2 : 1;
+	gap = top + 2 * (int)n <= bottom ? 2 : 1;
 	for (i = 0; i < n; i++) {
 		xasprintf(&line, "%s %-6s %s", (int)i == m->sel ? ">" : " ",
 		    action_key_label(v[i]->action), _(v[i]->label));
 		ui_text(ui, top + gap * (int)i, 4, ui->cols - 8, line,
 		    (int)i == m->sel ? STYLE_SELECT : STYLE_NORMAL);
 		free(line);
+	}
+	for (j = 0; j < nn; j++) {
+		ui_text(ui, bottom + 1 + j, 4, ui->cols - 8, notes[j],
+		    styles[j]);
+		free(notes[j]);
 	}
 }
 
@@ -211,5 +325,6 @@ const struct screen screen_menu = {
 	.close = menu_close,
 	.draw = menu_draw,
 	.action = menu_action,
+	.tick = menu_tick,
 	.offers = menu_offers,
 };

@@ -9,6 +9,15 @@
  * another connection committed, keeping the selection on the same
  * request.  Listing is not logged (the rows hold no personal values but
  * the student number), so polling adds nothing to the audit log.
+ *
+ * The approval queue also lists, first, the guardians' requests that are
+ * past their due date, for an operator who holds request.manage (the
+ * store lists them only then): the branch owes the guardian an answer
+ * within guardian_request_days, so those are the most urgent thing a
+ * supervisor can be shown.  Only the overdue ones, as `xueji queue`
+ * prints them: the open ones still in time are the counter's work, and
+ * would bury the requests that wait for a decision.  Enter opens one
+ * (screen_guardian).
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -16,12 +25,15 @@
 #include <string.h>
 
 #include "xueji/platform.h"
+#include "xueji/guardian.h"
 #include "ui.h"
 
 #define LIST_TOP	4	/* first row of the list */
+#define RELOAD_EVERY	60	/* seconds: a guardian's request falls due */
 
 struct item {
 	int64_t			 id;
+	int			 guardian;	/* a guardian's request, overdue */
 	enum request_kind	 kind;
 	char			*number;
 	char			*requested_by;
@@ -35,6 +47,8 @@ struct queue {
 	struct item		*v;
 	size_t			 n, sel, top;
 	int64_t			 version;
+	time_t			 loaded;	/* xj_now() of the last load */
+	size_t			 nguardian;	/* of v, first */
 	int64_t			 picked;	/* the request being confirmed */
 	int			 method;	/* chosen by screen_choice */
 };
@@ -98,6 +112,7 @@ collect(const struct request *r, void *arg)
 	q->v = xreallocarray(q->v, q->n + 1, sizeof *q->v);
 	it = &q->v[q->n++];
 	it->id = r->id;
+	it->guardian = 0;
 	it->kind = r->kind;
 	it->number = xstrdup(r->number);
 	it->requested_by = xstrdup(r->requested_by);
@@ -107,22 +122,59 @@ collect(const struct request *r, void *arg)
 	return 0;
 }
 
+/* An overdue guardian's request, in the queue's columns. */
+static int
+collect_guardian(const struct guardian_request *g, void *arg)
+{
+	struct queue	*q = arg;
+	struct item	*it;
+
+	q->v = xreallocarray(q->v, q->n + 1, sizeof *q->v);
+	it = &q->v[q->n++];
+	memset(it, 0, sizeof *it);
+	it->id = g->id;
+	it->guardian = 1;
+	it->number = xstrdup(g->number);
+	it->requested_by = xstrdup(g->filed_by);
+	it->requested_at = g->received_at;
+	q->nguardian++;
+	return 0;
+}
+
+/* Whether the approval queue shows the overdue guardians' requests. */
+static int
+with_guardians(const struct ui *ui, const struct queue *q)
+{
+	return q->which == LIST_PENDING && ui->s->op != NULL &&
+	    policy_allows(ui->s->op, PERM_REQUEST_MANAGE);
+}
+
 /* Reload the list, keeping the selection on the same request. */
 static void
 load(struct ui *ui, struct queue *q)
 {
 	int64_t	 keep = q->sel < q->n ? q->v[q->sel].id : 0;
+	int	 keep_guardian = q->sel < q->n ? q->v[q->sel].guardian : 0;
 	char	*cause = NULL;
 	size_t	 i;
 
 	clear_items(q);
+	q->nguardian = 0;
 	q->version = store_data_version(ui->s->st);
+	q->loaded = xj_now();
+	if (with_guardians(ui, q) && store_guardian_list(ui->s->st,
+	    GUARDIAN_OVERDUE, q->loaded, collect_guardian, q, &cause) !=
+	    XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+		cause = NULL;
+	}
 	if (store_requests(ui->s->st, q->which, collect, q, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
 	}
 	for (i = 0; i < q->n; i++) {
-		if (q->v[i].id == keep) {
+		if (q->v[i].id == keep && q->v[i].guardian == keep_guardian) {
 			q->sel = i;
 			return;
 		}
@@ -171,6 +223,35 @@ age(time_t seconds, char *buf, size_t len)
 		    m / 60 % 24);
 }
 
+/*
+ * A guardian's request stands out: the whole row in the error style
+ * (red, or bold without colour) and OVERDUE in words.  The age counts
+ * from when the guardian asked, as the due date does.
+ */
+static void
+draw_guardian(struct ui *ui, const struct item *it, int row, int selected,
+    time_t now)
+{
+	enum ui_style	 st = selected ? STYLE_SELECT : STYLE_ERROR;
+	char		 id[24], ago[32];
+	int		 col = 2;
+
+	snprintf(id, sizeof id, "%" PRId64, it->id);
+	ui_text(ui, row, 0, 2, selected ? ">" : "!", st);
+	ui_text(ui, row, col, 6, id, st);
+	col += 7;
+	ui_text(ui, row, col, 12, _("guardian"), st);
+	col += 13;
+	ui_text(ui, row, col, 16, it->number, st);
+	col += 17;
+	ui_text(ui, row, col, 14, it->requested_by, st);
+	col += 15;
+	age(now - it->requested_at, ago, sizeof ago);
+	ui_text(ui, row, col, 9, ago, st);
+	col += 10;
+	ui_text(ui, row, col, ui->cols - col, _("OVERDUE"), st);
+}
+
 static void
 draw_item(struct ui *ui, const struct queue *q, const struct item *it,
     int row, int selected, time_t now)
@@ -197,6 +278,10 @@ draw_item(struct ui *ui, const struct queue *q, const struct item *it,
 		ui_text(ui, row, col, ui->cols - col, it->requested_by, st);
 		return;
 	}
+	if (it->guardian) {
+		draw_guardian(ui, it, row, selected, now);
+		return;
+	}
 	ui_text(ui, row, col, 12, request_kind_label(it->kind), st);
 	col += 13;
 	ui_text(ui, row, col, 16, it->number, st);
@@ -220,8 +305,8 @@ queue_draw(struct ui *ui, void *p)
 	const char	*title, *head, *empty;
 	char		*line;
 	time_t		 now = xj_now();
-	int		 rows = list_rows(ui);
-	size_t		 i;
+	int		 rows = list_rows(ui), used;
+	size_t		 i, n;
 
 	title = _(lists[q->which].title);
 	head = _(lists[q->which].head);
@@ -235,10 +320,21 @@ queue_draw(struct ui *ui, void *p)
 	ui_title(ui, title);
 	ui_text(ui, 1, 2, ui->cols - 4, line, STYLE_DIM);
 	free(line);
-	xasprintf(&line, q->n == 1 ? _("%zu request") : _("%zu requests"),
-	    q->n);
-	ui_text(ui, 2, 2, ui->cols - 4, line, STYLE_NORMAL);
+	n = q->n - q->nguardian;
+	xasprintf(&line, n == 1 ? _("%zu request") : _("%zu requests"), n);
+	used = ui_text(ui, 2, 2, ui->cols - 4, line, STYLE_NORMAL);
 	free(line);
+	if (q->nguardian > 0) {
+		xasprintf(&line, q->nguardian == 1 ? _("%zu guardian's request "
+		    "past its due date, listed first") : _("%zu guardians' "
+		    "requests past their due date, listed first"),
+		    q->nguardian);
+		used += ui_text(ui, 2, 2 + used, ui->cols - 4 - used, " · ",
+		    STYLE_NORMAL);
+		ui_text(ui, 2, 2 + used, ui->cols - 4 - used, line,
+		    STYLE_ERROR);
+		free(line);
+	}
 	ui_text(ui, 3, 2, ui->cols - 4, head, STYLE_DIM);
 	if (q->n == 0) {
 		ui_text(ui, LIST_TOP + 1, 4, ui->cols - 8, empty, STYLE_NORMAL);
@@ -332,19 +428,24 @@ queue_action(struct ui *ui, void *p, enum action a)
 		ra.id = q->v[q->sel].id;
 		ra.back.done = reload_after;
 		ra.back.arg = q;
-		return ui_push(ui, &screen_request, &ra);
+		return ui_push(ui, q->v[q->sel].guardian ? &screen_guardian :
+		    &screen_request, &ra);
 	default:
 		return 0;
 	}
 }
 
-/* About once a second: reload when another connection committed. */
+/*
+ * About once a second: reload when another connection committed, and
+ * now and then anyway, as a guardian's request falls due with no commit.
+ */
 static int
 queue_tick(struct ui *ui, void *p)
 {
 	struct queue	*q = p;
 
-	if (store_data_version(ui->s->st) == q->version)
+	if (store_data_version(ui->s->st) == q->version &&
+	    (!with_guardians(ui, q) || xj_now() - q->loaded < RELOAD_EVERY))
 		return 0;
 	load(ui, q);
 	return UI_REDRAW;

@@ -1,0 +1,425 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * One guardian's request (guardian.h), opened from the approval queue
+ * where it shows once it is past its due date: what kind, when and how
+ * it came in, when it is due and by how much it is late, the change or
+ * destruction request that carries it out (Enter opens that one), what
+ * the guardian asked and what they were told.  Reading it is logged by
+ * the store (guardian.request.view), since the summary is the guardian's
+ * own words.
+ *
+ * Closing it takes the response given to the guardian, typed, then asks
+ * first; the store checks request.manage and refuses while a linked
+ * request is pending, and its refusal shows in the status line, as in
+ * the request screen, and in full on the screen, since the store's
+ * reasons are longer than the status line.  The same store call as
+ * `xueji request close`, so it is logged the same way.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "xueji/guardian.h"
+#include "ui.h"
+
+#define DAY		(24 * 60 * 60)
+#define RESPONSE_MAX	500	/* characters typed in the one-line field */
+
+struct gview {
+	int64_t			 id;
+	struct guardian_request	*g;
+	char			*response;	/* typed, for the close */
+	char			*refusal;	/* why the store said no */
+	struct opened_for	 back;
+};
+
+static const enum action guardian_actions[] = {
+	ACT_GUARDIAN_CLOSE, ACT_OPEN, ACT_BACK, ACT_HELP, ACT_LOCK,
+	ACT_REDRAW, ACT_NONE
+};
+
+struct code_label {
+	const char	*code, *label;
+};
+
+/* How a request came in, as the store names it and as shown. */
+static const struct code_label channels[] = {
+	{ "phone", N_("by phone") },
+	{ "in-person", N_("in person") },
+	{ "message", N_("by message") },
+	{ "letter", N_("by letter") },
+	{ "email", N_("by email") },
+};
+
+/* How a closed request ended. */
+static const struct code_label outcomes[] = {
+	{ "answered", N_("answered") },
+	{ "approved", N_("closed: its request was approved") },
+	{ "rejected", N_("closed: its request was rejected") },
+};
+
+/* The label of code in t; the code itself when unknown. */
+static const char *
+label_of(const char *code, const struct code_label *t, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; code != NULL && i < n; i++) {
+		if (strcmp(code, t[i].code) == 0)
+			return _(t[i].label);
+	}
+	return code != NULL ? code : "";
+}
+
+static const char *
+state_label(const struct guardian_request *g)
+{
+	if (g->open)
+		return _("open");
+	return label_of(g->outcome, outcomes, nitems(outcomes));
+}
+
+/* (Re)read the request; the store logs each read. */
+static void
+load(struct ui *ui, struct gview *v)
+{
+	char	*cause = NULL;
+
+	guardian_request_free(v->g);
+	v->g = NULL;
+	if (store_guardian_get(ui->s->st, v->id, &v->g, &cause) != XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+	}
+}
+
+static void *
+guardian_open(struct ui *ui, void *arg)
+{
+	const struct request_arg	*ra = arg;
+	struct gview			*v = xcalloc(1, sizeof *v);
+
+	v->id = ra->id;
+	v->back = ra->back;
+	load(ui, v);
+	return v;
+}
+
+static void
+guardian_close(void *p)
+{
+	struct gview	*v = p;
+
+	guardian_request_free(v->g);
+	xfree_wipe(v->response);
+	free(v->refusal);
+	free(v);
+}
+
+/* "王丽 (reception1)" when the policy knows the id. */
+static char *
+who(const struct ui *ui, const char *id)
+{
+	const struct operator	*op = policy_operator(ui->s->pol, id);
+	char			*s;
+
+	if (op != NULL)
+		xasprintf(&s, "%s (%s)", op->name, id);
+	else
+		s = xstrdup(id != NULL ? id : "");
+	return s;
+}
+
+/* A "label  value" line; returns the next row. */
+static int
+line(struct ui *ui, int row, int lw, const char *label, const char *value,
+    enum ui_style st)
+{
+	ui_text(ui, row, 2, lw, label, STYLE_DIM);
+	ui_text(ui, row, 3 + lw, ui->cols - lw - 5, value, st);
+	return row + 1;
+}
+
+/*
+ * Draw s from (row, col) in lines of at most width columns, starting a
+ * line at each line break and breaking a long one at its last space, or
+ * anywhere when it has none (Chinese has no spaces to break at); at most
+ * max rows, the last one ending in "…" when there is more.  Returns the
+ * rows used.
+ */
+static int
+wrap(struct ui *ui, int row, int col, int width, int max, const char *s,
+    enum ui_style style)
+{
+	const char	*p, *brk;
+	uint32_t	 cp;
+	char		*text;
+	int		 used = 0, w, len, cw, last;
+
+	if (width < 2)
+		return 0;	/* a wide character would never fit */
+	while (*s != '\0' && used < max) {
+		last = used + 1 == max;
+		w = 0;
+		brk = NULL;
+		for (p = s; *p != '\0' && *p != '\n'; p += len) {
+			if ((len = utf8_decode(p, strlen(p), &cp)) < 0) {
+				len = 1;
+				cp = '?';
+			}
+			if ((cw = wcwidth((wchar_t)cp)) < 0)
+				cw = 1;
+			if (w + cw > width - (last ? 1 : 0))
+				break;
+			if (cp == ' ')
+				brk = p;
+			w += cw;
+		}
+		if (*p != '\0' && *p != '\n' && brk != NULL && !last)
+			p = brk;
+		text = xstrndup(s, (size_t)(p - s));
+		ui_text(ui, row + used, col, width, text, style);
+		xfree_wipe(text);
+		if (last && *p != '\0')
+			ui_text(ui, row + used, col + w, 1, "…", STYLE_DIM);
+		used++;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n')
+			p++;
+		s = p;
+	}
+	return used;
+}
+
+/* "2026-11-24 · OVERDUE by 3 days" and its style. */
+static char *
+due_text(const struct guardian_request *g, time_t now, enum ui_style *st)
+{
+	char	 day[32], *s;
+	long	 late;
+
+	ui_datefmt(g->due_at, day, sizeof day);
+	*st = STYLE_NORMAL;
+	if (!g->open || now <= g->due_at)
+		return xstrdup(day);
+	/* Said in words, not by colour alone. */
+	*st = STYLE_ERROR;
+	late = (long)((now - g->due_at) / DAY);
+	if (late == 0)
+		xasprintf(&s, _("%s · OVERDUE"), day);
+	else if (late == 1)
+		xasprintf(&s, _("%s · OVERDUE by 1 day"), day);
+	else
+		xasprintf(&s, _("%s · OVERDUE by %ld days"), day, late);
+	return s;
+}
+
+static void
+guardian_draw(struct ui *ui, void *p)
+{
+	struct gview			*v = p;
+	const struct guardian_request	*g = v->g;
+	enum ui_style			 st;
+	char				*title, *s, *op, day[32], when[32];
+	int				 row = 2, lw = 16, bottom = ui->rows - 3;
+
+	erase();
+	if (g == NULL) {
+		ui_title(ui, _("Guardian's request"));
+		return;
+	}
+	xasprintf(&title, _("Guardian's request %" PRId64 " · %s · %s"),
+	    g->id, guardian_kind_label(g->kind), state_label(g));
+	ui_title(ui, title);
+	free(title);
+	row = line(ui, row, lw, _("Student"), g->number, STYLE_NORMAL);
+	row = line(ui, row, lw, _("Kind"), guardian_kind_label(g->kind),
+	    STYLE_NORMAL);
+	ui_datefmt(g->received_at, day, sizeof day);
+	xasprintf(&s, "%s · %s", day, label_of(g->channel, channels, nitems(channels)));
+	row = line(ui, row, lw, _("Received"), s, STYLE_NORMAL);
+	free(s);
+	s = due_text(g, xj_now(), &st);
+	row = line(ui, row, lw, _("Due"), s, st);
+	free(s);
+	if (g->kind == GUARDIAN_CORRECTION || g->kind == GUARDIAN_DELETION) {
+		if (g->request != 0)
+			xasprintf(&s, _("request %" PRId64 " (Enter opens it)"),
+			    g->request);
+		else
+			s = xstrdup(g->kind == GUARDIAN_CORRECTION ?
+			    _("no change request linked yet") :
+			    _("no destruction request linked yet"));
+		row = line(ui, row, lw, _("Carried out by"), s, STYLE_NORMAL);
+		free(s);
+	}
+	op = who(ui, g->filed_by);
+	xj_timefmt(g->filed_at, when, sizeof when);
+	xasprintf(&s, _("%s by %s"), when, op);
+	row = line(ui, row, lw, _("Registered"), s, STYLE_NORMAL);
+	free(s);
+	free(op);
+	if (!g->open) {
+		op = who(ui, g->closed_by);
+		xj_timefmt(g->closed_at, when, sizeof when);
+		xasprintf(&s, _("%s by %s"), when, op);
+		row = line(ui, row, lw, _("Closed"), s, STYLE_NORMAL);
+		free(s);
+		free(op);
+	}
+
+	/* The status line is too short for the store's reasons. */
+	if (v->refusal != NULL) {
+		row++;
+		xasprintf(&s, _("Not closed: %s"), v->refusal);
+		row += wrap(ui, row, 2, ui->cols - 4, 3, s, STYLE_ERROR);
+		free(s);
+	}
+
+	row++;
+	ui_text(ui, row++, 2, ui->cols - 4, _("What the guardian asked"),
+	    STYLE_DIM);
+	row += wrap(ui, row, 4, ui->cols - 6, (bottom - row) / 2,
+	    g->summary != NULL ? g->summary : "", STYLE_NORMAL);
+	if (row + 1 >= bottom)
+		return;
+	ui_text(ui, row++, 2, ui->cols - 4, _("Response given"), STYLE_DIM);
+	if (g->response == NULL || *g->response == '\0')
+		ui_text(ui, row, 4, ui->cols - 6, g->responded_by != NULL ?
+		    _("(not kept: the student's data were destroyed)") :
+		    _("(none yet)"), STYLE_NORMAL);
+	else
+		wrap(ui, row, 4, ui->cols - 6, bottom - row, g->response,
+		    STYLE_NORMAL);
+}
+
+/* The linked request was decided: reload, and so does the list. */
+static int
+reload_after(struct ui *ui, void *arg)
+{
+	struct gview	*v = arg;
+
+	load(ui, v);
+	free(v->refusal);
+	v->refusal = NULL;
+	if (v->back.done != NULL)
+		return v->back.done(ui, v->back.arg) | UI_REDRAW;
+	return UI_REDRAW;
+}
+
+/* After a close: back to the list, which reloads. */
+static int
+closed_yes(struct ui *ui, void *arg)
+{
+	struct gview	*v = arg;
+	char		*cause = NULL;
+	int		 rc;
+
+	rc = store_guardian_close(ui->s->st, v->id, v->response, &cause);
+	xfree_wipe(v->response);
+	v->response = NULL;
+	free(v->refusal);
+	v->refusal = NULL;
+	if (rc != XJ_OK) {
+		/* The store said no: say why and stay, as it is now. */
+		load(ui, v);
+		ui_message(ui, 1, "%s", cause);
+		v->refusal = cause;
+		return UI_REDRAW;
+	}
+	ui_message(ui, 0, _("Guardian's request %" PRId64 " closed with the "
+	    "response recorded."), v->id);
+	ui->after = v->back.done;
+	ui->after_arg = v->back.arg;
+	return UI_POP;
+}
+
+/* The response is typed: ask, showing it. */
+static int
+close_ask(struct ui *ui, void *arg)
+{
+	struct gview	*v = arg;
+	struct confirm	 c;
+	char		*question, *detail;
+	int		 rc;
+
+	xasprintf(&question, _("Close guardian's request %" PRId64 " about %s "
+	    "with this response?"), v->id, v->g->number);
+	xasprintf(&detail, _("Response: %s"), v->response);
+	memset(&c, 0, sizeof c);
+	c.question = question;
+	c.detail = detail;
+	c.yes = closed_yes;
+	c.arg = v;
+	rc = ui_push(ui, &screen_confirm, &c);
+	free(question);
+	xfree_wipe(detail);
+	return rc;
+}
+
+static int
+guardian_action(struct ui *ui, void *p, enum action a)
+{
+	struct gview		*v = p;
+	struct request_arg	 ra;
+	struct input		 in;
+
+	if (v->g == NULL)
+		return 0;
+	switch (a) {
+	case ACT_GUARDIAN_CLOSE:
+		memset(&in, 0, sizeof in);
+		in.question = _("What was the guardian told?  It is kept with "
+		    "the request.");
+		in.required = 1;
+		in.max = RESPONSE_MAX;
+		in.out = &v->response;
+		in.done = close_ask;
+		in.arg = v;
+		return ui_push(ui, &screen_input, &in);
+	case ACT_OPEN:
+		memset(&ra, 0, sizeof ra);
+		ra.id = v->g->request;
+		ra.back.done = reload_after;
+		ra.back.arg = v;
+		return ui_push(ui, &screen_request, &ra);
+	default:
+		return 0;
+	}
+}
+
+static int
+guardian_offers(struct ui *ui, void *p, enum action a)
+{
+	const struct guardian_request	*g = ((struct gview *)p)->g;
+
+	(void)ui;
+	switch (a) {
+	case ACT_GUARDIAN_CLOSE:
+		/*
+		 * Open, or closed by its request's decision with no answer
+		 * recorded yet.  One linked to a pending request is offered
+		 * too: the store says why not.
+		 */
+		return g != NULL && (g->open || g->responded_by == NULL);
+	case ACT_OPEN:
+		return g != NULL && g->request != 0;
+	default:
+		return 1;
+	}
+}
+
+const struct screen screen_guardian = {
+	.name = "guardian-request",
+	.actions = guardian_actions,
+	.open = guardian_open,
+	.close = guardian_close,
+	.draw = guardian_draw,
+	.action = guardian_action,
+	.offers = guardian_offers,
+};
