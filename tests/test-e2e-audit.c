@@ -6,10 +6,12 @@
  * store (two enrolments, a record opened, a failed login); then an
  * auditor logs in at a real terminal, sees only the auditor's items, reads
  * the log as sentences, filters it by student number, opens an entry in
- * full, verifies the chain and opens the reports and the analysis.  Waits
- * are for markers on the screen, never fixed sleeps.
+ * full, verifies the chain and opens the reports and the analysis; then
+ * narrows the log to one change request, in English and in Chinese.
+ * Waits are for markers on the screen, never fixed sleeps.
  */
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,11 +204,280 @@ test_auditor_view(void **state)
 	tl_branch_free(b);
 }
 
+/* File a change of guardian phone for number as s; the request's id. */
+static int64_t
+file_change(struct session *s, const char *number, const char *phone)
+{
+	const struct field_input in[] = { { "guardian_phone", phone } };
+	char	*cause = NULL;
+	int64_t	 id = 0;
+
+	if (store_change_request(s->st, number, in, 1, "家长更换手机号",
+	    "家长来电核实", &id, &cause) != XJ_OK)
+		fail_msg("change request: %s", cause != NULL ? cause : "?");
+	return id;
+}
+
+/*
+ * Two requests, each with entries by two operators: r1 for n1, filed by
+ * reception1, viewed and approved by supervisor1; r2 for n2, filed by
+ * reception1 and viewed by supervisor1.
+ */
+static void
+two_requests(struct tl_branch *b, char **n1, char **n2, int64_t *r1,
+    int64_t *r2)
+{
+	struct session	*s;
+	struct request	*r = NULL;
+	char		*cause = NULL;
+
+	s = tl_login(b, "reception1");
+	*n1 = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222", NULL);
+	*n2 = tl_enrol(s, "李小红", "2018-02", "李大红", "13922223333", NULL);
+	assert_non_null(*n1);
+	assert_non_null(*n2);
+	*r1 = file_change(s, *n1, "13933334444");
+	*r2 = file_change(s, *n2, "13955556666");
+	assert_true(*r1 > 0 && *r2 > 0 && *r1 != *r2);
+	session_free(s);
+	s = tl_login(b, "supervisor1");
+	assert_int_equal(store_request_get(s->st, *r1, &r, &cause), XJ_OK);
+	request_free(r);
+	assert_int_equal(store_request_get(s->st, *r2, &r, &cause), XJ_OK);
+	request_free(r);
+	assert_int_equal(store_request_approve(s->st, *r1, &cause), XJ_OK);
+	session_free(s);
+}
+
+/*
+ * Whether every entry of the list (rows 4 to the status line) names
+ * want ("request 1"), apart from the auditor's own readings of the log,
+ * which say what they read in their own words.  Fails the test with the
+ * screen otherwise.
+ */
+static void
+list_only(struct vt *vt, const char *want)
+{
+	char	*row;
+	int	 rows, cols, r, n = 0;
+
+	vt_size(vt, &rows, &cols);
+	for (r = 4; r < rows - 3; r++) {
+		row = vt_row(vt, r);
+		if (row[0] != '\0' && strstr(row, "read the log") == NULL &&
+		    strstr(row, "more ↓") == NULL) {
+			if (strstr(row, want) == NULL) {
+				vt_dump(vt, stderr);
+				fail_msg("row %d does not name %s", r, want);
+			}
+			n++;
+		}
+		free(row);
+	}
+	assert_true(n > 0);
+}
+
+struct bar_want {
+	const char	*a, *b;
+};
+
+static int
+bar_has(struct vt *vt, void *arg)
+{
+	const struct bar_want	*w = arg;
+	char			*row;
+	int			 rows, cols, yes;
+
+	vt_size(vt, &rows, &cols);
+	row = vt_row(vt, rows - 1);
+	yes = strstr(row, w->a) != NULL && strstr(row, w->b) != NULL;
+	free(row);
+	return yes;
+}
+
+/* Wait for the key bar (the last row) to hold both a and b. */
+static void
+wait_bar(struct vt *vt, const char *a, const char *b)
+{
+	struct bar_want	w = { a, b };
+
+	if (vt_wait(vt, bar_has, &w, E2E_WAIT) != 0) {
+		vt_dump(vt, stderr);
+		fail_msg("the key bar never held \"%s\" and \"%s\"", a, b);
+	}
+}
+
+/* Test 6.2: the auditor narrows the log to the entries of one request. */
+static void
+test_request_filter(void **state)
+{
+	struct tl_branch	*b;
+	struct vt		*vt;
+	char			*n1, *n2, *want;
+	int64_t			 r1, r2;
+
+	(void)state;
+	b = tl_branch_new();
+	two_requests(b, &n1, &n2, &r1, &r2);
+
+	vt = e2e_start(b, 24, 80, NULL);
+	e2e_login(vt, "auditor1", "pass-auditor1");
+	e2e_wait_text(vt, "main menu");
+	vt_key(vt, VT_KEY_F2);
+	e2e_wait_text(vt, "Operation log · page 1");
+	e2e_wait_text(vt, "No filter");
+	xasprintf(&want, "reception1 filed change request %" PRId64 " for",
+	    r2);
+	e2e_wait_text(vt, want);
+	free(want);
+	/* The key bar names it at 80 columns, and so does help. */
+	wait_bar(vt, "F8 Request", "Esc Back");
+	vt_key(vt, VT_KEY_F1);
+	e2e_wait_text(vt, "F8 ^R");
+	e2e_wait_text(vt, "Request");
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "Operation log · page 1");
+
+	/* Not a number: said so, and the filter stays as it was. */
+	vt_key(vt, VT_KEY_F8);
+	e2e_wait_text(vt, "Only entries about the request number");
+	vt_sendstr(vt, "r1x");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "“r1x” is not a request number");
+	e2e_wait_gone(vt, "Only entries about the request number");
+	e2e_wait_text(vt, "No filter");
+
+	/* ^R asks too; the request's entries only, by both operators. */
+	vt_char_mod(vt, 'r', VT_MOD_CTRL);
+	e2e_wait_text(vt, "Only entries about the request number");
+	xasprintf(&want, " %" PRId64 " ", r1);	/* blanks mean nothing */
+	vt_sendstr(vt, want);
+	free(want);
+	vt_key(vt, VT_KEY_ENTER);
+	xasprintf(&want, "Filters: request %" PRId64, r1);
+	e2e_wait_text(vt, want);
+	free(want);
+	xasprintf(&want, "supervisor1 approved change request %" PRId64
+	    " for", r1);
+	e2e_wait_text(vt, want);
+	free(want);
+	xasprintf(&want, "supervisor1 viewed request %" PRId64 " for", r1);
+	e2e_wait_text(vt, want);
+	free(want);
+	xasprintf(&want, "reception1 filed change request %" PRId64 " for",
+	    r1);
+	e2e_wait_text(vt, want);
+	free(want);
+	e2e_wait_gone(vt, n2);
+	assert_false(e2e_on_screen(vt, "enrolled"));
+	xasprintf(&want, "request %" PRId64, r1);
+	list_only(vt, want);
+	free(want);
+
+	/* Cleared with the others: r2 and the enrolments are back. */
+	vt_key(vt, VT_KEY_F6);
+	e2e_wait_text(vt, "No filter");
+	xasprintf(&want, "reception1 filed change request %" PRId64 " for",
+	    r2);
+	e2e_wait_text(vt, want);
+	free(want);
+	xasprintf(&want, "reception1 enrolled %s", n1);
+	e2e_wait_text(vt, want);
+	free(want);
+	quit(vt);
+	free(n1);
+	free(n2);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/*
+ * Test 6.3: in Chinese the key bar still fits 80 columns with the
+ * request filter and help on it (the labels are double width), and a
+ * wrong request number is refused in Chinese.
+ */
+static void
+test_request_filter_zh(void **state)
+{
+	struct tl_branch	*b;
+	struct vt		*vt;
+	char			*n1, *n2, *want, *bin, *dir, *localedir;
+	char			*env[3];
+	const char		*ld;
+	int64_t			 r1, r2;
+	int			 status, i;
+
+	(void)state;
+	b = tl_branch_new();
+	two_requests(b, &n1, &n2, &r1, &r2);
+	/* make exports the build's catalogues; by hand, beside the binary. */
+	if ((ld = getenv("XUEJI_LOCALEDIR")) != NULL && *ld != '\0')
+		localedir = xstrdup(ld);
+	else {
+		bin = xstrdup(e2e_binary());
+		dir = dirname(bin);
+		xasprintf(&localedir, "%s/locale", dir);
+		free(bin);
+	}
+	xasprintf(&env[0], "XUEJI_LOCALEDIR=%s", localedir);
+	env[1] = xstrdup("LANGUAGE=zh_CN");
+	env[2] = NULL;
+	free(localedir);
+
+	vt = e2e_start(b, 24, 80, env);
+	e2e_wait_text(vt, "口令：");
+	vt_sendstr(vt, "auditor1");
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, "pass-auditor1");
+	vt_key(vt, VT_KEY_ENTER);
+	vt_key(vt, VT_KEY_F2);
+	e2e_wait_text(vt, "操作日志 · 第 1 页");
+	wait_bar(vt, "F8 申请", "F1 帮助");
+
+	vt_key(vt, VT_KEY_F8);
+	e2e_wait_text(vt, "只看此编号申请的条目");
+	vt_sendstr(vt, "十二");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "“十二”不是申请编号");
+	e2e_wait_text(vt, "未筛选");
+
+	vt_key(vt, VT_KEY_F8);
+	e2e_wait_text(vt, "只看此编号申请的条目");
+	xasprintf(&want, "%" PRId64, r2);
+	vt_sendstr(vt, want);
+	free(want);
+	vt_key(vt, VT_KEY_ENTER);
+	xasprintf(&want, "筛选： 申请 %" PRId64, r2);
+	e2e_wait_text(vt, want);
+	free(want);
+	e2e_wait_gone(vt, n1);
+
+	/* Out: Esc to the menu, ^Q. */
+	vt_set_log(vt, NULL);
+	for (i = 0; i < 5 && !e2e_on_screen(vt, "主菜单"); i++) {
+		vt_key(vt, VT_KEY_ESC);
+		vt_wait_text(vt, "主菜单", 1000);
+	}
+	vt_set_log(vt, stderr);
+	e2e_wait_text(vt, "主菜单");
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+	free(env[0]);
+	free(env[1]);
+	free(n1);
+	free(n2);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auditor_view),
+		cmocka_unit_test(test_request_filter),
+		cmocka_unit_test(test_request_filter_zh),
 	};
 
 	platform_init();

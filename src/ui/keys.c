@@ -60,6 +60,9 @@ const struct action_info action_table[ACT__COUNT] = {
 	    PERM_CHANGE_APPROVE },
 	[ACT_WITHDRAW] = { ACT_WITHDRAW, "withdraw", "F8 w", N_("Withdraw"),
 	    PERM_CHANGE_REQUEST },
+	/* A guardian's request: no text field there either. */
+	[ACT_GUARDIAN_CLOSE] = { ACT_GUARDIAN_CLOSE, "close-guardian-request",
+	    "F2 c", N_("Close request"), PERM_REQUEST_MANAGE },
 	/*
 	 * The record view has no text field either.  Its status actions
 	 * take F7-F9 and F11; ^V, ^W, ^D and ^K are free there (they edit
@@ -124,6 +127,12 @@ const struct action_info action_table[ACT__COUNT] = {
 	    "F4 ^S", N_("Student"), PERM_AUDIT_VIEW, 0 },
 	[ACT_FILTER_DATES] = { ACT_FILTER_DATES, "filter-dates", "F5 ^D",
 	    N_("Dates"), PERM_AUDIT_VIEW, 0 },
+	/*
+	 * F6 and F7 were clear and find already; ^R reveals only where a
+	 * record is shown.
+	 */
+	[ACT_FILTER_REQUEST] = { ACT_FILTER_REQUEST, "filter-request",
+	    "F8 ^R", N_("Request"), PERM_AUDIT_VIEW, 0 },
 	[ACT_FILTER_CLEAR] = { ACT_FILTER_CLEAR, "clear-filters", "F6 ^K",
 	    N_("Clear"), PERM_AUDIT_VIEW, 0 },
 	[ACT_FIND] =	 { ACT_FIND, "find-in-log", "/ F7 ^F", N_("Find"),

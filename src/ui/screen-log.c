@@ -10,10 +10,12 @@
  * The list does not poll (each poll would log); Home fetches the newest.
  *
  * Filters (operator, action or a prefix such as "student.", student
- * number, dates) go to the store; / finds text in the entries from the
- * selection on, older ones included, as the sentences read.
+ * number, dates, request number) go to the store; / finds text in the
+ * entries from the selection on, older ones included, as the sentences
+ * read.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,6 +45,7 @@ struct log {
 	/* The filters; NULL or 0 when unset. */
 	char		*op, *action, *student, *dates;
 	time_t		 since, until;
+	int64_t		 request;
 	char		*find;		/* the last text looked for */
 	char		*answer;	/* from screen_input */
 	enum action	 asking;	/* which filter the answer is for */
@@ -50,11 +53,16 @@ struct log {
 	int64_t		 found;		/* find: the matching entry */
 };
 
+/*
+ * The key bar shows these in order until one does not fit.  At 80
+ * columns English fits the filters, clear, find and back; Chinese help
+ * too.  Enter comes after them: the line above the list names it.
+ */
 static const enum action log_actions[] = {
-	ACT_OPEN, ACT_FILTER_OPERATOR, ACT_FILTER_ACTION, ACT_FILTER_STUDENT,
-	ACT_FILTER_DATES, ACT_FILTER_CLEAR, ACT_FIND, ACT_BACK, ACT_HELP,
-	ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_FIRST, ACT_UP, ACT_DOWN, ACT_LOCK,
-	ACT_REDRAW, ACT_NONE
+	ACT_FILTER_OPERATOR, ACT_FILTER_ACTION, ACT_FILTER_STUDENT,
+	ACT_FILTER_DATES, ACT_FILTER_REQUEST, ACT_FILTER_CLEAR, ACT_FIND,
+	ACT_BACK, ACT_HELP, ACT_OPEN, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_FIRST,
+	ACT_UP, ACT_DOWN, ACT_LOCK, ACT_REDRAW, ACT_NONE
 };
 
 static int
@@ -107,6 +115,7 @@ fill_filter(const struct log *l, struct audit_filter *f)
 	f->target = l->student;
 	f->since = l->since;
 	f->until = l->until;
+	f->request = l->request;
 }
 
 static int
@@ -210,10 +219,10 @@ when(time_t t, char *buf, size_t len)
 static char *
 filter_line(const struct log *l)
 {
-	char	*s, *next;
+	char	*s, *next, request[24];
 
 	if (l->op == NULL && l->action == NULL && l->student == NULL &&
-	    l->dates == NULL)
+	    l->dates == NULL && l->request == 0)
 		return xstrdup(_("No filter: every entry, newest first."));
 	s = xstrdup(_("Filters:"));
 #define ADD(label, v) do {						\
@@ -227,6 +236,8 @@ filter_line(const struct log *l)
 	ADD(_("action"), l->action);
 	ADD(_("student"), l->student);
 	ADD(_("dates"), l->dates);
+	snprintf(request, sizeof request, "%" PRId64, l->request);
+	ADD(_("request"), l->request != 0 ? request : NULL);
 #undef ADD
 	s[strlen(s) - strlen(" ·")] = '\0';
 	return s;
@@ -405,6 +416,26 @@ parse_dates(const char *s, time_t *since, time_t *until)
 	return 0;
 }
 
+/* A request number: digits only, as the queue and the sentences show it. */
+static int
+parse_request(const char *s, int64_t *id)
+{
+	char		*end;
+	long long	 v;
+
+	*id = 0;
+	if (*s == '\0')
+		return 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1)
+		return -1;
+	*id = (int64_t)v;
+	return 0;
+}
+
 static void
 set(char **slot, const char *v)
 {
@@ -418,6 +449,7 @@ answered(struct ui *ui, void *arg)
 	struct log	*l = arg;
 	char		*a = l->answer, *t, *e;
 	time_t		 since, until;
+	int64_t		 request;
 
 	/* Blanks around a pasted id or number mean nothing. */
 	while (*a == ' ')
@@ -451,6 +483,14 @@ answered(struct ui *ui, void *arg)
 		l->since = since;
 		l->until = until;
 		set(&l->dates, a);
+		break;
+	case ACT_FILTER_REQUEST:
+		if (parse_request(a, &request) != 0) {
+			ui_message(ui, 1, _("“%s” is not a request number: "
+			    "type the number alone, such as 12."), a);
+			return UI_REDRAW;
+		}
+		l->request = request;
 		break;
 	case ACT_FIND:
 		if (*a != '\0')
@@ -487,6 +527,10 @@ ask(struct ui *ui, struct log *l, enum action a)
 	case ACT_FILTER_DATES:
 		in.question = _("Dates: a number of days back, a date "
 		    "(2026-03-01), or two dates; empty for all:");
+		break;
+	case ACT_FILTER_REQUEST:
+		in.question = _("Only entries about the request number (12 "
+		    "in “request 12”); empty for all:");
 		break;
 	default:
 		in.question = _("Find in the entries from the selection on "
@@ -544,12 +588,14 @@ log_action(struct ui *ui, void *p, enum action a)
 		set(&l->student, NULL);
 		set(&l->dates, NULL);
 		l->since = l->until = 0;
+		l->request = 0;
 		newest(ui, l);
 		return UI_HANDLED;
 	case ACT_FILTER_OPERATOR:
 	case ACT_FILTER_ACTION:
 	case ACT_FILTER_STUDENT:
 	case ACT_FILTER_DATES:
+	case ACT_FILTER_REQUEST:
 	case ACT_FIND:
 		return ask(ui, l, a);
 	case ACT_OPEN:

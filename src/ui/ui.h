@@ -66,6 +66,7 @@ enum action {
 	ACT_APPROVE,
 	ACT_REJECT,
 	ACT_WITHDRAW,
+	ACT_GUARDIAN_CLOSE,	/* close a guardian's request, answered */
 	ACT_STATUS,		/* change a status, or request it */
 	ACT_REVIEW,		/* the quarterly review: still accurate */
 	ACT_DESTROY,		/* request a destruction */
@@ -90,6 +91,7 @@ enum action {
 	ACT_FILTER_ACTION,
 	ACT_FILTER_STUDENT,
 	ACT_FILTER_DATES,
+	ACT_FILTER_REQUEST,	/* entries naming request=N */
 	ACT_FILTER_CLEAR,
 	ACT_FIND,		/* find text in the log, older entries on */
 	ACT_CHECKPOINT,		/* verify against a checkpoint file */
@@ -156,6 +158,7 @@ extern const struct screen screen_number;
 extern const struct screen screen_change;
 extern const struct screen screen_queue;
 extern const struct screen screen_request;
+extern const struct screen screen_guardian;
 extern const struct screen screen_input;
 extern const struct screen screen_choice;
 extern const struct screen screen_archive;
@@ -245,6 +248,9 @@ struct request_arg {
 	int64_t			 id;
 	struct opened_for	 back;
 };
+
+/* screen_guardian's arg is a struct request_arg too: the id is that of
+ * the guardian's request (guardian.h). */
 
 /* screen_queue's arg: which list (enum request_list), as a pointer. */
 
