@@ -231,6 +231,213 @@ test_canonical_unambiguous(void **state)
 	assert_memory_not_equal(ha, hb, sizeof ha);
 }
 
+/*
+ * Issue 9: a read's entry commits without waiting for the disk, a change
+ * waits.  A VFS over the default one counts the syncs of WAL files.
+ */
+struct count_file {
+	sqlite3_file	 base;
+	sqlite3_file	*real;		/* the default VFS's, just after */
+	int		 wal;
+};
+static sqlite3_vfs	*real_vfs, count_vfs;
+static int		 wal_syncs;
+
+#define REAL(f)		(((struct count_file *)(f))->real)
+#define FWD(f, m)	REAL(f)->pMethods->m
+
+static int
+c_close(sqlite3_file *f)
+{
+	return FWD(f, xClose)(REAL(f));
+}
+static int
+c_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
+{
+	return FWD(f, xRead)(REAL(f), buf, n, off);
+}
+static int
+c_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
+{
+	return FWD(f, xWrite)(REAL(f), buf, n, off);
+}
+static int
+c_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	return FWD(f, xTruncate)(REAL(f), size);
+}
+static int
+c_sync(sqlite3_file *f, int flags)
+{
+	if (((struct count_file *)f)->wal)
+		wal_syncs++;
+	return FWD(f, xSync)(REAL(f), flags);
+}
+static int
+c_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return FWD(f, xFileSize)(REAL(f), size);
+}
+static int
+c_lock(sqlite3_file *f, int l)
+{
+	return FWD(f, xLock)(REAL(f), l);
+}
+static int
+c_unlock(sqlite3_file *f, int l)
+{
+	return FWD(f, xUnlock)(REAL(f), l);
+}
+static int
+c_reserved(sqlite3_file *f, int *out)
+{
+	return FWD(f, xCheckReservedLock)(REAL(f), out);
+}
+static int
+c_control(sqlite3_file *f, int op, void *arg)
+{
+	return FWD(f, xFileControl)(REAL(f), op, arg);
+}
+static int
+c_sector(sqlite3_file *f)
+{
+	return FWD(f, xSectorSize)(REAL(f));
+}
+static int
+c_chars(sqlite3_file *f)
+{
+	return FWD(f, xDeviceCharacteristics)(REAL(f));
+}
+static int
+c_shm_map(sqlite3_file *f, int pg, int size, int extend, void volatile **p)
+{
+	return FWD(f, xShmMap)(REAL(f), pg, size, extend, p);
+}
+static int
+c_shm_lock(sqlite3_file *f, int off, int n, int flags)
+{
+	return FWD(f, xShmLock)(REAL(f), off, n, flags);
+}
+static void
+c_shm_barrier(sqlite3_file *f)
+{
+	FWD(f, xShmBarrier)(REAL(f));
+}
+static int
+c_shm_unmap(sqlite3_file *f, int del)
+{
+	return FWD(f, xShmUnmap)(REAL(f), del);
+}
+static int
+c_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **p)
+{
+	return FWD(f, xFetch)(REAL(f), off, n, p);
+}
+static int
+c_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
+{
+	return FWD(f, xUnfetch)(REAL(f), off, p);
+}
+
+static const sqlite3_io_methods count_io = {
+	3, c_close, c_read, c_write, c_truncate, c_sync, c_size, c_lock,
+	c_unlock, c_reserved, c_control, c_sector, c_chars, c_shm_map,
+	c_shm_lock, c_shm_barrier, c_shm_unmap, c_fetch, c_unfetch,
+};
+
+static int
+c_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
+    int *out)
+{
+	struct count_file	*c = (struct count_file *)f;
+	int			 rc;
+
+	(void)vfs;
+	c->real = (sqlite3_file *)(c + 1);
+	c->wal = (flags & SQLITE_OPEN_WAL) != 0;
+	rc = real_vfs->xOpen(real_vfs, name, c->real, flags, out);
+	c->base.pMethods = c->real->pMethods != NULL ? &count_io : NULL;
+	return rc;
+}
+
+static int
+count_entry(const struct audit_entry *e, void *arg)
+{
+	(void)e;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_read_entries_not_synced(void **state)
+{
+	struct tl_branch	 *b;
+	struct session		 *s;
+	struct student		**found, *st;
+	struct history		 *h;
+	struct audit_filter	  af;
+	char			 *n, *m, *v, *cause = NULL;
+	size_t			  nfound, nh;
+	int			  entries = 0;
+
+	(void)state;
+	real_vfs = sqlite3_vfs_find(NULL);
+	count_vfs = *real_vfs;
+	count_vfs.zName = "count-syncs";
+	count_vfs.szOsFile = (int)sizeof(struct count_file) +
+	    real_vfs->szOsFile;
+	count_vfs.xOpen = c_open;
+	count_vfs.pNext = NULL;
+	assert_int_equal(sqlite3_vfs_register(&count_vfs, 1), SQLITE_OK);
+
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	wal_syncs = 0;
+	n = tl_enrol(s, "读取甲", "2017-05", "家长", "13800000001", NULL);
+	assert_non_null(n);
+	/* A change is on disk before it returns. */
+	assert_true(wal_syncs > 0);
+
+	wal_syncs = 0;
+	assert_int_equal(store_student_find(s->st, "读取", 20, &found,
+	    &nfound, &cause), XJ_OK);
+	assert_int_equal(nfound, 1);
+	students_free(found, nfound);
+	assert_int_equal(store_student_get(s->st, n, &st, &cause), XJ_OK);
+	student_free(st);
+	assert_int_equal(store_history(s->st, n, &h, &nh, &cause), XJ_OK);
+	history_free(h, nh);
+	store_bind(s->st, s->cfg, s->form, policy_operator(s->pol,
+	    "auditor1"));
+	memset(&af, 0, sizeof af);
+	af.limit = 3;
+	assert_int_equal(store_audit_each(s->st, &af, count_entry, &entries,
+	    &cause), XJ_OK);
+	assert_int_equal(entries, 3);
+	store_bind(s->st, s->cfg, s->form, s->op);
+	/* Reads: logged, but nobody waited for the disk. */
+	assert_int_equal(wal_syncs, 0);
+	v = tl_query(s, "SELECT count(*) FROM audit WHERE action IN "
+	    "('student.find', 'student.view', 'student.history', "
+	    "'audit.view')");
+	assert_string_equal(v, "4");
+	free(v);
+	/* And the next change is durable again, the reads with it. */
+	v = tl_query(s, "PRAGMA synchronous");
+	assert_string_equal(v, "2");
+	free(v);
+	m = tl_enrol(s, "读取乙", "2017-06", "家长", "13800000002", NULL);
+	assert_non_null(m);
+	assert_true(wal_syncs > 0);
+
+	free(n);
+	free(m);
+	session_free(s);
+	tl_check_db(b);
+	tl_branch_free(b);
+	sqlite3_vfs_unregister(&count_vfs);
+}
+
 int
 main(void)
 {
@@ -247,6 +454,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_forged_tail, setup,
 		    teardown),
 		cmocka_unit_test(test_canonical_unambiguous),
+		cmocka_unit_test(test_read_entries_not_synced),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

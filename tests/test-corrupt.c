@@ -363,6 +363,44 @@ test_missing_wal(void **state)
 	tl_check_db(branch);
 }
 
+/*
+ * Issue 9: a damaged page of the operation log.  It used to give
+ * SQLite's own words and the status of an input/output error (74); now
+ * the search says the log is damaged (XJ_EDATA, 65) and `xueji verify`
+ * names the first entry it cannot read, with the same status.
+ */
+static void
+test_flip_audit_page(void **state)
+{
+	struct session	*s;
+	char		*root, *cause, *err;
+	int		 rc, exit;
+
+	(void)state;
+	s = tl_login(branch, "supervisor1");
+	root = tl_query(s, "SELECT rootpage FROM sqlite_master WHERE "
+	    "name = 'audit'");
+	session_free(s);
+	assert_non_null(root);
+	/* The table's root: 40 enrolments' entries span several pages. */
+	flip(db, (off_t)(strtol(root, NULL, 10) - 1) * 4096 + 1000);
+	free(root);
+
+	rc = probe(&cause);
+	exit = cli_verify(&err);
+	printf("a flipped byte in the log's root page: status %d \"%s\"; "
+	    "xueji verify exit %d: %s", rc, cause, exit, err);
+	assert_int_equal(rc, XJ_EDATA);
+	assert_non_null(strstr(cause, "audit log is damaged"));
+	assert_null(strstr(cause, "malformed"));
+	assert_null(strstr(cause, "not a database"));
+	assert_int_equal(exit, XJ_EDATA);
+	assert_non_null(strstr(err, "entry 1 "));
+	assert_null(strstr(err, "malformed"));
+	free(cause);
+	free(err);
+}
+
 static void
 test_other_branch(void **state)
 {
@@ -390,6 +428,7 @@ main(void)
 		cmocka_unit_test_setup(test_truncated_slots, restore),
 		cmocka_unit_test_setup(test_missing_wal, restore),
 		cmocka_unit_test_setup(test_other_branch, restore),
+		cmocka_unit_test_setup(test_flip_audit_page, restore),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

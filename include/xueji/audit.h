@@ -51,16 +51,33 @@ void	 audit_hash(const unsigned char prev[AUDIT_HASH_BYTES],
 /*
  * Append e to the log: assigns e->seq and e->hash (and e->at when it is
  * 0).  Must be called inside a write transaction, so the entry commits or
- * rolls back with the change it records.  XJ_EIO on a database error.
+ * rolls back with the change it records.  XJ_EDATA when the log's pages
+ * cannot be read (damaged), XJ_EIO on another database error.
  */
 int	 audit_append(sqlite3 *, const char *branch, struct audit_entry *e,
 	     char **cause);
 
 /*
+ * The two statements audit_append runs, kept prepared by a caller that
+ * appends often (the store keeps one per connection).  Zeroed to start;
+ * audit_stmts_free finalises them, and must be called before the
+ * connection closes.
+ */
+struct audit_stmts {
+	sqlite3_stmt	*last, *insert;
+};
+/* audit_append with the statements kept in c (prepared on first use). */
+int	 audit_append_kept(sqlite3 *, const char *branch,
+	     struct audit_stmts *c, struct audit_entry *e, char **cause);
+void	 audit_stmts_free(struct audit_stmts *c);
+
+/*
  * Check the whole chain: contiguous sequence numbers from 1 and every
  * hash.  XJ_OK when intact (*count set to the number of entries);
  * XJ_TAMPERED with *bad_seq set to the first entry that does not verify
- * and *cause saying how; XJ_EIO when the table cannot be read.
+ * and *cause saying how; XJ_EDATA with *bad_seq set to the first entry
+ * that cannot be read when a page of the log is damaged; XJ_EIO on
+ * another database error.
  * progress, when not NULL, is called every few thousand entries.
  */
 int	 audit_verify(sqlite3 *, const char *branch, int64_t *count,
@@ -79,7 +96,8 @@ struct audit_filter {
 };
 
 /* Call fn for each matching entry, newest first.  Stops early (and
- * returns fn's value) when fn returns non-zero. */
+ * returns fn's value) when fn returns non-zero.  XJ_EDATA when a page of
+ * the log is damaged, XJ_EIO on another database error. */
 int	 audit_each(sqlite3 *, const struct audit_filter *,
 	     int (*fn)(const struct audit_entry *, void *), void *arg,
 	     char **cause);

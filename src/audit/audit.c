@@ -66,6 +66,27 @@ put_part(unsigned char *p, const char *s, size_t n)
 	return p + 4 + n;
 }
 
+/*
+ * n in decimal into buf (24 bytes), as "%lld" would write it: snprintf
+ * was a tenth of verifying a long log.
+ */
+static const char *
+decimal(long long n, char buf[24])
+{
+	unsigned long long	u = n < 0 ? 0ULL - (unsigned long long)n :
+				    (unsigned long long)n;
+	char			*p = buf + 23;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (n < 0)
+		*--p = '-';
+	return p;
+}
+
 void
 audit_hash(const unsigned char prev[AUDIT_HASH_BYTES],
     const struct audit_entry *e, unsigned char out[AUDIT_HASH_BYTES])
@@ -80,10 +101,8 @@ audit_hash(const unsigned char prev[AUDIT_HASH_BYTES],
 	 * whole log, and many small updates cost more than the hashing.
 	 * The bytes are those audit.h describes, whatever the buffer.
 	 */
-	snprintf(seq, sizeof seq, "%" PRId64, e->seq);
-	snprintf(at, sizeof at, "%lld", (long long)e->at);
-	part[0] = seq;
-	part[1] = at;
+	part[0] = decimal((long long)e->seq, seq);
+	part[1] = decimal((long long)e->at, at);
 	part[2] = e->operator;
 	part[3] = e->action;
 	part[4] = e->target;
@@ -103,16 +122,72 @@ audit_hash(const unsigned char prev[AUDIT_HASH_BYTES],
 		free(buf);
 }
 
+/*
+ * Whether the last error on db means a page that cannot be read.
+ * SQLCipher 3 reports a page whose MAC does not match as SQLITE_ERROR
+ * ("SQL logic error"); our statements are fixed, so once prepared
+ * (stepping) that can only be a page that did not decrypt.
+ */
 static int
-db_fail(sqlite3 *db, char **cause)
+damaged(sqlite3 *db, int stepping)
 {
-	return xj_fail(cause, XJ_EIO, _("cannot write the audit log: %s"),
+	int	code = sqlite3_extended_errcode(db) & 0xff;
+
+	return code == SQLITE_CORRUPT || code == SQLITE_NOTADB ||
+	    (stepping && code == SQLITE_ERROR);
+}
+
+/*
+ * A failure as a message for people: a page of the log that does not
+ * decrypt or parse is damage (XJ_EDATA), not an input/output error, and
+ * SQLite's own words ("database disk image is malformed") help nobody
+ * at the counter.
+ */
+static int
+db_fail(sqlite3 *db, int writing, int stepping, char **cause)
+{
+	if (damaged(db, stepping))
+		return xj_fail(cause, XJ_EDATA, "%s", _("the audit log is "
+		    "damaged (part of it cannot be read): run xueji verify"));
+	if (writing)
+		return xj_fail(cause, XJ_EIO, _("cannot write the audit log: "
+		    "%s"), sqlite3_errmsg(db));
+	return xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
 	    sqlite3_errmsg(db));
+}
+
+/* Prepare sql into *stmt unless it is there already (kept). */
+static int
+prepare_kept(sqlite3 *db, const char *sql, sqlite3_stmt **stmt)
+{
+	if (*stmt != NULL)
+		return SQLITE_OK;
+	return sqlite3_prepare_v2(db, sql, -1, stmt, NULL);
+}
+
+void
+audit_stmts_free(struct audit_stmts *c)
+{
+	sqlite3_finalize(c->last);
+	sqlite3_finalize(c->insert);
+	c->last = c->insert = NULL;
 }
 
 int
 audit_append(sqlite3 *db, const char *branch, struct audit_entry *e,
     char **cause)
+{
+	struct audit_stmts	c = { NULL, NULL };
+	int			rc;
+
+	rc = audit_append_kept(db, branch, &c, e, cause);
+	audit_stmts_free(&c);
+	return rc;
+}
+
+int
+audit_append_kept(sqlite3 *db, const char *branch, struct audit_stmts *c,
+    struct audit_entry *e, char **cause)
 {
 	static const char	 last_sql[] =
 	    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
@@ -120,11 +195,12 @@ audit_append(sqlite3 *db, const char *branch, struct audit_entry *e,
 	    "INSERT INTO audit (seq, at, operator, action, target, fields,"
 	    " detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 	unsigned char		 prev[AUDIT_HASH_BYTES];
-	sqlite3_stmt		*stmt = NULL;
+	sqlite3_stmt		*stmt;
 	int			 rc;
 
-	if (sqlite3_prepare_v2(db, last_sql, -1, &stmt, NULL) != SQLITE_OK)
-		return db_fail(db, cause);
+	if (prepare_kept(db, last_sql, &c->last) != SQLITE_OK)
+		return db_fail(db, 1, 0, cause);
+	stmt = c->last;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW &&
 	    sqlite3_column_bytes(stmt, 1) == AUDIT_HASH_BYTES) {
@@ -134,12 +210,13 @@ audit_append(sqlite3 *db, const char *branch, struct audit_entry *e,
 		e->seq = 1;
 		audit_genesis(branch, prev);
 	} else {
-		sqlite3_finalize(stmt);
-		return rc == SQLITE_ROW ? xj_fail(cause, XJ_EIO, "%s",
+		sqlite3_reset(stmt);
+		return rc == SQLITE_ROW ? xj_fail(cause, XJ_EDATA, "%s",
 		    _("the audit log is damaged: run xueji verify")) :
-		    db_fail(db, cause);
+		    db_fail(db, 1, 1, cause);
 	}
-	sqlite3_finalize(stmt);
+	/* A kept statement left stepping would hold its read open. */
+	sqlite3_reset(stmt);
 
 	if (e->at == 0)
 		e->at = xj_now();
@@ -151,8 +228,9 @@ audit_append(sqlite3 *db, const char *branch, struct audit_entry *e,
 		e->detail = "";
 	audit_hash(prev, e, e->hash);
 
-	if (sqlite3_prepare_v2(db, ins_sql, -1, &stmt, NULL) != SQLITE_OK)
-		return db_fail(db, cause);
+	if (prepare_kept(db, ins_sql, &c->insert) != SQLITE_OK)
+		return db_fail(db, 1, 0, cause);
+	stmt = c->insert;
 	sqlite3_bind_int64(stmt, 1, e->seq);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)e->at);
 	sqlite3_bind_text(stmt, 3, e->operator, -1, SQLITE_STATIC);
@@ -162,10 +240,14 @@ audit_append(sqlite3 *db, const char *branch, struct audit_entry *e,
 	sqlite3_bind_text(stmt, 7, e->detail, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 8, e->hash, AUDIT_HASH_BYTES, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, cause);
-	return XJ_OK;
+		rc = db_fail(db, 1, 1, cause);
+	else
+		rc = XJ_OK;
+	/* The bindings point into e, which is the caller's. */
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return rc;
 }
 
 static void
@@ -199,8 +281,7 @@ audit_verify(sqlite3 *db, const char *branch, int64_t *count,
 
 	*bad_seq = 0;
 	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-		return xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
-		    sqlite3_errmsg(db));
+		return db_fail(db, 0, 0, cause);
 	audit_genesis(branch, prev);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		entry_from_row(stmt, &e);
@@ -220,7 +301,8 @@ audit_verify(sqlite3 *db, const char *branch, int64_t *count,
 			break;
 		}
 		audit_hash(prev, &e, h);
-		if (sodium_memcmp(h, e.hash, AUDIT_HASH_BYTES) != 0) {
+		/* Public values: no need for a constant-time compare. */
+		if (memcmp(h, e.hash, AUDIT_HASH_BYTES) != 0) {
 			*bad_seq = e.seq;
 			ret = xj_fail(cause, XJ_TAMPERED,
 			    _("audit entry %" PRId64 " does not match the chain"
@@ -232,9 +314,14 @@ audit_verify(sqlite3 *db, const char *branch, int64_t *count,
 			progress(expect, arg);
 		expect++;
 	}
-	if (ret == XJ_OK && rc != SQLITE_DONE)
-		ret = xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
-		    sqlite3_errmsg(db));
+	if (ret == XJ_OK && rc != SQLITE_DONE && damaged(db, 1)) {
+		/* Where the walk stopped is where the damage begins. */
+		*bad_seq = expect;
+		ret = xj_fail(cause, XJ_EDATA, _("the audit log is damaged: "
+		    "entry %" PRId64 " and those after it cannot be read "
+		    "(restore the last good backup)"), expect);
+	} else if (ret == XJ_OK && rc != SQLITE_DONE)
+		ret = db_fail(db, 0, 1, cause);
 	sqlite3_finalize(stmt);
 	if (count != NULL)
 		*count = expect - 1;
@@ -252,14 +339,61 @@ add_cond(char **sql, const char *cond)
 	*sql = s;
 }
 
+#define ACTIONS_MAX	64	/* distinct actions under one prefix */
+
+/*
+ * The distinct actions that begin with prefix, hopping along audit_action
+ * with one seek each: a handful ("status.set", "status.review").  -1 on
+ * a database error; ACTIONS_MAX + 1 when there are more than that.
+ */
+static int
+actions_under(sqlite3 *db, const char *prefix, char **out)
+{
+	sqlite3_stmt	*first, *next, *s;
+	char		*hi;
+	int		 n = 0, rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT action FROM audit WHERE action >= ?1"
+	    " AND action < ?2 ORDER BY action LIMIT 1", -1, &first, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT action FROM audit WHERE action > ?1"
+	    " AND action < ?2 ORDER BY action LIMIT 1", -1, &next, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(first);
+		return -1;
+	}
+	xasprintf(&hi, "%s~", prefix);
+	sqlite3_bind_text(first, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(first, 2, hi, -1, SQLITE_STATIC);
+	sqlite3_bind_text(next, 2, hi, -1, SQLITE_STATIC);
+	for (s = first; n <= ACTIONS_MAX; s = next) {
+		if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+			if (rc != SQLITE_DONE)
+				n = -1;
+			break;
+		}
+		out[n] = xstrdup((const char *)sqlite3_column_text(s, 0));
+		sqlite3_reset(next);
+		sqlite3_bind_text(next, 1, out[n], -1, SQLITE_STATIC);
+		n++;
+	}
+	sqlite3_finalize(first);
+	sqlite3_finalize(next);
+	free(hi);
+	return n;
+}
+
 int
 audit_each(sqlite3 *db, const struct audit_filter *f,
     int (*fn)(const struct audit_entry *, void *), void *arg, char **cause)
 {
+	static const char	 cols[] = "seq, at, operator, action, target, "
+	    "fields, detail, hash";
 	struct audit_entry	 e;
 	sqlite3_stmt		*stmt;
-	char			*sql;
-	int			 rc, ret = XJ_OK;
+	char			*where, *sql, *arm, *s, *actions[ACTIONS_MAX + 1];
+	int			 rc, ret = XJ_OK, nact = 0, i, prefix;
 
 	/*
 	 * Only the filters that are set go into the query, so that SQLite
@@ -267,40 +401,71 @@ audit_each(sqlite3 *db, const struct audit_filter *f,
 	 * audit_action, audit_at) newest first and stops at the limit,
 	 * however long the log: a page costs the same at any depth.
 	 */
-	sql = xstrdup("SELECT seq, at, operator, action, target, fields, "
-	    "detail, hash FROM audit WHERE seq < ?6");
+	where = xstrdup("seq < ?6");
 	if (f->operator != NULL)
-		add_cond(&sql, "operator = ?1");
-	/* "student." is a prefix, "student.view" one action: one index. */
-	if (f->action != NULL && f->action[0] != '\0' &&
-	    f->action[strlen(f->action) - 1] == '.')
-		add_cond(&sql, "action >= ?2 AND action < ?2 || '~'");
-	else if (f->action != NULL)
-		add_cond(&sql, "action = ?2");
+		add_cond(&where, "operator = ?1");
 	if (f->target != NULL)
-		add_cond(&sql, "target = ?3");
+		add_cond(&where, "target = ?3");
 	/* Requests are named in the detail only: no index, a filter. */
 	if (f->request > 0)
-		add_cond(&sql, "(' ' || detail || ' ') LIKE ?8");
+		add_cond(&where, "(' ' || detail || ' ') LIKE ?8");
 	if (f->since != 0)
-		add_cond(&sql, "at >= ?4");
+		add_cond(&where, "at >= ?4");
 	if (f->until != 0)
-		add_cond(&sql, "at < ?5");
-	{
-		char *s;
-
+		add_cond(&where, "at < ?5");
+	/*
+	 * "student.view" is one action: one range of audit_action.  A
+	 * prefix ("status.") as a range of that index would come out by
+	 * action, not by seq, and be sorted whole for every page; instead
+	 * each action under it is walked by seq and the walks merged, each
+	 * stopping at the limit.
+	 */
+	prefix = f->action != NULL && f->action[0] != '\0' &&
+	    f->action[strlen(f->action) - 1] == '.';
+	if (prefix && (nact = actions_under(db, f->action, actions)) < 0) {
+		free(where);
+		return db_fail(db, 0, 1, cause);
+	}
+	if (prefix && nact == 0) {
+		free(where);
+		return XJ_OK;
+	}
+	if (prefix && nact <= ACTIONS_MAX) {
+		sql = NULL;
+		for (i = 0; i < nact; i++) {
+			xasprintf(&arm, "SELECT * FROM (SELECT %s FROM audit "
+			    "WHERE action = ?%d AND %s ORDER BY seq DESC "
+			    "LIMIT ?7)", cols, 9 + i, where);
+			if (sql == NULL)
+				sql = arm;
+			else {
+				xasprintf(&s, "%s UNION ALL %s", sql, arm);
+				free(sql);
+				free(arm);
+				sql = s;
+			}
+		}
 		xasprintf(&s, "%s ORDER BY seq DESC LIMIT ?7", sql);
 		free(sql);
 		sql = s;
+	} else {
+		if (prefix)
+			add_cond(&where, "action >= ?2 AND action < ?2 || '~'");
+		else if (f->action != NULL)
+			add_cond(&where, "action = ?2");
+		xasprintf(&sql, "SELECT %s FROM audit WHERE %s ORDER BY seq "
+		    "DESC LIMIT ?7", cols, where);
 	}
+	free(where);
 	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
-		return xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
-		    sqlite3_errmsg(db));
+	if (rc != SQLITE_OK) {
+		ret = db_fail(db, 0, 0, cause);
+		goto out;
+	}
 	if (f->operator != NULL)
 		sqlite3_bind_text(stmt, 1, f->operator, -1, SQLITE_STATIC);
-	if (f->action != NULL)
+	if (f->action != NULL && (!prefix || nact > ACTIONS_MAX))
 		sqlite3_bind_text(stmt, 2, f->action, -1, SQLITE_STATIC);
 	if (f->target != NULL)
 		sqlite3_bind_text(stmt, 3, f->target, -1, SQLITE_STATIC);
@@ -317,14 +482,18 @@ audit_each(sqlite3 *db, const struct audit_filter *f,
 		    f->request);
 		sqlite3_bind_text(stmt, 8, like, -1, SQLITE_TRANSIENT);
 	}
+	for (i = 0; prefix && i < nact && nact <= ACTIONS_MAX; i++)
+		sqlite3_bind_text(stmt, 9 + i, actions[i], -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		entry_from_row(stmt, &e);
 		if ((ret = fn(&e, arg)) != 0)
 			break;
 	}
 	if (ret == XJ_OK && rc != SQLITE_DONE)
-		ret = xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
-		    sqlite3_errmsg(db));
+		ret = db_fail(db, 0, 1, cause);
 	sqlite3_finalize(stmt);
+out:
+	for (i = 0; i < nact && i <= ACTIONS_MAX; i++)
+		free(actions[i]);
 	return ret;
 }

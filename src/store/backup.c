@@ -101,7 +101,10 @@ unlink_db(const char *path)
 	}
 }
 
-/* Copy from to a new file to (mode 0600), synced.  XJ_OK or XJ_EIO. */
+/*
+ * Copy from to a new file to (mode 0660 less the umask: the group's in
+ * a shared data directory), synced.  XJ_OK or XJ_EIO.
+ */
 static int
 copy_file(const char *from, const char *to, char **cause)
 {
@@ -112,7 +115,7 @@ copy_file(const char *from, const char *to, char **cause)
 	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
 		return xj_fail(cause, errno == ENOENT ? XJ_ENOINPUT : XJ_EIO,
 		    _("cannot read %s: %s"), from, strerror(errno));
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
 	if (out == -1) {
 		rc = xj_fail(cause, XJ_EIO, _("cannot create %s: %s"), to,
 		    strerror(errno));
@@ -242,9 +245,14 @@ default_path(struct store *st, char **cause)
 	struct tm	 tm;
 	time_t		 now = xj_now();
 	char		*dir, *name, *path, stamp[32];
+	mode_t		 mode;
 
 	dir = backup_dir(st);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+	/* The group's, like the backups in it, where the parent is shared. */
+	path = xj_dirname(dir);
+	mode = xj_dir_shared(path) == 1 ? 0770 : 0700;
+	free(path);
+	if (mkdir(dir, mode) == -1 && errno != EEXIST) {
 		xj_fail(cause, XJ_EIO, _("cannot create the backup folder "
 		    "%s: %s"), dir, strerror(errno));
 		free(dir);
@@ -309,6 +317,17 @@ export_to(struct store *st, const unsigned char key[32], const char *tmp,
 	if ((rc = exec_sql(st, "BEGIN", doing, cause)) != XJ_OK)
 		goto out;
 	st->in_tx = 1;
+	/*
+	 * Reads' entries commit without an fsync (store.c): once the
+	 * snapshot is taken, make all it holds durable, so the copy never
+	 * keeps an entry that a power cut could still take from the branch.
+	 */
+	if (query_count(st->db, "SELECT count(*) FROM meta") < 0) {
+		rc = db_error(st, doing, cause);
+		goto out;
+	}
+	if ((rc = store_sync_log(st, cause)) != XJ_OK)
+		goto out;
 	if ((rc = exec_sql(st, "SELECT sqlcipher_export('backup')", doing,
 	    cause)) != XJ_OK)
 		goto out;
@@ -335,6 +354,7 @@ store_backup(struct store *st, const unsigned char key[32], const char *path,
 {
 	struct stat	 sb;
 	char		*final = NULL, *tmp = NULL, *detail, *dir;
+	mode_t		 mode;
 	int		 fd, rc, rotated;
 
 	if (out != NULL)
@@ -350,11 +370,17 @@ store_backup(struct store *st, const unsigned char key[32], const char *path,
 		    "another name"), final);
 		goto fail;
 	}
-	/* Created first, so SQLite finds it with our mode. */
+	/*
+	 * Created first, so SQLite finds it with our mode: the group's only
+	 * in a folder shared as the data directory is, whoever's umask.
+	 */
+	dir = xj_dirname(final);
+	mode = xj_dir_shared(dir) == 1 ? 0660 : 0600;
+	free(dir);
 	xasprintf(&tmp, "%s.tmp-%ld", final, (long)getpid());
 	unlink_db(tmp);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1) {
+	    mode)) == -1) {
 		rc = xj_fail(cause, XJ_EIO, _("cannot create %s: %s"), tmp,
 		    strerror(errno));
 		goto fail;

@@ -874,7 +874,8 @@ store_history(struct store *st, const char *number, struct history **out,
 	if ((rc = store_require(st, PERM_STUDENT_VIEW, "student.history",
 	    cause)) != XJ_OK)
 		return rc;
-	if ((rc = tx_begin(st, cause)) != XJ_OK)
+	/* A read: its entry need not wait for the disk (store.c). */
+	if ((rc = tx_begin_read_log(st, cause)) != XJ_OK)
 		return rc;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		rc = db_error(st, _("cannot read the history"), cause);

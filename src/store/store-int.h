@@ -12,6 +12,8 @@
 #include "xueji/audit.h"
 #include "xueji/store.h"
 
+#define STORE_KEPT_MAX	24	/* statements kept prepared (store_prepare) */
+
 struct store {
 	sqlite3			*db;
 	char			*path;
@@ -20,13 +22,53 @@ struct store {
 	const struct form_spec	*form;
 	const struct operator	*op;
 	int			 in_tx;
+	int			 read_log;	/* this one logs a read only */
+	int			 unsynced;	/* a read's entry may not be on disk */
+	/* Statements kept prepared, by their SQL's address. */
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*stmt;
+	}			 kept[STORE_KEPT_MAX];
+	struct audit_stmts	 audit;
 };
 
 /* BEGIN IMMEDIATE with the busy timeout and a bounded retry. */
 int	 tx_begin(struct store *, char **cause);
+/*
+ * tx_begin for a transaction that only appends the entry recording a
+ * read (a search, a record or its history opened, a page of the log):
+ * it commits without waiting for the disk.
+ * See tx_begin_read_log in store.c for why that is safe and what it
+ * costs.  End it with tx_commit or tx_rollback as any other.
+ */
+int	 tx_begin_read_log(struct store *, char **cause);
 /* COMMIT; on failure rolls back and reports XJ_EIO (XJ_EBUSY when busy). */
 int	 tx_commit(struct store *, char **cause);
 void	 tx_rollback(struct store *);
+/*
+ * Make every transaction committed so far durable, reads' entries from
+ * any process included (an fsync of the WAL).  For what takes the log
+ * out of the database while a read transaction holds its snapshot: a
+ * backup must not keep an entry the branch could still lose.
+ */
+int	 store_sync_log(struct store *, char **cause);
+/* store_log, for an entry that records a read (tx_begin_read_log). */
+int	 store_log_read(struct store *, const char *action, const char *target,
+	     const char *detail, char **cause);
+
+/*
+ * sql prepared once per connection and kept: sql must have static
+ * storage (its address is the key).  The statement comes back reset,
+ * without bindings; the caller gives it back with store_release before
+ * anything else may ask for the same sql — so never for a statement that
+ * is still stepping while a callback runs.  NULL on a database error
+ * (use db_error).  Kept statements are finalised when the store closes
+ * and whenever the schema is migrated.
+ */
+sqlite3_stmt *store_prepare(struct store *, const char *sql);
+/* Reset a kept statement and clear its bindings (which may point at
+ * personal data the caller is about to wipe). */
+void	 store_release(sqlite3_stmt *);
 /* A read transaction (BEGIN), for one consistent view over several
  * queries; end it with tx_rollback. */
 int	 tx_read(struct store *, char **cause);

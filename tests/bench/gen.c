@@ -111,14 +111,28 @@ gen_term(struct gen *g, const char *kind, const char *t, sqlite3_int64 id,
 	return done(g->db, g->term, cause);
 }
 
+/* The normalised value of key, or NULL when empty or not on the form. */
+static const char *
+norm_of(const struct form_spec *form, char **norm, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < form->nfields; i++) {
+		if (strcmp(form->fields[i].key, key) == 0)
+			return norm[i][0] != '\0' ? norm[i] : NULL;
+	}
+	return NULL;
+}
+
 /* The search terms store_reindex makes for these values. */
 static int
 gen_terms(struct gen *g, const struct form_spec *form, char **norm,
     sqlite3_int64 id, char **cause)
 {
-	char	**full, **ini, tail[5];
-	size_t	 nfull, nini, i, j;
-	int	 rc = XJ_OK;
+	const char	*name, *birth, *phone;
+	char		**full, **ini, tail[5], key[192];
+	size_t		 nfull, nini, i, j;
+	int		 rc = XJ_OK;
 
 	for (i = 0; rc == XJ_OK && i < form->nfields; i++) {
 		if (norm[i][0] == '\0')
@@ -138,6 +152,19 @@ gen_terms(struct gen *g, const struct form_spec *form, char **norm,
 			phone_tail(norm[i], tail);
 			rc = gen_term(g, "t", tail, id, cause);
 		}
+	}
+	/* The duplicate check's keys: name and birth month, name and
+	 * guardian phone. */
+	name = norm_of(form, norm, "name");
+	birth = norm_of(form, norm, "birth_month");
+	phone = norm_of(form, norm, "guardian_phone");
+	if (rc == XJ_OK && name != NULL && birth != NULL) {
+		snprintf(key, sizeof key, "%s %s", name, birth);
+		rc = gen_term(g, "b", key, id, cause);
+	}
+	if (rc == XJ_OK && name != NULL && phone != NULL) {
+		snprintf(key, sizeof key, "%s %s", name, phone);
+		rc = gen_term(g, "g", key, id, cause);
 	}
 	return rc;
 }

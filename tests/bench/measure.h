@@ -10,7 +10,7 @@
 #define BUDGET_US	8e6	/* at most this long on one variant … */
 #define MIN_SAMPLES	5	/* … once it has this many samples */
 #define PAGE		50	/* audit browser page */
-#define SCREEN		20	/* search results on one screen */
+#define SCREENFUL	20	/* search results on one screen */
 
 /* Timings of one variant of one operation, in microseconds. */
 struct samples {
@@ -40,5 +40,8 @@ int	 target(sqlite3 *raw, uint64_t *rng, long n, char *number,
 void	 m_fsync(struct bench *, long n);
 void	 m_audit(struct bench *, sqlite3 *raw, long n, uint64_t *rng);
 void	 m_verify(struct bench *, sqlite3 *raw, long n);
+void	 m_start(struct bench *, long n);
+void	 m_redraw(struct bench *, long n, uint64_t *rng);
+void	 m_backup(struct bench *, sqlite3 *raw, long n);
 
 #endif
