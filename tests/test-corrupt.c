@@ -367,7 +367,7 @@ test_missing_wal(void **state)
  * Issue 9: a damaged page of the operation log.  It used to give
  * SQLite's own words and the status of an input/output error (74); now
  * the search says the log is damaged (XJ_EDATA, 65) and `xueji verify`
- * names the first entry it cannot read, with the same status.
+ * names the first entry it cannot read and fails as for tampering (1).
  */
 static void
 test_flip_audit_page(void **state)
@@ -394,7 +394,8 @@ test_flip_audit_page(void **state)
 	assert_non_null(strstr(cause, "audit log is damaged"));
 	assert_null(strstr(cause, "malformed"));
 	assert_null(strstr(cause, "not a database"));
-	assert_int_equal(exit, XJ_EDATA);
+	assert_int_equal(exit, XJ_TAMPERED);
+	assert_non_null(strstr(err, "TAMPERED: "));
 	assert_non_null(strstr(err, "entry 1 "));
 	assert_null(strstr(err, "malformed"));
 	free(cause);

@@ -1001,8 +1001,10 @@ store_verify_progress(struct store *st, void (*progress)(int64_t, void *),
 	sqlite3_finalize(stmt);
 	/*
 	 * Damage in the log itself is named by the first entry that cannot
-	 * be read (XJ_EDATA): the chain walk finds it.  Damage elsewhere
-	 * stays the integrity check's finding.
+	 * be read: the chain walk finds it.  Damage elsewhere stays the
+	 * integrity check's finding.  Either way verification has failed
+	 * (XJ_TAMPERED): whether a disk or a person altered the file, the
+	 * log no longer proves what was done.
 	 */
 	if (!ok && audit_verify(st->db, st->branch, count, bad_seq, NULL,
 	    NULL, &why) == XJ_EDATA) {
@@ -1011,7 +1013,7 @@ store_verify_progress(struct store *st, void (*progress)(int64_t, void *),
 			*cause = why;
 		} else
 			free(why);
-		return XJ_EDATA;
+		return XJ_TAMPERED;
 	}
 	free(why);
 	*bad_seq = 0;
