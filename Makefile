@@ -108,6 +108,15 @@ $(B)/gen/pinyin-data.c: src/search/gen-pinyin.sh $(UNIHAN)
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# LOCALEDIR is compiled in from PREFIX: main.o is rebuilt when PREFIX
+# changes, so that `make install PREFIX=/usr` after a plain `make` does not
+# install a binary looking for its catalogues under /usr/local.
+$(B)/prefix.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+$(B)/src/cli/main.o: $(B)/prefix.stamp
+FORCE:
+
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -263,4 +272,5 @@ valgrind: tests
 # Message catalogues (make pot, the .mo files, their install).
 -include po/po.mk
 
-.PHONY: all deps demo tests test valgrind run lint-man install uninstall clean
+.PHONY: all deps demo tests test valgrind run lint-man install uninstall clean \
+	FORCE

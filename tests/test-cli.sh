@@ -550,6 +550,13 @@ else
 	not_ok "make install into a DESTDIR"
 fi
 expect 0 "the installed binary runs" "$T/stage/usr/bin/xueji" --version
+check "it looks for its catalogues under the PREFIX it was installed for" \
+	grep -q -a /usr/share/locale "$T/stage/usr/bin/xueji"
+check "and they are there: the installed binary speaks Chinese" sh -c \
+	"LANGUAGE=zh_CN XUEJI_LOCALEDIR='$T/stage/usr/share/locale' \
+	'$T/stage/usr/bin/xueji' --help | grep -q '^用法：'"
+check "the Chinese xueji(1) is installed" \
+	test -f "$T/stage/usr/share/man/zh_CN/man1/xueji.1"
 check "the installed config points at the installed forms" \
 	grep -q "^forms_dir: /usr/share/xueji/forms" \
 	"$T/stage/etc/xueji/xueji.yaml"
