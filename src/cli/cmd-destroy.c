@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xueji/platform.h"
 #include "cli.h"
@@ -183,7 +184,19 @@ put_field(int width, const char *label, const char *value)
 {
 	int	pad = width - utf8_width(label);
 
-	printf("%s:%*s %s\n", label, pad > 0 ? pad : 0, "", value);
+	/* TRANSLATORS: follows a label on the destruction certificate. */
+	printf("%s%s%*s %s\n", label, _(":"), pad > 0 ? pad : 0, "", value);
+}
+
+/* A time on the certificate: local, to the second, with its offset, so
+ * that it reads as the branch's clock and still means one instant. */
+static void
+cert_time(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S %z", &tm);
 }
 
 /*
@@ -213,9 +226,9 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 		if ((w = utf8_width(labels[i])) > width)
 			width = w;
 	}
-	xj_isotime(d->requested_at, requested, sizeof requested);
-	xj_isotime(d->approved_at, approved, sizeof approved);
-	xj_isotime(d->executed_at, executed, sizeof executed);
+	cert_time(d->requested_at, requested, sizeof requested);
+	cert_time(d->approved_at, approved, sizeof approved);
+	cert_time(d->executed_at, executed, sizeof executed);
 	cli_date(d->backup_expires, expires, sizeof expires);
 
 	printf("%s\n\n", _("Destruction record"));
