@@ -471,6 +471,36 @@ test_request_filter_zh(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * The help screen lists what the screen below offers, as its key bar
+ * does: the auditor holds report.view, which would allow the
+ * destruction records, but the menu leaves them to the reports.
+ */
+static void
+test_help_offers(void **state)
+{
+	struct tl_branch	*b;
+	struct vt		*vt;
+
+	(void)state;
+	b = tl_branch_new();
+	vt = e2e_start(b, 24, 80, NULL);
+	e2e_login(vt, "auditor1", "pass-auditor1");
+	e2e_wait_text(vt, "main menu");
+	vt_key(vt, VT_KEY_F1);
+	e2e_wait_text(vt, "Keys");
+	/* Every key of each, as only help shows them; Redraw last. */
+	e2e_wait_text(vt, "F2 ^B");
+	e2e_wait_text(vt, "Access analysis");
+	e2e_wait_text(vt, "Redraw");
+	assert_false(e2e_on_screen(vt, "Destruction records"));
+	assert_false(e2e_on_screen(vt, "Find a student"));
+	assert_false(e2e_on_screen(vt, "Enrol"));
+	vt_key(vt, VT_KEY_ESC);
+	quit(vt);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -478,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_auditor_view),
 		cmocka_unit_test(test_request_filter),
 		cmocka_unit_test(test_request_filter_zh),
+		cmocka_unit_test(test_help_offers),
 	};
 
 	platform_init();

@@ -48,6 +48,31 @@ wait_row(struct vt *vt, int row, const char *text)
 		fail_msg("never saw \"%s\" on row %d", text, row);
 }
 
+/* Wait until the student numbered n is the selected row. */
+static void
+wait_selected(struct vt *vt, const char *n)
+{
+	char	*sel;
+
+	xasprintf(&sel, "> %s", n);
+	e2e_wait_text(vt, sel);
+	free(sel);
+}
+
+/* reception1 at the search screen of b, at 80x24. */
+static struct vt *
+start_search(const struct tl_branch *b)
+{
+	struct vt	*vt;
+
+	vt = e2e_start(b, 24, 80, NULL);
+	e2e_login(vt, "reception1", "pass-reception1");
+	e2e_wait_text(vt, "main menu");
+	vt_key(vt, VT_KEY_F3);
+	e2e_wait_text(vt, "Find:");
+	return vt;
+}
+
 static void
 test_counter_day(void **state)
 {
@@ -214,24 +239,14 @@ test_mouse(void **state)
 	n1 = tl_enrol(s, "张一", "2017-06", "张父", "13911112221", NULL);
 	n2 = tl_enrol(s, "张二", "2016-06", "张母", "13911112222", NULL);
 	session_free(s);
-	vt = e2e_start(b, 24, 80, NULL);
-	e2e_login(vt, "reception1", "pass-reception1");
-	e2e_wait_text(vt, "main menu");
-	vt_key(vt, VT_KEY_F3);
-	e2e_wait_text(vt, "Find:");
+	vt = start_search(b);
 	vt_sendstr(vt, "张");
 	e2e_wait_text(vt, n1);
 	e2e_wait_text(vt, "> " );
 	/* Newest first: n2 selected; click n1's row. */
 	assert_true(vt_find(vt, n1, &r, &c));
 	click(vt, r, c);
-	{
-		char *sel;
-
-		xasprintf(&sel, "> %s", n1);
-		e2e_wait_text(vt, sel);
-		free(sel);
-	}
+	wait_selected(vt, n1);
 	click(vt, r, c + 3);
 	click(vt, r, c + 3);
 	e2e_wait_text(vt, "Guardian's consent");
@@ -239,6 +254,87 @@ test_mouse(void **state)
 	vt_free(vt);
 	free(n1);
 	free(n2);
+	tl_branch_free(b);
+}
+
+/*
+ * More matches than fit: a screenful is fetched (and one to know there
+ * are more), further pages as PgDn goes past them, none for PgUp.
+ */
+static void
+test_paging(void **state)
+{
+	static const char	 family[] = "王李张刘陈杨赵黄";
+	static const char	 given[] = "一二三四五";
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*vt;
+	char			*n[40], name[16], phone[16];
+	int			 i, status;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	/* Forty children whose guardians' phones all end in 0000. */
+	for (i = 0; i < 40; i++) {
+		/* Each of these characters is three bytes of UTF-8. */
+		snprintf(name, sizeof name, "%.3s%.3s", family + 3 * (i / 5),
+		    given + 3 * (i % 5));
+		snprintf(phone, sizeof phone, "139%04d0000", i);
+		n[i] = tl_enrol(s, name, "2017-06", "家长", phone, NULL);
+		assert_non_null(n[i]);
+	}
+	session_free(s);
+
+	/* At 80x24 the list has 16 rows: 17 fetched, newest first. */
+	vt = start_search(b);
+	vt_sendstr(vt, "0000");
+	e2e_wait_text(vt, "17+ matches");
+	wait_selected(vt, n[39]);
+	e2e_wait_text(vt, n[24]);
+	assert_false(e2e_on_screen(vt, n[23]));
+	/* Within what was fetched: the 16th row, nothing asked. */
+	vt_key(vt, VT_KEY_PAGEDOWN);
+	wait_selected(vt, n[24]);
+	e2e_wait_text(vt, "17+ matches");
+	/* Past it: the next page. */
+	vt_key(vt, VT_KEY_PAGEDOWN);
+	e2e_wait_text(vt, "34+ matches");
+	wait_selected(vt, n[9]);
+	/* And to the end: now the count is whole. */
+	vt_key(vt, VT_KEY_PAGEDOWN);
+	e2e_wait_text(vt, "40 matches");
+	wait_selected(vt, n[0]);
+	assert_false(e2e_on_screen(vt, "+ matches"));
+	/* Back up: from what is held, nothing fetched again. */
+	for (i = 0; i < 3; i++)
+		vt_key(vt, VT_KEY_PAGEUP);
+	wait_selected(vt, n[39]);
+	e2e_wait_text(vt, "40 matches");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "Guardian's consent");
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "40 matches");
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "main menu");
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, WAIT, &status), 0);
+	vt_free(vt);
+
+	/* Three finds that found anything: 17, 34, 40; the field's first
+	 * characters, if they came apart, found nothing. */
+	assert_int_equal(e2e_audit_count(b, "student.find", "reception1",
+	    "results=17 "), 1);
+	assert_int_equal(e2e_audit_count(b, "student.find", "reception1",
+	    "results=34 "), 1);
+	assert_int_equal(e2e_audit_count(b, "student.find", "reception1",
+	    "results=40 "), 1);
+	assert_int_equal(e2e_audit_count(b, "student.find", "reception1",
+	    NULL) - e2e_audit_count(b, "student.find", "reception1",
+	    "results=0 "), 3);
+	for (i = 0; i < 40; i++)
+		free(n[i]);
+	tl_check_db(b);
 	tl_branch_free(b);
 }
 
@@ -394,6 +490,7 @@ main(void)
 		cmocka_unit_test(test_refuses_to_start),
 		cmocka_unit_test(test_colour_and_help),
 		cmocka_unit_test(test_mouse),
+		cmocka_unit_test(test_paging),
 	};
 
 	platform_init();

@@ -23,7 +23,7 @@
 static struct session	*live;
 
 static void	logout(struct session *, int);
-static int	check_data_dir(const char *, int *, char **);
+static int	check_data_dir(const char *, char **);
 
 /* On a fatal error only close and wipe: no checkpoint, no more writes. */
 static void
@@ -60,7 +60,7 @@ session_load(const char *config_path, const char *data_dir,
 	}
 	/* Before xueji init creates anything in a directory made for it. */
 	if (access(s->cfg->data_dir, F_OK) == 0 &&
-	    (rc = check_data_dir(s->cfg->data_dir, NULL, cause)) != XJ_OK)
+	    (rc = check_data_dir(s->cfg->data_dir, cause)) != XJ_OK)
 		goto fail;
 	if ((rc = policy_load(s->cfg->roles_file, &s->pol, cause)) != XJ_OK)
 		goto fail;
@@ -88,14 +88,12 @@ session_branch_exists(const struct session *s)
 /*
  * Refuse a data directory that other users may enter, list or write
  * into, and set the umask from it (platform_data_dir): files are 0660
- * in a directory shared with a group (2770), 0600 otherwise.  *shared,
- * when not NULL, says which.
+ * in a directory shared with a group (2770), 0600 otherwise.
  */
 static int
-check_data_dir(const char *dir, int *shared, char **cause)
+check_data_dir(const char *dir, char **cause)
 {
 	struct stat	sb;
-	int		rc;
 
 	if (stat(dir, &sb) == -1)
 		return xj_fail(cause, XJ_ENOINPUT, _("%s: no such directory; "
@@ -110,35 +108,10 @@ check_data_dir(const char *dir, int *shared, char **cause)
 	if (sb.st_mode & S_IRWXO)
 		return xj_fail(cause, XJ_ECONFIG, _("%s is open to other users; "
 		    "run chmod o-rwx on it"), dir);
-	if ((rc = platform_data_dir(dir)) == -1)
+	if (platform_data_dir(dir) == -1)
 		return xj_fail(cause, XJ_ECONFIG, _("%s is not a directory"),
 		    dir);
-	if (shared != NULL)
-		*shared = rc;
 	return XJ_OK;
-}
-
-/*
- * SQLite creates a database with mode 0644 less the umask, which in a
- * shared directory leaves the group without write, and gives the -wal
- * and -shm files the database's mode.  So before the first open (xueji
- * init logs in right after it created the database) its owner gives the
- * group read and write.  O_NOFOLLOW: another member of the group may
- * plant a link, which must not make us open a file of ours elsewhere.
- */
-static void
-share_db(const char *path)
-{
-	struct stat	sb;
-	int		fd;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return;
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_uid == geteuid() &&
-	    (sb.st_mode & (S_IRGRP | S_IWGRP)) != (S_IRGRP | S_IWGRP))
-		fchmod(fd, S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP);
-	close(fd);
 }
 
 static int
@@ -167,11 +140,11 @@ session_login(struct session *s, const char *id, const char *pass,
 	struct branch_secret	*next = NULL;
 	const struct operator	*op;
 	char			*lock;
-	int			 rc, used_next, shared;
+	int			 rc, used_next;
 
 	session_logout(s);
 	s->failures = 0;
-	if ((rc = check_data_dir(s->cfg->data_dir, &shared, cause)) != XJ_OK)
+	if ((rc = check_data_dir(s->cfg->data_dir, cause)) != XJ_OK)
 		return rc;
 	if ((op = policy_operator(s->pol, id)) == NULL) {
 		xj_fail(cause, XJ_EPERM, _("%s is not an operator of this "
@@ -226,8 +199,6 @@ session_login(struct session *s, const char *id, const char *pass,
 	}
 	live = s;
 	xj_atfatal(session_atfatal);
-	if (shared)
-		share_db(s->db_path);
 	rc = store_open(s->db_path, s->secret->db_key, next != NULL ?
 	    next->db_key : NULL, s->cfg->branch_code, &used_next, &s->st,
 	    cause);

@@ -52,28 +52,16 @@ guardian_kind_label(enum guardian_kind k)
 	return _(kind_labels[k]);
 }
 
-static int
-lookup(const char *const *names, size_t n, const char *s)
-{
-	size_t	i;
-
-	for (i = 0; s != NULL && i < n; i++) {
-		if (strcmp(names[i], s) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
 int
 guardian_kind_parse(const char *s)
 {
-	return lookup(kind_names, nitems(kind_names), s);
+	return store_name_index(kind_names, nitems(kind_names), s);
 }
 
 int
 guardian_channel_valid(const char *s)
 {
-	return lookup(channels, nitems(channels), s) >= 0;
+	return store_name_index(channels, nitems(channels), s) >= 0;
 }
 
 static char *

@@ -70,22 +70,11 @@ request_state_label(enum request_state s)
 	return _(state_labels[s]);
 }
 
-static int
-lookup(const char *const *names, size_t n, const char *s)
-{
-	size_t	i;
-
-	for (i = 0; s != NULL && i < n; i++) {
-		if (strcmp(names[i], s) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
 int
 confirm_method_valid(const char *m)
 {
-	return lookup(confirm_methods, nitems(confirm_methods), m) >= 0;
+	return store_name_index(confirm_methods, nitems(confirm_methods),
+	    m) >= 0;
 }
 
 static char *
@@ -143,9 +132,9 @@ request_from_row(sqlite3_stmt *stmt)
 	struct request	*r = xcalloc(1, sizeof *r);
 
 	r->id = sqlite3_column_int64(stmt, 0);
-	r->kind = (enum request_kind)lookup(kind_names, nitems(kind_names),
-	    (const char *)sqlite3_column_text(stmt, 1));
-	r->state = (enum request_state)lookup(state_names,
+	r->kind = (enum request_kind)store_name_index(kind_names,
+	    nitems(kind_names), (const char *)sqlite3_column_text(stmt, 1));
+	r->state = (enum request_state)store_name_index(state_names,
 	    nitems(state_names), (const char *)sqlite3_column_text(stmt, 2));
 	r->number = dup_or_null(stmt, 3);
 	r->reason = dup_or_null(stmt, 4);

@@ -69,6 +69,9 @@ sqlite3_stmt *store_prepare(struct store *, const char *sql);
 /* Reset a kept statement and clear its bindings (which may point at
  * personal data the caller is about to wipe). */
 void	 store_release(sqlite3_stmt *);
+/* The index of s among the n names (a kind, a state as stored), or -1
+ * if it is not one of them or is NULL. */
+int	 store_name_index(const char *const *names, size_t n, const char *s);
 /* A read transaction (BEGIN), for one consistent view over several
  * queries; end it with tx_rollback. */
 int	 tx_read(struct store *, char **cause);

@@ -458,6 +458,18 @@ store_release(sqlite3_stmt *stmt)
 	sqlite3_clear_bindings(stmt);
 }
 
+int
+store_name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < n; i++) {
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
 /* Finalise every kept statement (closing, or the schema changing). */
 static void
 kept_free(struct store *st)
@@ -770,14 +782,30 @@ store_create(const char *path, const unsigned char key[32],
 {
 	struct store	*st;
 	struct audit_entry e;
-	int		 rc;
+	int		 rc, fd;
 
-	if (access(path, F_OK) == 0)
+	/*
+	 * The file is ours to create, not SQLite's: SQLite would make it
+	 * 0644 less the umask, leaving a shared directory's group without
+	 * write.  0660 less the umask is the group's in a shared directory
+	 * (umask 007) and ours alone otherwise (077); the -wal and -shm
+	 * files take its mode.  O_EXCL: never over an existing branch, or
+	 * through a link planted in its place.
+	 */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0660);
+	if (fd == -1 && errno == EEXIST)
 		return xj_fail(cause, XJ_EUNAVAIL, _("%s already exists; "
 		    "refusing to overwrite a branch"), path);
-	if ((rc = open_handle(path, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, &st, cause)) != XJ_OK)
+	if (fd == -1)
+		return xj_fail(cause, XJ_EIO, _("cannot create %s: %s"), path,
+		    strerror(errno));
+	close(fd);
+	if ((rc = open_handle(path, SQLITE_OPEN_READWRITE, &st,
+	    cause)) != XJ_OK) {
+		unlink(path);
 		return rc;
+	}
 	st->branch = xstrdup(branch);
 	if (key_handle(st, key) != 0) {
 		rc = db_error(st, _("cannot create the database"), cause);

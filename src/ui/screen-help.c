@@ -2,8 +2,8 @@
  * xueji — student records for a training branch.
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
- * The help screen: the actions of the screen it was opened from, every
- * key of each, generated from the action table.
+ * The help screen: the actions the screen it was opened from offers now,
+ * every key of each, generated from the action table.
  */
 #include <stdlib.h>
 
@@ -17,14 +17,25 @@ static const enum action help_actions[] = {
 static void *
 help_open(struct ui *ui, void *arg)
 {
+	struct help_arg	*ha = xmalloc(sizeof *ha);
+
 	(void)ui;
-	return arg;		/* the screen whose keys are shown */
+	/* The screen whose keys are shown; its state lives under us. */
+	*ha = *(const struct help_arg *)arg;
+	return ha;
+}
+
+static void
+help_close(void *p)
+{
+	free(p);
 }
 
 static void
 help_draw(struct ui *ui, void *p)
 {
-	const struct screen	*sc = p;
+	const struct help_arg	*ha = p;
+	const struct screen	*sc = ha->screen;
 	const struct action_info *ai;
 	size_t			 i;
 	int			 row = 2;
@@ -33,7 +44,8 @@ help_draw(struct ui *ui, void *p)
 	ui_title(ui, _("Keys"));
 	for (i = 0; sc->actions[i] != ACT_NONE && row < ui->rows - 3; i++) {
 		ai = &action_table[sc->actions[i]];
-		if (!ui_allowed(ui, ai->action))
+		/* What the key bar would offer, keys it leaves out too. */
+		if (!ui_offered(ui, sc, ha->state, ai->action))
 			continue;
 		ui_text(ui, row, 2, 22, ai->keys, STYLE_KEY);
 		ui_text(ui, row, 26, ui->cols - 28, _(ai->label),
@@ -60,6 +72,7 @@ const struct screen screen_help = {
 	.name = "help",
 	.actions = help_actions,
 	.open = help_open,
+	.close = help_close,
 	.draw = help_draw,
 	.action = help_action,
 };

@@ -4,7 +4,8 @@
  *
  * Search as you type: one field finds by student number, name prefix,
  * pinyin (full or initials) or the last four digits of the guardian's
- * phone, and the list refreshes on every keystroke.  Enter opens the
+ * phone, and the list refreshes on every keystroke: a screenful, the
+ * next one fetched when the operator pages past it.  Enter opens the
  * selected record.
  */
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct search {
 	size_t		  nhits;
 	size_t		  sel;
 	size_t		  top;
+	int		  more;		/* the store may have more than nhits */
 	char		 *last;		/* the text the list is for */
 };
 
@@ -42,14 +44,65 @@ clear_hits(struct search *sr)
 	students_free(sr->hits, sr->nhits);
 	sr->hits = NULL;
 	sr->nhits = sr->sel = sr->top = 0;
+	sr->more = 0;
+}
+
+/*
+ * Fetch the first limit results for the text the list is for, keeping
+ * the selection on the same student where it still matches.  The store
+ * has no offset, so a further page is the first ones again and more;
+ * fetching limit finds whether there are more than limit - 1.
+ */
+static void
+fetch(struct ui *ui, struct search *sr, size_t limit)
+{
+	struct student	**v = NULL;
+	char		 *cause = NULL, *keep = NULL;
+	size_t		  n = 0, i, sel = sr->sel, top = sr->top;
+	int		  rc;
+
+	if (sr->nhits > 0)
+		keep = xstrdup(sr->hits[sr->sel]->number);
+	rc = store_student_find(ui->s->st, sr->last, limit, &v, &n, &cause);
+	if (rc != XJ_OK && rc != XJ_EUSAGE)
+		ui_message(ui, 1, "%s", cause);
+	free(cause);
+	if (rc == XJ_EPERM) {
+		free(keep);
+		return;
+	}
+	/* Gone (withdrawn, frozen): the row that took its place. */
+	for (i = 0; keep != NULL && i < n; i++) {
+		if (strcmp(v[i]->number, keep) == 0) {
+			sel = i;
+			break;
+		}
+	}
+	if (keep == NULL || n == 0)
+		sel = top = 0;
+	else if (sel >= n)
+		sel = n - 1;
+	free(keep);
+	clear_hits(sr);
+	sr->hits = v;
+	sr->nhits = n;
+	sr->sel = sel;
+	sr->top = top;
+	sr->more = n == limit;
+}
+
+/* A screenful of results, and one to know whether there are more. */
+static size_t
+first_limit(const struct ui *ui)
+{
+	return (size_t)(list_rows(ui) > 1 ? list_rows(ui) : 1) + 1;
 }
 
 /* Run the query for what is in the field, if it changed. */
 static void
 run_query(struct ui *ui, struct search *sr)
 {
-	char	*text = le_get_utf8(sr->field), *cause = NULL;
-	int	 rc;
+	char	*text = le_get_utf8(sr->field);
 
 	if (sr->last != NULL && strcmp(text, sr->last) == 0) {
 		xfree_wipe(text);
@@ -60,16 +113,24 @@ run_query(struct ui *ui, struct search *sr)
 	clear_hits(sr);
 	if (*text == '\0')
 		return;
-	rc = store_student_find(ui->s->st, text, 200, &sr->hits, &sr->nhits,
-	    &cause);
-	if (rc != XJ_OK && rc != XJ_EUSAGE) {
-		ui_message(ui, 1, "%s", cause);
-		if (rc == XJ_EPERM) {
-			free(cause);
-			return;
-		}
-	}
-	free(cause);
+	fetch(ui, sr, first_limit(ui));
+}
+
+/*
+ * Make sure result i is fetched, if the store has it: further pages
+ * only when the operator moves past what the list holds (PgUp never
+ * fetches), a screenful at a time.
+ */
+static void
+fetch_upto(struct ui *ui, struct search *sr, size_t i)
+{
+	size_t	want = sr->nhits, page = first_limit(ui) - 1;
+
+	if (!sr->more || i < sr->nhits)
+		return;
+	while (want <= i)
+		want += page;
+	fetch(ui, sr, want + 1);
 }
 
 static void *
@@ -146,8 +207,13 @@ search_draw(struct ui *ui, void *p)
 		ui_text(ui, ui->rows - 3, 2, ui->cols - 4, _("* a change or "
 		    "other request waits for a decision"), STYLE_DIM);
 	if (sr->last != NULL && *sr->last != '\0') {
-		xasprintf(&count, sr->nhits == 1 ? _("%zu match") :
-		    _("%zu matches"), sr->nhits);
+		/* Only what is fetched is counted: "17+" when there are
+		 * more, fetched as the operator pages down. */
+		if (sr->more)
+			xasprintf(&count, _("%zu+ matches"), sr->nhits);
+		else
+			xasprintf(&count, sr->nhits == 1 ? _("%zu match") :
+			    _("%zu matches"), sr->nhits);
 		ui_text(ui, 2, ui->cols - 14, 14, count, STYLE_DIM);
 		free(count);
 	}
@@ -183,10 +249,14 @@ static int
 rerun_after(struct ui *ui, void *arg)
 {
 	struct search	*sr = arg;
+	size_t		 limit = first_limit(ui);
 
-	xfree_wipe(sr->last);
-	sr->last = NULL;
-	run_query(ui, sr);
+	/* As many as were fetched, the selection kept where it was. */
+	if (sr->last == NULL || *sr->last == '\0')
+		return UI_REDRAW;
+	if (sr->nhits + (sr->more ? 0 : 1) > limit)
+		limit = sr->nhits + (sr->more ? 0 : 1);
+	fetch(ui, sr, limit);
 	return UI_REDRAW;
 }
 
@@ -198,6 +268,9 @@ search_action(struct ui *ui, void *p, enum action a)
 	size_t		 page = (size_t)(list_rows(ui) > 1 ? list_rows(ui) - 1 :
 			     1);
 
+	/* Past the end of what is fetched: the next results first. */
+	if (a == ACT_DOWN || a == ACT_PAGE_DOWN)
+		fetch_upto(ui, sr, sr->sel + (a == ACT_DOWN ? 1 : page));
 	if (ui_list_move(&sr->sel, sr->nhits, page, a))
 		return UI_HANDLED;
 	switch (a) {

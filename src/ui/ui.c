@@ -107,6 +107,13 @@ ui_allowed(const struct ui *ui, enum action a)
 	return 0;
 }
 
+int
+ui_offered(struct ui *ui, const struct screen *sc, void *state, enum action a)
+{
+	return ui_allowed(ui, a) &&
+	    (sc->offers == NULL || sc->offers(ui, state, a));
+}
+
 /* Operator, role and branch; the message, if any, replaces the right. */
 static void
 draw_status(struct ui *ui)
@@ -154,8 +161,7 @@ draw_keybar(struct ui *ui)
 
 	ui_fill(ui, row, 0, ui->cols, STYLE_NORMAL);
 	for (i = 0; a[i] != ACT_NONE && col < ui->cols; i++) {
-		if (!ui_allowed(ui, a[i]) || (sc->offers != NULL &&
-		    !sc->offers(ui, stack[depth - 1].state, a[i])) ||
+		if (!ui_offered(ui, sc, stack[depth - 1].state, a[i]) ||
 		    a[i] == ACT_REDRAW ||
 		    a[i] == ACT_UP || a[i] == ACT_DOWN || a[i] == ACT_PREV)
 			continue;
@@ -365,9 +371,12 @@ dispatch(struct ui *ui, wint_t ch, int is_key, const wchar_t *burst,
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		return 0;
-	case ACT_HELP:
-		ui_push(ui, &screen_help, (void *)(uintptr_t)sc);
+	case ACT_HELP: {
+		struct help_arg	ha = { sc, state };
+
+		ui_push(ui, &screen_help, &ha);
 		return 0;
+	}
 	case ACT_LOCK:
 		lock(ui);
 		return 0;

@@ -243,6 +243,12 @@ struct change_arg {
 	struct opened_for	 back;
 };
 
+/* screen_help's arg: the screen whose keys are listed; copied. */
+struct help_arg {
+	const struct screen	*screen;
+	void			*state;
+};
+
 /* screen_request's arg. */
 struct request_arg {
 	int64_t			 id;
@@ -296,6 +302,10 @@ void	 ui_message(struct ui *, int error, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));
 /* Whether the operator may use action a (its permission). */
 int	 ui_allowed(const struct ui *, enum action);
+/* Whether screen sc (with its state) offers a to the operator now: the
+ * permission and the screen's own offers(), as the key bar shows. */
+int	 ui_offered(struct ui *, const struct screen *, void *state,
+	     enum action);
 
 /* Colour pairs with monochrome fallbacks; see ui_attr. */
 enum ui_style {
