@@ -53,6 +53,12 @@ int	 store_open(const char *path, const unsigned char key[32],
 	     const unsigned char *next, const char *branch, int *used_next,
 	     struct store **out, char **cause);
 void	 store_close(struct store *);
+/*
+ * How many reads' log entries this connection committed since the
+ * write-ahead log was last synced: what a power cut could take now.
+ * Bounded (store.c, READ_SYNC_EVERY and READ_SYNC_SECONDS).
+ */
+int	 store_reads_unsynced(const struct store *);
 
 /*
  * Who is acting, under which rules.  The store keeps the pointers; they

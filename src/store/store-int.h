@@ -23,7 +23,8 @@ struct store {
 	const struct operator	*op;
 	int			 in_tx;
 	int			 read_log;	/* this one logs a read only */
-	int			 unsynced;	/* a read's entry may not be on disk */
+	int			 unsynced;	/* reads' entries maybe not on disk */
+	time_t			 unsynced_since;	/* the oldest of them */
 	/* Statements kept prepared, by their SQL's address. */
 	struct {
 		const char	*sql;

@@ -290,6 +290,10 @@ exec(struct store *st, const char *sql, const char *doing, char **cause)
  * durably, whichever code path it takes.  Outside a transaction this
  * cannot fail but on a closed handle; should it, tx_begin tries again.
  */
+/* How many reads' entries, or how old the oldest, before a WAL sync. */
+#define READ_SYNC_EVERY		100
+#define READ_SYNC_SECONDS	10
+
 static int
 durable_again(struct store *st)
 {
@@ -344,7 +348,12 @@ tx_begin(struct store *st, char **cause)
  * - the next change commits with FULL, and its fsync of the WAL makes
  *   every earlier frame durable with it, whoever wrote them; so does a
  *   signed checkpoint (its own entry), a checkpoint of the WAL, a
- *   backup (store_sync_log) and closing the store (logout, idle lock).
+ *   backup (store_sync_log) and closing the store (logout, idle lock);
+ * - and so that a session that only reads cannot leave a long tail at
+ *   risk, the WAL is synced after READ_SYNC_EVERY reads' entries, or
+ *   once the oldest unsynced one is READ_SYNC_SECONDS old: a power cut
+ *   loses at most that many, that recent (and those of a terminal that
+ *   went idle since, until its idle lock closes the store).
  *
  * Changes never take this path: tx_begin restores FULL first.  Nor
  * does revealing a sensitive value (student.c), which is rare and
@@ -370,6 +379,7 @@ tx_begin_read_log(struct store *st, char **cause)
 int
 tx_commit(struct store *st, char **cause)
 {
+	time_t	now;
 	int	rc;
 
 	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
@@ -379,9 +389,18 @@ tx_commit(struct store *st, char **cause)
 		return rc;
 	}
 	st->in_tx = 0;
-	if (st->read_log)
-		st->unsynced = 1;
+	if (!st->read_log) {
+		st->unsynced = 0;	/* FULL: synced with the rest */
+		return XJ_OK;
+	}
 	durable_again(st);
+	now = time(NULL);
+	if (st->unsynced++ == 0)
+		st->unsynced_since = now;
+	/* The read is logged; should this sync fail, the next one retries. */
+	if (st->unsynced >= READ_SYNC_EVERY ||
+	    now - st->unsynced_since >= READ_SYNC_SECONDS)
+		store_sync_log(st, NULL);
 	return XJ_OK;
 }
 
@@ -401,6 +420,12 @@ tx_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->in_tx = 0;
 	durable_again(st);
+}
+
+int
+store_reads_unsynced(const struct store *st)
+{
+	return st->unsynced;
 }
 
 int
