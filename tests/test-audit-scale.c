@@ -231,6 +231,7 @@ generate(struct scale *sc)
 	unsigned char		 prev[AUDIT_HASH_BYTES];
 	double			 t = now_ms();
 	int64_t			 i;
+	char			*cause = NULL;
 
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq, hash FROM audit "
 	    "ORDER BY seq DESC LIMIT 1", -1, &last, NULL), SQLITE_OK);
@@ -267,6 +268,9 @@ generate(struct scale *sc)
 		sqlite3_reset(ins);
 	}
 	sqlite3_finalize(ins);
+	/* Raw inserts: the runs audit_append would have kept. */
+	if (audit_runs_rebuild(db, &cause) != XJ_OK)
+		fail_msg("%s", cause);
 	exec_ok(db, "COMMIT");
 	exec_ok(db, "PRAGMA wal_checkpoint(TRUNCATE)");
 	printf("audit log: %" PRId64 " entries generated in %.1f s\n", sc->n,
@@ -660,12 +664,12 @@ static void
 test_scale(void **state)
 {
 	/*
-	 * reads_much marks the shapes that read much of the log for a page
-	 * today, which get SLOWER_MS: an action prefix or two dates make
-	 * SQLite walk that range of audit_action or audit_at and sort it
-	 * by seq (most of the log for "student." or a wide window); a
-	 * request is named in the detail, which no index holds, so its
-	 * page reads on until it is full or the log ends.
+	 * reads_much marks a shape that reads much of the log for a page,
+	 * which gets SLOWER_MS.  None does today: an action prefix is
+	 * walked per action and merged, a date window is ranges of seq
+	 * (audit_run), a request is a seek on audit_request (issue 9).
+	 * Before, a wide window read and sorted most of the log (340 ms a
+	 * page here) and a request scanned the details (190 ms).
 	 */
 	struct sfilter	 fs[] = {
 		{ "none", F_NONE, 0, { 0 } },
@@ -673,16 +677,16 @@ test_scale(void **state)
 		{ "rare-operator", F_RARE, 0, { .operator = "auditor1" } },
 		{ "action", F_ACTION, 0, { .action = "student.enroll" } },
 		/* What typing "student" asks for: 70 % of the log. */
-		{ "action-prefix", F_PREFIX, 1, { .action = "student." } },
-		{ "action-prefix-status", F_PREFIX_STATUS, 1,
+		{ "action-prefix", F_PREFIX, 0, { .action = "student." } },
+		{ "action-prefix-status", F_PREFIX_STATUS, 0,
 		    { .action = "status." } },
 		{ "rare-action-prefix", F_PREFIX_RARE, 0,
 		    { .action = "audit." } },
 		{ "student", F_TARGET, 0, { .target = LONG_LIVED } },
 		{ "dates", F_DATES, 0, { 0 } },
-		{ "dates-wide", F_DATES, 1, { 0 } },
+		{ "dates-wide", F_DATES, 0, { 0 } },
 		{ "dates-since", F_DATES, 0, { 0 } },
-		{ "request", F_REQUEST, 1, { 0 } },
+		{ "request", F_REQUEST, 0, { 0 } },
 	};
 	struct scale	 sc;
 	size_t		 i;

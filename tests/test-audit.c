@@ -450,6 +450,285 @@ test_read_entries_not_synced(void **state)
 	sqlite3_vfs_unregister(&count_vfs);
 }
 
+/* Every entry of the log, oldest first, as seq, at and detail. */
+struct all {
+	int64_t		 seq[256];
+	int64_t		 at[256];
+	char		 detail[256][64];
+	size_t		 n;
+};
+
+static int
+all_add(const struct audit_entry *e, void *arg)
+{
+	struct all	*a = arg;
+
+	assert_true(a->n < nitems(a->seq));
+	/* audit_each gives them newest first: fill from the top. */
+	a->seq[a->n] = e->seq;
+	a->at[a->n] = (int64_t)e->at;
+	snprintf(a->detail[a->n], sizeof a->detail[a->n], "%s", e->detail);
+	a->n++;
+	return 0;
+}
+
+static void
+all_load(sqlite3 *db, struct all *a)
+{
+	struct audit_filter	f;
+	char			*cause = NULL;
+
+	memset(a, 0, sizeof *a);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(audit_each(db, &f, all_add, a, &cause), XJ_OK);
+}
+
+struct got {
+	int64_t	seq[256];
+	size_t	n;
+};
+
+static int
+got_add(const struct audit_entry *e, void *arg)
+{
+	struct got	*g = arg;
+
+	assert_true(g->n < nitems(g->seq));
+	g->seq[g->n++] = e->seq;
+	return 0;
+}
+
+/* Append an entry at time at (and detail), as the API does. */
+static void
+append_at(sqlite3 *db, time_t at, const char *detail)
+{
+	struct audit_entry	 e;
+	char			*cause = NULL;
+
+	memset(&e, 0, sizeof e);
+	e.at = at;
+	e.operator = "reception1";
+	e.action = "test.clock";
+	e.detail = detail;
+	if (audit_append(db, "SH01", &e, &cause) != XJ_OK)
+		fail_msg("append: %s", cause);
+}
+
+/*
+ * Page through f (limit per page) and compare with what a walk of the
+ * whole log in C finds: the same seqs, newest first, no more, no less.
+ */
+static void
+check_window(sqlite3 *db, const struct all *a, time_t since, time_t until,
+    size_t limit)
+{
+	struct audit_filter	 f;
+	struct got		 g;
+	int64_t			 want[256], before = 0;
+	size_t			 nwant = 0, i, done = 0;
+	char			*cause = NULL;
+
+	for (i = 0; i < a->n; i++) {	/* a is newest first */
+		if ((since == 0 || a->at[i] >= since) &&
+		    (until == 0 || a->at[i] < until))
+			want[nwant++] = a->seq[i];
+	}
+	for (;;) {
+		memset(&f, 0, sizeof f);
+		f.since = since;
+		f.until = until;
+		f.before_seq = before;
+		f.limit = limit;
+		memset(&g, 0, sizeof g);
+		assert_int_equal(audit_each(db, &f, got_add, &g, &cause),
+		    XJ_OK);
+		for (i = 0; i < g.n; i++) {
+			if (done + i >= nwant || g.seq[i] != want[done + i])
+				fail_msg("window [%lld, %lld) limit %zu: entry "
+				    "%zu is %lld, not %lld", (long long)since,
+				    (long long)until, limit, done + i,
+				    (long long)g.seq[i], done + i < nwant ?
+				    (long long)want[done + i] : -1LL);
+		}
+		done += g.n;
+		if (limit == 0 || g.n < limit)
+			break;
+		before = g.seq[g.n - 1];
+	}
+	if (done != nwant)
+		fail_msg("window [%lld, %lld) limit %zu: %zu entries, not %zu",
+		    (long long)since, (long long)until, limit, done, nwant);
+}
+
+/*
+ * Issue 9: a date window is ranges of seq, found by binary search within
+ * each run of the log where the clock did not step back.  The clock steps
+ * back here mid-log, a little (a failed login moved in later) and a lot
+ * (set back a year, then put right), and every window, paged at every
+ * size, still returns exactly the entries whose time is in it.
+ */
+static void
+test_dates_clock_back(void **state)
+{
+	static const int	 steps[] = {
+		/* minutes from t0; a step back starts a run */
+		0, 1, 2, 2, 3, 5, 8,
+		4,			/* a failed login, moved in late */
+		9, 10, 10, 11,
+		-525600, -525599,	/* set back a year */
+		12, 13,			/* and put right */
+		7, 7,			/* back again, into an old window */
+		14, 15, 20, 30,
+	};
+	struct fixture		*f = *state;
+	struct all		 a;
+	const time_t		 t0 = xj_now() - 86400;
+	time_t			 since, until;
+	size_t			 i, limit;
+	int64_t			 count, bad, runs;
+	char			*cause = NULL, *v;
+
+	for (i = 0; i < nitems(steps); i++)
+		append_at(f->db, t0 + steps[i] * 60, "");
+	/* The fixture's own entries (now) come before: one more step. */
+	v = tl_query(f->s, "SELECT count(*) FROM audit_run");
+	runs = strtoll(v, NULL, 10);
+	free(v);
+	/* The fixture's run, then t0, 4, a year back, 7. */
+	assert_int_equal(runs, 1 + 4);
+	assert_int_equal(audit_verify(f->db, "SH01", &count, &bad, NULL, NULL,
+	    &cause), XJ_OK);
+	all_load(f->db, &a);
+
+	/* Windows on every minute boundary (and none), pages of 1 to all. */
+	for (since = t0 - 525601 * 60; since <= t0 + 31 * 60;
+	    since += since < t0 - 60 ? 525600 * 60 / 4 : 60) {
+		for (until = since + 60; until <= t0 + 32 * 60;
+		    until += until < t0 ? 525600 * 60 / 4 : 60) {
+			for (limit = 0; limit <= 4; limit++) {
+				check_window(f->db, &a, since, until, limit);
+				check_window(f->db, &a, since, 0, limit);
+				check_window(f->db, &a, 0, until, limit);
+			}
+		}
+	}
+	/* Both ends outside everything; the fixture's entries (now). */
+	check_window(f->db, &a, t0 - 2 * 525600 * 60, xj_now() + 3600, 3);
+	check_window(f->db, &a, xj_now() - 3600, 0, 2);
+	check_window(f->db, &a, xj_now() + 3600, 0, 2);
+	tl_check_db(f->b);
+}
+
+/* The runs are checked by verify: removing one is found and named. */
+static void
+test_runs_edited(void **state)
+{
+	struct fixture	*f = *state;
+	const time_t	 t0 = xj_now() - 86400;
+	int64_t		 bad, count;
+	char		*cause = NULL;
+
+	append_at(f->db, t0, "");		/* entry 8 steps back */
+	append_at(f->db, t0 + 60, "");
+	assert_int_equal(audit_verify(f->db, "SH01", &count, &bad, NULL, NULL,
+	    &cause), XJ_OK);
+	exec_ok(f->db, "DELETE FROM audit_run WHERE start = 8");
+	assert_int_equal(verify(f->db, &bad, &cause), XJ_TAMPERED);
+	assert_int_equal(bad, 8);
+	assert_non_null(strstr(cause, "8"));
+	free(cause);
+	cause = NULL;
+	/* Put back, with a wrong time: found as well. */
+	exec_ok(f->db, "INSERT INTO audit_run VALUES (8, 0, NULL)");
+	assert_int_equal(verify(f->db, &bad, &cause), XJ_TAMPERED);
+	assert_int_equal(bad, 8);
+	free(cause);
+	cause = NULL;
+	/* A run where the clock did not step back. */
+	exec_ok(f->db, "DELETE FROM audit_run WHERE start = 8;"
+	    "INSERT INTO audit_run SELECT 8, at, NULL FROM audit WHERE "
+	    "seq = 8;"
+	    "INSERT INTO audit_run SELECT 9, at, NULL FROM audit WHERE "
+	    "seq = 9");
+	assert_int_equal(verify(f->db, &bad, &cause), XJ_TAMPERED);
+	free(cause);
+}
+
+/*
+ * Issue 9: request=N by the index on that number, exactly the word:
+ * not request=N0, not 0N, not another key that ends in "request=".
+ */
+static void
+test_request_exact(void **state)
+{
+	static const struct {
+		const char	*detail;
+		int		 match;
+	} d[] = {
+		{ "request=5", 1 },
+		{ "request=50", 0 },
+		{ "request=05", 0 },
+		{ "request=5x", 0 },
+		{ "request=15", 0 },
+		{ "what=change request=5", 1 },
+		{ "request=5 kind=change", 1 },
+		{ "from=a to=b request=5 reason=x", 1 },
+		{ "guardian_request=5", 0 },
+		{ "xrequest=5", 0 },
+		{ "request=6", 0 },
+		{ "request= 5", 0 },
+		{ "REQUEST=5", 0 },
+		{ "", 0 },
+	};
+	struct fixture		*f = *state;
+	struct audit_filter	 af;
+	struct got		 g;
+	struct all		 a;
+	int64_t			 want[nitems(d)];
+	size_t			 i, j, nwant = 0;
+	char			*cause = NULL;
+
+	for (i = 0; i < nitems(d); i++)
+		append_at(f->db, 0, d[i].detail);
+	all_load(f->db, &a);
+	/* Newest first: walk d backwards to line up with a. */
+	for (i = nitems(d); i-- > 0; ) {
+		if (d[i].match)
+			want[nwant++] = a.seq[nitems(d) - 1 - i];
+		assert_string_equal(a.detail[nitems(d) - 1 - i], d[i].detail);
+	}
+	for (j = 0; j <= 2; j++) {
+		memset(&af, 0, sizeof af);
+		af.request = 5;
+		af.limit = j;		/* 0: all; 1, 2: paged */
+		memset(&g, 0, sizeof g);
+		for (;;) {
+			size_t	before = g.n;
+
+			assert_int_equal(audit_each(f->db, &af, got_add, &g,
+			    &cause), XJ_OK);
+			if (j == 0 || g.n - before < j)
+				break;
+			af.before_seq = g.seq[g.n - 1];
+		}
+		assert_int_equal(g.n, nwant);
+		for (i = 0; i < nwant; i++)
+			assert_int_equal(g.seq[i], want[i]);
+	}
+	/* With another filter, and a number no entry names. */
+	memset(&af, 0, sizeof af);
+	af.request = 5;
+	af.operator = "reception1";
+	memset(&g, 0, sizeof g);
+	assert_int_equal(audit_each(f->db, &af, got_add, &g, &cause), XJ_OK);
+	assert_int_equal(g.n, nwant);
+	af.request = 7;
+	memset(&g, 0, sizeof g);
+	assert_int_equal(audit_each(f->db, &af, got_add, &g, &cause), XJ_OK);
+	assert_int_equal(g.n, 0);
+	tl_check_db(f->b);
+}
+
 int
 main(void)
 {
@@ -467,6 +746,12 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_canonical_unambiguous),
 		cmocka_unit_test(test_read_entries_not_synced),
+		cmocka_unit_test_setup_teardown(test_dates_clock_back, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_runs_edited, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_request_exact, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

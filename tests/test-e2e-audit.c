@@ -369,6 +369,10 @@ test_request_filter(void **state)
 	e2e_wait_text(vt, want);
 	free(want);
 	e2e_wait_gone(vt, n2);
+	/* The prompt's last cells may still be arriving: the list is read
+	 * once the prompt is gone and the log's own key bar is back. */
+	e2e_wait_gone(vt, "Esc: cancel");
+	wait_bar(vt, "F8 Request", "Esc Back");
 	assert_false(e2e_on_screen(vt, "enrolled"));
 	xasprintf(&want, "request %" PRId64, r1);
 	list_only(vt, want);

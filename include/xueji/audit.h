@@ -84,6 +84,29 @@ int	 audit_verify(sqlite3 *, const char *branch, int64_t *count,
 	     int64_t *bad_seq, void (*progress)(int64_t done, void *),
 	     void *arg, char **cause);
 
+/*
+ * The log's runs (table audit_run, store migration 7): a run starts at
+ * the first entry and at every entry whose time is earlier than the one
+ * before it; first_at is the time of its first entry, last_at of its
+ * last (NULL while it is the newest).  audit_append keeps the table;
+ * this SQL fills it from the log (the migration, audit_runs_rebuild).
+ */
+#define AUDIT_RUNS_FILL_SQL \
+	"INSERT INTO audit_run (start, first_at)" \
+	"  SELECT b.seq, b.at FROM audit AS b NOT INDEXED" \
+	"  LEFT JOIN audit AS a ON a.seq = b.seq - 1" \
+	"  WHERE a.seq IS NULL OR b.at < a.at;" \
+	"UPDATE audit_run SET last_at = (SELECT at FROM audit WHERE seq =" \
+	"  (SELECT min(start) FROM audit_run AS n" \
+	"   WHERE n.start > audit_run.start) - 1);"
+
+/*
+ * Rebuild audit_run from the log, for a program that loaded entries
+ * without audit_append (a generator of test logs).  Call it inside the
+ * loading transaction or after it.  XJ_OK, or XJ_EIO.
+ */
+int	 audit_runs_rebuild(sqlite3 *, char **cause);
+
 /* Filters for audit_each; zero/NULL members match everything. */
 struct audit_filter {
 	const char	*operator;

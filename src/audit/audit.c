@@ -185,17 +185,60 @@ audit_append(sqlite3 *db, const char *branch, struct audit_entry *e,
 	return rc;
 }
 
+/*
+ * Entry seq (time at) starts a run of the log (see struct run_check):
+ * close the run before it at prev_at and open one.  Rare (the first
+ * entry, a clock stepped back), so the statements are not kept.
+ */
+static int
+run_start(sqlite3 *db, int64_t seq, int64_t at, int64_t prev_at,
+    char **cause)
+{
+	sqlite3_stmt	*close_run = NULL, *open_run = NULL;
+	int		 ret = XJ_OK;
+
+	if (sqlite3_prepare_v2(db, "UPDATE audit_run SET last_at = ?1 WHERE "
+	    "start = (SELECT max(start) FROM audit_run WHERE start < ?2)", -1,
+	    &close_run, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO audit_run (start, "
+	    "first_at) VALUES (?1, ?2)", -1, &open_run, NULL) != SQLITE_OK) {
+		ret = db_fail(db, 1, 0, cause);
+		goto out;
+	}
+	sqlite3_bind_int64(close_run, 1, prev_at);
+	sqlite3_bind_int64(close_run, 2, seq);
+	sqlite3_bind_int64(open_run, 1, seq);
+	sqlite3_bind_int64(open_run, 2, at);
+	if ((seq > 1 && sqlite3_step(close_run) != SQLITE_DONE) ||
+	    sqlite3_step(open_run) != SQLITE_DONE)
+		ret = db_fail(db, 1, 1, cause);
+out:
+	sqlite3_finalize(close_run);
+	sqlite3_finalize(open_run);
+	return ret;
+}
+
+int
+audit_runs_rebuild(sqlite3 *db, char **cause)
+{
+	if (sqlite3_exec(db, "DELETE FROM audit_run;" AUDIT_RUNS_FILL_SQL,
+	    NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, 1, 1, cause);
+	return XJ_OK;
+}
+
 int
 audit_append_kept(sqlite3 *db, const char *branch, struct audit_stmts *c,
     struct audit_entry *e, char **cause)
 {
 	static const char	 last_sql[] =
-	    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+	    "SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1";
 	static const char	 ins_sql[] =
 	    "INSERT INTO audit (seq, at, operator, action, target, fields,"
 	    " detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 	unsigned char		 prev[AUDIT_HASH_BYTES];
 	sqlite3_stmt		*stmt;
+	int64_t			 prev_at = 0;
 	int			 rc;
 
 	if (prepare_kept(db, last_sql, &c->last) != SQLITE_OK)
@@ -206,6 +249,7 @@ audit_append_kept(sqlite3 *db, const char *branch, struct audit_stmts *c,
 	    sqlite3_column_bytes(stmt, 1) == AUDIT_HASH_BYTES) {
 		e->seq = sqlite3_column_int64(stmt, 0) + 1;
 		memcpy(prev, sqlite3_column_blob(stmt, 1), AUDIT_HASH_BYTES);
+		prev_at = sqlite3_column_int64(stmt, 2);
 	} else if (rc == SQLITE_DONE) {
 		e->seq = 1;
 		audit_genesis(branch, prev);
@@ -247,6 +291,9 @@ audit_append_kept(sqlite3 *db, const char *branch, struct audit_stmts *c,
 	/* The bindings point into e, which is the caller's. */
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
+	/* In the caller's transaction: the run commits with the entry. */
+	if (rc == XJ_OK && (e->seq == 1 || (int64_t)e->at < prev_at))
+		rc = run_start(db, e->seq, (int64_t)e->at, prev_at, cause);
 	return rc;
 }
 
@@ -265,6 +312,81 @@ entry_from_row(sqlite3_stmt *stmt, struct audit_entry *e)
 		memcpy(e->hash, sqlite3_column_blob(stmt, 7), AUDIT_HASH_BYTES);
 }
 
+/*
+ * The log's runs (audit_run, store migration 7): entry seq starts a run
+ * when it is the first entry or its time is earlier than the entry
+ * before it (the clock stepped back: NTP, a change by hand, failed
+ * logins moved into the log at the next login with their own, earlier,
+ * time).  Within a run, at never decreases as seq grows, which is what
+ * lets audit_each turn a date window into ranges of seq.  audit_append
+ * keeps the table in the transaction of the entry that starts a run;
+ * first_at is the run's first entry's time, last_at its last's (NULL
+ * while the run is the newest).  A real log has a run per clock change
+ * and per batch of failed logins moved in (a few a day at most); a log
+ * whose clock steps back at every other entry would make each page walk
+ * many runs: still exact, slower.
+ *
+ * The table is derived from the log and outside the chain.  Verification
+ * checks it against the entries it walks anyway (run_check), so an edit
+ * to it is reported like an edit to the log; and the browser keeps the
+ * dates as a filter on every row it shows, so a wrong table could only
+ * hide entries from a date window (until verify says so), never show one
+ * outside it.
+ */
+struct run_check {
+	sqlite3_stmt	*stmt;		/* NULL: no table (an old copy) */
+	int		 have;		/* stmt holds the next run */
+	int64_t		 start, first_at, last_at;
+	int		 last_null;
+	int64_t		 cur_last;	/* the current run's last_at */
+	int		 cur_null;
+};
+
+static void
+run_check_next(struct run_check *rc)
+{
+	rc->have = sqlite3_step(rc->stmt) == SQLITE_ROW;
+	if (!rc->have)
+		return;
+	rc->start = sqlite3_column_int64(rc->stmt, 0);
+	rc->first_at = sqlite3_column_int64(rc->stmt, 1);
+	rc->last_null = sqlite3_column_type(rc->stmt, 2) == SQLITE_NULL;
+	rc->last_at = sqlite3_column_int64(rc->stmt, 2);
+}
+
+/*
+ * Whether entry e (whose predecessor, if any, had time prev_at) agrees
+ * with the runs: it starts one exactly when its time steps back, with
+ * its time, and the run it ends was closed with the time before it.
+ * Runs after the last entry are not checked: a truncated log is what
+ * checkpoints catch, and those runs cannot hide anything.
+ */
+static int
+run_check_entry(struct run_check *rc, const struct audit_entry *e,
+    int64_t prev_at)
+{
+	int	starts = e->seq == 1 || (int64_t)e->at < prev_at;
+	int	listed;
+
+	if (rc->stmt == NULL)
+		return 1;
+	if (rc->have && rc->start < e->seq)
+		return 0;	/* a run where no entry begins one */
+	listed = rc->have && rc->start == e->seq;
+	if (starts != listed)
+		return 0;
+	if (!listed)
+		return 1;
+	if (rc->first_at != (int64_t)e->at)
+		return 0;
+	if (e->seq > 1 && (rc->cur_null || rc->cur_last != prev_at))
+		return 0;
+	rc->cur_last = rc->last_at;
+	rc->cur_null = rc->last_null;
+	run_check_next(rc);
+	return 1;
+}
+
 int
 audit_verify(sqlite3 *db, const char *branch, int64_t *count,
     int64_t *bad_seq, void (*progress)(int64_t, void *), void *arg,
@@ -275,13 +397,21 @@ audit_verify(sqlite3 *db, const char *branch, int64_t *count,
 	    " FROM audit ORDER BY seq";
 	unsigned char		 prev[AUDIT_HASH_BYTES], h[AUDIT_HASH_BYTES];
 	struct audit_entry	 e;
+	struct run_check	 runs;
 	sqlite3_stmt		*stmt;
-	int64_t			 expect = 1;
+	int64_t			 expect = 1, prev_at = 0;
 	int			 rc, ret = XJ_OK;
 
 	*bad_seq = 0;
 	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
 		return db_fail(db, 0, 0, cause);
+	/* A copy from before migration 7 has no runs to check. */
+	memset(&runs, 0, sizeof runs);
+	if (sqlite3_prepare_v2(db, "SELECT start, first_at, last_at FROM "
+	    "audit_run ORDER BY start", -1, &runs.stmt, NULL) != SQLITE_OK)
+		runs.stmt = NULL;
+	else
+		run_check_next(&runs);
 	audit_genesis(branch, prev);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		entry_from_row(stmt, &e);
@@ -309,6 +439,16 @@ audit_verify(sqlite3 *db, const char *branch, int64_t *count,
 			    " (edited, reordered or replaced)"), e.seq);
 			break;
 		}
+		/* After the chain: an edited entry is named as one. */
+		if (!run_check_entry(&runs, &e, prev_at)) {
+			*bad_seq = e.seq;
+			ret = xj_fail(cause, XJ_TAMPERED,
+			    _("the log's index of times was edited at entry %"
+			    PRId64 " (the log itself verifies; searching it "
+			    "by date may miss entries)"), e.seq);
+			break;
+		}
+		prev_at = (int64_t)e.at;
 		memcpy(prev, h, sizeof prev);
 		if (progress != NULL && expect % 4096 == 0)
 			progress(expect, arg);
@@ -323,6 +463,7 @@ audit_verify(sqlite3 *db, const char *branch, int64_t *count,
 	} else if (ret == XJ_OK && rc != SQLITE_DONE)
 		ret = db_fail(db, 0, 1, cause);
 	sqlite3_finalize(stmt);
+	sqlite3_finalize(runs.stmt);
 	if (count != NULL)
 		*count = expect - 1;
 	return ret;
@@ -384,35 +525,227 @@ actions_under(sqlite3 *db, const char *prefix, char **out)
 	return n;
 }
 
+/*
+ * The request number N is the word "request=N" of the detail: this is
+ * the expression of the partial index audit_request (store migration 7),
+ * written here exactly as there, so that SQLite matches the two and
+ * seeks.  It reads the digits after the first " request=" (a key of its
+ * own: the space rules out "guardian_request=" and the like); the word
+ * itself is then checked in full (REQUEST_WORD), so "request=12x" or a
+ * second "request=" elsewhere in a detail can never match by the number
+ * alone.  Only entries that name a request are in the index.
+ */
+#define REQUEST_HAS	"instr(' ' || detail, ' request=') > 0"
+#define REQUEST_ID	"CAST(substr(detail, instr(' ' || detail, " \
+			"' request=') + 8) AS INTEGER)"
+#define REQUEST_WORD	"(' ' || detail || ' ') LIKE ?8"
+
+struct each {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt;
+	size_t		 left;		/* of the limit; SIZE_MAX: none */
+	int		(*fn)(const struct audit_entry *, void *);
+	void		*arg;
+	char		**cause;
+};
+
+/*
+ * Run the page's statement over seq in [lo, hi), newest first, calling
+ * fn for each row until the limit.  XJ_OK, fn's non-zero value, or an
+ * error.
+ */
+static int
+each_range(struct each *q, int64_t lo, int64_t hi, int windowed)
+{
+	struct audit_entry	 e;
+	int			 rc, ret;
+
+	if (q->left == 0 || lo >= hi)
+		return XJ_OK;
+	sqlite3_reset(q->stmt);
+	sqlite3_bind_int64(q->stmt, 6, hi);
+	if (windowed)
+		sqlite3_bind_int64(q->stmt, 9, lo);
+	sqlite3_bind_int64(q->stmt, 7, q->left == SIZE_MAX ? -1 :
+	    (sqlite3_int64)q->left);
+	while ((rc = sqlite3_step(q->stmt)) == SQLITE_ROW) {
+		entry_from_row(q->stmt, &e);
+		if (q->left != SIZE_MAX)
+			q->left--;
+		if ((ret = q->fn(&e, q->arg)) != 0)
+			return ret;
+	}
+	if (rc != SQLITE_DONE)
+		return db_fail(q->db, 0, 1, q->cause);
+	return XJ_OK;
+}
+
+/* at of entry seq into *at; 0, or -1 when there is no such entry. */
+static int
+probe_at(sqlite3_stmt *probe, int64_t seq, int64_t *at)
+{
+	int	found;
+
+	sqlite3_reset(probe);
+	sqlite3_bind_int64(probe, 1, seq);
+	found = sqlite3_step(probe) == SQLITE_ROW;
+	if (found)
+		*at = sqlite3_column_int64(probe, 0);
+	sqlite3_reset(probe);
+	return found ? 0 : -1;
+}
+
+/*
+ * The first seq in [a, b] whose time is >= t, or b + 1: a binary search
+ * by seq, which is right because at never decreases within a run.  -1
+ * when an entry in between is missing (a log with a hole: the caller
+ * takes the whole run).
+ */
+static int64_t
+first_from(sqlite3_stmt *probe, int64_t a, int64_t b, int64_t t)
+{
+	int64_t	lo = a, hi = b + 1, mid, at;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (probe_at(probe, mid, &at) != 0)
+			return -1;
+		if (at >= t)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/*
+ * A date window: each run of the log (audit_run, see struct run_check)
+ * whose times meet [since, until), newest first; within a run the
+ * window is one range of seq, found by binary search at the run's ends
+ * that the window cuts (none for a run wholly inside it), and the page
+ * walks each range by seq, stopping at the limit.  A log whose clock
+ * never stepped back is one run: two searches of ~log2 N seeks, then a
+ * walk as cheap as no filter.  The page's query keeps the dates as a
+ * filter, so no row outside the window can show even if the runs were
+ * wrong (verify checks them).  Without the table (a raw handle on an
+ * older schema) the whole log is walked by seq with the dates as a
+ * filter: exact, slow.
+ */
+static int
+each_window(struct each *q, const struct audit_filter *f)
+{
+	sqlite3_stmt	*runs = NULL, *probe = NULL, *head = NULL;
+	int64_t		 since, until, end, start, first_at, last_at, lo, hi;
+	int64_t		 top;
+	int		 ret = XJ_OK, rc, newest = 1;
+
+	since = f->since != 0 ? (int64_t)f->since : INT64_MIN;
+	until = f->until != 0 ? (int64_t)f->until : INT64_MAX;
+	if (sqlite3_prepare_v2(q->db, "SELECT start, first_at, last_at FROM "
+	    "audit_run WHERE start < ?1 ORDER BY start DESC", -1, &runs,
+	    NULL) != SQLITE_OK)
+		return each_range(q, 0, f->before_seq != 0 ? f->before_seq :
+		    INT64_MAX, 1);
+	if (sqlite3_prepare_v2(q->db, "SELECT at FROM audit WHERE seq = ?1",
+	    -1, &probe, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(q->db, "SELECT max(seq) FROM audit", -1, &head,
+	    NULL) != SQLITE_OK) {
+		ret = db_fail(q->db, 0, 0, q->cause);
+		goto out;
+	}
+	if ((rc = sqlite3_step(head)) != SQLITE_ROW) {
+		ret = db_fail(q->db, 0, 1, q->cause);
+		goto out;
+	}
+	top = sqlite3_column_int64(head, 0);
+	end = f->before_seq != 0 && f->before_seq - 1 < top ?
+	    f->before_seq - 1 : top;
+	sqlite3_bind_int64(runs, 1, end + 1);
+	while (end >= 1 && q->left > 0 &&
+	    (rc = sqlite3_step(runs)) == SQLITE_ROW) {
+		start = sqlite3_column_int64(runs, 0);
+		first_at = sqlite3_column_int64(runs, 1);
+		/*
+		 * The newest run is cut at end: its last time is read, not
+		 * taken from the table (open, or past a truncated log).
+		 */
+		if (newest || sqlite3_column_type(runs, 2) == SQLITE_NULL) {
+			if (probe_at(probe, end, &last_at) != 0)
+				last_at = INT64_MAX;
+		} else
+			last_at = sqlite3_column_int64(runs, 2);
+		newest = 0;
+		if (start > end || start < 1)
+			continue;
+		if (first_at < until && last_at >= since) {
+			lo = first_at >= since ? start :
+			    first_from(probe, start, end, since);
+			hi = last_at < until ? end :
+			    first_from(probe, start, end, until) - 1;
+			if (lo < 0 || hi < -1) {
+				lo = start;
+				hi = end;
+			}
+			if ((ret = each_range(q, lo, hi + 1, 1)) != XJ_OK)
+				goto out;
+		}
+		end = start - 1;
+	}
+	if (q->left > 0 && end >= 1 && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = db_fail(q->db, 0, 1, q->cause);
+out:
+	sqlite3_finalize(runs);
+	sqlite3_finalize(probe);
+	sqlite3_finalize(head);
+	return ret;
+}
+
 int
 audit_each(sqlite3 *db, const struct audit_filter *f,
     int (*fn)(const struct audit_entry *, void *), void *arg, char **cause)
 {
 	static const char	 cols[] = "seq, at, operator, action, target, "
 	    "fields, detail, hash";
-	struct audit_entry	 e;
-	sqlite3_stmt		*stmt;
+	struct each		 q;
+	const char		*plus;
 	char			*where, *sql, *arm, *s, *actions[ACTIONS_MAX + 1];
-	int			 rc, ret = XJ_OK, nact = 0, i, prefix;
+	int			 rc, ret = XJ_OK, nact = 0, i, prefix, windowed;
 
 	/*
 	 * Only the filters that are set go into the query, so that SQLite
 	 * walks the one index that answers it (audit_operator, audit_target,
-	 * audit_action, audit_at) newest first and stops at the limit,
+	 * audit_action, audit_request, or the table itself for a date
+	 * window: see each_window) newest first and stops at the limit,
 	 * however long the log: a page costs the same at any depth.
 	 */
+	windowed = f->since != 0 || f->until != 0;
+	/* A request names a handful of entries: its index, whatever else. */
+	plus = f->request > 0 ? "+" : "";
 	where = xstrdup("seq < ?6");
-	if (f->operator != NULL)
-		add_cond(&where, "operator = ?1");
-	if (f->target != NULL)
-		add_cond(&where, "target = ?3");
-	/* Requests are named in the detail only: no index, a filter. */
+	if (windowed)
+		add_cond(&where, "seq >= ?9");
+	if (f->operator != NULL) {
+		xasprintf(&s, "%soperator = ?1", plus);
+		add_cond(&where, s);
+		free(s);
+	}
+	if (f->target != NULL) {
+		xasprintf(&s, "%starget = ?3", plus);
+		add_cond(&where, s);
+		free(s);
+	}
 	if (f->request > 0)
-		add_cond(&where, "(' ' || detail || ' ') LIKE ?8");
+		add_cond(&where, REQUEST_HAS " AND " REQUEST_ID " = ?10 AND "
+		    REQUEST_WORD);
+	/*
+	 * The dates are a filter only ("+at": never audit_at, which would
+	 * return the window by time and sort it whole for each page); the
+	 * range of seq each_window binds does the work.
+	 */
 	if (f->since != 0)
-		add_cond(&where, "at >= ?4");
+		add_cond(&where, "+at >= ?4");
 	if (f->until != 0)
-		add_cond(&where, "at < ?5");
+		add_cond(&where, "+at < ?5");
 	/*
 	 * "student.view" is one action: one range of audit_action.  A
 	 * prefix ("status.") as a range of that index would come out by
@@ -434,8 +767,8 @@ audit_each(sqlite3 *db, const struct audit_filter *f,
 		sql = NULL;
 		for (i = 0; i < nact; i++) {
 			xasprintf(&arm, "SELECT * FROM (SELECT %s FROM audit "
-			    "WHERE action = ?%d AND %s ORDER BY seq DESC "
-			    "LIMIT ?7)", cols, 9 + i, where);
+			    "WHERE %saction = ?%d AND %s ORDER BY seq DESC "
+			    "LIMIT ?7)", cols, plus, 11 + i, where);
 			if (sql == NULL)
 				sql = arm;
 			else {
@@ -449,49 +782,59 @@ audit_each(sqlite3 *db, const struct audit_filter *f,
 		free(sql);
 		sql = s;
 	} else {
-		if (prefix)
-			add_cond(&where, "action >= ?2 AND action < ?2 || '~'");
-		else if (f->action != NULL)
-			add_cond(&where, "action = ?2");
+		if (prefix) {
+			xasprintf(&s, "%saction >= ?2 AND %saction < ?2 || "
+			    "'~'", plus, plus);
+			add_cond(&where, s);
+			free(s);
+		} else if (f->action != NULL) {
+			xasprintf(&s, "%saction = ?2", plus);
+			add_cond(&where, s);
+			free(s);
+		}
 		xasprintf(&sql, "SELECT %s FROM audit WHERE %s ORDER BY seq "
 		    "DESC LIMIT ?7", cols, where);
 	}
 	free(where);
-	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	memset(&q, 0, sizeof q);
+	rc = sqlite3_prepare_v2(db, sql, -1, &q.stmt, NULL);
 	free(sql);
 	if (rc != SQLITE_OK) {
 		ret = db_fail(db, 0, 0, cause);
 		goto out;
 	}
 	if (f->operator != NULL)
-		sqlite3_bind_text(stmt, 1, f->operator, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q.stmt, 1, f->operator, -1, SQLITE_STATIC);
 	if (f->action != NULL && (!prefix || nact > ACTIONS_MAX))
-		sqlite3_bind_text(stmt, 2, f->action, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q.stmt, 2, f->action, -1, SQLITE_STATIC);
 	if (f->target != NULL)
-		sqlite3_bind_text(stmt, 3, f->target, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)f->since);
-	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)f->until);
-	sqlite3_bind_int64(stmt, 6, f->before_seq != 0 ? f->before_seq :
-	    INT64_MAX);
-	sqlite3_bind_int64(stmt, 7, f->limit != 0 ? (sqlite3_int64)f->limit :
-	    -1);
+		sqlite3_bind_text(q.stmt, 3, f->target, -1, SQLITE_STATIC);
+	if (f->since != 0)
+		sqlite3_bind_int64(q.stmt, 4, (sqlite3_int64)f->since);
+	if (f->until != 0)
+		sqlite3_bind_int64(q.stmt, 5, (sqlite3_int64)f->until);
 	if (f->request > 0) {
 		char	like[40];
 
 		snprintf(like, sizeof like, "%% request=%" PRId64 " %%",
 		    f->request);
-		sqlite3_bind_text(stmt, 8, like, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q.stmt, 8, like, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(q.stmt, 10, f->request);
 	}
 	for (i = 0; prefix && i < nact && nact <= ACTIONS_MAX; i++)
-		sqlite3_bind_text(stmt, 9 + i, actions[i], -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		entry_from_row(stmt, &e);
-		if ((ret = fn(&e, arg)) != 0)
-			break;
-	}
-	if (ret == XJ_OK && rc != SQLITE_DONE)
-		ret = db_fail(db, 0, 1, cause);
-	sqlite3_finalize(stmt);
+		sqlite3_bind_text(q.stmt, 11 + i, actions[i], -1,
+		    SQLITE_STATIC);
+	q.db = db;
+	q.left = f->limit != 0 ? f->limit : SIZE_MAX;
+	q.fn = fn;
+	q.arg = arg;
+	q.cause = cause;
+	if (windowed)
+		ret = each_window(&q, f);
+	else
+		ret = each_range(&q, INT64_MIN, f->before_seq != 0 ?
+		    f->before_seq : INT64_MAX, 0);
+	sqlite3_finalize(q.stmt);
 out:
 	for (i = 0; i < nact && i <= ACTIONS_MAX; i++)
 		free(actions[i]);

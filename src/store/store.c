@@ -228,6 +228,29 @@ static const char migration_6[] =
 	"  AND p.key = 'guardian_phone' WHERE n.key = 'name';"
 	"DROP INDEX field_value;";
 
+/*
+ * The log browser's two slow filters (audit.c, audit_each).
+ *
+ * audit_run: where the log's clock stepped back, so that a date window
+ * is a few ranges of seq (see struct run_check in audit.c).  Derived
+ * data outside the chain: audit_append keeps it (not a trigger, which
+ * would give every insert a statement journal: +30 µs an entry), it is
+ * filled here once from the log as it is, and audit_verify checks it.
+ *
+ * audit_request: the entries naming a request (request=N in the
+ * detail), by that number; audit.c's REQUEST_ID is the same expression.
+ */
+static const char migration_7[] =
+	"CREATE TABLE audit_run ("
+	"  start    INTEGER PRIMARY KEY,"
+	"  first_at INTEGER NOT NULL,"
+	"  last_at  INTEGER"
+	");"
+	AUDIT_RUNS_FILL_SQL
+	"CREATE INDEX audit_request ON audit(CAST(substr(detail,"
+	"  instr(' ' || detail, ' request=') + 8) AS INTEGER), seq)"
+	"  WHERE instr(' ' || detail, ' request=') > 0;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -235,6 +258,7 @@ static const char *const migrations[] = {
 	migration_4,
 	migration_5,
 	migration_6,
+	migration_7,
 };
 const int store_schema_version = (int)nitems(migrations);
 

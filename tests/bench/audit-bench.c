@@ -30,31 +30,40 @@ count_entry(const struct audit_entry *e, void *arg)
 struct afilter {
 	const char	*label;
 	const char	*operator, *action;
-	int		 target, window;
+	int		 target, window;	/* window: 1 30 days, 2 since 7 */
+	int		 request;
 	const char	*bare;		/* the indexed query for it */
 };
 
 static const struct afilter afilters[] = {
-	{ "audit page: no filter", NULL, NULL, 0, 0,
+	{ "audit page: no filter", NULL, NULL, 0, 0, 0,
 	  "SELECT * FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT 50" },
-	{ "audit page: operator (common)", "reception1", NULL, 0, 0,
+	{ "audit page: operator (common)", "reception1", NULL, 0, 0, 0,
 	  "SELECT * FROM audit WHERE operator = ?2 AND seq < ?1"
 	  " ORDER BY seq DESC LIMIT 50" },
-	{ "audit page: operator (rare)", "auditor1", NULL, 0, 0,
+	{ "audit page: operator (rare)", "auditor1", NULL, 0, 0, 0,
 	  "SELECT * FROM audit WHERE operator = ?2 AND seq < ?1"
 	  " ORDER BY seq DESC LIMIT 50" },
-	{ "audit page: action", "\0", "student.enroll", 0, 0,
+	{ "audit page: action", "\0", "student.enroll", 0, 0, 0,
 	  "SELECT * FROM audit WHERE action = ?3 AND seq < ?1"
 	  " ORDER BY seq DESC LIMIT 50" },
-	{ "audit page: action prefix", "\0", "status.", 0, 0,
+	{ "audit page: action prefix", "\0", "status.", 0, 0, 0,
 	  "SELECT * FROM audit WHERE +action >= ?3 AND +action < ?3 || x'ff'"
 	  " AND seq < ?1 ORDER BY seq DESC LIMIT 50" },
-	{ "audit page: target (a student)", NULL, NULL, 1, 0,
+	{ "audit page: target (a student)", NULL, NULL, 1, 0, 0,
 	  "SELECT * FROM audit WHERE target = ?4 AND seq < ?1"
 	  " ORDER BY seq DESC LIMIT 50" },
-	{ "audit page: 30-day window", NULL, NULL, 0, 1,
+	{ "audit page: 30-day window", NULL, NULL, 0, 1, 0,
 	  "SELECT * FROM audit WHERE at >= ?5 AND at < ?6 AND seq < ?1"
 	  " ORDER BY seq DESC LIMIT 50" },
+	{ "audit page: last 7 days", NULL, NULL, 0, 2, 0,
+	  "SELECT * FROM audit WHERE at >= ?5 AND seq < ?1"
+	  " ORDER BY seq DESC LIMIT 50" },
+	/* The expression of audit.c's REQUEST_ID, as its index has it. */
+	{ "audit page: request", NULL, NULL, 0, 0, 1,
+	  "SELECT * FROM audit WHERE instr(' ' || detail, ' request=') > 0"
+	  " AND CAST(substr(detail, instr(' ' || detail, ' request=') + 8)"
+	  " AS INTEGER) = ?7 AND seq < ?1 ORDER BY seq DESC LIMIT 50" },
 };
 
 void
@@ -67,6 +76,7 @@ m_audit(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 	char			 number[64], name[64], phone[64], op[96];
 	char			*cause = NULL;
 	int64_t			 head = store_audit_head(b->s->st);
+	int64_t			 nreq = 0;
 	time_t			 now = xj_now();
 	long			 got;
 	double			 t;
@@ -74,6 +84,10 @@ m_audit(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 	int			 rc;
 
 	fprintf(stderr, "  audit log: %" PRId64 " entries\n", head);
+	q = prep(raw, "SELECT max(id) FROM request");
+	if (sqlite3_step(q) == SQLITE_ROW)
+		nreq = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
 	bench_as(b, b->auditor);
 	for (i = 0; i < nitems(afilters); i++) {
 		a = &afilters[i];
@@ -86,11 +100,15 @@ m_audit(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 			if (a->target && target(raw, rng, n, number, name,
 			    phone))
 				f.target = number;
-			if (a->window) {
+			if (a->window == 1) {
 				f.since = now - (time_t)(bench_rand(rng) %
 				    (86400ULL * 3650));
 				f.until = f.since + 86400 * 30;
-			}
+			} else if (a->window == 2)
+				f.since = now - 86400 * 7;
+			if (a->request && nreq > 0)
+				f.request = 1 + (int64_t)(bench_rand(rng) %
+				    (uint64_t)nreq);
 			/* Any depth, uniformly: keyset, never OFFSET. */
 			f.before_seq = 1 + (int64_t)(bench_rand(rng) %
 			    (uint64_t)head);
@@ -123,6 +141,7 @@ m_audit(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 				    SQLITE_STATIC);
 			sqlite3_bind_int64(q, 5, (sqlite3_int64)f.since);
 			sqlite3_bind_int64(q, 6, (sqlite3_int64)f.until);
+			sqlite3_bind_int64(q, 7, f.request);
 			t = now_us();
 			while (sqlite3_step(q) == SQLITE_ROW)
 				;
