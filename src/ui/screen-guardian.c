@@ -120,19 +120,6 @@ guardian_close(void *p)
 	free(v);
 }
 
-/* "王丽 (reception1)" when the policy knows the id. */
-static char *
-who(const struct ui *ui, const char *id)
-{
-	const struct operator	*op = policy_operator(ui->s->pol, id);
-	char			*s;
-
-	if (op != NULL)
-		xasprintf(&s, "%s (%s)", op->name, id);
-	else
-		s = xstrdup(id != NULL ? id : "");
-	return s;
-}
 
 /* A "label  value" line; returns the next row. */
 static int
@@ -258,14 +245,14 @@ guardian_draw(struct ui *ui, void *p)
 		row = line(ui, row, lw, _("Carried out by"), s, STYLE_NORMAL);
 		free(s);
 	}
-	op = who(ui, g->filed_by);
+	op = ui_who(ui, g->filed_by);
 	xj_timefmt(g->filed_at, when, sizeof when);
 	xasprintf(&s, _("%s by %s"), when, op);
 	row = line(ui, row, lw, _("Registered"), s, STYLE_NORMAL);
 	free(s);
 	free(op);
 	if (!g->open) {
-		op = who(ui, g->closed_by);
+		op = ui_who(ui, g->closed_by);
 		xj_timefmt(g->closed_at, when, sizeof when);
 		xasprintf(&s, _("%s by %s"), when, op);
 		row = line(ui, row, lw, _("Closed"), s, STYLE_NORMAL);

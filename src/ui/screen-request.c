@@ -94,19 +94,6 @@ request_close(void *p)
 	free(q);
 }
 
-/* "王丽 (reception1)" when the policy knows the id. */
-static char *
-who(const struct ui *ui, const char *id)
-{
-	const struct operator	*op = policy_operator(ui->s->pol, id);
-	char			*s;
-
-	if (op != NULL)
-		xasprintf(&s, "%s (%s)", op->name, id);
-	else
-		s = xstrdup(id);
-	return s;
-}
 
 /* A "label  value" line; returns the next row. */
 static int
@@ -164,7 +151,7 @@ request_draw(struct ui *ui, void *p)
 	xasprintf(&s, "%s  %s", r->number, r->name != NULL ? r->name : "");
 	row = line(ui, row, lw, _("Student"), s);
 	free(s);
-	op = who(ui, r->requested_by);
+	op = ui_who(ui, r->requested_by);
 	xj_timefmt(r->requested_at, when, sizeof when);
 	xasprintf(&s, _("%s by %s"), when, op);
 	row = line(ui, row, lw, _("Requested"), s);
@@ -194,7 +181,7 @@ request_draw(struct ui *ui, void *p)
 			    _("(none given)"));
 	}
 	if (r->state != REQ_PENDING) {
-		op = who(ui, r->decided_by != NULL ? r->decided_by :
+		op = ui_who(ui, r->decided_by != NULL ? r->decided_by :
 		    r->requested_by);
 		xj_timefmt(r->decided_at, when, sizeof when);
 		xasprintf(&s, _("%s, %s by %s"), request_state_label(r->state),

@@ -284,6 +284,9 @@ struct certificate_arg {
 struct audit_entry;
 char	*audit_sentence(const struct audit_entry *);
 
+/* An operator as people read it: "王丽 (reception1)" when the policy
+ * knows the id, else the id ("" for NULL).  The caller frees it. */
+char	*ui_who(const struct ui *, const char *id);
 /* The date of t as "2026-11-24" (local time). */
 void	 ui_datefmt(time_t t, char *buf, size_t len);
 

@@ -2,7 +2,7 @@
  * xueji — student records for a training branch.
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
- * Words the screens share: a date as the operator reads it.
+ * Words the screens share: a date, an operator, as people read them.
  */
 #include <string.h>
 #include <time.h>
@@ -17,4 +17,19 @@ ui_datefmt(time_t t, char *buf, size_t len)
 
 	localtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+char *
+ui_who(const struct ui *ui, const char *id)
+{
+	const struct operator	*op;
+	char			*s;
+
+	if (id == NULL)
+		return xstrdup("");
+	if ((op = policy_operator(ui->s->pol, id)) != NULL)
+		xasprintf(&s, "%s (%s)", op->name, id);
+	else
+		s = xstrdup(id);
+	return s;
 }
