@@ -505,6 +505,67 @@ test_help_offers(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * Dates: the filter line says the window in words, a past window shows
+ * nothing, a date on its own means since then, and a typo is refused
+ * with the filter left as it was.
+ */
+static void
+test_dates_filter(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*vt;
+	char			*n;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	n = tl_enrol(s, "周小宇", "2016-04", "周大宇", "13944445555", NULL);
+	assert_non_null(n);
+	session_free(s);
+	vt = e2e_start(b, 24, 80, NULL);
+	e2e_login(vt, "auditor1", "pass-auditor1");
+	e2e_wait_text(vt, "main menu");
+	vt_key(vt, VT_KEY_F2);
+	e2e_wait_text(vt, "Operation log · page 1");
+
+	vt_key(vt, VT_KEY_F5);
+	e2e_wait_text(vt, "a date (2026-03-01)");
+	vt_sendstr(vt, "7");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "Filters: dates the last 7 days");
+	e2e_wait_text(vt, n);
+
+	vt_key(vt, VT_KEY_F5);
+	e2e_wait_text(vt, "a date (2026-03-01)");
+	vt_sendstr(vt, "2020-01-01 2020-01-31");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "Filters: dates 2020-01-01 to 2020-01-31");
+	e2e_wait_text(vt, "No entry matches the filters.");
+
+	vt_key(vt, VT_KEY_F5);
+	e2e_wait_text(vt, "a date (2026-03-01)");
+	vt_sendstr(vt, "2020-01-01");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "Filters: dates since 2020-01-01");
+	e2e_wait_text(vt, n);
+
+	vt_key(vt, VT_KEY_F5);
+	e2e_wait_text(vt, "a date (2026-03-01)");
+	vt_sendstr(vt, "2020-13-45x");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "is not a date range");
+	e2e_wait_text(vt, "Filters: dates since 2020-01-01");
+
+	vt_key(vt, VT_KEY_F6);
+	e2e_wait_text(vt, "No filter");
+	free(n);
+	quit(vt);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -513,6 +574,7 @@ main(void)
 		cmocka_unit_test(test_request_filter),
 		cmocka_unit_test(test_request_filter_zh),
 		cmocka_unit_test(test_help_offers),
+		cmocka_unit_test(test_dates_filter),
 	};
 
 	platform_init();

@@ -416,6 +416,37 @@ parse_dates(const char *s, time_t *since, time_t *until)
 	return 0;
 }
 
+/*
+ * The window parse_dates made of s, as the filter line says it: "the
+ * last 7 days", "since 2026-03-01", "2026-03-01 to 2026-03-31"; NULL
+ * for none.
+ */
+static char *
+dates_words(const char *s, time_t since, time_t until)
+{
+	char	from[32], to[32], *w;
+	long	n;
+
+	if (since == 0)
+		return NULL;
+	while (*s == ' ')
+		s++;
+	ui_datefmt(since, from, sizeof from);
+	if (until != 0) {
+		ui_datefmt(until - 1, to, sizeof to);
+		xasprintf(&w, _("%s to %s"), from, to);
+	} else if (strchr(s, '-') == NULL) {
+		n = strtol(s, NULL, 10);
+		if (n == 1)
+			w = xstrdup(_("the last day"));
+		else
+			xasprintf(&w, _("the last %ld days"), n);
+	}
+	else
+		xasprintf(&w, _("since %s"), from);
+	return w;
+}
+
 /* A request number: digits only, as the queue and the sentences show it. */
 static int
 parse_request(const char *s, int64_t *id)
@@ -482,7 +513,8 @@ answered(struct ui *ui, void *arg)
 		}
 		l->since = since;
 		l->until = until;
-		set(&l->dates, a);
+		free(l->dates);
+		l->dates = dates_words(a, since, until);
 		break;
 	case ACT_FILTER_REQUEST:
 		if (parse_request(a, &request) != 0) {
