@@ -6,6 +6,7 @@
  * reordered entry is found and named.  Tampering is done the way an
  * attacker holding the key would: drop the guards, change the rows.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -729,6 +730,129 @@ test_request_exact(void **state)
 	tl_check_db(f->b);
 }
 
+/*
+ * Issue 9: verification hashes in a second thread, a batch of entries
+ * at a time (4,096).  In a log of several batches, the first entry that
+ * does not verify is still the one named, wherever it falls (the middle
+ * of a batch, its last entry, the next one's first) and whichever stage
+ * finds it (the hash, or the reading: a missing entry, the runs); the
+ * progress callback is called as before, from the caller's thread.
+ */
+struct prog {
+	pthread_t	 caller;
+	int64_t		 last;
+	int		 calls, elsewhere;
+};
+
+static void
+prog_add(int64_t done, void *arg)
+{
+	struct prog	*g = arg;
+
+	if (!pthread_equal(pthread_self(), g->caller))
+		g->elsewhere++;
+	if (done != g->last + 4096)
+		g->elsewhere++;
+	g->last = done;
+	g->calls++;
+}
+
+static int
+verify_long(sqlite3 *db, int64_t *count, int64_t *bad, struct prog *g,
+    char **cause)
+{
+	free(*cause);
+	*cause = NULL;
+	memset(g, 0, sizeof *g);
+	g->caller = pthread_self();
+	return audit_verify(db, "SH01", count, bad, prog_add, g, cause);
+}
+
+static void
+test_long_log(void **state)
+{
+	struct fixture		*f = *state;
+	struct audit_stmts	 kept = { NULL, NULL };
+	struct audit_entry	 e;
+	struct prog		 g;
+	int64_t			 count, bad, total;
+	char			*cause = NULL, *runs_msg;
+	int			 i;
+
+	exec_ok(f->db, "BEGIN");
+	for (i = 0; i < 5 * 4096; i++) {
+		memset(&e, 0, sizeof e);
+		e.operator = "auditor1";
+		e.action = "student.view";
+		e.target = i % 2 ? "SH01-2021-00001" : "";
+		e.detail = i % 3 ? "page=2" : "";
+		assert_int_equal(audit_append_kept(f->db, "SH01", &kept, &e,
+		    &cause), XJ_OK);
+	}
+	audit_stmts_free(&kept);
+	exec_ok(f->db, "COMMIT");
+	total = 7 + 5 * 4096;
+
+	assert_int_equal(verify_long(f->db, &count, &bad, &g, &cause), XJ_OK);
+	assert_int_equal(count, total);
+	assert_int_equal(g.calls, total / 4096);
+	assert_int_equal(g.elsewhere, 0);
+
+	/* A run where the clock did not step back: found by the reader. */
+	exec_ok(f->db, "INSERT INTO audit_run SELECT 9500, at, NULL FROM "
+	    "audit WHERE seq = 9500");
+	assert_int_equal(verify_long(f->db, &count, &bad, &g, &cause),
+	    XJ_TAMPERED);
+	assert_int_equal(bad, 9500);
+	assert_int_equal(count, 9499);
+	assert_non_null(strstr(cause, "9500"));
+	runs_msg = xstrdup(cause);
+	assert_int_equal(g.calls, 2);
+
+	/* The same entry edited: named as an edit, not as the runs. */
+	drop_guards(f->db);
+	exec_ok(f->db, "UPDATE audit SET operator = 'x' WHERE seq = 9500");
+	assert_int_equal(verify_long(f->db, &count, &bad, &g, &cause),
+	    XJ_TAMPERED);
+	assert_int_equal(bad, 9500);
+	assert_int_equal(count, 9499);
+	assert_string_not_equal(cause, runs_msg);
+	free(runs_msg);
+
+	/* A hole before it, then edits after it and before it. */
+	exec_ok(f->db, "DELETE FROM audit WHERE seq = 9000");
+	assert_int_equal(verify_long(f->db, &count, &bad, &g, &cause),
+	    XJ_TAMPERED);
+	assert_int_equal(bad, 9000);
+	assert_int_equal(count, 8999);
+	exec_ok(f->db, "UPDATE audit SET detail = 'x' WHERE seq = 12000");
+	assert_int_equal(verify_long(f->db, &count, &bad, &g, &cause),
+	    XJ_TAMPERED);
+	assert_int_equal(bad, 9000);
+	exec_ok(f->db, "UPDATE audit SET detail = 'x' WHERE seq = 5000");
+	assert_int_equal(verify_long(f->db, &count, &bad, &g, &cause),
+	    XJ_TAMPERED);
+	assert_int_equal(bad, 5000);
+	assert_int_equal(count, 4999);
+	assert_int_equal(g.calls, 1);
+	assert_int_equal(g.elsewhere, 0);
+
+	/* At the boundary: the second batch's first, the first's last. */
+	exec_ok(f->db, "UPDATE audit SET at = at + 1 WHERE seq = 4097");
+	assert_int_equal(verify_long(f->db, &count, &bad, &g, &cause),
+	    XJ_TAMPERED);
+	assert_int_equal(bad, 4097);
+	assert_int_equal(g.calls, 1);
+	exec_ok(f->db, "UPDATE audit SET target = 'x' WHERE seq = 4096");
+	assert_int_equal(verify_long(f->db, &count, &bad, &g, &cause),
+	    XJ_TAMPERED);
+	assert_int_equal(bad, 4096);
+	assert_int_equal(count, 4095);
+	assert_int_equal(g.calls, 0);
+	assert_non_null(strstr(cause, "4096"));
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -751,6 +875,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_runs_edited, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_request_exact, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_long_log, setup,
 		    teardown),
 	};
 

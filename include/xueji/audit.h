@@ -78,7 +78,10 @@ void	 audit_stmts_free(struct audit_stmts *c);
  * and *cause saying how; XJ_EDATA with *bad_seq set to the first entry
  * that cannot be read when a page of the log is damaged; XJ_EIO on
  * another database error.
- * progress, when not NULL, is called every few thousand entries.
+ * progress, when not NULL, is called every few thousand entries, always
+ * from the calling thread.  The hashing runs in a second thread for a
+ * log longer than a batch (4,096 entries); every SQLite call stays in
+ * the calling thread, and the thread has ended when this returns.
  */
 int	 audit_verify(sqlite3 *, const char *branch, int64_t *count,
 	     int64_t *bad_seq, void (*progress)(int64_t done, void *),
