@@ -460,31 +460,32 @@ form_field(const struct form_spec *fs, const char *key)
 	return NULL;
 }
 
-const char *
-form_consent_label(const struct form_spec *fs, const char *value)
+/* The consent method called value, or NULL. */
+static const struct field_choice *
+consent_find(const struct form_spec *fs, const char *value)
 {
 	size_t	i;
 
-	for (i = 0; i < fs->nconsent; i++) {
+	for (i = 0; value != NULL && i < fs->nconsent; i++) {
 		if (strcmp(fs->consent[i].value, value) == 0)
-			return form_text(&fs->consent[i].label);
+			return &fs->consent[i];
 	}
-	return value;
+	return NULL;
+}
+
+const char *
+form_consent_label(const struct form_spec *fs, const char *value)
+{
+	const struct field_choice	*c = consent_find(fs, value);
+
+	return c != NULL ? form_text(&c->label) : value;
 }
 
 /* Whether value is one of the form's consent methods. */
 int
 form_consent_valid(const struct form_spec *fs, const char *value)
 {
-	size_t	i;
-
-	if (value == NULL)
-		return 0;
-	for (i = 0; i < fs->nconsent; i++) {
-		if (strcmp(fs->consent[i].value, value) == 0)
-			return 1;
-	}
-	return 0;
+	return consent_find(fs, value) != NULL;
 }
 
 /*
