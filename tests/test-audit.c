@@ -243,6 +243,7 @@ struct count_file {
 };
 static sqlite3_vfs	*real_vfs, count_vfs;
 static int		 wal_syncs;
+static int		 db_writes;	/* to the database file: checkpoints */
 
 #define REAL(f)		(((struct count_file *)(f))->real)
 #define FWD(f, m)	REAL(f)->pMethods->m
@@ -260,6 +261,8 @@ c_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 static int
 c_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
+	if (!((struct count_file *)f)->wal)
+		db_writes++;
 	return FWD(f, xWrite)(REAL(f), buf, n, off);
 }
 static int
@@ -361,6 +364,20 @@ c_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	return rc;
 }
 
+/* Make the counting VFS the default, for the files opened from now on. */
+static void
+count_vfs_install(void)
+{
+	real_vfs = sqlite3_vfs_find(NULL);
+	count_vfs = *real_vfs;
+	count_vfs.zName = "count-syncs";
+	count_vfs.szOsFile = (int)sizeof(struct count_file) +
+	    real_vfs->szOsFile;
+	count_vfs.xOpen = c_open;
+	count_vfs.pNext = NULL;
+	assert_int_equal(sqlite3_vfs_register(&count_vfs, 1), SQLITE_OK);
+}
+
 static int
 count_entry(const struct audit_entry *e, void *arg)
 {
@@ -382,14 +399,7 @@ test_read_entries_not_synced(void **state)
 	int			  entries = 0;
 
 	(void)state;
-	real_vfs = sqlite3_vfs_find(NULL);
-	count_vfs = *real_vfs;
-	count_vfs.zName = "count-syncs";
-	count_vfs.szOsFile = (int)sizeof(struct count_file) +
-	    real_vfs->szOsFile;
-	count_vfs.xOpen = c_open;
-	count_vfs.pNext = NULL;
-	assert_int_equal(sqlite3_vfs_register(&count_vfs, 1), SQLITE_OK);
+	count_vfs_install();
 
 	b = tl_branch_new();
 	s = tl_login(b, "reception1");
@@ -445,6 +455,81 @@ test_read_entries_not_synced(void **state)
 
 	free(n);
 	free(m);
+	session_free(s);
+	tl_check_db(b);
+	tl_branch_free(b);
+	sqlite3_vfs_unregister(&count_vfs);
+}
+
+/*
+ * The WAL goes back into the database at a pause, not in somebody's
+ * keystroke: reads' commits let it grow past SQLite's 1,000 pages
+ * without a checkpoint, store_idle syncs and copies it, and only a
+ * session that never pauses gets a checkpoint in a commit, at 8,000.
+ */
+static void
+test_checkpoint_at_pause(void **state)
+{
+	struct tl_branch	 *b;
+	struct session		 *s;
+	struct student		 *st;
+	static const char	 *pool[20] = { "一", "二", "三", "四", "五",
+	    "六", "七", "八", "九", "十", "春", "夏", "秋", "冬", "东", "南",
+	    "西", "北", "山", "水" };
+	char			 *n, *m, *cause = NULL, name[32], phone[16];
+	int			  i, top = 0;
+
+	(void)state;
+	count_vfs_install();
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	n = tl_enrol(s, "停顿甲", "2017-05", "家长", "13800000001", NULL);
+	assert_non_null(n);
+	store_idle(s->st);
+	db_writes = 0;
+	/* Changes past SQLite's 1,000 pages, then reads. */
+	for (i = 0; i < 400 && store_wal_pages(s->st) < 1200; i++) {
+		snprintf(name, sizeof name, "停%s%s", pool[i % 20],
+		    pool[i / 20 % 20]);
+		snprintf(phone, sizeof phone, "138%08d", i);
+		m = tl_enrol(s, name, "2016-01", "家长", phone, NULL);
+		assert_non_null(m);
+		free(m);
+	}
+	assert_true(store_wal_pages(s->st) >= 1200);
+	for (i = 0; i < 4000 && store_wal_pages(s->st) < 2000; i++) {
+		assert_int_equal(store_student_get(s->st, n, &st, &cause),
+		    XJ_OK);
+		student_free(st);
+	}
+	assert_true(store_wal_pages(s->st) >= 2000);
+	assert_int_equal(db_writes, 0);		/* no checkpoint in a commit */
+	assert_true(store_reads_unsynced(s->st) > 0);
+
+	wal_syncs = 0;
+	store_idle(s->st);
+	assert_true(db_writes > 0);		/* copied back at the pause */
+	assert_true(wal_syncs > 0);
+	assert_int_equal(store_wal_pages(s->st), 0);
+	assert_int_equal(store_reads_unsynced(s->st), 0);
+	db_writes = wal_syncs = 0;
+	store_idle(s->st);			/* nothing left to do */
+	assert_int_equal(db_writes, 0);
+	assert_int_equal(wal_syncs, 0);
+
+	/* Without a pause, a commit checkpoints once the WAL is large. */
+	for (i = 0; i < 20000 && db_writes == 0; i++) {
+		assert_int_equal(store_student_get(s->st, n, &st, &cause),
+		    XJ_OK);
+		student_free(st);
+		if (db_writes == 0)
+			top = store_wal_pages(s->st);
+	}
+	assert_true(db_writes > 0);
+	assert_true(top >= 7900 && top < 8000);
+	assert_true(store_wal_pages(s->st) < 100);
+
+	free(n);
 	session_free(s);
 	tl_check_db(b);
 	tl_branch_free(b);
@@ -870,6 +955,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_canonical_unambiguous),
 		cmocka_unit_test(test_read_entries_not_synced),
+		cmocka_unit_test(test_checkpoint_at_pause),
 		cmocka_unit_test_setup_teardown(test_dates_clock_back, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_runs_edited, setup,

@@ -59,6 +59,18 @@ void	 store_close(struct store *);
  * Bounded (store.c, READ_SYNC_EVERY and READ_SYNC_SECONDS).
  */
 int	 store_reads_unsynced(const struct store *);
+/*
+ * A pause: nobody is waiting for the store.  Syncs the reads' entries
+ * not yet on disk, and copies the write-ahead log back into the
+ * database once it has grown past a thousand pages, work a commit would
+ * otherwise do in the middle of somebody's keystroke.  Cheap when there
+ * is nothing to do; call it whenever input has stopped for a moment.
+ * Nothing is reported: what fails is retried at the next pause, change
+ * or close.
+ */
+void	 store_idle(struct store *);
+/* Pages in the write-ahead log after this connection's last commit. */
+int	 store_wal_pages(const struct store *);
 
 /*
  * Who is acting, under which rules.  The store keeps the pointers; they

@@ -25,6 +25,7 @@ struct store {
 	int			 read_log;	/* this one logs a read only */
 	int			 unsynced;	/* reads' entries maybe not on disk */
 	time_t			 unsynced_since;	/* the oldest of them */
+	int			 wal_pages;	/* in the WAL at our last commit */
 	/* Statements kept prepared, by their SQL's address. */
 	struct {
 		const char	*sql;

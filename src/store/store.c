@@ -373,11 +373,13 @@ tx_begin(struct store *st, char **cause)
  *   every earlier frame durable with it, whoever wrote them; so does a
  *   signed checkpoint (its own entry), a checkpoint of the WAL, a
  *   backup (store_sync_log) and closing the store (logout, idle lock);
- * - and so that a session that only reads cannot leave a long tail at
+ * - the interface syncs them at the first pause in the typing
+ *   (store_idle, a quarter of a second without a key), where the fsync
+ *   delays nobody;
+ * - and so that a session without pauses cannot leave a long tail at
  *   risk, the WAL is synced after READ_SYNC_EVERY reads' entries, or
  *   once the oldest unsynced one is READ_SYNC_SECONDS old: a power cut
- *   loses at most that many, that recent (and those of a terminal that
- *   went idle since, until its idle lock closes the store).
+ *   loses at most that many, that recent.
  *
  * Changes never take this path: tx_begin restores FULL first.  Nor
  * does revealing a sensitive value (student.c), which is rare and
@@ -771,25 +773,58 @@ meta_set(struct store *st, const char *key, const char *value, char **cause)
 }
 
 /*
- * When to copy the WAL back into the database.  SQLite's own rule does
- * it at 1,000 pages in whichever commit crosses the line, which puts the
- * checkpoint's writes and fsyncs (milliseconds) into one keystroke in a
- * couple of hundred.  A change still checkpoints at that size; a read's
- * entry only once the WAL is eight times larger, so that a session that
- * only browses does not let it grow without end.
+ * When to copy the WAL back into the database.  A checkpoint writes and
+ * syncs up to a thousand pages (milliseconds); left to SQLite, it runs
+ * in whichever commit takes the WAL past 1,000 pages, which puts it on
+ * one keystroke, record or enrolment in a few hundred.  So commits only
+ * note the WAL's size, and the checkpoint waits for a pause
+ * (store_idle: the interface calls it when no key has come for a
+ * moment; store_close runs one too).  A commit still checkpoints once
+ * the WAL is eight times that size: a batch that never pauses cannot
+ * let it grow without end.
  */
-#define CHECKPOINT_PAGES	1000
-#define CHECKPOINT_READ_PAGES	8000
+#define CHECKPOINT_PAGES	1000	/* at a pause */
+#define CHECKPOINT_BUSY_PAGES	8000	/* in a commit, without one */
+
+static void
+checkpoint_wal(struct store *st)
+{
+	int	log = 0, done = 0;
+
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    &log, &done) == SQLITE_OK && done >= log)
+		st->wal_pages = 0;	/* all copied: the WAL starts over */
+}
 
 static int
 wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store	*st = arg;
 
-	if (pages >= (st->read_log ? CHECKPOINT_READ_PAGES : CHECKPOINT_PAGES))
-		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
-		    NULL, NULL);
+	(void)db;
+	(void)name;
+	st->wal_pages = pages;
+	if (pages >= CHECKPOINT_BUSY_PAGES)
+		checkpoint_wal(st);
 	return SQLITE_OK;
+}
+
+void
+store_idle(struct store *st)
+{
+	if (st == NULL || st->db == NULL || st->in_tx)
+		return;
+	/* Should either fail, the next pause, change or close retries. */
+	if (st->unsynced > 0)
+		store_sync_log(st, NULL);
+	if (st->wal_pages >= CHECKPOINT_PAGES)
+		checkpoint_wal(st);
+}
+
+int
+store_wal_pages(const struct store *st)
+{
+	return st->wal_pages;
 }
 
 static int

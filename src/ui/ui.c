@@ -410,10 +410,14 @@ loop(struct ui *ui)
 		rc = get_wch(&ch);
 		now = xj_monotonic();
 		if (rc == ERR) {
-			/* Idle: lock once the time is up; let screens poll. */
+			/*
+			 * Idle: lock once the time is up; let the store do
+			 * what waits for a pause; let screens poll.
+			 */
 			if (ui->s->op != NULL &&
 			    now - ui->last_key >= ui->s->cfg->idle_lock_seconds)
 				lock(ui);
+			store_idle(ui->s->st);
 			if (now - last_tick >= 1.0) {
 				last_tick = now;
 				for (i = depth - 1; i >= 0; i--) {

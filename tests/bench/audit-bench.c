@@ -121,6 +121,7 @@ m_audit(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 				    count_entry, &got, &cause);
 				add(&x, now_us() - t);
 				check(rc, "audit page", cause);
+				bench_pause(b);
 			}
 			if (more(&lib)) {
 				got = 0;

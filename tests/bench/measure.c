@@ -23,6 +23,20 @@
 #include "bench/bench.h"
 #include "bench/measure.h"
 
+/* ---- pauses ---------------------------------------------------------- */
+
+static struct samples	pauses;
+
+void
+bench_pause(struct bench *b)
+{
+	double	t;
+
+	t = now_us();
+	store_idle(b->s->st);
+	add(&pauses, now_us() - t);
+}
+
 /* ---- enrolment -------------------------------------------------------- */
 
 /*
@@ -185,6 +199,7 @@ m_enrol(struct bench *b, long n, uint64_t *rng)
 		}
 		check(rc, "enrol", cause);
 		add(pass == 0 ? &x : &off, t);
+		bench_pause(b);
 
 		/* The same row, bare, with the same durability. */
 		if (pass == 1)
@@ -390,6 +405,7 @@ m_search(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 				bare_find(&q, (enum kind)k, text);
 				add(&base[k], now_us() - t);
 			}
+			bench_pause(b);
 		}
 	}
 	for (k = 0; k < K_N; k++)
@@ -435,6 +451,7 @@ m_record(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 		student_free(s);
 		history_free(h, nh);
 		add(&x, t);
+		bench_pause(b);
 		t = now_us();
 		sqlite3_bind_text(qs, 1, number, -1, SQLITE_STATIC);
 		if (sqlite3_step(qs) == SQLITE_ROW) {
@@ -603,6 +620,9 @@ measure_all(struct bench *b, long n, uint64_t *rng)
 		fprintf(stderr, "  peak RSS so far %.1f MiB\n",
 		    hwm_kib() / 1024.0);
 	}
+	if (pauses.n > 0)
+		row("a pause: reads synced, WAL checkpointed", n, &pauses,
+		    NULL);
 	sqlite3_close(raw);
 	return 0;
 }

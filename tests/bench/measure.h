@@ -26,6 +26,13 @@ int	 more(const struct samples *);
 void	 row(const char *op, long n, struct samples *, struct samples *base);
 
 /* The store connection's synchronous: FULL, or OFF. */
+/*
+ * A pause at the counter (the receptionist reads the screen, talks to a
+ * parent; the auditor reads a page): store_idle, as the interface runs
+ * it after a quarter of a second without a key.  Timed apart from the
+ * operation before it, and printed as a row of its own.
+ */
+void	 bench_pause(struct bench *);
 void	 set_sync(struct bench *, int full);
 /* Prepare or exit. */
 sqlite3_stmt *prep(sqlite3 *, const char *sql);

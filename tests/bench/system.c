@@ -255,6 +255,7 @@ m_redraw(struct bench *b, long n, uint64_t *rng)
 			}
 			screen_search.close(state);
 			free(ui.message);
+			bench_pause(b);
 		}
 		endwin();
 		delscreen(scr);
