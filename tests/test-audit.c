@@ -536,6 +536,90 @@ test_checkpoint_at_pause(void **state)
 	sqlite3_vfs_unregister(&count_vfs);
 }
 
+static int
+finds(struct session *s)
+{
+	char	*v;
+	int	 n;
+
+	v = tl_query(s, "SELECT count(*) FROM audit WHERE action = "
+	    "'student.find'");
+	n = atoi(v);
+	free(v);
+	return n;
+}
+
+static void
+find_as(struct session *s, const char *text, size_t want)
+{
+	struct student	**found;
+	size_t		  n;
+	char		 *cause = NULL;
+
+	assert_int_equal(store_student_find(s->st, text, 20, &found, &n,
+	    &cause), XJ_OK);
+	assert_int_equal(n, want);
+	students_free(found, n);
+}
+
+/*
+ * A keystroke that shows no child the previous find entry did not name
+ * (narrowing a list, or finding nothing) adds no entry for a minute;
+ * any new child, another operator or a minute later does.
+ */
+static void
+test_find_covered(void **state)
+{
+	struct tl_branch	 *b;
+	struct session		 *s;
+	char			 *n[4];
+	int			  i;
+
+	(void)state;
+	setenv("XUEJI_NOW", "2026-12-05T10:00:00", 1);
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	n[0] = tl_enrol(s, "覆盖甲", "2017-05", "家长", "13800001111", NULL);
+	n[1] = tl_enrol(s, "覆盖乙", "2017-06", "家长", "13800002222", NULL);
+	n[2] = tl_enrol(s, "覆盖丙", "2017-07", "家长", "13800003333", NULL);
+	for (i = 0; i < 3; i++)
+		assert_non_null(n[i]);
+
+	find_as(s, "覆盖", 3);
+	assert_int_equal(finds(s), 1);
+	find_as(s, "覆盖甲", 1);		/* narrower: named already */
+	find_as(s, "2222", 1);
+	find_as(s, "22", 0);			/* nothing shown */
+	find_as(s, n[2], 1);
+	assert_int_equal(finds(s), 1);
+
+	n[3] = tl_enrol(s, "覆盖丁", "2017-08", "家长", "13800004444", NULL);
+	assert_non_null(n[3]);
+	find_as(s, "覆盖", 4);			/* a child not named */
+	assert_int_equal(finds(s), 2);
+	find_as(s, "4444", 1);
+	assert_int_equal(finds(s), 2);
+
+	setenv("XUEJI_NOW", "2026-12-05T10:00:59", 1);
+	find_as(s, "覆盖乙", 1);
+	assert_int_equal(finds(s), 2);
+	setenv("XUEJI_NOW", "2026-12-05T10:01:00", 1);
+	find_as(s, "覆盖乙", 1);			/* a minute on */
+	assert_int_equal(finds(s), 3);
+
+	store_bind(s->st, s->cfg, s->form, policy_operator(s->pol,
+	    "supervisor1"));
+	find_as(s, "覆盖乙", 1);			/* someone else */
+	assert_int_equal(finds(s), 4);
+
+	for (i = 0; i < 4; i++)
+		free(n[i]);
+	session_free(s);
+	tl_check_db(b);
+	tl_branch_free(b);
+	unsetenv("XUEJI_NOW");
+}
+
 /* Every entry of the log, oldest first, as seq, at and detail. */
 struct all {
 	int64_t		 seq[256];
@@ -956,6 +1040,7 @@ main(void)
 		cmocka_unit_test(test_canonical_unambiguous),
 		cmocka_unit_test(test_read_entries_not_synced),
 		cmocka_unit_test(test_checkpoint_at_pause),
+		cmocka_unit_test(test_find_covered),
 		cmocka_unit_test_setup_teardown(test_dates_clock_back, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_runs_edited, setup,

@@ -26,6 +26,12 @@ struct store {
 	int			 unsynced;	/* reads' entries maybe not on disk */
 	time_t			 unsynced_since;	/* the oldest of them */
 	int			 wal_pages;	/* in the WAL at our last commit */
+	/* This connection's last student.find entry (student.c). */
+	struct {
+		const struct operator	*op;
+		time_t			 at;
+		char			*numbers;	/* ",n1,n2,...," */
+	}			 find;
 	/* Statements kept prepared, by their SQL's address. */
 	struct {
 		const char	*sql;

@@ -1004,6 +1004,7 @@ store_close(struct store *st)
 		    NULL, NULL);
 	if (st->db != NULL)
 		sqlite3_close_v2(st->db);
+	free(st->find.numbers);
 	free(st->path);
 	free(st->branch);
 	free(st);
@@ -1016,6 +1017,9 @@ store_bind(struct store *st, const struct config *cfg,
 	st->cfg = cfg;
 	st->form = form;
 	st->op = op;
+	/* What one operator was shown covers nothing for another. */
+	free(st->find.numbers);
+	memset(&st->find, 0, sizeof st->find);
 }
 
 struct sqlite3 *

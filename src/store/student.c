@@ -18,6 +18,7 @@
 #include "store-int.h"
 
 #define FIND_LOG_NUMBERS	20	/* numbers named in one find entry */
+#define FIND_COVER_SECONDS	60	/* how long such an entry covers */
 /*
  * Each kind of match reads at most this many index entries per keystroke,
  * so "S" or "w" costs the same at a million students as at a thousand;
@@ -836,6 +837,47 @@ looks_like_tail(const char *text)
 	return i == 4;
 }
 
+/*
+ * Whether the previous find entry already names every student in v.
+ * The log is there to say which children an operator was shown.  A
+ * keystroke that narrows a list, or one that shows nothing at all
+ * (the first digits of a phone's tail), shows no child the entry before
+ * it did not name: a second entry would say nothing new, and it would
+ * cost the keystroke a commit.  So such a keystroke is not logged
+ * again, for FIND_COVER_SECONDS after that entry, by the same operator
+ * on the same connection; any child not named there makes a new entry,
+ * as does a longer list than one entry names.
+ */
+static int
+find_covered(const struct store *st, struct student **v, size_t count)
+{
+	time_t	now = xj_now();
+	char	key[80];
+	size_t	i;
+	int	len;
+
+	if (st->find.numbers == NULL || st->find.op != st->op ||
+	    count > FIND_LOG_NUMBERS || now < st->find.at ||
+	    now - st->find.at >= FIND_COVER_SECONDS)
+		return 0;
+	for (i = 0; i < count; i++) {
+		len = snprintf(key, sizeof key, ",%s,", v[i]->number);
+		if (len < 0 || (size_t)len >= sizeof key ||
+		    strstr(st->find.numbers, key) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+find_remember(struct store *st, const char *numbers)
+{
+	free(st->find.numbers);
+	xasprintf(&st->find.numbers, ",%s,", numbers);
+	st->find.op = st->op;
+	st->find.at = xj_now();
+}
+
 int
 store_student_find(struct store *st, const char *text, size_t limit,
     struct student ***out, size_t *n, char **cause)
@@ -940,6 +982,17 @@ store_student_find(struct store *st, const char *text, size_t limit,
 		v[count++] = load_student(st, row, vals);
 	}
 
+	store_release(row);
+	store_release(vals);
+	row = vals = NULL;
+	if (find_covered(st, v, count)) {
+		tx_rollback(st);	/* wrote nothing */
+		*out = v;
+		*n = count;
+		v = NULL;
+		goto out;
+	}
+
 	numbers = xstrdup("");
 	for (i = 0; i < count && i < FIND_LOG_NUMBERS; i++) {
 		xasprintf(&t, "%s%s%s", numbers, i > 0 ? "," : "",
@@ -949,15 +1002,14 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	}
 	xasprintf(&detail, "results=%zu numbers=%s%s", count, numbers,
 	    count > FIND_LOG_NUMBERS ? ",…" : "");
-	free(numbers);
 	rc = log_entry(st, "student.find", "", "", detail, cause);
 	free(detail);
+	if (rc == XJ_OK)
+		rc = tx_commit(st, cause);
+	if (rc == XJ_OK)
+		find_remember(st, numbers);
+	free(numbers);
 	if (rc != XJ_OK)
-		goto fail;
-	store_release(row);
-	store_release(vals);
-	row = vals = NULL;
-	if ((rc = tx_commit(st, cause)) != XJ_OK)
 		goto fail;
 	*out = v;
 	*n = count;
