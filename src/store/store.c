@@ -621,14 +621,14 @@ check_pragma(struct store *st, const char *name, const char *want,
 }
 
 static int
-set_key(struct store *st, const unsigned char key[32])
+set_key(sqlite3 *db, const unsigned char key[32])
 {
 	char	 hex[2 * 32 + 1], *sql;
 	int	 rc;
 
 	xj_hex(key, 32, hex);
 	xasprintf(&sql, "PRAGMA key = \"x'%s'\"", hex);
-	rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 	sodium_memzero(hex, sizeof hex);
 	sodium_memzero(sql, strlen(sql));
 	free(sql);
@@ -637,10 +637,22 @@ set_key(struct store *st, const unsigned char key[32])
 
 /* Whether the key opens the file: the first read decrypts page 1. */
 static int
-key_works(struct store *st)
+key_works(sqlite3 *db)
 {
-	return sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master",
-	    NULL, NULL, NULL) == SQLITE_OK;
+	return sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL,
+	    NULL, NULL) == SQLITE_OK;
+}
+
+/* Key the handle; cipher_page_size must be set on every open in 3.x. */
+int
+store_key_db(sqlite3 *db, const unsigned char key[32])
+{
+	if (set_key(db, key) != SQLITE_OK)
+		return -1;
+	if (sqlite3_exec(db, "PRAGMA cipher_page_size = 4096", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		return -1;
+	return key_works(db) ? 0 : -1;
 }
 
 /* The pragmas of the design, each read back. */
@@ -848,16 +860,10 @@ open_handle(const char *path, int flags, struct store **out, char **cause)
 	return XJ_OK;
 }
 
-/* Key the handle; cipher_page_size must be set on every open in 3.x. */
 static int
 key_handle(struct store *st, const unsigned char key[32])
 {
-	if (set_key(st, key) != SQLITE_OK)
-		return -1;
-	if (sqlite3_exec(st->db, "PRAGMA cipher_page_size = 4096", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		return -1;
-	return key_works(st) ? 0 : -1;
+	return store_key_db(st->db, key);
 }
 
 int
