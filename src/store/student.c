@@ -26,6 +26,12 @@
  * narrow it to the exact matches.  The numbers are read newest first.
  */
 #define FIND_SCAN		"2000"
+/*
+ * Numbers are handed out in order, so the newest students whose number
+ * starts with the text are the last numbers of its range: the limit,
+ * and a few more for those a pending destruction hides, are enough.
+ */
+#define FIND_NUMBER_SPARE	"50"
 
 static const char *const status_names[] = {
 	[STATUS_ACTIVE] = "active",
@@ -885,7 +891,8 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	static const char	 sql[] =
 	    "SELECT " STUDENT_COLUMNS " FROM student s WHERE s.id IN ("
 	    "  SELECT id FROM (SELECT id FROM student WHERE number >= ?1"
-	    "    AND number < ?2 ORDER BY number DESC LIMIT " FIND_SCAN ")"
+	    "    AND number < ?2 ORDER BY number DESC LIMIT ?5 + "
+	    FIND_NUMBER_SPARE ")"
 	    "  UNION ALL SELECT student FROM (SELECT student FROM search"
 	    "    WHERE term >= ?3 AND term < ?4 LIMIT " FIND_SCAN ")"
 	    "  UNION ALL SELECT student FROM (SELECT student FROM search"
@@ -947,11 +954,21 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	} else
 		fold = xstrdup(pinyin_is_query(text) ? text : "");
 	pinyin_fold(fold);
+	/*
+	 * One letter begins a full spelling exactly when it begins the
+	 * initials of the same reading: the second range would only read
+	 * the same students again (up to 2,000 of them).
+	 */
 	if (*fold != '\0') {
 		xasprintf(&py_lo, "p:%s", fold);
 		xasprintf(&py_hi, "p:%s\xff", fold);
-		xasprintf(&in_lo, "i:%s", fold);
-		xasprintf(&in_hi, "i:%s\xff", fold);
+		if (fold[1] != '\0') {
+			xasprintf(&in_lo, "i:%s", fold);
+			xasprintf(&in_hi, "i:%s\xff", fold);
+		} else {
+			in_lo = xstrdup("");
+			in_hi = xstrdup("");
+		}
 	} else {
 		py_lo = xstrdup("");
 		py_hi = xstrdup("");
