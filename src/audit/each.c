@@ -275,7 +275,9 @@ audit_each(sqlite3 *db, const struct audit_filter *f,
 		free(s);
 	}
 	if (f->target != NULL) {
-		xasprintf(&s, "%starget = ?3", plus);
+		/* audit_target holds the entries with a target only. */
+		xasprintf(&s, "%starget = ?3%s", plus, f->target[0] != '\0' ?
+		    " AND target != ''" : "");
 		add_cond(&where, s);
 		free(s);
 	}

@@ -266,8 +266,8 @@ write_views(struct access *a, char **cause)
 
 	heading(a->f, _("Who looked at the record (when, operator, what)"));
 	if (sqlite3_prepare_v2(a->st->db, "SELECT at, operator, action FROM "
-	    "audit WHERE target = ?1 AND action IN (" VIEW_ACTIONS ") ORDER BY "
-	    "seq", -1, &stmt, NULL) != SQLITE_OK)
+	    "audit WHERE target = ?1 AND target != '' AND action IN ("
+	    VIEW_ACTIONS ") ORDER BY seq", -1, &stmt, NULL) != SQLITE_OK)
 		return db_error(a->st, _("cannot read the log"), cause);
 	sqlite3_bind_text(stmt, 1, a->number, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {

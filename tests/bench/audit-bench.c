@@ -52,8 +52,8 @@ static const struct afilter afilters[] = {
 	  "SELECT * FROM audit WHERE +action >= ?3 AND +action < ?3 || x'ff'"
 	  " AND seq < ?1 ORDER BY seq DESC LIMIT 50" },
 	{ "audit page: target (a student)", NULL, NULL, 1, 0, 0,
-	  "SELECT * FROM audit WHERE target = ?4 AND seq < ?1"
-	  " ORDER BY seq DESC LIMIT 50" },
+	  "SELECT * FROM audit WHERE target = ?4 AND target != ''"
+	  " AND seq < ?1 ORDER BY seq DESC LIMIT 50" },
 	{ "audit page: 30-day window", NULL, NULL, 0, 1, 0,
 	  "SELECT * FROM audit WHERE at >= ?5 AND at < ?6 AND seq < ?1"
 	  " ORDER BY seq DESC LIMIT 50" },
