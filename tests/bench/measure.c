@@ -352,8 +352,9 @@ m_search(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 	double			 worst = 0;
 	size_t			 keystrokes = 0;
 
+	/* Numbers are handed out in order: the last of the range. */
 	q.number = prep(raw, "SELECT id, number FROM student WHERE number >= ?1"
-	    " AND number < ?2 AND status != 'destroyed' ORDER BY id DESC"
+	    " AND number < ?2 AND status != 'destroyed' ORDER BY number DESC"
 	    " LIMIT 20");
 	q.term = prep(raw, "SELECT id, number FROM student WHERE id IN"
 	    " (SELECT student FROM search WHERE term >= ?1 AND term < ?2)"
