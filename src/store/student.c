@@ -960,7 +960,7 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	/*
 	 * One letter begins a full spelling exactly when it begins the
 	 * initials of the same reading: the second range would only read
-	 * the same students again (up to 2,000 of them).
+	 * the same students again (up to a thousand of them).
 	 */
 	if (*fold != '\0') {
 		xasprintf(&py_lo, "p:%s", fold);
