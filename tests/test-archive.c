@@ -13,6 +13,7 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/backup.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/pages.h"
@@ -370,6 +371,23 @@ test_destruction_leaves_nothing(void **state)
 	    &pages) > 0);
 	free(db);
 	session_free(r);
+
+	/*
+	 * A backup taken now copies pages, free ones too (zeroed when they
+	 * were freed): nothing of the child in it either.
+	 */
+	db = xj_path_join(f->b->data, "after-destruction.xjb");
+	assert_int_equal(store_backup(sv->st, key, db, NULL, &cause), XJ_OK);
+	for (i = 0; i < nitems(gone); i++) {
+		hits = tl_pages_containing(db, key, gone[i], strlen(gone[i]),
+		    &pages);
+		if (hits != 0)
+			fail_msg("\"%s\" is on %d of %d pages of the backup",
+			    gone[i], hits, pages);
+	}
+	assert_true(tl_pages_containing(db, key, "保留标记强",
+	    strlen("保留标记强"), &pages) > 0);
+	free(db);
 
 	/* The chain still verifies, and the log never named the child. */
 	assert_int_equal(store_verify(sv->st, &cnt, &bad, &cause), XJ_OK);
