@@ -389,6 +389,13 @@ request_action(struct ui *ui, void *p, enum action a)
 		return 0;
 	switch (a) {
 	case ACT_APPROVE:
+		/*
+		 * One's own request: nothing to ask.  The store refuses it
+		 * (four eyes) and logs the refusal, as for any other try.
+		 */
+		if (ui->s->op != NULL &&
+		    strcmp(q->r->requested_by, ui->s->op->id) == 0)
+			return approve_yes(ui, q);
 		if (q->r->kind == REQ_DESTROY) {
 			xasprintf(&question, _("Destroy every personal value "
 			    "of %s (%s)?"), name_of(q), q->r->number);
