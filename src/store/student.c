@@ -878,13 +878,42 @@ find_covered(const struct store *st, struct student **v, size_t count)
 	return 1;
 }
 
-static void
-find_remember(struct store *st, const char *numbers)
+/*
+ * End the search's transaction: its entry, naming the students shown,
+ * unless the previous entry already names them all (find_covered).
+ */
+static int
+find_log(struct store *st, struct student **v, size_t count, char **cause)
 {
-	free(st->find.numbers);
-	xasprintf(&st->find.numbers, ",%s,", numbers);
-	st->find.op = st->op;
-	st->find.at = xj_now();
+	char	*numbers, *detail, *t;
+	size_t	 i;
+	int	 rc;
+
+	if (find_covered(st, v, count)) {
+		tx_rollback(st);	/* wrote nothing */
+		return XJ_OK;
+	}
+	numbers = xstrdup("");
+	for (i = 0; i < count && i < FIND_LOG_NUMBERS; i++) {
+		xasprintf(&t, "%s%s%s", numbers, i > 0 ? "," : "",
+		    v[i]->number);
+		free(numbers);
+		numbers = t;
+	}
+	xasprintf(&detail, "results=%zu numbers=%s%s", count, numbers,
+	    count > FIND_LOG_NUMBERS ? ",…" : "");
+	rc = log_entry(st, "student.find", "", "", detail, cause);
+	free(detail);
+	if (rc == XJ_OK)
+		rc = tx_commit(st, cause);
+	if (rc == XJ_OK) {
+		free(st->find.numbers);
+		xasprintf(&st->find.numbers, ",%s,", numbers);
+		st->find.op = st->op;
+		st->find.at = xj_now();
+	}
+	free(numbers);
+	return rc;
 }
 
 int
@@ -908,8 +937,8 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	sqlite3_stmt		*row = NULL, *vals = NULL;
 	char			*num_lo, *num_hi, *term_lo, *term_hi, *up;
 	char			*py_lo, *py_hi, *in_lo, *in_hi, *fold;
-	char			*numbers, *detail, *t;
-	size_t			 i, count = 0;
+	char			*t;
+	size_t			 count = 0;
 	int			 rc;
 
 	*out = NULL;
@@ -1005,31 +1034,7 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	store_release(row);
 	store_release(vals);
 	row = vals = NULL;
-	if (find_covered(st, v, count)) {
-		tx_rollback(st);	/* wrote nothing */
-		*out = v;
-		*n = count;
-		v = NULL;
-		goto out;
-	}
-
-	numbers = xstrdup("");
-	for (i = 0; i < count && i < FIND_LOG_NUMBERS; i++) {
-		xasprintf(&t, "%s%s%s", numbers, i > 0 ? "," : "",
-		    v[i]->number);
-		free(numbers);
-		numbers = t;
-	}
-	xasprintf(&detail, "results=%zu numbers=%s%s", count, numbers,
-	    count > FIND_LOG_NUMBERS ? ",…" : "");
-	rc = log_entry(st, "student.find", "", "", detail, cause);
-	free(detail);
-	if (rc == XJ_OK)
-		rc = tx_commit(st, cause);
-	if (rc == XJ_OK)
-		find_remember(st, numbers);
-	free(numbers);
-	if (rc != XJ_OK)
+	if ((rc = find_log(st, v, count, cause)) != XJ_OK)
 		goto fail;
 	*out = v;
 	*n = count;
