@@ -245,6 +245,7 @@ test_queue_four_eyes(void **state)
 	vt_key(q, VT_KEY_F2);			/* refused, nothing asked */
 	e2e_wait_text(q, "someone else must decide it");
 	assert_false(vt_find(q, "Approve request 1 for", NULL, NULL));
+	vt_key(q, VT_KEY_F4);			/* nor a note to type */
 	e2e_wait_text(q, "Error:");
 	/* The screen stays, the request still pending. */
 	e2e_wait_text(q, "Request 1 · change · pending");
@@ -256,8 +257,9 @@ test_queue_four_eyes(void **state)
 	assert_int_equal(st->pending, 1);
 	student_free(st);
 	session_free(s);
+	/* Both refusals are in the log: F4 asked for no note first. */
 	assert_int_equal(e2e_audit_count(b, "access.denied", "supervisor2",
-	    "four-eyes"), 1);
+	    "four-eyes"), 2);
 	assert_int_equal(e2e_audit_count(b, "change.approve", "supervisor2",
 	    NULL), 0);
 	free(n);

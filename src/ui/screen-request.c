@@ -378,6 +378,14 @@ reject_ask(struct ui *ui, void *arg)
 	return rc;
 }
 
+/* Whether the operator at the screen filed r. */
+static int
+filed_by_me(struct ui *ui, const struct request *r)
+{
+	return ui->s->op != NULL && strcmp(r->requested_by,
+	    ui->s->op->id) == 0;
+}
+
 static int
 request_action(struct ui *ui, void *p, enum action a)
 {
@@ -387,15 +395,17 @@ request_action(struct ui *ui, void *p, enum action a)
 
 	if (q->r == NULL)
 		return 0;
+	/*
+	 * One's own request: nothing to ask or type.  The store refuses a
+	 * decision by the requester (four eyes) and logs the refusal, as
+	 * for any other try.
+	 */
+	if (a == ACT_APPROVE && filed_by_me(ui, q->r))
+		return approve_yes(ui, q);
+	if (a == ACT_REJECT && filed_by_me(ui, q->r))
+		return reject_yes(ui, q);
 	switch (a) {
 	case ACT_APPROVE:
-		/*
-		 * One's own request: nothing to ask.  The store refuses it
-		 * (four eyes) and logs the refusal, as for any other try.
-		 */
-		if (ui->s->op != NULL &&
-		    strcmp(q->r->requested_by, ui->s->op->id) == 0)
-			return approve_yes(ui, q);
 		if (q->r->kind == REQ_DESTROY) {
 			xasprintf(&question, _("Destroy every personal value "
 			    "of %s (%s)?"), name_of(q), q->r->number);
@@ -445,7 +455,7 @@ request_offers(struct ui *ui, void *p, enum action a)
 		return r != NULL && r->state == REQ_PENDING;
 	case ACT_WITHDRAW:
 		return r != NULL && r->state == REQ_PENDING &&
-		    strcmp(r->requested_by, ui->s->op->id) == 0;
+		    filed_by_me(ui, r);
 	default:
 		return 1;
 	}
