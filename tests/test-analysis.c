@@ -422,6 +422,50 @@ test_thresholds(void **state)
 	free(num[0]);
 }
 
+/*
+ * The log's clock stepping back (NTP, a clock set by hand): three opens
+ * logged at 10:00:40, 10:00:20 and 10:00:00, in that order, are still
+ * one burst within a minute, and a window that the step cuts finds
+ * only the opens inside it.
+ */
+static void
+test_clock_back(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r, *au;
+	struct finding	*v;
+	char		*num[1], *cause = NULL;
+	size_t		 n;
+	int64_t		 h;
+
+	r = tl_login(f->b, "reception1");
+	num[0] = enrol(r, "林小雨", "13611112221", "");
+	h = store_audit_head(r->st);
+	views(r, num, 1, iso("2026-03-02T02:00:40"), 1, 1);
+	views(r, num, 1, iso("2026-03-02T02:00:20"), 1, 1);
+	views(r, num, 1, iso("2026-03-02T02:00:00"), 1, 1);
+	at("2026-03-02T03:00:00");
+	au = tl_login(f->b, "auditor1");
+	ok(store_analysis(au->st, iso("2026-03-02T02:00:00"),
+	    iso("2026-03-02T02:01:00"), &v, &n, &cause), &cause);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].kind, FINDING_BURST);
+	assert_int_equal(v[0].from, iso("2026-03-02T02:00:00"));
+	assert_int_equal(v[0].to, iso("2026-03-02T02:00:40"));
+	assert_int_equal(v[0].count, 3);
+	assert_int_equal(v[0].first_seq, h + 1);
+	assert_int_equal(v[0].last_seq, h + 3);
+	findings_free(v, n);
+	/* From 10:00:10: two opens, no burst (it takes three). */
+	ok(store_analysis(au->st, iso("2026-03-02T02:00:10"),
+	    iso("2026-03-02T02:01:00"), &v, &n, &cause), &cause);
+	assert_int_equal(n, 0);
+	findings_free(v, n);
+	session_free(au);
+	session_free(r);
+	free(num[0]);
+}
+
 /* working_hours is checked on load, with its place in the file. */
 static void
 test_working_hours_config(void **state)
@@ -465,6 +509,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_findings, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_thresholds, setup_tight,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_clock_back, setup_tight,
 		    teardown),
 		cmocka_unit_test(test_working_hours_config),
 	};

@@ -5,9 +5,10 @@
  * Access analysis: what in the audit log an auditor should look at.  An
  * operator opening many records in a short time, work outside working
  * hours, runs of failed logins, and every uncovering of a sensitive
- * field.  It reads the log in one pass, operator by operator in time
- * order, and keeps only the current operator's opens and failed logins
- * in memory, so a long log costs time but not memory.
+ * field.  It reads the window of the log in one pass, in the log's
+ * order, and keeps of each operator only the time of each open, failed
+ * login and entry outside working hours (16 bytes each), never the
+ * entries themselves.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -67,16 +68,20 @@ struct stamps {
 
 #define NONE	SIZE_MAX
 
+/* What is kept of one operator while the log is read. */
+struct actor {
+	char		*id;
+	struct stamps	 views, fails;
+	struct stamps	 late;		/* entries outside working hours */
+};
+
 struct analysis {
 	const struct config	*cfg;
 	struct finding		*v;
 	size_t			 n;
 
-	/* The operator being read, and what is kept of them. */
-	char			*op;
-	struct stamps		 views, fails;
-	size_t			 late;		/* the open after-hours one */
-	long			 late_period;	/* its evening, as yyyymmdd */
+	struct actor		*ops;	/* sorted by id */
+	size_t			 nops, sizeops;
 };
 
 static void
@@ -91,10 +96,56 @@ push(struct stamps *s, time_t at, int64_t seq)
 	s->n++;
 }
 
-/* A new finding of one entry; its index (a->v may move). */
+static int
+cmp_stamp(const void *x, const void *y)
+{
+	const struct stamp	*a = x, *b = y;
+
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Time order: the log's order, but for where its clock stepped back. */
+static void
+sort_stamps(struct stamps *s)
+{
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof *s->v, cmp_stamp);
+}
+
+/* The operator called id, added if new: a binary search of a->ops. */
+static struct actor *
+actor_of(struct analysis *a, const char *id)
+{
+	size_t	lo = 0, hi = a->nops, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(id, a->ops[mid].id)) == 0)
+			return &a->ops[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (a->nops == a->sizeops) {
+		a->sizeops = a->sizeops == 0 ? 16 : 2 * a->sizeops;
+		a->ops = xreallocarray(a->ops, a->sizeops, sizeof *a->ops);
+	}
+	memmove(&a->ops[lo + 1], &a->ops[lo], (a->nops - lo) *
+	    sizeof *a->ops);
+	memset(&a->ops[lo], 0, sizeof a->ops[lo]);
+	a->ops[lo].id = xstrdup(id);
+	a->nops++;
+	return &a->ops[lo];
+}
+
+/* A new finding of one entry by op; its index (a->v may move). */
 static size_t
-add(struct analysis *a, enum finding_kind kind, time_t at, int64_t seq,
-    const char *target, const char *field)
+add(struct analysis *a, const char *op, enum finding_kind kind, time_t at,
+    int64_t seq, const char *target, const char *field)
 {
 	struct finding	*f;
 
@@ -102,7 +153,7 @@ add(struct analysis *a, enum finding_kind kind, time_t at, int64_t seq,
 	f = &a->v[a->n];
 	memset(f, 0, sizeof *f);
 	f->kind = kind;
-	f->operator = xstrdup(a->op);
+	f->operator = xstrdup(op);
 	f->from = f->to = at;
 	f->count = 1;
 	f->first_seq = f->last_seq = seq;
@@ -129,12 +180,12 @@ extend(struct analysis *a, size_t i, time_t at, int64_t seq)
 }
 
 static void
-add_run(struct analysis *a, enum finding_kind kind, const struct stamps *s,
-    size_t start, size_t end)
+add_run(struct analysis *a, const char *op, enum finding_kind kind,
+    const struct stamps *s, size_t start, size_t end)
 {
 	size_t	i, k;
 
-	i = add(a, kind, s->v[start].at, s->v[start].seq, "", "");
+	i = add(a, op, kind, s->v[start].at, s->v[start].seq, "", "");
 	for (k = start + 1; k <= end; k++)
 		extend(a, i, s->v[k].at, s->v[k].seq);
 }
@@ -145,8 +196,8 @@ add_run(struct analysis *a, enum finding_kind kind, const struct stamps *s,
  * each such window, merged with those it overlaps, is one finding.
  */
 static void
-dense_runs(struct analysis *a, enum finding_kind kind, const struct stamps *s,
-    time_t window, size_t need)
+dense_runs(struct analysis *a, const char *op, enum finding_kind kind,
+    const struct stamps *s, time_t window, size_t need)
 {
 	size_t	i, j = 0, start = 0, end = 0;
 	int	open = 0;
@@ -163,31 +214,13 @@ dense_runs(struct analysis *a, enum finding_kind kind, const struct stamps *s,
 			continue;
 		}
 		if (open)
-			add_run(a, kind, s, start, end);
+			add_run(a, op, kind, s, start, end);
 		start = i;
 		end = j;
 		open = 1;
 	}
 	if (open)
-		add_run(a, kind, s, start, end);
-}
-
-/* Close the operator being read: their bursts and runs of failures. */
-static void
-flush(struct analysis *a)
-{
-	if (a->op != NULL) {
-		dense_runs(a, FINDING_BURST, &a->views,
-		    (time_t)a->cfg->burst_minutes * 60,
-		    (size_t)a->cfg->burst_count + 1);
-		dense_runs(a, FINDING_FAILED_LOGINS, &a->fails,
-		    (time_t)a->cfg->failed_minutes * 60,
-		    (size_t)a->cfg->failed_logins);
-	}
-	free(a->op);
-	a->op = NULL;
-	a->views.n = a->fails.n = 0;
-	a->late = NONE;
+		add_run(a, op, kind, s, start, end);
 }
 
 /*
@@ -216,33 +249,63 @@ after_hours(const struct analysis *a, time_t at)
 	    tm.tm_mday;
 }
 
+/* One operator's findings from what was kept of them, then let it go. */
 static void
-entry(struct analysis *a, int64_t seq, time_t at, const char *op,
-    const char *action, const char *target, const char *fields)
+close_actor(struct analysis *a, struct actor *o)
 {
-	long	period;
+	size_t	i, late = NONE;
+	long	period, last = 0;
 
-	if (a->op == NULL || strcmp(a->op, op) != 0) {
-		flush(a);
-		a->op = xstrdup(op);
+	sort_stamps(&o->views);
+	sort_stamps(&o->fails);
+	sort_stamps(&o->late);
+	dense_runs(a, o->id, FINDING_BURST, &o->views,
+	    (time_t)a->cfg->burst_minutes * 60,
+	    (size_t)a->cfg->burst_count + 1);
+	dense_runs(a, o->id, FINDING_FAILED_LOGINS, &o->fails,
+	    (time_t)a->cfg->failed_minutes * 60,
+	    (size_t)a->cfg->failed_logins);
+	/* One finding an evening. */
+	for (i = 0; i < o->late.n; i++) {
+		period = after_hours(a, o->late.v[i].at);
+		if (late != NONE && period == last)
+			extend(a, late, o->late.v[i].at, o->late.v[i].seq);
+		else {
+			late = add(a, o->id, FINDING_AFTER_HOURS,
+			    o->late.v[i].at, o->late.v[i].seq, "", "");
+			last = period;
+		}
 	}
-	if (strcmp(action, "student.view") == 0)
-		push(&a->views, at, seq);
-	else if (strcmp(action, "login.failed") == 0)
-		push(&a->fails, at, seq);
-	else if (strcmp(action, "student.reveal") == 0)
-		add(a, FINDING_REVEAL, at, seq, target, fields);
+	free(o->views.v);
+	free(o->fails.v);
+	free(o->late.v);
+	free(o->id);
+}
+
+/* audit_each's callback: one entry of the window, in any order. */
+static int
+entry(const struct audit_entry *e, void *arg)
+{
+	struct analysis	*a = arg;
+	struct actor	*o;
+
+	/* The system's own entries ("-") are no one's access. */
+	if (strcmp(e->operator, "-") == 0)
+		return 0;
+	o = actor_of(a, e->operator);
+	if (strcmp(e->action, "student.view") == 0)
+		push(&o->views, e->at, e->seq);
+	else if (strcmp(e->action, "login.failed") == 0)
+		push(&o->fails, e->at, e->seq);
+	else if (strcmp(e->action, "student.reveal") == 0)
+		add(a, o->id, FINDING_REVEAL, e->at, e->seq, e->target,
+		    e->fields);
 
 	/* Hours across midnight cannot be configured; none: no check. */
-	if (a->cfg->work_from >= a->cfg->work_until ||
-	    (period = after_hours(a, at)) == 0)
-		return;
-	if (a->late != NONE && a->late_period == period)
-		extend(a, a->late, at, seq);
-	else {
-		a->late = add(a, FINDING_AFTER_HOURS, at, seq, "", "");
-		a->late_period = period;
-	}
+	if (a->cfg->work_from < a->cfg->work_until &&
+	    after_hours(a, e->at) != 0)
+		push(&o->late, e->at, e->seq);
+	return 0;
 }
 
 static int
@@ -260,41 +323,26 @@ cmp_finding(const void *x, const void *y)
 	return (a->first_seq > b->first_seq) - (a->first_seq < b->first_seq);
 }
 
-static const char *
-text(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char	*s = sqlite3_column_text(stmt, col);
-
-	return s != NULL ? (const char *)s : "";
-}
-
+/*
+ * Read the window by audit_each, which walks it as the log browser does
+ * (the runs of seq its dates cover), so no index by time is needed;
+ * each operator's times are sorted once the window is read.
+ */
 static int
 scan(struct store *st, struct analysis *a, time_t since, time_t until,
     char **cause)
 {
-	/* The system's own entries ("-") are no one's access. */
-	static const char	 sql[] =
-	    "SELECT seq, at, operator, action, target, fields FROM audit"
-	    " WHERE at >= ?1 AND at < ?2 AND operator != '-'"
-	    " ORDER BY operator, at, seq";
-	sqlite3_stmt		*stmt;
+	struct audit_filter	 f;
+	size_t			 i;
 	int			 rc;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-		return db_error(st, _("cannot read the audit log"), cause);
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)since);
-	sqlite3_bind_int64(stmt, 2, until != 0 ? (sqlite3_int64)until :
-	    INT64_MAX);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		entry(a, sqlite3_column_int64(stmt, 0),
-		    (time_t)sqlite3_column_int64(stmt, 1), text(stmt, 2),
-		    text(stmt, 3), text(stmt, 4), text(stmt, 5));
-	if (rc != SQLITE_DONE)
-		rc = db_error(st, _("cannot read the audit log"), cause);
-	else
-		rc = XJ_OK;
-	sqlite3_finalize(stmt);
-	flush(a);
+	memset(&f, 0, sizeof f);
+	f.since = since;
+	f.until = until;
+	rc = audit_each(st->db, &f, entry, a, cause);
+	for (i = 0; i < a->nops; i++)
+		close_actor(a, &a->ops[i]);
+	free(a->ops);
 	return rc;
 }
 
@@ -313,13 +361,10 @@ store_analysis(struct store *st, time_t since, time_t until,
 		return rc;
 	memset(&a, 0, sizeof a);
 	a.cfg = st->cfg;
-	a.late = NONE;
 	if ((rc = tx_read(st, cause)) != XJ_OK)
 		return rc;
 	rc = scan(st, &a, since, until, cause);
 	tx_rollback(st);
-	free(a.views.v);
-	free(a.fails.v);
 	if (rc != XJ_OK)
 		goto fail;
 	if (a.n > 1)
