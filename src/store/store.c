@@ -163,7 +163,8 @@ static const char migration_3[] =
 /*
  * Exports with their purpose, kept out of the chained log (which a
  * destruction can never clean); and an index for the log by time, which
- * the auditor's date filters and the access analysis read by.
+ * the auditor's date filters and the access analysis read by (until
+ * migration 9).
  */
 static const char migration_4[] =
 	"CREATE TABLE export_log ("
@@ -262,6 +263,15 @@ static const char migration_8[] =
 	"DROP INDEX audit_target;"
 	"CREATE INDEX audit_target ON audit(target, seq) WHERE target != '';";
 
+/*
+ * audit_at goes: the date filters walk runs of seq (audit_run), and the
+ * access analysis, its last reader, now reads its window the same way.
+ * Every entry wrote a page of it: one of the five or so pages a search
+ * keystroke's or a record's entry writes.
+ */
+static const char migration_9[] =
+	"DROP INDEX audit_at;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -271,6 +281,7 @@ static const char *const migrations[] = {
 	migration_6,
 	migration_7,
 	migration_8,
+	migration_9,
 };
 const int store_schema_version = (int)nitems(migrations);
 
