@@ -30,6 +30,12 @@ struct store;
 #define STORE_DB_NAME		"branch.db"
 #define STORE_KEYSLOTS_NAME	"keyslots"
 #define STORE_AUTHFAIL_NAME	"auth-failures"
+/*
+ * The page cache, in KiB (SQLite's default is 2,000).  8 MiB holds the
+ * upper levels of every index of a million students, so a keystroke or
+ * an enrolment reads from disk and decrypts only the leaves it needs.
+ */
+#define STORE_CACHE_KIB		"8192"
 
 /* The latest schema version (PRAGMA user_version). */
 extern const int store_schema_version;

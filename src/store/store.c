@@ -691,6 +691,8 @@ configure(struct store *st, char **cause)
 		{ "PRAGMA secure_delete = ON", "secure_delete", "1" },
 		{ "PRAGMA foreign_keys = ON", "foreign_keys", "1" },
 		{ "PRAGMA cipher_page_size", "cipher_page_size", "4096" },
+		{ "PRAGMA cache_size = -" STORE_CACHE_KIB, "cache_size",
+		  "-" STORE_CACHE_KIB },
 	};
 	sqlite3_stmt	*stmt;
 	size_t		 i;

@@ -60,7 +60,8 @@ bench_raw_open(const char *path, const unsigned char key[32], sqlite3 **out)
 	    "PRAGMA cipher_page_size = 4096;"
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
-	    "PRAGMA temp_store = MEMORY;", hex);
+	    "PRAGMA temp_store = MEMORY;"
+	    "PRAGMA cache_size = -" STORE_CACHE_KIB ";", hex);
 	rc = sqlite3_exec(*out, sql, NULL, NULL, NULL);
 	free(sql);
 	return rc == SQLITE_OK ? 0 : -1;
