@@ -562,7 +562,8 @@ measure_all(struct bench *b, long n, uint64_t *rng)
 	} steps[] = {
 		{ "enrol", 1 }, { "search", 1 }, { "records", 1 },
 		{ "queue", 1 }, { "audit", 1 }, { "redraw", 1 },
-		{ "verify", 0 }, { "start", 0 }, { "backup", 0 },
+		{ "session", 0 }, { "verify", 0 }, { "start", 0 },
+		{ "backup", 0 },
 	};
 	struct rusage	 ru;
 	sqlite3		*raw;
@@ -592,8 +593,9 @@ measure_all(struct bench *b, long n, uint64_t *rng)
 		if (all && i > 0 && steps[i - 1].browsing &&
 		    !steps[i].browsing) {
 			getrusage(RUSAGE_SELF, &ru);
-			printf("ROW\tpeak RSS while browsing\t%ld\t%.1f\t"
-			    "%.1f\t-1\tMiB\n", n, (double)ru.ru_maxrss / 1024,
+			printf("ROW\t  RSS of the bench, 3 connections\t%ld\t"
+			    "%.1f\t%.1f\t-1\tMiB\n", n,
+			    (double)ru.ru_maxrss / 1024,
 			    (double)ru.ru_maxrss / 1024);
 			fflush(stdout);
 		}
@@ -619,9 +621,12 @@ measure_all(struct bench *b, long n, uint64_t *rng)
 			m_redraw(b, n, rng);
 			break;
 		case 6:
-			m_verify(b, raw, n);
+			m_session(b, raw, n, rng);
 			break;
 		case 7:
+			m_verify(b, raw, n);
+			break;
+		case 8:
 			m_start(b, n);
 			break;
 		default:

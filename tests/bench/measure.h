@@ -48,6 +48,7 @@ void	 m_fsync(struct bench *, long n);
 void	 m_audit(struct bench *, sqlite3 *raw, long n, uint64_t *rng);
 void	 m_verify(struct bench *, sqlite3 *raw, long n);
 void	 m_start(struct bench *, long n);
+void	 m_session(struct bench *, sqlite3 *raw, long n, uint64_t *rng);
 void	 m_redraw(struct bench *, long n, uint64_t *rng);
 void	 m_backup(struct bench *, sqlite3 *raw, long n);
 

@@ -52,45 +52,71 @@ xueji_path(void)
 }
 
 /*
- * Run xueji with args in a 24x80 pseudo-terminal; microseconds until
- * its output holds marker (NULL: until it exits), or -1.
+ * Read the terminal until its output holds marker (NULL: until it is
+ * closed, or quiet for ms); 0 when marker came, else -1.
  */
-static double
-run_until(const char *xueji, char *const args[], const char *marker)
+static int
+wait_for(int fd, const char *marker, int ms)
 {
-	struct winsize	 ws = { 24, 80, 0, 0 };
 	struct pollfd	 pfd;
 	char		 buf[65536];
 	size_t		 len = 0;
 	ssize_t		 r;
-	double		 t0, t = -1;
-	pid_t		 pid;
-	int		 fd, status;
 
-	t0 = now_us();
-	if ((pid = forkpty(&fd, NULL, NULL, &ws)) == -1)
-		return -1;
-	if (pid == 0) {
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, ms) == 1) {
+		if ((r = read(fd, buf + len, sizeof buf - 1 - len)) <= 0)
+			break;
+		len += (size_t)r;
+		buf[len] = '\0';
+		if (marker != NULL && strstr(buf, marker) != NULL)
+			return 0;
+		/* Keep the tail: a marker may straddle two reads. */
+		if (len > sizeof buf / 2) {
+			memmove(buf, buf + len - 256, 256);
+			len = 256;
+		}
+	}
+	return -1;
+}
+
+/* xueji with args in a rows x cols pseudo-terminal; its pid, or -1. */
+static pid_t
+spawn(const char *xueji, char *const args[], int rows, int cols, int *fd)
+{
+	struct winsize	 ws;
+	pid_t		 pid;
+
+	memset(&ws, 0, sizeof ws);
+	ws.ws_row = (unsigned short)rows;
+	ws.ws_col = (unsigned short)cols;
+	if ((pid = forkpty(fd, NULL, NULL, &ws)) == 0) {
 		setenv("TERM", "xterm-256color", 1);
 		setenv("LC_ALL", "C.UTF-8", 1);
 		unsetenv("LANGUAGE");
 		execv(xueji, args);
 		_exit(127);
 	}
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	while (poll(&pfd, 1, START_WAIT_MS) == 1) {
-		if ((r = read(fd, buf + len, sizeof buf - 1 - len)) <= 0)
-			break;
-		len += (size_t)r;
-		buf[len] = '\0';
-		if (marker != NULL && strstr(buf, marker) != NULL) {
-			t = now_us() - t0;
-			break;
-		}
-		if (len == sizeof buf - 1)
-			len = 0;
-	}
+	return pid;
+}
+
+/*
+ * Run xueji with args in a 24x80 pseudo-terminal; microseconds until
+ * its output holds marker (NULL: until it exits), or -1.
+ */
+static double
+run_until(const char *xueji, char *const args[], const char *marker)
+{
+	double		 t0, t = -1;
+	pid_t		 pid;
+	int		 fd, status;
+
+	t0 = now_us();
+	if ((pid = spawn(xueji, args, 24, 80, &fd)) == -1)
+		return -1;
+	if (wait_for(fd, marker, START_WAIT_MS) == 0 && marker != NULL)
+		t = now_us() - t0;
 	if (marker != NULL)
 		kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -135,6 +161,111 @@ m_start(struct bench *b, long n)
 	}
 	free(xueji);
 	row("start to the login screen", n, &x, &base);
+}
+
+/* ---- the program's own memory while browsing ---------------------------- */
+
+#define SESSION_STUDENTS	20
+#define QUIET_MS		60	/* no output this long: drawn */
+
+/* Send keys to the terminal, then let the screen settle. */
+static void
+keys(int fd, const char *k)
+{
+	size_t	len = strlen(k);
+
+	if (write(fd, k, len) != (ssize_t)len)
+		return;
+	wait_for(fd, NULL, QUIET_MS);
+}
+
+/* A line of /proc/PID/status ("VmHWM:"), in KiB, or -1. */
+static long
+proc_status_kib(pid_t pid, const char *what)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	long	 kib = -1;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, what, strlen(what)) == 0)
+			kib = strtol(line + strlen(what), NULL, 10);
+	}
+	fclose(f);
+	return kib;
+}
+
+/*
+ * The program itself, not this process with its extra connections:
+ * build/xueji in a 50x200 pseudo-terminal logs in as reception1; its
+ * high-water mark is reset after the login (whose KDF alone takes 64
+ * MiB) through /proc/PID/clear_refs; then, for 20 random students, F3,
+ * the name typed a character at a time (each keystroke a query, a list
+ * of up to 200 and a redraw), Enter to open the first record with its
+ * history, Esc, Esc.  VmHWM then is the peak of browsing.
+ */
+void
+m_session(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
+{
+	char	*xueji = xueji_path(), opt_c[] = "-c";
+	char	*args[] = { xueji, opt_c, b->config, NULL };
+	char	 number[64], name[64], phone[64], ch[8], path[64];
+	FILE	*f;
+	pid_t	 pid;
+	long	 login, peak;
+	size_t	 i, len;
+	int	 fd, k, status;
+
+	if (xueji == NULL || access(xueji, X_OK) != 0 ||
+	    (pid = spawn(xueji, args, 50, 200, &fd)) == -1) {
+		fprintf(stderr, "  session: no %s; skipped\n",
+		    xueji != NULL ? xueji : "xueji");
+		free(xueji);
+		return;
+	}
+	if (wait_for(fd, "Passphrase:", START_WAIT_MS) != 0 ||
+	    write(fd, "reception1\tpass-reception1\r", 27) != 27 ||
+	    wait_for(fd, "Find a student", START_WAIT_MS) != 0) {
+		fprintf(stderr, "  session: no main menu; skipped\n");
+		goto out;
+	}
+	wait_for(fd, NULL, QUIET_MS);
+	login = proc_status_kib(pid, "VmHWM:");
+	snprintf(path, sizeof path, "/proc/%ld/clear_refs", (long)pid);
+	if ((f = fopen(path, "w")) == NULL || fputs("5", f) == EOF ||
+	    fclose(f) != 0) {
+		fprintf(stderr, "  session: cannot reset the peak; skipped\n");
+		goto out;
+	}
+	for (k = 0; k < SESSION_STUDENTS; k++) {
+		if (!target(raw, rng, n, number, name, phone))
+			continue;
+		keys(fd, "\033OR");			/* F3 */
+		for (i = 0; name[i] != '\0'; i += len) {
+			for (len = 1; ((unsigned char)name[i + len] & 0xc0) ==
+			    0x80; len++)
+				;
+			snprintf(ch, sizeof ch, "%.*s", (int)len, name + i);
+			keys(fd, ch);
+		}
+		keys(fd, "\r");
+		keys(fd, "\033");
+		keys(fd, "\033");
+	}
+	peak = proc_status_kib(pid, "VmHWM:");
+	fprintf(stderr, "  session: peak %ld KiB after the login, %ld KiB "
+	    "browsing\n", login, peak);
+	printf("ROW\tpeak RSS while browsing\t%ld\t%.1f\t%.1f\t-1\tMiB\n",
+	    n, (double)peak / 1024, (double)peak / 1024);
+	fflush(stdout);
+out:
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	close(fd);
+	free(xueji);
 }
 
 /* ---- redrawing the list of results -------------------------------------- */
