@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "xueji/platform.h"
+#include "xueji/backup.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/worker.h"
@@ -402,6 +403,64 @@ test_flip_audit_page(void **state)
 	free(err);
 }
 
+/*
+ * A flipped byte in the table of values: searching, opening a record
+ * and exporting say that the database is damaged, where they used to
+ * show the children with their values missing, as if never given.
+ */
+static void
+test_flip_values_page(void **state)
+{
+	struct session	 *s;
+	struct student	**found = NULL, *one = NULL;
+	char		 *root, *number, *cause = NULL;
+	size_t		  n = 0, rows = 0;
+	FILE		 *out;
+
+	(void)state;
+	s = tl_login(branch, "supervisor1");
+	root = tl_query(s, "SELECT rootpage FROM sqlite_master WHERE "
+	    "name = 'field'");
+	number = tl_query(s, "SELECT number FROM student ORDER BY id "
+	    "LIMIT 1");
+	session_free(s);
+	assert_non_null(root);
+	assert_non_null(number);
+	/* 40 children's values fill more than a page: the root is above
+	 * every one of them. */
+	flip(db, (off_t)(strtol(root, NULL, 10) - 1) * 4096 + 1000);
+	free(root);
+
+	s = tl_login(branch, "supervisor1");
+	assert_int_equal(store_student_find(s->st, "Corrupt", 100, &found,
+	    &n, &cause), XJ_EDATA);
+	assert_null(found);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(cause, "cannot search: the database is "
+	    "damaged"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(store_student_get(s->st, number, &one, &cause),
+	    XJ_EDATA);
+	assert_null(one);
+	assert_non_null(strstr(cause, "cannot read the record: the database "
+	    "is damaged"));
+	free(cause);
+	cause = NULL;
+	/* Nothing of the export is written: the rows come first. */
+	out = tmpfile();
+	assert_non_null(out);
+	assert_int_equal(store_export(s->st, out, -1, "audit of a damaged "
+	    "branch", EXPORT_UTF8_BOM, &rows, &cause), XJ_EDATA);
+	assert_non_null(strstr(cause, "damaged"));
+	assert_int_equal(rows, 0);
+	assert_int_equal(ftell(out), 0);
+	fclose(out);
+	free(cause);
+	free(number);
+	session_free(s);
+}
+
 static void
 test_other_branch(void **state)
 {
@@ -430,6 +489,7 @@ main(void)
 		cmocka_unit_test_setup(test_missing_wal, restore),
 		cmocka_unit_test_setup(test_other_branch, restore),
 		cmocka_unit_test_setup(test_flip_audit_page, restore),
+		cmocka_unit_test_setup(test_flip_values_page, restore),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

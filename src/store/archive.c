@@ -356,11 +356,13 @@ store_status_counts(struct store *st, long counts[4], char **cause)
 	if (sqlite3_prepare_v2(st->db, "SELECT status, count(*) FROM student "
 	    "GROUP BY status", -1, &stmt, NULL) != SQLITE_OK)
 		return db_error(st, _("cannot count the archive"), cause);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		s = status_parse((const char *)sqlite3_column_text(stmt, 0));
 		if (s >= 0)
 			counts[s] = sqlite3_column_int64(stmt, 1);
 	}
+	rc = rc == SQLITE_DONE ? XJ_OK :
+	    db_error(st, _("cannot count the archive"), cause);
 	sqlite3_finalize(stmt);
-	return XJ_OK;
+	return rc;
 }

@@ -125,13 +125,19 @@ write_rows(struct store *st, FILE *f, int status,
 		/* Column values point into vals' rows: copy as we go. */
 		for (i = 0; i < ncols; i++)
 			have[i] = NULL;
-		while (sqlite3_step(vals) == SQLITE_ROW) {
+		while ((rc = sqlite3_step(vals)) == SQLITE_ROW) {
 			key = (const char *)sqlite3_column_text(vals, 0);
 			for (i = 0; i < ncols; i++) {
 				if (strcmp(cols[i]->key, key) == 0)
 					have[i] = xstrdup((const char *)
 					    sqlite3_column_text(vals, 1));
 			}
+		}
+		/* A row with values missing would pass for the record. */
+		if (rc != SQLITE_DONE) {
+			for (i = 0; i < ncols; i++)
+				xfree_wipe((char *)(uintptr_t)have[i]);
+			break;
 		}
 		sqlite3_reset(vals);
 		for (i = 0; i < ncols; i++) {
@@ -146,11 +152,11 @@ write_rows(struct store *st, FILE *f, int status,
 		(*rows)++;
 	}
 	free(have);
+	/* The error is the handle's until a finalize clears it. */
+	rc = rc == SQLITE_DONE ? XJ_OK : db_error(st, doing, cause);
 	sqlite3_finalize(vals);
 	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return db_error(st, doing, cause);
-	return XJ_OK;
+	return rc;
 }
 
 /* UTF-8 in to GB18030 in a new buffer; GB18030 holds all of Unicode. */

@@ -465,7 +465,7 @@ store_guardian_decided(struct store *st, int64_t request, const char *state,
 		return db_error(st, _("cannot close the guardian's request"),
 		    cause);
 	sqlite3_bind_int64(stmt, 1, request);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		ids = xreallocarray(ids, n + 1, sizeof *ids);
 		kinds = xreallocarray(kinds, n + 1, sizeof *kinds);
 		numbers = xreallocarray(numbers, n + 1, sizeof *numbers);
@@ -474,8 +474,12 @@ store_guardian_decided(struct store *st, int64_t request, const char *state,
 		numbers[n] = dup_or_null(stmt, 2);
 		n++;
 	}
+	/* Some requests closed and others left open: none, then. */
+	rc = rc == SQLITE_DONE ? XJ_OK : db_error(st,
+	    _("cannot close the guardian's request"), cause);
 	sqlite3_finalize(stmt);
-	if (n > 0 && sqlite3_prepare_v2(st->db, "UPDATE guardian_request SET "
+	stmt = NULL;
+	if (rc == XJ_OK && n > 0 && sqlite3_prepare_v2(st->db, "UPDATE guardian_request SET "
 	    "state = 'closed', outcome = ?, closed_by = ?, closed_at = ? "
 	    "WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
 		rc = db_error(st, _("cannot close the guardian's request"),
@@ -495,8 +499,7 @@ store_guardian_decided(struct store *st, int64_t request, const char *state,
 		    detail, cause);
 		free(detail);
 	}
-	if (n > 0)
-		sqlite3_finalize(stmt);
+	sqlite3_finalize(stmt);
 	for (i = 0; i < n; i++) {
 		free(kinds[i]);
 		free(numbers[i]);

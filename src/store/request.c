@@ -871,7 +871,7 @@ store_history(struct store *st, const char *number, struct history **out,
 		goto fail;
 	}
 	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		f = form_field(st->form, (const char *)
 		    sqlite3_column_text(stmt, 0));
 		value = store_visible(st, f, (const char *)
@@ -887,6 +887,10 @@ store_history(struct store *st, const char *number, struct history **out,
 		h->reason = dup_or_null(stmt, 4);
 		h->requested_by = dup_or_null(stmt, 5);
 		h->approved_by = dup_or_null(stmt, 6);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_error(st, _("cannot read the history"), cause);
+		goto fail;
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;

@@ -463,7 +463,7 @@ store_reindex(struct store *st, sqlite3_int64 id, char **cause)
 	const char		*key, *value;
 	char			*name = NULL, *birth = NULL, *phone = NULL;
 	char			 tail[5];
-	int			 rc = XJ_OK;
+	int			 rc = XJ_OK, step = SQLITE_DONE;
 
 	if ((del = store_prepare(st, del_sql)) == NULL ||
 	    (vals = store_prepare(st, vals_sql)) == NULL ||
@@ -475,7 +475,7 @@ store_reindex(struct store *st, sqlite3_int64 id, char **cause)
 	if ((rc = step_done(st, del, _("cannot index the record"), cause)) != 0)
 		goto out;
 	sqlite3_bind_int64(vals, 1, id);
-	while (rc == XJ_OK && sqlite3_step(vals) == SQLITE_ROW) {
+	while (rc == XJ_OK && (step = sqlite3_step(vals)) == SQLITE_ROW) {
 		key = (const char *)sqlite3_column_text(vals, 0);
 		value = (const char *)sqlite3_column_text(vals, 1);
 		f = form_field(st->form, key);
@@ -491,6 +491,9 @@ store_reindex(struct store *st, sqlite3_int64 id, char **cause)
 		else if (strcmp(key, "guardian_phone") == 0)
 			phone = xstrdup(value);
 	}
+	/* Terms for only some of the values would hide the child. */
+	if (rc == XJ_OK && step != SQLITE_DONE)
+		rc = db_error(st, _("cannot index the record"), cause);
 	if (rc == XJ_OK && name != NULL)
 		rc = insert_dup_terms(st, term, name, birth, phone, id, cause);
 out:
@@ -664,6 +667,7 @@ load_student(struct store *st, sqlite3_stmt *row, sqlite3_stmt *vals)
 	const char		*key;
 	char			*v;
 	size_t			 i, j, placed = 0;
+	int			 rc;
 
 	s = xcalloc(1, sizeof *s);
 	s->number = xstrdup((const char *)sqlite3_column_text(row, 1));
@@ -680,13 +684,18 @@ load_student(struct store *st, sqlite3_stmt *row, sqlite3_stmt *vals)
 	s->next_review = (time_t)sqlite3_column_int64(row, 9);
 
 	sqlite3_bind_int64(vals, 1, sqlite3_column_int64(row, 0));
-	while (sqlite3_step(vals) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(vals)) == SQLITE_ROW) {
 		key = (const char *)sqlite3_column_text(vals, 0);
 		f = form_field(st->form, key);
 		v = store_visible(st, f,
 		    (const char *)sqlite3_column_text(vals, 1));
 		if (v != NULL)
 			add_value(s, key, v);
+	}
+	/* A record shown with values missing would look like the truth. */
+	if (rc != SQLITE_DONE) {
+		student_free(s);
+		return NULL;	/* the error stays on the handle until reset */
 	}
 	sqlite3_reset(vals);
 
@@ -751,11 +760,16 @@ store_student_get(struct store *st, const char *number, struct student **out,
 		goto fail;
 	}
 	sqlite3_bind_text(row, 1, number, -1, SQLITE_STATIC);
-	if (sqlite3_step(row) != SQLITE_ROW) {
-		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
+	if ((rc = sqlite3_step(row)) != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? xj_fail(cause, XJ_ENOINPUT,
+		    _("no student %s"), number) : db_error(st,
+		    _("cannot read the record"), cause);
 		goto fail;
 	}
-	s = load_student(st, row, vals);
+	if ((s = load_student(st, row, vals)) == NULL) {
+		rc = db_error(st, _("cannot read the record"), cause);
+		goto fail;
+	}
 	/* A record awaiting destruction is restricted: no values shown. */
 	if (s->frozen) {
 		for (i = 0; i < s->nvalues; i++) {
@@ -1026,9 +1040,16 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	sqlite3_bind_text(row, 7, py_hi, -1, SQLITE_STATIC);
 	sqlite3_bind_text(row, 8, in_lo, -1, SQLITE_STATIC);
 	sqlite3_bind_text(row, 9, in_hi, -1, SQLITE_STATIC);
-	while (sqlite3_step(row) == SQLITE_ROW) {
+	/* A damaged page ends the search with its error, not a short list. */
+	while ((rc = sqlite3_step(row)) == SQLITE_ROW) {
 		v = xreallocarray(v, count + 1, sizeof *v);
-		v[count++] = load_student(st, row, vals);
+		if ((v[count] = load_student(st, row, vals)) == NULL)
+			break;
+		count++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_error(st, _("cannot search"), cause);
+		goto fail;
 	}
 
 	store_release(row);
@@ -1111,7 +1132,8 @@ store_student_each(struct store *st, int status,
 	}
 	sqlite3_bind_text(row, 1, which, -1, SQLITE_STATIC);
 	while (!stop && (rc = sqlite3_step(row)) == SQLITE_ROW) {
-		s = load_student(st, row, vals);
+		if ((s = load_student(st, row, vals)) == NULL)
+			break;
 		stop = fn(s, arg);
 		student_free(s);
 	}
