@@ -198,48 +198,14 @@ proc_status_kib(pid_t pid, const char *what)
 	return kib;
 }
 
-/*
- * The program itself, not this process with its extra connections:
- * build/xueji in a 50x200 pseudo-terminal logs in as reception1; its
- * high-water mark is reset after the login (whose KDF alone takes 64
- * MiB) through /proc/PID/clear_refs; then, for 20 random students, F3,
- * the name typed a character at a time (each keystroke a query, a list
- * of up to 200 and a redraw), Enter to open the first record with its
- * history, Esc, Esc.  VmHWM then is the peak of browsing.
- */
-void
-m_session(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
+/* The counter: 20 random students found by name and opened. */
+static void
+walk_counter(int fd, sqlite3 *raw, long n, uint64_t *rng)
 {
-	char	*xueji = xueji_path(), opt_c[] = "-c";
-	char	*args[] = { xueji, opt_c, b->config, NULL };
-	char	 number[64], name[64], phone[64], ch[8], path[64];
-	FILE	*f;
-	pid_t	 pid;
-	long	 login, peak;
+	char	 number[64], name[64], phone[64], ch[8];
 	size_t	 i, len;
-	int	 fd, k, status;
+	int	 k;
 
-	if (xueji == NULL || access(xueji, X_OK) != 0 ||
-	    (pid = spawn(xueji, args, 50, 200, &fd)) == -1) {
-		fprintf(stderr, "  session: no %s; skipped\n",
-		    xueji != NULL ? xueji : "xueji");
-		free(xueji);
-		return;
-	}
-	if (wait_for(fd, "Passphrase:", START_WAIT_MS) != 0 ||
-	    write(fd, "reception1\tpass-reception1\r", 27) != 27 ||
-	    wait_for(fd, "Find a student", START_WAIT_MS) != 0) {
-		fprintf(stderr, "  session: no main menu; skipped\n");
-		goto out;
-	}
-	wait_for(fd, NULL, QUIET_MS);
-	login = proc_status_kib(pid, "VmHWM:");
-	snprintf(path, sizeof path, "/proc/%ld/clear_refs", (long)pid);
-	if ((f = fopen(path, "w")) == NULL || fputs("5", f) == EOF ||
-	    fclose(f) != 0) {
-		fprintf(stderr, "  session: cannot reset the peak; skipped\n");
-		goto out;
-	}
 	for (k = 0; k < SESSION_STUDENTS; k++) {
 		if (!target(raw, rng, n, number, name, phone))
 			continue;
@@ -255,17 +221,101 @@ m_session(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 		keys(fd, "\033");
 		keys(fd, "\033");
 	}
+}
+
+/* The auditor: the log, 100 pages back from the newest, and home. */
+static void
+walk_log(int fd, sqlite3 *raw, long n, uint64_t *rng)
+{
+	int	k;
+
+	(void)raw;
+	(void)n;
+	(void)rng;
+	keys(fd, "\033OQ");			/* F2 */
+	for (k = 0; k < 100; k++)
+		keys(fd, "\033[6~");		/* PgDn */
+	keys(fd, "\033[H");			/* Home */
+	keys(fd, "\033");
+}
+
+/*
+ * The program itself, not this process with its extra connections:
+ * build/xueji in a 50x200 pseudo-terminal logs in as id; its high-water
+ * mark is reset after the login (whose KDF alone takes 64 MiB) through
+ * /proc/PID/clear_refs; walk types what the operator would.  VmHWM then
+ * is the peak of browsing, in KiB; -1 when something did not come.
+ */
+static long
+session_peak(struct bench *b, const char *id, const char *menu,
+    void (*walk)(int, sqlite3 *, long, uint64_t *), sqlite3 *raw, long n,
+    uint64_t *rng)
+{
+	char	*xueji = xueji_path(), opt_c[] = "-c";
+	char	*args[] = { xueji, opt_c, b->config, NULL };
+	char	 path[64], *login;
+	FILE	*f;
+	pid_t	 pid;
+	long	 peak = -1;
+	int	 fd, status, len;
+
+	if (xueji == NULL || access(xueji, X_OK) != 0 ||
+	    (pid = spawn(xueji, args, 50, 200, &fd)) == -1) {
+		fprintf(stderr, "  session: no %s; skipped\n",
+		    xueji != NULL ? xueji : "xueji");
+		free(xueji);
+		return -1;
+	}
+	len = xasprintf(&login, "%s\tpass-%s\r", id, id);
+	if (wait_for(fd, "Passphrase:", START_WAIT_MS) != 0 ||
+	    write(fd, login, (size_t)len) != len ||
+	    wait_for(fd, menu, START_WAIT_MS) != 0) {
+		fprintf(stderr, "  session: no main menu for %s\n", id);
+		goto out;
+	}
+	wait_for(fd, NULL, QUIET_MS);
+	fprintf(stderr, "  session: %s peaked at %ld KiB logging in\n", id,
+	    proc_status_kib(pid, "VmHWM:"));
+	snprintf(path, sizeof path, "/proc/%ld/clear_refs", (long)pid);
+	if ((f = fopen(path, "w")) == NULL || fputs("5", f) == EOF ||
+	    fclose(f) != 0) {
+		fprintf(stderr, "  session: cannot reset the peak\n");
+		goto out;
+	}
+	walk(fd, raw, n, rng);
 	peak = proc_status_kib(pid, "VmHWM:");
-	fprintf(stderr, "  session: peak %ld KiB after the login, %ld KiB "
-	    "browsing\n", login, peak);
-	printf("ROW\tpeak RSS while browsing\t%ld\t%.1f\t%.1f\t-1\tMiB\n",
-	    n, (double)peak / 1024, (double)peak / 1024);
-	fflush(stdout);
+	fprintf(stderr, "  session: %s peaked at %ld KiB browsing\n", id,
+	    peak);
 out:
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	close(fd);
+	free(login);
 	free(xueji);
+	return peak;
+}
+
+/*
+ * The peak of the two: a receptionist finding 20 students by name, a
+ * keystroke at a time (each a query, a list of up to 200 and a redraw),
+ * opening each record with its history; an auditor paging 100 pages
+ * back through the log.
+ */
+void
+m_session(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
+{
+	long	counter, log, peak;
+
+	counter = session_peak(b, "reception1", "Find a student",
+	    walk_counter, raw, n, rng);
+	log = session_peak(b, "auditor1", "Operation log", walk_log, raw, n,
+	    rng);
+	if (counter < 0 || log < 0)
+		return;
+	peak = counter > log ? counter : log;
+	printf("ROW\tpeak RSS while browsing\t%ld\t%.1f\t%.1f\t-1\tMiB\n",
+	    n, (double)peak / 1024, (double)peak / 1024);
+	fflush(stdout);
 }
 
 /* ---- redrawing the list of results -------------------------------------- */
