@@ -479,9 +479,10 @@ store_guardian_decided(struct store *st, int64_t request, const char *state,
 	    _("cannot close the guardian's request"), cause);
 	sqlite3_finalize(stmt);
 	stmt = NULL;
-	if (rc == XJ_OK && n > 0 && sqlite3_prepare_v2(st->db, "UPDATE guardian_request SET "
-	    "state = 'closed', outcome = ?, closed_by = ?, closed_at = ? "
-	    "WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+	if (rc == XJ_OK && n > 0 && sqlite3_prepare_v2(st->db,
+	    "UPDATE guardian_request SET state = 'closed', outcome = ?, "
+	    "closed_by = ?, closed_at = ? WHERE id = ?", -1, &stmt, NULL) !=
+	    SQLITE_OK)
 		rc = db_error(st, _("cannot close the guardian's request"),
 		    cause);
 	for (i = 0; i < n && rc == XJ_OK; i++) {
