@@ -251,7 +251,6 @@ cli_read_pairs(struct cli *c, int argc, char **argv, int first,
 			goto fail;
 		}
 		n++;
-		sodium_memzero(argv[i], strlen(argv[i]));
 	}
 	if (from_stdin && c->pass_fd == 0) {
 		rc = cli_errorf(XJ_EUSAGE, "%s", _("--stdin reads the values "
@@ -267,27 +266,6 @@ cli_read_pairs(struct cli *c, int argc, char **argv, int first,
 fail:
 	cli_free_pairs(v, n);
 	return rc;
-}
-
-char *
-cli_take_arg(int argc, char **argv, const char *p)
-{
-	char	*copy;
-	size_t	 len;
-	int	 i;
-
-	if (p == NULL)
-		return NULL;
-	copy = xstrdup(p);
-	/* Find the argument p points into; no cast needed to write it. */
-	for (i = 0; i < argc; i++) {
-		len = strlen(argv[i]);
-		if (p >= argv[i] && p <= argv[i] + len) {
-			sodium_memzero(argv[i] + (p - argv[i]), strlen(p));
-			break;
-		}
-	}
-	return copy;
 }
 
 int

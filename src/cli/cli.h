@@ -95,9 +95,9 @@ int	 cli_new_passphrase(struct cli *, const char *id, char **pass,
 	     size_t *len);
 
 /*
- * Collect KEY=VALUE values: the operands from argv[first] on, each wiped
- * from argv once copied, then with from_stdin one a line from standard
- * input (empty lines and lines starting with '#' skipped).  On success
+ * Collect KEY=VALUE values: the operands from argv[first] on, then with
+ * from_stdin one a line from standard input (empty lines and lines
+ * starting with '#' skipped).  On success
  * *vp is an array of *np values the caller frees with cli_free_pairs;
  * on failure nothing is left to free and the error has been printed.
  */
@@ -105,12 +105,6 @@ int	 cli_read_pairs(struct cli *, int argc, char **argv, int first,
 	     int from_stdin, struct student_value **vp, size_t *np);
 /* Wipe and free values from cli_read_pairs. */
 void	 cli_free_pairs(struct student_value *, size_t);
-/*
- * Copy the option value p, which points into one of argv's strings, and
- * wipe it there: free text may name a child, and other users can see a
- * process's arguments.  NULL stays NULL.  Free the copy with xfree_wipe.
- */
-char	*cli_take_arg(int argc, char **argv, const char *p);
 
 /* Parse a request id, a positive decimal number; XJ_EUSAGE if not. */
 int	 cli_parse_id(const char *s, int64_t *id);

@@ -13,8 +13,8 @@
  * when the request was decided meanwhile, 65 for bad data or a stale
  * request, 66 for no such request, 64 for a destruction request (those
  * are decided with "xueji destroy"; status requests are decided here).
- * Free text (reason, evidence, note) is wiped from argv once read, like
- * the values.
+ * Free text (reason, evidence, note) and the values are wiped from the
+ * process's arguments by main before the command runs.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,12 +25,9 @@
 #include "cli.h"
 
 struct change_opts {
-	const char		*reason_arg;	/* into argv, until wiped */
-	const char		*evidence_arg;
-	const char		*note_arg;
-	char			*reason;	/* copies, ours */
-	char			*evidence;
-	char			*note;
+	const char		*reason;	/* into argv: main wiped it */
+	const char		*evidence;
+	const char		*note;
 	const char		*method;
 	int			 from_stdin;
 	int			 list;		/* enum request_list, or -1 */
@@ -45,13 +42,13 @@ change_option(struct cli *c, int ch, const char *arg, void *p)
 	(void)c;
 	switch (ch) {
 	case 'r':
-		o->reason_arg = arg;
+		o->reason = arg;
 		return XJ_OK;
 	case 'e':
-		o->evidence_arg = arg;
+		o->evidence = arg;
 		return XJ_OK;
 	case 'n':
-		o->note_arg = arg;
+		o->note = arg;
 		return XJ_OK;
 	case 'm':
 		if (!confirm_method_valid(arg))
@@ -113,7 +110,7 @@ put_time(const char *key, time_t t)
 }
 
 /*
- * Parse a verb's options, wipe its free text from argv, and check that
+ * Parse a verb's options and check that
  * exactly nargs operands are left (at least nargs when more is set).
  */
 static int
@@ -127,23 +124,10 @@ parse_verb(struct cli *c, int argc, char **argv,
 	o->list = -1;
 	rc = cli_parse(c, argc, argv, NULL, longopts, change_option, o,
 	    first);
-	o->reason = cli_take_arg(argc, argv, o->reason_arg);
-	o->evidence = cli_take_arg(argc, argv, o->evidence_arg);
-	o->note = cli_take_arg(argc, argv, o->note_arg);
-	o->reason_arg = o->evidence_arg = o->note_arg = NULL;
 	if (rc != XJ_OK || argc - *first < nargs ||
 	    (!more && argc - *first != nargs))
 		return cli_usage(&cmd_change);
 	return XJ_OK;
-}
-
-/* Free what parse_verb copied. */
-static void
-opts_free(struct change_opts *o)
-{
-	xfree_wipe(o->reason);
-	xfree_wipe(o->evidence);
-	xfree_wipe(o->note);
 }
 
 static int
@@ -199,7 +183,6 @@ change_request(struct cli *c, int argc, char **argv)
 	rc = cli_error(rc, cause);
 out:
 	cli_free_pairs(v, n);
-	opts_free(&o);
 	return rc;
 }
 
@@ -298,7 +281,6 @@ change_one(struct cli *c, int argc, char **argv)
 		rc = store_change_confirm(c->s->st, id, o.method, &cause);
 	rc = cli_error(rc, cause);
 out:
-	opts_free(&o);
 	return rc;
 }
 
@@ -352,7 +334,6 @@ change_list(struct cli *c, int argc, char **argv)
 	rc = cli_error(store_requests(c->s->st, l.which, print_listed, &l,
 	    &cause), cause);
 out:
-	opts_free(&o);
 	return rc;
 }
 

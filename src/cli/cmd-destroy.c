@@ -27,8 +27,7 @@
 
 struct destroy_opts {
 	const char	*reason;	/* a reason code: not free text */
-	const char	*note_arg;	/* into argv, until wiped */
-	char		*note;		/* the copy, ours */
+	const char	*note;		/* into argv: main wiped it */
 	int		 tsv;
 };
 
@@ -46,7 +45,7 @@ destroy_option(struct cli *c, int ch, const char *arg, void *p)
 		o->reason = arg;
 		return XJ_OK;
 	case 'n':
-		o->note_arg = arg;
+		o->note = arg;
 		return XJ_OK;
 	case 't':
 		o->tsv = 1;
@@ -56,8 +55,8 @@ destroy_option(struct cli *c, int ch, const char *arg, void *p)
 }
 
 /*
- * Parse a verb's options, wipe the note from argv, and check that
- * exactly nargs operands are left.
+ * Parse a verb's options and check that exactly nargs operands are
+ * left.
  */
 static int
 parse_verb(struct cli *c, int argc, char **argv,
@@ -69,8 +68,6 @@ parse_verb(struct cli *c, int argc, char **argv,
 	memset(o, 0, sizeof *o);
 	rc = cli_parse(c, argc, argv, NULL, longopts, destroy_option, o,
 	    first);
-	o->note = cli_take_arg(argc, argv, o->note_arg);
-	o->note_arg = NULL;
 	if (rc != XJ_OK || argc - *first != nargs)
 		return cli_usage(&cmd_destroy);
 	return XJ_OK;
@@ -142,7 +139,6 @@ destroy_decide(struct cli *c, int argc, char **argv)
 		rc = store_request_approve(c->s->st, id, &cause);
 	rc = cli_error(rc, cause);
 out:
-	xfree_wipe(o.note);
 	return rc;
 }
 

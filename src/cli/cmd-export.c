@@ -7,8 +7,8 @@
  * export.run.  The store decides what goes in and logs it; this file
  * makes sure the data land in a new file only its owner can read (never
  * over an existing one) and that a failed export leaves no file behind.
- * The purpose is free text and may name a person: it is wiped from argv
- * once read.  "-" writes to standard output.
+ * The purpose is free text and may name a person: main wipes it from
+ * argv, as every argument after the command's name.  "-" writes to standard output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +25,7 @@
 struct export_opts {
 	int			 status;	/* -1: every one but destroyed */
 	enum export_encoding	 encoding;
-	const char		*purpose_arg;	/* into argv, until wiped */
+	const char		*purpose;	/* into argv: main wiped it */
 };
 
 static int
@@ -52,7 +52,7 @@ export_option(struct cli *c, int ch, const char *arg, void *p)
 			    "be utf8 or gb18030"));
 		return XJ_OK;
 	case 'p':
-		o->purpose_arg = arg;
+		o->purpose = arg;
 		return XJ_OK;
 	}
 	return XJ_EUSAGE;
@@ -105,14 +105,14 @@ export_exec(struct cli *c, int argc, char **argv)
 	struct export_opts	 o = { -1, EXPORT_UTF8_BOM, NULL };
 	const char		*path;
 	FILE			*f = NULL;
-	char			*purpose, *cause = NULL;
+	const char		*purpose;
+	char			*cause = NULL;
 	size_t			 rows = 0;
 	int			 rc, first, to_stdout;
 
 	rc = cli_parse(c, argc, argv, NULL, longopts, export_option, &o,
 	    &first);
-	purpose = cli_take_arg(argc, argv, o.purpose_arg);
-	o.purpose_arg = NULL;
+	purpose = o.purpose;
 	if (rc != XJ_OK || argc - first != 1) {
 		rc = cli_usage(&cmd_export);
 		goto out;
@@ -145,7 +145,6 @@ export_exec(struct cli *c, int argc, char **argv)
 		    rows, path);
 	rc = cli_error(rc, cause);
 out:
-	xfree_wipe(purpose);
 	return rc;
 }
 

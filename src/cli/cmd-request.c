@@ -14,7 +14,8 @@
  * decision without a response recorded yet ("" otherwise).  Exit codes
  * are the store's: 77 refused, 75 closed already or linked request
  * still pending, 66 no such request or student, 65 bad data.  The
- * summary and the response are wiped from argv once read.
+ * summary and the response are wiped from the process's arguments by
+ * main before the command runs.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,10 +30,8 @@
 #define ACCESS_FILE_MODE	0600
 
 struct request_opts {
-	const char	*summary_arg;	/* into argv, until wiped */
-	const char	*response_arg;
-	char		*summary;	/* copies, ours */
-	char		*response;
+	const char	*summary;	/* into argv: main wiped it */
+	const char	*response;
 	int		 kind;		/* enum guardian_kind, or -1 */
 	const char	*student;
 	const char	*channel;
@@ -68,10 +67,10 @@ request_option(struct cli *c, int ch, const char *arg, void *p)
 		o->received = arg;
 		return XJ_OK;
 	case 'S':
-		o->summary_arg = arg;
+		o->summary = arg;
 		return XJ_OK;
 	case 'r':
-		o->response_arg = arg;
+		o->response = arg;
 		return XJ_OK;
 	case 't':
 		o->to = arg;
@@ -98,7 +97,7 @@ request_option(struct cli *c, int ch, const char *arg, void *p)
 	return XJ_OK;
 }
 
-/* Parse a verb's options, wipe its free text, expect nargs operands. */
+/* Parse a verb's options, expect nargs operands. */
 static int
 parse_verb(struct cli *c, int argc, char **argv, const char *shortopts,
     const struct option *longopts, struct request_opts *o, int nargs,
@@ -110,19 +109,9 @@ parse_verb(struct cli *c, int argc, char **argv, const char *shortopts,
 	o->kind = o->list = -1;
 	rc = cli_parse(c, argc, argv, shortopts, longopts, request_option, o,
 	    first);
-	o->summary = cli_take_arg(argc, argv, o->summary_arg);
-	o->response = cli_take_arg(argc, argv, o->response_arg);
-	o->summary_arg = o->response_arg = NULL;
 	if (rc != XJ_OK || argc - *first != nargs)
 		return cli_usage(&cmd_request);
 	return XJ_OK;
-}
-
-static void
-opts_free(struct request_opts *o)
-{
-	xfree_wipe(o->summary);
-	xfree_wipe(o->response);
 }
 
 /* A local day, as the branch counts them; "" for 0. */
@@ -191,7 +180,6 @@ request_add(struct cli *c, int argc, char **argv)
 		printf("%" PRId64 "\n", id);
 	rc = cli_error(rc, cause);
 out:
-	opts_free(&o);
 	return rc;
 }
 
@@ -276,7 +264,6 @@ request_one(struct cli *c, int argc, char **argv)
 	}
 	rc = cli_error(rc, cause);
 out:
-	opts_free(&o);
 	return rc;
 }
 
@@ -320,7 +307,6 @@ request_list(struct cli *c, int argc, char **argv)
 	    (enum guardian_list)o.list : GUARDIAN_OPEN, xj_now(),
 	    print_listed, NULL, &cause), cause);
 out:
-	opts_free(&o);
 	return rc;
 }
 
@@ -369,7 +355,6 @@ request_access_file(struct cli *c, int argc, char **argv)
 	xfree_wipe(buf);
 	rc = cli_error(rc, cause);
 out:
-	opts_free(&o);
 	return rc;
 }
 

@@ -11,8 +11,8 @@
  * 2026-11-24 (UTC).  The lists hold no personal value but the number.
  * status set changes the status when the operator may (status.set) and
  * files a request for the queue otherwise, printing only its id; which
- * of the two happened is said on stderr.  The reason is wiped from argv
- * once read.
+ * of the two happened is said on stderr.  The reason, as every argument,
+ * is wiped from the process's arguments by main before the command runs.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,8 +24,7 @@
 #include "cli.h"
 
 struct status_opts {
-	const char	*reason_arg;	/* into argv, until wiped */
-	char		*reason;	/* the copy, ours */
+	const char	*reason;	/* into argv: main wiped it */
 	int		 status;	/* --status, or -1 */
 	int		 year;		/* --year, or 0 */
 	int		 due;		/* enum archive_list, or -1 */
@@ -42,7 +41,7 @@ status_option(struct cli *c, int ch, const char *arg, void *p)
 	(void)c;
 	switch (ch) {
 	case 'r':
-		o->reason_arg = arg;
+		o->reason = arg;
 		return XJ_OK;
 	case 's':
 		o->status = status_parse(arg);
@@ -76,8 +75,8 @@ status_option(struct cli *c, int ch, const char *arg, void *p)
 }
 
 /*
- * Parse a verb's options, wipe the reason from argv, and check that
- * exactly nargs operands are left.
+ * Parse a verb's options and check that exactly nargs operands are
+ * left.
  */
 static int
 parse_verb(struct cli *c, int argc, char **argv,
@@ -90,8 +89,6 @@ parse_verb(struct cli *c, int argc, char **argv,
 	o->status = o->due = -1;
 	rc = cli_parse(c, argc, argv, NULL, longopts, status_option, o,
 	    first);
-	o->reason = cli_take_arg(argc, argv, o->reason_arg);
-	o->reason_arg = NULL;
 	if (rc != XJ_OK || argc - *first != nargs)
 		return cli_usage(&cmd_status);
 	return XJ_OK;
@@ -149,7 +146,6 @@ status_set(struct cli *c, int argc, char **argv)
 	}
 	rc = cli_error(rc, cause);
 out:
-	xfree_wipe(o.reason);
 	return rc;
 }
 

@@ -5,9 +5,10 @@
  * xueji student add|show|find|list: the receptionist's actions.
  *
  * Output for scripts: one record per line, tab-separated, the student
- * number first.  Values given as KEY=VALUE arguments are wiped from argv
- * once read, since other users can see a process's arguments; --stdin
- * takes them one per line instead and never shows them at all.
+ * number first.  Values given as KEY=VALUE arguments and the text
+ * searched for are wiped from the process's arguments by main, since
+ * other users can see them; --stdin takes the values one per line
+ * instead and never shows them at all.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -5,6 +5,7 @@
  * main: the common options, then one subcommand from the table.
  */
 #include <getopt.h>
+#include <sodium.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,43 @@ usage(FILE *f)
 	    "xueji(1).\n"));
 }
 
+/*
+ * Copy the command and its arguments and wipe everything after the
+ * command's name from the process's own: free text, values and a name
+ * searched for may name a child, and other users can read a process's
+ * arguments (ps, /proc/PID/cmdline).  Doing it here, before any command
+ * runs, covers every command and every option at once.  The command
+ * gets *args, which getopt may permute; *copies keeps the strings for
+ * free_args.
+ */
+static char **
+take_args(int argc, char **argv, char ***copies)
+{
+	char	**args;
+	int	  i;
+
+	args = xcalloc((size_t)argc + 1, sizeof *args);
+	*copies = xcalloc((size_t)argc + 1, sizeof **copies);
+	for (i = 0; i < argc; i++) {
+		args[i] = (*copies)[i] = xstrdup(argv[i]);
+		if (i > 0)
+			sodium_memzero(argv[i], strlen(argv[i]));
+	}
+	return args;
+}
+
+/* Wipe and free what take_args copied. */
+static void
+free_args(int argc, char **args, char **copies)
+{
+	int	i;
+
+	for (i = 0; i < argc; i++)
+		xfree_wipe(copies[i]);
+	free(copies);
+	free(args);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -129,6 +167,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli	 c;
+	char		**args, **copies;
 	size_t		 i;
 	int		 ch, rc;
 
@@ -171,9 +210,11 @@ main(int argc, char **argv)
 		return XJ_EUSAGE;
 	}
 	c.cmd = commands[i];
-	rc = commands[i]->exec(&c, argc, argv);
+	args = take_args(argc, argv, &copies);
+	rc = commands[i]->exec(&c, argc, args);
 	session_free(c.s);
 	secure_free(c.pass);
+	free_args(argc, args, copies);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s\n", _("xueji: cannot write the output"));
 		return XJ_EIO;

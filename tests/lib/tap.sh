@@ -87,3 +87,16 @@ as_at() { at=$1; id=$2; shift 2; env XUEJI_NOW="$at" $X -u "$id" \
 	--passphrase-fd 3 "$@" 3<"$T/$id"; }
 # An id alone on stdout.
 is_id() { grep -qx '[1-9][0-9]*' "$T/out"; }
+# args_wiped PID SHOWN HIDDEN: wait (10 s at most) until the arguments of
+# the running PID show the basic regexp SHOWN, then succeed if they hold
+# no match of HIDDEN.  The process should wait on a FIFO meanwhile.
+args_wiped() {
+	_i=0
+	until tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q "$2" &&
+	    ! tr '\0' ' ' <"/proc/$1/cmdline" | grep -q "$3" ||
+	    [ $_i -ge 200 ]; do
+		sleep 0.05; _i=$((_i + 1))
+	done
+	tr '\0' ' ' <"/proc/$1/cmdline" | grep -q "$2" &&
+	    ! tr '\0' ' ' <"/proc/$1/cmdline" | grep -q "$3"
+}
