@@ -471,6 +471,7 @@ test_text_note(void **state)
 	bad(t, "a\nb", "single line");
 	bad(t, "a\x1b[2Jb", "control");
 	bad(t, "abc\xe2\x80\xaexyz", "control");	/* U+202E */
+	bad(t, "ab\xe2\x80\x8bxyz", "control");	/* U+200B, issue 21 */
 
 	ok(n, "第一行\r\n第二行\n\t缩进", "第一行\n第二行\n\t缩进");
 	ok(n, "\n 备注 \n", "备注");

@@ -331,8 +331,10 @@ test_invalid_utf8(void **state)
 static void
 test_controls(void **state)
 {
+	/* Issue 21: what the form refuses the editor refuses too. */
 	static const wchar_t	 ctl[] = { 0, 1, '\t', '\n', '\r', 0x1b, 0x7f,
-				     0x80, 0x85, 0x9f };
+				     0x80, 0x85, 0x9f, 0x200b, 0x2028,
+				     0x202e, 0x2066, 0xfeff };
 	struct lineedit		*le;
 	size_t			 i;
 
@@ -350,6 +352,10 @@ test_controls(void **state)
 	check_text(le, "ABC[2JDEF");
 	assert_int_equal(le_set_utf8(le, S("\t李\n")), LE_OK);
 	check_text(le, "李");
+	/* A pasted U+202E or U+200B is dropped as a tab is. */
+	assert_int_equal(le_set_utf8(le,
+	    S("a\xe2\x80\xae" "b\xe2\x80\x8b" "c")), LE_OK);
+	check_text(le, "abc");
 	le_free(le);
 }
 

@@ -122,6 +122,17 @@ int	 utf8_valid(const char *s, size_t n);
 int	 utf8_encode(uint32_t cp, char *buf);
 /* Columns a string takes on a terminal (wcwidth, 0 for controls). */
 int	 utf8_width(const char *s);
+/*
+ * Whether cp is a control character: one that must not be typed into a
+ * field nor reach a terminal.  C0 and C1 controls and DEL; the bidi marks,
+ * embeddings, overrides and isolates (U+061C, U+200E/F, U+202A..E,
+ * U+2066..9), which reorder what follows on screen; the line and
+ * paragraph separators U+2028/9; and the invisible U+180E, U+200B (zero
+ * width space), U+2060 (word joiner) and U+FEFF (BOM).  The joiners
+ * U+200C/D are not: they shape legitimate text.  The one definition the
+ * forms, the line editor and the screen use.
+ */
+int	 utf8_is_control(uint32_t cp);
 
 /*
  * Time.  xj_now() is the wall clock in seconds, unless XUEJI_NOW (an

@@ -35,16 +35,6 @@ is_space(uint32_t c)
 	    c == '\f' || c == 0xa0 || c == 0x3000;
 }
 
-/* C0 and C1 controls, DEL, and the invisible characters that reorder or
- * split text on screen (bidi overrides, line separators). */
-static int
-is_control(uint32_t c)
-{
-	return c < 0x20 || (c >= 0x7f && c < 0xa0) ||
-	    c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e) ||
-	    (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
-}
-
 /* CJK unified ideographs (every extension) and compatibility ideographs. */
 static int
 is_han(uint32_t c)
@@ -245,7 +235,7 @@ check_text(const struct field_spec *f, struct value *v, char **norm,
 		if ((c == '\n' || c == '\r') && f->type != FIELD_NOTE)
 			return xj_fail(cause, XJ_EDATA,
 			    _("%s: must be a single line"), label);
-		if (is_control(c) && c != '\n' && c != '\t')
+		if (utf8_is_control(c) && c != '\n' && c != '\t')
 			return xj_fail(cause, XJ_EDATA,
 			    _("%s: may not contain control characters"), label);
 		v->cp[o++] = c;

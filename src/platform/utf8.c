@@ -106,3 +106,12 @@ utf8_width(const char *s)
 	}
 	return total;
 }
+
+int
+utf8_is_control(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x061c ||
+	    c == 0x180e || c == 0x200b || c == 0x200e || c == 0x200f ||
+	    (c >= 0x2028 && c <= 0x202e) || c == 0x2060 ||
+	    (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
+}

@@ -30,7 +30,7 @@ ui_text(struct ui *ui, int row, int col, int width, const char *s,
 			len = 1;
 			cp = '?';
 		}
-		if (cp < ' ' || cp == 127)
+		if (utf8_is_control(cp))
 			cp = ' ';	/* a control never reaches the terminal */
 		if ((w = wcwidth((wchar_t)cp)) < 0) {
 			cp = 0xfffd;

@@ -36,12 +36,6 @@ struct lineedit {
 	int	 dirty;
 };
 
-static int
-is_control(uint32_t c)
-{
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f);
-}
-
 /* Whether c joins the character before it (combining marks, ZWJ). */
 static int
 is_zerowidth(wchar_t c)
@@ -169,7 +163,7 @@ scan_utf8(const char *s, size_t n, size_t room, size_t *kept, size_t *fit)
 			return -1;
 		s += l;
 		n -= (size_t)l;
-		if (is_control(c))
+		if (utf8_is_control(c))
 			continue;
 		if (!is_zerowidth((wchar_t)c) && *kept <= room)
 			*fit = *kept;
@@ -191,7 +185,7 @@ decode_utf8(const char *s, size_t n, wchar_t *w, size_t count)
 		l = utf8_decode(s, n, &c);
 		s += l;
 		n -= (size_t)l;
-		if (is_control(c))
+		if (utf8_is_control(c))
 			continue;
 		*w++ = (wchar_t)c;
 		count--;
@@ -274,7 +268,8 @@ le_insert_wc(struct lineedit *le, wchar_t wc)
 	uint32_t	c = (uint32_t)wc;
 
 	/* A negative wchar_t (where it is signed) is past U+10FFFF here. */
-	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) || is_control(c))
+	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+	    utf8_is_control(c))
 		return LE_INVALID;
 	if (le->len >= le->max)
 		return LE_FULL;
