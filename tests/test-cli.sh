@@ -227,6 +227,23 @@ expect 77 "someone else cannot withdraw it" as supervisor1 change \
 expect 0 "the requester can" as reception1 change withdraw "$R4"
 expect 75 "but only once" as reception1 change withdraw "$R4"
 
+# Issue 21: free text is printed escaped, one value to a line, and a
+# U+202E or U+200B never reaches the terminal.
+REASON=$(printf '第一行\n第二\t\342\200\256行\342\200\213\\尾')
+expect 0 "a reason over two lines, with a tab and invisibles" as reception1 \
+	change request "$NO" guardian_name=欧阳刚 --reason "$REASON"
+R6=$(cat "$T/out")
+expect 0 "shown" as reception1 change show "$R6"
+check "on one line, escaped" grep -qxF "$(printf 'reason\t%s' \
+	'第一行\n第二\t\u202E行\u200B\\尾')" "$T/out"
+check "and no line but the reason's holds it" \
+	test "$(grep -c '第' "$T/out")" -eq 1
+U202E=$(printf '\342\200\256')
+U200B=$(printf '\342\200\213')
+check "nor any raw U+202E or U+200B" \
+	sh -c "! grep -q -e '$U202E' -e '$U200B' '$T/out'"
+expect 0 "withdrawn again" as reception1 change withdraw "$R6"
+
 expect 0 "applied changes wait for the guardian" as reception1 change list \
 	--unconfirmed
 check "with who approved them" grep -q \

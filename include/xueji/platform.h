@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <syslog.h>		/* LOG_NOTICE ... for xj_syslog */
 #include <time.h>
 
@@ -133,6 +134,14 @@ int	 utf8_width(const char *s);
  * forms, the line editor and the screen use.
  */
 int	 utf8_is_control(uint32_t cp);
+/*
+ * Write s to f as one tab-separated column: a backslash as "\\", tab,
+ * newline and carriage return as "\t", "\n", "\r", every other
+ * utf8_is_control character as "\uXXXX" and a byte that is not UTF-8 as
+ * "\xHH", so that a value stays on its line and nothing reaches a
+ * terminal as a control sequence.  NULL writes nothing.
+ */
+void	 utf8_put_text(FILE *f, const char *s);
 
 /*
  * Time.  xj_now() is the wall clock in seconds, unless XUEJI_NOW (an

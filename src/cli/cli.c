@@ -268,6 +268,20 @@ fail:
 	return rc;
 }
 
+void
+cli_put_text(const char *s)
+{
+	utf8_put_text(stdout, s);
+}
+
+void
+cli_put_pair(const char *key, const char *value)
+{
+	printf("%s\t", key);
+	utf8_put_text(stdout, value);
+	putchar('\n');
+}
+
 int
 cli_parse_id(const char *s, int64_t *id)
 {

@@ -125,6 +125,14 @@ void	 cli_date(time_t t, char *buf, size_t len);
  */
 int	 cli_parse_day(const char *s, int through, time_t *out);
 
+/*
+ * Print a value as one column of the output, escaped by utf8_put_text:
+ * every value that came from a person goes through here.
+ */
+void	 cli_put_text(const char *);
+/* Print "key", a tab, the value as cli_put_text does, and a newline. */
+void	 cli_put_pair(const char *key, const char *value);
+
 /* Print "xueji: cause" to stderr, free cause, return rc. */
 int	 cli_error(int rc, char *cause);
 /* Print "xueji: " and the formatted message to stderr, return rc. */

@@ -78,28 +78,6 @@ change_option(struct cli *c, int ch, const char *arg, void *p)
 	return XJ_OK;
 }
 
-/*
- * Print free text as one tab-separated column: tabs, newlines and other
- * control characters become spaces, so a line stays a line and nothing
- * reaches the terminal as a control sequence.
- */
-static void
-put_text(const char *s)
-{
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p++)
-		putchar(*p < 0x20 || *p == 0x7f ? ' ' : *p);
-}
-
-static void
-put_line(const char *key, const char *value)
-{
-	printf("%s\t", key);
-	put_text(value);
-	putchar('\n');
-}
-
 static void
 put_time(const char *key, time_t t)
 {
@@ -202,19 +180,19 @@ print_request(const struct request *r)
 	if (r->state != REQ_PENDING && r->decided_at != 0)
 		put_time("decided_at", r->decided_at);
 	if (r->note != NULL)
-		put_line("note", r->note);
+		cli_put_pair("note", r->note);
 	if (r->confirmed_by != NULL) {
 		printf("confirmed_by\t%s\n", r->confirmed_by);
 		put_time("confirmed_at", r->confirmed_at);
-		put_line("confirm_method", r->confirm_method);
+		cli_put_pair("confirm_method", r->confirm_method);
 	}
-	put_line("reason", r->reason);
-	put_line("evidence", r->evidence);
+	cli_put_pair("reason", r->reason);
+	cli_put_pair("evidence", r->evidence);
 	for (i = 0; i < r->nchanges; i++) {
 		printf("change\t%s\t", r->changes[i].key);
-		put_text(r->changes[i].old);
+		cli_put_text(r->changes[i].old);
 		putchar('\t');
-		put_text(r->changes[i].new);
+		cli_put_text(r->changes[i].new);
 		putchar('\n');
 	}
 }

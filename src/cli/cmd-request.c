@@ -126,15 +126,6 @@ local_day(time_t t, char *buf, size_t len)
 }
 
 static void
-put_text(const char *s)
-{
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p++)
-		putchar(*p < 0x20 || *p == 0x7f ? ' ' : *p);
-}
-
-static void
 put_time(const char *key, time_t t)
 {
 	char	when[32];
@@ -256,9 +247,9 @@ request_one(struct cli *c, int argc, char **argv)
 			put_time("responded_at", g->responded_at);
 		}
 		printf("summary\t");
-		put_text(g->summary);
+		cli_put_text(g->summary);
 		printf("\nresponse\t");
-		put_text(g->response);
+		cli_put_text(g->response);
 		putchar('\n');
 		guardian_request_free(g);
 	}

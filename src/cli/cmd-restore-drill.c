@@ -50,9 +50,8 @@ put_count(long long v)
 static void
 print_report(const struct drill_report *r, int passed)
 {
-	const unsigned char	*p;
-	char			 when[32];
-	int			 i;
+	char	when[32];
+	int	i;
 
 	printf("file\t%s\n", r->file);
 	printf("opened\t%s\n", r->opened ? "yes" : "no");
@@ -73,13 +72,9 @@ print_report(const struct drill_report *r, int passed)
 		printf("suspicious\t%s\n", r->suspicious ? "yes" : "no");
 	}
 	printf("result\t%s\n", passed ? "passed" : "failed");
-	if (r->problem != NULL) {
-		/* One line: the reason may quote SQLite. */
-		printf("problem\t");
-		for (p = (const unsigned char *)r->problem; *p != '\0'; p++)
-			putchar(*p < 0x20 || *p == 0x7f ? ' ' : *p);
-		putchar('\n');
-	}
+	/* One line: the reason may quote SQLite. */
+	if (r->problem != NULL)
+		cli_put_pair("problem", r->problem);
 }
 
 static int

@@ -107,7 +107,8 @@ print_row(const struct student *st, void *arg)
 	printf("%s\t%s", st->number, status_name(st->status));
 	for (i = 0; i < form->nfields; i++) {
 		v = student_value(st, form->fields[i].key);
-		printf("\t%s", v != NULL ? v : "");
+		putchar('\t');
+		cli_put_text(v);
 	}
 	printf("\t%s\n", st->pending > 0 ? "pending" : "");
 	return 0;
@@ -126,10 +127,11 @@ print_history(const struct history *h, size_t n)
 			snprintf(req, sizeof req, "%" PRId64, h[i].request);
 		else
 			snprintf(req, sizeof req, "enrolment");
-		printf("history\t%s\t%s\t%s\t%s\t%s\t%s\n", h[i].key,
-		    h[i].value, when, req, h[i].requested_by != NULL ?
-		    h[i].requested_by : "", h[i].approved_by != NULL ?
-		    h[i].approved_by : "");
+		printf("history\t%s\t", h[i].key);
+		cli_put_text(h[i].value);
+		printf("\t%s\t%s\t%s\t%s\n", when, req,
+		    h[i].requested_by != NULL ? h[i].requested_by : "",
+		    h[i].approved_by != NULL ? h[i].approved_by : "");
 	}
 }
 
@@ -165,7 +167,7 @@ student_show(struct cli *c, int argc, char **argv)
 	printf("consent\t%s\n", st->consent_method != NULL ?
 	    st->consent_method : "");
 	for (i = 0; i < st->nvalues; i++)
-		printf("%s\t%s\n", st->values[i].key, st->values[i].value);
+		cli_put_pair(st->values[i].key, st->values[i].value);
 	print_history(h, nh);
 	history_free(h, nh);
 	student_free(st);

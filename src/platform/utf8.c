@@ -6,6 +6,7 @@
  * and code points past U+10FFFF are malformed, so nothing downstream has
  * to wonder what a byte sequence means.
  */
+#include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -114,4 +115,32 @@ utf8_is_control(uint32_t c)
 	    c == 0x180e || c == 0x200b || c == 0x200e || c == 0x200f ||
 	    (c >= 0x2028 && c <= 0x202e) || c == 0x2060 ||
 	    (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
+}
+
+void
+utf8_put_text(FILE *f, const char *s)
+{
+	size_t		n = s != NULL ? strlen(s) : 0;
+	uint32_t	cp;
+	int		len;
+
+	while (n > 0) {
+		if ((len = utf8_decode(s, n, &cp)) < 0) {
+			fprintf(f, "\\x%02X", (unsigned)(unsigned char)*s);
+			len = 1;
+		} else if (cp == '\\')
+			fputs("\\\\", f);
+		else if (cp == '\t')
+			fputs("\\t", f);
+		else if (cp == '\n')
+			fputs("\\n", f);
+		else if (cp == '\r')
+			fputs("\\r", f);
+		else if (utf8_is_control(cp))
+			fprintf(f, "\\u%04X", (unsigned)cp);
+		else
+			fwrite(s, 1, (size_t)len, f);
+		s += len;
+		n -= (size_t)len;
+	}
 }

@@ -31,16 +31,6 @@ struct access {
 	long		 nfields, nhistory, nviews;
 };
 
-/* Free text on one line: control characters become spaces. */
-static void
-put_text(FILE *f, const char *s)
-{
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p++)
-		fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
-}
-
 static void
 put_time(FILE *f, time_t t)
 {
@@ -122,8 +112,8 @@ write_record(struct access *a, char **cause)
 		fputc('\n', a->f);
 		heading(a->f, _("Consent"));
 		fprintf(a->f, "%s\t", _("given by"));
-		put_text(a->f, sqlite3_column_type(stmt, 4) == SQLITE_NULL ?
-		    _("(none recorded)") : col(stmt, 4));
+		utf8_put_text(a->f, sqlite3_column_type(stmt, 4) ==
+		    SQLITE_NULL ? _("(none recorded)") : col(stmt, 4));
 		fprintf(a->f, "\n%s\t", _("given at"));
 		put_time(a->f, (time_t)sqlite3_column_int64(stmt, 5));
 		fputc('\n', a->f);
@@ -147,7 +137,7 @@ write_record(struct access *a, char **cause)
 					continue;
 				fprintf(a->f, "%s (%s)\t", field_label(a->st,
 				    key), key);
-				put_text(a->f, col(stmt, 1));
+				utf8_put_text(a->f, col(stmt, 1));
 				fputc('\n', a->f);
 				a->nfields++;
 				if (a->keys == NULL)
@@ -182,7 +172,7 @@ write_history(struct access *a, char **cause)
 		fprintf(a->f, "\t%s -> %s\t%s\t",
 		    status_label(status_parse(col(stmt, 1))),
 		    status_label(status_parse(col(stmt, 2))), col(stmt, 3));
-		put_text(a->f, col(stmt, 4));
+		utf8_put_text(a->f, col(stmt, 4));
 		fputc('\n', a->f);
 	}
 	if ((rc = finish(a, stmt, rc, cause)) != XJ_OK)
@@ -198,12 +188,12 @@ write_history(struct access *a, char **cause)
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		put_time(a->f, (time_t)sqlite3_column_int64(stmt, 0));
 		fprintf(a->f, "\t%s\t", field_label(a->st, col(stmt, 1)));
-		put_text(a->f, col(stmt, 2));
+		utf8_put_text(a->f, col(stmt, 2));
 		fputc('\t', a->f);
 		if (sqlite3_column_int64(stmt, 3) == 0)
 			fputs(_("given at enrolment"), a->f);
 		else
-			put_text(a->f, col(stmt, 4));
+			utf8_put_text(a->f, col(stmt, 4));
 		fprintf(a->f, "\t%s\t%s\n", col(stmt, 5), col(stmt, 6));
 		a->nhistory++;
 	}
@@ -230,7 +220,7 @@ write_requests(struct access *a, char **cause)
 		fputc('\t', a->f);
 		put_time(a->f, (time_t)sqlite3_column_int64(stmt, 4));
 		fputc('\t', a->f);
-		put_text(a->f, col(stmt, 5));
+		utf8_put_text(a->f, col(stmt, 5));
 		fputc('\n', a->f);
 	}
 	if ((rc = finish(a, stmt, rc, cause)) != XJ_OK)
@@ -249,9 +239,9 @@ write_requests(struct access *a, char **cause)
 		fputc('\t', a->f);
 		put_time(a->f, (time_t)sqlite3_column_int64(stmt, 3));
 		fprintf(a->f, "\t%s\t", col(stmt, 4));
-		put_text(a->f, col(stmt, 5));
+		utf8_put_text(a->f, col(stmt, 5));
 		fputc('\t', a->f);
-		put_text(a->f, col(stmt, 6));
+		utf8_put_text(a->f, col(stmt, 6));
 		fputc('\n', a->f);
 	}
 	return finish(a, stmt, rc, cause);
