@@ -82,19 +82,6 @@ teardown(void **state)
 	return 0;
 }
 
-static time_t
-utc(int y, int m, int d, int h)
-{
-	struct tm	tm;
-
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	return timegm(&tm);
-}
-
 static int64_t
 add(struct session *s, enum guardian_kind kind, const char *number,
     time_t received, const char *summary, int want)
@@ -192,13 +179,13 @@ test_add_list_overdue(void **state)
 
 	/* Received now by default; due 15 days later. */
 	a = add(r, GUARDIAN_ACCESS, f->number, 0, "想查看孩子的资料", XJ_OK);
-	c = add(r, GUARDIAN_COMPLAINT, f->number, utc(2025, 12, 20, 0),
+	c = add(r, GUARDIAN_COMPLAINT, f->number, tl_utc(2025, 12, 20, 0),
 	    "投诉前台泄露电话", XJ_OK);
 	v = query(r, "due_at - received_at", (long long)a);
 	assert_int_equal(atol(v), 15 * DAY);
 	free(v);
 	v = query(r, "received_at", (long long)a);
-	assert_int_equal(atol(v), (long)utc(2026, 1, 10, 9));
+	assert_int_equal(atol(v), (long)tl_utc(2026, 1, 10, 9));
 	free(v);
 
 	/* Oldest first; the complaint was due on 4 January. */
@@ -218,10 +205,10 @@ test_add_list_overdue(void **state)
 	assert_int_equal(store_guardian_overdue(r->st, xj_now(), &n), XJ_OK);
 	assert_int_equal(n, 1);
 	/* On the day it falls due it is not overdue yet; after, it is. */
-	assert_int_equal(store_guardian_overdue(r->st, utc(2026, 1, 25, 9),
+	assert_int_equal(store_guardian_overdue(r->st, tl_utc(2026, 1, 25, 9),
 	    &n), XJ_OK);
 	assert_int_equal(n, 1);
-	assert_int_equal(store_guardian_overdue(r->st, utc(2026, 1, 25, 10),
+	assert_int_equal(store_guardian_overdue(r->st, tl_utc(2026, 1, 25, 10),
 	    &n), XJ_OK);
 	assert_int_equal(n, 2);
 
@@ -562,7 +549,7 @@ test_permissions(void **state)
 	int64_t			 id;
 	long			 n;
 
-	id = add(r, GUARDIAN_COMPLAINT, f->number, utc(2025, 12, 1, 0),
+	id = add(r, GUARDIAN_COMPLAINT, f->number, tl_utc(2025, 12, 1, 0),
 	    "投诉", XJ_OK);
 	add(au, GUARDIAN_COMPLAINT, f->number, 0, "投诉", XJ_EPERM);
 	assert_int_equal(store_guardian_link(au->st, id, 1, &cause), XJ_EPERM);

@@ -4,11 +4,14 @@
  *
  * The small definitions below every layer that were once written several
  * times (issue 21): which characters are controls, how a value is
- * printed on one line of the command line's output.
+ * printed on one line of the command line's output, how a day and an id
+ * are read, and that a day read and printed in local time comes back as
+ * typed, in Shanghai and across New York's daylight-saving changes.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xueji/platform.h"
 #include "lib/testlib.h"
@@ -81,12 +84,127 @@ test_put_text(void **state)
 	expect_put("\xff" "a\xe6\xac", "\\xFFa\\xE6\\xAC");
 }
 
+static void
+zone(const char *tz)
+{
+	assert_int_equal(setenv("TZ", tz, 1), 0);
+	tzset();
+}
+
+/* Days that do not exist, or are not written as one, are refused. */
+static void
+test_parse_day_invalid(void **state)
+{
+	static const char *const bad[] = { "", "2026-13-45", "2026-00-10",
+	    "2026-01-00", "2026-01-32", "2026-02-29", "2026-02-30",
+	    "2026-04-31", "2026-1-", "26-01-05", "2026/01/05", " 2026-01-05",
+	    "2026-01-05 ", "2026-01-05x", "2026-001-05", "+2026-01-05",
+	    "2026-01-05T00:00", "２０２６-01-05", "20260-01-05" };
+	time_t			 t = 12345;
+	size_t			 i;
+
+	(void)state;
+	zone("Asia/Shanghai");
+	for (i = 0; i < nitems(bad); i++) {
+		if (xj_parse_day(bad[i], 0, &t) == 0 ||
+		    xj_parse_day(bad[i], 1, &t) == 0)
+			fail_msg("\"%s\" was taken for a day", bad[i]);
+	}
+	assert_int_equal(t, 12345);
+	assert_int_equal(xj_parse_day("2024-02-29", 0, &t), 0);
+	assert_int_equal(xj_parse_day("2026-3-1", 0, &t), 0);
+}
+
+/* A 07:00 enrolment in Shanghai is on that day, not the one before. */
+static void
+test_day_shanghai(void **state)
+{
+	char	buf[16];
+	time_t	since, until;
+
+	(void)state;
+	zone("Asia/Shanghai");
+	assert_int_equal(xj_parse_day("2026-03-02", 0, &since), 0);
+	assert_int_equal(xj_parse_day("2026-03-02", 1, &until), 0);
+	assert_int_equal(since, tl_utc(2026, 3, 1, 16));
+	assert_int_equal(until, tl_utc(2026, 3, 2, 16));
+	xj_dayfmt(tl_utc(2026, 3, 1, 23), buf, sizeof buf);	/* 07:00 */
+	assert_string_equal(buf, "2026-03-02");
+	xj_dayfmt(tl_utc(2026, 3, 1, 15), buf, sizeof buf);	/* 23:00 */
+	assert_string_equal(buf, "2026-03-01");
+	xj_dayfmt(0, buf, sizeof buf);
+	assert_string_equal(buf, "");
+}
+
+/*
+ * Every day of two years, in both zones: the day read back is the day
+ * typed, at its start and at the last second before the next; New York's
+ * days of 23 and 25 hours included.
+ */
+static void
+test_day_round_trip(void **state)
+{
+	static const char *const zones[] = { "Asia/Shanghai",
+	    "America/New_York", "UTC" };
+	char			 day[16], got[16];
+	time_t			 start, end, t;
+	size_t			 z;
+	int			 i, short_days = 0, long_days = 0;
+
+	(void)state;
+	for (z = 0; z < nitems(zones); z++) {
+		zone(zones[z]);
+		t = tl_utc(2025, 1, 1, 12);
+		for (i = 0; i < 730; i++, t += 86400) {
+			xj_dayfmt(t, day, sizeof day);
+			assert_int_equal(xj_parse_day(day, 0, &start), 0);
+			assert_int_equal(xj_parse_day(day, 1, &end), 0);
+			xj_dayfmt(start, got, sizeof got);
+			assert_string_equal(got, day);
+			xj_dayfmt(end - 1, got, sizeof got);
+			assert_string_equal(got, day);
+			xj_dayfmt(end, got, sizeof got);
+			assert_string_not_equal(got, day);
+			short_days += end - start == 23 * 3600;
+			long_days += end - start == 25 * 3600;
+		}
+	}
+	assert_int_equal(short_days, 2);	/* New York, each March */
+	assert_int_equal(long_days, 2);		/* and each November */
+}
+
+static void
+test_parse_id(void **state)
+{
+	static const char *const bad[] = { "", "0", "00", "-1", "+1", " 1",
+	    "1 ", "1x", "x1", "0x10", "1.0", "99999999999999999999" };
+	int64_t			 id = 7;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < nitems(bad); i++) {
+		if (xj_parse_id(bad[i], &id) == 0)
+			fail_msg("\"%s\" was taken for an id", bad[i]);
+	}
+	assert_int_equal(id, 7);
+	assert_int_equal(xj_parse_id("12", &id), 0);
+	assert_int_equal(id, 12);
+	assert_int_equal(xj_parse_id("007", &id), 0);
+	assert_int_equal(id, 7);
+	assert_int_equal(xj_parse_id("9223372036854775807", &id), 0);
+	assert_int_equal(id, INT64_MAX);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_is_control),
 		cmocka_unit_test(test_put_text),
+		cmocka_unit_test(test_parse_day_invalid),
+		cmocka_unit_test(test_day_shanghai),
+		cmocka_unit_test(test_day_round_trip),
+		cmocka_unit_test(test_parse_id),
 	};
 
 	platform_init();

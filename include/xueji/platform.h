@@ -154,6 +154,18 @@ double	 xj_monotonic(void);
 void	 xj_timefmt(time_t t, char *buf, size_t len);
 /* Format t as "2026-11-24T18:03:07Z" (UTC). */
 void	 xj_isotime(time_t t, char *buf, size_t len);
+/* Format t as the local day "2026-11-24" into buf; "" for 0. */
+void	 xj_dayfmt(time_t t, char *buf, size_t len);
+/*
+ * Parse a day written YYYY-MM-DD (month and day of one or two digits) as
+ * its local midnight, or with through set the next day's, so that
+ * [since, until) spans whole days at the branch.  -1 for anything else,
+ * a day that does not exist (2026-13-45, 2026-02-30) included; *out is
+ * then unchanged.
+ */
+int	 xj_parse_day(const char *s, int through, time_t *out);
+/* Parse an id: a positive decimal number, digits only; -1 if not. */
+int	 xj_parse_id(const char *s, int64_t *id);
 
 /* Write len bytes of data in lowercase hex into out (room for 2*len+1). */
 void	 xj_hex(const unsigned char *data, size_t len, char *out);

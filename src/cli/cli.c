@@ -285,16 +285,9 @@ cli_put_pair(const char *key, const char *value)
 int
 cli_parse_id(const char *s, int64_t *id)
 {
-	char		*end;
-	long long	 v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 1 ||
-	    s[0] < '0' || s[0] > '9')
+	if (xj_parse_id(s, id) != 0)
 		return cli_errorf(XJ_EUSAGE, _("\"%s\" is not a request id"),
 		    s);
-	*id = (int64_t)v;
 	return XJ_OK;
 }
 
@@ -331,32 +324,12 @@ cli_request_kind(struct cli *c, int64_t id, int destroy)
 	return XJ_OK;
 }
 
-void
-cli_date(time_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-
-	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d", &tm) == 0)
-		buf[0] = '\0';
-}
-
 int
 cli_parse_day(const char *s, int through, time_t *out)
 {
-	struct tm	 tm;
-	char		*end;
-
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end == NULL || *end != '\0')
+	if (xj_parse_day(s, through, out) != 0)
 		return cli_errorf(XJ_EUSAGE, _("\"%s\" is not a date "
 		    "(YYYY-MM-DD)"), s);
-	/* A day at the branch: local midnight to midnight. */
-	if (through)
-		tm.tm_mday++;
-	tm.tm_isdst = -1;
-	*out = mktime(&tm);
 	return XJ_OK;
 }
 

@@ -116,12 +116,10 @@ int	 cli_parse_id(const char *s, int64_t *id);
  * when it cannot be read.  Needs a login.
  */
 int	 cli_request_kind(struct cli *, int64_t id, int destroy);
-/* Format t as a day, "2026-11-24" (UTC), into buf; "" for 0. */
-void	 cli_date(time_t t, char *buf, size_t len);
 /*
- * Parse a day written YYYY-MM-DD as local midnight, its start, or with
- * through set the next day's, so that [since, until) spans whole days.
- * XJ_EUSAGE, with the error printed, when s is not such a day.
+ * Parse a day as xj_parse_day does: local midnight, or with through set
+ * the next day's.  XJ_EUSAGE, with the error printed, when s is not a
+ * day.  Days are printed with xj_dayfmt, in local time as well.
  */
 int	 cli_parse_day(const char *s, int through, time_t *out);
 

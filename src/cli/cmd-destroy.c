@@ -225,7 +225,7 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 	cert_time(d->requested_at, requested, sizeof requested);
 	cert_time(d->approved_at, approved, sizeof approved);
 	cert_time(d->executed_at, executed, sizeof executed);
-	cli_date(d->backup_expires, expires, sizeof expires);
+	xj_dayfmt(d->backup_expires, expires, sizeof expires);
 
 	printf("%s\n\n", _("Destruction record"));
 	snprintf(buf, sizeof buf, "%s %s", cfg->branch_code,

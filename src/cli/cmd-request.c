@@ -114,17 +114,6 @@ parse_verb(struct cli *c, int argc, char **argv, const char *shortopts,
 	return XJ_OK;
 }
 
-/* A local day, as the branch counts them; "" for 0. */
-static void
-local_day(time_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-
-	if (t == 0 || localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d", &tm) == 0)
-		buf[0] = '\0';
-}
-
 static void
 put_time(const char *key, time_t t)
 {
@@ -228,9 +217,9 @@ request_one(struct cli *c, int argc, char **argv)
 		printf("kind\t%s\n", guardian_kind_name(g->kind));
 		printf("student\t%s\n", g->number);
 		printf("channel\t%s\n", g->channel);
-		local_day(g->received_at, day, sizeof day);
+		xj_dayfmt(g->received_at, day, sizeof day);
 		printf("received\t%s\n", day);
-		local_day(g->due_at, day, sizeof day);
+		xj_dayfmt(g->due_at, day, sizeof day);
 		printf("due\t%s%s\n", day, g->overdue ? "\tOVERDUE" : "");
 		printf("state\t%s\n", g->open ? "open" : "closed");
 		if (g->request != 0)
@@ -264,8 +253,8 @@ print_listed(const struct guardian_request *g, void *arg)
 	char	received[32], due[32];
 
 	(void)arg;
-	local_day(g->received_at, received, sizeof received);
-	local_day(g->due_at, due, sizeof due);
+	xj_dayfmt(g->received_at, received, sizeof received);
+	xj_dayfmt(g->due_at, due, sizeof due);
 	printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", g->id,
 	    guardian_kind_name(g->kind), g->number, g->channel, received, due,
 	    g->open ? "open" : "closed", g->outcome != NULL ? g->outcome : "");

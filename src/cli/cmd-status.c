@@ -192,7 +192,7 @@ status_review(struct cli *c, int argc, char **argv)
 	if ((rc = store_archive(c->s->st, ARCHIVE_STATUS, -1, 0, xj_now(),
 	    find_review, &f, &cause)) != XJ_OK)
 		return cli_error(rc, cause);
-	cli_date(f.next, day, sizeof day);
+	xj_dayfmt(f.next, day, sizeof day);
 	printf("%s\n", day);
 	return XJ_OK;
 }
@@ -204,8 +204,8 @@ print_due(const struct archive_entry *e, void *arg)
 	const int	*which = arg;
 	char		 enrolled[32], when[32];
 
-	cli_date(e->enrolled_at, enrolled, sizeof enrolled);
-	cli_date(*which == ARCHIVE_RETENTION_DUE ? e->keep_until :
+	xj_dayfmt(e->enrolled_at, enrolled, sizeof enrolled);
+	xj_dayfmt(*which == ARCHIVE_RETENTION_DUE ? e->keep_until :
 	    e->next_review, when, sizeof when);
 	printf("%s\t%s\t%s\t%s\t%s\n", e->number, status_name(e->status),
 	    enrolled, when, e->frozen ? "frozen" : "");
@@ -218,9 +218,9 @@ print_listed(const struct archive_entry *e, void *arg)
 	char	enrolled[32], changed[32], next[32];
 
 	(void)arg;
-	cli_date(e->enrolled_at, enrolled, sizeof enrolled);
-	cli_date(e->status_at, changed, sizeof changed);
-	cli_date(e->next_review, next, sizeof next);
+	xj_dayfmt(e->enrolled_at, enrolled, sizeof enrolled);
+	xj_dayfmt(e->status_at, changed, sizeof changed);
+	xj_dayfmt(e->next_review, next, sizeof next);
 	printf("%s\t%s\t%s\t%s\t%s\t%s\n", e->number, status_name(e->status),
 	    enrolled, changed, next, e->frozen ? "frozen" : "");
 	return 0;

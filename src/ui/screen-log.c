@@ -373,10 +373,9 @@ find(struct ui *ui, struct log *l)
 static int
 parse_dates(const char *s, time_t *since, time_t *until)
 {
-	struct tm	tm;
-	int		y, m, d, y2, m2, d2, n, used;
-	char		*end;
-	long		days;
+	char	first[16], *end;
+	size_t	n;
+	long	days;
 
 	*since = *until = 0;
 	while (*s == ' ')
@@ -388,30 +387,16 @@ parse_dates(const char *s, time_t *since, time_t *until)
 		*since = xj_now() - (time_t)days * DAY;
 		return 0;
 	}
-	n = sscanf(s, "%d-%d-%d%n", &y, &m, &d, &used);
-	if (n < 3)
+	if ((n = strcspn(s, " .~")) >= sizeof first)
 		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	if ((*since = mktime(&tm)) == (time_t)-1)
+	memcpy(first, s, n);
+	first[n] = '\0';
+	if (xj_parse_day(first, 0, since) != 0)
 		return -1;
-	s += used;
-	while (*s == ' ' || *s == '.' || *s == '~')
-		s++;
+	s += n + strspn(s + n, " .~");
 	if (*s == '\0')
 		return 0;
-	if (sscanf(s, "%d-%d-%d%n", &y2, &m2, &d2, &used) < 3 ||
-	    s[used] != '\0')
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y2 - 1900;
-	tm.tm_mon = m2 - 1;
-	tm.tm_mday = d2 + 1;	/* through the end of that day */
-	tm.tm_isdst = -1;
-	if ((*until = mktime(&tm)) == (time_t)-1 || *until <= *since)
+	if (xj_parse_day(s, 1, until) != 0 || *until <= *since)
 		return -1;
 	return 0;
 }
@@ -445,26 +430,6 @@ dates_words(const char *s, time_t since, time_t until)
 	else
 		xasprintf(&w, _("since %s"), from);
 	return w;
-}
-
-/* A request number: digits only, as the queue and the sentences show it. */
-static int
-parse_request(const char *s, int64_t *id)
-{
-	char		*end;
-	long long	 v;
-
-	*id = 0;
-	if (*s == '\0')
-		return 0;
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 1)
-		return -1;
-	*id = (int64_t)v;
-	return 0;
 }
 
 static void
@@ -517,7 +482,9 @@ answered(struct ui *ui, void *arg)
 		l->dates = dates_words(a, since, until);
 		break;
 	case ACT_FILTER_REQUEST:
-		if (parse_request(a, &request) != 0) {
+		/* Digits only, as the queue and the sentences show it. */
+		request = 0;
+		if (*a != '\0' && xj_parse_id(a, &request) != 0) {
 			ui_message(ui, 1, _("“%s” is not a request number: "
 			    "type the number alone, such as 12."), a);
 			return UI_REDRAW;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "xueji/platform.h"
@@ -99,4 +100,17 @@ tl_tree_contains(const char *dir, const char *needle, char **where)
 	else
 		free(scan_where);
 	return found;
+}
+
+time_t
+tl_utc(int y, int m, int d, int h)
+{
+	struct tm	tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	return timegm(&tm);
 }

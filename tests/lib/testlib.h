@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <sys/types.h>
+#include <time.h>
 #include <cmocka.h>
 
 /* A new directory under $TMPDIR (or /tmp); the caller frees the path. */
@@ -28,5 +29,7 @@ int	 tl_file_contains(const char *path, const void *needle, size_t len);
 /* Whether any regular file under dir contains the string needle; when it
  * does and where is not NULL, *where is the file's malloc'd path. */
 int	 tl_tree_contains(const char *dir, const char *needle, char **where);
+/* The time at hour h UTC of day y-m-d. */
+time_t	 tl_utc(int y, int m, int d, int h);
 
 #endif
