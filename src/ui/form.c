@@ -288,24 +288,15 @@ uform_prev(struct ui *ui, struct uform *f)
 }
 
 int
-uform_text(struct uform *f, const wchar_t *s, size_t n)
+uform_text(struct ui *ui, struct uform *f, const wchar_t *s, size_t n)
 {
-	size_t	i;
-	int	r;
-
 	if (f->focus == f->n) {
 		/* Space chooses the next one. */
 		if (n == 1 && s[0] == L' ' && f->nchoices > 0)
 			f->choice = (f->choice + 1) % (int)f->nchoices;
 		return UI_HANDLED;
 	}
-	for (i = 0; i < n; i++) {
-		r = le_insert_wc(f->rows[f->focus].ed, s[i]);
-		if (r == LE_FULL || r == LE_INVALID) {
-			beep();
-			break;
-		}
-	}
+	ui_field_insert(ui, f->rows[f->focus].ed, s, n);
 	return UI_HANDLED;
 }
 
@@ -347,8 +338,7 @@ uform_click(struct ui *ui, struct uform *f, int row)
 int
 uform_screen_text(struct ui *ui, void *p, const wchar_t *s, size_t n)
 {
-	(void)ui;
-	return uform_text(*(struct uform **)p, s, n);
+	return uform_text(ui, *(struct uform **)p, s, n);
 }
 
 int

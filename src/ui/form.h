@@ -75,7 +75,8 @@ void		 uform_draw(struct ui *, struct uform *, const char *footer);
 /* Move the focus; 1 when Next was pressed on the last stop (save). */
 int		 uform_next(struct ui *, struct uform *);
 void		 uform_prev(struct ui *, struct uform *);
-int		 uform_text(struct uform *, const wchar_t *, size_t);
+int		 uform_text(struct ui *, struct uform *, const wchar_t *,
+		     size_t);
 int		 uform_edit(struct uform *, int key);
 int		 uform_click(struct ui *, struct uform *, int row);
 

@@ -251,3 +251,49 @@ action_key_label(enum action a)
 	buf[n] = '\0';
 	return buf;
 }
+
+const enum action ui_global_actions[] = {
+	ACT_HELP, ACT_QUIT, ACT_LOCK, ACT_REDRAW, ACT_NONE
+};
+
+enum action
+ui_key_action(const struct screen *sc, wint_t ch, int is_key)
+{
+	enum action	a;
+
+	/* Printable text goes to the screen's field, never to an action. */
+	if (!is_key && ch >= ' ' && ch != 127 && sc->text != NULL)
+		return ACT_NONE;
+	if ((a = action_for_key(sc->actions, ch, is_key)) != ACT_NONE)
+		return a;
+	return action_for_key(ui_global_actions, ch, is_key);
+}
+
+int
+ui_action_keys(const struct screen *sc, enum action a, char *buf,
+    size_t len)
+{
+	const char	*p = action_table[a].keys, *end;
+	size_t		 n, o = 0;
+	int		 code, is_key;
+
+	*buf = '\0';
+	while (*p != '\0') {
+		end = strchr(p, ' ');
+		if (end == NULL)
+			end = p + strlen(p);
+		n = (size_t)(end - p);
+		code = parse_key(p, n, &is_key);
+		/* Enter is one key whichever of its codes arrives. */
+		if (code >= 0 && ui_key_action(sc, (wint_t)code, is_key) == a &&
+		    o + n + 2 <= len) {
+			if (o > 0)
+				buf[o++] = ' ';
+			memcpy(buf + o, p, n);
+			o += n;
+			buf[o] = '\0';
+		}
+		p = *end != '\0' ? end + 1 : end;
+	}
+	return o > 0;
+}

@@ -48,49 +48,6 @@ certificate_close(void *p)
 	free(c);
 }
 
-/*
- * Draw s from (row, col) in lines of at most width columns, breaking at
- * a space where there is one (Chinese text breaks anywhere); at most
- * max rows.  Returns the rows used.
- */
-static int
-wrap(struct ui *ui, int row, int col, int width, int max, const char *s)
-{
-	const char	*p, *brk;
-	uint32_t	 cp;
-	char		*line;
-	int		 used = 0, w, len, cw;
-
-	while (*s != '\0' && used < max) {
-		w = 0;
-		brk = NULL;
-		for (p = s; *p != '\0'; p += len) {
-			if ((len = utf8_decode(p, strlen(p), &cp)) < 0) {
-				len = 1;
-				cp = '?';
-			}
-			cw = wcwidth((wchar_t)cp);
-			if (cw < 0)
-				cw = 1;
-			if (w + cw > width)
-				break;
-			if (cp == ' ')
-				brk = p;
-			w += cw;
-		}
-		if (*p != '\0' && brk != NULL && used + 1 < max)
-			p = brk;
-		line = xstrndup(s, (size_t)(p - s));
-		ui_text(ui, row + used, col, width, line, STYLE_NORMAL);
-		free(line);
-		used++;
-		while (*p == ' ')
-			p++;
-		s = p;
-	}
-	return used;
-}
-
 /* A box of height rows from row, between columns left and right. */
 static void
 frame(struct ui *ui, int row, int height, int left, int right)
@@ -153,33 +110,35 @@ certificate_draw(struct ui *ui, void *p)
 	ui_text(ui, row, left + 2, lw, labels[0], STYLE_NORMAL);
 	xasprintf(&s, "%s %s", ui->s->cfg->branch_code,
 	    ui->s->cfg->branch_name);
-	row += wrap(ui, row, col, width, 1, s);
+	row += ui_wrap(ui, row, col, width, 1, s, STYLE_NORMAL);
 	free(s);
 	ui_text(ui, row, left + 2, lw, labels[1], STYLE_NORMAL);
-	row += wrap(ui, row, col, width, 1, d->number);
+	row += ui_wrap(ui, row, col, width, 1, d->number, STYLE_NORMAL);
 	ui_text(ui, row, left + 2, lw, labels[2], STYLE_NORMAL);
-	row += wrap(ui, row, col, width, 1, destroy_reason_label(d->reason));
+	row += ui_wrap(ui, row, col, width, 1, destroy_reason_label(d->reason),
+	    STYLE_NORMAL);
 	xj_timefmt(d->requested_at, when, sizeof when);
 	xasprintf(&s, _("%s by %s (request %" PRId64 ")"), when,
 	    d->requested_by, d->request);
 	ui_text(ui, row, left + 2, lw, labels[3], STYLE_NORMAL);
-	row += wrap(ui, row, col, width, 1, s);
+	row += ui_wrap(ui, row, col, width, 1, s, STYLE_NORMAL);
 	free(s);
 	xj_timefmt(d->approved_at, when, sizeof when);
 	xasprintf(&s, _("%s by %s"), when, d->approved_by);
 	ui_text(ui, row, left + 2, lw, labels[4], STYLE_NORMAL);
-	row += wrap(ui, row, col, width, 1, s);
+	row += ui_wrap(ui, row, col, width, 1, s, STYLE_NORMAL);
 	free(s);
 	xj_timefmt(d->executed_at, when, sizeof when);
 	ui_text(ui, row, left + 2, lw, labels[5], STYLE_NORMAL);
-	row += wrap(ui, row, col, width, 1, when);
+	row += ui_wrap(ui, row, col, width, 1, when, STYLE_NORMAL);
 	ui_text(ui, row, left + 2, lw, labels[6], STYLE_NORMAL);
-	row += wrap(ui, row, col, width, 2, destroy_method_label(d->method));
+	row += ui_wrap(ui, row, col, width, 2,
+	    destroy_method_label(d->method), STYLE_NORMAL);
 	row++;
 	ui_datefmt(d->backup_expires, date, sizeof date);
 	xasprintf(&s, _("The last backup holding these data expires on %s."),
 	    date);
-	row += wrap(ui, row, left + 2, right - left - 3, 2, s);
+	row += ui_wrap(ui, row, left + 2, right - left - 3, 2, s, STYLE_NORMAL);
 	free(s);
 	row++;
 	ui_text(ui, row, left + 2, right - left - 3,

@@ -48,21 +48,19 @@ choice_draw(struct ui *ui, void *p)
 {
 	struct choice_state	*cs = p;
 	int			 w = ui_box_width(ui);
-	int			 row = ui_box(ui, 6 + (int)cs->c.n);
+	int			 row = ui_dialog(ui, cs->c.question,
+				     cs->c.detail, 3 + (int)cs->c.n);
 	char			*item;
 	size_t			 i;
 
-	ui_text(ui, row + 1, UI_BOX_COL, w, cs->c.question, STYLE_BAR);
-	if (cs->c.detail != NULL)
-		ui_text(ui, row + 2, UI_BOX_COL, w, cs->c.detail, STYLE_BAR);
 	for (i = 0; i < cs->c.n; i++) {
 		xasprintf(&item, "%s (%s) %s", i == cs->sel ? ">" : " ",
 		    i == cs->sel ? "x" : " ", cs->c.items[i]);
-		ui_text(ui, row + 3 + (int)i, UI_BOX_COL, w, item,
+		ui_text(ui, row + 1 + (int)i, UI_BOX_COL, w, item,
 		    i == cs->sel ? STYLE_SELECT : STYLE_BAR);
 		free(item);
 	}
-	ui_text(ui, row + 4 + (int)cs->c.n, UI_BOX_COL, w,
+	ui_text(ui, row + 2 + (int)cs->c.n, UI_BOX_COL, w,
 	    _("Up/Down to choose, Enter: done    Esc: cancel"), STYLE_BAR);
 }
 

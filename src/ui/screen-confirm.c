@@ -40,12 +40,10 @@ static void
 confirm_draw(struct ui *ui, void *p)
 {
 	struct confirm	*c = p;
-	int		 w = ui_box_width(ui), row = ui_box(ui, 6);
+	int		 row = ui_dialog(ui, c->question, c->detail, 2);
 
-	ui_text(ui, row + 1, UI_BOX_COL, w, c->question, STYLE_BAR);
-	if (c->detail != NULL)
-		ui_text(ui, row + 2, UI_BOX_COL, w, c->detail, STYLE_BAR);
-	ui_text(ui, row + 4, UI_BOX_COL, w, _("y: yes    n: no"), STYLE_BAR);
+	ui_text(ui, row + 1, UI_BOX_COL, ui_box_width(ui), _("y: yes    n: no"),
+	    STYLE_BAR);
 }
 
 static int

@@ -131,58 +131,6 @@ line(struct ui *ui, int row, int lw, const char *label, const char *value,
 	return row + 1;
 }
 
-/*
- * Draw s from (row, col) in lines of at most width columns, starting a
- * line at each line break and breaking a long one at its last space, or
- * anywhere when it has none (Chinese has no spaces to break at); at most
- * max rows, the last one ending in "…" when there is more.  Returns the
- * rows used.
- */
-static int
-wrap(struct ui *ui, int row, int col, int width, int max, const char *s,
-    enum ui_style style)
-{
-	const char	*p, *brk;
-	uint32_t	 cp;
-	char		*text;
-	int		 used = 0, w, len, cw, last;
-
-	if (width < 2)
-		return 0;	/* a wide character would never fit */
-	while (*s != '\0' && used < max) {
-		last = used + 1 == max;
-		w = 0;
-		brk = NULL;
-		for (p = s; *p != '\0' && *p != '\n'; p += len) {
-			if ((len = utf8_decode(p, strlen(p), &cp)) < 0) {
-				len = 1;
-				cp = '?';
-			}
-			if ((cw = wcwidth((wchar_t)cp)) < 0)
-				cw = 1;
-			if (w + cw > width - (last ? 1 : 0))
-				break;
-			if (cp == ' ')
-				brk = p;
-			w += cw;
-		}
-		if (*p != '\0' && *p != '\n' && brk != NULL && !last)
-			p = brk;
-		text = xstrndup(s, (size_t)(p - s));
-		ui_text(ui, row + used, col, width, text, style);
-		xfree_wipe(text);
-		if (last && *p != '\0')
-			ui_text(ui, row + used, col + w, 1, "…", STYLE_DIM);
-		used++;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n')
-			p++;
-		s = p;
-	}
-	return used;
-}
-
 /* "2026-11-24 · OVERDUE by 3 days" and its style. */
 static char *
 due_text(const struct guardian_request *g, time_t now, enum ui_style *st)
@@ -264,14 +212,14 @@ guardian_draw(struct ui *ui, void *p)
 	if (v->refusal != NULL) {
 		row++;
 		xasprintf(&s, _("Not closed: %s"), v->refusal);
-		row += wrap(ui, row, 2, ui->cols - 4, 3, s, STYLE_ERROR);
+		row += ui_wrap(ui, row, 2, ui->cols - 4, 3, s, STYLE_ERROR);
 		free(s);
 	}
 
 	row++;
 	ui_text(ui, row++, 2, ui->cols - 4, _("What the guardian asked"),
 	    STYLE_DIM);
-	row += wrap(ui, row, 4, ui->cols - 6, (bottom - row) / 2,
+	row += ui_wrap(ui, row, 4, ui->cols - 6, (bottom - row) / 2,
 	    g->summary != NULL ? g->summary : "", STYLE_NORMAL);
 	if (row + 1 >= bottom)
 		return;
@@ -281,7 +229,7 @@ guardian_draw(struct ui *ui, void *p)
 		    _("(not kept: the student's data were destroyed)") :
 		    _("(none yet)"), STYLE_NORMAL);
 	else
-		wrap(ui, row, 4, ui->cols - 6, bottom - row, g->response,
+		ui_wrap(ui, row, 4, ui->cols - 6, bottom - row, g->response,
 		    STYLE_NORMAL);
 }
 

@@ -49,15 +49,14 @@ static void
 input_draw(struct ui *ui, void *p)
 {
 	struct input_state	*is = p;
-	int			 w = ui_box_width(ui), row = ui_box(ui, 7);
+	int			 w = ui_box_width(ui);
+	int			 row = ui_dialog(ui, is->in.question,
+				     is->in.detail, 3);
 
-	ui_text(ui, row + 1, UI_BOX_COL, w, is->in.question, STYLE_BAR);
-	if (is->in.detail != NULL)
-		ui_text(ui, row + 2, UI_BOX_COL, w, is->in.detail, STYLE_BAR);
-	ui_text(ui, row + 5, UI_BOX_COL, w, is->in.required ?
+	ui_text(ui, row + 2, UI_BOX_COL, w, is->in.required ?
 	    _("Enter: done (required)    Esc: cancel") :
 	    _("Enter: done    Esc: cancel"), STYLE_BAR);
-	ui_field(ui, row + 3, UI_BOX_COL, w, is->ed, 1, 0);
+	ui_field(ui, row, UI_BOX_COL, w, is->ed, 1, 0);
 }
 
 static int
@@ -86,15 +85,8 @@ static int
 input_text(struct ui *ui, void *p, const wchar_t *s, size_t n)
 {
 	struct input_state	*is = p;
-	size_t			 i;
 
-	(void)ui;
-	for (i = 0; i < n; i++) {
-		if (le_insert_wc(is->ed, s[i]) != LE_OK) {
-			beep();
-			break;
-		}
-	}
+	ui_field_insert(ui, is->ed, s, n);
 	return UI_HANDLED;
 }
 

@@ -164,13 +164,10 @@ static int
 login_text(struct ui *ui, void *p, const wchar_t *s, size_t n)
 {
 	struct login	*l = p;
-	size_t		 i;
 
-	(void)ui;
 	if (xj_monotonic() < l->wait_until)
 		return UI_HANDLED;	/* typed during the delay: dropped */
-	for (i = 0; i < n; i++)
-		le_insert_wc(l->focus == 0 ? l->id : l->pass, s[i]);
+	ui_field_insert(ui, l->focus == 0 ? l->id : l->pass, s, n);
 	return UI_HANDLED;
 }
 

@@ -225,11 +225,8 @@ static int
 search_text(struct ui *ui, void *p, const wchar_t *s, size_t n)
 {
 	struct search	*sr = p;
-	size_t		 i;
 
-	for (i = 0; i < n; i++)
-		if (le_insert_wc(sr->field, s[i]) != LE_OK)
-			beep();
+	ui_field_insert(ui, sr->field, s, n);
 	run_query(ui, sr);
 	return UI_HANDLED;
 }

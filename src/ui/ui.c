@@ -107,24 +107,53 @@ ui_allowed(const struct ui *ui, enum action a)
 	return 0;
 }
 
+/* Whether a is one of the screen's own actions (not a global one). */
+static int
+own_action(const struct screen *sc, enum action a)
+{
+	size_t	i;
+
+	for (i = 0; sc->actions[i] != ACT_NONE; i++) {
+		if (sc->actions[i] == a)
+			return 1;
+	}
+	return 0;
+}
+
 int
 ui_offered(struct ui *ui, const struct screen *sc, void *state, enum action a)
 {
-	return ui_allowed(ui, a) &&
-	    (sc->offers == NULL || sc->offers(ui, state, a));
+	if (!ui_allowed(ui, a))
+		return 0;
+	if (a == ACT_LOCK && ui->s->op == NULL)
+		return 0;	/* nobody to lock out */
+	if (!own_action(sc, a))
+		return 1;
+	return sc->offers == NULL || sc->offers(ui, state, a);
 }
 
-/* Operator, role and branch; the message, if any, replaces the right. */
+static int
+too_small(const struct ui *ui)
+{
+	return ui->cols < UI_MIN_COLS || ui->rows < UI_MIN_ROWS;
+}
+
+/*
+ * Operator, role and branch, always; a message that fits beside them
+ * goes there, a longer one is wrapped in full in rows above the status
+ * line, over the bottom of the screen, until the next key.
+ */
 static void
 draw_status(struct ui *ui)
 {
 	const struct operator	*op = ui->s->op;
 	char			*left, *m = NULL;
-	int			 row = ui->rows - 2, used;
+	int			 row = ui->rows - 2, used, n, w;
+	enum ui_style		 st = ui->message_error ? STYLE_ERROR : STYLE_BAR;
 
 	/* Errors say so in words too: never by colour alone. */
 	if (ui->message != NULL)
-		xasprintf(&m, "%s%s ", ui->message_error ? _("Error: ") : "",
+		xasprintf(&m, "%s%s", ui->message_error ? _("Error: ") : "",
 		    ui->message);
 	if (op != NULL)
 		xasprintf(&left, " %s (%s) · %s · %s ", op->name, op->id,
@@ -132,51 +161,110 @@ draw_status(struct ui *ui)
 	else
 		xasprintf(&left, " %s · %s ", ui->s->cfg->branch_code,
 		    ui->s->cfg->branch_name);
-	/* A message that would not fit gets the room: who is short. */
-	if (m != NULL && op != NULL &&
-	    utf8_width(left) + 2 + utf8_width(m) > ui->cols) {
-		free(left);
-		xasprintf(&left, " %s ", op->id);
-	}
 	ui_fill(ui, row, 0, ui->cols, STYLE_BAR);
 	used = ui_text(ui, row, 0, ui->cols, left, STYLE_BAR);
 	free(left);
-	if (m != NULL) {
+	if (m == NULL)
+		return;
+	if (used + 2 + utf8_width(m) <= ui->cols &&
+	    strchr(m, '\n') == NULL) {
 		used += ui_text(ui, row, used, ui->cols - used, "│ ",
 		    STYLE_BAR);
-		ui_text(ui, row, used, ui->cols - used, m,
-		    ui->message_error ? STYLE_ERROR : STYLE_BAR);
-		free(m);
+		ui_text(ui, row, used, ui->cols - used, m, st);
+	} else {
+		w = ui->cols - 2;
+		n = ui_wrap_rows(w, m);
+		if (n > ui->rows - 3)
+			n = ui->rows - 3;
+		for (row = ui->rows - 2 - n; row < ui->rows - 2; row++)
+			ui_fill(ui, row, 0, ui->cols, STYLE_BAR);
+		ui_wrap(ui, ui->rows - 2 - n, 1, w, n, m, st);
 	}
+	free(m);
 }
 
-/* The top screen's actions the operator may use, with their keys. */
+/* One entry of the key bar at col: its key and its label. */
+static int
+key_entry(struct ui *ui, int col, const char *key, const char *label)
+{
+	int	row = ui->rows - 1, c = col;
+
+	c += ui_text(ui, row, c, ui->cols - c, key, STYLE_KEY);
+	c += ui_text(ui, row, c, ui->cols - c, " ", STYLE_BAR);
+	c += ui_text(ui, row, c, ui->cols - c, label, STYLE_BAR);
+	c += ui_text(ui, row, c, ui->cols - c, " ", STYLE_NORMAL);
+	return c - col;
+}
+
+/* The width key_entry() takes. */
+static int
+key_width(const char *key, const char *label)
+{
+	return utf8_width(key) + utf8_width(label) + 2;
+}
+
+/* The first key of a that works on sc, in buf; 0 if none does. */
+static int
+first_key(const struct screen *sc, enum action a, char *buf, size_t len)
+{
+	if (!ui_action_keys(sc, a, buf, len))
+		return 0;
+	buf[strcspn(buf, " ")] = '\0';
+	return 1;
+}
+
+/*
+ * The top screen's actions the operator may use, with a key that works
+ * there.  Help comes first and quit last, always; what does not fit
+ * between them is marked "…" and listed by help.
+ */
 static void
 draw_keybar(struct ui *ui)
 {
 	const struct screen	*sc = stack[depth - 1].screen;
-	const enum action	*a = sc->actions;
-	int			 row = ui->rows - 1, col = 0, w;
-	size_t			 i;
+	void			*state = stack[depth - 1].state;
+	enum action		 list[ACT__COUNT];
+	char			 help[32], quit[32], key[32];
+	const char		*ql = _(action_table[ACT_QUIT].label);
+	const char		*hl = _(action_table[ACT_HELP].label);
+	int			 col, right, w;
+	size_t			 i, n = 0;
 
-	ui_fill(ui, row, 0, ui->cols, STYLE_NORMAL);
-	for (i = 0; a[i] != ACT_NONE && col < ui->cols; i++) {
-		if (!ui_offered(ui, sc, stack[depth - 1].state, a[i]) ||
-		    a[i] == ACT_REDRAW ||
-		    a[i] == ACT_UP || a[i] == ACT_DOWN || a[i] == ACT_PREV)
+	ui_fill(ui, ui->rows - 1, 0, ui->cols, STYLE_NORMAL);
+	for (i = 0; sc->actions[i] != ACT_NONE && n + 1 < nitems(list); i++)
+		list[n++] = sc->actions[i];
+	if (!own_action(sc, ACT_LOCK))
+		list[n++] = ACT_LOCK;
+	right = ui->cols;
+	if (first_key(sc, ACT_QUIT, quit, sizeof quit))
+		right -= key_width(quit, ql);
+	col = 0;
+	if (first_key(sc, ACT_HELP, help, sizeof help))
+		col += key_entry(ui, col, help, hl);
+	/* Back next, where it always is. */
+	if (own_action(sc, ACT_BACK) && ui_offered(ui, sc, state, ACT_BACK) &&
+	    first_key(sc, ACT_BACK, key, sizeof key))
+		col += key_entry(ui, col, key, _(action_table[ACT_BACK].label));
+	for (i = 0; i < n; i++) {
+		switch (list[i]) {
+		case ACT_HELP: case ACT_QUIT: case ACT_REDRAW: case ACT_UP:
+		case ACT_DOWN: case ACT_PREV: case ACT_BACK:
 			continue;
-		w = utf8_width(action_key_label(a[i])) +
-		    utf8_width(_(action_table[a[i]].label)) + 3;
-		if (col + w > ui->cols)
+		default:
 			break;
-		col += ui_text(ui, row, col, ui->cols - col,
-		    action_key_label(a[i]), STYLE_KEY);
-		col += ui_text(ui, row, col, ui->cols - col, " ", STYLE_BAR);
-		col += ui_text(ui, row, col, ui->cols - col,
-		    _(action_table[a[i]].label), STYLE_BAR);
-		col += ui_text(ui, row, col, ui->cols - col, " ",
-		    STYLE_NORMAL);
+		}
+		if (!ui_offered(ui, sc, state, list[i]) ||
+		    !first_key(sc, list[i], key, sizeof key))
+			continue;
+		w = key_width(key, _(action_table[list[i]].label));
+		if (col + w > right - 2) {
+			ui_text(ui, ui->rows - 1, col, 2, "…", STYLE_NORMAL);
+			break;
+		}
+		col += key_entry(ui, col, key, _(action_table[list[i]].label));
 	}
+	if (*quit != '\0' && right >= 0)
+		key_entry(ui, right, quit, ql);
 }
 
 static void
@@ -307,6 +395,34 @@ ui_pop_after(struct ui *ui, void *arg)
 	return UI_POP;
 }
 
+static int
+quit_after(struct ui *ui, void *arg)
+{
+	(void)ui;
+	(void)arg;
+	return UI_QUIT;
+}
+
+/* Quitting asks first when any screen holds typed input. */
+static int
+quit(struct ui *ui)
+{
+	struct confirm	c = {
+		.question = _("Quit without saving what was typed?"),
+		.yes = quit_after,
+	};
+	int		i;
+
+	for (i = 0; i < depth; i++) {
+		if (stack[i].screen->dirty != NULL &&
+		    stack[i].screen->dirty(stack[i].state)) {
+			ui_push(ui, &screen_confirm, &c);
+			return UI_REDRAW;
+		}
+	}
+	return UI_QUIT;
+}
+
 /* Carry out the mask a handler returned; 1 when the program should end. */
 static int
 apply(struct ui *ui, int r)
@@ -328,6 +444,26 @@ apply(struct ui *ui, int r)
 	return depth == 0;
 }
 
+/*
+ * While the terminal is too small nothing acts on what nobody can see:
+ * only lock and quit; fields keep what they hold.
+ */
+static int
+dispatch_small(struct ui *ui, wint_t ch, int is_key)
+{
+	const struct screen	*sc = stack[depth - 1].screen;
+	enum action		 a = ui_key_action(sc, ch, is_key);
+
+	if (a == ACT_LOCK && ui_offered(ui, sc, stack[depth - 1].state, a)) {
+		lock(ui);
+		return 0;
+	}
+	if (a == ACT_QUIT)
+		return apply(ui, quit(ui));
+	beep();
+	return 0;
+}
+
 /* One key from get_wch: to the screen's text field or to an action. */
 static int
 dispatch(struct ui *ui, wint_t ch, int is_key, const wchar_t *burst,
@@ -337,11 +473,13 @@ dispatch(struct ui *ui, wint_t ch, int is_key, const wchar_t *burst,
 	void			*state = stack[depth - 1].state;
 	enum action		 a;
 
+	if (is_key && ch == KEY_RESIZE)
+		return 0;
+	if (too_small(ui))
+		return dispatch_small(ui, ch, is_key);
 	/* Printable text goes to a focused field before any action. */
 	if (!is_key && nburst > 0 && sc->text != NULL &&
 	    (sc->text(ui, state, burst, nburst) & UI_HANDLED))
-		return 0;
-	if (is_key && ch == KEY_RESIZE)
 		return 0;
 	if (is_key && ch == KEY_MOUSE) {
 		MEVENT	ev;
@@ -352,8 +490,9 @@ dispatch(struct ui *ui, wint_t ch, int is_key, const wchar_t *burst,
 			    (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0));
 		return 0;
 	}
-	a = action_for_key(sc->actions, ch, is_key);
-	if (a != ACT_NONE && sc->offers != NULL && !sc->offers(ui, state, a))
+	a = ui_key_action(sc, ch, is_key);
+	if (a != ACT_NONE && own_action(sc, a) && sc->offers != NULL &&
+	    !sc->offers(ui, state, a))
 		return 0;
 	if (a == ACT_NONE) {
 		/* KEY_ codes are above 0xff, so they never meet a ^X. */
@@ -374,12 +513,17 @@ dispatch(struct ui *ui, wint_t ch, int is_key, const wchar_t *burst,
 	case ACT_HELP: {
 		struct help_arg	ha = { sc, state };
 
+		if (sc == &screen_help)
+			return 0;
 		ui_push(ui, &screen_help, &ha);
 		return 0;
 	}
 	case ACT_LOCK:
-		lock(ui);
+		if (ui->s->op != NULL)
+			lock(ui);
 		return 0;
+	case ACT_QUIT:
+		return apply(ui, quit(ui));
 	case ACT_BACK:
 		if (sc->action != NULL &&
 		    (sc->action(ui, state, a) & UI_HANDLED))

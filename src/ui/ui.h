@@ -344,11 +344,41 @@ void	 ui_field(struct ui *, int row, int col, int width,
 	     struct lineedit *, int focus, int hidden);
 /* Map an editing key to a line-editor command and run it; 0 if none. */
 int	 ui_field_key(struct lineedit *, int key);
-/* A dialog's box of height rows, centred; returns its first row.  Text
+/*
+ * For the help of screen sc: the label of editing command cmd (enum
+ * le_cmd) and, in keys, the names of its keys that sc leaves to the
+ * field ("" when every one is an action there); -1 past the last.
+ */
+int	 ui_field_help(const struct screen *sc, int cmd, const char **label,
+	     char *keys, size_t len);
+/*
+ * Insert typed or pasted text into a field; what does not fit, or a
+ * control, stops it with a beep and a message saying how much was not
+ * taken.  Returns the last enum le_result.
+ */
+int	 ui_field_insert(struct ui *, struct lineedit *, const wchar_t *,
+	     size_t);
+/*
+ * Draw s wrapped in lines of width columns from (row, col): a line
+ * break starts a line, a long line breaks at its last space or anywhere
+ * when it has none; at most max rows, the last ending in "…" when there
+ * is more.  Returns the rows used.  ui_wrap_rows() counts them all.
+ */
+int	 ui_wrap(struct ui *, int row, int col, int width, int max,
+	     const char *s, enum ui_style);
+int	 ui_wrap_rows(int width, const char *s);
+/* A dialog's box of height rows, framed (the frame is its first and
+ * last row) over a cleared area, centred; returns its first row.  Text
  * goes at column UI_BOX_COL, at most ui_box_width() columns. */
 #define UI_BOX_COL	6
 int	 ui_box(struct ui *, int height);
 int	 ui_box_width(const struct ui *);
+/*
+ * A dialog: a box holding question and detail (may be NULL), each
+ * wrapped in full, and extra rows more; returns the first of those.
+ */
+int	 ui_dialog(struct ui *, const char *question, const char *detail,
+	     int extra);
 /*
  * A list's selection: move sel among n items for Up, Down, Page up and
  * Page down (page rows a page); returns 1 if a was one of those.  And
@@ -363,6 +393,23 @@ void	 ui_title(struct ui *, const char *title);
 const char *action_key_label(enum action);
 /* The action bound to a key among a screen's actions, or ACT_NONE. */
 enum action action_for_key(const enum action *, wint_t ch, int is_key);
+/*
+ * The actions every screen has besides its own (help, quit, lock,
+ * redraw), ACT_NONE-terminated; ui.c handles them.
+ */
+extern const enum action ui_global_actions[];
+/*
+ * The action a key carries out on screen sc: its own actions first,
+ * then the global ones; a printable key on a screen that takes text is
+ * text, never an action.  ACT_NONE if none.
+ */
+enum action ui_key_action(const struct screen *sc, wint_t ch, int is_key);
+/*
+ * The keys of action a that carry it out on screen sc, as shown
+ * ("F1", "^Q"), space-separated in buf; returns 0 if none does.
+ */
+int	 ui_action_keys(const struct screen *sc, enum action a, char *buf,
+	     size_t len);
 
 /* Big characters for reading a student number out: rows of a glyph. */
 #define BIGFONT_ROWS	5
