@@ -62,7 +62,7 @@ check "the build has the catalogue ($XUEJI_LOCALEDIR)" \
 # glibc ignores LANGUAGE only in the "C" and "POSIX" locales; C.UTF-8 is
 # neither, so LANGUAGE=zh_CN needs no generated zh_CN.UTF-8 locale.
 if [ "$(LC_ALL=C.UTF-8 locale charmap 2>/dev/null)" != UTF-8 ]; then
-	for i in 1 2 3 4 5 6 7; do
+	for i in 1 2 3 4 5 6 7 8 9; do
 		skip "the C.UTF-8 locale is not installed"
 	done
 else
@@ -106,6 +106,19 @@ else
 	    "$XUEJI" --help >"$T/out" 2>"$T/err"
 	check "LANG=zh_CN.UTF-8, generated or not: --help is Chinese" \
 	    grep -q '^用法：xueji' "$T/out"
+
+	# Issue 20: without XUEJI_LOCALEDIR (./xueji run by hand, not under
+	# make) the binary finds the catalogue of its build beside it; a
+	# copy of it elsewhere has none and speaks English.
+	env -u XUEJI_LOCALEDIR LC_ALL=C.UTF-8 LANGUAGE=zh_CN \
+	    "$XUEJI" --help >"$T/out" 2>"$T/err"
+	check "no XUEJI_LOCALEDIR: the build's own catalogue is found" \
+	    grep -q '^用法：xueji' "$T/out"
+	mkdir "$T/elsewhere" && cp "$XUEJI" "$T/elsewhere/xueji"
+	env -u XUEJI_LOCALEDIR LC_ALL=C.UTF-8 LANGUAGE=zh_CN \
+	    "$T/elsewhere/xueji" --help >"$T/out" 2>"$T/err"
+	check "… and a copy without build/locale beside it has none" \
+	    grep -q '^usage: xueji' "$T/out"
 fi
 
 # language in xueji.yaml ---------------------------------------------------

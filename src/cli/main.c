@@ -5,11 +5,14 @@
  * main: the common options, then one subcommand from the table.
  */
 #include <getopt.h>
+#include <glob.h>
+#include <limits.h>
 #include <sodium.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xueji/platform.h"
 #include "cli.h"
@@ -46,15 +49,58 @@ static const struct cmd *const commands[] = {
  * yet, and go on in C.UTF-8 so that UTF-8 still works.  glibc ignores
  * LANGUAGE only in the locales named "C" and "POSIX", not in C.UTF-8, so
  * the messages can still be Chinese: if LANGUAGE is unset it is taken
- * from the locale asked for.  XUEJI_LOCALEDIR points a program run from
- * the source tree at the catalogues of its build.
+ * from the locale asked for.  XUEJI_LOCALEDIR points a program at other
+ * catalogues; a program run from the source tree finds its build's
+ * (tree_localedir).
  */
+/*
+ * The catalogues of the build this binary belongs to, when it runs from
+ * the source tree: ./xueji beside build/locale, or build/xueji beside
+ * build/locale.  A directory counts only if it holds a catalogue of
+ * ours, so /usr/bin/locale (a program) or an empty directory never
+ * does.  Never in protected (setgid) mode, where only the installed
+ * catalogues may be read.  NULL when there is none; the result is the
+ * caller's.
+ */
+static char *
+tree_localedir(void)
+{
+	static const char *const sub[] = { "build/locale", "locale" };
+	char	 exe[PATH_MAX], *dir, *cand, *pat;
+	glob_t	 g;
+	ssize_t	 len;
+	size_t	 i;
+	int	 found;
+
+	if (getegid() != getgid() || geteuid() != getuid())
+		return NULL;
+	if ((len = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return NULL;
+	exe[len] = '\0';
+	dir = xj_dirname(exe);
+	for (i = 0; i < nitems(sub); i++) {
+		cand = xj_path_join(dir, sub[i]);
+		xasprintf(&pat, "%s/*/LC_MESSAGES/%s.mo", cand, PACKAGE);
+		found = glob(pat, GLOB_NOSORT, NULL, &g) == 0;
+		if (found)
+			globfree(&g);
+		free(pat);
+		if (found) {
+			free(dir);
+			return cand;
+		}
+		free(cand);
+	}
+	free(dir);
+	return NULL;
+}
+
 static void
 setup_locale(void)
 {
 	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
 	const char	*want = NULL, *dir, *lang;
-	char		*s;
+	char		*s, *tree;
 	size_t		 i;
 
 	if (setlocale(LC_ALL, "") == NULL) {
@@ -81,7 +127,13 @@ setup_locale(void)
 		}
 	}
 	dir = secure_getenv("XUEJI_LOCALEDIR");
-	bindtextdomain(PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+	if (dir != NULL && *dir != '\0')
+		bindtextdomain(PACKAGE, dir);
+	else if ((tree = tree_localedir()) != NULL) {
+		bindtextdomain(PACKAGE, tree);
+		free(tree);
+	} else
+		bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 }
 
