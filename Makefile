@@ -70,9 +70,11 @@ LIBSRC	 = $(sort $(wildcard src/platform/*.c src/keys/*.c src/store/*.c \
 UISRC	 = $(sort $(wildcard src/ui/*.c))
 CLISRC	 = $(sort $(wildcard src/cli/*.c))
 # Generated at build time, never committed: the pinyin readings of every
-# Han character, from Debian's unicode-data (Unihan).
+# Han character, from Debian's unicode-data (Unihan), and the surnames'
+# readings, from src/search/surnames.txt.
 UNIHAN	?= /usr/share/unicode/Unihan_Readings.txt.bz2
-GENSRC	 = $(if $(wildcard src/search/gen-pinyin.sh),$(B)/gen/pinyin-data.c)
+GENSRC	 = $(if $(wildcard src/search/gen-pinyin.sh),$(B)/gen/pinyin-data.c) \
+	   $(if $(wildcard src/search/gen-surnames.sh),$(B)/gen/surname-data.c)
 LIBOBJ	 = $(LIBSRC:%.c=$(B)/%.o) $(GENSRC:.c=.o)
 UIOBJ	 = $(UISRC:%.c=$(B)/%.o)
 CLIOBJ	 = $(CLISRC:%.c=$(B)/%.o)
@@ -104,6 +106,11 @@ $(UILIB): $(UIOBJ)
 $(B)/gen/pinyin-data.c: src/search/gen-pinyin.sh $(UNIHAN)
 	@mkdir -p $(@D)
 	sh src/search/gen-pinyin.sh $(UNIHAN) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/surname-data.c: src/search/gen-surnames.sh src/search/surnames.txt
+	@mkdir -p $(@D)
+	sh src/search/gen-surnames.sh src/search/surnames.txt > $@.tmp && \
+	    mv $@.tmp $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<

@@ -175,24 +175,90 @@ test_surname(void **state)
 		{ "查明", "zhaming", "zm", "chaming" },
 		{ "乐明", "yueming", "ym", "leming" },
 		{ "朴明", "piaoming", "pm", "puming" },
+		{ "丁一", "dingyi", "dy", "zhengyi" },
+		{ "盖明", "geming", "gm", "gaiming" },
 	};
 	struct name_terms	t;
 	size_t			i;
 
 	(void)state;
+	/*
+	 * Issue 20: the surname has its surname readings only, so "ceng"
+	 * never lists 曾小明 and "zh" never 丁一.
+	 */
 	for (i = 0; i < nitems(cases); i++) {
 		terms(cases[i].name, &t);
 		assert_string_equal(t.full[0], cases[i].full);
 		assert_string_equal(t.init[0], cases[i].init);
-		assert_true(has(t.full, t.nfull, cases[i].other));
+		assert_false(has(t.full, t.nfull, cases[i].other));
+		assert_int_equal(t.ninit, 1);
 		terms_free(&t);
 	}
+	/* The given name keeps every reading: 单长 shanzhang, shanchang. */
+	terms("单长", &t);
+	assert_true(has(t.full, t.nfull, "shanzhang"));
+	assert_true(has(t.full, t.nfull, "shanchang"));
+	assert_false(has(t.full, t.nfull, "danchang"));
+	terms_free(&t);
+	/* A first character not in the list keeps every reading (行 xing,
+	 * hang). */
+	assert_null(pinyin_surname("行明"));
+	terms("行明", &t);
+	assert_true(has(t.full, t.nfull, "xingming"));
+	assert_true(has(t.full, t.nfull, "hangming"));
+	terms_free(&t);
 
 	/* Only as a surname: 曾 later in a name is ceng first. */
 	terms("王曾", &t);
 	assert_string_equal(t.full[0], "wangceng");
 	assert_true(has(t.full, t.nfull, "wangzeng"));
 	terms_free(&t);
+}
+
+/* Every reading surnames.txt gives is one Unihan gives its character:
+ * a typo there would hide every child of that surname. */
+static void
+test_surname_table(void **state)
+{
+	const struct pinyin_surname	*sn;
+	const char			*p;
+	uint32_t			 cp;
+	size_t				 i, c, r;
+	int				 n;
+
+	(void)state;
+	assert_true(pinyin_nsurnames >= 100);
+	for (i = 0; i < pinyin_nsurnames; i++) {
+		sn = &pinyin_surnames[i];
+		if (i > 0)
+			assert_true(strcmp(pinyin_surnames[i - 1].han,
+			    sn->han) < 0);
+		assert_ptr_equal(pinyin_surname(sn->han), sn);
+		p = sn->han;
+		for (c = 0; c < 2 && *p != '\0'; c++) {
+			n = utf8_decode(p, strlen(p), &cp);
+			assert_true(n > 0);
+			p += n;
+			assert_non_null(sn->py[c][0]);
+			for (r = 0; sn->py[c][r] != NULL; r++) {
+				if (!reads(cp, sn->py[c][r]))
+					fail_msg("%s: U+%04X does not read %s",
+					    sn->han, (unsigned)cp,
+					    sn->py[c][r]);
+			}
+		}
+		assert_true(*p == '\0');
+		if (c == 1)
+			assert_null(sn->py[1][0]);
+	}
+	/* The longest match, after spaces; never a surname mid-name. */
+	assert_string_equal(pinyin_surname("欧阳娜娜")->han, "欧阳");
+	assert_string_equal(pinyin_surname(" 欧明")->han, "欧");
+	assert_string_equal(pinyin_surname("万俟卨")->han, "万俟");
+	assert_string_equal(pinyin_surname("万明")->han, "万");
+	assert_null(pinyin_surname("行欧阳"));
+	assert_null(pinyin_surname(""));
+	assert_null(pinyin_surname("Anna"));
 }
 
 static void
@@ -365,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_tones_and_v),
 		cmocka_unit_test(test_simple),
 		cmocka_unit_test(test_surname),
+		cmocka_unit_test(test_surname_table),
 		cmocka_unit_test(test_compound),
 		cmocka_unit_test(test_polyphone),
 		cmocka_unit_test(test_cap),

@@ -33,10 +33,12 @@ int	 pinyin_readings(uint32_t cp, const char **out, size_t max);
  * Compute the pinyin search terms of name_utf8: in *full (*nfull of
  * them) every distinct full spelling, readings concatenated without
  * separators ("zhangsan"), and in *initials (*ninitials) every distinct
- * string of first letters ("zs").  Every reading of every character
- * counts; the first character also has its surname reading (曾 zeng,
- * 单 shan, …) and so do the first two of a compound surname (欧阳 ouyang,
- * 万俟 moqi, …).  Latin letters are folded to lowercase ASCII and kept,
+ * string of first letters ("zs").  The surname — the first character,
+ * or the first two when they are a compound surname (欧阳 ouyang, 万俟
+ * moqi, …) — counts with its surname readings only (曾 zeng, never
+ * ceng; 单 shan, never dan), as pinyin_surnames lists them; a first
+ * character not listed there, and every other character, with every
+ * reading.  Latin letters are folded to lowercase ASCII and kept,
  * one word making one unit ("Anna Li": "annali", "al").  Characters with
  * no reading, digits, spaces and punctuation such as "·" are skipped, as
  * is everything past PINYIN_MAXUNITS units.
@@ -63,6 +65,26 @@ void	 pinyin_terms_free(char **terms, size_t n);
 int	 pinyin_is_query(const char *s);
 /* Lowercase the ASCII letters of s in place, as the terms are. */
 void	 pinyin_fold(char *s);
+
+/*
+ * A surname and its surname readings, from src/search/surnames.txt
+ * (gen-surnames.sh, into build/gen/surname-data.c).  py[c] lists the
+ * readings of character c, NULL after the last; py[1][0] is NULL for a
+ * one-character surname.  pinyin_surnames (pinyin_nsurnames entries) is
+ * sorted by strcmp of han.
+ */
+struct pinyin_surname {
+	const char	*han;
+	const char	*py[2][4];
+};
+extern const struct pinyin_surname	pinyin_surnames[];
+extern const size_t			pinyin_nsurnames;
+
+/*
+ * The surname name_utf8 starts with (after any spaces): the longest
+ * entry of pinyin_surnames that is a whole prefix of it, or NULL.
+ */
+const struct pinyin_surname *pinyin_surname(const char *name_utf8);
 
 /* The number of characters that have readings (for tests and stats). */
 size_t	 pinyin_count(void);

@@ -87,6 +87,15 @@ void	 store_bind(struct store *, const struct config *,
 
 /* Log the roles file's hash if it differs from the last one seen. */
 int	 store_note_policy(struct store *, const struct policy *, char **cause);
+
+/*
+ * Rebuild the search terms of every student when the branch's were made
+ * by another SEARCH_TERMS_VERSION (search.h): derived data, like a
+ * migration's, so there is no log entry.  One transaction; a branch
+ * already current costs one read.  Needs store_bind (the form says which
+ * fields are phones).  Called at login and after a restore.
+ */
+int	 store_search_upgrade(struct store *, char **cause);
 /*
  * Move failed logins recorded in dir's auth-failures file into the log
  * (the file exists because a failed login cannot open the database).

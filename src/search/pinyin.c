@@ -8,8 +8,9 @@
  * order of how far they stray from the most customary (the sum of the
  * ranks of the readings used), so the cap drops the least likely ones.
  * The readings come from the table gen-pinyin.sh builds from Unihan; the
- * surname readings are here, since Unihan does not say which reading is
- * the surname's.
+ * surname readings from the one gen-surnames.sh builds from
+ * surnames.txt, since Unihan does not say which reading is the
+ * surname's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,39 +19,6 @@
 
 #include "xueji/platform.h"
 #include "xueji/pinyin.h"
-
-/*
- * Surname readings, taken first for the first character of a name (or
- * the first two, for a compound surname).  Most are also ordinary
- * readings, but not the most customary one: 曾 is ceng before zeng.
- */
-static const struct surname {
-	const char	*han;		/* one or two characters, UTF-8 */
-	const char	*py[2];
-} surnames[] = {
-	/* Compound surnames first: they are the longer match. */
-	{ "欧阳", { "ou", "yang" } },
-	{ "司马", { "si", "ma" } },
-	{ "诸葛", { "zhu", "ge" } },
-	{ "上官", { "shang", "guan" } },
-	{ "尉迟", { "yu", "chi" } },
-	{ "长孙", { "zhang", "sun" } },
-	{ "万俟", { "mo", "qi" } },
-	{ "令狐", { "ling", "hu" } },
-	{ "皇甫", { "huang", "fu" } },
-	{ "东方", { "dong", "fang" } },
-	{ "慕容", { "mu", "rong" } },
-	{ "公孙", { "gong", "sun" } },
-	{ "曾", { "zeng", NULL } },
-	{ "单", { "shan", NULL } },
-	{ "覃", { "qin", NULL } },
-	{ "仇", { "qiu", NULL } },
-	{ "解", { "xie", NULL } },
-	{ "区", { "ou", NULL } },
-	{ "查", { "zha", NULL } },
-	{ "乐", { "yue", NULL } },
-	{ "朴", { "piao", NULL } },
-};
 
 /*
  * Characters seen in names that Unihan gives no Mandarin reading.  𠮷
@@ -197,40 +165,73 @@ unit_initials(struct unit *u)
 	}
 }
 
-/* Put the surname reading py first among the spellings of u. */
+/* Make the readings py (NULL-terminated) the only spellings of u. */
 static void
-unit_surname(struct unit *u, const char *py)
+unit_surname(struct unit *u, const char *const *py)
 {
-	const char	*old[PINYIN_MAXREADINGS];
-	size_t		 i, n = u->nfull;
+	size_t	i;
 
-	memcpy(old, u->full, n * sizeof old[0]);
 	u->nfull = 0;
-	unit_add(u, py);
-	for (i = 0; i < n; i++)
-		unit_add(u, old[i]);
+	for (i = 0; py[i] != NULL; i++)
+		unit_add(u, py[i]);
 }
 
-/* Apply the surname table to the first units of a name starting at s. */
+static int
+surname_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct pinyin_surname *)elem)->han);
+}
+
+const struct pinyin_surname *
+pinyin_surname(const char *name)
+{
+	const struct pinyin_surname	*sn;
+	char				 key[9];
+	size_t				 len, n, take;
+	uint32_t			 cp;
+	int				 k, c;
+
+	while (*name == ' ' || *name == '\t')
+		name++;
+	len = strlen(name);
+	/* The first two characters, then the first one: longest first. */
+	for (take = 2; take > 0; take--) {
+		n = 0;
+		for (c = 0; (size_t)c < take; c++) {
+			k = utf8_decode(name + n, len - n, &cp);
+			if (k <= 0)
+				break;
+			n += (size_t)k;
+		}
+		if ((size_t)c < take || n >= sizeof key)
+			continue;
+		memcpy(key, name, n);
+		key[n] = '\0';
+		sn = bsearch(key, pinyin_surnames, pinyin_nsurnames,
+		    sizeof pinyin_surnames[0], surname_cmp);
+		if (sn != NULL)
+			return sn;
+	}
+	return NULL;
+}
+
+/*
+ * Give the first units of a name starting at s only their surname
+ * readings.  The units are the characters that have readings, so the
+ * surname's characters (each has one) are the first of them.
+ */
 static void
 apply_surname(struct unit *u, size_t nu, const char *s)
 {
-	const struct surname	*sn;
-	size_t			 i;
+	const struct pinyin_surname	*sn;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	for (i = 0; i < nitems(surnames); i++) {
-		sn = &surnames[i];
-		if (strncmp(s, sn->han, strlen(sn->han)) != 0)
-			continue;
-		if (nu < 1 || u[0].word != NULL)
-			return;
-		unit_surname(&u[0], sn->py[0]);
-		if (sn->py[1] != NULL && nu >= 2 && u[1].word == NULL)
-			unit_surname(&u[1], sn->py[1]);
+	if ((sn = pinyin_surname(s)) == NULL)
 		return;
-	}
+	if (nu < 1 || u[0].word != NULL)
+		return;
+	unit_surname(&u[0], sn->py[0]);
+	if (sn->py[1][0] != NULL && nu >= 2 && u[1].word == NULL)
+		unit_surname(&u[1], sn->py[1]);
 }
 
 /* Append the letter c to the Latin word being read; realloc would leave

@@ -228,7 +228,8 @@ session_login(struct session *s, const char *id, const char *pass,
 	store_bind(s->st, s->cfg, s->form, op);
 	if ((rc = store_drain_auth_failures(s->st, s->cfg->data_dir,
 	    cause)) != XJ_OK ||
-	    (rc = store_note_policy(s->st, s->pol, cause)) != XJ_OK)
+	    (rc = store_note_policy(s->st, s->pol, cause)) != XJ_OK ||
+	    (rc = store_search_upgrade(s->st, cause)) != XJ_OK)
 		goto fail;
 	xj_syslog(LOG_INFO, "login: operator=%s", id);
 	return XJ_OK;

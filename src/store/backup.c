@@ -805,6 +805,12 @@ store_restore(struct store **stp, const unsigned char key[32],
 	}
 	store_bind(nst, cfg, form, op);
 	/*
+	 * A backup of an older xueji: its search terms are rebuilt now.
+	 * Should that fail, the restore still stands; the next login
+	 * tries again (session.c).
+	 */
+	(void)store_search_upgrade(nst, NULL);
+	/*
 	 * The restored log goes on from the backup's last entry.  What was
 	 * logged after the backup was made is in the safety copy only.
 	 */

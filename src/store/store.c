@@ -20,7 +20,13 @@
 
 #include "xueji/platform.h"
 #include "xueji/checkpoint.h"
+#include "xueji/search.h"
 #include "store-int.h"
+
+/* meta search_terms: the SEARCH_TERMS_VERSION of the branch's terms. */
+#define SEARCH_VERSION_TEXT	XJ_STR(SEARCH_TERMS_VERSION)
+#define XJ_STR(x)		XJ_STR_(x)
+#define XJ_STR_(x)		#x
 
 #define BUSY_TIMEOUT_MS	5000
 #define BUSY_RETRIES	3
@@ -931,7 +937,9 @@ store_create(const char *path, const unsigned char key[32],
 		goto fail;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		goto fail;
-	if ((rc = meta_set(st, "branch", branch, cause)) != XJ_OK)
+	if ((rc = meta_set(st, "branch", branch, cause)) != XJ_OK ||
+	    (rc = meta_set(st, "search_terms", SEARCH_VERSION_TEXT,
+	    cause)) != XJ_OK)
 		goto fail_tx;
 	memset(&e, 0, sizeof e);
 	e.operator = "-";
@@ -1057,6 +1065,53 @@ struct sqlite3 *
 store_db(struct store *st)
 {
 	return st->db;
+}
+
+int
+store_search_upgrade(struct store *st, char **cause)
+{
+	static const char	 ids_sql[] =
+	    "SELECT id FROM student WHERE status != 'destroyed'";
+	sqlite3_stmt		*ids = NULL;
+	char			*have = NULL;
+	int			 rc, step;
+
+	if (meta_get(st, "search_terms", &have) == 1 &&
+	    strcmp(have, SEARCH_VERSION_TEXT) == 0) {
+		free(have);
+		return XJ_OK;
+	}
+	free(have);
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	/* Another terminal may have done it while this one waited. */
+	if (meta_get(st, "search_terms", &have) == 1 &&
+	    strcmp(have, SEARCH_VERSION_TEXT) == 0) {
+		free(have);
+		tx_rollback(st);
+		return XJ_OK;
+	}
+	free(have);
+	if (sqlite3_prepare_v2(st->db, ids_sql, -1, &ids, NULL) != SQLITE_OK) {
+		rc = db_error(st, _("cannot index the record"), cause);
+		goto fail;
+	}
+	rc = XJ_OK;
+	while (rc == XJ_OK && (step = sqlite3_step(ids)) == SQLITE_ROW)
+		rc = store_reindex(st, sqlite3_column_int64(ids, 0), cause);
+	if (rc == XJ_OK && step != SQLITE_DONE)
+		rc = db_error(st, _("cannot index the record"), cause);
+	sqlite3_finalize(ids);
+	ids = NULL;
+	if (rc == XJ_OK)
+		rc = meta_set(st, "search_terms", SEARCH_VERSION_TEXT, cause);
+	if (rc != XJ_OK)
+		goto fail;
+	return tx_commit(st, cause);
+fail:
+	sqlite3_finalize(ids);
+	tx_rollback(st);
+	return rc;
 }
 
 int

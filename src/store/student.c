@@ -14,7 +14,7 @@
 #include <sodium.h>
 
 #include "xueji/platform.h"
-#include "xueji/pinyin.h"
+#include "xueji/search.h"
 #include "store-int.h"
 
 #define FIND_LOG_NUMBERS	20	/* numbers named in one find entry */
@@ -346,45 +346,24 @@ store_validate(struct store *st, const struct enrolment *en, char **norm,
 	return bad;
 }
 
+/* What insert_term needs to write one term of student id. */
+struct term_ins {
+	struct store	*st;
+	sqlite3_stmt	*stmt;
+	sqlite3_int64	 id;
+	char		**cause;
+};
+
+/* A search_term_fn: write the term; XJ_OK or the error. */
 static int
-insert_term(struct store *st, sqlite3_stmt *stmt, const char *kind,
-    const char *term, sqlite3_int64 id, char **cause)
+insert_term(const char *term, void *arg)
 {
-	char	*t;
-	int	 rc;
+	struct term_ins	*ti = arg;
 
-	xasprintf(&t, "%s:%s", kind, term);
-	sqlite3_bind_text(stmt, 1, t, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, id);
-	rc = step_done(st, stmt, _("cannot save the student"), cause);
-	xfree_wipe(t);
-	return rc;
-}
-
-/*
- * A name is found by its own prefix and by pinyin: every full spelling
- * ("p:zhangsan") and every string of initials ("i:zs"), over every
- * reading of every character, so a polyphone never hides a child.
- */
-static int
-insert_name_terms(struct store *st, sqlite3_stmt *term, const char *name,
-    sqlite3_int64 id, char **cause)
-{
-	char	**full = NULL, **ini = NULL;
-	size_t	 nfull = 0, nini = 0, i;
-	int	 rc;
-
-	if ((rc = insert_term(st, term, "n", name, id, cause)) != XJ_OK)
-		return rc;
-	if (pinyin_terms(name, &full, &nfull, &ini, &nini) != XJ_OK)
-		return XJ_OK;	/* validated already; nothing to add */
-	for (i = 0; rc == XJ_OK && i < nfull; i++)
-		rc = insert_term(st, term, "p", full[i], id, cause);
-	for (i = 0; rc == XJ_OK && i < nini; i++)
-		rc = insert_term(st, term, "i", ini[i], id, cause);
-	pinyin_terms_free(full, nfull);
-	pinyin_terms_free(ini, nini);
-	return rc;
+	sqlite3_bind_text(ti->stmt, 1, term, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(ti->stmt, 2, ti->id);
+	return step_done(ti->st, ti->stmt, _("cannot save the student"),
+	    ti->cause);
 }
 
 int
@@ -450,42 +429,60 @@ insert_dup_terms(struct store *st, sqlite3_stmt *term, const char *name,
 	return rc;
 }
 
+/*
+ * The terms a record is found by (search.h): its name, by prefix and
+ * pinyin over every reading, so a polyphone never hides a child; its
+ * phones, by tail and whole; its number's tails.  And the duplicate
+ * check's keys.
+ */
 int
 store_reindex(struct store *st, sqlite3_int64 id, char **cause)
 {
 	static const char	 del_sql[] = "DELETE FROM search WHERE student = ?";
 	static const char	 vals_sql[] =
 	    "SELECT key, value FROM field WHERE student = ?";
+	static const char	 num_sql[] =
+	    "SELECT number FROM student WHERE id = ?";
 	static const char	 term_sql[] =
 	    "INSERT OR IGNORE INTO search (term, student) VALUES (?, ?)";
 	const struct field_spec	*f;
 	sqlite3_stmt		*del = NULL, *vals = NULL, *term = NULL;
+	sqlite3_stmt		*num = NULL;
+	struct term_ins		 ti;
 	const char		*key, *value;
 	char			*name = NULL, *birth = NULL, *phone = NULL;
-	char			 tail[5];
 	int			 rc = XJ_OK, step = SQLITE_DONE;
 
 	if ((del = store_prepare(st, del_sql)) == NULL ||
 	    (vals = store_prepare(st, vals_sql)) == NULL ||
+	    (num = store_prepare(st, num_sql)) == NULL ||
 	    (term = store_prepare(st, term_sql)) == NULL) {
 		rc = db_error(st, _("cannot index the record"), cause);
 		goto out;
 	}
+	ti.st = st;
+	ti.stmt = term;
+	ti.id = id;
+	ti.cause = cause;
 	sqlite3_bind_int64(del, 1, id);
 	if ((rc = step_done(st, del, _("cannot index the record"), cause)) != 0)
 		goto out;
+	sqlite3_bind_int64(num, 1, id);
+	if ((step = sqlite3_step(num)) == SQLITE_ROW)
+		rc = search_number_terms((const char *)sqlite3_column_text(num,
+		    0), insert_term, &ti);
+	else if (step != SQLITE_DONE)
+		rc = db_error(st, _("cannot index the record"), cause);
 	sqlite3_bind_int64(vals, 1, id);
 	while (rc == XJ_OK && (step = sqlite3_step(vals)) == SQLITE_ROW) {
 		key = (const char *)sqlite3_column_text(vals, 0);
 		value = (const char *)sqlite3_column_text(vals, 1);
 		f = form_field(st->form, key);
 		if (strcmp(key, "name") == 0) {
-			rc = insert_name_terms(st, term, value, id, cause);
+			rc = search_name_terms(value, insert_term, &ti);
 			name = xstrdup(value);
-		} else if (f != NULL && f->type == FIELD_PHONE) {
-			phone_tail(value, tail);
-			rc = insert_term(st, term, "t", tail, id, cause);
-		}
+		} else if (f != NULL && f->type == FIELD_PHONE)
+			rc = search_phone_terms(value, insert_term, &ti);
 		if (strcmp(key, "birth_month") == 0)
 			birth = xstrdup(value);
 		else if (strcmp(key, "guardian_phone") == 0)
@@ -499,6 +496,7 @@ store_reindex(struct store *st, sqlite3_int64 id, char **cause)
 out:
 	store_release(del);
 	store_release(vals);
+	store_release(num);
 	store_release(term);
 	xfree_wipe(name);
 	xfree_wipe(birth);
@@ -808,58 +806,6 @@ fail:
 	return rc;
 }
 
-/* Whether text looks like (the start of) a student number. */
-static int
-looks_like_number(const struct store *st, const char *text)
-{
-	size_t	n = strlen(st->cfg->branch_code);
-
-	return strncasecmp(text, st->cfg->branch_code,
-	    strlen(text) < n ? strlen(text) : n) == 0 ||
-	    strchr(text, '-') != NULL;
-}
-
-/*
- * Whether every number the pattern makes starts with text, in any case
- * ("s", "SH01-"): then the newest numbers are the newest students, and
- * nothing else the text matches (pinyin "s…") can come before them.
- */
-static int
-prefix_of_every_number(const struct store *st, const char *text)
-{
-	char	*a, *b;
-	size_t	 len = strlen(text), same = 0;
-	int	 every;
-
-	/* The part two far-apart numbers share is the fixed prefix. */
-	a = config_format_number(st->cfg->number_pattern, st->cfg->branch_code,
-	    1999, 1);
-	b = config_format_number(st->cfg->number_pattern, st->cfg->branch_code,
-	    2087, 98765);
-	if (a != NULL && b != NULL) {
-		while (a[same] != '\0' && a[same] == b[same])
-			same++;
-	}
-	every = a != NULL && len > 0 && len <= same &&
-	    strncasecmp(text, a, len) == 0;
-	free(a);
-	free(b);
-	return every;
-}
-
-/* Whether text is exactly four ASCII digits: a phone tail. */
-static int
-looks_like_tail(const char *text)
-{
-	size_t	i;
-
-	for (i = 0; text[i] != '\0'; i++) {
-		if (!isdigit((unsigned char)text[i]))
-			return 0;
-	}
-	return i == 4;
-}
-
 /*
  * Whether the previous find entry already names every student in v.
  * The log is there to say which children an operator was shown.  A
@@ -949,9 +895,7 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	    " ORDER BY s.id DESC LIMIT ?5";
 	struct student		**v = NULL;
 	sqlite3_stmt		*row = NULL, *vals = NULL;
-	char			*num_lo, *num_hi, *term_lo, *term_hi, *up;
-	char			*py_lo, *py_hi, *in_lo, *in_hi, *fold;
-	char			*t;
+	struct search_query	 q;
 	size_t			 count = 0;
 	int			 rc;
 
@@ -960,68 +904,11 @@ store_student_find(struct store *st, const char *text, size_t limit,
 	if ((rc = store_require(st, PERM_STUDENT_SEARCH, "student.search",
 	    cause)) != XJ_OK)
 		return rc;
-	if (text[0] == '\0' || !utf8_valid(text, strlen(text)))
+	/* What the text means: a number, a phone, a name, pinyin. */
+	if (text[0] == '\0' || search_query_make(text, st->cfg->branch_code,
+	    &q) != 0)
 		return xj_fail(cause, XJ_EUSAGE, "%s", _("search for a student "
 		    "number, a name or the last four digits of a phone"));
-
-	/*
-	 * A number typed in lower case still finds it: the branch code at
-	 * its start is put in its canonical (capital) form.  "\xff" ends
-	 * every prefix range, being above any byte of UTF-8.
-	 */
-	up = xstrdup(text);
-	for (t = up; *t != '\0' && (size_t)(t - up) <
-	    strlen(st->cfg->branch_code); t++)
-		*t = (char)toupper((unsigned char)*t);
-	if (looks_like_number(st, text)) {
-		num_lo = xstrdup(up);
-		xasprintf(&num_hi, "%s\xff", up);
-	} else {
-		num_lo = xstrdup("");
-		num_hi = xstrdup("");
-	}
-	if (looks_like_tail(text)) {
-		xasprintf(&term_lo, "t:%s", text);
-		xasprintf(&term_hi, "t:%s\xff", text);
-	} else {
-		xasprintf(&term_lo, "n:%s", text);
-		xasprintf(&term_hi, "n:%s\xff", text);
-	}
-	free(up);
-	/*
-	 * Letters alone may be pinyin, full or initials, in any case --
-	 * unless every number matches already, when the newest numbers are
-	 * the answer and reading 2,000 pinyin terms more would change
-	 * nothing in it (the first keystroke, "s", at a million students).
-	 */
-	if (prefix_of_every_number(st, text)) {
-		term_lo[0] = term_hi[0] = '\0';
-		fold = xstrdup("");
-	} else
-		fold = xstrdup(pinyin_is_query(text) ? text : "");
-	pinyin_fold(fold);
-	/*
-	 * One letter begins a full spelling exactly when it begins the
-	 * initials of the same reading: the second range would only read
-	 * the same students again (up to a thousand of them).
-	 */
-	if (*fold != '\0') {
-		xasprintf(&py_lo, "p:%s", fold);
-		xasprintf(&py_hi, "p:%s\xff", fold);
-		if (fold[1] != '\0') {
-			xasprintf(&in_lo, "i:%s", fold);
-			xasprintf(&in_hi, "i:%s\xff", fold);
-		} else {
-			in_lo = xstrdup("");
-			in_hi = xstrdup("");
-		}
-	} else {
-		py_lo = xstrdup("");
-		py_hi = xstrdup("");
-		in_lo = xstrdup("");
-		in_hi = xstrdup("");
-	}
-	free(fold);
 
 	/* A read: its entry need not wait for the disk (store.c). */
 	if ((rc = tx_begin_read_log(st, cause)) != XJ_OK)
@@ -1031,15 +918,15 @@ store_student_find(struct store *st, const char *text, size_t limit,
 		rc = db_error(st, _("cannot search"), cause);
 		goto fail;
 	}
-	sqlite3_bind_text(row, 1, num_lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(row, 2, num_hi, -1, SQLITE_STATIC);
-	sqlite3_bind_text(row, 3, term_lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(row, 4, term_hi, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 1, q.number.lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 2, q.number.hi, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 3, q.term[0].lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 4, q.term[0].hi, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(row, 5, (sqlite3_int64)limit);
-	sqlite3_bind_text(row, 6, py_lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(row, 7, py_hi, -1, SQLITE_STATIC);
-	sqlite3_bind_text(row, 8, in_lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(row, 9, in_hi, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 6, q.term[1].lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 7, q.term[1].hi, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 8, q.term[2].lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(row, 9, q.term[2].hi, -1, SQLITE_STATIC);
 	/* A damaged page ends the search with its error, not a short list. */
 	while ((rc = sqlite3_step(row)) == SQLITE_ROW) {
 		v = xreallocarray(v, count + 1, sizeof *v);
@@ -1067,14 +954,7 @@ fail:
 	tx_rollback(st);
 	students_free(v, count);
 out:
-	xfree_wipe(term_lo);
-	xfree_wipe(term_hi);
-	free(py_lo);
-	free(py_hi);
-	free(in_lo);
-	free(in_hi);
-	free(num_lo);
-	free(num_hi);
+	search_query_free(&q);
 	return rc;
 }
 

@@ -3,8 +3,8 @@
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
  * Search as you type: one field finds by student number, name prefix,
- * pinyin (full or initials) or the last four digits of the guardian's
- * phone, and the list refreshes on every keystroke: a screenful, the
+ * pinyin (full or initials) or the guardian's phone (search.h says what
+ * each text means), and the list refreshes on every keystroke: a screenful, the
  * next one fetched when the operator pages past it.  Enter opens the
  * selected record.
  */
@@ -196,7 +196,7 @@ search_draw(struct ui *ui, void *p)
 	ui_title(ui, _("Find a student"));
 	ui_text(ui, 2, 2, lw, label, STYLE_NORMAL);
 	ui_text(ui, 3, 2, ui->cols - 4, _("number, name, pinyin (zhangsan or "
-	    "zs) or the phone's last four digits"), STYLE_DIM);
+	    "zs) or phone (whole or last four digits)"), STYLE_DIM);
 	ui_text(ui, 4, 2, ui->cols - 2, _("Number           Name             "
 	    "Born     Phone          Status"), STYLE_DIM);
 	ui_list_scroll(&sr->top, sr->sel, rows);
