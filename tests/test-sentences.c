@@ -5,8 +5,11 @@
  * Audit entries as the log browser reads them out, in English and in
  * Chinese from the catalogue of this build: codes become words, a
  * refusal names the rule that refused it, an action without a sentence
- * still says who did what.
+ * still says who did what.  Every action the code can log, found in the
+ * sources, has a sentence and a name, and every refusal's "what" words
+ * (issue 20); field keys read as the form's labels.
  */
+#include <glob.h>
 #include <libintl.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/forms.h"
 #include "lib/testlib.h"
 #include "../src/ui/ui.h"
 
@@ -39,7 +43,7 @@ static const struct audit_entry unknown = {
 static void
 expect(const struct audit_entry *e, const char *want)
 {
-	char	*got = audit_sentence(e);
+	char	*got = audit_sentence(e, NULL);
 
 	assert_string_equal(got, want);
 	free(got);
@@ -84,12 +88,229 @@ test_chinese(void **state)
 	language("en");
 }
 
+/* The string literals of src/ that name an action or a refusal. */
+struct found {
+	char	**v;
+	size_t	  n;
+};
+
+static void
+found_add(struct found *f, const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++) {
+		if (strlen(f->v[i]) == len && strncmp(f->v[i], s, len) == 0)
+			return;
+	}
+	f->v = xreallocarray(f->v, f->n + 1, sizeof *f->v);
+	f->v[f->n++] = xstrndup(s, len);
+}
+
+/* Whether s[0..len) looks like an action: "student.view". */
+static int
+action_shaped(const char *s, size_t len)
+{
+	size_t	i, dots = 0;
+
+	if (len == 0 || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.')
+			dots++;
+		else if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+			return 0;
+	}
+	return dots > 0 && s[len - 1] != '.';
+}
+
+/*
+ * The literals inside every call of fn in text (to its closing
+ * bracket), from the first argument on; or, with only_nth > 0, the
+ * literal that is that argument.
+ */
+static void
+scan_calls(const char *text, const char *fn, int only_nth, int shaped,
+    struct found *f)
+{
+	const char	*p = text, *q, *end;
+	int		 depth, arg;
+
+	while ((p = strstr(p, fn)) != NULL) {
+		if (p > text && (p[-1] == '_' || (p[-1] >= 'a' &&
+		    p[-1] <= 'z'))) {
+			p += strlen(fn);
+			continue;
+		}
+		p += strlen(fn);
+		for (depth = 1, arg = 1, q = p; *q != '\0' && depth > 0; q++) {
+			if (*q == '"') {
+				for (end = q + 1; *end != '\0' && *end != '"';
+				    end++)
+					if (*end == '\\' && end[1] != '\0')
+						end++;
+				if ((only_nth == 0 || arg == only_nth) &&
+				    (!shaped || action_shaped(q + 1,
+				    (size_t)(end - q - 1))))
+					/* "what" stops at its space. */
+					found_add(f, q + 1, strcspn(q + 1,
+					    " \""));
+				q = end;
+			} else if (*q == '(')
+				depth++;
+			else if (*q == ')')
+				depth--;
+			else if (*q == ',' && depth == 1)
+				arg++;
+		}
+		p = q;
+	}
+}
+
+/* Every logged action and every refusal's what, from src/. */
+static void
+scan_sources(struct found *actions, struct found *whats)
+{
+	glob_t	 g;
+	char	*text;
+	size_t	 i;
+
+	assert_int_equal(glob("src/*/*.c", 0, NULL, &g), 0);
+	for (i = 0; i < g.gl_pathc; i++) {
+		assert_int_equal(xj_read_file(g.gl_pathv[i], 1 << 22, &text,
+		    NULL, NULL), XJ_OK);
+		scan_calls(text, "log_entry(", 0, 1, actions);
+		scan_calls(text, "store_log(", 0, 1, actions);
+		scan_calls(text, "store_log_read(", 0, 1, actions);
+		scan_calls(text, "action = ", 0, 1, actions);
+		scan_calls(text, "store_require(", 3, 0, whats);
+		free(text);
+	}
+	globfree(&g);
+	/* A positive control: the scan finds what it must. */
+	assert_true(actions->n >= 40);
+	assert_true(whats->n >= 20);
+}
+
+/*
+ * Issue 20: every action the code logs reads as a sentence and has a
+ * name, in both languages; every refusal says in words what was refused.
+ */
+static void
+test_every_action(void **state)
+{
+	static const char *const langs[] = { "en", "zh_CN" };
+	struct found		 actions = { 0 }, whats = { 0 };
+	struct audit_entry	 e;
+	char			*got, *fallback, *detail;
+	size_t			 i, l, k;
+	int			 bad = 0, ascii;
+
+	(void)state;
+	scan_sources(&actions, &whats);
+	for (l = 0; l < nitems(langs); l++) {
+		language(langs[l]);
+		for (i = 0; i < actions.n; i++) {
+			memset(&e, 0, sizeof e);
+			e.operator = "op1";
+			e.action = actions.v[i];
+			e.target = "T1";
+			e.fields = "";
+			e.detail = "";
+			got = audit_sentence(&e, NULL);
+			xasprintf(&fallback, "op1 %s T1",
+			    audit_action_words(e.action));
+			for (ascii = 1, k = 0; got[k] != '\0'; k++)
+				ascii &= (unsigned char)got[k] < 0x80;
+			if (strcmp(got, fallback) == 0 ||
+			    strstr(got, e.action) != NULL ||
+			    strcmp(audit_action_words(e.action),
+			    e.action) == 0 ||
+			    (strcmp(langs[l], "zh_CN") == 0 && ascii)) {
+				print_error("%s: %s: no sentence or name: "
+				    "\"%s\"\n", langs[l], e.action, got);
+				bad++;
+			}
+			free(fallback);
+			free(got);
+		}
+		/* English words may be the code ("an import"): Chinese
+		 * shows whether there are words. */
+		for (i = 0; l > 0 && i < whats.n; i++) {
+			memset(&e, 0, sizeof e);
+			e.operator = "op1";
+			e.action = "access.denied";
+			e.target = "";
+			e.fields = "";
+			xasprintf(&detail, "perm=p.q what=%s", whats.v[i]);
+			e.detail = detail;
+			got = audit_sentence(&e, NULL);
+			if (strstr(got, whats.v[i]) != NULL) {
+				print_error("%s: what=%s has no words: "
+				    "\"%s\"\n", langs[l], whats.v[i], got);
+				bad++;
+			}
+			free(got);
+			free(detail);
+		}
+	}
+	language("en");
+	for (i = 0; i < actions.n; i++)
+		free(actions.v[i]);
+	for (i = 0; i < whats.n; i++)
+		free(whats.v[i]);
+	free(actions.v);
+	free(whats.v);
+	assert_int_equal(bad, 0);
+}
+
+/* Field keys read as the form's labels; a report by its name. */
+static void
+test_words(void **state)
+{
+	static const struct audit_entry request = {
+		.operator = "reception1", .action = "change.request",
+		.target = "SH01-2026-00007", .fields = "guardian_name,"
+		"guardian_phone", .detail = "request=7",
+	};
+	static const struct audit_entry report = {
+		.operator = "auditor1", .action = "report.view",
+		.target = "", .fields = "", .detail = "report=destruction",
+	};
+	struct form_spec	*form;
+	char			*cause = NULL, *got;
+
+	(void)state;
+	if (form_load("forms/enrollment.yaml", &form, &cause) != XJ_OK)
+		fail_msg("%s", cause);
+	language("zh_CN");
+	got = audit_sentence(&request, form);
+	assert_string_equal(got, "reception1 为 SH01-2026-00007 提交了第 7 "
+	    "号变更申请（家长姓名、家长联系电话）");
+	free(got);
+	got = audit_fields_words("name,nickname", form);
+	assert_string_equal(got, "学员姓名、nickname");
+	free(got);
+	assert_string_equal(audit_action_words("student.view"), "查看档案");
+	got = audit_sentence(&report, form);
+	assert_null(strstr(got, "destruction"));
+	free(got);
+	language("en");
+	got = audit_sentence(&request, form);
+	assert_string_equal(got, "reception1 filed change request 7 for "
+	    "SH01-2026-00007 (Guardian name, Guardian phone)");
+	free(got);
+	form_free(form);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_english),
 		cmocka_unit_test(test_chinese),
+		cmocka_unit_test(test_every_action),
+		cmocka_unit_test(test_words),
 	};
 
 	platform_init();

@@ -235,7 +235,7 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 	    d->id, d->request);
 	put_field(width, labels[1], buf);
 	put_field(width, labels[2], d->number);
-	snprintf(buf, sizeof buf, "%s (%s)", destroy_reason_label(d->reason),
+	snprintf(buf, sizeof buf, _("%s (%s)"), destroy_reason_label(d->reason),
 	    d->reason);
 	put_field(width, labels[3], buf);
 	snprintf(buf, sizeof buf, _("%s at %s"), d->requested_by, requested);

@@ -229,7 +229,7 @@ report_lines(const struct report *r, enum report_format fmt, size_t *n)
 	lines = xreallocarray(NULL, rs.n + 1, sizeof *lines);
 	if (fmt == REPORT_TEXT) {
 		xj_timefmt(r->now, when, sizeof when);
-		xasprintf(&lines[nl++], "%s (%s)", report_label(r->kind),
+		xasprintf(&lines[nl++], _("%s (%s)"), report_label(r->kind),
 		    when);
 		for (i = 0; i < rs.n; i++) {
 			if ((w = utf8_width(rs.v[i].label)) > width)

@@ -220,7 +220,8 @@ draw_tab(struct ui *ui, const struct archive *ar, enum view v, int row,
 	int		 used;
 
 	if (v < VIEW_REVIEW)
-		xasprintf(&s, v == ar->view ? "[%s %s: %ld]" : " %s %s: %ld ",
+		xasprintf(&s, v == ar->view ? _("[%s %s: %ld]") :
+		    _(" %s %s: %ld "),
 		    action_key_label(a), _(action_table[a].label),
 		    ar->counts[v]);
 	else

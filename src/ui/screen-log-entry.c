@@ -18,6 +18,7 @@
 struct entry_view {
 	struct audit_entry	 e;	/* strings owned */
 	char			*sentence;
+	char			*fields;	/* the field keys as labels */
 };
 
 static const enum action entry_actions[] = {
@@ -31,14 +32,14 @@ entry_open(struct ui *ui, void *arg)
 
 	const struct audit_entry	*e = arg;
 
-	(void)ui;
 	ev->e = *e;
 	ev->e.operator = xstrdup(e->operator);
 	ev->e.action = xstrdup(e->action);
 	ev->e.target = xstrdup(e->target);
 	ev->e.fields = xstrdup(e->fields);
 	ev->e.detail = xstrdup(e->detail);
-	ev->sentence = audit_sentence(&ev->e);
+	ev->sentence = audit_sentence(&ev->e, ui->s->form);
+	ev->fields = audit_fields_words(ev->e.fields, ui->s->form);
 	return ev;
 }
 
@@ -53,6 +54,7 @@ entry_close(void *p)
 	free((char *)(uintptr_t)ev->e.fields);
 	free((char *)(uintptr_t)ev->e.detail);
 	free(ev->sentence);
+	free(ev->fields);
 	free(ev);
 }
 
@@ -90,9 +92,9 @@ entry_draw(struct ui *ui, void *p)
 	v[0] = values[0];
 	v[1] = values[1];
 	v[2] = e->operator;
-	v[3] = e->action;
+	v[3] = audit_action_words(e->action);
 	v[4] = e->target;
-	v[5] = e->fields;
+	v[5] = ((struct entry_view *)p)->fields;
 	v[6] = e->detail;
 	v[7] = values[2];
 	for (i = 0; i < 8; i++) {

@@ -51,6 +51,7 @@ struct log {
 	enum action	 asking;	/* which filter the answer is for */
 	size_t		 cap;		/* collect: stop after this many */
 	int64_t		 found;		/* find: the matching entry */
+	const struct form_spec *form;	/* field keys read as its labels */
 };
 
 /*
@@ -83,7 +84,8 @@ row_free(struct row *r)
 }
 
 static void
-row_copy(struct row *to, const struct audit_entry *e)
+row_copy(struct row *to, const struct audit_entry *e,
+    const struct form_spec *form)
 {
 	to->e = *e;
 	to->e.operator = xstrdup(e->operator != NULL ? e->operator : "");
@@ -91,7 +93,7 @@ row_copy(struct row *to, const struct audit_entry *e)
 	to->e.target = xstrdup(e->target != NULL ? e->target : "");
 	to->e.fields = xstrdup(e->fields != NULL ? e->fields : "");
 	to->e.detail = xstrdup(e->detail != NULL ? e->detail : "");
-	to->sentence = audit_sentence(&to->e);
+	to->sentence = audit_sentence(&to->e, form);
 }
 
 static void
@@ -124,7 +126,7 @@ collect(const struct audit_entry *e, void *arg)
 	struct log	*l = arg;
 
 	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
-	row_copy(&l->v[l->n++], e);
+	row_copy(&l->v[l->n++], e, l->form);
 	return 0;
 }
 
@@ -184,6 +186,7 @@ log_open(struct ui *ui, void *arg)
 	struct log	*l = xcalloc(1, sizeof *l);
 
 	(void)arg;
+	l->form = ui->s->form;
 	newest(ui, l);
 	return l;
 }
@@ -319,7 +322,7 @@ find_one(const struct audit_entry *e, void *arg)
 	struct row	 r;
 	int		 hit;
 
-	row_copy(&r, e);
+	row_copy(&r, e, l->form);
 	hit = row_matches(&r, l->find);
 	row_free(&r);
 	if (hit)

@@ -390,7 +390,7 @@ ask_method(struct ui *ui, struct queue *q)
 	if (r->nchanges > 0) {
 		f = form_field(ui->s->form, r->changes[0].key);
 		xasprintf(&detail, r->nchanges > 1 ? _("%s: %s → %s, and more") :
-		    "%s: %s → %s", f != NULL ? form_text(&f->label) :
+		    _("%s: %s → %s"), f != NULL ? form_text(&f->label) :
 		    r->changes[0].key, r->changes[0].old, r->changes[0].new);
 	}
 	memset(&c, 0, sizeof c);

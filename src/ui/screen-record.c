@@ -326,7 +326,7 @@ naming(const struct record *r)
 	char		*s;
 
 	if (name != NULL && *name != '\0')
-		xasprintf(&s, "%s (%s)", name, r->number);
+		xasprintf(&s, _("%s (%s)"), name, r->number);
 	else
 		s = xstrdup(r->number);
 	return s;

@@ -109,6 +109,74 @@ static const struct sentence sentences[] = {
 	    "{guardian} for {target}") },
 	{ "guardian.request.view", 0, NULL, N_("{op} viewed guardian request "
 	    "{guardian} for {target}") },
+	{ "branch.init", 0, NULL, N_("{op} set up branch {target}") },
+	{ "operator.add", 0, NULL, N_("{op} added operator {target}") },
+	{ "operator.remove", 0, NULL, N_("{op} removed operator {target}") },
+	{ "operator.passwd", 0, NULL, N_("{op} changed their own passphrase") },
+	{ "operator.reset", 0, NULL, N_("{op} set a new passphrase for "
+	    "{target}") },
+	{ "import.rejected", 0, NULL, N_("{op} tried to import {file}: "
+	    "{problems} problems in {rows} rows, nothing imported") },
+	{ "student.duplicate-declined", 0, NULL, N_("{op} did not enrol a "
+	    "child who is already {target}") },
+};
+
+/*
+ * Each action's name, as the detail of an entry shows it; tests/
+ * test-sentences.c holds every action the code logs to both tables.
+ */
+static const struct {
+	const char	*action, *words;
+} names[] = {
+	{ "student.enroll", N_("enrolment") },
+	{ "student.view", N_("record opened") },
+	{ "student.reveal", N_("covered value shown") },
+	{ "student.history", N_("record history read") },
+	{ "student.find", N_("search") },
+	{ "student.list", N_("student list") },
+	{ "student.duplicate-allowed", N_("enrolment of a possible "
+	    "duplicate") },
+	{ "student.duplicate-declined", N_("duplicate not enrolled") },
+	{ "change.request", N_("change request filed") },
+	{ "change.approve", N_("change request approved") },
+	{ "change.confirm", N_("guardian's confirmation recorded") },
+	{ "request.view", N_("request opened") },
+	{ "request.reject", N_("request rejected") },
+	{ "request.withdraw", N_("request withdrawn") },
+	{ "status.set", N_("status changed") },
+	{ "status.approve", N_("status request approved") },
+	{ "status.request", N_("status change requested") },
+	{ "status.review", N_("quarterly review") },
+	{ "destroy.request", N_("destruction requested") },
+	{ "destroy.execute", N_("record destroyed") },
+	{ "login.failed", N_("failed login") },
+	{ "access.denied", N_("refused") },
+	{ "audit.view", N_("log read") },
+	{ "audit.verify", N_("log verified") },
+	{ "audit.verify-checkpoint", N_("log checked against a checkpoint") },
+	{ "audit.checkpoint", N_("checkpoint written") },
+	{ "audit.analysis", N_("access analysis") },
+	{ "report.view", N_("report viewed") },
+	{ "branch.create", N_("branch created") },
+	{ "branch.init", N_("branch set up") },
+	{ "config.roles", N_("roles file changed") },
+	{ "operator.add", N_("operator added") },
+	{ "operator.remove", N_("operator removed") },
+	{ "operator.passwd", N_("own passphrase changed") },
+	{ "operator.reset", N_("passphrase set for an operator") },
+	{ "operator.rotate-key", N_("branch key rotated") },
+	{ "backup.create", N_("backup made") },
+	{ "backup.restore", N_("backup restored") },
+	{ "backup.drill", N_("restore drill") },
+	{ "export.run", N_("export") },
+	{ "import.run", N_("import") },
+	{ "import.dry-run", N_("import checked") },
+	{ "import.rejected", N_("import refused") },
+	{ "guardian.access-file", N_("guardian's access file") },
+	{ "guardian.request.add", N_("guardian request registered") },
+	{ "guardian.request.link", N_("guardian request linked") },
+	{ "guardian.request.close", N_("guardian request closed") },
+	{ "guardian.request.view", N_("guardian request opened") },
 };
 
 /* Codes in a detail that read better as words. */
@@ -161,6 +229,12 @@ static const struct {
 	{ "import", N_("an import") },
 	{ "export", N_("an export") },
 	{ "guardian.access-file", N_("a guardian's access file") },
+	{ "guardian.request.add", N_("registering a guardian's request") },
+	{ "guardian.request.close", N_("closing a guardian's request") },
+	{ "guardian.request.link", N_("linking a guardian's request") },
+	{ "guardian.request.list", N_("listing guardians' requests") },
+	{ "guardian.request.view", N_("opening a guardian's request") },
+	{ "checkpoint", N_("writing a checkpoint") },
 	{ "operator.rotate-key", N_("rotating the branch key") },
 };
 
@@ -199,6 +273,8 @@ value_words(const char *key, const char *v)
 		return status_label((enum student_status)st);
 	if (strcmp(key, "reason") == 0)
 		return destroy_reason_label(v);
+	if (strcmp(key, "report") == 0 && (st = report_parse(v)) >= 0)
+		return report_label((enum report_kind)st);
 	if (strcmp(key, "what") == 0) {
 		for (i = 0; i < nitems(whats); i++) {
 			if (strcmp(whats[i].code, v) == 0)
@@ -208,9 +284,44 @@ value_words(const char *key, const char *v)
 	return v;
 }
 
+char *
+audit_fields_words(const char *fields, const struct form_spec *form)
+{
+	const struct field_spec	*f;
+	const char		*p = fields != NULL ? fields : "", *end;
+	char			*out = xstrdup(""), *key, *next;
+
+	while (*p != '\0') {
+		end = p + strcspn(p, ",");
+		key = xstrndup(p, (size_t)(end - p));
+		f = form != NULL ? form_field(form, key) : NULL;
+		/* TRANSLATORS: between the field names of a log entry. */
+		xasprintf(&next, "%s%s%s", out, *out != '\0' ? _(", ") : "",
+		    f != NULL ? form_text(&f->label) : key);
+		free(key);
+		free(out);
+		out = next;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return out;
+}
+
+const char *
+audit_action_words(const char *action)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(names); i++) {
+		if (strcmp(names[i].action, action) == 0)
+			return _(names[i].words);
+	}
+	return action;
+}
+
 /* Append the text for place name (len bytes) to *out. */
 static void
-place(char **out, const struct audit_entry *e, const char *name, size_t len)
+place(char **out, const struct audit_entry *e, const struct form_spec *form,
+    const char *name, size_t len)
 {
 	const char	*v = NULL;
 	char		*own = NULL, *key, *next;
@@ -221,7 +332,7 @@ place(char **out, const struct audit_entry *e, const char *name, size_t len)
 	else if (len == 6 && strncmp(name, "target", 6) == 0)
 		v = e->target;
 	else if (len == 6 && strncmp(name, "fields", 6) == 0)
-		v = e->fields;
+		v = own = audit_fields_words(e->fields, form);
 	else if (e->detail != NULL &&
 	    (own = detail_value(e->detail, name, len)) != NULL) {
 		key = xstrndup(name, len);
@@ -235,7 +346,7 @@ place(char **out, const struct audit_entry *e, const char *name, size_t len)
 }
 
 char *
-audit_sentence(const struct audit_entry *e)
+audit_sentence(const struct audit_entry *e, const struct form_spec *form)
 {
 	const struct sentence	*s = NULL;
 	const char		*p, *close;
@@ -256,14 +367,15 @@ audit_sentence(const struct audit_entry *e)
 	}
 	free(rule);
 	if (s == NULL) {
-		xasprintf(&out, "%s %s%s%s", e->operator, e->action,
-		    has_target ? " " : "", has_target ? e->target : "");
+		xasprintf(&out, "%s %s%s%s", e->operator,
+		    audit_action_words(e->action), has_target ? " " : "",
+		    has_target ? e->target : "");
 		return out;
 	}
 	out = xstrdup("");
 	for (p = _(s->format); *p != '\0'; ) {
 		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
-			place(&out, e, p + 1, (size_t)(close - p - 1));
+			place(&out, e, form, p + 1, (size_t)(close - p - 1));
 			p = close + 1;
 			continue;
 		}

@@ -278,11 +278,19 @@ struct certificate_arg {
 
 /*
  * An audit entry as a sentence in the interface language ("reception1
- * viewed SH01-2026-00017"), malloc'd; sentences.c.  Actions it does not
- * know read "operator action target".
+ * viewed SH01-2026-00017"), malloc'd; sentences.c.  Field keys read as
+ * form's labels (form may be NULL: then as keys).  Actions it does not
+ * know read "operator action target", the action in words if it has a
+ * name.
  */
 struct audit_entry;
-char	*audit_sentence(const struct audit_entry *);
+char	*audit_sentence(const struct audit_entry *, const struct form_spec *);
+/* An action's name in words ("student.view": "record opened"), or the
+ * action itself when it has none. */
+const char *audit_action_words(const char *action);
+/* The field keys of an entry ("name,guardian_phone") as the form's
+ * labels, joined; a key the form lacks stays as it is.  Caller frees. */
+char	*audit_fields_words(const char *fields, const struct form_spec *);
 
 /* An operator as people read it: "王丽 (reception1)" when the policy
  * knows the id, else the id ("" for NULL).  The caller frees it. */

@@ -28,7 +28,9 @@ ui_who(const struct ui *ui, const char *id)
 	if (id == NULL)
 		return xstrdup("");
 	if ((op = policy_operator(ui->s->pol, id)) != NULL)
-		xasprintf(&s, "%s (%s)", op->name, id);
+		/* TRANSLATORS: a name and what it is known by, such as
+		 * an operator's id or a student's number. */
+		xasprintf(&s, _("%s (%s)"), op->name, id);
 	else
 		s = xstrdup(id);
 	return s;
