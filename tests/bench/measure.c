@@ -265,7 +265,19 @@ bare_find(struct bare_search *q, enum kind k, const char *text)
 	char		 lo[128], hi[130], *v[8];
 	size_t		 found = 0, nv, i;
 
-	if (k == K_NUMBER) {
+	if (k == K_NUMBER && strchr(text, '-') == NULL) {
+		/* The branch code is a number only with its dash (issue
+		 * 20): "S", "SH" are pinyin, "SH01" matches nothing. */
+		s = q->term;
+		snprintf(lo, sizeof lo, "%s", strspn(text, "ABCDEFGHIJKLMNOPQRS"
+		    "TUVWXYZabcdefghijklmnopqrstuvwxyz") == strlen(text) ?
+		    "p:" : "");
+		for (i = 0; *lo != '\0' && text[i] != '\0'; i++)
+			lo[2 + i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ?
+			    text[i] + 32 : text[i]);
+		if (*lo != '\0')
+			lo[2 + i] = '\0';
+	} else if (k == K_NUMBER) {
 		s = q->number;
 		snprintf(lo, sizeof lo, "%s", text);
 		for (i = 0; i < 4 && lo[i] != '\0'; i++)
@@ -277,7 +289,8 @@ bare_find(struct bare_search *q, enum kind k, const char *text)
 		    k == K_PINYIN ? "p" : k == K_INITIALS ? "i" :
 		    strlen(text) == 4 ? "t" : "n", text);
 	}
-	snprintf(hi, sizeof hi, "%s\xff", lo);
+	/* An empty lo: no range at all, as the store binds it. */
+	snprintf(hi, sizeof hi, *lo != '\0' ? "%s\xff" : "%s", lo);
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW) {
