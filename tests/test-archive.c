@@ -298,7 +298,7 @@ test_destruction_leaves_nothing(void **state)
 	const struct field_input c3[] = { { "guardian_name", "另一家长" } };
 	struct destruction	*d;
 	struct student		*st;
-	unsigned char		 key[32];
+	unsigned char		 key[DB_KEY_BYTES];
 	char			*n, *keep, *cause = NULL, *v, *db;
 	int64_t			 id, cnt, bad;
 	size_t			 i;

@@ -41,7 +41,7 @@
  * out is not NULL, is the path written (malloc'd).  On failure no file
  * is left behind.
  */
-int	 store_backup(struct store *, const unsigned char key[32],
+int	 store_backup(struct store *, const unsigned char key[DB_KEY_BYTES],
 	     const char *path, char **out, char **cause);
 
 /* What a restore drill found.  Counts are -1 where they could not be read. */
@@ -98,8 +98,9 @@ void	 drill_report_free(struct drill_report *);	/* its members */
  * file.  *out is filled in every case but a refused permission (free it
  * with drill_report_free); *cause says what failed.
  */
-int	 store_restore_drill(struct store *, const unsigned char key[32],
-	     const char *path, struct drill_report *out, char **cause);
+int	 store_restore_drill(struct store *,
+	     const unsigned char key[DB_KEY_BYTES], const char *path,
+	     struct drill_report *out, char **cause);
 
 /* When the last successful drill was (0: never).  No permission needed. */
 int	 store_last_drill(struct store *, time_t *at);
@@ -121,8 +122,9 @@ int	 store_drill_due(struct store *, time_t now);
  * database cannot be opened the safety copy is put back.  *safety, when
  * not NULL, is the safety copy's path (malloc'd).
  */
-int	 store_restore(struct store **stp, const unsigned char key[32],
-	     const char *path, char **safety, char **cause);
+int	 store_restore(struct store **stp,
+	     const unsigned char key[DB_KEY_BYTES], const char *path,
+	     char **safety, char **cause);
 
 /* The encodings of an export. */
 enum export_encoding {

@@ -22,6 +22,7 @@
 
 #include "xueji/config.h"
 #include "xueji/forms.h"
+#include "xueji/keys.h"
 #include "xueji/policy.h"
 
 struct store;
@@ -44,8 +45,9 @@ extern const int store_schema_version;
  * Create a new database at path with key and run every migration.
  * Refuses (XJ_EUNAVAIL) if the file exists.
  */
-int	 store_create(const char *path, const unsigned char key[32],
-	     const char *branch, char **cause);
+int	 store_create(const char *path,
+	     const unsigned char key[DB_KEY_BYTES], const char *branch,
+	     char **cause);
 
 /*
  * Open the database at path with key, or with next when key does not
@@ -55,7 +57,7 @@ int	 store_create(const char *path, const unsigned char key[32],
  * wrong key or a file that is not a database is XJ_EDATA.  The branch
  * recorded in the database must equal branch (XJ_EDATA otherwise).
  */
-int	 store_open(const char *path, const unsigned char key[32],
+int	 store_open(const char *path, const unsigned char key[DB_KEY_BYTES],
 	     const unsigned char *next, const char *branch, int *used_next,
 	     struct store **out, char **cause);
 void	 store_close(struct store *);
@@ -122,7 +124,8 @@ int	 store_require(struct store *, enum perm p, const char *what,
 	     char **cause);
 
 /* Re-encrypt the whole database under key (operator.manage). */
-int	 store_rekey(struct store *, const unsigned char key[32], char **cause);
+int	 store_rekey(struct store *, const unsigned char key[DB_KEY_BYTES],
+	     char **cause);
 
 /* One value of a student's record. */
 struct student_value {
@@ -309,7 +312,6 @@ struct request {
 	size_t			 nchanges;
 };
 void	 request_free(struct request *);
-void	 requests_free(struct request **, size_t);
 
 /* The ways a guardian can confirm an applied change. */
 int	 confirm_method_valid(const char *);	/* phone, in-person, message */

@@ -287,8 +287,8 @@ exec_sql(struct store *st, const char *sql, const char *doing, char **cause)
  * sync here: the caller syncs it, and a copy that fails is removed.
  */
 static int
-export_to(struct store *st, const unsigned char key[32], const char *tmp,
-    char **cause)
+export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
+    const char *tmp, char **cause)
 {
 	const char	*doing = _("cannot write the backup");
 	sqlite3		*dst = NULL;
@@ -345,8 +345,8 @@ out:
 }
 
 int
-store_backup(struct store *st, const unsigned char key[32], const char *path,
-    char **out, char **cause)
+store_backup(struct store *st, const unsigned char key[DB_KEY_BYTES],
+    const char *path, char **out, char **cause)
 {
 	struct stat	 sb;
 	char		*final = NULL, *tmp = NULL, *detail, *dir;
@@ -462,7 +462,7 @@ integrity(sqlite3 *db, char **cause)
  * *out is the open store.  r, when not NULL, records how far it got.
  */
 static int
-open_verified(struct store *st, const unsigned char key[32],
+open_verified(struct store *st, const unsigned char key[DB_KEY_BYTES],
     const char *path, struct drill_report *r, struct store **out,
     char **cause)
 {
@@ -592,7 +592,7 @@ private_dir(char **cause)
 }
 
 int
-store_restore_drill(struct store *st, const unsigned char key[32],
+store_restore_drill(struct store *st, const unsigned char key[DB_KEY_BYTES],
     const char *path, struct drill_report *r, char **cause)
 {
 	struct store	*bst = NULL;
@@ -734,7 +734,7 @@ rename_db(const char *from, const char *to)
 }
 
 int
-store_restore(struct store **stp, const unsigned char key[32],
+store_restore(struct store **stp, const unsigned char key[DB_KEY_BYTES],
     const char *path, char **safety, char **cause)
 {
 	struct store		*st = *stp, *bst = NULL, *nst = NULL;

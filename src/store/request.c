@@ -111,16 +111,6 @@ request_free(struct request *r)
 	free(r);
 }
 
-void
-requests_free(struct request **v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		request_free(v[i]);
-	free(v);
-}
-
 #define REQUEST_COLUMNS "r.id, r.kind, r.state, s.number, r.reason, " \
 	"r.evidence, r.requested_by, r.requested_at, r.decided_by, " \
 	"r.decided_at, r.note, r.confirmed_by, r.confirmed_at, " \

@@ -65,7 +65,7 @@ int	 store_sync_log(struct store *, char **cause);
  * every handle on the branch's files is keyed.  0 when the key opens
  * the file (or the file is empty), -1 otherwise.
  */
-int	 store_key_db(sqlite3 *, const unsigned char key[32]);
+int	 store_key_db(sqlite3 *, const unsigned char key[DB_KEY_BYTES]);
 /* store_log, for an entry that records a read (tx_begin_read_log). */
 int	 store_log_read(struct store *, const char *action, const char *target,
 	     const char *detail, char **cause);

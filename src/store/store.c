@@ -650,7 +650,7 @@ check_pragma(struct store *st, const char *name, const char *want,
 }
 
 static int
-set_key(sqlite3 *db, const unsigned char key[32])
+set_key(sqlite3 *db, const unsigned char key[DB_KEY_BYTES])
 {
 	char	 hex[2 * 32 + 1], *sql;
 	int	 rc;
@@ -674,7 +674,7 @@ key_works(sqlite3 *db)
 
 /* Key the handle; cipher_page_size must be set on every open in 3.x. */
 int
-store_key_db(sqlite3 *db, const unsigned char key[32])
+store_key_db(sqlite3 *db, const unsigned char key[DB_KEY_BYTES])
 {
 	if (set_key(db, key) != SQLITE_OK)
 		return -1;
@@ -892,13 +892,13 @@ open_handle(const char *path, int flags, struct store **out, char **cause)
 }
 
 static int
-key_handle(struct store *st, const unsigned char key[32])
+key_handle(struct store *st, const unsigned char key[DB_KEY_BYTES])
 {
 	return store_key_db(st->db, key);
 }
 
 int
-store_create(const char *path, const unsigned char key[32],
+store_create(const char *path, const unsigned char key[DB_KEY_BYTES],
     const char *branch, char **cause)
 {
 	struct store	*st;
@@ -961,7 +961,7 @@ fail:
 }
 
 int
-store_open(const char *path, const unsigned char key[32],
+store_open(const char *path, const unsigned char key[DB_KEY_BYTES],
     const unsigned char *next, const char *branch, int *used_next,
     struct store **out, char **cause)
 {
@@ -1141,7 +1141,8 @@ store_note_policy(struct store *st, const struct policy *pol, char **cause)
 }
 
 int
-store_rekey(struct store *st, const unsigned char key[32], char **cause)
+store_rekey(struct store *st, const unsigned char key[DB_KEY_BYTES],
+    char **cause)
 {
 	char	hex[2 * 32 + 1], *sql;
 	int	rc;

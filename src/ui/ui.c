@@ -67,13 +67,6 @@ pop(void)
 	stack[depth].state = NULL;
 }
 
-void *
-ui_below(struct ui *ui)
-{
-	(void)ui;
-	return depth >= 2 ? stack[depth - 2].state : NULL;
-}
-
 void
 ui_message(struct ui *ui, int error, const char *fmt, ...)
 {

@@ -306,8 +306,6 @@ int	 ui_main(const char *config_path, const char *data_dir);
 
 /* Push a screen on top; returns UI_REDRAW. */
 int	 ui_push(struct ui *, const struct screen *, void *arg);
-/* The screen under the top one's state (for dialogs), or NULL. */
-void	*ui_below(struct ui *);
 /* Show a message in the status line (formatted, translated already). */
 void	 ui_message(struct ui *, int error, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));

@@ -74,7 +74,7 @@ scan(const unsigned char *buf, size_t len, size_t start, size_t stride,
 }
 
 int
-tl_pages_containing(const char *path, const unsigned char key[32],
+tl_pages_containing(const char *path, const unsigned char key[DB_KEY_BYTES],
     const void *needle, size_t len, int *pages)
 {
 	char	*buf, *wal;

@@ -12,12 +12,15 @@
 
 #include <stddef.h>
 
+#include "xueji/keys.h"
+
 /*
  * Count the pages of the database at path (and of path-wal, if any) that
  * contain needle once decrypted with key.  *pages is set to the number of
  * pages decrypted in all.  -1 if the files cannot be read.
  */
-int	 tl_pages_containing(const char *path, const unsigned char key[32],
-	     const void *needle, size_t len, int *pages);
+int	 tl_pages_containing(const char *path,
+	     const unsigned char key[DB_KEY_BYTES], const void *needle,
+	     size_t len, int *pages);
 
 #endif
