@@ -6,12 +6,16 @@
  * times (issue 21): which characters are controls, how a value is
  * printed on one line of the command line's output, how a day and an id
  * are read, and that a day read and printed in local time comes back as
- * typed, in Shanghai and across New York's daylight-saving changes.
+ * typed, in Shanghai and across New York's daylight-saving changes;
+ * that fatal's hooks are registered once and never dropped.
  */
+#include <sys/wait.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "xueji/platform.h"
 #include "lib/testlib.h"
@@ -195,6 +199,78 @@ test_parse_id(void **state)
 	assert_int_equal(id, INT64_MAX);
 }
 
+static int	hook_fd = -1;
+
+static void hook0(void) { (void)!write(hook_fd, "0", 1); }
+static void hook1(void) { (void)!write(hook_fd, "1", 1); }
+static void hook2(void) { (void)!write(hook_fd, "2", 1); }
+static void hook3(void) { (void)!write(hook_fd, "3", 1); }
+static void hook4(void) { (void)!write(hook_fd, "4", 1); }
+static void hook5(void) { (void)!write(hook_fd, "5", 1); }
+static void hook6(void) { (void)!write(hook_fd, "6", 1); }
+static void hook7(void) { (void)!write(hook_fd, "7", 1); }
+static void hook8(void) { (void)!write(hook_fd, "8", 1); }
+
+/*
+ * In a child, register the first nhooks hooks each times times and call
+ * fatal; return what the hooks wrote, in the order they ran, then fatal's
+ * message, and the child's exit status.
+ */
+static void
+run_fatal(size_t nhooks, int times, char *ran, size_t len, int *status)
+{
+	static void	(*const hooks[])(void) = { hook0, hook1, hook2, hook3,
+	    hook4, hook5, hook6, hook7, hook8 };
+	int		 fd[2];
+	size_t		 i;
+	ssize_t		 n;
+	pid_t		 pid;
+
+	assert_int_equal(pipe(fd), 0);
+	fflush(NULL);
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		close(fd[0]);
+		hook_fd = fd[1];
+		/* fatal's message after the hooks' marks, on the pipe. */
+		dup2(fd[1], 2);
+		while (times-- > 0) {
+			for (i = 0; i < nhooks; i++)
+				xj_atfatal(hooks[i]);
+		}
+		fatal("the end");
+	}
+	close(fd[1]);
+	memset(ran, 0, len);
+	for (i = 0; i < len - 1 && (n = read(fd[0], ran + i, 1)) == 1; i++)
+		;
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, status, 0), pid);
+}
+
+/* Issue 21: a hook registered at every login runs once; none is lost. */
+static void
+test_atfatal(void **state)
+{
+	char	ran[128];
+	int	status;
+
+	(void)state;
+	run_fatal(1, 20, ran, sizeof ran, &status);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), XJ_ESOFTWARE);
+	assert_string_equal(ran, "0xueji: the end\n");
+	run_fatal(3, 5, ran, sizeof ran, &status);
+	assert_string_equal(ran, "210xueji: the end\n");
+	run_fatal(8, 2, ran, sizeof ran, &status);
+	assert_string_equal(ran, "76543210xueji: the end\n");
+	/* A ninth is not dropped in silence: registering it is fatal. */
+	run_fatal(9, 1, ran, sizeof ran, &status);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), XJ_ESOFTWARE);
+	assert_string_equal(ran, "76543210xueji: too many atfatal hooks\n");
+}
+
 int
 main(void)
 {
@@ -205,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_day_shanghai),
 		cmocka_unit_test(test_day_round_trip),
 		cmocka_unit_test(test_parse_id),
+		cmocka_unit_test(test_atfatal),
 	};
 
 	platform_init();

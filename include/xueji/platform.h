@@ -67,8 +67,9 @@ int	 xj_fail(char **cause, int code, const char *fmt, ...) XJ_PRINTF(3, 4);
 
 /*
  * Register a function that fatal() calls before it prints: the UI ends
- * curses, the key module wipes keys.  At most a handful; later ones run
- * first.
+ * curses, the key module wipes keys.  Later ones run first.  A function
+ * already registered is not registered again, so a caller may register
+ * at every login; more than eight is fatal.
  */
 void	 xj_atfatal(void (*fn)(void));
 /* Run the atfatal hooks, print the message to stderr and exit 70. */

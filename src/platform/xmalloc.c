@@ -22,8 +22,16 @@ static size_t	 natfatal;
 void
 xj_atfatal(void (*fn)(void))
 {
-	if (natfatal < nitems(atfatal))
-		atfatal[natfatal++] = fn;
+	size_t	i;
+
+	for (i = 0; i < natfatal; i++) {
+		if (atfatal[i] == fn)
+			return;
+	}
+	/* A hook lost would leave keys in memory or curses on: say so. */
+	if (natfatal == nitems(atfatal))
+		fatal("too many atfatal hooks");
+	atfatal[natfatal++] = fn;
 }
 
 static void
