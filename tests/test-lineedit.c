@@ -7,10 +7,14 @@
  * limit, refused and dropped input, the view (never a split wide
  * character, the cursor always shown, minimal scrolling) and wiping.
  */
+#include <sys/wait.h>
+
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "xueji/platform.h"
@@ -650,6 +654,56 @@ test_dirty(void **state)
 	le_free(le);
 }
 
+/* Whether writing the byte at p kills a child process (a guard page). */
+static int
+faults(const void *p)
+{
+	pid_t	pid;
+	int	status;
+
+	fflush(NULL);
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		/* Not cmocka's handler: the child must die of it. */
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		*(volatile char *)(uintptr_t)p = 1;
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+}
+
+/*
+ * Issue 21: the login screen's passphrase sits in guarded memory, as the
+ * command line's does: the buffer and the string le_get_utf8 gives end
+ * right at a guard page (secure_alloc places them so), and the string is
+ * freed with secure_free.
+ */
+static void
+test_secret(void **state)
+{
+	struct lineedit	*le;
+	const wchar_t	*buf;
+	char		*s;
+
+	(void)state;
+	le = le_new_secret(8);
+	assert_int_equal(le_insert_utf8(le, S("口令 pass")), LE_OK);
+	s = le_get_utf8(le);
+	assert_string_equal(s, "口令 pass");
+	buf = le_text(le);
+	assert_true(faults((const char *)buf + (le_max(le) + 1) *
+	    sizeof *buf));
+	/* le_get_utf8 allocates 4 bytes a character and the NUL. */
+	assert_true(faults(s + le_len(le) * 4 + 1));
+	assert_false(faults(s));
+	secure_free(s);
+	le_clear(le);
+	assert_int_equal(le_len(le), 0);
+	le_free(le);
+}
+
 int
 main(void)
 {
@@ -668,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_view_scroll),
 		cmocka_unit_test(test_combining),
 		cmocka_unit_test(test_wipe),
+		cmocka_unit_test(test_secret),
 		cmocka_unit_test(test_dirty),
 	};
 
@@ -676,5 +731,6 @@ main(void)
 		fprintf(stderr, "test-lineedit: no C.UTF-8 locale\n");
 		return 1;
 	}
+	platform_init();	/* secure_alloc needs libsodium */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,7 @@ struct lineedit {
 	size_t	 cursor;	/* always at a cluster boundary */
 	size_t	 scroll;	/* first visible character */
 	int	 dirty;
+	int	 secret;	/* buf and le_get_utf8 in secure memory */
 };
 
 /* Whether c joins the character before it (combining marks, ZWJ). */
@@ -208,6 +209,17 @@ le_new(size_t max)
 	return le;
 }
 
+struct lineedit *
+le_new_secret(size_t max)
+{
+	struct lineedit	*le = le_new(max);
+
+	free(le->buf);
+	le->buf = secure_alloc((le->max + 1) * sizeof *le->buf);
+	le->secret = 1;
+	return le;
+}
+
 /* Zero the buffer and free the editor. */
 void
 le_free(struct lineedit *le)
@@ -215,7 +227,10 @@ le_free(struct lineedit *le)
 	if (le == NULL)
 		return;
 	sodium_memzero(le->buf, (le->max + 1) * sizeof *le->buf);
-	free(le->buf);
+	if (le->secret)
+		secure_free(le->buf);
+	else
+		free(le->buf);
 	sodium_memzero(le, sizeof *le);
 	free(le);
 }
@@ -244,7 +259,10 @@ le_get_utf8(const struct lineedit *le)
 	size_t	 i;
 
 	/* Every code point in the buffer is valid, at most 4 bytes. */
-	out = p = xmalloc(le->len * 4 + 1);
+	if (le->secret)
+		out = p = secure_alloc(le->len * 4 + 1);
+	else
+		out = p = xmalloc(le->len * 4 + 1);
 	for (i = 0; i < le->len; i++)
 		p += utf8_encode((uint32_t)le->buf[i], p);
 	*p = '\0';

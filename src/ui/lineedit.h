@@ -89,6 +89,12 @@ struct le_view {
 
 /* Make an empty editor holding at most max characters (at least 1). */
 struct lineedit	*le_new(size_t max);
+/*
+ * The same for a passphrase: the buffer, and every string le_get_utf8
+ * returns, in guarded memory from secure_alloc, as the command line
+ * holds its passphrase.
+ */
+struct lineedit	*le_new_secret(size_t max);
 /* Zero the buffer and free the editor; NULL is fine. */
 void		 le_free(struct lineedit *);
 
@@ -99,7 +105,10 @@ void		 le_free(struct lineedit *);
  * returns LE_INVALID and leaves the editor unchanged.
  */
 int		 le_set_utf8(struct lineedit *, const char *s, size_t n);
-/* The text as a malloc'd UTF-8 string; free it with xfree_wipe. */
+/*
+ * The text as a malloc'd UTF-8 string; free it with xfree_wipe, or with
+ * secure_free for an editor made by le_new_secret.
+ */
 char		*le_get_utf8(const struct lineedit *);
 /* Empty the editor, zeroing the whole buffer; dirty if it held text. */
 void		 le_clear(struct lineedit *);

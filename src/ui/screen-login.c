@@ -38,7 +38,7 @@ login_open(struct ui *ui, void *arg)
 
 	(void)arg;
 	l->id = le_new(ID_MAX);
-	l->pass = le_new(PASS_MAX);
+	l->pass = le_new_secret(PASS_MAX);
 	/* After an idle lock, the same operator: ask only the passphrase. */
 	le_set_utf8(l->id, ui->last_id, strlen(ui->last_id));
 	if (le_len(l->id) > 0)
@@ -96,14 +96,13 @@ login_try(struct ui *ui, struct login *l)
 	le_clear(l->pass);
 	if (*id == '\0') {
 		free(id);
-		xfree_wipe(pass);
+		secure_free(pass);
 		l->focus = 0;
 		ui_message(ui, 1, "%s", _("Type your operator id."));
 		return UI_HANDLED;
 	}
 	rc = session_login(ui->s, id, pass, len, &cause);
-	sodium_memzero(pass, len);
-	free(pass);
+	secure_free(pass);
 	if (rc != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
