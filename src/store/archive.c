@@ -197,9 +197,8 @@ store_status_request(struct store *st, const char *number,
 	*idp = sqlite3_last_insert_rowid(st->db);
 	xasprintf(&detail, "request=%" PRId64 " to=%s", *idp,
 	    status_name(to));
-	rc = log_entry(st, "status.request", number, "", detail, cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "status.request", number, "", detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	return XJ_OK;
 fail:
@@ -262,9 +261,8 @@ store_review(struct store *st, const char *number, char **cause)
 		goto fail;
 	xj_isotime(next, when, sizeof when);
 	xasprintf(&detail, "next=%s", when);
-	rc = log_entry(st, "status.review", number, "", detail, cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "status.review", number, "", detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	return XJ_OK;
 fail:

@@ -150,9 +150,8 @@ store_destroy_request(struct store *st, const char *number,
 		goto fail;
 	*idp = sqlite3_last_insert_rowid(st->db);
 	xasprintf(&detail, "request=%" PRId64 " reason=%s", *idp, reason_code);
-	rc = log_entry(st, "destroy.request", number, "", detail, cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "destroy.request", number, "", detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	return XJ_OK;
 fail:

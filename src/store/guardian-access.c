@@ -312,10 +312,8 @@ store_guardian_access_file(struct store *st, const char *number, FILE *f,
 	}
 	xasprintf(&detail, "fields=%ld history=%ld views=%ld", a.nfields,
 	    a.nhistory, a.nviews);
-	rc = log_entry(st, "guardian.access-file", number,
-	    a.keys != NULL ? a.keys : "", detail, cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "guardian.access-file",
+	    number, a.keys != NULL ? a.keys : "", detail, cause)) != XJ_OK)
 		goto fail;
 	free(a.keys);
 	return XJ_OK;

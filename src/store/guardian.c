@@ -64,14 +64,6 @@ guardian_channel_valid(const char *s)
 	return store_name_index(channels, nitems(channels), s) >= 0;
 }
 
-static char *
-dup_or_null(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char	*v = sqlite3_column_text(stmt, col);
-
-	return v != NULL ? xstrdup((const char *)v) : NULL;
-}
-
 void
 guardian_request_free(struct guardian_request *g)
 {
@@ -228,9 +220,8 @@ store_guardian_add(struct store *st, enum guardian_kind kind,
 	*idp = sqlite3_last_insert_rowid(st->db);
 	xasprintf(&detail, "guardian=%" PRId64 " kind=%s channel=%s", *idp,
 	    kind_names[kind], channel);
-	rc = log_entry(st, "guardian.request.add", number, "", detail, cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "guardian.request.add", number, "", detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	return XJ_OK;
 fail:
@@ -347,10 +338,8 @@ store_guardian_link(struct store *st, int64_t id, int64_t request,
 		goto fail;
 	xasprintf(&detail, "guardian=%" PRId64 " kind=%s request=%" PRId64,
 	    id, kind_names[g->kind], request);
-	rc = log_entry(st, "guardian.request.link", g->number, "", detail,
-	    cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "guardian.request.link", g->number, "", detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	rc = XJ_OK;
 	goto out;
@@ -431,10 +420,8 @@ store_guardian_close(struct store *st, int64_t id, const char *response,
 	xasprintf(&detail, "guardian=%" PRId64 " kind=%s outcome=%s%s", id,
 	    kind_names[g->kind], late ? g->outcome : "answered",
 	    late ? " response=added" : "");
-	rc = log_entry(st, "guardian.request.close", g->number, "", detail,
-	    cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "guardian.request.close",
+	    g->number, "", detail, cause)) != XJ_OK)
 		goto fail;
 	rc = XJ_OK;
 	goto out;
@@ -571,10 +558,8 @@ store_guardian_get(struct store *st, int64_t id,
 		goto fail;
 	xasprintf(&detail, "guardian=%" PRId64 " kind=%s", id,
 	    kind_names[g->kind]);
-	rc = log_entry(st, "guardian.request.view", g->number, "", detail,
-	    cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "guardian.request.view", g->number, "", detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	*out = g;
 	return XJ_OK;

@@ -77,14 +77,6 @@ confirm_method_valid(const char *m)
 	    m) >= 0;
 }
 
-static char *
-dup_or_null(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char	*v = sqlite3_column_text(stmt, col);
-
-	return v != NULL ? xstrdup((const char *)v) : NULL;
-}
-
 void
 request_free(struct request *r)
 {
@@ -311,9 +303,8 @@ store_change_request(struct store *st, const char *number,
 	if (rc != XJ_OK)
 		goto fail;
 	xasprintf(&detail, "request=%lld", (long long)rid);
-	rc = log_entry(st, "change.request", number, keys, detail, cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "change.request", number, keys, detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	*idp = rid;
 	free(keys);
@@ -608,9 +599,8 @@ store_request_approve(struct store *st, int64_t id, char **cause)
 	    (rc = set_decided(st, id, "approved", NULL, cause)) != XJ_OK)
 		goto fail;
 	xasprintf(&detail, "request=%" PRId64, id);
-	rc = log_entry(st, "change.approve", r->number, keys, detail, cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "change.approve", r->number, keys, detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	free(keys);
 	request_free(r);
@@ -642,9 +632,8 @@ store_request_reject(struct store *st, int64_t id, const char *note,
 		goto fail;
 	xasprintf(&detail, "request=%" PRId64 " kind=%s", id,
 	    request_kind_name(r->kind));
-	rc = log_entry(st, "request.reject", r->number, "", detail, cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "request.reject", r->number, "", detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	request_free(r);
 	return XJ_OK;
@@ -696,9 +685,8 @@ store_request_withdraw(struct store *st, int64_t id, char **cause)
 		goto fail;
 	xasprintf(&detail, "request=%" PRId64 " kind=%s", id,
 	    request_kind_name(r->kind));
-	rc = log_entry(st, "request.withdraw", r->number, "", detail, cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "request.withdraw", r->number, "", detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	request_free(r);
 	return XJ_OK;
@@ -752,9 +740,8 @@ store_change_confirm(struct store *st, int64_t id, const char *method,
 	if (rc != XJ_OK)
 		goto fail;
 	xasprintf(&detail, "request=%" PRId64 " method=%s", id, method);
-	rc = log_entry(st, "change.confirm", r->number, "", detail, cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "change.confirm", r->number, "", detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	request_free(r);
 	return XJ_OK;

@@ -83,6 +83,8 @@ sqlite3_stmt *store_prepare(struct store *, const char *sql);
 /* Reset a kept statement and clear its bindings (which may point at
  * personal data the caller is about to wipe). */
 void	 store_release(sqlite3_stmt *);
+/* A copy of a text column, or NULL for SQL NULL. */
+char	*dup_or_null(sqlite3_stmt *, int col);
 /* The index of s among the n names (a kind, a state as stored), or -1
  * if it is not one of them or is NULL. */
 int	 store_name_index(const char *const *names, size_t n, const char *s);
@@ -93,6 +95,13 @@ int	 tx_read(struct store *, char **cause);
 /* Append an entry as the bound operator inside the open transaction. */
 int	 log_entry(struct store *, const char *action, const char *target,
 	     const char *fields, const char *detail, char **cause);
+/*
+ * The tail of a write: append the entry as log_entry does, free detail
+ * (which it takes, NULL is fine), and commit; on failure the transaction
+ * is rolled back.  A caller's own cleanup may call tx_rollback again.
+ */
+int	 log_commit(struct store *, const char *action, const char *target,
+	     const char *fields, char *detail, char **cause);
 
 /* A database error as a message for people; XJ_EIO, XJ_EBUSY. */
 int	 db_error(struct store *, const char *doing, char **cause);

@@ -538,6 +538,14 @@ store_release(sqlite3_stmt *stmt)
 	sqlite3_clear_bindings(stmt);
 }
 
+char *
+dup_or_null(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char	*v = sqlite3_column_text(stmt, col);
+
+	return v != NULL ? xstrdup((const char *)v) : NULL;
+}
+
 int
 store_name_index(const char *const *names, size_t n, const char *s)
 {
@@ -577,6 +585,20 @@ log_entry(struct store *st, const char *action, const char *target,
 	e.fields = fields;
 	e.detail = detail;
 	return audit_append_kept(st->db, st->branch, &st->audit, &e, cause);
+}
+
+int
+log_commit(struct store *st, const char *action, const char *target,
+    const char *fields, char *detail, char **cause)
+{
+	int	rc;
+
+	rc = log_entry(st, action, target, fields, detail, cause);
+	free(detail);
+	if (rc == XJ_OK)
+		return tx_commit(st, cause);
+	tx_rollback(st);
+	return rc;
 }
 
 int
