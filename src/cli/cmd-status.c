@@ -8,7 +8,7 @@
  * retention allows.  "destroyed" is reached through "xueji destroy".
  *
  * Output for scripts: tab-separated, the student number first, days as
- * 2026-11-24 (UTC).  The lists hold no personal value but the number.
+ * 2026-11-24 (local time).  The lists hold no personal value but the number.
  * status set changes the status when the operator may (status.set) and
  * files a request for the queue otherwise, printing only its id; which
  * of the two happened is said on stderr.  The reason, as every argument,
