@@ -192,8 +192,10 @@ run: deps
 lint-man:
 	mandoc -Tlint -W warning man/*.[1-8] $(wildcard man/*/*.[1-8])
 
-# install: the binary, the man pages of sections 1, 5 and 7 (and any
-# translation under man/LANG/), the forms, the message catalogues (po/po.mk
+# install: the binary, root's and setgid to group xueji (mode 2755) when
+# that group exists and we are root (creating the group first when
+# DESTDIR is empty: the protected mode of xueji(7)), the man pages of
+# sections 1, 5 and 7 (and any translation under man/LANG/), the forms, the message catalogues (po/po.mk
 # adds install-mo), the example configuration unless /etc/xueji already
 # has one (an existing file is never touched, not even its mode), and the
 # data directory /var/lib/xueji, mode 2770, only when it does not exist.
@@ -203,7 +205,22 @@ install: $(PACKAGE)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 	    $(DESTDIR)$(DATADIR)/forms $(DESTDIR)$(SYSCONFDIR)
-	install -m 0755 $(PACKAGE) $(DESTDIR)$(BINDIR)/$(PACKAGE)
+	@if [ "$$(id -u)" = 0 ] && [ -z "$(DESTDIR)" ] && \
+	    ! getent group $(PACKAGE) >/dev/null 2>&1; then \
+	    echo "groupadd --system $(PACKAGE)"; \
+	    groupadd --system $(PACKAGE) || exit 1; \
+	fi; \
+	if [ "$$(id -u)" = 0 ] && getent group $(PACKAGE) >/dev/null 2>&1; then \
+	    echo "install -o root -g $(PACKAGE) -m 2755 $(PACKAGE)" \
+		"$(DESTDIR)$(BINDIR)/$(PACKAGE)"; \
+	    install -o root -g $(PACKAGE) -m 2755 $(PACKAGE) \
+		$(DESTDIR)$(BINDIR)/$(PACKAGE) || exit 1; \
+	else \
+	    echo "install -m 0755 $(PACKAGE) $(DESTDIR)$(BINDIR)/$(PACKAGE)"; \
+	    install -m 0755 $(PACKAGE) $(DESTDIR)$(BINDIR)/$(PACKAGE) || \
+		exit 1; \
+	    echo "note: not setgid $(PACKAGE); see xueji(7), DEPLOYMENT"; \
+	fi
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/*.7 $(DESTDIR)$(MANDIR)/man7/

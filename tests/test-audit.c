@@ -82,8 +82,8 @@ test_intact(void **state)
 
 	assert_int_equal(audit_verify(f->db, "SH01", &count, &bad, NULL, NULL,
 	    &cause), XJ_OK);
-	/* branch.create, config.roles, 5 × student.enroll */
-	assert_int_equal(count, 7);
+	/* branch.create, config.roles, config.forms, 5 × student.enroll */
+	assert_int_equal(count, 8);
 	/* Another branch's genesis does not verify this chain. */
 	assert_int_equal(audit_verify(f->db, "SH02", &count, &bad, NULL, NULL,
 	    &cause), XJ_TAMPERED);
@@ -209,7 +209,7 @@ test_forged_tail(void **state)
 	    "VALUES ((SELECT max(seq) + 1 FROM audit), 0, 'x', 'forged', "
 	    "zeroblob(32))");
 	assert_int_equal(verify(f->db, &bad, &cause), XJ_TAMPERED);
-	assert_int_equal(bad, 9);
+	assert_int_equal(bad, 10);
 	free(cause);
 }
 
@@ -798,28 +798,28 @@ test_runs_edited(void **state)
 	int64_t		 bad, count;
 	char		*cause = NULL;
 
-	append_at(f->db, t0, "");		/* entry 8 steps back */
+	append_at(f->db, t0, "");		/* entry 9 steps back */
 	append_at(f->db, t0 + 60, "");
 	assert_int_equal(audit_verify(f->db, "SH01", &count, &bad, NULL, NULL,
 	    &cause), XJ_OK);
-	exec_ok(f->db, "DELETE FROM audit_run WHERE start = 8");
+	exec_ok(f->db, "DELETE FROM audit_run WHERE start = 9");
 	assert_int_equal(verify(f->db, &bad, &cause), XJ_TAMPERED);
-	assert_int_equal(bad, 8);
-	assert_non_null(strstr(cause, "8"));
+	assert_int_equal(bad, 9);
+	assert_non_null(strstr(cause, "9"));
 	free(cause);
 	cause = NULL;
 	/* Put back, with a wrong time: found as well. */
-	exec_ok(f->db, "INSERT INTO audit_run VALUES (8, 0, NULL)");
+	exec_ok(f->db, "INSERT INTO audit_run VALUES (9, 0, NULL)");
 	assert_int_equal(verify(f->db, &bad, &cause), XJ_TAMPERED);
-	assert_int_equal(bad, 8);
+	assert_int_equal(bad, 9);
 	free(cause);
 	cause = NULL;
 	/* A run where the clock did not step back. */
-	exec_ok(f->db, "DELETE FROM audit_run WHERE start = 8;"
-	    "INSERT INTO audit_run SELECT 8, at, NULL FROM audit WHERE "
-	    "seq = 8;"
+	exec_ok(f->db, "DELETE FROM audit_run WHERE start = 9;"
 	    "INSERT INTO audit_run SELECT 9, at, NULL FROM audit WHERE "
-	    "seq = 9");
+	    "seq = 9;"
+	    "INSERT INTO audit_run SELECT 10, at, NULL FROM audit WHERE "
+	    "seq = 10");
 	assert_int_equal(verify(f->db, &bad, &cause), XJ_TAMPERED);
 	free(cause);
 }
@@ -960,7 +960,7 @@ test_long_log(void **state)
 	}
 	audit_stmts_free(&kept);
 	exec_ok(f->db, "COMMIT");
-	total = 7 + 5 * 4096;
+	total = 8 + 5 * 4096;
 
 	assert_int_equal(verify_long(f->db, &count, &bad, &g, &cause), XJ_OK);
 	assert_int_equal(count, total);

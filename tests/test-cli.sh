@@ -80,8 +80,8 @@ expect 77 "a wrong passphrase exits 77" $X -u reception1 --passphrase-fd 3 \
 	student list 3<"$T/wrong"
 check "and leaves the database as it was" cmp -s "$T/data/branch.db" \
 	"$T/before.db"
-check "but records the failure" grep -q 'reception1	wrong-passphrase' \
-	"$T/data/auth-failures"
+check "but records the failure under the id" grep -qa reception1 \
+	"$T/data/login-failures"
 start=$(date +%s)
 expect 77 "a second wrong passphrase" $X -u reception1 --passphrase-fd 3 \
 	student list 3<"$T/wrong"
@@ -575,6 +575,13 @@ else
 	not_ok "make install into a DESTDIR"
 fi
 expect 0 "the installed binary runs" "$T/stage/usr/bin/xueji" --version
+if [ "$(id -u)" = 0 ] && getent group xueji >/dev/null 2>&1; then
+	check "root's and setgid to group xueji, the group existing" test \
+	    "$(stat -c '%a %U %G' "$T/stage/usr/bin/xueji")" = "2755 root xueji"
+else
+	check "mode 0755 (no group xueji, or not root)" \
+	    test "$(stat -c '%a' "$T/stage/usr/bin/xueji")" = 755
+fi
 check "it looks for its catalogues under the PREFIX it was installed for" \
 	grep -q -a /usr/share/locale "$T/stage/usr/bin/xueji"
 check "and they are there: the installed binary speaks Chinese" sh -c \

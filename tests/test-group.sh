@@ -114,11 +114,11 @@ expect 0 "user B changes it (a request) after A's session" \
     --evidence 户口本
 expect 77 "a wrong passphrase for B" runuser -u "$B" -- $XG -u supervisor2 \
     --passphrase-fd 3 student list 3<"$T/supervisor1"
-check "leaves a failed-login file A can take over" \
-    test "$(mode "$G/data/auth-failures")" = "660 $B $GRP"
+check "is recorded in a file B could write, 0660 in the group" \
+    test "$(stat -c '%a %G' "$G/data/login-failures")" = "660 $GRP"
 expect 0 "user A logs in after it" by "$A" supervisor1 student list
-check "and moves B's failed login into the log" \
-    test ! -e "$G/data/auth-failures"
+check "and the record stays, a fixed size per id" \
+    test "$(($(stat -c %s "$G/data/login-failures") % 512))" = 0
 expect 0 "user B backs up to the default folder" by "$B" supervisor2 backup
 BK=$(ls "$G"/data/backups/*.xjb 2>/dev/null | head -1)
 check "the folder of backups is 2770 in the group" \

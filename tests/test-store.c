@@ -462,33 +462,93 @@ test_failed_login(void **state)
 	free(cause);
 	session_free(s);
 
-	/* Waiting beside the database, with id and reason only. */
-	path = xj_path_join(f->b->data, STORE_AUTHFAIL_NAME);
-	assert_true(tl_file_contains(path, "reception1\twrong-passphrase", 27));
+	/* Waiting beside the database, under the id alone. */
+	path = xj_path_join(f->b->data, STORE_FAILREC_NAME);
+	assert_true(tl_file_contains(path, "reception1", 10));
 	/* An unknown id is not written as typed: it may be a passphrase. */
-	assert_true(tl_file_contains(path, "?\tunknown-operator", 18));
 	assert_false(tl_file_contains(path, "nobody", 6));
-	assert_false(tl_file_contains(path, "wrong\n", 6));
+	assert_false(tl_file_contains(path, "wrong", 5));
+	free(path);
 
-	/* A file taken by a process that died before logging it. */
+	/* The text file of earlier versions, and one a drain left aside. */
+	path = xj_path_join(f->b->data, STORE_AUTHFAIL_NAME);
+	free(tl_write(f->b->data, STORE_AUTHFAIL_NAME,
+	    "1700000001\treception2\tno-slot\n", 0600));
 	free(tl_write(f->b->data, STORE_AUTHFAIL_NAME ".2147483646",
 	    "1700000000\treception2\twrong-passphrase\n", 0600));
 
-	/* The next login moves them into the chain and removes the files. */
+	/* The next login moves them all into the chain. */
 	a = tl_login(f->b, "auditor1");
 	assert_int_equal(access(path, F_OK), -1);
 	assert_int_equal(query_long(a, "SELECT count(*) FROM audit"),
-	    before + 3);
+	    before + 4);
 	assert_int_equal(query_long(a, "SELECT count(*) FROM audit WHERE "
 	    "action = 'login.failed' AND operator = 'reception2' AND "
 	    "at = 1700000000"), 1);
+	assert_int_equal(query_long(a, "SELECT count(*) FROM audit WHERE "
+	    "action = 'login.failed' AND operator = '?' AND "
+	    "detail = 'reason=unknown-operator'"), 1);
 	assert_false(tl_tree_contains(f->b->data, "wrong-passphrase", NULL));
 	v = tl_query(a, "SELECT operator || ' ' || detail FROM audit WHERE "
-	    "action = 'login.failed' ORDER BY seq LIMIT 1");
+	    "action = 'login.failed' AND operator = 'reception1'");
 	assert_string_equal(v, "reception1 reason=wrong-passphrase");
 	free(v);
+	session_free(a);
+	/* Moved once: the next login logs nothing more. */
+	a = tl_login(f->b, "auditor1");
+	assert_int_equal(query_long(a, "SELECT count(*) FROM audit WHERE "
+	    "action = 'login.failed'"), 4);
 	free(path);
 	session_free(a);
+}
+
+/*
+ * Issue 16: the back-off is kept in the record, not in the process: a
+ * second attempt at an id waits it out before its passphrase is tried,
+ * and a right passphrase ends it.
+ */
+static void
+test_failed_login_backoff(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*s;
+	char		*cause = NULL;
+	double		 t0, took;
+
+	assert_int_equal(session_load(f->b->config, NULL, &s, &cause), XJ_OK);
+	assert_int_equal(session_login(s, "supervisor2", "wrong", 5, &cause),
+	    XJ_EPERM);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(s->failures, 1);
+	session_free(s);
+
+	/* Another session, as another process would: it waits 1 s. */
+	assert_int_equal(session_load(f->b->config, NULL, &s, &cause), XJ_OK);
+	t0 = xj_monotonic();
+	assert_int_equal(session_login(s, "supervisor2", "wrong", 5, &cause),
+	    XJ_EPERM);
+	took = xj_monotonic() - t0;
+	free(cause);
+	cause = NULL;
+	assert_true(took >= 0.9);
+	assert_int_equal(s->failures, 2);
+	assert_int_equal(session_failure_delay(s), 2);
+	session_free(s);
+
+	/* Waits 2 s, then the right passphrase ends the back-off. */
+	t0 = xj_monotonic();
+	s = tl_login(f->b, "supervisor2");
+	assert_true(xj_monotonic() - t0 >= 1.9);
+	assert_int_equal(s->failures, 0);
+	session_free(s);
+	/* The count starts again: the next failure is the first. */
+	assert_int_equal(session_load(f->b->config, NULL, &s, &cause), XJ_OK);
+	assert_int_equal(session_login(s, "supervisor2", "wrong", 5, &cause),
+	    XJ_EPERM);
+	free(cause);
+	assert_int_equal(s->failures, 1);
+	session_free(s);
 }
 
 static void
@@ -521,6 +581,59 @@ test_roles_hash_logged(void **state)
 	assert_int_equal(query_long(s, "SELECT count(*) FROM audit WHERE "
 	    "action = 'config.roles'"), 2);
 	session_free(s);
+	free(path);
+}
+
+/*
+ * Issue 16: the form decides what each role sees, so it is held as
+ * roles.yaml is: its hash logged when it changes, and refused when
+ * group or others may write it.
+ */
+static void
+test_forms_hash_logged(void **state)
+{
+	struct fixture		*f = *state;
+	struct tl_branch	*b;
+	struct session		*s;
+	char			*dir, *extra, *form, *path, *cause = NULL;
+	size_t			 len;
+	FILE			*fp;
+
+	(void)f;
+	dir = tl_tmpdir();
+	assert_int_equal(xj_read_file("forms/enrollment.yaml", 1 << 20, &form,
+	    &len, &cause), XJ_OK);
+	path = tl_write(dir, "enrollment.yaml", form, 0644);
+	free(form);
+	xasprintf(&extra, "forms_dir: %s\n", dir);
+	b = tl_branch_new_with(extra);
+	s = tl_login(b, "auditor1");
+	assert_int_equal(query_long(s, "SELECT count(*) FROM audit WHERE "
+	    "action = 'config.forms' AND detail LIKE 'blake2b=%'"), 1);
+	session_free(s);
+	s = tl_login(b, "auditor1");
+	assert_int_equal(query_long(s, "SELECT count(*) FROM audit WHERE "
+	    "action = 'config.forms'"), 1);
+	session_free(s);
+	/* One comment line more: logged again. */
+	fp = fopen(path, "a");
+	fputs("# edited\n", fp);
+	fclose(fp);
+	s = tl_login(b, "auditor1");
+	assert_int_equal(query_long(s, "SELECT count(*) FROM audit WHERE "
+	    "action = 'config.forms'"), 2);
+	session_free(s);
+	/* Writable by the group: refused before anything is opened. */
+	assert_int_equal(chmod(path, 0664), 0);
+	assert_int_equal(session_load(b->config, NULL, &s, &cause),
+	    XJ_ECONFIG);
+	assert_non_null(strstr(cause, "enrollment.yaml"));
+	assert_non_null(strstr(cause, "chmod go-w"));
+	free(cause);
+	tl_branch_free(b);
+	tl_rmtree(dir);
+	free(dir);
+	free(extra);
 	free(path);
 }
 
@@ -842,7 +955,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_role_matrix, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_failed_login_backoff,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_login, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_forms_hash_logged, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_roles_hash_logged, setup,
 		    teardown),

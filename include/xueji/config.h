@@ -40,6 +40,7 @@ struct config {
 	char	*forms_dir;
 	char	*number_pattern;	/* "{branch}-{year}-{seq:5}" */
 	long	 idle_lock_seconds;
+	long	 login_delay_max;	/* seconds, the longest back-off */
 	long	 age_min_years;		/* plausible age at enrolment */
 	long	 age_max_years;
 	long	 queue_overdue_hours;	/* a pending request is overdue */
@@ -67,7 +68,7 @@ struct config {
  * with config_free.  On failure returns XJ_ECONFIG (or XJ_ENOINPUT when
  * the file is missing), *out is untouched and *cause holds
  * "file:line:column: message".  Since the file names the roles file, it is
- * refused like one (policy_check_file) when others could change it.
+ * refused like one (xj_check_config_file) when others could change it.
  */
 int	 config_load(const char *path, struct config **out, char **cause);
 void	 config_free(struct config *);

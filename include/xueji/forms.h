@@ -52,6 +52,7 @@ struct field_spec {
 
 struct form_spec {
 	char			*path;
+	unsigned char		 hash[32];	/* BLAKE2b-256 of it */
 	char			*name;		/* "enrollment" */
 	struct text_zh_en	 title;
 	struct field_spec	*fields;
@@ -61,7 +62,8 @@ struct form_spec {
 };
 
 /*
- * Load a form spec.  Unknown keys, unknown types, duplicate field keys,
+ * Load a form spec, refused like roles.yaml when others could change it
+ * (xj_check_config_file).  Unknown keys, unknown types, duplicate field keys,
  * an enum without choices and a missing label are refused with
  * XJ_ECONFIG and "file:line:column: message".  On failure *out is
  * untouched.

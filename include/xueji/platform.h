@@ -99,6 +99,54 @@ void	 secure_free(void *);
  */
 void	 platform_init(void);
 /*
+ * Protected mode (xueji(7)): installed setgid and run by someone outside
+ * that group, so the effective gid is not the real one.  Decided once,
+ * at the first call (platform_init makes it).
+ */
+int	 xj_protected(void);
+/*
+ * Whether path exists, as the effective ids see it: access(2) asks with
+ * the real ones, and a setgid xueji's user cannot see the data directory.
+ */
+int	 xj_exists(const char *path);
+/*
+ * Whether path may be trusted in protected mode: it and every directory
+ * above it owned by root, and writable by neither group nor others (a
+ * root-owned sticky directory such as /tmp excepted), as sshd's
+ * StrictModes.  XJ_OK, XJ_ENOINPUT (missing) or XJ_ECONFIG with *cause
+ * naming the file and the rule.
+ */
+int	 xj_check_trusted(const char *path, char **cause);
+/*
+ * Whether the file at path may decide who gets which role and what they
+ * see (xueji.yaml, roles.yaml, a form): XJ_OK, XJ_ENOINPUT when it is
+ * missing, or XJ_ECONFIG when it is writable by group or others or owned
+ * by someone other than root or the current user; in protected mode,
+ * xj_check_trusted.
+ */
+int	 xj_check_config_file(const char *path, char **cause);
+/*
+ * Around the opening of a file the operator named (an export, a CSV to
+ * import, a backup to restore): the operator's own group while it is
+ * opened, so a path of theirs reaches nothing they could not reach.
+ * They nest; outside protected mode they do nothing.
+ */
+void	 xj_user_begin(void);
+void	 xj_user_end(void);
+/*
+ * Create path for the operator: new (O_EXCL), never through a link
+ * (O_NOFOLLOW), mode 0600, in their own group (xj_user_begin).  The
+ * descriptor, or -1 with errno set.
+ */
+int	 xj_create_user_file(const char *path);
+/* xj_read_file of a file the operator named, in their group. */
+int	 xj_read_user_file(const char *path, size_t max, char **out,
+	     size_t *lenp, char **cause);
+/* Write len bytes of data to a new file path so created, synced. */
+int	 xj_write_user_file(const char *path, const void *data, size_t len,
+	     char **cause);
+
+/*
  * Whether dir is shared with a group: setgid, so that what is created in
  * it belongs to that group, group rwx, nothing for others (chmod 2770).
  * 1 or 0, or -1 when dir is not a directory.

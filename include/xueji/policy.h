@@ -87,12 +87,6 @@ struct policy {
  */
 int	 policy_load(const char *path, struct policy **out, char **cause);
 void	 policy_free(struct policy *);
-/*
- * Whether the file at path may decide who gets which role: XJ_OK, or
- * XJ_ENOINPUT when it is missing, or XJ_ECONFIG when it is writable by
- * group or others or owned by someone other than root or the current user.
- */
-int	 policy_check_file(const char *path, char **cause);
 
 /* The operator with id, or NULL. */
 const struct operator *policy_operator(const struct policy *, const char *id);

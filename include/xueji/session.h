@@ -41,9 +41,8 @@ struct session {
 /*
  * Seconds to wait after a failed login before the next try: doubling
  * with every failure of that operator not yet followed by a success,
- * from 1 s to at most SESSION_DELAY_MAX.
+ * from 1 s to at most login_delay_max_seconds (xueji.yaml).
  */
-#define SESSION_DELAY_MAX	30
 unsigned session_failure_delay(const struct session *);
 
 /*

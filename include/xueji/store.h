@@ -30,7 +30,9 @@ struct store;
 /* File names inside the data directory. */
 #define STORE_DB_NAME		"branch.db"
 #define STORE_KEYSLOTS_NAME	"keyslots"
+/* The text file of older versions, drained; then the records. */
 #define STORE_AUTHFAIL_NAME	"auth-failures"
+#define STORE_FAILREC_NAME	"login-failures"
 /*
  * The page cache, in KiB (SQLite's default is 2,000).  8 MiB holds the
  * upper levels of every index of a million students, so a keystroke or
@@ -99,17 +101,34 @@ int	 store_note_policy(struct store *, const struct policy *, char **cause);
  */
 int	 store_search_upgrade(struct store *, char **cause);
 /*
- * Move failed logins recorded in dir's auth-failures file into the log
- * (the file exists because a failed login cannot open the database).
+ * Failed logins, kept beside the database (a failed login cannot open
+ * it) in STORE_FAILREC_NAME, a record per operator id; see failures.c.
+ *
+ * store_attempt_begin takes id's record ("?" for an id not in the
+ * roles), waiting for any other attempt at it, then out its back-off
+ * (store_failure_delay of its failures, at most max seconds),
+ * and charges this attempt as a failure before the passphrase is tried.
+ * XJ_EIO when the file cannot be written: then no passphrase may be
+ * tried.  store_attempt_end settles it (reason NULL: the passphrase was
+ * right, the charge is refunded and the back-off ends; "": it was never
+ * tried, the charge is refunded and the back-off stays as it was;
+ * otherwise one of "wrong-passphrase", "unknown-operator", "no-slot",
+ * "keyslots-altered"),
+ * frees a and returns the failures of id since its last success.
+ */
+struct store_attempt;
+int	 store_attempt_begin(const char *dir, const char *id, long max,
+	     struct store_attempt **a, char **cause);
+int	 store_attempt_end(struct store_attempt *a, const char *reason);
+/* The back-off after n failures: 1 s doubling, at most max seconds. */
+unsigned store_failure_delay(int n, long max);
+/*
+ * Move the failed logins waiting in dir into the log: each as a
+ * login.failed entry, and past the record's room one entry counting
+ * the rest, so that none is dropped.
  */
 int	 store_drain_auth_failures(struct store *, const char *dir,
 	     char **cause);
-/*
- * Record a failed login in dir's auth-failures file (no database) and
- * return how many failures of id wait there, this one included.
- */
-int	 store_note_auth_failure(const char *dir, const char *id,
-	     const char *reason);
 
 /* Append an audit entry for a non-database action (operator.add …) in a
  * transaction of its own. */

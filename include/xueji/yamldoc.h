@@ -41,6 +41,9 @@ struct ydoc {
  * untouched.
  */
 int	 ydoc_load(const char *path, struct ydoc **out, char **cause);
+/* The same, and the BLAKE2b-256 of the file's bytes into hash. */
+int	 ydoc_load_hash(const char *path, unsigned char hash[32],
+	     struct ydoc **out, char **cause);
 /* The same, from a buffer; name is used in messages. */
 int	 ydoc_parse(const char *name, const char *buf, size_t len,
 	     struct ydoc **out, char **cause);

@@ -48,7 +48,11 @@ write_new(const char *path, const char *text)
 
 	if (strcmp(path, "-") == 0)
 		return fputs(text, stdout) == EOF ? XJ_EIO : XJ_OK;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	/* The operator's file, in their group (xj_user_begin). */
+	xj_user_begin();
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	xj_user_end();
 	if (fd == -1)
 		return cli_errorf(errno == EEXIST ? XJ_EUNAVAIL : XJ_EIO,
 		    _("cannot write %s: %s"), path, strerror(errno));

@@ -58,13 +58,16 @@ export_option(struct cli *c, int ch, const char *arg, void *p)
 	return XJ_EUSAGE;
 }
 
-/* Create path for the export: new, mode 0600, never over another file. */
+/*
+ * Create path for the export: new, mode 0600, never over another file
+ * nor through a link, the operator's own (xj_create_user_file).
+ */
 static int
 create_new(const char *path, FILE **fp)
 {
 	int	fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = xj_create_user_file(path);
 	if (fd == -1 && errno == EEXIST)
 		return cli_errorf(XJ_EUNAVAIL, _("%s exists already; an "
 		    "export never replaces a file"), path);

@@ -82,8 +82,8 @@ load_file(struct cli *c, const char *path, const struct import_opts *o,
 	char			*cause = NULL;
 	int			 rc;
 
-	if ((rc = xj_read_file(path, csv_default_limits.max_bytes, buf, len,
-	    &cause)) != XJ_OK)
+	if ((rc = xj_read_user_file(path, csv_default_limits.max_bytes, buf,
+	    len, &cause)) != XJ_OK)
 		return cli_error(rc, cause);
 	if ((rc = csv_parse(*buf, *len, o->encoding, NULL, csv, &where,
 	    &cause)) != XJ_OK) {

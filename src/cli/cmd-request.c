@@ -27,8 +27,6 @@
 #include "xueji/guardian.h"
 #include "cli.h"
 
-#define ACCESS_FILE_MODE	0600
-
 struct request_opts {
 	const char	*summary;	/* into argv: main wiped it */
 	const char	*response;
@@ -329,8 +327,7 @@ request_access_file(struct cli *c, int argc, char **argv)
 				rc = cli_errorf(XJ_EIO, "%s", _("cannot write "
 				    "the output"));
 		} else
-			rc = xj_write_file_atomic(o.output, buf, len,
-			    ACCESS_FILE_MODE, &cause);
+			rc = xj_write_user_file(o.output, buf, len, &cause);
 	}
 	xfree_wipe(buf);
 	rc = cli_error(rc, cause);

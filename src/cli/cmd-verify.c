@@ -54,7 +54,7 @@ verify_exec(struct cli *c, int argc, char **argv)
 	    &first) != XJ_OK || first != argc)
 		return cli_usage(&cmd_verify);
 	/* Read the checkpoint before anything: a bad path changes nothing. */
-	if (file != NULL && (rc = xj_read_file(file, CHECKPOINT_MAX, &buf,
+	if (file != NULL && (rc = xj_read_user_file(file, CHECKPOINT_MAX, &buf,
 	    &len, &cause)) != XJ_OK)
 		return cli_error(rc == XJ_EDATA ? XJ_EDATA : rc, cause);
 	if ((rc = cli_login(c)) != XJ_OK) {

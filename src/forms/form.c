@@ -429,12 +429,17 @@ form_load(const char *path, struct form_spec **out, char **cause)
 {
 	struct ydoc		*d;
 	struct form_spec	*fs;
+	unsigned char		 hash[32];
 	int			 rc;
 
-	if ((rc = ydoc_load(path, &d, cause)) != XJ_OK)
+	/* A form decides what each role sees: guarded like roles.yaml. */
+	if ((rc = xj_check_config_file(path, cause)) != XJ_OK)
+		return rc;
+	if ((rc = ydoc_load_hash(path, hash, &d, cause)) != XJ_OK)
 		return rc;
 	fs = xcalloc(1, sizeof *fs);
 	fs->path = xstrdup(path);
+	memcpy(fs->hash, hash, sizeof fs->hash);
 	if ((rc = load_form(d, fs, cause)) != XJ_OK)
 		goto fail;
 	ydoc_free(d);

@@ -30,6 +30,14 @@ platform_init(void)
 	/* A core dump would hold keys and children's names in clear. */
 	setrlimit(RLIMIT_CORE, &rl);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/*
+	 * Nobody else may read our memory (the key) through /proc or
+	 * ptrace: the kernel's refusal is what protected mode rests on.
+	 */
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		fatal("%s", _("cannot make the process non-dumpable "
+		    "(prctl PR_SET_DUMPABLE); refusing to run"));
+	(void)xj_protected();
 	file_umask = S_IRWXG | S_IRWXO;
 	umask(file_umask);
 	if (sodium_init() < 0)
@@ -71,7 +79,8 @@ xj_now(void)
 	char		*end;
 	long long	 v;
 
-	if (s == NULL || *s == '\0')
+	/* An operator's clock would date the log and the back-off. */
+	if (s == NULL || *s == '\0' || xj_protected())
 		return time(NULL);
 	memset(&tm, 0, sizeof tm);
 	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);

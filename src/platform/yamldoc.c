@@ -14,6 +14,8 @@
 
 #include <yaml.h>
 
+#include <sodium.h>
+
 #include "xueji/platform.h"
 #include "xueji/yamldoc.h"
 
@@ -229,12 +231,23 @@ fail:
 int
 ydoc_load(const char *path, struct ydoc **out, char **cause)
 {
+	return ydoc_load_hash(path, NULL, out, cause);
+}
+
+int
+ydoc_load_hash(const char *path, unsigned char hash[32], struct ydoc **out,
+    char **cause)
+{
 	char	*buf;
 	size_t	 len;
 	int	 rc;
 
 	if ((rc = xj_read_file(path, YDOC_MAX_BYTES, &buf, &len, cause)) != 0)
 		return rc == XJ_ENOINPUT ? rc : XJ_ECONFIG;
+	/* The very bytes that are parsed. */
+	if (hash != NULL)
+		crypto_generichash(hash, 32, (const unsigned char *)buf, len,
+		    NULL, 0);
 	rc = ydoc_parse(path, buf, len, out, cause);
 	free(buf);
 	return rc;

@@ -26,6 +26,7 @@ enum {
 	OPT_FORMS_DIR,
 	OPT_STUDENT_NUMBER,
 	OPT_IDLE_LOCK,
+	OPT_LOGIN_DELAY,
 	OPT_AGE_MIN,
 	OPT_AGE_MAX,
 	OPT_OVERDUE_HOURS,
@@ -100,6 +101,13 @@ const struct config_option config_schema[] = {
 		.dflt = "180", .min = 5, .max = 86400,
 		.help = N_("Seconds without a key press before the terminal "
 		    "locks itself.")
+	},
+	[OPT_LOGIN_DELAY] = {
+		.name = "login_delay_max_seconds", .type = CONFIG_INT,
+		.dflt = "30", .min = 1, .max = 3600,
+		.help = N_("Longest wait between failed logins of one "
+		    "operator id: the wait doubles from one second with each "
+		    "failure up to this, and a login must wait it out first.")
 	},
 	[OPT_AGE_MIN] = {
 		.name = "age_min_years", .type = CONFIG_INT,
@@ -514,7 +522,7 @@ config_load(const char *path, struct config **out, char **cause)
 	int				 rc;
 
 	/* The file names the roles file, so it may grant roles too. */
-	if ((rc = policy_check_file(path, cause)) != XJ_OK)
+	if ((rc = xj_check_config_file(path, cause)) != XJ_OK)
 		return rc;
 	if ((rc = ydoc_load(path, &d, cause)) != XJ_OK)
 		return rc;
@@ -573,6 +581,7 @@ config_load(const char *path, struct config **out, char **cause)
 	c->forms_dir = sval[OPT_FORMS_DIR];
 	c->number_pattern = sval[OPT_STUDENT_NUMBER];
 	c->idle_lock_seconds = ival[OPT_IDLE_LOCK];
+	c->login_delay_max = ival[OPT_LOGIN_DELAY];
 	c->age_min_years = ival[OPT_AGE_MIN];
 	c->age_max_years = ival[OPT_AGE_MAX];
 	c->queue_overdue_hours = ival[OPT_OVERDUE_HOURS];

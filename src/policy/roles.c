@@ -6,20 +6,12 @@
  * which role.  The permissions are fixed here; the file only combines
  * them, and anything it says that the code does not know is refused.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <sodium.h>
 
 #include "xueji/platform.h"
 #include "xueji/yamldoc.h"
 #include "xueji/policy.h"
-
-#define ROLES_MAX_BYTES	(1024 * 1024)
 
 const struct perm_info perm_table[PERM__COUNT] = {
 	{ PERM_STUDENT_ENROLL, "student.enroll", 1,
@@ -112,30 +104,6 @@ policy_valid_id(const char *s)
 		return 0;
 	}
 	return i > 0;
-}
-
-/* Check that only root or we can change the file at path, like sshd. */
-int
-policy_check_file(const char *path, char **cause)
-{
-	struct stat	st;
-
-	if (stat(path, &st) == -1) {
-		if (errno == ENOENT)
-			return xj_fail(cause, XJ_ENOINPUT, _("%s: no such file"),
-			    path);
-		return xj_fail(cause, XJ_ECONFIG, "%s: %s", path,
-		    strerror(errno));
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return xj_fail(cause, XJ_ECONFIG, _("%s: refusing a file that "
-		    "decides roles and is writable by group or others; run "
-		    "\"chmod go-w %s\""), path, path);
-	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return xj_fail(cause, XJ_ECONFIG, _("%s: refusing a file that "
-		    "decides roles and is owned by uid %ld, neither root nor "
-		    "you; run \"chown root %s\""), path, (long)st.st_uid, path);
-	return XJ_OK;
 }
 
 static int
@@ -294,34 +262,23 @@ policy_load(const char *path, struct policy **out, char **cause)
 {
 	struct policy	*pol;
 	struct ydoc	*d = NULL;
-	char		*buf;
-	size_t		 len;
 	int		 rc;
 
-	if ((rc = policy_check_file(path, cause)) != XJ_OK)
+	if ((rc = xj_check_config_file(path, cause)) != XJ_OK)
 		return rc;
-	if ((rc = xj_read_file(path, ROLES_MAX_BYTES, &buf, &len, cause)) != 0)
-		return rc == XJ_ENOINPUT ? rc : XJ_ECONFIG;
-	if (sodium_init() < 0)
-		fatal("%s", _("cannot initialise libsodium"));
-
 	pol = xcalloc(1, sizeof *pol);
 	pol->path = xstrdup(path);
-	/* Hash the very bytes that are parsed, for the audit log. */
-	crypto_generichash(pol->hash, sizeof pol->hash,
-	    (const unsigned char *)buf, len, NULL, 0);
-	if ((rc = ydoc_parse(path, buf, len, &d, cause)) != XJ_OK)
+	/* The hash goes to the audit log (store_note_policy). */
+	if ((rc = ydoc_load_hash(path, pol->hash, &d, cause)) != XJ_OK)
 		goto fail;
 	if ((rc = policy_parse(d, pol, cause)) != XJ_OK)
 		goto fail;
 	ydoc_free(d);
-	free(buf);
 	*out = pol;
 	return XJ_OK;
 
 fail:
 	ydoc_free(d);
-	free(buf);
 	policy_free(pol);
 	return rc;
 }

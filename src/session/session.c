@@ -5,10 +5,11 @@
  * Loading what a session needs and logging an operator in.
  */
 #include <sys/file.h>
-#include <glob.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,8 +59,11 @@ session_load(const char *config_path, const char *data_dir,
 		free(s->cfg->data_dir);
 		s->cfg->data_dir = xstrdup(data_dir);
 	}
-	/* Before xueji init creates anything in a directory made for it. */
-	if (access(s->cfg->data_dir, F_OK) == 0 &&
+	/*
+	 * Before xueji init creates anything in a directory made for it;
+	 * in protected mode only root makes it (xueji(7)).
+	 */
+	if ((xj_exists(s->cfg->data_dir) || xj_protected()) &&
 	    (rc = check_data_dir(s->cfg->data_dir, cause)) != XJ_OK)
 		goto fail;
 	if ((rc = policy_load(s->cfg->roles_file, &s->pol, cause)) != XJ_OK)
@@ -81,19 +85,124 @@ fail:
 int
 session_branch_exists(const struct session *s)
 {
-	return access(s->db_path, F_OK) == 0 ||
-	    access(s->keyslot_path, F_OK) == 0;
+	return xj_exists(s->db_path) ||
+	    xj_exists(s->keyslot_path);
+}
+
+/*
+ * Whether the entry name of the directory open as dfd (called path) is
+ * a file xueji may open: a regular file, not a link, with one name.  In
+ * protected mode also of the right group and mode: in a shared
+ * directory the directory's group and at most 0660, otherwise ours and
+ * at most 0600.  Folders (backups) get the same treatment, their files
+ * too.  SQLite opens -wal, -shm and -journal by name, following links:
+ * this is what keeps a planted link from being written through.
+ */
+static int
+check_entry(int dfd, const char *path, const char *name,
+    const struct stat *dir, int depth, char **cause)
+{
+	struct stat	 sb;
+	struct dirent	*de;
+	DIR		*d;
+	char		*sub;
+	mode_t		 allowed;
+	int		 fd, shared, rc = XJ_OK;
+
+	if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? XJ_OK : xj_fail(cause, XJ_EIO,
+		    "%s/%s: %s", path, name, strerror(errno));
+	shared = (dir->st_mode & S_ISGID) != 0;
+	if (S_ISDIR(sb.st_mode) && depth == 0 && xj_protected()) {
+		allowed = shared ? 02770 : 0700;
+		if ((sb.st_mode & 07777 & ~allowed) != 0 ||
+		    (shared ? sb.st_gid != dir->st_gid :
+		    sb.st_uid != geteuid()))
+			goto bad;
+		if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+		    (d = fdopendir(fd)) == NULL) {
+			if (fd != -1)
+				close(fd);
+			return xj_fail(cause, XJ_EIO, "%s/%s: %s", path, name,
+			    strerror(errno));
+		}
+		sub = xj_path_join(path, name);
+		while (rc == XJ_OK && (de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") != 0 &&
+			    strcmp(de->d_name, "..") != 0)
+				rc = check_entry(dirfd(d), sub, de->d_name,
+				    dir, depth + 1, cause);
+		}
+		free(sub);
+		closedir(d);
+		return rc;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_nlink != 1)
+		goto bad;
+	if (!xj_protected())
+		return XJ_OK;
+	allowed = shared ? 0660 : 0600;
+	if ((sb.st_mode & 07777 & ~allowed) != 0 ||
+	    (shared ? sb.st_gid != dir->st_gid : sb.st_uid != geteuid()))
+		goto bad;
+	return XJ_OK;
+bad:
+	return xj_fail(cause, XJ_ECONFIG, _("%s/%s: refusing to open the "
+	    "branch: every file of the data directory must be a regular "
+	    "file, not a link, of the directory's group and mode 0660 (0600 "
+	    "in a private directory); nothing was touched (see xueji(7))"),
+	    path, name);
+}
+
+/*
+ * The files of the data directory, before anything opens them: in
+ * protected mode every entry, otherwise the ones xueji and SQLite open
+ * by name.
+ */
+static int
+check_data_files(const char *dir, const struct stat *sb, char **cause)
+{
+	static const char *const names[] = {
+		STORE_DB_NAME, STORE_DB_NAME "-wal", STORE_DB_NAME "-shm",
+		STORE_DB_NAME "-journal", STORE_KEYSLOTS_NAME,
+		SESSION_LOCK_NAME, STORE_AUTHFAIL_NAME, STORE_FAILREC_NAME,
+	};
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 i;
+	int		 rc = XJ_OK;
+
+	if ((d = opendir(dir)) == NULL)
+		return xj_fail(cause, XJ_EIO, "%s: %s", dir, strerror(errno));
+	if (xj_protected()) {
+		while (rc == XJ_OK && (de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") != 0 &&
+			    strcmp(de->d_name, "..") != 0)
+				rc = check_entry(dirfd(d), dir, de->d_name, sb,
+				    0, cause);
+		}
+	} else {
+		for (i = 0; rc == XJ_OK && i < nitems(names); i++)
+			rc = check_entry(dirfd(d), dir, names[i], sb, 0, cause);
+	}
+	closedir(d);
+	return rc;
 }
 
 /*
  * Refuse a data directory that other users may enter, list or write
  * into, and set the umask from it (platform_data_dir): files are 0660
- * in a directory shared with a group (2770), 0600 otherwise.
+ * in a directory shared with a group (2770), 0600 otherwise.  In
+ * protected mode it must be root's, in our effective group, 2770, below
+ * directories only root may change.  Then its files (check_data_files).
  */
 static int
 check_data_dir(const char *dir, char **cause)
 {
-	struct stat	sb;
+	struct stat	 sb;
+	char		*parent;
+	int		 rc;
 
 	if (stat(dir, &sb) == -1)
 		return xj_fail(cause, XJ_ENOINPUT, _("%s: no such directory; "
@@ -108,16 +217,31 @@ check_data_dir(const char *dir, char **cause)
 	if (sb.st_mode & S_IRWXO)
 		return xj_fail(cause, XJ_ECONFIG, _("%s is open to other users; "
 		    "run chmod o-rwx on it"), dir);
+	if (xj_protected()) {
+		if (sb.st_uid != 0 || sb.st_gid != getegid() ||
+		    (sb.st_mode & 07777) != 02770)
+			return xj_fail(cause, XJ_ECONFIG, _("%s: refused: "
+			    "xueji runs setgid and then needs the data "
+			    "directory owned by root, in its group, mode 2770 "
+			    "(see xueji(7))"), dir);
+		parent = xj_dirname(dir);
+		rc = xj_check_trusted(parent, cause);
+		free(parent);
+		if (rc != XJ_OK)
+			return rc == XJ_ENOINPUT ? XJ_ECONFIG : rc;
+	}
 	if (platform_data_dir(dir) == -1)
 		return xj_fail(cause, XJ_ECONFIG, _("%s is not a directory"),
 		    dir);
-	return XJ_OK;
+	return check_data_files(dir, &sb, cause);
 }
 
+/* Settle the attempt a as a failure (reason) and say so in syslog. */
 static int
-refuse_login(struct session *s, const char *id, const char *reason, int rc)
+refuse_login(struct session *s, struct store_attempt *a, const char *id,
+    const char *reason, int rc)
 {
-	s->failures = store_note_auth_failure(s->cfg->data_dir, id, reason);
+	s->failures = store_attempt_end(a, reason);
 	xj_syslog(LOG_WARNING, "login failed: operator=%s reason=%s "
 	    "failures=%d", id, reason, s->failures);
 	return rc;
@@ -126,11 +250,7 @@ refuse_login(struct session *s, const char *id, const char *reason, int rc)
 unsigned
 session_failure_delay(const struct session *s)
 {
-	if (s->failures <= 0)
-		return 0;
-	if (s->failures > 5)
-		return SESSION_DELAY_MAX;
-	return 1U << (s->failures - 1);
+	return store_failure_delay(s->failures, s->cfg->login_delay_max);
 }
 
 int
@@ -138,6 +258,7 @@ session_login(struct session *s, const char *id, const char *pass,
     size_t passlen, char **cause)
 {
 	struct branch_secret	*next = NULL;
+	struct store_attempt	*a = NULL;
 	const struct operator	*op;
 	char			*lock;
 	int			 rc, used_next;
@@ -146,24 +267,32 @@ session_login(struct session *s, const char *id, const char *pass,
 	s->failures = 0;
 	if ((rc = check_data_dir(s->cfg->data_dir, cause)) != XJ_OK)
 		return rc;
-	if ((op = policy_operator(s->pol, id)) == NULL) {
+	op = policy_operator(s->pol, id);
+	/*
+	 * Before any passphrase is tried: wait for our turn and out the
+	 * back-off, and count this attempt (store_attempt_begin).  An id
+	 * not in the roles is not written as typed: a passphrase typed
+	 * into the id field must not end up in the log.
+	 */
+	if ((rc = store_attempt_begin(s->cfg->data_dir, op != NULL ? id : "?",
+	    s->cfg->login_delay_max, &a, cause)) != XJ_OK)
+		return rc;
+	if (op == NULL) {
 		xj_fail(cause, XJ_EPERM, _("%s is not an operator of this "
 		    "branch (see %s)"), policy_valid_id(id) ? id : "?",
 		    s->pol->path);
-		/*
-		 * Not logged as typed: a passphrase typed into the id field
-		 * must not end up in the log.
-		 */
-		return refuse_login(s, "?", "unknown-operator", XJ_EPERM);
+		return refuse_login(s, a, "?", "unknown-operator", XJ_EPERM);
 	}
 	/* Every session holds the lock shared; see session_exclusive. */
 	lock = xj_path_join(s->cfg->data_dir, SESSION_LOCK_NAME);
 	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	    0660);
 	free(lock);
-	if (s->lock_fd == -1 || flock(s->lock_fd, LOCK_SH) == -1)
-		return xj_fail(cause, XJ_EIO, _("cannot lock %s: %s"),
+	if (s->lock_fd == -1 || flock(s->lock_fd, LOCK_SH) == -1) {
+		rc = xj_fail(cause, XJ_EIO, _("cannot lock %s: %s"),
 		    s->cfg->data_dir, strerror(errno));
+		goto fail;
+	}
 	if ((rc = keyring_load(s->keyslot_path, &s->keys, cause)) != XJ_OK)
 		goto fail;
 	if (strcmp(keyring_branch(s->keys), s->cfg->branch_code) != 0) {
@@ -179,24 +308,30 @@ session_login(struct session *s, const char *id, const char *pass,
 			free(*cause);
 		xj_fail(cause, XJ_EPERM, _("%s has no key slot yet; a "
 		    "supervisor adds one with xueji operator add %s"), id, id);
-		refuse_login(s, id, "no-slot", XJ_EPERM);
-		rc = XJ_EPERM;
+		rc = refuse_login(s, a, id, "no-slot", XJ_EPERM);
+		a = NULL;
 		goto fail;
 	}
-	if (rc != XJ_OK) {
-		if (rc == XJ_EPERM)
-			refuse_login(s, id, "wrong-passphrase", rc);
+	if (rc == XJ_EPERM) {
+		rc = refuse_login(s, a, id, "wrong-passphrase", rc);
+		a = NULL;
 		goto fail;
 	}
+	if (rc != XJ_OK)
+		goto fail;
 	/*
 	 * Nothing else in the file is trusted until its MAC says that
 	 * someone holding the secret wrote it: a slot added by anyone
 	 * else would receive the next secret this session seals.
 	 */
 	if ((rc = keyring_verify(s->keys, s->secret, cause)) != XJ_OK) {
-		refuse_login(s, id, "keyslots-altered", rc);
+		rc = refuse_login(s, a, id, "keyslots-altered", rc);
+		a = NULL;
 		goto fail;
 	}
+	/* The passphrase was right: the charge is refunded. */
+	store_attempt_end(a, NULL);
+	a = NULL;
 	live = s;
 	xj_atfatal(session_atfatal);
 	rc = store_open(s->db_path, s->secret->db_key, next != NULL ?
@@ -234,6 +369,9 @@ session_login(struct session *s, const char *id, const char *pass,
 	xj_syslog(LOG_INFO, "login: operator=%s", id);
 	return XJ_OK;
 fail:
+	/* The passphrase was never tried (no key slots, say). */
+	if (a != NULL)
+		s->failures = store_attempt_end(a, "");
 	branch_secret_free(next);
 	session_logout(s);
 	return rc;

@@ -101,18 +101,61 @@ unlink_db(const char *path)
 	}
 }
 
+/* Whether path is directly in the folder of backups (both resolved). */
+static int
+in_backup_dir(const struct store *st, const char *path)
+{
+	char	*dir, *mine, *parent, *at = NULL;
+	int	 yes;
+
+	dir = backup_dir(st);
+	mine = realpath(dir, NULL);
+	parent = xj_dirname(path);
+	at = realpath(parent, NULL);
+	yes = mine != NULL && at != NULL && strcmp(mine, at) == 0;
+	free(dir);
+	free(mine);
+	free(parent);
+	free(at);
+	return yes;
+}
+
 /*
- * Copy from to a new file to (mode 0660 less the umask: the group's in
- * a shared data directory), synced.  XJ_OK or XJ_EIO.
+ * Open a backup the operator named, for reading.  In protected mode
+ * only the folder of backups is read with the program's group; any
+ * other path is opened with the operator's own (xj_user_begin), so that
+ * naming the database or the key slots reads nothing they could not.
  */
 static int
-copy_file(const char *from, const char *to, char **cause)
+open_backup(const struct store *st, const char *path)
+{
+	int	 fd, saved, ours;
+
+	ours = xj_protected() && in_backup_dir(st, path);
+	if (!ours)
+		xj_user_begin();
+	fd = open(path, O_RDONLY | (ours ? O_NOFOLLOW : 0) | O_CLOEXEC);
+	saved = errno;
+	if (!ours)
+		xj_user_end();
+	errno = saved;
+	return fd;
+}
+
+/*
+ * Copy from (a backup, open_backup) to a new file to (mode 0660 less
+ * the umask: the group's in a shared data directory), synced.  XJ_OK or
+ * XJ_EIO.
+ */
+static int
+copy_file(const struct store *st, const char *from, const char *to,
+    char **cause)
 {
 	char	 buf[65536];
 	ssize_t	 n, w, off;
 	int	 in, out, rc = XJ_OK;
 
-	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((in = open_backup(st, from)) == -1)
 		return xj_fail(cause, errno == ENOENT ? XJ_ENOINPUT : XJ_EIO,
 		    _("cannot read %s: %s"), from, strerror(errno));
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
@@ -361,7 +404,18 @@ store_backup(struct store *st, const unsigned char key[DB_KEY_BYTES],
 		final = xstrdup(path);
 	else if ((final = default_path(st, cause)) == NULL)
 		return XJ_EIO;
-	if (access(final, F_OK) == 0) {
+	/*
+	 * In protected mode SQLite writes the copy, and its journal, with
+	 * the program's group: only where the operator cannot plant a link.
+	 */
+	if (xj_protected() && !in_backup_dir(st, final)) {
+		rc = xj_fail(cause, XJ_EPERM, _("%s: xueji runs setgid, and "
+		    "then writes backups only to the folder of backups "
+		    "(backup_dir); run xueji backup without a file name"),
+		    final);
+		goto fail;
+	}
+	if (xj_exists(final)) {
 		rc = xj_fail(cause, XJ_EUNAVAIL, _("%s already exists; choose "
 		    "another name"), final);
 		goto fail;
@@ -572,15 +626,21 @@ compare(struct drill_report *r)
 		r->suspicious = 1;
 }
 
-/* A private folder for the copy: mkdtemp makes it 0700. */
+/*
+ * A private folder for the copy: mkdtemp makes it 0700.  In protected
+ * mode inside the data directory, where the operator cannot plant a
+ * link for SQLite's -wal or -shm to write through.
+ */
 static char *
-private_dir(char **cause)
+private_dir(const struct store *st, char **cause)
 {
 	const char	*tmp = getenv("TMPDIR");
 	char		*dir;
 
 	if (tmp == NULL || *tmp == '\0')
 		tmp = "/tmp";
+	if (xj_protected() && st->cfg != NULL && st->cfg->data_dir != NULL)
+		tmp = st->cfg->data_dir;
 	xasprintf(&dir, "%s/xueji-drill-XXXXXX", tmp);
 	if (mkdtemp(dir) == NULL) {
 		xj_fail(cause, XJ_EIO, _("cannot create a private folder in "
@@ -606,12 +666,12 @@ store_restore_drill(struct store *st, const unsigned char key[DB_KEY_BYTES],
 	    cause)) != XJ_OK)
 		return rc;
 	r->file = xstrdup(base_name(path));
-	if ((dir = private_dir(&why)) == NULL) {
+	if ((dir = private_dir(st, &why)) == NULL) {
 		rc = XJ_EIO;
 		goto done;
 	}
 	copy = xj_path_join(dir, "drill.db");
-	if ((rc = copy_file(path, copy, &why)) != XJ_OK)
+	if ((rc = copy_file(st, path, copy, &why)) != XJ_OK)
 		goto done;
 	if ((rc = open_verified(st, key, copy, r, &bst, &why)) != XJ_OK)
 		goto done;
@@ -708,7 +768,7 @@ safety_path(const char *db)
 			    stamp, n);
 		strcpy(p, db);
 		strcat(p, suffix);
-		if (access(p, F_OK) != 0)
+		if (!xj_exists(p))
 			break;
 	}
 	return p;
@@ -743,23 +803,24 @@ store_restore(struct store **stp, const unsigned char key[DB_KEY_BYTES],
 	const struct operator	*op = st->op;
 	char			*db, *branch, *staging, *save = NULL, *detail;
 	char			*why = NULL;
-	int			 rc, used_next;
+	int			 rc, used_next, fd;
 	int64_t			 head;
 
 	if (safety != NULL)
 		*safety = NULL;
 	if ((rc = store_require(st, PERM_RESTORE_RUN, "restore", cause)) != 0)
 		return rc;
-	if (access(path, R_OK) != 0)
+	if ((fd = open_backup(st, path)) == -1)
 		return xj_fail(cause, XJ_ENOINPUT, _("cannot read %s: %s"),
 		    path, strerror(errno));
+	close(fd);
 	db = xstrdup(st->path);
 	branch = xstrdup(st->branch);
 
 	/* Staged beside the database, so the final rename is atomic. */
 	xasprintf(&staging, "%s.restoring", db);
 	unlink_db(staging);
-	if ((rc = copy_file(path, staging, cause)) != XJ_OK)
+	if ((rc = copy_file(st, path, staging, cause)) != XJ_OK)
 		goto fail;
 	if ((rc = open_verified(st, key, staging, NULL, &bst, &why)) != 0) {
 		xj_fail(cause, rc, _("%s cannot be restored: %s"),

@@ -991,7 +991,7 @@ store_open(const char *path, const unsigned char key[DB_KEY_BYTES],
 	char		*have = NULL;
 	int		 rc, version;
 
-	if (access(path, F_OK) != 0)
+	if (!xj_exists(path))
 		return xj_fail(cause, XJ_ENOINPUT, _("%s: no branch database "
 		    "here; create one with xueji init"), path);
 	if ((rc = open_handle(path, SQLITE_OPEN_READWRITE, &st, cause)) != 0)
@@ -1136,14 +1136,16 @@ fail:
 	return rc;
 }
 
-int
-store_note_policy(struct store *st, const struct policy *pol, char **cause)
+/* Log hash under action when it differs from meta key's; XJ_OK if same. */
+static int
+note_hash(struct store *st, const char *key, const char *action,
+    const unsigned char hash[32], char **cause)
 {
-	char	 hex[2 * sizeof pol->hash + 1], *have = NULL, *detail;
+	char	 hex[2 * 32 + 1], *have = NULL, *detail;
 	int	 rc;
 
-	xj_hex(pol->hash, sizeof pol->hash, hex);
-	if (meta_get(st, "roles_hash", &have) == 1 && strcmp(have, hex) == 0) {
+	xj_hex(hash, 32, hex);
+	if (meta_get(st, key, &have) == 1 && strcmp(have, hex) == 0) {
 		free(have);
 		return XJ_OK;
 	}
@@ -1151,15 +1153,30 @@ store_note_policy(struct store *st, const struct policy *pol, char **cause)
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
 	xasprintf(&detail, "blake2b=%s", hex);
-	rc = meta_set(st, "roles_hash", hex, cause);
+	rc = meta_set(st, key, hex, cause);
 	if (rc == XJ_OK)
-		rc = log_entry(st, "config.roles", "", "", detail, cause);
+		rc = log_entry(st, action, "", "", detail, cause);
 	free(detail);
 	if (rc != XJ_OK) {
 		tx_rollback(st);
 		return rc;
 	}
 	return tx_commit(st, cause);
+}
+
+int
+store_note_policy(struct store *st, const struct policy *pol, char **cause)
+{
+	int	rc;
+
+	if ((rc = note_hash(st, "roles_hash", "config.roles", pol->hash,
+	    cause)) != XJ_OK)
+		return rc;
+	/* A form decides what each role sees, as the roles do. */
+	if (st->form == NULL)
+		return XJ_OK;
+	return note_hash(st, "forms_hash", "config.forms", st->form->hash,
+	    cause);
 }
 
 int
@@ -1264,147 +1281,6 @@ store_audit_each(struct store *st, const struct audit_filter *f,
 	    f->target : "", "", cause)) != XJ_OK)
 		return rc;
 	return audit_each(st->db, f, fn, arg, cause);
-}
-
-/*
- * Failed logins.  A wrong passphrase cannot open the database, so the
- * attempt goes to a small file beside it (operator id and time, nothing
- * else) and moves into the chained log at the next successful open.
- */
-int
-store_note_auth_failure(const char *dir, const char *id, const char *reason)
-{
-	const char	*who = policy_valid_id(id) ? id : "?";
-	char		*path, *line, *buf, *p, *tab;
-	int		 fd, count = 0;
-
-	path = xj_path_join(dir, STORE_AUTHFAIL_NAME);
-	xasprintf(&line, "%lld\t%s\t%s\n", (long long)xj_now(), who, reason);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0660);
-	if (fd != -1) {
-		if (write(fd, line, strlen(line)) > 0)
-			fsync(fd);
-		close(fd);
-	}
-	free(line);
-	if (xj_read_file(path, 1 << 20, &buf, NULL, NULL) == XJ_OK) {
-		for (p = buf; (tab = strchr(p, '\t')) != NULL; p = tab + 1) {
-			if (strncmp(tab + 1, who, strlen(who)) == 0 &&
-			    tab[1 + strlen(who)] == '\t')
-				count++;
-			if ((tab = strchr(tab + 1, '\n')) == NULL)
-				break;
-		}
-		free(buf);
-	}
-	free(path);
-	return count;
-}
-
-/* The file is outside the chain: let only known words into it. */
-static const char *
-known_reason(const char *reason)
-{
-	static const char *const known[] = {
-		"wrong-passphrase", "unknown-operator", "no-slot",
-		"keyslots-altered",
-	};
-	size_t			 i;
-
-	for (i = 0; i < nitems(known); i++) {
-		if (strcmp(reason, known[i]) == 0)
-			return known[i];
-	}
-	return "other";
-}
-
-static int
-drain_file(struct store *st, const char *path, char **cause)
-{
-	struct audit_entry	 e;
-	char			*buf, *line, *next, *id, *reason, *detail;
-	int			 rc;
-
-	if (xj_read_file(path, 1 << 20, &buf, NULL, NULL) != XJ_OK)
-		return XJ_OK;
-	if ((rc = tx_begin(st, cause)) != XJ_OK) {
-		free(buf);
-		return rc;
-	}
-	for (line = buf; line != NULL && *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if ((id = strchr(line, '\t')) == NULL)
-			continue;
-		*id++ = '\0';
-		if ((reason = strchr(id, '\t')) == NULL)
-			continue;
-		*reason++ = '\0';
-		memset(&e, 0, sizeof e);
-		e.at = (time_t)strtoll(line, NULL, 10);
-		e.operator = policy_valid_id(id) ? id : "?";
-		e.action = "login.failed";
-		xasprintf(&detail, "reason=%s", known_reason(reason));
-		e.detail = detail;
-		rc = audit_append(st->db, st->branch, &e, cause);
-		free(detail);
-		if (rc != XJ_OK) {
-			tx_rollback(st);
-			free(buf);
-			return rc;
-		}
-	}
-	free(buf);
-	if ((rc = tx_commit(st, cause)) != XJ_OK)
-		return rc;
-	unlink(path);
-	return XJ_OK;
-}
-
-/* Whether a file "auth-failures.<pid>" was left by a process now gone. */
-static int
-left_behind(const char *path)
-{
-	const char	*dot = strrchr(path, '.');
-	char		*end;
-	long		 pid;
-
-	if (dot == NULL)
-		return 0;
-	pid = strtol(dot + 1, &end, 10);
-	if (*end != '\0' || pid <= 0)
-		return 0;
-	return kill((pid_t)pid, 0) == -1 && errno == ESRCH;
-}
-
-int
-store_drain_auth_failures(struct store *st, const char *dir, char **cause)
-{
-	glob_t	 g;
-	char	*path, *taken, *pattern;
-	size_t	 i;
-	int	 rc = XJ_OK;
-
-	path = xj_path_join(dir, STORE_AUTHFAIL_NAME);
-	xasprintf(&taken, "%s.%ld", path, (long)getpid());
-	/* Take the file away first so a failure written meanwhile is kept. */
-	if (rename(path, taken) == 0)
-		rc = drain_file(st, taken, cause);
-	free(taken);
-
-	/* A process that died between taking and logging left its file. */
-	xasprintf(&pattern, "%s.*", path);
-	if (rc == XJ_OK && glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
-		for (i = 0; rc == XJ_OK && i < g.gl_pathc; i++) {
-			if (left_behind(g.gl_pathv[i]))
-				rc = drain_file(st, g.gl_pathv[i], cause);
-		}
-		globfree(&g);
-	}
-	free(pattern);
-	free(path);
-	return rc;
 }
 
 static int

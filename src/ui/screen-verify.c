@@ -190,7 +190,7 @@ checkpoint_answered(struct ui *ui, void *arg)
 	v->cp_ok = 0;
 	if (*v->path == '\0')
 		return UI_REDRAW;
-	rc = xj_read_file(v->path, CHECKPOINT_MAX, &buf, &len, &cause);
+	rc = xj_read_user_file(v->path, CHECKPOINT_MAX, &buf, &len, &cause);
 	if (rc == XJ_OK) {
 		rc = store_verify_checkpoint(ui->s->st,
 		    ui->s->secret->sign_seed, buf, len, &seq, &cause);

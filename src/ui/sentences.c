@@ -89,6 +89,8 @@ static const struct sentence sentences[] = {
 	{ "report.view", 0, NULL, N_("{op} viewed the {report} report") },
 	{ "branch.create", 0, NULL, N_("{op} created the branch") },
 	{ "config.roles", 0, NULL, N_("{op} started with a changed roles file") },
+	{ "config.forms", 0, NULL, N_("{op} started with a changed enrolment "
+	    "form") },
 	{ "operator.rotate-key", 0, NULL, N_("{op} rotated the branch key") },
 	{ "backup.create", 0, NULL, N_("{op} made backup {target}") },
 	{ "backup.restore", 0, NULL, N_("{op} restored backup {target}: "
