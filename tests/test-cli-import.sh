@@ -7,13 +7,16 @@
 . "$(dirname "$0")/lib/tap.sh"
 
 branch_config
-passphrases supervisor1 reception1
+passphrases supervisor1 reception1 auditor1
 students() { as supervisor1 student list 2>/dev/null | wc -l; }
 
 expect 0 "init the branch" as supervisor1 init
 expect 0 "add reception1" $X -u supervisor1 --passphrase-fd 3 \
 	--new-passphrase-fd 4 operator add reception1 3<"$T/supervisor1" \
 	4<"$T/reception1"
+expect 0 "add auditor1" $X -u supervisor1 --passphrase-fd 3 \
+	--new-passphrase-fd 4 operator add auditor1 3<"$T/supervisor1" \
+	4<"$T/auditor1"
 
 # A GB18030 file as a Chinese spreadsheet program saves it: CRLF, a
 # quoted value, full-width digits.
@@ -87,7 +90,25 @@ printf '%s\n' '姓名,生日,家长,电话' '周一,2017-02,周父,13811110009' 
 expect 65 "GB18030 chosen for a UTF-8 file fails cleanly" \
 	as supervisor1 import "$T/u8.csv" --consent online --encoding gb18030
 
-for s in 钱一 钱二 孙一 李一 李三 13811110001 1381111; do
+# Issue 16: a file without its header row; its first row is a child's.
+printf '%s\n' '吴一,2017-02,吴父,13811110011' '吴二,2017-03,吴母,13811110012' \
+	>"$T/nohead.csv"
+expect 65 "a file without its header row is refused" \
+	as supervisor1 import "$T/nohead.csv" --consent online
+check "saying the header row is missing" grep -q 'header row' "$T/out"
+check "without repeating a cell of the first row" sh -c \
+	"! grep -q '吴\\|13811110011\\|2017-02' '$T/out' '$T/err'"
+check "nothing imported" test "$(students)" -eq 3
+# Every refused import is logged: the missing file, the unknown column,
+# the rows with errors, the open quote, the wrong encoding, the missing
+# header (until issue 16, only the rows with errors were).
+expect 0 "the auditor reads the refusals" as auditor1 audit \
+	--action import.rejected
+check "all six are in the log" test "$(grep -c 'import.rejected' \
+	"$T/out")" -eq 6
+check "never with the file's name" sh -c "! grep -q nohead '$T/out'"
+
+for s in 钱一 钱二 孙一 李一 李三 吴一 13811110001 13811110011 1381111; do
 	check "no \"$s\" on stderr, ever" sh -c "! grep -q '$s' '$T/allerr'"
 done
 expect 0 "the chain verifies" as supervisor1 verify

@@ -126,5 +126,14 @@ int	 import_prepare(const struct form_spec *, const struct csv *c,
 int	 store_import(struct store *, const struct import_rows *rows,
 	     const char *consent, int dry_run, struct import_report *report,
 	     char **cause);
+/*
+ * Log an import refused before its rows could be checked (the file could
+ * not be read or parsed, or its header did not map): import.rejected, or
+ * import.dry-run with dry_run, with stage ("read", "csv", "header"), the
+ * number of problems and the same file id as import.run when the len
+ * bytes of buf were read (buf NULL: none).
+ */
+int	 store_import_refused(struct store *, int dry_run, const char *stage,
+	     size_t problems, const void *buf, size_t len, char **cause);
 
 #endif

@@ -72,6 +72,23 @@ print_problems(const struct import_report *r)
 		    r->problems[i].column, r->problems[i].message);
 }
 
+/*
+ * Log a refusal of the file before its rows were checked (it could not
+ * be read, parsed or mapped): every refused import leaves an entry.
+ */
+static void
+log_refused(struct cli *c, const struct import_opts *o, const char *stage,
+    size_t problems, const char *buf, size_t len)
+{
+	char	*cause = NULL;
+
+	if (store_import_refused(c->s->st, o->dry_run, stage, problems, buf,
+	    len, &cause) != XJ_OK) {
+		fprintf(stderr, "xueji: %s\n", cause);
+		free(cause);
+	}
+}
+
 /* Read, parse and map the file; problems printed.  XJ_OK with *rows. */
 static int
 load_file(struct cli *c, const char *path, const struct import_opts *o,
@@ -83,10 +100,13 @@ load_file(struct cli *c, const char *path, const struct import_opts *o,
 	int			 rc;
 
 	if ((rc = xj_read_user_file(path, csv_default_limits.max_bytes, buf,
-	    len, &cause)) != XJ_OK)
+	    len, &cause)) != XJ_OK) {
+		log_refused(c, o, "read", 1, NULL, 0);
 		return cli_error(rc, cause);
+	}
 	if ((rc = csv_parse(*buf, *len, o->encoding, NULL, csv, &where,
 	    &cause)) != XJ_OK) {
+		log_refused(c, o, "csv", 1, *buf, *len);
 		if (rc == XJ_EDATA && where.row > 0)
 			printf("%zu\t#%zu\t%s\n", where.row, where.column,
 			    cause);
@@ -94,7 +114,10 @@ load_file(struct cli *c, const char *path, const struct import_opts *o,
 	}
 	rc = import_prepare(c->s->form, *csv, o->map, o->nmap, rows, r,
 	    &cause);
-	if (rc == XJ_EDATA) {
+	if (rc != XJ_OK)
+		log_refused(c, o, "header", r->nproblems > 0 ? r->nproblems :
+		    1, *buf, *len);
+	if (rc == XJ_EDATA && r->nproblems > 0) {
 		print_problems(r);
 		fprintf(stderr, _("xueji: %zu problems in the header of %s; "
 		    "nothing was imported\n"), r->nproblems, path);

@@ -266,6 +266,19 @@ check_header(const struct form_spec *form, const struct csv *c,
 	char			 num[32], *msg;
 	size_t			 before = r->nproblems, i, j;
 
+	/*
+	 * Not one column names a field: the header row is missing, and the
+	 * first row holds a child's values.  Say so without repeating any.
+	 */
+	for (j = 0; j < head->nfields && keys[j] == NULL; j++)
+		;
+	if (j == head->nfields) {
+		import_report_add(r, 1, "-", _("no column of the first row "
+		    "names a field of the form: the file must start with its "
+		    "header row, the names of the columns (its cells are not "
+		    "repeated here)"));
+		return 1;
+	}
 	for (j = 0; j < head->nfields; j++) {
 		if (set[j] || keys[j] != NULL)
 			continue;

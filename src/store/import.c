@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "xueji/platform.h"
 #include "xueji/csv.h"
 #include "xueji/import.h"
@@ -251,5 +253,26 @@ out:
 		free(norm[i]);
 	}
 	free(norm);
+	return rc;
+}
+
+int
+store_import_refused(struct store *st, int dry_run, const char *stage,
+    size_t problems, const void *buf, size_t len, char **cause)
+{
+	unsigned char	 digest[32];
+	char		 id[17] = "-", *detail;
+	int		 rc;
+
+	/* As csv_parse digests the file, so the id is import.run's. */
+	if (buf != NULL) {
+		crypto_generichash(digest, sizeof digest, buf, len, NULL, 0);
+		xj_hex(digest, 8, id);
+	}
+	xasprintf(&detail, "rows=0 valid=0 problems=%zu stage=%s file=%s",
+	    problems, stage, id);
+	rc = store_log(st, dry_run ? "import.dry-run" : "import.rejected", "",
+	    detail, cause);
+	free(detail);
 	return rc;
 }
