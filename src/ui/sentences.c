@@ -162,6 +162,7 @@ static const struct {
 	{ "branch.create", N_("branch created") },
 	{ "branch.init", N_("branch set up") },
 	{ "config.roles", N_("roles file changed") },
+	{ "config.forms", N_("enrolment form changed") },
 	{ "operator.add", N_("operator added") },
 	{ "operator.remove", N_("operator removed") },
 	{ "operator.passwd", N_("own passphrase changed") },
