@@ -183,6 +183,8 @@ scan_sources(struct found *actions, struct found *whats)
 		scan_calls(text, "store_log(", 0, 1, actions);
 		scan_calls(text, "store_log_read(", 0, 1, actions);
 		scan_calls(text, "action = ", 0, 1, actions);
+		scan_calls(text, "log_commit(", 2, 1, actions);
+		scan_calls(text, "note_hash(", 3, 1, actions);
 		scan_calls(text, "store_require(", 3, 0, whats);
 		free(text);
 	}
