@@ -180,9 +180,13 @@ test_counter_day(void **state)
 		assert_null(strstr(row, number));
 		free(row);
 	}
-	/* Unlock: the operator id is kept, only the passphrase is asked. */
+	/*
+	 * Unlock: the operator id is kept, only the passphrase is asked,
+	 * and the record comes back as it was (issue 17).
+	 */
 	e2e_login(vt, NULL, "pass-reception1");
-	e2e_wait_text(vt, "main menu");
+	e2e_wait_text(vt, "History, oldest first");
+	e2e_wait_text(vt, "欧阳𠮷·娜");
 
 	vt_char_mod(vt, 'q', VT_MOD_CTRL);
 	assert_int_equal(vt_wait_exit(vt, WAIT, &status), 0);

@@ -8,7 +8,6 @@
  * list stays aligned when names of two, three and four double-width
  * characters (one outside the BMP) stand in the same column.
  */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,22 +19,6 @@
 #include "lib/e2e.h"
 
 static char	language[] = "LANGUAGE=zh_CN";
-
-/* The catalogue of the build under test: make test exports it; a test
- * run by hand finds it beside the binary. */
-static void
-find_catalogue(void)
-{
-	char	*bin, *dir;
-
-	if (getenv("XUEJI_LOCALEDIR") != NULL)
-		return;
-	bin = xstrdup(e2e_binary());
-	xasprintf(&dir, "%s/locale", dirname(bin));
-	setenv("XUEJI_LOCALEDIR", dir, 1);
-	free(dir);
-	free(bin);
-}
 
 /* Three result rows, each with its birth month under "出生" and its
  * status under "状态". */
@@ -81,7 +64,7 @@ test_counter_in_chinese(void **state)
 	int			 i, status;
 
 	(void)state;
-	find_catalogue();
+	e2e_find_catalogue();
 	b = tl_branch_new();
 	s = tl_login(b, "reception1");
 	for (i = 0; i < 3; i++) {

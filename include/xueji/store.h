@@ -415,6 +415,18 @@ void	 history_free(struct history *, size_t);
 int64_t	 store_data_version(struct store *);
 
 /*
+ * A number that changes when what is shown of record number (status,
+ * review, values, its requests' states) or of request id (its state,
+ * its record's status and values) changes; 0 if there is none.  Read
+ * without any personal value, so not logged: screens poll it when
+ * store_data_version() moves and re-read (logged) only when it changed.
+ */
+int	 store_student_stamp(struct store *, const char *number,
+	     int64_t *stamp, char **cause);
+int	 store_request_stamp(struct store *, int64_t id, int64_t *stamp,
+	     char **cause);
+
+/*
  * Archive status.  An operator with status.set changes it directly; one
  * with status.request files a request for the queue.  Either way the
  * change records who, when and why.  "destroyed" is reached only by a

@@ -292,6 +292,14 @@ ui_box_width(const struct ui *ui)
 	return ui->cols - 2 * UI_BOX_COL;
 }
 
+const char *
+ui_field_label(const struct ui *ui, const char *key)
+{
+	const struct field_spec	*f = form_field(ui->s->form, key);
+
+	return f != NULL ? form_text(&f->label) : key;
+}
+
 void
 ui_title(struct ui *ui, const char *title)
 {

@@ -65,7 +65,6 @@ struct archive {
 	long		 counts[4];
 	struct row	*v;
 	size_t		 n, sel, top;
-	int64_t		 version;
 	char		*typed;		/* the year, as typed */
 };
 
@@ -143,7 +142,6 @@ load(struct ui *ui, struct archive *ar)
 	if (ar->sel < ar->n)
 		keep = xstrdup(ar->v[ar->sel].number);
 	clear_rows(ar);
-	ar->version = store_data_version(ui->s->st);
 	if (store_status_counts(ui->s->st, ar->counts, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
@@ -493,12 +491,11 @@ archive_offers(struct ui *ui, void *p, enum action a)
 
 /* About once a second: reload when another connection committed. */
 static int
-archive_tick(struct ui *ui, void *p)
+archive_reread(struct ui *ui, void *p, int forced)
 {
 	struct archive	*ar = p;
 
-	if (store_data_version(ui->s->st) == ar->version)
-		return 0;
+	(void)forced;
 	load(ui, ar);
 	return UI_REDRAW;
 }
@@ -527,6 +524,6 @@ const struct screen screen_archive = {
 	.draw = archive_draw,
 	.action = archive_action,
 	.offers = archive_offers,
-	.tick = archive_tick,
+	.reread = archive_reread,
 	.click = archive_click,
 };

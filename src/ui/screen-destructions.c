@@ -28,7 +28,6 @@ struct item {
 struct destructions {
 	struct item	*v;
 	size_t		 n, sel, top;
-	int64_t		 version;
 };
 
 static const enum action destructions_actions[] = {
@@ -78,7 +77,6 @@ load(struct ui *ui, struct destructions *ds)
 	char	*cause = NULL;
 
 	clear_items(ds);
-	ds->version = store_data_version(ui->s->st);
 	if (store_destructions(ui->s->st, collect, ds, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
@@ -169,12 +167,11 @@ destructions_action(struct ui *ui, void *p, enum action a)
 }
 
 static int
-destructions_tick(struct ui *ui, void *p)
+destructions_reread(struct ui *ui, void *p, int forced)
 {
 	struct destructions	*ds = p;
 
-	if (store_data_version(ui->s->st) == ds->version)
-		return 0;
+	(void)forced;
 	load(ui, ds);
 	return UI_REDRAW;
 }
@@ -202,6 +199,6 @@ const struct screen screen_destructions = {
 	.close = destructions_close,
 	.draw = destructions_draw,
 	.action = destructions_action,
-	.tick = destructions_tick,
+	.reread = destructions_reread,
 	.click = destructions_click,
 };

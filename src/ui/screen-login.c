@@ -61,6 +61,7 @@ login_draw(struct ui *ui, void *p)
 {
 	struct login	*l = p;
 	const char	*id_label = _("Operator:"), *pass_label = _("Passphrase:");
+	const char	*held;
 	int		 top = ui->rows / 2 - 4, lw, col, wait;
 	char		*m;
 
@@ -74,6 +75,13 @@ login_draw(struct ui *ui, void *p)
 	ui_text(ui, top + 4, col, lw, pass_label, STYLE_NORMAL);
 	ui_field(ui, top + 2, col + lw + 2, 30, l->id, l->focus == 0, 0);
 	ui_field(ui, top + 4, col + lw + 2, 30, l->pass, l->focus == 1, 1);
+	if (ui_work_held(ui, &held)) {
+		/* Said before anyone types: whose work waits, and its fate. */
+		xasprintf(&m, _("Locked.  %s's screens are kept for them; "
+		    "another operator's login closes them."), held);
+		ui_wrap(ui, top + 8, 4, ui->cols - 8, 2, m, STYLE_DIM);
+		free(m);
+	}
 	wait = (int)(l->wait_until - xj_monotonic() + 0.999);
 	if (wait > 0) {
 		xasprintf(&m, _("Wait %d s before trying again."), wait);
@@ -121,7 +129,7 @@ static int
 login_after(struct ui *ui, void *arg)
 {
 	(void)arg;
-	return ui_push(ui, &screen_menu, NULL);
+	return ui_unlocked(ui);
 }
 
 static int

@@ -53,7 +53,6 @@ static const struct menu_item items[] = {
 
 struct menu {
 	int	 sel;
-	int64_t	 version;	/* store_data_version() when read */
 	time_t	 loaded;
 	int	 drill;		/* the drill's line is shown */
 	time_t	 drill_at;	/* the last successful one, 0: none */
@@ -133,7 +132,6 @@ load(struct ui *ui, struct menu *m)
 {
 	time_t	now = xj_now();
 
-	m->version = store_data_version(ui->s->st);
 	m->loaded = now;
 	m->drill = holds_any(ui, drill_perms) &&
 	    store_last_drill(ui->s->st, &m->drill_at) == XJ_OK;
@@ -166,10 +164,18 @@ menu_tick(struct ui *ui, void *p)
 {
 	struct menu	*m = p;
 
-	if (store_data_version(ui->s->st) == m->version &&
-	    xj_now() - m->loaded < RELOAD_EVERY)
+	if (xj_now() - m->loaded < RELOAD_EVERY)
 		return 0;
 	load(ui, m);
+	return UI_REDRAW;
+}
+
+/* A drill or a request at another terminal: the notices follow. */
+static int
+menu_reread(struct ui *ui, void *p, int forced)
+{
+	(void)forced;
+	load(ui, p);
 	return UI_REDRAW;
 }
 
@@ -326,5 +332,6 @@ const struct screen screen_menu = {
 	.draw = menu_draw,
 	.action = menu_action,
 	.tick = menu_tick,
+	.reread = menu_reread,
 	.offers = menu_offers,
 };

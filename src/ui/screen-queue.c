@@ -5,7 +5,7 @@
  * The request lists, oldest first: the approval queue (change.approve),
  * applied changes the guardian has not confirmed yet (change.confirm),
  * and one's own pending requests.  The list follows the database by
- * itself: every tick compares store_data_version() and reloads when
+ * itself: the main loop calls its reread when
  * another connection committed, keeping the selection on the same
  * request.  Listing is not logged (the rows hold no personal values but
  * the student number), so polling adds nothing to the audit log.
@@ -46,7 +46,6 @@ struct queue {
 	enum request_list	 which;
 	struct item		*v;
 	size_t			 n, sel, top;
-	int64_t			 version;
 	time_t			 loaded;	/* xj_now() of the last load */
 	size_t			 nguardian;	/* of v, first */
 	int64_t			 picked;	/* the request being confirmed */
@@ -160,7 +159,6 @@ load(struct ui *ui, struct queue *q)
 
 	clear_items(q);
 	q->nguardian = 0;
-	q->version = store_data_version(ui->s->st);
 	q->loaded = xj_now();
 	if (with_guardians(ui, q) && store_guardian_list(ui->s->st,
 	    GUARDIAN_OVERDUE, q->loaded, collect_guardian, q, &cause) !=
@@ -444,10 +442,18 @@ queue_tick(struct ui *ui, void *p)
 {
 	struct queue	*q = p;
 
-	if (store_data_version(ui->s->st) == q->version &&
-	    (!with_guardians(ui, q) || xj_now() - q->loaded < RELOAD_EVERY))
+	if (!with_guardians(ui, q) || xj_now() - q->loaded < RELOAD_EVERY)
 		return 0;
 	load(ui, q);
+	return UI_REDRAW;
+}
+
+/* Filed or decided at another terminal: the list follows. */
+static int
+queue_reread(struct ui *ui, void *p, int forced)
+{
+	(void)forced;
+	load(ui, p);
 	return UI_REDRAW;
 }
 
@@ -475,5 +481,6 @@ const struct screen screen_queue = {
 	.draw = queue_draw,
 	.action = queue_action,
 	.tick = queue_tick,
+	.reread = queue_reread,
 	.click = queue_click,
 };

@@ -10,8 +10,10 @@
  * requested, the status changed (or a change requested), the quarterly
  * review recorded and a destruction requested.  A record awaiting
  * destruction shows no value and says so; a destroyed one (a tombstone)
- * points to its certificate.  It does not poll: every reload is a logged read, and two
- * open records would keep each other's data_version moving.
+ * points to its certificate.  It follows the branch by the record's
+ * stamp, which is not logged: the logged reads run only when what it
+ * shows changed, and an action offered on what was shown is refused if
+ * that changed since.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -43,6 +45,7 @@ struct record {
 	size_t		 nlines;
 	size_t		 top;		/* first history line drawn */
 	int		 at_end;	/* keep the newest in view */
+	int64_t		 stamp;		/* store_student_stamp() when read */
 };
 
 /* Most used first: at 80 columns the key bar ends with destruction. */
@@ -74,7 +77,9 @@ load(struct ui *ui, struct record *r)
 	r->h = NULL;
 	r->lines = NULL;
 	r->nh = r->nlines = 0;
-	if (store_student_get(ui->s->st, r->number, &r->st, &cause) != XJ_OK ||
+	if (store_student_stamp(ui->s->st, r->number, &r->stamp, &cause) !=
+	    XJ_OK ||
+	    store_student_get(ui->s->st, r->number, &r->st, &cause) != XJ_OK ||
 	    store_history(ui->s->st, r->number, &r->h, &r->nh, &cause) !=
 	    XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
@@ -91,6 +96,111 @@ load(struct ui *ui, struct record *r)
 		}
 	}
 	r->at_end = 1;
+}
+
+/* Append item to the list *s, in the interface's separator. */
+static void
+list_add(char **s, const char *item)
+{
+	char	*t;
+
+	if (*s == NULL) {
+		*s = xstrdup(item);
+		return;
+	}
+	xasprintf(&t, "%s%s%s", *s, _(", "), item);
+	free(*s);
+	*s = t;
+}
+
+/*
+ * Re-read the record when its stamp moved (or when forced); returns 1
+ * if it moved, with what changed under the operator in words in *out
+ * (NULL if nothing shown did; the caller frees it).
+ */
+static int
+reread(struct ui *ui, struct record *r, int forced, char **out)
+{
+	struct student	*old = NULL;
+	char		*cause = NULL, *what = NULL, *item;
+	const char	*v;
+	int64_t		 stamp;
+	size_t		 i;
+
+	*out = NULL;
+	if (store_student_stamp(ui->s->st, r->number, &stamp, &cause) !=
+	    XJ_OK) {
+		free(cause);
+		return 0;
+	}
+	if (!forced && stamp == r->stamp)
+		return 0;
+	old = r->st;
+	r->st = NULL;
+	load(ui, r);
+	r->revealed = 0;	/* a new read shows them covered again */
+	if (old == NULL || r->st == NULL) {
+		student_free(old);
+		return stamp != r->stamp || !forced;
+	}
+	if (old->status != r->st->status) {
+		xasprintf(&item, _("status %s → %s"), status_label(old->status),
+		    status_label(r->st->status));
+		list_add(&what, item);
+		free(item);
+	}
+	if (old->frozen != r->st->frozen)
+		list_add(&what, r->st->frozen ? _("a destruction was requested")
+		    : _("the destruction request was decided"));
+	else if (old->pending != r->st->pending) {
+		xasprintf(&item, _("pending requests %d → %d"), old->pending,
+		    r->st->pending);
+		list_add(&what, item);
+		free(item);
+	}
+	for (i = 0; i < r->st->nvalues; i++) {
+		v = student_value(old, r->st->values[i].key);
+		if (v == NULL || strcmp(v, r->st->values[i].value) != 0)
+			list_add(&what, ui_field_label(ui, r->st->values[i].key));
+	}
+	if (old->next_review != r->st->next_review && what == NULL)
+		list_add(&what, _("reviewed"));
+	student_free(old);
+	*out = what;
+	return 1;
+}
+
+static int
+record_refresh(struct ui *ui, void *p, int forced)
+{
+	char	*what;
+
+	reread(ui, p, forced, &what);
+	if (what != NULL) {
+		ui_message(ui, 0, _("Changed at another terminal: %s."), what);
+		free(what);
+	}
+	return UI_REDRAW;
+}
+
+/*
+ * Whether the record changed since it was shown; if so it is shown
+ * again and the action refused, before anything is asked.
+ */
+static int
+stale(struct ui *ui, struct record *r)
+{
+	char	*what;
+
+	if (!reread(ui, r, 0, &what))
+		return 0;
+	if (what == NULL)
+		what = xstrdup(_("its requests"));
+	ui_message(ui, 1, _("This record changed at another terminal since "
+	    "it was shown (%s); it is shown again as it is now: look at it "
+	    "and choose again."), what);
+	free(what);
+	return 1;
 }
 
 static int
@@ -139,13 +249,6 @@ has_sensitive(const struct ui *ui, const struct student *st)
 	return 0;
 }
 
-static const char *
-field_label(const struct ui *ui, const char *key)
-{
-	const struct field_spec	*f = form_field(ui->s->form, key);
-
-	return f != NULL ? form_text(&f->label) : key;
-}
 
 /* A value as this view shows it: sensitive ones covered until revealed. */
 static const char *
@@ -179,7 +282,7 @@ draw_hline(struct ui *ui, const struct record *r, size_t l, int row, int lw)
 	}
 	xj_timefmt(h->at, when, sizeof when);
 	col += ui_text(ui, row, col, 16, when, STYLE_DIM) + 2;
-	ui_text(ui, row, col, lw, field_label(ui, h->key), STYLE_DIM);
+	ui_text(ui, row, col, lw, ui_field_label(ui, h->key), STYLE_DIM);
 	col += lw;
 	ui_text(ui, row, col, 16, shown(ui, r, h->key, h->value),
 	    STYLE_NORMAL);
@@ -280,12 +383,12 @@ record_draw(struct ui *ui, void *p)
 	free(line);
 
 	for (i = 0; i < st->nvalues; i++) {
-		label = field_label(ui, st->values[i].key);
+		label = ui_field_label(ui, st->values[i].key);
 		if (utf8_width(label) + 2 > lw)
 			lw = utf8_width(label) + 2;
 	}
 	for (i = 0; i < st->nvalues && row < ui->rows - 7; i++, row++) {
-		ui_text(ui, row, 2, lw, field_label(ui, st->values[i].key),
+		ui_text(ui, row, 2, lw, ui_field_label(ui, st->values[i].key),
 		    STYLE_DIM);
 		ui_text(ui, row, 2 + lw, ui->cols - lw - 4, shown(ui, r,
 		    st->values[i].key, st->values[i].value), STYLE_NORMAL);
@@ -375,6 +478,8 @@ status_yes(struct ui *ui, void *arg)
 	char			*cause = NULL;
 	int64_t			 id;
 
+	if (stale(ui, r))
+		return UI_REDRAW;
 	if (policy_allows(ui->s->op, PERM_STATUS_SET)) {
 		if (store_status_set(ui->s->st, r->number, to, r->reason,
 		    &cause) != XJ_OK)
@@ -462,6 +567,8 @@ review_yes(struct ui *ui, void *arg)
 	struct record	*r = arg;
 	char		*cause = NULL, when[32];
 
+	if (stale(ui, r))
+		return UI_REDRAW;
 	if (store_review(ui->s->st, r->number, &cause) != XJ_OK)
 		return failed(ui, cause);
 	changed(ui, r);
@@ -491,6 +598,8 @@ destroy_yes(struct ui *ui, void *arg)
 	char		*cause = NULL;
 	int64_t		 id;
 
+	if (stale(ui, r))
+		return UI_REDRAW;
 	if (store_destroy_request(ui->s->st, r->number,
 	    destroy_codes[r->choice], &id, &cause) != XJ_OK)
 		return failed(ui, cause);
@@ -593,6 +702,17 @@ record_action(struct ui *ui, void *p, enum action a)
 		return 0;
 	page = (size_t)(ui->rows > 16 ? ui->rows / 3 : 4);
 	switch (a) {
+	case ACT_CHANGE:
+	case ACT_STATUS:
+	case ACT_REVIEW:
+	case ACT_DESTROY:
+		if (stale(ui, r))
+			return UI_REDRAW;
+		break;
+	default:
+		break;
+	}
+	switch (a) {
 	case ACT_REVEAL:
 		return reveal(ui, r);
 	case ACT_CHANGE:
@@ -660,4 +780,5 @@ const struct screen screen_record = {
 	.draw = record_draw,
 	.action = record_action,
 	.offers = record_offers,
+	.reread = record_refresh,
 };

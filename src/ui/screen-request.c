@@ -28,6 +28,7 @@ struct req {
 	char			*note;		/* a rejection's, typed */
 	char			*typed;		/* a destruction's second step */
 	struct opened_for	 back;
+	int64_t			 stamp;		/* store_request_stamp() */
 };
 
 static const enum action request_actions[] = {
@@ -59,7 +60,9 @@ load(struct ui *ui, struct req *q)
 	request_free(q->r);
 	q->r = NULL;
 	q->from = -1;
-	if (store_request_get(ui->s->st, q->id, &q->r, &cause) != XJ_OK) {
+	if (store_request_stamp(ui->s->st, q->id, &q->stamp, &cause) !=
+	    XJ_OK ||
+	    store_request_get(ui->s->st, q->id, &q->r, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
 		return;
@@ -207,6 +210,94 @@ request_draw(struct ui *ui, void *p)
 		    "record is restricted: no values, not found."),
 		    STYLE_DIM);
 	}
+}
+
+/*
+ * Re-read the request when its stamp moved (or forced); returns 1 if it
+ * moved, saying what changed under the operator.
+ */
+static int
+reread(struct ui *ui, struct req *q, int forced)
+{
+	enum request_state	 was;
+	char			*cause = NULL;
+	int64_t			 stamp;
+
+	if (store_request_stamp(ui->s->st, q->id, &stamp, &cause) != XJ_OK) {
+		free(cause);
+		return 0;
+	}
+	if (!forced && stamp == q->stamp)
+		return 0;
+	was = q->r != NULL ? q->r->state : REQ_PENDING;
+	load(ui, q);
+	if (stamp == q->stamp && forced)
+		return 0;
+	if (q->r != NULL && q->r->state != was)
+		ui_message(ui, 1, _("Request %" PRId64 " was decided at another "
+		    "terminal: %s."), q->id, request_state_label(q->r->state));
+	else
+		ui_message(ui, 1, _("The record of request %" PRId64 " changed "
+		    "at another terminal; it is shown as it is now."), q->id);
+	return 1;
+}
+
+static int
+request_refresh(struct ui *ui, void *p, int forced)
+{
+	reread(ui, p, forced);
+	return UI_REDRAW;
+}
+
+/*
+ * Whether request q may not be decided as shown: it, or its record,
+ * changed since (shown again, said why), or a change's old value is no
+ * longer the record's (named by label, both values said).  Checked
+ * before anything is asked.
+ */
+static int
+stale(struct ui *ui, struct req *q)
+{
+	struct student	*st = NULL;
+	const char	*v;
+	char		*cause = NULL, *what = NULL, *item, *t;
+	size_t		 i;
+
+	if (reread(ui, q, 0))
+		return 1;
+	if (q->r == NULL || q->r->kind != REQ_CHANGE ||
+	    q->r->state != REQ_PENDING)
+		return 0;
+	if (store_student_get(ui->s->st, q->r->number, &st, &cause) != XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+		return 1;
+	}
+	for (i = 0; i < q->r->nchanges; i++) {
+		v = student_value(st, q->r->changes[i].key);
+		if (strcmp(v != NULL ? v : "", q->r->changes[i].old) == 0)
+			continue;
+		xasprintf(&item, _("%s was %s when requested and is %s now"),
+		    ui_field_label(ui, q->r->changes[i].key),
+		    *q->r->changes[i].old != '\0' ? q->r->changes[i].old :
+		    _("(empty)"), v != NULL && *v != '\0' ? v : _("(empty)"));
+		if (what == NULL)
+			what = item;
+		else {
+			xasprintf(&t, "%s%s%s", what, _("; "), item);
+			xfree_wipe(what);
+			xfree_wipe(item);
+			what = t;
+		}
+	}
+	student_free(st);
+	if (what == NULL)
+		return 0;
+	ui_message(ui, 1, _("Request %" PRId64 " no longer matches the record: "
+	    "%s.  Reject it and request the change again from the record as "
+	    "it is now."), q->id, what);
+	xfree_wipe(what);
+	return 1;
 }
 
 /* After a decision: back to the list, which reloads. */
@@ -395,6 +486,8 @@ request_action(struct ui *ui, void *p, enum action a)
 
 	if (q->r == NULL)
 		return 0;
+	if (a == ACT_APPROVE && !filed_by_me(ui, q->r) && stale(ui, q))
+		return UI_REDRAW;
 	/*
 	 * One's own request: nothing to ask or type.  The store refuses a
 	 * decision by the requester (four eyes) and logs the refusal, as
@@ -469,4 +562,5 @@ const struct screen screen_request = {
 	.draw = request_draw,
 	.action = request_action,
 	.offers = request_offers,
+	.reread = request_refresh,
 };

@@ -241,6 +241,19 @@ search_edit(struct ui *ui, void *p, int key)
 	return UI_HANDLED;
 }
 
+/*
+ * ^L runs the query again.  Another terminal's commits do not: every
+ * search is logged, so two open lists would move each other's
+ * data_version for ever; a record opened from the list follows.
+ */
+static int rerun_after(struct ui *, void *);
+
+static int
+search_refresh(struct ui *ui, void *p, int forced)
+{
+	return forced ? rerun_after(ui, p) : 0;
+}
+
 /* A record changed (frozen, withdrawn): run the query again. */
 static int
 rerun_after(struct ui *ui, void *arg)
@@ -310,6 +323,7 @@ const struct screen screen_search = {
 	.draw = search_draw,
 	.action = search_action,
 	.text = search_text,
+	.reread = search_refresh,
 	.edit = search_edit,
 	.click = search_click,
 };

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <term.h>
+#include <sodium.h>
 
 #include "xueji/platform.h"
 #include "ui.h"
@@ -31,6 +32,15 @@ struct frame {
 static struct frame	stack[STACK_MAX];
 static int		depth;
 static int		curses_up;
+/*
+ * The screens of the operator who locked, kept while the terminal is
+ * locked: the same operator unlocking gets them back as they were, form
+ * text included; anyone else logging in closes them first (each close
+ * wipes what it held), as quitting does.
+ */
+static struct frame	held[STACK_MAX];
+static int		nheld;
+static char		held_id[64];
 
 /* fatal() must leave the terminal usable and the screen empty. */
 static void
@@ -294,17 +304,70 @@ draw(struct ui *ui)
 	refresh();
 }
 
+/* Close the screens kept over a lock, wiping what they hold. */
+static void
+drop_held(void)
+{
+	while (nheld > 0) {
+		nheld--;
+		if (held[nheld].screen->close != NULL)
+			held[nheld].screen->close(held[nheld].state);
+		held[nheld].state = NULL;
+	}
+	sodium_memzero(held_id, sizeof held_id);
+}
+
+int
+ui_unlocked(struct ui *ui)
+{
+	int	i;
+
+	if (nheld == 0 || ui->s->op == NULL ||
+	    strcmp(held_id, ui->s->op->id) != 0) {
+		drop_held();
+		return ui_push(ui, &screen_menu, NULL);
+	}
+	for (i = 0; i < nheld; i++)
+		stack[depth++] = held[i];
+	nheld = 0;
+	sodium_memzero(held_id, sizeof held_id);
+	/* What changed while locked is read again at the next tick. */
+	ui->version = -1;
+	return UI_REDRAW;
+}
+
+int
+ui_work_held(const struct ui *ui, const char **id)
+{
+	(void)ui;
+	*id = held_id;
+	return nheld > 0;
+}
+
 /*
  * Clear the screen and the terminal's scrollback so that nothing personal
  * is left to scroll back to, then close the database and wipe the key.
+ * The screens are kept, closed, for the same operator's unlock.
  */
 static void
 lock(struct ui *ui)
 {
 	const char	*e3;
+	int		 i;
 
+	/* A locked terminal keeps no dialog asking on anyone's behalf. */
+	ui->after = NULL;
+	drop_held();
+	if (ui->s->op != NULL) {
+		for (i = 0; i < depth; i++)
+			held[i] = stack[i];
+		nheld = depth;
+		depth = 0;
+		snprintf(held_id, sizeof held_id, "%s", ui->s->op->id);
+	}
 	while (depth > 0)
 		pop();
+	ui_message(ui, 0, NULL);
 	erase();
 	clear();
 	refresh();
@@ -416,6 +479,29 @@ quit(struct ui *ui)
 	return UI_QUIT;
 }
 
+/*
+ * Screens follow the branch: when another connection has committed (or
+ * on ^L), every screen on the stack re-reads what it shows.
+ */
+static void
+refresh_all(struct ui *ui, int forced)
+{
+	int64_t	v;
+	int	i;
+
+	if (ui->s->op == NULL || ui->s->st == NULL)
+		return;
+	v = store_data_version(ui->s->st);
+	if (!forced && v == ui->version)
+		return;
+	ui->version = v;
+	for (i = 0; i < depth; i++) {
+		if (stack[i].screen->reread != NULL)
+			stack[i].screen->reread(ui, stack[i].state,
+			    forced);
+	}
+}
+
 /* Carry out the mask a handler returned; 1 when the program should end. */
 static int
 apply(struct ui *ui, int r)
@@ -502,6 +588,7 @@ dispatch(struct ui *ui, wint_t ch, int is_key, const wchar_t *burst,
 	switch (a) {
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
+		refresh_all(ui, 1);
 		return 0;
 	case ACT_HELP: {
 		struct help_arg	ha = { sc, state };
@@ -557,6 +644,7 @@ loop(struct ui *ui)
 			store_idle(ui->s->st);
 			if (now - last_tick >= 1.0) {
 				last_tick = now;
+				refresh_all(ui, 0);
 				for (i = depth - 1; i >= 0; i--) {
 					if (stack[i].screen->tick != NULL)
 						stack[i].screen->tick(ui,
@@ -656,6 +744,7 @@ ui_main(const char *config_path, const char *data_dir)
 
 	while (depth > 0)
 		pop();
+	drop_held();
 	erase();
 	refresh();
 	endwin();

@@ -130,8 +130,16 @@ struct screen {
 	int		 (*text)(struct ui *, void *, const wchar_t *, size_t);
 	/* An editing key for the focused field (KEY_LEFT, ^K, ...). */
 	int		 (*edit)(struct ui *, void *, int key);
-	/* Called about every second, to refresh from the database. */
+	/* Called about every second (a clock on the screen, due dates). */
 	int		 (*tick)(struct ui *, void *);
+	/*
+	 * Another terminal changed the database (store_data_version()
+	 * moved), or ^L was pressed (forced): re-read what is shown if it
+	 * changed, keep the selection, and say what changed under the
+	 * operator with ui_message().  NULL: nothing to re-read.  Every
+	 * screen on the stack is asked, from the bottom up.
+	 */
+	int		 (*reread)(struct ui *, void *, int forced);
 	/* Whether leaving would lose typed input (asks first). */
 	int		 (*dirty)(void *);
 	/* A mouse click at a screen cell; NULL if the screen has none. */
@@ -181,6 +189,8 @@ struct ui {
 	int		 cursor_row, cursor_col;
 	/* Who logged in last: after an idle lock only the passphrase. */
 	char		 last_id[64];
+	/* store_data_version() when the screens last re-read. */
+	int64_t		 version;
 	/* Run once the current key's screens have been popped (dialogs). */
 	int		(*after)(struct ui *, void *);
 	void		*after_arg;
@@ -301,6 +311,15 @@ void	 ui_datefmt(time_t t, char *buf, size_t len);
 /* Returns UI_POP: for a struct confirm whose "yes" leaves a screen. */
 int	 ui_pop_after(struct ui *, void *);
 
+/*
+ * After a login: the screens kept over an idle lock come back when the
+ * same operator unlocks; anyone else gets the menu, the kept screens
+ * closed and wiped first.  Returns a UI_ mask.
+ */
+int	 ui_unlocked(struct ui *);
+/* Whether screens are kept over a lock, and for whom (*id). */
+int	 ui_work_held(const struct ui *, const char **id);
+
 /* Run the interface until the operator quits; returns an exit code. */
 int	 ui_main(const char *config_path, const char *data_dir);
 
@@ -392,6 +411,9 @@ int	 ui_dialog(struct ui *, const char *question, const char *detail,
  */
 int	 ui_list_move(size_t *sel, size_t n, size_t page, enum action a);
 void	 ui_list_scroll(size_t *top, size_t sel, int rows);
+/* A field as the form labels it ("出生年月"), never its key when the
+ * form knows it. */
+const char *ui_field_label(const struct ui *, const char *key);
 /* Draw the title line. */
 void	 ui_title(struct ui *, const char *title);
 

@@ -4,6 +4,7 @@
  *
  * Helpers the end-to-end tests share; see e2e.h.
  */
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,20 @@ e2e_wait_gone(struct vt *vt, const char *text)
 {
 	if (vt_wait_gone(vt, text, E2E_WAIT) != 0)
 		fail_msg("\"%s\" never went away", text);
+}
+
+void
+e2e_find_catalogue(void)
+{
+	char	*bin, *dir;
+
+	if (getenv("XUEJI_LOCALEDIR") != NULL)
+		return;
+	bin = xstrdup(e2e_binary());
+	xasprintf(&dir, "%s/locale", dirname(bin));
+	setenv("XUEJI_LOCALEDIR", dir, 1);
+	free(dir);
+	free(bin);
 }
 
 void

@@ -23,6 +23,9 @@ extern char *const e2e_env[];
  * then extra ("NAME=value", NULL-terminated, may be NULL). */
 struct vt	*e2e_start(const struct tl_branch *, int rows, int cols,
 		     char *const extra[]);
+/* Point XUEJI_LOCALEDIR at the catalogue beside the binary under test,
+ * unless make test exported it already. */
+void		 e2e_find_catalogue(void);
 /* Wait for text on the screen (gone from it); fail the test if not. */
 void		 e2e_wait_text(struct vt *, const char *);
 void		 e2e_wait_gone(struct vt *, const char *);

@@ -1,0 +1,506 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Screens that act only on what they show (issue 17) and an interface
+ * that fits 80x24 in Chinese (issue 20), end to end: keys refused while
+ * the terminal is too small, a record following another terminal's
+ * change, a stale change request refused before the question, the idle
+ * lock returning the same operator to a half-filled form, and the key
+ * bar, help and messages of every screen walked through in zh_CN.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "lib/testlib.h"
+#include "lib/branch.h"
+#include "lib/vt.h"
+#include "lib/e2e.h"
+
+static char	language[] = "LANGUAGE=zh_CN";
+
+/* A branch with one child enrolled by reception1; *number is theirs. */
+static struct tl_branch *
+branch_with_child(const char *extra, char **number)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+
+	b = extra != NULL ? tl_branch_new_with(extra) : tl_branch_new();
+	s = tl_login(b, "reception1");
+	*number = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222",
+	    NULL);
+	assert_non_null(*number);
+	session_free(s);
+	return b;
+}
+
+/* File a change of one field as reception1; returns the request's id. */
+static int64_t
+file_change(const struct tl_branch *b, const char *number, const char *key,
+    const char *value)
+{
+	struct session		*s = tl_login(b, "reception1");
+	struct field_input	 in = { key, value };
+	char			*cause = NULL;
+	int64_t			 id = 0;
+
+	if (store_change_request(s->st, number, &in, 1, "证件有误", NULL, &id,
+	    &cause) != XJ_OK)
+		fail_msg("filing a change: %s", cause);
+	session_free(s);
+	return id;
+}
+
+/* The state of request id, as the store has it now. */
+static enum request_state
+state_of(const struct tl_branch *b, int64_t id)
+{
+	struct session	*s = tl_login(b, "supervisor2");
+	struct request	*r = NULL;
+	char		*cause = NULL;
+	enum request_state st;
+
+	if (store_request_get(s->st, id, &r, &cause) != XJ_OK)
+		fail_msg("reading request %" PRId64 ": %s", id, cause);
+	st = r->state;
+	request_free(r);
+	session_free(s);
+	return st;
+}
+
+/* Log in at the Chinese login screen. */
+static void
+login_zh(struct vt *vt, const char *id, const char *pass)
+{
+	e2e_wait_text(vt, "口令：");
+	vt_sendstr(vt, id);
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, pass);
+	vt_key(vt, VT_KEY_ENTER);
+}
+
+/* The key bar (the last row) holds F1 帮助 and ^Q 退出. */
+static void
+keybar_whole(struct vt *vt)
+{
+	char	*row = vt_row(vt, 23);
+
+	if (strstr(row, "F1 帮助") == NULL || strstr(row, "^Q 退出") == NULL) {
+		vt_dump(vt, stderr);
+		fail_msg("the key bar lacks F1 帮助 or ^Q 退出: %s", row);
+	}
+	free(row);
+}
+
+/*
+ * Nothing on the screen reads as a raw key: no form key, no action key
+ * of the log, no ASCII colon after Chinese.
+ */
+static void
+no_raw_keys(struct vt *vt)
+{
+	static const char *const raw[] = {
+		"birth_month", "guardian_name", "guardian_phone",
+		"student.", "request.", "change.", "operator.", "branch.",
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(raw); i++) {
+		if (e2e_on_screen(vt, raw[i])) {
+			vt_dump(vt, stderr);
+			fail_msg("a raw key on the screen: %s", raw[i]);
+		}
+	}
+}
+
+/* The status line keeps the operator's name and never cuts a message:
+ * one too long is wrapped above it. */
+static void
+status_whole(struct vt *vt)
+{
+	char	*row = vt_row(vt, 22);
+
+	if (strstr(row, "…") != NULL || (strstr(row, "(supervisor1)") ==
+	    NULL && strstr(row, "(reception1)") == NULL &&
+	    strstr(row, "测试校区") == NULL)) {
+		vt_dump(vt, stderr);
+		fail_msg("the status line is cut or lost the operator: %s",
+		    row);
+	}
+	free(row);
+}
+
+/*
+ * The labels of the record and their values each in one column, whatever
+ * the width of the label.
+ */
+static void
+record_aligned(struct vt *vt)
+{
+	static const char *const values[] = {
+		"王小明", "2017-06", "王大明", "13911112222",
+	};
+	int	r, c, col = -1;
+	size_t	i;
+
+	for (i = 0; i < nitems(values); i++) {
+		assert_true(vt_find(vt, values[i], &r, &c));
+		if (col >= 0 && c != col) {
+			vt_dump(vt, stderr);
+			fail_msg("%s is not in the values' column", values[i]);
+		}
+		col = c;
+	}
+}
+
+/* What every screen must be at 80x24 in Chinese. */
+static void
+screen_fits(struct vt *vt)
+{
+	keybar_whole(vt);
+	status_whole(vt);
+	no_raw_keys(vt);
+}
+
+/* Issue 17: while too small, Enter F2 y in the queue approves nothing,
+ * and text typed into a hidden form is not taken. */
+static void
+test_too_small_refuses_keys(void **state)
+{
+	struct tl_branch	*b;
+	struct vt		*vt;
+	char			*n, *row;
+	int64_t			 id;
+	int			 r, c, status;
+
+	(void)state;
+	e2e_find_catalogue();
+	b = branch_with_child(NULL, &n);
+	id = file_change(b, n, "guardian_name", "王建国");
+	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+	login_zh(vt, "supervisor1", "pass-supervisor1");
+	e2e_wait_text(vt, "主菜单");
+	vt_key(vt, VT_KEY_F7);
+	e2e_wait_text(vt, n);
+	vt_resize(vt, 20, 60);
+	e2e_wait_text(vt, "终端太小");
+	vt_key(vt, VT_KEY_ENTER);
+	vt_key(vt, VT_KEY_F2);
+	vt_sendstr(vt, "y");
+	vt_resize(vt, 24, 80);
+	e2e_wait_gone(vt, "终端太小");
+	/* Still the queue: nothing was opened, nothing approved. */
+	e2e_wait_text(vt, n);
+	assert_false(e2e_on_screen(vt, "王建国"));
+	assert_int_equal(state_of(b, id), REQ_PENDING);
+
+	/* Typed text in a form is kept, and nothing typed while small. */
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "主菜单");
+	vt_key(vt, VT_KEY_F4);
+	e2e_wait_text(vt, "学员姓名");
+	vt_sendstr(vt, "李小红");
+	e2e_wait_text(vt, "李小红");
+	vt_resize(vt, 20, 60);
+	e2e_wait_text(vt, "终端太小");
+	vt_sendstr(vt, "abc");
+	vt_key(vt, VT_KEY_F2);
+	vt_resize(vt, 24, 80);
+	e2e_wait_gone(vt, "终端太小");
+	e2e_wait_text(vt, "李小红");
+	assert_true(vt_find(vt, "李小红", &r, &c));
+	row = vt_row(vt, r);
+	assert_null(strstr(row, "abc"));
+	free(row);
+	assert_false(e2e_on_screen(vt, "已保存"));
+	/* ^Q on a form with typed text asks first. */
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	e2e_wait_text(vt, "不保存已输入的内容就退出？");
+	vt_sendstr(vt, "y");
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/* Issue 17: a record open at one terminal follows an approval made at
+ * another, and says what changed. */
+static void
+test_record_follows_approval(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*vt;
+	char			*n, *cause = NULL;
+	int64_t			 id;
+	int			 status;
+
+	(void)state;
+	e2e_find_catalogue();
+	b = branch_with_child(NULL, &n);
+	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+	login_zh(vt, "reception1", "pass-reception1");
+	e2e_wait_text(vt, "主菜单");
+	vt_key(vt, VT_KEY_F3);
+	vt_sendstr(vt, "王小明");
+	e2e_wait_text(vt, n);
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "修改历史");
+	e2e_wait_text(vt, "王大明");
+	screen_fits(vt);
+
+	/* Filed and approved elsewhere: the record shows it by itself. */
+	id = file_change(b, n, "guardian_name", "王建国");
+	e2e_wait_text(vt, "待审批申请：");
+	s = tl_login(b, "supervisor1");
+	if (store_request_approve(s->st, id, &cause) != XJ_OK)
+		fail_msg("approving: %s", cause);
+	session_free(s);
+	e2e_wait_text(vt, "王建国");
+	e2e_wait_text(vt, "另一终端已修改此档案");
+	e2e_wait_text(vt, "家长姓名");
+	e2e_wait_gone(vt, "待审批申请：");
+	screen_fits(vt);
+
+	/* A status set elsewhere: the title and the status follow. */
+	s = tl_login(b, "supervisor1");
+	if (store_status_set(s->st, n, STATUS_WITHDRAWN, "搬家", &cause) !=
+	    XJ_OK)
+		fail_msg("setting the status: %s", cause);
+	session_free(s);
+	e2e_wait_text(vt, "[退学]");
+	e2e_wait_text(vt, "状态 在读 → 退学");
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/* Issue 17: a change request whose old value is no longer the record's
+ * is refused before "approve?" is asked, naming the field's label. */
+static void
+test_stale_change_refused(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*vt;
+	char			*n, *cause = NULL, *label = NULL;
+	int64_t			 stale, fresh;
+	int			 status;
+
+	(void)state;
+	e2e_find_catalogue();
+	b = branch_with_child(NULL, &n);
+	stale = file_change(b, n, "birth_month", "2017-03");
+	fresh = file_change(b, n, "birth_month", "2017-05");
+	s = tl_login(b, "supervisor2");
+	if (store_request_approve(s->st, fresh, &cause) != XJ_OK)
+		fail_msg("approving: %s", cause);
+	session_free(s);
+
+	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+	login_zh(vt, "supervisor1", "pass-supervisor1");
+	e2e_wait_text(vt, "主菜单");
+	vt_key(vt, VT_KEY_F7);
+	e2e_wait_text(vt, n);
+	vt_key(vt, VT_KEY_ENTER);
+	xasprintf(&label, "申请 %" PRId64, stale);
+	e2e_wait_text(vt, label);
+	e2e_wait_text(vt, "2017-03");
+	vt_key(vt, VT_KEY_F2);
+	/* Refused at once, in full, the field by its label. */
+	e2e_wait_text(vt, "与档案已不一致");
+	e2e_wait_text(vt, "出生年月 申请时为 2017-06，现在是");
+	e2e_wait_text(vt, "2017-05。请驳回此申请");
+	assert_false(e2e_on_screen(vt, "y：是"));
+	no_raw_keys(vt);
+	keybar_whole(vt);
+	assert_int_equal(state_of(b, stale), REQ_PENDING);
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+	free(label);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/* Issue 17: the idle lock keeps a half-filled form for the operator who
+ * typed it; another operator's login closes it. */
+static void
+test_idle_lock_keeps_form(void **state)
+{
+	struct tl_branch	*b;
+	struct vt		*vt;
+	char			*n;
+	int			 status;
+
+	(void)state;
+	e2e_find_catalogue();
+	b = branch_with_child("idle_lock_seconds: 5\n", &n);
+	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+	login_zh(vt, "reception1", "pass-reception1");
+	e2e_wait_text(vt, "主菜单");
+	vt_key(vt, VT_KEY_F4);
+	e2e_wait_text(vt, "学员姓名");
+	vt_sendstr(vt, "李小红");
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, "2017-0");
+	e2e_wait_text(vt, "2017-0");
+	/* Locked by the clock: nothing of the form is left on screen. */
+	if (vt_wait_text(vt, "口令：", 5000 + E2E_WAIT) != 0)
+		fail_msg("the idle lock did not come");
+	assert_false(e2e_on_screen(vt, "李小红"));
+	e2e_wait_text(vt, "reception1");
+	vt_sendstr(vt, "pass-reception1");
+	vt_key(vt, VT_KEY_ENTER);
+	/* The same form, as it was, the cursor where it was. */
+	e2e_wait_text(vt, "学员入学登记");
+	e2e_wait_text(vt, "李小红");
+	e2e_wait_text(vt, "2017-0");
+	vt_sendstr(vt, "9");
+	e2e_wait_text(vt, "2017-09");
+	screen_fits(vt);
+
+	/* Locked again; supervisor1 logs in: the form is gone. */
+	vt_key(vt, VT_KEY_F12);
+	e2e_wait_text(vt, "口令：");
+	vt_key(vt, VT_KEY_BACKTAB);
+	vt_char_mod(vt, 'u', VT_MOD_CTRL);
+	vt_sendstr(vt, "supervisor1");
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, "pass-supervisor1");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "主菜单");
+	assert_false(e2e_on_screen(vt, "李小红"));
+	vt_key(vt, VT_KEY_ESC);
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/* Open a screen from the menu by key, check it fits, and come back. */
+static void
+visit(struct vt *vt, enum vt_key key, const char *marker)
+{
+	vt_key(vt, key);
+	e2e_wait_gone(vt, "主菜单");
+	e2e_wait_text(vt, marker);
+	screen_fits(vt);
+	vt_key(vt, VT_KEY_F1);
+	e2e_wait_text(vt, "按键");
+	screen_fits(vt);
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, marker);
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "主菜单");
+}
+
+/* Issue 20: every screen at 80x24 in Chinese keeps F1 and ^Q in its key
+ * bar and shows no raw key; help lists only keys that work there; a
+ * message longer than the status line is shown whole. */
+static void
+test_walk_zh(void **state)
+{
+	struct tl_branch	*b;
+	struct vt		*vt;
+	char			*n, *row;
+	int			 status, r;
+
+	(void)state;
+	e2e_find_catalogue();
+	b = branch_with_child(NULL, &n);
+	file_change(b, n, "guardian_name", "王建国");
+	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+	e2e_wait_text(vt, "口令：");
+	screen_fits(vt);
+	login_zh(vt, "supervisor1", "pass-supervisor1");
+	e2e_wait_text(vt, "主菜单");
+	screen_fits(vt);
+	/* The operator's name stays in the status line. */
+	e2e_wait_text(vt, "(supervisor1)");
+
+	visit(vt, VT_KEY_F7, "审批队列");
+	visit(vt, VT_KEY_F8, "监护人确认");
+	visit(vt, VT_KEY_F9, "我的");
+	visit(vt, VT_KEY_F5, "档案库");
+	visit(vt, VT_KEY_F6, "销毁记录");
+	visit(vt, VT_KEY_F4, "学员入学登记");
+
+	/* Search: help never offers "?" or End (^E), which enrols here. */
+	vt_key(vt, VT_KEY_F3);
+	e2e_wait_text(vt, "查找");
+	vt_key(vt, VT_KEY_F1);
+	e2e_wait_text(vt, "在输入栏中");
+	assert_false(e2e_on_screen(vt, "F1 ?"));
+	assert_false(e2e_on_screen(vt, "End ^E"));
+	assert_true(e2e_on_screen(vt, "F4 ^E"));
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_gone(vt, "在输入栏中");
+	/* "?" is text there, and help's keys are what works. */
+	vt_sendstr(vt, "王小明");
+	e2e_wait_text(vt, n);
+	screen_fits(vt);
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "修改历史");
+	e2e_wait_text(vt, "13911112222");	/* a supervisor sees it */
+	screen_fits(vt);
+	record_aligned(vt);
+
+	/* A status dialog is framed and says everything it asks. */
+	vt_key(vt, VT_KEY_F7);
+	e2e_wait_text(vt, "的新状态");
+	e2e_wait_text(vt, "┌");
+	e2e_wait_text(vt, "┘");
+	screen_fits(vt);
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "原因");
+	/* An empty required reason says so. */
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "此处必须填写");
+	/* A paste longer than the field says how much was left out. */
+	row = xmalloc(300 * 3 + 1);
+	row[0] = '\0';
+	for (r = 0; r < 210; r++)
+		strcat(row, "长");
+	vt_paste(vt, row);
+	free(row);
+	e2e_wait_text(vt, "此栏最多 200 个字");
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_gone(vt, "┌");
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, n);
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "主菜单");
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_too_small_refuses_keys),
+		cmocka_unit_test(test_record_follows_approval),
+		cmocka_unit_test(test_stale_change_refused),
+		cmocka_unit_test(test_idle_lock_keeps_form),
+		cmocka_unit_test(test_walk_zh),
+	};
+
+	platform_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
