@@ -267,14 +267,27 @@ test_record_follows_approval(void **state)
 	e2e_wait_gone(vt, "待审批申请：");
 	screen_fits(vt);
 
-	/* A status set elsewhere: the title and the status follow. */
+	/*
+	 * A status set elsewhere while this terminal's own question is
+	 * open: the record follows under the dialog, and "y" does nothing.
+	 */
+	vt_key(vt, VT_KEY_F7);
+	e2e_wait_text(vt, "的新状态");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "状态为何变更");
+	vt_sendstr(vt, "结课");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "y：是");
 	s = tl_login(b, "supervisor1");
 	if (store_status_set(s->st, n, STATUS_WITHDRAWN, "搬家", &cause) !=
 	    XJ_OK)
 		fail_msg("setting the status: %s", cause);
 	session_free(s);
-	e2e_wait_text(vt, "[退学]");
 	e2e_wait_text(vt, "状态 在读 → 退学");
+	vt_sendstr(vt, "y");
+	e2e_wait_text(vt, "提问期间此档案已在另一终端被修改");
+	e2e_wait_text(vt, "[退学]");
+	assert_false(e2e_on_screen(vt, "[已结课]"));
 	vt_char_mod(vt, 'q', VT_MOD_CTRL);
 	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
 	vt_free(vt);

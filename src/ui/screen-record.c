@@ -46,6 +46,7 @@ struct record {
 	size_t		 top;		/* first history line drawn */
 	int		 at_end;	/* keep the newest in view */
 	int64_t		 stamp;		/* store_student_stamp() when read */
+	int64_t		 asked;		/* the stamp a question was asked on */
 };
 
 /* Most used first: at 80 columns the key bar ends with destruction. */
@@ -200,6 +201,23 @@ stale(struct ui *ui, struct record *r)
 	    "it was shown (%s); it is shown again as it is now: look at it "
 	    "and choose again."), what);
 	free(what);
+	return 1;
+}
+
+/*
+ * At "yes": whether the record changed since the question was asked
+ * (it may have been shown again under the dialog meanwhile).
+ */
+static int
+stale_answer(struct ui *ui, struct record *r)
+{
+	if (stale(ui, r))
+		return 1;
+	if (r->stamp == r->asked)
+		return 0;
+	ui_message(ui, 1, "%s", _("This record changed at another terminal "
+	    "while the question was open; nothing was done: look at it and "
+	    "choose again."));
 	return 1;
 }
 
@@ -478,7 +496,7 @@ status_yes(struct ui *ui, void *arg)
 	char			*cause = NULL;
 	int64_t			 id;
 
-	if (stale(ui, r))
+	if (stale_answer(ui, r))
 		return UI_REDRAW;
 	if (policy_allows(ui->s->op, PERM_STATUS_SET)) {
 		if (store_status_set(ui->s->st, r->number, to, r->reason,
@@ -567,7 +585,7 @@ review_yes(struct ui *ui, void *arg)
 	struct record	*r = arg;
 	char		*cause = NULL, when[32];
 
-	if (stale(ui, r))
+	if (stale_answer(ui, r))
 		return UI_REDRAW;
 	if (store_review(ui->s->st, r->number, &cause) != XJ_OK)
 		return failed(ui, cause);
@@ -598,7 +616,7 @@ destroy_yes(struct ui *ui, void *arg)
 	char		*cause = NULL;
 	int64_t		 id;
 
-	if (stale(ui, r))
+	if (stale_answer(ui, r))
 		return UI_REDRAW;
 	if (store_destroy_request(ui->s->st, r->number,
 	    destroy_codes[r->choice], &id, &cause) != XJ_OK)
@@ -708,6 +726,7 @@ record_action(struct ui *ui, void *p, enum action a)
 	case ACT_DESTROY:
 		if (stale(ui, r))
 			return UI_REDRAW;
+		r->asked = r->stamp;
 		break;
 	default:
 		break;
