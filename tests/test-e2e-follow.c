@@ -172,8 +172,9 @@ static void
 test_too_small_refuses_keys(void **state)
 {
 	struct tl_branch	*b;
+	struct session		*s;
 	struct vt		*vt;
-	char			*n, *row;
+	char			*n, *row, *cause = NULL;
 	int64_t			 id;
 	int			 r, c, status;
 
@@ -197,6 +198,14 @@ test_too_small_refuses_keys(void **state)
 	e2e_wait_text(vt, n);
 	assert_false(e2e_on_screen(vt, "王建国"));
 	assert_int_equal(state_of(b, id), REQ_PENDING);
+
+	/* Decided at another terminal: the queue says so and drops it. */
+	s = tl_login(b, "supervisor2");
+	if (store_request_approve(s->st, id, &cause) != XJ_OK)
+		fail_msg("approving: %s", cause);
+	session_free(s);
+	e2e_wait_text(vt, "已在另一终端处理，已移出此列表");
+	e2e_wait_gone(vt, n);
 
 	/* Typed text in a form is kept, and nothing typed while small. */
 	vt_key(vt, VT_KEY_ESC);

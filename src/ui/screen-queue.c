@@ -448,12 +448,27 @@ queue_tick(struct ui *ui, void *p)
 	return UI_REDRAW;
 }
 
-/* Filed or decided at another terminal: the list follows. */
+/*
+ * Filed or decided at another terminal: the list follows, and says so
+ * when the selected request left it under the operator.
+ */
 static int
 queue_reread(struct ui *ui, void *p, int forced)
 {
+	struct queue	*q = p;
+	int64_t		 was = q->sel < q->n && !q->v[q->sel].guardian ?
+			     q->v[q->sel].id : 0;
+	size_t		 i;
+
 	(void)forced;
-	load(ui, p);
+	load(ui, q);
+	for (i = 0; was != 0 && i < q->n; i++) {
+		if (q->v[i].id == was && !q->v[i].guardian)
+			was = 0;
+	}
+	if (was != 0 && ui->message == NULL)
+		ui_message(ui, 0, _("Request %" PRId64 " was dealt with at "
+		    "another terminal and left this list."), was);
 	return UI_REDRAW;
 }
 
