@@ -512,6 +512,59 @@ test_walk_zh(void **state)
 	tl_branch_free(b);
 }
 
+/* The auditor's screens: the key bar and the status line whole.  (The
+ * log's sentences are tested in test-sentences.) */
+static void
+test_walk_auditor_zh(void **state)
+{
+	static const struct {
+		enum vt_key	key;
+		int		ctrl;		/* a ^ key instead */
+		const char	*marker;
+	} screens[] = {
+		{ VT_KEY_F2, 0, "操作日志" },
+		{ VT_KEY_F11, 0, "校验" },
+		{ 0, 'r', "报表" },
+		{ 0, 'u', "访问分析" },
+	};
+	struct tl_branch	*b;
+	struct vt		*vt;
+	char			*n;
+	size_t			 i;
+	int			 status;
+
+	(void)state;
+	e2e_find_catalogue();
+	b = branch_with_child(NULL, &n);
+	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+	login_zh(vt, "auditor1", "pass-auditor1");
+	e2e_wait_text(vt, "主菜单");
+	keybar_whole(vt);
+	for (i = 0; i < nitems(screens); i++) {
+		if (screens[i].ctrl != 0)
+			vt_char_mod(vt, screens[i].ctrl, VT_MOD_CTRL);
+		else
+			vt_key(vt, screens[i].key);
+		e2e_wait_gone(vt, "主菜单");
+		e2e_wait_text(vt, screens[i].marker);
+		e2e_wait_text(vt, "^Q 退出");	/* verifying draws none */
+		keybar_whole(vt);
+		vt_key(vt, VT_KEY_F1);
+		e2e_wait_text(vt, "按键");
+		keybar_whole(vt);
+		vt_key(vt, VT_KEY_ESC);
+		e2e_wait_gone(vt, "按键");
+		vt_key(vt, VT_KEY_ESC);
+		e2e_wait_text(vt, "主菜单");
+	}
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -521,6 +574,7 @@ main(void)
 		cmocka_unit_test(test_stale_change_refused),
 		cmocka_unit_test(test_idle_lock_keeps_form),
 		cmocka_unit_test(test_walk_zh),
+		cmocka_unit_test(test_walk_auditor_zh),
 	};
 
 	platform_init();
