@@ -87,7 +87,11 @@ login_zh(struct vt *vt, const char *id, const char *pass)
 static void
 keybar_whole(struct vt *vt)
 {
-	char	*row = vt_row(vt, 23);
+	char	*row;
+
+	/* The screen may still be arriving: the bar is drawn last. */
+	e2e_wait_text(vt, "^Q 退出");
+	row = vt_row(vt, 23);
 
 	if (strstr(row, "F1 帮助") == NULL || strstr(row, "^Q 退出") == NULL) {
 		vt_dump(vt, stderr);
