@@ -142,18 +142,25 @@ $(B)/tests/test-%: $(B)/tests/test-%.o $(TESTLIBOBJ) $(UILIB) $(LIB)
 -include $(LIBOBJ:.o=.d) $(UIOBJ:.o=.d) $(CLIOBJ:.o=.d) $(TESTBIN:=.d) $(TESTLIBOBJ:.o=.d) \
 	$(B)/tests/demo/make-demo.d
 
-# Install the Debian packages the build and the tests need, when missing.
+# Install the Debian packages the build and the tests need, when missing;
+# SQLCipher 4.6 or later, from bookworm-backports on Debian 12
+# (build-aux/deps.sh says how).
 deps:
-	@missing=; for p in $(DEBS); do \
-	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
-	    grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	    echo "installing:$$missing"; \
-	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	    $$SUDO apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	@sh build-aux/deps.sh $(DEBS)
+
+# SQLCipher 4.6 or later, or no build.  Its pkg-config file gives the
+# version of the SQLite it embeds: 3.45.3 in 4.6.0 (and in 4.5.7, which
+# the program refuses when it starts: PRAGMA cipher_version, store.c).
+SQLCIPHER_SQLITE_MIN = 3.45.3
+sqlcipher-check:
+	@$(PKG_CONFIG) --atleast-version=$(SQLCIPHER_SQLITE_MIN) sqlcipher || { \
+	    v=$$($(PKG_CONFIG) --modversion sqlcipher 2>/dev/null); \
+	    echo "xueji needs SQLCipher 4.6 or later, which embeds SQLite" \
+	        "$(SQLCIPHER_SQLITE_MIN) or later; pkg-config finds" \
+	        "$${v:+one embedding SQLite }$${v:-no sqlcipher}." \
+	        "On Debian 12, make deps takes it from bookworm-backports." \
+	        >&2; exit 1; }
+$(LIBOBJ) $(UIOBJ) $(CLIOBJ) $(TESTLIBOBJ): | sqlcipher-check
 
 # Naming the objects keeps make from deleting them as intermediates.
 tests: $(B)/$(PACKAGE) $(TESTBIN) $(TESTBIN:=.o)
@@ -296,5 +303,5 @@ valgrind: tests
 # Message catalogues (make pot, the .mo files, their install).
 -include po/po.mk
 
-.PHONY: all deps demo tests test valgrind run lint-man install uninstall clean \
+.PHONY: all deps sqlcipher-check demo tests test valgrind run lint-man install uninstall clean \
 	FORCE
