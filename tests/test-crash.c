@@ -13,6 +13,10 @@
  * What this proves is the process dying at any instruction; power loss
  * (the OS losing its buffers) is the synchronous pragma's job, not
  * tested here.
+ *
+ * The same for the login that upgrades a branch written by SQLCipher 3
+ * in place (issue 18): killed anywhere, it leaves the old file or the
+ * new one.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -364,11 +368,170 @@ test_kill_nine(void **state)
 	tl_branch_free(b);
 }
 
+static double
+seconds(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A login in a child, which upgrades a SQLCipher 3 branch; its pid. */
+static pid_t
+login_child(const char *config)
+{
+	struct session	*s;
+	char		*cause = NULL;
+	pid_t		 pid;
+
+	if ((pid = fork()) == 0) {
+		s = tw_login(config, "reception1", &cause);
+		_exit(s != NULL ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	return pid;
+}
+
+/* The first column of sql's first row; -1 on any error. */
+static long
+value_of(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	long		 n = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/* Whether path opens as this version writes it, whole. */
+static int
+opens_new(const char *path, const unsigned char key[DB_KEY_BYTES])
+{
+	sqlite3		*db;
+	int64_t		 entries, bad;
+	char		*cause = NULL;
+	int		 ok = 0;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+	    SQLITE_OK && store_key_db(db, key, STORE_FORMAT_4, NULL) == XJ_OK &&
+	    value_of(db, "SELECT count(*) FROM meta") > 0 &&
+	    store_check_pages(db, NULL) == XJ_OK &&
+	    value_of(db, "SELECT count(*) FROM pragma_integrity_check WHERE "
+	    "integrity_check = 'ok'") == 1)
+		ok = audit_verify(db, "SH01", &entries, &bad, NULL, NULL,
+		    &cause) == XJ_OK;
+	free(cause);
+	sqlite3_close(db);
+	return ok;
+}
+
+/*
+ * Issue 18: the login that upgrades a branch written by SQLCipher 3 is
+ * kill -9'd at a random moment, again and again.  After each kill the
+ * branch's file is the old one (SQLCipher 3) or the new one (whole:
+ * pages, structure, chain), never neither; the login after the last
+ * kill finds every student.  UPGRADE_KILLS kills (20).
+ */
+static void
+test_upgrade_kill_nine(void **state)
+{
+	struct tl_branch	*b = tl_branch_new();
+	struct session		*s;
+	unsigned char		 key[DB_KEY_BYTES];
+	char			*path, *tmp, *numbers[3], name[64], phone[16];
+	double			 t0, took, base;
+	long			 kills, target, olds = 0, news = 0, neither = 0;
+	size_t			 i;
+	pid_t			 pid;
+	int			 status;
+	unsigned		 seed;
+
+	(void)state;
+	target = tw_env("UPGRADE_KILLS", 20);
+	seed = (unsigned)tw_env("RELIABILITY_SEED", (long)time(NULL));
+	srand(seed);
+	s = tl_login(b, "reception1");
+	for (i = 0; i < nitems(numbers); i++) {
+		tw_name(name, sizeof name, "Upgrade ", i);
+		tw_phone(phone, sizeof phone, i);
+		numbers[i] = tl_enrol(s, name, "2017-06", "Guardian", phone,
+		    NULL);
+		assert_non_null(numbers[i]);
+	}
+	session_free(s);
+	tl_branch_key(b, key);
+	path = xj_path_join(b->data, STORE_DB_NAME);
+	xasprintf(&tmp, "%s.upgrading", path);
+
+	/* How long a login that upgrades takes: the window for the kills. */
+	tl_branch_to_v3(b);
+	t0 = seconds();
+	pid = login_child(b->config);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	took = seconds() - t0;
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(opens_new(path, key));
+	/* And one that does not: the kills fall between the two. */
+	t0 = seconds();
+	pid = login_child(b->config);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	base = (seconds() - t0) * 0.9;
+	if (base > took)
+		base = took / 2;
+	printf("seed %u, a login takes %.3f s, one that upgrades %.3f s; "
+	    "%ld kills\n", seed, base / 0.9, took, target);
+
+	for (kills = 0; kills < target; kills++) {
+		if (!store_legacy(path, key, NULL))
+			tl_branch_to_v3(b);
+		assert_true(store_legacy(path, key, NULL));
+		pid = login_child(b->config);
+		usleep((useconds_t)(base * 1e6) + (useconds_t)(rand() %
+		    (int)((took - base) * 1e6 + 1)));
+		kill(pid, SIGKILL);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (store_legacy(path, key, NULL))
+			olds++;
+		else if (opens_new(path, key))
+			news++;
+		else {
+			print_error("after kill %ld: neither the old file nor "
+			    "a whole new one\n", kills);
+			neither++;
+		}
+	}
+	printf("upgrade kills %ld: old file %ld, new file %ld, neither %ld\n",
+	    kills, olds, news, neither);
+	tw_figures("upgrade-crash", kills, olds + news, 0, neither, 0, 0);
+	assert_int_equal(neither, 0);
+
+	/* The next login finishes the job, and nothing is missing. */
+	s = tl_login(b, "supervisor1");
+	for (i = 0; i < nitems(numbers); i++) {
+		assert_int_equal(count(store_db(s->st), "SELECT count(*) FROM "
+		    "student WHERE number = ?", numbers[i], 0), 1);
+		free(numbers[i]);
+	}
+	session_free(s);
+	assert_false(store_legacy(path, key, NULL));
+	assert_int_not_equal(access(tmp, F_OK), 0);
+	tl_check_db(b);
+	free(tmp);
+	free(path);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kill_nine),
+		cmocka_unit_test(test_upgrade_kill_nine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,6 +40,65 @@ struct store;
  */
 #define STORE_CACHE_KIB		"8192"
 
+/*
+ * The cipher settings a branch's file may have been written with.  This
+ * version writes STORE_FORMAT_4 only, and upgrades a file in either of
+ * the others in place (store_upgrade).
+ */
+enum store_format {
+	STORE_FORMAT_4,		/* SQLCipher 4, HMAC-SHA256 pages */
+	STORE_FORMAT_4_SHA512,	/* SQLCipher 4's defaults */
+	STORE_FORMAT_3,		/* SQLCipher 3 (3.4.1), 4 KiB pages */
+};
+/* A word for f, as the upgrade's log entry names it. */
+const char *store_format_name(enum store_format f);
+
+/*
+ * Key a fresh handle as every connection to a branch's files is keyed,
+ * the store's, backups', drills' and the benchmark's bare ones alike:
+ * the raw key, the library's logging silenced, memory security off
+ * (store.c says why) and f's cipher settings, each read back.  XJ_OK
+ * when the key opens the file in that format (or the file is empty),
+ * XJ_EDATA when it does not, XJ_EUNAVAIL when a setting did not take or
+ * the library is older than SQLCipher 4.6.
+ */
+struct sqlite3;
+int	 store_key_db(struct sqlite3 *, const unsigned char key[DB_KEY_BYTES],
+	     enum store_format f, char **cause);
+/*
+ * Every page's HMAC (PRAGMA cipher_integrity_check), pages in use or
+ * free: XJ_OK, or XJ_TAMPERED naming the first page that fails.
+ */
+int	 store_check_pages(struct sqlite3 *, char **cause);
+/*
+ * Whether the file at path is a branch database in an older format
+ * (SQLCipher 3, or 4's defaults) that key or next (NULL: none) opens.
+ */
+int	 store_legacy(const char *path, const unsigned char key[DB_KEY_BYTES],
+	     const unsigned char *next);
+/*
+ * Upgrade the branch database at path, in an older format under key
+ * or next (NULL: none), in place to STORE_FORMAT_4: exported on a fresh
+ * connection in its old format into path.upgrading, every setting and
+ * user_version carried over and read back, the mode and group the data
+ * directory gives its files; that file's pages, integrity and audit
+ * chain verified and a restore drill of a copy of it passed, and only
+ * then renamed over path.  A process killed at any point leaves the old
+ * file or the new one at path.  The caller must be alone on the file
+ * (the session's exclusive lock, or a private copy).  When who is not
+ * NULL the new file's log gains a branch.upgrade entry by who.
+ * XJ_ENOINPUT when path is in no older format under either key.
+ */
+int	 store_upgrade(const char *path, const unsigned char key[DB_KEY_BYTES],
+	     const unsigned char *next, const char *branch, const char *who,
+	     char **cause);
+/*
+ * The SQLCipher (*sqlcipher, malloc'd, "4.6.1 community") and SQLite
+ * versions this process runs on.  XJ_EUNAVAIL if the library is not
+ * SQLCipher.
+ */
+int	 store_engine(char **sqlcipher, const char **sqlite);
+
 /* The latest schema version (PRAGMA user_version). */
 extern const int store_schema_version;
 

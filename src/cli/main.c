@@ -203,6 +203,22 @@ free_args(int argc, char **args, char **copies)
 	free(args);
 }
 
+/* Ours, and the engine's this process runs on (not built against). */
+static int
+version(void)
+{
+	const char	*sqlite;
+	char		*sqlcipher;
+	int		 rc;
+
+	rc = store_engine(&sqlcipher, &sqlite);
+	printf("xueji %s\n", VERSION);
+	printf(_("SQLCipher %s, SQLite %s\n"), sqlcipher != NULL ? sqlcipher :
+	    _("missing"), sqlite);
+	free(sqlcipher);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -238,8 +254,7 @@ main(int argc, char **argv)
 			usage(stdout);
 			return XJ_OK;
 		case 'V':
-			printf("xueji %s\n", VERSION);
-			return XJ_OK;
+			return version();
 		case '?':
 			usage(stderr);
 			return XJ_EUSAGE;

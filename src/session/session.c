@@ -253,6 +253,28 @@ session_failure_delay(const struct session *s)
 	return store_failure_delay(s->failures, s->cfg->login_delay_max);
 }
 
+/*
+ * The branch database was written by an older xueji (SQLCipher 3): the
+ * first login that finds it upgrades it in place, alone on the branch
+ * (the exclusive lock), then shares the branch again.
+ */
+static int
+upgrade(struct session *s, const char *id, const struct branch_secret *next,
+    char **cause)
+{
+	int	rc;
+
+	if ((rc = session_exclusive(s, cause)) != XJ_OK)
+		return rc;
+	rc = store_upgrade(s->db_path, s->secret->db_key, next != NULL ?
+	    next->db_key : NULL, s->cfg->branch_code, id, cause);
+	flock(s->lock_fd, LOCK_SH);
+	if (rc == XJ_OK)
+		xj_syslog(LOG_NOTICE, "branch upgraded in place: operator=%s",
+		    id);
+	return rc;
+}
+
 int
 session_login(struct session *s, const char *id, const char *pass,
     size_t passlen, char **cause)
@@ -337,6 +359,15 @@ session_login(struct session *s, const char *id, const char *pass,
 	rc = store_open(s->db_path, s->secret->db_key, next != NULL ?
 	    next->db_key : NULL, s->cfg->branch_code, &used_next, &s->st,
 	    cause);
+	if (rc == XJ_EDATA && store_legacy(s->db_path, s->secret->db_key,
+	    next != NULL ? next->db_key : NULL)) {
+		if (cause != NULL)
+			free(*cause);
+		if ((rc = upgrade(s, id, next, cause)) == XJ_OK)
+			rc = store_open(s->db_path, s->secret->db_key,
+			    next != NULL ? next->db_key : NULL,
+			    s->cfg->branch_code, &used_next, &s->st, cause);
+	}
 	if (rc == XJ_OK && used_next) {
 		/* Finish the key change that was interrupted. */
 		keyring_rotate_commit(s->keys);

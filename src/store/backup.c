@@ -73,7 +73,7 @@ backup_dir(const struct store *st)
 	return p;
 }
 
-static void
+void
 sync_dir(const char *path)
 {
 	char	*dir = xj_dirname(path);
@@ -86,8 +86,7 @@ sync_dir(const char *path)
 	free(dir);
 }
 
-/* Remove a database file and whatever SQLite may have left beside it. */
-static void
+void
 unlink_db(const char *path)
 {
 	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
@@ -216,8 +215,7 @@ meta_write(struct store *st, const char *key, const char *value,
 	return rc;
 }
 
-/* One integer from sql, or -1. */
-static long long
+long long
 query_count(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt	*stmt;
@@ -339,17 +337,19 @@ export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
 	int		 rc;
 
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-	    store_key_db(dst, key) != 0 ||
-	    sqlite3_exec(dst, "PRAGMA journal_mode = OFF; "
-	    "PRAGMA synchronous = OFF", NULL, NULL, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = xj_fail(cause, XJ_EIO, "%s: %s", doing, dst != NULL ?
 		    sqlite3_errmsg(dst) : "");
 		goto out;
 	}
-	if (query_count(dst, "PRAGMA cipher_page_size") != 4096) {
-		rc = xj_fail(cause, XJ_EUNAVAIL, _("the backup's page size "
-		    "did not take effect; refusing to write it"));
+	/* Keyed as the live file is: sqlite3_backup copies pages as they
+	 * are, and a page of another format would not open. */
+	if ((rc = store_key_db(dst, key, STORE_FORMAT_4, cause)) != XJ_OK)
+		goto out;
+	if (sqlite3_exec(dst, "PRAGMA journal_mode = OFF; "
+	    "PRAGMA synchronous = OFF", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = xj_fail(cause, XJ_EIO, "%s: %s", doing,
+		    sqlite3_errmsg(dst));
 		goto out;
 	}
 	/* A deferred transaction: the snapshot begins at the first read. */
@@ -484,7 +484,10 @@ fail:
 	return rc;
 }
 
-/* PRAGMA integrity_check on db: XJ_OK or XJ_TAMPERED with the reason. */
+/*
+ * Every page's HMAC (cipher_integrity_check), then PRAGMA
+ * integrity_check on db: XJ_OK or XJ_TAMPERED with the reason.
+ */
 static int
 integrity(sqlite3 *db, char **cause)
 {
@@ -492,6 +495,8 @@ integrity(sqlite3 *db, char **cause)
 	const char	*res;
 	int		 rc;
 
+	if ((rc = store_check_pages(db, cause)) != XJ_OK)
+		return rc;
 	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt,
 	    NULL) != SQLITE_OK)
 		return xj_fail(cause, XJ_TAMPERED, _("integrity check failed: "
@@ -512,27 +517,44 @@ integrity(sqlite3 *db, char **cause)
 
 /*
  * Open the database copy at path with key as the live one is opened and
- * check it all: the key and branch, integrity, the chain.  On success
- * *out is the open store.  r, when not NULL, records how far it got.
+ * check it all: the key and branch, every page's HMAC, integrity, the
+ * chain.  A copy written by an older xueji (SQLCipher 3) is upgraded
+ * first, in place: path is a copy of ours.  On success *out is the
+ * open store.  r, when not NULL, records how far it got.
  */
 static int
-open_verified(struct store *st, const unsigned char key[DB_KEY_BYTES],
+open_verified(const char *branch, const unsigned char key[DB_KEY_BYTES],
     const char *path, struct drill_report *r, struct store **out,
     char **cause)
 {
 	struct store	*bst = NULL;
 	int64_t		 count, bad;
-	char		*why = NULL;
-	int		 rc, used_next;
+	char		*why = NULL, *why2 = NULL;
+	int		 rc, used_next, up;
 
 	*out = NULL;
-	rc = store_open(path, key, NULL, st->branch, &used_next, &bst, &why);
+	rc = store_open(path, key, NULL, branch, &used_next, &bst, &why);
+	if (rc == XJ_EDATA) {
+		/* A copy: the live branch's log says what became of it. */
+		up = store_upgrade(path, key, NULL, branch, NULL, &why2);
+		if (up == XJ_OK) {
+			free(why);
+			why = NULL;
+			rc = store_open(path, key, NULL, branch, &used_next,
+			    &bst, &why);
+		} else if (up != XJ_ENOINPUT) {
+			free(why);
+			why = why2;
+			why2 = NULL;
+		}
+		free(why2);
+	}
 	if (rc != XJ_OK) {
 		if (rc != XJ_ENOINPUT)
 			rc = XJ_EDATA;
 		xj_fail(cause, rc, _("the backup does not open with this "
 		    "branch's key (damaged, not a backup of %s, or made before "
-		    "a key rotation): %s"), st->branch, why != NULL ? why : "");
+		    "a key rotation): %s"), branch, why != NULL ? why : "");
 		free(why);
 		return rc;
 	}
@@ -542,7 +564,7 @@ open_verified(struct store *st, const unsigned char key[DB_KEY_BYTES],
 		goto fail;
 	if (r != NULL)
 		r->integrity_ok = 1;
-	if ((rc = audit_verify(bst->db, st->branch, &count, &bad, NULL, NULL,
+	if ((rc = audit_verify(bst->db, branch, &count, &bad, NULL, NULL,
 	    &why)) != XJ_OK) {
 		rc = xj_fail(cause, XJ_TAMPERED, _("the backup's audit log "
 		    "does not verify: %s"), why != NULL ? why : "");
@@ -558,8 +580,8 @@ fail:
 	return rc;
 }
 
-static void
-counts(sqlite3 *db, long long c[DRILL__COUNT])
+void
+drill_counts(sqlite3 *db, long long c[DRILL__COUNT])
 {
 	static const char *const sql[DRILL__COUNT] = {
 		"SELECT count(*) FROM student WHERE status = 'active'",
@@ -580,8 +602,8 @@ counts(sqlite3 *db, long long c[DRILL__COUNT])
 }
 
 /* Whether live holds the backup's newest entry, with the same hash. */
-static int
-same_history(sqlite3 *live, sqlite3 *bk, time_t *at)
+int
+drill_same_history(sqlite3 *live, sqlite3 *bk, time_t *at)
 {
 	sqlite3_stmt	*a, *b;
 	int		 same = 0;
@@ -652,11 +674,50 @@ private_dir(const struct store *st, char **cause)
 }
 
 int
+drill_open(const struct store *st, const char *path,
+    const unsigned char key[DB_KEY_BYTES], const char *branch,
+    struct drill_report *r, struct store **out, char **cause)
+{
+	char	*dir, *copy;
+	int	 rc;
+
+	*out = NULL;
+	if ((dir = private_dir(st, cause)) == NULL)
+		return XJ_EIO;
+	copy = xj_path_join(dir, "drill.db");
+	if ((rc = copy_file(st, path, copy, cause)) == XJ_OK)
+		rc = open_verified(branch, key, copy, r, out, cause);
+	if (rc != XJ_OK) {
+		unlink_db(copy);
+		rmdir(dir);
+	}
+	free(copy);
+	free(dir);
+	return rc;
+}
+
+void
+drill_close(struct store *bst)
+{
+	char	*path, *dir;
+
+	if (bst == NULL)
+		return;
+	path = xstrdup(bst->path);
+	store_close(bst);
+	unlink_db(path);
+	dir = xj_dirname(path);
+	rmdir(dir);
+	free(dir);
+	free(path);
+}
+
+int
 store_restore_drill(struct store *st, const unsigned char key[DB_KEY_BYTES],
     const char *path, struct drill_report *r, char **cause)
 {
 	struct store	*bst = NULL;
-	char		*dir = NULL, *copy = NULL, *detail, *why = NULL, now[32];
+	char		*detail, *why = NULL, now[32];
 	int		 rc, i;
 
 	memset(r, 0, sizeof *r);
@@ -666,27 +727,15 @@ store_restore_drill(struct store *st, const unsigned char key[DB_KEY_BYTES],
 	    cause)) != XJ_OK)
 		return rc;
 	r->file = xstrdup(base_name(path));
-	if ((dir = private_dir(st, &why)) == NULL) {
-		rc = XJ_EIO;
+	if ((rc = drill_open(st, path, key, st->branch, r, &bst,
+	    &why)) != XJ_OK)
 		goto done;
-	}
-	copy = xj_path_join(dir, "drill.db");
-	if ((rc = copy_file(st, path, copy, &why)) != XJ_OK)
-		goto done;
-	if ((rc = open_verified(st, key, copy, r, &bst, &why)) != XJ_OK)
-		goto done;
-	counts(bst->db, r->backup);
-	counts(st->db, r->live);
-	r->same_history = same_history(st->db, bst->db, &r->backup_at);
+	drill_counts(bst->db, r->backup);
+	drill_counts(st->db, r->live);
+	r->same_history = drill_same_history(st->db, bst->db, &r->backup_at);
 	compare(r);
 done:
-	store_close(bst);
-	if (copy != NULL)
-		unlink_db(copy);
-	if (dir != NULL)
-		rmdir(dir);
-	free(copy);
-	free(dir);
+	drill_close(bst);
 	if (rc != XJ_OK)
 		r->problem = xstrdup(why != NULL ? why : "?");
 
@@ -822,7 +871,8 @@ store_restore(struct store **stp, const unsigned char key[DB_KEY_BYTES],
 	unlink_db(staging);
 	if ((rc = copy_file(st, path, staging, cause)) != XJ_OK)
 		goto fail;
-	if ((rc = open_verified(st, key, staging, NULL, &bst, &why)) != 0) {
+	if ((rc = open_verified(branch, key, staging, NULL, &bst,
+	    &why)) != 0) {
 		xj_fail(cause, rc, _("%s cannot be restored: %s"),
 		    base_name(path), why);
 		xasprintf(&detail, "result=failed");

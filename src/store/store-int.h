@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "xueji/audit.h"
+#include "xueji/backup.h"
 #include "xueji/store.h"
 
 #define STORE_KEPT_MAX	24	/* statements kept prepared (store_prepare) */
@@ -61,11 +62,35 @@ void	 tx_rollback(struct store *);
  */
 int	 store_sync_log(struct store *, char **cause);
 /*
- * Key a handle with a raw database key and the store's page size, as
- * every handle on the branch's files is keyed.  0 when the key opens
- * the file (or the file is empty), -1 otherwise.
+ * ATTACH path AS schema on db, keyed with key in format f as
+ * store_key_db keys a handle, each cipher setting read back (the
+ * attached file is empty: nothing to open yet).
  */
-int	 store_key_db(sqlite3 *, const unsigned char key[DB_KEY_BYTES]);
+int	 store_key_attached(sqlite3 *, const char *path, const char *schema,
+	     const unsigned char key[DB_KEY_BYTES], enum store_format f, char **cause);
+/* One integer from sql (its first row and column), or -1. */
+long long query_count(sqlite3 *, const char *sql);
+/* fsync the folder holding path (after a rename into it). */
+void	 sync_dir(const char *path);
+/* Remove a database file and whatever SQLite may have left beside it. */
+void	 unlink_db(const char *path);
+/*
+ * A restore drill's first half (backup.c): path copied into a private
+ * folder and opened there as the branch's database is, a copy made by
+ * an older xueji upgraded first, then every page, the structure and
+ * the audit chain checked; *out the open copy, which drill_close
+ * closes and removes with its folder.  r, when not NULL, records how
+ * far it got.
+ */
+int	 drill_open(const struct store *, const char *path,
+	     const unsigned char key[DB_KEY_BYTES], const char *branch,
+	     struct drill_report *r, struct store **out, char **cause);
+void	 drill_close(struct store *);
+/* The rows a drill counts, in one snapshot of db. */
+void	 drill_counts(sqlite3 *, long long c[DRILL__COUNT]);
+/* Whether live holds bk's newest log entry with the same hash; *at is
+ * that entry's time. */
+int	 drill_same_history(sqlite3 *live, sqlite3 *bk, time_t *at);
 /* store_log, for an entry that records a read (tx_begin_read_log). */
 int	 store_log_read(struct store *, const char *action, const char *target,
 	     const char *detail, char **cause);

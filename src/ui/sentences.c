@@ -88,6 +88,8 @@ static const struct sentence sentences[] = {
 	    "findings)") },
 	{ "report.view", 0, NULL, N_("{op} viewed the {report} report") },
 	{ "branch.create", 0, NULL, N_("{op} created the branch") },
+	{ "branch.upgrade", 0, NULL, N_("{op} upgraded the branch's database "
+	    "from {from} to {to} (SQLCipher {sqlcipher})") },
 	{ "config.roles", 0, NULL, N_("{op} started with a changed roles file") },
 	{ "config.forms", 0, NULL, N_("{op} started with a changed enrolment "
 	    "form") },

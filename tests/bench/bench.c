@@ -43,10 +43,9 @@ static const char bare_schema[] =
 	");";
 
 int
-bench_raw_open(const char *path, const unsigned char key[32], sqlite3 **out)
+bench_raw_open(const char *path, const unsigned char key[DB_KEY_BYTES], sqlite3 **out)
 {
-	char	 hex[65], *sql;
-	size_t	 i;
+	char	*cause = NULL;
 	int	 rc;
 
 	*out = NULL;
@@ -54,16 +53,16 @@ bench_raw_open(const char *path, const unsigned char key[32], sqlite3 **out)
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_busy_timeout(*out, 5000);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", key[i]);
-	xasprintf(&sql, "PRAGMA key = \"x'%s'\";"
-	    "PRAGMA cipher_page_size = 4096;"
-	    "PRAGMA journal_mode = WAL;"
+	/* Keyed as the program keys every connection: the same cipher. */
+	if (store_key_db(*out, key, STORE_FORMAT_4, &cause) != XJ_OK) {
+		fprintf(stderr, "xueji-bench: %s: %s\n", path, cause);
+		free(cause);
+		return -1;
+	}
+	rc = sqlite3_exec(*out, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA temp_store = MEMORY;"
-	    "PRAGMA cache_size = -" STORE_CACHE_KIB ";", hex);
-	rc = sqlite3_exec(*out, sql, NULL, NULL, NULL);
-	free(sql);
+	    "PRAGMA cache_size = -" STORE_CACHE_KIB ";", NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : -1;
 }
 

@@ -168,3 +168,65 @@ tl_query(struct session *s, const char *sql)
 	sqlite3_finalize(stmt);
 	return v;
 }
+
+void
+tl_branch_key(const struct tl_branch *b, unsigned char key[DB_KEY_BYTES])
+{
+	struct session	*s = tl_login(b, "auditor1");
+
+	memcpy(key, s->secret->db_key, 32);
+	session_free(s);
+}
+
+/*
+ * Export with sqlcipher_export into a file attached in compatibility-3
+ * mode with 4 KiB pages (the settings xueji 0.1 gave SQLCipher 3.4.1:
+ * its key, cipher_page_size 4096, the rest 3.x's defaults), then the
+ * settings export drops (user_version, WAL), and the file renamed over
+ * the branch's.
+ */
+void
+tl_branch_to_v3(const struct tl_branch *b)
+{
+	unsigned char	 key[DB_KEY_BYTES];
+	sqlite3		*db;
+	char		*path, *tmp, *sql, hex[65];
+	long long	 v = -1;
+	sqlite3_stmt	*stmt;
+
+	tl_branch_key(b, key);
+	path = xj_path_join(b->data, STORE_DB_NAME);
+	xasprintf(&tmp, "%s.v3", path);
+	unlink(tmp);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	assert_int_equal(store_key_db(db, key, STORE_FORMAT_4, NULL), XJ_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
+	    &stmt, NULL), SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	assert_true(v > 0);
+	xj_hex(key, 32, hex);
+	/*
+	 * 3.x's settings as the library's defaults while attaching, so
+	 * the file's header reserves what 3.4.1's did (48 bytes a page).
+	 */
+	xasprintf(&sql, "PRAGMA cipher_default_compatibility = 3;"
+	    "PRAGMA cipher_default_page_size = 4096;"
+	    "ATTACH '%s' AS v3 KEY \"x'%s'\";"
+	    "PRAGMA cipher_default_compatibility = 4;"
+	    "PRAGMA v3.cipher_compatibility = 3;"
+	    "PRAGMA v3.cipher_page_size = 4096;"
+	    "SELECT sqlcipher_export('v3');"
+	    "PRAGMA v3.user_version = %lld;"
+	    "PRAGMA v3.journal_mode = WAL;"
+	    "DETACH v3;", tmp, hex, v);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("to v3: %s", sqlite3_errmsg(db));
+	free(sql);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_int_equal(rename(tmp, path), 0);
+	free(tmp);
+	free(path);
+}

@@ -33,6 +33,14 @@ char	*tl_enrol(struct session *s, const char *name, const char *birth,
 	     const char *guardian, const char *phone, int *rc);
 /* The first column of the first row of sql, malloc'd (NULL: no row). */
 char	*tl_query(struct session *, const char *sql);
+/* The branch's raw database key. */
+void	 tl_branch_key(const struct tl_branch *, unsigned char key[DB_KEY_BYTES]);
+/*
+ * Rewrite the branch's database as xueji 0.1 wrote it on SQLCipher
+ * 3.4.1 (compatibility 3, 4 KiB pages, WAL, its user_version).  No
+ * session may be open on it.
+ */
+void	 tl_branch_to_v3(const struct tl_branch *);
 /* PRAGMA integrity_check and the audit chain, asserted. */
 void	 tl_check_db(const struct tl_branch *);
 

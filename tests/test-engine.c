@@ -1,0 +1,462 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * SQLCipher 4.6 as the engine (issue 18): every cipher setting read
+ * back, no library line on stderr, the page reader finding bytes at the
+ * head of a page, and a branch written in SQLCipher 3's format (as
+ * xueji 0.1 on 3.4.1 wrote it) upgraded in place by the first login:
+ * settings, history, a destruction and an old checkpoint survive it.
+ */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xueji/platform.h"
+#include "xueji/audit.h"
+#include "xueji/backup.h"
+#include "lib/testlib.h"
+#include "lib/branch.h"
+#include "lib/pages.h"
+
+#define PAGE	4096
+
+static const unsigned char test_key[DB_KEY_BYTES] = {
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+};
+
+static char *
+db_path(const struct tl_branch *b)
+{
+	return xj_path_join(b->data, STORE_DB_NAME);
+}
+
+static void
+expect_pragma(struct session *s, const char *sql, const char *want)
+{
+	char	*v = tl_query(s, sql);
+
+	if (v == NULL || strcmp(v, want) != 0)
+		fail_msg("%s: %s, wanted %s", sql, v != NULL ? v : "NULL",
+		    want);
+	free(v);
+}
+
+static void
+test_cipher_settings(void **state)
+{
+	struct tl_branch	*b = tl_branch_new();
+	struct session		*s = tl_login(b, "reception1");
+	char			*sqlcipher;
+	const char		*sqlite;
+
+	(void)state;
+	expect_pragma(s, "PRAGMA cipher_page_size", "4096");
+	expect_pragma(s, "PRAGMA cipher_hmac_algorithm", "HMAC_SHA256");
+	expect_pragma(s, "PRAGMA cipher_kdf_algorithm", "PBKDF2_HMAC_SHA512");
+	expect_pragma(s, "PRAGMA cipher_memory_security", "0");
+	expect_pragma(s, "PRAGMA cipher_log_level", "NONE");
+	expect_pragma(s, "PRAGMA cipher_plaintext_header_size", "0");
+	session_free(s);
+	/* The engine it runs on, as --version names it. */
+	assert_int_equal(store_engine(&sqlcipher, &sqlite), XJ_OK);
+	assert_true(strncmp(sqlcipher, "4.", 2) == 0);
+	assert_true(atoi(sqlcipher + 2) >= 6);
+	assert_string_equal(sqlite, sqlite3_libversion());
+	free(sqlcipher);
+	tl_branch_free(b);
+}
+
+/* Flip one byte in page pgno of path. */
+static void
+flip(const char *path, unsigned pgno, unsigned at)
+{
+	unsigned char	c;
+	int		fd = open(path, O_RDWR);
+
+	assert_true(fd != -1);
+	assert_int_equal(pread(fd, &c, 1, (off_t)(pgno - 1) * PAGE + at), 1);
+	c ^= 0x55;
+	assert_int_equal(pwrite(fd, &c, 1, (off_t)(pgno - 1) * PAGE + at), 1);
+	close(fd);
+}
+
+/*
+ * A wrong key, a file in another format and a damaged page each make
+ * SQLCipher 4.6 write "ERROR CORE ..." lines to stderr by default:
+ * with every connection keyed by store_key_db, none appears.
+ */
+static void
+test_library_is_silent(void **state)
+{
+	struct tl_branch	*b = tl_branch_new();
+	struct session		*s;
+	struct store		*st;
+	unsigned char		 key[DB_KEY_BYTES], wrong[DB_KEY_BYTES];
+	sqlite3			*db;
+	struct stat		 sb;
+	char			*path, *copy, *err, *cause = NULL;
+	int			 saved, fd, used;
+
+	(void)state;
+	s = tl_login(b, "reception1");
+	free(tl_enrol(s, "静默测试", "2017-01", "家长", "13800000001", NULL));
+	session_free(s);
+	tl_branch_key(b, key);
+	memcpy(wrong, key, sizeof wrong);
+	wrong[0] ^= 1;
+	path = db_path(b);
+	xasprintf(&copy, "%s/damaged.db", b->dir);
+	xasprintf(&err, "%s/stderr", b->dir);
+
+	/* A failed assertion below would write into the file: see it. */
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(saved != -1 && fd != -1);
+	dup2(fd, 2);
+	close(fd);
+
+	/* A wrong key. */
+	assert_int_equal(store_open(path, wrong, NULL, "SH01", &used, &st,
+	    &cause), XJ_EDATA);
+	free(cause);
+	cause = NULL;
+	/* The right key in another format. */
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(store_key_db(db, key, STORE_FORMAT_3, &cause),
+	    XJ_EDATA);
+	free(cause);
+	cause = NULL;
+	sqlite3_close(db);
+	/* A damaged page, found by the page check. */
+	{
+		char	*buf;
+		size_t	 n;
+
+		assert_int_equal(xj_read_file(path, 1 << 26, &buf, &n, NULL),
+		    XJ_OK);
+		assert_int_equal(xj_write_file_atomic(copy, buf, n, 0600,
+		    NULL), XJ_OK);
+		free(buf);
+	}
+	assert_int_equal(stat(copy, &sb), 0);
+	assert_true(sb.st_size >= 3 * PAGE);
+	flip(copy, 3, 100);
+	assert_int_equal(sqlite3_open_v2(copy, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(store_key_db(db, key, STORE_FORMAT_4, NULL), XJ_OK);
+	assert_int_equal(store_check_pages(db, &cause), XJ_TAMPERED);
+	assert_non_null(strstr(cause, "3"));
+	free(cause);
+	cause = NULL;
+	/* A walk over every page fails at it; the library says nothing. */
+	{
+		sqlite3_stmt	*stmt;
+		const char	*res;
+		int		 rc;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA "
+		    "integrity_check", -1, &stmt, NULL), SQLITE_OK);
+		rc = sqlite3_step(stmt);
+		res = (const char *)sqlite3_column_text(stmt, 0);
+		assert_true(rc != SQLITE_ROW || res == NULL ||
+		    strcmp(res, "ok") != 0);
+		sqlite3_finalize(stmt);
+	}
+	sqlite3_close(db);
+
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_int_equal(stat(err, &sb), 0);
+	if (sb.st_size != 0) {
+		char	*text;
+
+		xj_read_file(err, 1 << 20, &text, NULL, NULL);
+		fail_msg("the library wrote to stderr: %s", text);
+	}
+	free(err);
+	free(copy);
+	free(path);
+	tl_branch_free(b);
+}
+
+/*
+ * A value written over several overflow pages: each of those pages
+ * holds the marker from its fifth byte on, within its first 16 bytes,
+ * which a reader taking the IV from the wrong place decrypts to noise.
+ */
+static void
+pages_of_format(enum store_format f, int reserve)
+{
+	unsigned char	 page1[PAGE], plain[PAGE];
+	sqlite3		*db;
+	char		*dir, *path, *buf;
+	unsigned	 pgno;
+	size_t		 n;
+	int		 len, heads = 0, pages;
+
+	dir = xstrdup("/tmp/xueji-pages-XXXXXX");
+	if (getenv("TMPDIR") != NULL) {
+		free(dir);
+		xasprintf(&dir, "%s/xueji-pages-XXXXXX", getenv("TMPDIR"));
+	}
+	assert_non_null(mkdtemp(dir));
+	path = xj_path_join(dir, "p.db");
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	assert_int_equal(store_key_db(db, test_key, f, NULL), XJ_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (v TEXT);"
+	    "INSERT INTO t VALUES (replace(hex(zeroblob(4000)), '00', "
+	    "'XJMK'))", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	assert_int_equal(xj_read_file(path, 1 << 20, &buf, &n, NULL), XJ_OK);
+	assert_true(n >= 4 * PAGE);
+	memcpy(page1, buf, PAGE);
+	free(buf);
+	assert_int_equal(tl_pages_reserve(page1, test_key), reserve);
+	/* Page 1's body starts with the header's bytes 16 on: 4096. */
+	assert_int_equal(tl_page_plain(path, test_key, 1, plain, &len), 0);
+	assert_int_equal(len, PAGE - 16 - reserve);
+	assert_int_equal(plain[0], 0x10);
+	assert_int_equal(plain[1], 0x00);
+	for (pgno = 2; pgno <= n / PAGE; pgno++) {
+		assert_int_equal(tl_page_plain(path, test_key, pgno, plain,
+		    &len), 0);
+		assert_int_equal(len, PAGE - reserve);
+		if (memmem(plain, 16, "XJMKXJMK", 8) != NULL)
+			heads++;
+	}
+	if (heads < 2)
+		fail_msg("the marker heads %d pages of %zu", heads, n / PAGE);
+	/* And the counting reader sees the marker on those pages. */
+	assert_true(tl_pages_containing(path, test_key, "XJMKXJMKXJMK", 12,
+	    &pages) >= heads);
+	assert_int_equal(pages, (int)(n / PAGE));
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(dir);
+}
+
+static void
+test_pages_whole_body(void **state)
+{
+	(void)state;
+	pages_of_format(STORE_FORMAT_4, 48);
+	pages_of_format(STORE_FORMAT_4_SHA512, 80);
+	pages_of_format(STORE_FORMAT_3, 48);
+}
+
+static char *
+last_entry(struct session *s, const char *action)
+{
+	char	*sql, *v;
+
+	xasprintf(&sql, "SELECT operator || ' ' || detail FROM audit WHERE "
+	    "action = '%s' ORDER BY seq DESC LIMIT 1", action);
+	v = tl_query(s, sql);
+	free(sql);
+	return v;
+}
+
+/*
+ * A branch with operators, history, a destruction and a checkpoint,
+ * rewritten as xueji 0.1 wrote it on SQLCipher 3.4.1: the first login
+ * upgrades it in place.
+ */
+static void
+test_upgrade_v3_branch(void **state)
+{
+	const struct field_input c1[] = { { "guardian_name", "新家长名" } };
+	struct tl_branch	*b = tl_branch_new();
+	struct session		*r, *sv, *sv2, *a;
+	struct student		*st;
+	struct stat		 sb;
+	unsigned char		 key[DB_KEY_BYTES], page1[PAGE];
+	char			*gone, *keep, *cause = NULL, *checkpoint, *path;
+	char			*v, *buf, *tmp;
+	int64_t			 id, seq, count, bad;
+	size_t			 n;
+	int			 pages;
+
+	(void)state;
+	setenv("XUEJI_NOW", "2026-01-10T09:00:00", 1);
+	r = tl_login(b, "reception1");
+	sv = tl_login(b, "supervisor1");
+	sv2 = tl_login(b, "supervisor2");
+	gone = tl_enrol(r, "升级销毁娜", "2016-04", "销毁家长", "13912340001",
+	    NULL);
+	keep = tl_enrol(r, "升级保留强", "2016-05", "保留家长", "13912349999",
+	    NULL);
+	assert_non_null(gone);
+	assert_non_null(keep);
+	assert_int_equal(store_change_request(r->st, keep, c1, 1, "更正",
+	    NULL, &id, &cause), XJ_OK);
+	assert_int_equal(store_request_approve(sv->st, id, &cause), XJ_OK);
+	assert_int_equal(store_status_set(sv->st, gone, STATUS_WITHDRAWN,
+	    "退学", &cause), XJ_OK);
+	assert_int_equal(store_destroy_request(r->st, gone, "withdrawal", &id,
+	    &cause), XJ_OK);
+	setenv("XUEJI_NOW", "2026-01-12T10:00:00", 1);
+	assert_int_equal(store_request_approve(sv2->st, id, &cause), XJ_OK);
+	assert_int_equal(store_checkpoint(sv->st, sv->secret->sign_seed,
+	    &checkpoint, &seq, &cause), XJ_OK);
+	session_free(sv2);
+	session_free(sv);
+	session_free(r);
+	unsetenv("XUEJI_NOW");
+
+	tl_branch_key(b, key);	/* a login: before the rewrite */
+	tl_branch_to_v3(b);
+	path = db_path(b);
+	/* The fixture is SQLCipher 3's: 48 reserved bytes, compatibility 3. */
+	assert_int_equal(xj_read_file(path, 1 << 26, &buf, &n, NULL), XJ_OK);
+	memcpy(page1, buf, PAGE);
+	free(buf);
+	assert_int_equal(tl_pages_reserve(page1, key), 48);
+	assert_true(store_legacy(path, key, NULL));
+	{
+		sqlite3	*db;
+
+		assert_int_equal(sqlite3_open_v2(path, &db,
+		    SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+		assert_int_equal(store_key_db(db, key, STORE_FORMAT_4, NULL),
+		    XJ_EDATA);
+		sqlite3_close(db);
+	}
+
+	/* The first login upgrades it. */
+	r = tl_login(b, "reception1");
+	assert_false(store_legacy(path, key, NULL));
+	expect_pragma(r, "PRAGMA cipher_hmac_algorithm", "HMAC_SHA256");
+	expect_pragma(r, "PRAGMA journal_mode", "wal");
+	v = tl_query(r, "PRAGMA user_version");
+	assert_int_equal(atoi(v), store_schema_version);
+	free(v);
+	v = last_entry(r, "branch.upgrade");
+	assert_non_null(v);
+	assert_non_null(strstr(v, "reception1 from=sqlcipher3 "
+	    "to=sqlcipher4-sha256 sqlcipher=4."));
+	free(v);
+	/* The file: private directory, private file; nothing left beside. */
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	xasprintf(&tmp, "%s.upgrading", path);
+	assert_int_not_equal(access(tmp, F_OK), 0);
+	free(tmp);
+	session_free(r);
+
+	/* History kept, the destroyed child still destroyed. */
+	sv = tl_login(b, "supervisor1");
+	assert_int_equal(store_student_get(sv->st, keep, &st, &cause), XJ_OK);
+	assert_string_equal(student_value(st, "guardian_name"), "新家长名");
+	student_free(st);
+	assert_int_equal(store_student_get(sv->st, gone, &st, &cause), XJ_OK);
+	assert_int_equal(st->status, STATUS_DESTROYED);
+	assert_int_equal(st->nvalues, 0);
+	student_free(st);
+	v = tl_query(sv, "SELECT count(*) FROM field_history");
+	assert_true(atoi(v) >= 5);
+	free(v);
+	session_free(sv);
+	assert_int_equal(tl_pages_containing(path, key, "升级销毁娜",
+	    strlen("升级销毁娜"), &pages), 0);
+	assert_true(tl_pages_containing(path, key, "升级保留强",
+	    strlen("升级保留强"), &pages) > 0);
+
+	/* The old checkpoint verifies against the upgraded chain. */
+	a = tl_login(b, "auditor1");
+	assert_int_equal(store_verify_checkpoint(a->st, a->secret->sign_seed,
+	    checkpoint, strlen(checkpoint), &seq, &cause), XJ_OK);
+	assert_int_equal(store_verify(a->st, &count, &bad, &cause), XJ_OK);
+	session_free(a);
+	tl_check_db(b);
+
+	free(checkpoint);
+	free(gone);
+	free(keep);
+	free(path);
+	tl_branch_free(b);
+}
+
+/* A 3.x backup passes a drill and is restored, upgraded on the way in. */
+static void
+test_v3_backup_restores(void **state)
+{
+	struct tl_branch	*b = tl_branch_new();
+	struct drill_report	 dr;
+	struct session		*s;
+	unsigned char		 key[DB_KEY_BYTES];
+	char			*path, *backup, *n1, *n2, *cause = NULL;
+	char			*safety = NULL, *v;
+	size_t			 len;
+
+	(void)state;
+	s = tl_login(b, "reception1");
+	n1 = tl_enrol(s, "备份前甲", "2017-02", "家长", "13800000002", NULL);
+	session_free(s);
+	/* The backup as 3.4.1 wrote it: the branch's file as it was. */
+	tl_branch_to_v3(b);
+	path = db_path(b);
+	xasprintf(&backup, "%s/old.xjb", b->dir);
+	{
+		char	*buf;
+
+		assert_int_equal(xj_read_file(path, 1 << 26, &buf, &len, NULL),
+		    XJ_OK);
+		assert_int_equal(xj_write_file_atomic(backup, buf, len, 0600,
+		    NULL), XJ_OK);
+		free(buf);
+	}
+	s = tl_login(b, "reception1");	/* upgrades the branch itself */
+	n2 = tl_enrol(s, "备份后乙", "2017-03", "家长", "13800000003", NULL);
+	session_free(s);
+	tl_branch_key(b, key);
+
+	s = tl_login(b, "supervisor1");
+	if (store_restore_drill(s->st, key, backup, &dr, &cause) != XJ_OK)
+		fail_msg("drill: %s", cause);
+	assert_true(dr.opened && dr.integrity_ok && dr.chain_ok);
+	assert_true(dr.same_history);
+	drill_report_free(&dr);
+	/* The backup file itself is left as it was. */
+	assert_true(store_legacy(backup, key, NULL));
+	if (session_restore(s, backup, &safety, &cause) != XJ_OK)
+		fail_msg("restore: %s", cause);
+	expect_pragma(s, "PRAGMA cipher_hmac_algorithm", "HMAC_SHA256");
+	v = tl_query(s, "SELECT count(*) FROM student");
+	assert_string_equal(v, "1");
+	free(v);
+	free(safety);
+	session_free(s);
+	assert_false(store_legacy(path, key, NULL));
+	tl_check_db(b);
+	free(n1);
+	free(n2);
+	free(backup);
+	free(path);
+	tl_branch_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cipher_settings),
+		cmocka_unit_test(test_library_is_silent),
+		cmocka_unit_test(test_pages_whole_body),
+		cmocka_unit_test(test_upgrade_v3_branch),
+		cmocka_unit_test(test_v3_backup_restores),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
