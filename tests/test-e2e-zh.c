@@ -83,7 +83,8 @@ test_counter_in_chinese(void **state)
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "主菜单");
 	/* Who, in which role, at which branch: the role in Chinese too. */
-	e2e_wait_text(vt, "王丽 (reception1) · 前台 · 测试校区");
+	/* Chinese brackets in Chinese text (issue 20). */
+	e2e_wait_text(vt, "王丽（reception1） · 前台 · 测试校区");
 	assert_true(e2e_on_screen(vt, "查找学员"));
 	assert_false(e2e_on_screen(vt, "Find"));
 

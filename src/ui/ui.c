@@ -150,7 +150,7 @@ static void
 draw_status(struct ui *ui)
 {
 	const struct operator	*op = ui->s->op;
-	char			*left, *m = NULL;
+	char			*left, *m = NULL, *who;
 	int			 row = ui->rows - 2, used, n, w;
 	enum ui_style		 st = ui->message_error ? STYLE_ERROR : STYLE_BAR;
 
@@ -158,10 +158,13 @@ draw_status(struct ui *ui)
 	if (ui->message != NULL)
 		xasprintf(&m, "%s%s", ui->message_error ? _("Error: ") : "",
 		    ui->message);
-	if (op != NULL)
-		xasprintf(&left, " %s (%s) · %s · %s ", op->name, op->id,
-		    role_label(op->role), ui->s->cfg->branch_name);
-	else
+	if (op != NULL) {
+		/* "王丽（reception1）": Chinese brackets in Chinese. */
+		who = ui_who(ui, op->id);
+		xasprintf(&left, " %s · %s · %s ", who, role_label(op->role),
+		    ui->s->cfg->branch_name);
+		free(who);
+	} else
 		xasprintf(&left, " %s · %s ", ui->s->cfg->branch_code,
 		    ui->s->cfg->branch_name);
 	ui_fill(ui, row, 0, ui->cols, STYLE_BAR);
