@@ -163,6 +163,7 @@ static const struct {
 	{ "report.view", N_("report viewed") },
 	{ "branch.create", N_("branch created") },
 	{ "branch.init", N_("branch set up") },
+	{ "branch.upgrade", N_("database upgraded") },
 	{ "config.roles", N_("roles file changed") },
 	{ "config.forms", N_("enrolment form changed") },
 	{ "operator.add", N_("operator added") },
