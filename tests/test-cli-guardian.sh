@@ -140,9 +140,22 @@ expect 64 "access-file needs -o" as reception1 request access-file "$NO"
 expect 77 "an auditor cannot make one" as auditor1 request access-file \
 	"$NO" -o "$T/nope.txt"
 check "and nothing was written" test ! -e "$T/nope.txt"
-expect 66 "no such student" as reception1 request access-file \
+expect 66 "no such student" as supervisor2 request access-file \
 	SH01-2026-99999 -o "$T/nope.txt"
-expect 0 "reception1 writes the access file" as reception1 request \
+# Issue 16: the file shows what masking hides, and answers a request.
+expect 77 "a receptionist cannot make one" as reception1 request \
+	access-file "$NO" -o "$T/nope.txt"
+check "and nothing was written" test ! -e "$T/nope.txt"
+expect 77 "nor a supervisor without an open access request" as \
+	supervisor2 request access-file "$NO" -o "$T/nope.txt"
+check "and nothing was written" test ! -e "$T/nope.txt"
+check "saying how to register one" grep -q 'request add --kind access' \
+	"$T/err"
+expect 0 "register the guardian's access request" as reception1 request \
+	add --kind access --student "$NO" --channel in-person \
+	--summary 家长要求查阅孩子的全部资料
+G4=$(cat "$T/out")
+expect 0 "supervisor2 writes the access file" as supervisor2 request \
 	access-file "$NO" -o "$T/access.txt"
 check "mode 0600" test "$(stat -c %a "$T/access.txt")" = 600
 check "the number" grep -q "$NO" "$T/access.txt"
@@ -159,7 +172,7 @@ for s in "$NO3" 赵小刚 赵大刚 13700001234 投诉前台泄露电话 "$NO2";
 	check "nothing of another student: \"$s\"" \
 		sh -c "! grep -q '$s' $T/access.txt"
 done
-expect 0 "-o - prints it" as reception1 request access-file "$NO" -o -
+expect 0 "-o - prints it" as supervisor2 request access-file "$NO" -o -
 check "the same text" grep -q 13812340000 "$T/out"
 
 # --- the log -------------------------------------------------------------------
@@ -170,7 +183,11 @@ $T/out && grep -q 'guardian.request.link' $T/out && \
 grep -q 'guardian.request.close	$NO	.*outcome=approved request=$R1' $T/out"
 check "the access file is logged" grep -q "guardian.access-file	$NO" \
 	"$T/out"
+check "naming the access request it answers" grep -q \
+	"guardian.access-file	$NO	.*guardian=$G4 " "$T/out"
 expect 0 "the whole log" as auditor1 audit
+check "the refusal for want of an access request too" grep -q \
+	"access.denied	$NO	.*rule=open-access-request" "$T/out"
 check "holds nothing guardians said" \
 	sh -c "! grep -q -e 家长 -e 投诉 -e 已电话 $T/out"
 

@@ -6,7 +6,8 @@
  * files at injected dates: due dates and overdue lists, corrections and
  * deletions that close with the change or destruction request carrying
  * them out, a destruction that empties their free text, the access file
- * (this child's data, history and viewers, nobody else's), permissions,
+ * (this child's data, history and viewers, nobody else's; only for an
+ * open access request, by one who may see it all), permissions,
  * and an audit log that never holds what a guardian said.
  */
 #include <stdio.h>
@@ -470,10 +471,10 @@ test_access_file(void **state)
 	struct session	*au = tl_login(f->b, "auditor1");
 	struct student	*st;
 	char		*cause = NULL, *text, *v;
-	int64_t		 ch, dr;
+	int64_t		 ch, dr, acc;
 	int		 rc;
 
-	add(r, GUARDIAN_ACCESS, f->number, 0, "想查看孩子的资料", XJ_OK);
+	acc = add(r, GUARDIAN_ACCESS, f->number, 0, "想查看孩子的资料", XJ_OK);
 	add(r, GUARDIAN_COMPLAINT, f->other, 0, "李家的投诉", XJ_OK);
 	at("2026-01-11T10:00:00");
 	ch = file_change(r, f->number, "王晓红");
@@ -488,7 +489,21 @@ test_access_file(void **state)
 	student_free(st);
 
 	at("2026-01-13T09:00:00");
-	text = access_file(r, f->number, &rc);
+	/*
+	 * Issue 16: the file holds what masking hides, so a receptionist
+	 * (no student.phone, no student.sensitive) may not write it...
+	 */
+	assert_null(access_file(r, f->number, &rc));
+	assert_int_equal(rc, XJ_EPERM);
+	/* ...nor may a supervisor for a child without an open access
+	 * request (李小明 has only a complaint). */
+	assert_null(access_file(sv, f->other, &rc));
+	assert_int_equal(rc, XJ_EPERM);
+	v = tl_query(r, "SELECT count(*) FROM audit WHERE action = "
+	    "'access.denied' AND detail LIKE '%what=guardian.access-file%'");
+	assert_string_equal(v, "2");	/* phone, then the request */
+	free(v);
+	text = access_file(sv, f->number, &rc);
 	assert_int_equal(rc, XJ_OK);
 	/* The data as held now and as they were, with the why. */
 	assert_non_null(strstr(text, f->number));
@@ -497,7 +512,7 @@ test_access_file(void **state)
 	assert_non_null(strstr(text, "王建国"));
 	assert_non_null(strstr(text, "身份证核对后更正"));
 	assert_non_null(strstr(text, "2016-04"));
-	/* Unmasked, though a receptionist sees the phone masked. */
+	/* Unmasked, as the guardian is entitled to see it. */
 	assert_non_null(strstr(text, "13812340000"));
 	/* Consent, status, the guardian's own requests. */
 	assert_non_null(strstr(text, "in-person"));
@@ -512,25 +527,37 @@ test_access_file(void **state)
 	assert_null(strstr(text, "13987650000"));
 	assert_null(strstr(text, "李家的投诉"));
 	free(text);
-	/* Logged, with the fields and without their values. */
+	/* Logged, with the fields, the access request it answers and
+	 * without their values. */
 	v = tl_query(r, "SELECT operator || ' ' || target || ' ' || fields "
-	    "FROM audit WHERE action = 'guardian.access-file'");
+	    "|| ' ' || detail FROM audit WHERE action = "
+	    "'guardian.access-file'");
 	assert_non_null(v);
-	assert_non_null(strstr(v, "reception1"));
+	assert_non_null(strstr(v, "supervisor2"));
 	assert_non_null(strstr(v, f->number));
 	assert_non_null(strstr(v, "name"));
+	text = NULL;
+	xasprintf(&text, " guardian=%lld ", (long long)acc);
+	assert_non_null(strstr(v, text));
+	free(text);
 	assert_null(strstr(v, "王"));
 	free(v);
+	/* Once the request is answered and closed, no more files. */
+	assert_int_equal(store_guardian_close(r->st, acc, "已寄出", &cause),
+	    XJ_OK);
+	assert_null(access_file(sv, f->number, &rc));
+	assert_int_equal(rc, XJ_EPERM);
+	add(r, GUARDIAN_ACCESS, f->number, 0, "再次查阅", XJ_OK);
 
 	/* Permissions: student.view and request.manage. */
 	assert_null(access_file(au, f->number, &rc));
 	assert_int_equal(rc, XJ_EPERM);
-	assert_null(access_file(r, "SH01-2026-99999", &rc));
+	assert_null(access_file(sv, "SH01-2026-99999", &rc));
 	assert_int_equal(rc, XJ_ENOINPUT);
 	/* Restricted while its destruction is pending. */
 	assert_int_equal(store_destroy_request(r->st, f->number,
 	    "guardian-request", &dr, &cause), XJ_OK);
-	assert_null(access_file(r, f->number, &rc));
+	assert_null(access_file(sv, f->number, &rc));
 	assert_int_equal(rc, XJ_EDATA);
 	free(cause);
 	session_free(au);
@@ -597,10 +624,10 @@ test_audit_holds_no_free_text(void **state)
 	c = add(r, GUARDIAN_ACCESS, f->number, 0, "查阅请求的内容", XJ_OK);
 	assert_int_equal(store_guardian_get(r->st, c, &g, &cause), XJ_OK);
 	guardian_request_free(g);
+	free(access_file(sv, f->number, &rc));
+	assert_int_equal(rc, XJ_OK);
 	assert_int_equal(store_guardian_close(r->st, c, "已寄出查阅文件",
 	    &cause), XJ_OK);
-	free(access_file(r, f->number, &rc));
-	assert_int_equal(rc, XJ_OK);
 
 	v = tl_query(r, "SELECT count(*) FROM audit WHERE action LIKE "
 	    "'guardian.%'");

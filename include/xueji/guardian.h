@@ -126,10 +126,13 @@ int	 store_guardian_overdue(struct store *, time_t now, long *n);
  * guardian can read: every field unmasked, consent, status and its
  * history, the history of every field with dates and reasons, the
  * requests about the record, and who opened the record when (from the
- * audit log).  Nothing about any other student.  Needs student.view and
- * request.manage; refused (XJ_EDATA) while a destruction is pending, as
- * the record is then restricted.  Logged as guardian.access-file.  On
- * failure part of the text may have been written: discard it.
+ * audit log).  Nothing about any other student.  Needs student.view,
+ * request.manage, student.phone and student.sensitive, and an open
+ * access request for the student (else XJ_EPERM, logged as access.denied);
+ * refused (XJ_EDATA) while a destruction is pending, as the record is
+ * then restricted.  Logged as guardian.access-file naming the oldest open
+ * access request (guardian=ID).  On failure part of the text may have
+ * been written: discard it.
  */
 int	 store_guardian_access_file(struct store *, const char *number,
 	     FILE *f, char **cause);

@@ -5,9 +5,11 @@
  * The answer to a guardian's access request: everything the branch holds
  * about one child, as text the guardian can read.  Values are written
  * unmasked, sensitive ones included: the guardian is entitled to their
- * own child's data, whatever the operator who prints them may see on a
- * screen.  Every query below is by the student's row id or number, so
- * the file can hold nothing about another child.
+ * own child's data.  So the operator who writes the file must be one who
+ * may see all of it on a screen (student.phone and student.sensitive),
+ * and only to answer an open access request registered for that child,
+ * which the log entry names.  Every query below is by the student's row
+ * id or number, so the file can hold nothing about another child.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,6 +31,14 @@ struct access {
 	const char	*number;
 	char		*keys;		/* field keys written, for the log */
 	long		 nfields, nhistory, nviews;
+};
+
+/* What writing the file needs, besides an open access request. */
+static const enum perm access_perms[] = {
+	PERM_REQUEST_MANAGE,
+	PERM_STUDENT_VIEW,
+	PERM_STUDENT_PHONE,
+	PERM_STUDENT_SENSITIVE,
 };
 
 static void
@@ -268,23 +278,49 @@ write_views(struct access *a, char **cause)
 	return finish(a, stmt, rc, cause);
 }
 
+/* The oldest open access request registered for student sid, or 0. */
+static int
+open_access_request(struct store *st, sqlite3_int64 sid, sqlite3_int64 *gid,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	*gid = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT id FROM guardian_request "
+	    "WHERE student = ?1 AND kind = 'access' AND state = 'open' "
+	    "ORDER BY id LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(st, _("cannot read the guardian's request"),
+		    cause);
+	sqlite3_bind_int64(stmt, 1, sid);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		*gid = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, _("cannot read the guardian's request"),
+		    cause);
+	return XJ_OK;
+}
+
 int
 store_guardian_access_file(struct store *st, const char *number, FILE *f,
     char **cause)
 {
 	struct access	 a;
+	sqlite3_int64	 gid;
 	char		*detail;
+	size_t		 i;
 	int		 rc, status = 0;
 
 	memset(&a, 0, sizeof a);
 	a.st = st;
 	a.f = f;
 	a.number = number;
-	if ((rc = store_require(st, PERM_REQUEST_MANAGE,
-	    "guardian.access-file", cause)) != XJ_OK ||
-	    (rc = store_require(st, PERM_STUDENT_VIEW, "guardian.access-file",
-	    cause)) != XJ_OK)
-		return rc;
+	for (i = 0; i < nitems(access_perms); i++) {
+		if ((rc = store_require(st, access_perms[i],
+		    "guardian.access-file", cause)) != XJ_OK)
+			return rc;
+	}
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
 	if ((a.sid = store_student_id(st, number, &status)) == 0) {
@@ -293,6 +329,17 @@ store_guardian_access_file(struct store *st, const char *number, FILE *f,
 	}
 	if ((rc = store_check_not_frozen(st, a.sid, number, cause)) != XJ_OK)
 		goto fail;
+	if ((rc = open_access_request(st, a.sid, &gid, cause)) != XJ_OK)
+		goto fail;
+	if (gid == 0) {
+		tx_rollback(st);
+		/* The refusal stands even if it cannot be logged. */
+		store_log(st, "access.denied", number,
+		    "rule=open-access-request what=guardian.access-file", NULL);
+		return xj_fail(cause, XJ_EPERM, _("no open access request for "
+		    "%s: register the guardian's request first (request add "
+		    "--kind access)"), number);
+	}
 	fprintf(f, "%s\n", _("Personal data held about a student"));
 	fprintf(f, "%s\t%s (%s)\n", _("branch"), st->cfg->branch_name,
 	    st->cfg->branch_code);
@@ -310,8 +357,8 @@ store_guardian_access_file(struct store *st, const char *number, FILE *f,
 		    "file"));
 		goto fail;
 	}
-	xasprintf(&detail, "fields=%ld history=%ld views=%ld", a.nfields,
-	    a.nhistory, a.nviews);
+	xasprintf(&detail, "guardian=%lld fields=%ld history=%ld views=%ld",
+	    (long long)gid, a.nfields, a.nhistory, a.nviews);
 	if ((rc = log_commit(st, "guardian.access-file",
 	    number, a.keys != NULL ? a.keys : "", detail, cause)) != XJ_OK)
 		goto fail;

@@ -72,6 +72,8 @@ static const struct sentence sentences[] = {
 	{ "access.denied", 1, "requester-only", N_("{op} was refused "
 	    "withdrawing request {request} for {target}: only its requester "
 	    "may") },
+	{ "access.denied", 1, "open-access-request", N_("{op} was refused a "
+	    "guardian's access file for {target}: no open access request") },
 	{ "access.denied", 1, NULL, N_("{op} was refused {what} on "
 	    "{target}") },
 	{ "access.denied", 0, NULL, N_("{op} was refused {what} (needs "
@@ -104,7 +106,7 @@ static const struct sentence sentences[] = {
 	{ "import.dry-run", 0, NULL, N_("{op} checked {rows} rows of {file} for an "
 	    "import") },
 	{ "guardian.access-file", 0, NULL, N_("{op} compiled the guardian's access "
-	    "file for {target}") },
+	    "file for {target} (guardian request {guardian})") },
 	{ "guardian.request.add", 0, NULL, N_("{op} registered guardian request "
 	    "{guardian} for {target}") },
 	{ "guardian.request.link", 0, NULL, N_("{op} linked guardian request "
