@@ -412,12 +412,156 @@ test_destruction_leaves_nothing(void **state)
 	free(keep);
 }
 
+static int
+listed(const struct destruction *d, void *arg)
+{
+	char	**list = arg;
+	char	 *s;
+
+	xasprintf(&s, "%s %s", *list, d->number);
+	free(*list);
+	*list = s;
+	return 0;
+}
+
+/* Issue 16: destroy n as r asks and sv approves. */
+static void
+destroy(struct session *r, struct session *sv, const char *n)
+{
+	char	*cause = NULL;
+	int64_t	 id;
+
+	assert_int_equal(store_destroy_request(r->st, n, "guardian-request",
+	    &id, &cause), XJ_OK);
+	assert_int_equal(store_request_approve(sv->st, id, &cause), XJ_OK);
+}
+
+/*
+ * Issue 16: a restore never brings a destroyed child back.  backup →
+ * destroy (four eyes) → the drill says the destructions would be done
+ * again →
+ * restore of that backup: the child is a tombstone, no byte of it is on
+ * any page of the restored database or its WAL, destroy list still
+ * lists it.  A child enrolled after the backup and destroyed since
+ * comes back as a tombstone, so its number is never handed out again.
+ */
+static void
+test_restore_never_resurrects(void **state)
+{
+	static const char *const gone[] = {
+		"复原标记娜", "复原家长", "13912340071", "复原标记后",
+		"13912340072",
+	};
+	struct fixture		*f = *state;
+	struct session		*r = tl_login(f->b, "reception1");
+	struct session		*sv = tl_login(f->b, "supervisor1");
+	struct session		*sv2 = tl_login(f->b, "supervisor2");
+	struct drill_report	 dr;
+	struct student		*st;
+	unsigned char		 key[32];
+	char			*n, *late, *keep, *again, *cause = NULL, *v;
+	char			*db, *bk, *safety = NULL, *list;
+	size_t			 i;
+	int			 pages, hits;
+
+	n = tl_enrol(r, "复原标记娜", "2016-04", "复原家长", "13912340071",
+	    NULL);
+	keep = tl_enrol(r, "保留标记强", "2016-05", "保留家长", "13912349999",
+	    NULL);
+	memcpy(key, sv->secret->db_key, sizeof key);
+	bk = xj_path_join(f->b->dir, "before-destruction.xjb");
+	assert_int_equal(store_backup(sv->st, key, bk, NULL, &cause), XJ_OK);
+	late = tl_enrol(r, "复原标记后", "2016-06", "复原家长", "13912340072",
+	    NULL);
+	at("2026-01-12T10:00:00");
+	destroy(r, sv2, n);
+	destroy(r, sv2, late);
+
+	/* The drill says what a restore would do again. */
+	assert_int_equal(store_restore_drill(sv->st, key, bk, &dr, &cause),
+	    XJ_OK);
+	assert_int_equal(dr.reapply, 2);
+	drill_report_free(&dr);
+
+	session_free(r);
+	session_free(sv2);
+	at("2026-01-13T10:00:00");
+	assert_int_equal(session_restore(sv, bk, &safety, &cause), XJ_OK);
+	assert_non_null(safety);
+	assert_int_equal(store_student_get(sv->st, n, &st, &cause), XJ_OK);
+	assert_int_equal(st->status, STATUS_DESTROYED);
+	assert_int_equal(st->nvalues, 0);
+	student_free(st);
+	assert_int_equal(store_student_get(sv->st, late, &st, &cause), XJ_OK);
+	assert_int_equal(st->status, STATUS_DESTROYED);
+	student_free(st);
+	assert_int_equal(store_student_get(sv->st, keep, &st, &cause), XJ_OK);
+	assert_int_equal(st->status, STATUS_ACTIVE);
+	student_free(st);
+	/* destroy list still lists both, as recorded. */
+	list = xstrdup("");
+	assert_int_equal(store_destructions(sv->st, listed, &list, &cause),
+	    XJ_OK);
+	assert_non_null(strstr(list, n));
+	assert_non_null(strstr(list, late));
+	free(list);
+	v = tl_query(sv, "SELECT approved_by || ' ' || executed_at FROM "
+	    "destruction WHERE number = (SELECT number FROM student WHERE "
+	    "status = 'destroyed' ORDER BY id LIMIT 1)");
+	assert_non_null(strstr(v, "supervisor2 "));
+	free(v);
+	/* The log says so, naming no one. */
+	v = tl_query(sv, "SELECT count(*) FROM audit WHERE action = "
+	    "'destroy.reapply'");
+	assert_string_equal(v, "2");
+	free(v);
+	v = tl_query(sv, "SELECT detail FROM audit WHERE action = "
+	    "'backup.restore' ORDER BY seq DESC LIMIT 1");
+	assert_non_null(strstr(v, "reapplied=2"));
+	free(v);
+
+	/* Every page of the restored database and its WAL, decrypted. */
+	db = xj_path_join(f->b->data, STORE_DB_NAME);
+	for (i = 0; i < nitems(gone); i++) {
+		hits = tl_pages_containing(db, key, gone[i], strlen(gone[i]),
+		    &pages);
+		if (hits != 0)
+			fail_msg("\"%s\" is on %d of %d pages", gone[i], hits,
+			    pages);
+	}
+	/* Positive control: the backup itself still holds the child. */
+	assert_true(tl_pages_containing(bk, key, "复原标记娜",
+	    strlen("复原标记娜"), &pages) > 0);
+	assert_true(tl_pages_containing(db, key, "保留标记强",
+	    strlen("保留标记强"), &pages) > 0);
+	free(db);
+
+	/* Neither number is handed out again (the restore holds the
+	 * branch alone until its session ends). */
+	session_free(sv);
+	r = tl_login(f->b, "reception1");
+	again = tl_enrol(r, "复原标记新", "2016-04", "复原家长", "13912340073",
+	    NULL);
+	assert_non_null(again);
+	assert_string_not_equal(again, n);
+	assert_string_not_equal(again, late);
+	free(again);
+	session_free(r);
+	free(safety);
+	free(bk);
+	free(n);
+	free(late);
+	free(keep);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 		    test_status_direct_and_by_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_restore_never_resurrects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_due, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_retention_due, setup,

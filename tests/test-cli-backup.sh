@@ -76,6 +76,7 @@ check "1 completed in both" grep -qx 'count	completed	1	1	' "$T/out"
 check "a count of the log" grep -q '^count	audit	[0-9]*	[0-9]*	differs$' \
 	"$T/out"
 check "not suspicious" grep -qx 'suspicious	no' "$T/out"
+check "nothing to destroy again" grep -qx 'reapply	0' "$T/out"
 check "passed" grep -qx 'result	passed' "$T/out"
 check "the private copy is gone" test -z "$(ls -A "$T/tmp")"
 

@@ -79,6 +79,12 @@ struct drill_report {
 	 */
 	unsigned	 differ;
 	int		 suspicious;
+	/*
+	 * Destructions the live database records and the backup does not:
+	 * a restore would carry each out again (store_restore); -1 if they
+	 * could not be counted.
+	 */
+	long		 reapply;
 	char		*problem;	/* why it failed, or NULL */
 };
 void	 drill_report_free(struct drill_report *);	/* its members */
@@ -115,7 +121,11 @@ int	 store_drill_due(struct store *, time_t now);
  * and verified there (integrity and chain); only then is the live
  * database closed, renamed to "branch.db.before-restore-YYYYMMDD-HHMMSS"
  * (the safety copy: what was done after the backup was made is only in
- * it) and the verified copy renamed into its place.  *stp is then a new
+ * it) and the verified copy renamed into its place.  Before the swap,
+ * every destruction the live database records and the backup does not
+ * is carried out again on the copy (store_destroy_reapply), so that a
+ * restore never brings back a destroyed child; the entry after the swap
+ * says how many (reapplied=N).  *stp is then a new
  * store on the restored database, bound as the old one was, whose log
  * continues with a backup.restore entry.  On failure before the swap the
  * live database is untouched and *stp still open; if the restored

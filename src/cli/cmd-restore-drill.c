@@ -15,6 +15,7 @@
  *	backup_at	2026-11-24T02:15:00Z
  *	count	active	12	11	differs
  *	...
+ *	reapply	1
  *	suspicious	no
  *	result	passed
  *
@@ -69,6 +70,9 @@ print_report(const struct drill_report *r, int passed)
 			printf("\t%s\n", r->differ & (1U << i) ? "differs" :
 			    "");
 		}
+		printf("reapply");
+		put_count(r->reapply);
+		putchar('\n');
 		printf("suspicious\t%s\n", r->suspicious ? "yes" : "no");
 	}
 	printf("result\t%s\n", passed ? "passed" : "failed");

@@ -723,6 +723,7 @@ store_restore_drill(struct store *st, const unsigned char key[DB_KEY_BYTES],
 	memset(r, 0, sizeof *r);
 	for (i = 0; i < DRILL__COUNT; i++)
 		r->live[i] = r->backup[i] = -1;
+	r->reapply = -1;
 	if ((rc = store_require(st, PERM_RESTORE_RUN, "restore-drill",
 	    cause)) != XJ_OK)
 		return rc;
@@ -732,6 +733,9 @@ store_restore_drill(struct store *st, const unsigned char key[DB_KEY_BYTES],
 		goto done;
 	drill_counts(bst->db, r->backup);
 	drill_counts(st->db, r->live);
+	/* What a restore of it would destroy again (store_restore). */
+	if (store_destroy_reapply(bst, st, 1, &r->reapply, NULL) != XJ_OK)
+		r->reapply = -1;
 	r->same_history = drill_same_history(st->db, bst->db, &r->backup_at);
 	compare(r);
 done:
@@ -854,6 +858,7 @@ store_restore(struct store **stp, const unsigned char key[DB_KEY_BYTES],
 	char			*why = NULL;
 	int			 rc, used_next, fd;
 	int64_t			 head;
+	long			 reapplied = 0;
 
 	if (safety != NULL)
 		*safety = NULL;
@@ -882,7 +887,21 @@ store_restore(struct store **stp, const unsigned char key[DB_KEY_BYTES],
 		goto fail;
 	}
 	head = store_audit_head(bst);
+	/*
+	 * Restore never resurrects: every destruction recorded since the
+	 * backup was made is carried out again on the copy, with
+	 * secure_delete, before it takes the database's place.
+	 */
+	store_bind(bst, cfg, form, op);
+	if ((rc = tx_begin(bst, cause)) != XJ_OK)
+		goto fail_staged;
+	if ((rc = store_destroy_reapply(bst, st, 0, &reapplied,
+	    cause)) != XJ_OK || (rc = tx_commit(bst, cause)) != XJ_OK) {
+		tx_rollback(bst);
+		goto fail_staged;
+	}
 	store_close(bst);	/* checkpoints: the staged file is whole */
+	bst = NULL;
 
 	/* The last line of the old history, kept in the safety copy. */
 	save = safety_path(db);
@@ -925,8 +944,8 @@ store_restore(struct store **stp, const unsigned char key[DB_KEY_BYTES],
 	 * The restored log goes on from the backup's last entry.  What was
 	 * logged after the backup was made is in the safety copy only.
 	 */
-	xasprintf(&detail, "result=ok safety=%s backup_seq=%lld",
-	    base_name(save), (long long)head);
+	xasprintf(&detail, "result=ok safety=%s backup_seq=%lld reapplied=%ld",
+	    base_name(save), (long long)head, reapplied);
 	rc = store_log(nst, "backup.restore", base_name(path), detail, cause);
 	free(detail);
 	*stp = nst;
@@ -945,6 +964,11 @@ reopen:
 		store_bind(nst, cfg, form, op);
 		*stp = nst;
 	}
+	goto fail;
+fail_staged:
+	store_close(bst);
+	store_log(st, "backup.restore", base_name(path), "result=failed",
+	    NULL);
 fail:
 	unlink_db(staging);
 	free(staging);

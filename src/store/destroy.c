@@ -160,13 +160,11 @@ fail:
 	return rc;
 }
 
-int
-store_destroy_execute(struct store *st, sqlite3_int64 id,
-    const struct request *r, char **cause)
+/* Run erase_sql over student id: nothing of the child is left. */
+static int
+erase(struct store *st, sqlite3_int64 id, char **cause)
 {
 	sqlite3_stmt	*stmt;
-	time_t		 now = xj_now();
-	char		*detail;
 	size_t		 i;
 	int		 rc;
 
@@ -182,28 +180,64 @@ store_destroy_execute(struct store *st, sqlite3_int64 id,
 		if (rc != XJ_OK)
 			return rc;
 	}
+	return XJ_OK;
+}
+
+/* Insert d (its id aside) as a destruction record; *rowid its new id. */
+static int
+record(struct store *st, const struct destruction *d, sqlite3_int64 *rowid,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO destruction (number, "
 	    "reason, request, requested_by, requested_at, approved_by, "
 	    "approved_at, executed_at, method, backup_expires) VALUES "
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
 		return db_error(st, _("cannot record the destruction"), cause);
-	sqlite3_bind_text(stmt, 1, r->number, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, r->reason_code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, r->id);
-	sqlite3_bind_text(stmt, 4, r->requested_by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)r->requested_at);
-	sqlite3_bind_text(stmt, 6, store_who(st), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 7, (sqlite3_int64)now);
-	sqlite3_bind_int64(stmt, 8, (sqlite3_int64)now);
-	sqlite3_bind_text(stmt, 9, DESTROY_METHOD, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 10, (sqlite3_int64)(now +
-	    st->cfg->backup_keep_days * DAY));
+	sqlite3_bind_text(stmt, 1, d->number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, d->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, d->request);
+	sqlite3_bind_text(stmt, 4, d->requested_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)d->requested_at);
+	sqlite3_bind_text(stmt, 6, d->approved_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 7, (sqlite3_int64)d->approved_at);
+	sqlite3_bind_int64(stmt, 8, (sqlite3_int64)d->executed_at);
+	sqlite3_bind_text(stmt, 9, d->method, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 10, (sqlite3_int64)d->backup_expires);
 	rc = step_done(st, stmt, _("cannot record the destruction"), cause);
 	sqlite3_finalize(stmt);
-	if (rc != XJ_OK)
+	*rowid = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+int
+store_destroy_execute(struct store *st, sqlite3_int64 id,
+    const struct request *r, char **cause)
+{
+	struct destruction	 d;
+	sqlite3_int64		 rowid;
+	time_t			 now = xj_now();
+	char			*detail;
+	int			 rc;
+
+	if ((rc = erase(st, id, cause)) != XJ_OK)
+		return rc;
+	memset(&d, 0, sizeof d);
+	d.number = r->number;
+	d.reason = r->reason_code;
+	d.request = r->id;
+	d.requested_by = r->requested_by;
+	d.requested_at = r->requested_at;
+	d.approved_by = (char *)(uintptr_t)store_who(st);
+	d.approved_at = d.executed_at = now;
+	d.method = (char *)(uintptr_t)DESTROY_METHOD;
+	d.backup_expires = now + st->cfg->backup_keep_days * DAY;
+	if ((rc = record(st, &d, &rowid, cause)) != XJ_OK)
 		return rc;
 	xasprintf(&detail, "request=%" PRId64 " reason=%s destruction=%lld",
-	    r->id, r->reason_code, (long long)sqlite3_last_insert_rowid(st->db));
+	    r->id, r->reason_code, (long long)rowid);
 	rc = log_entry(st, "destroy.execute", r->number, "", detail, cause);
 	free(detail);
 	return rc;
@@ -313,6 +347,101 @@ store_destructions(struct store *st,
 	}
 	rc = stop || rc == SQLITE_DONE ? XJ_OK :
 	    db_error(st, _("cannot list destructions"), cause);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * Whether st already holds a destruction record for number: 1 yes, 0 no,
+ * -1 on a database error.
+ */
+static int
+recorded(struct store *st, const char *number)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM destruction WHERE "
+	    "number = ?", -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Destroy d->number again in st, which predates d (inside a transaction). */
+static int
+reapply(struct store *st, const struct destruction *d, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	sqlite3_int64	 sid, rowid;
+	char		*detail;
+	int		 status, rc;
+
+	if ((sid = store_student_id(st, d->number, &status)) != 0)
+		rc = erase(st, sid, cause);
+	else {
+		/* Enrolled after the backup: a tombstone keeps the number
+		 * from being handed out again. */
+		if (sqlite3_prepare_v2(st->db, "INSERT INTO student (number, "
+		    "status, enrolled_at, enrolled_by) VALUES (?, 'destroyed', "
+		    "0, '')", -1, &stmt, NULL) != SQLITE_OK)
+			return db_error(st, _("cannot destroy the record"),
+			    cause);
+		sqlite3_bind_text(stmt, 1, d->number, -1, SQLITE_STATIC);
+		rc = step_done(st, stmt, _("cannot destroy the record"),
+		    cause);
+		sqlite3_finalize(stmt);
+	}
+	if (rc != XJ_OK)
+		return rc;
+	/* The request it carried out, if the backup has it, is decided. */
+	if (sqlite3_prepare_v2(st->db, "UPDATE request SET state = "
+	    "'approved', decided_by = ?, decided_at = ? WHERE id = ? AND "
+	    "kind = 'destroy' AND state = 'pending'", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return db_error(st, _("cannot destroy the record"), cause);
+	sqlite3_bind_text(stmt, 1, d->approved_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)d->approved_at);
+	sqlite3_bind_int64(stmt, 3, d->request);
+	rc = step_done(st, stmt, _("cannot destroy the record"), cause);
+	sqlite3_finalize(stmt);
+	if (rc != XJ_OK || (rc = record(st, d, &rowid, cause)) != XJ_OK)
+		return rc;
+	xasprintf(&detail, "request=%" PRId64 " reason=%s destruction=%lld "
+	    "executed=%lld", d->request, d->reason, (long long)rowid,
+	    (long long)d->executed_at);
+	rc = log_entry(st, "destroy.reapply", d->number, "", detail, cause);
+	free(detail);
+	return rc;
+}
+
+int
+store_destroy_reapply(struct store *st, struct store *live, int dry_run,
+    long *n, char **cause)
+{
+	struct destruction	*d;
+	sqlite3_stmt		*stmt;
+	int			 rc = XJ_OK, step = SQLITE_DONE, have;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(live->db, "SELECT " DESTRUCTION_COLUMNS " FROM "
+	    "destruction ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(live, _("cannot list destructions"), cause);
+	while (rc == XJ_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		d = destruction_from_row(stmt);
+		if ((have = recorded(st, d->number)) < 0)
+			rc = db_error(st, _("cannot list destructions"), cause);
+		else if (!have) {
+			(*n)++;
+			if (!dry_run)
+				rc = reapply(st, d, cause);
+		}
+		destruction_free(d);
+	}
+	if (rc == XJ_OK && step != SQLITE_DONE)
+		rc = db_error(live, _("cannot list destructions"), cause);
 	sqlite3_finalize(stmt);
 	return rc;
 }

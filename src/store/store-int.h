@@ -164,6 +164,16 @@ int	 store_destroy_execute(struct store *, sqlite3_int64 id,
  */
 int	 store_guardian_decided(struct store *, int64_t request,
 	     const char *state, char **cause);
+/*
+ * Destroy again in st every child that live holds a destruction record
+ * for and st does not (st is a backup of live's past, about to replace
+ * it): erase the values (or add a tombstone for a number st never had),
+ * decide the destroy request if st has it pending, copy the record and
+ * log destroy.reapply.  Inside a transaction on st; with dry_run only
+ * count.  *n is how many there are (or were, so far, on failure).
+ */
+int	 store_destroy_reapply(struct store *st, struct store *live,
+	     int dry_run, long *n, char **cause);
 /* After a destruction commits: no old page may survive in the WAL. */
 void	 store_wal_truncate(struct store *);
 /* The student row id of number (0: none); *status set when found. */

@@ -65,6 +65,9 @@ static const struct sentence sentences[] = {
 	    "{target} (request {request}: {reason})") },
 	{ "destroy.execute", 0, NULL, N_("{op} destroyed the record of {target} "
 	    "(request {request})") },
+	{ "destroy.reapply", 0, NULL, N_("{op} restored a backup made before "
+	    "the destruction of {target} and destroyed it again (request "
+	    "{request})") },
 	{ "login.failed", 0, NULL, N_("{op} failed to log in ({reason})") },
 	{ "access.denied", 1, "four-eyes", N_("{op} was refused deciding "
 	    "request {request} for {target}: they filed it themselves "
