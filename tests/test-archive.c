@@ -75,6 +75,29 @@ list(struct session *s, enum archive_list which, int status)
 	return out;
 }
 
+/*
+ * Fail unless no page of the file at path (and its WAL), decrypted with
+ * key, holds any of the n strings; then that "保留标记强", the child
+ * kept, is there, so that the scan is seen to see.
+ */
+static void
+assert_gone(const char *path, const unsigned char key[32],
+    const char *const *gone, size_t n)
+{
+	size_t	i;
+	int	pages, hits;
+
+	for (i = 0; i < n; i++) {
+		hits = tl_pages_containing(path, key, gone[i], strlen(gone[i]),
+		    &pages);
+		if (hits != 0)
+			fail_msg("\"%s\" is on %d of %d pages of %s", gone[i],
+			    hits, pages, path);
+	}
+	assert_true(tl_pages_containing(path, key, "保留标记强",
+	    strlen("保留标记强"), &pages) > 0);
+}
+
 static void
 test_status_direct_and_by_request(void **state)
 {
@@ -302,7 +325,7 @@ test_destruction_leaves_nothing(void **state)
 	char			*n, *keep, *cause = NULL, *v, *db;
 	int64_t			 id, cnt, bad;
 	size_t			 i;
-	int			 pages, hits;
+	int			 pages;
 
 	n = tl_enrol(r, "销毁标记娜", "2016-04", "销毁家长", "13912340001",
 	    NULL);
@@ -356,13 +379,7 @@ test_destruction_leaves_nothing(void **state)
 	memcpy(key, sv->secret->db_key, sizeof key);
 	session_free(sv2);
 	db = xj_path_join(f->b->data, STORE_DB_NAME);
-	for (i = 0; i < nitems(gone); i++) {
-		hits = tl_pages_containing(db, key, gone[i], strlen(gone[i]),
-		    &pages);
-		if (hits != 0)
-			fail_msg("\"%s\" is on %d of %d pages", gone[i], hits,
-			    pages);
-	}
+	assert_gone(db, key, gone, nitems(gone));
 	/* The scan sees what is there: the other child is intact. */
 	assert_true(tl_pages_containing(db, key, "保留标记强",
 	    strlen("保留标记强"), &pages) > 0);
@@ -378,15 +395,7 @@ test_destruction_leaves_nothing(void **state)
 	 */
 	db = xj_path_join(f->b->data, "after-destruction.xjb");
 	assert_int_equal(store_backup(sv->st, key, db, NULL, &cause), XJ_OK);
-	for (i = 0; i < nitems(gone); i++) {
-		hits = tl_pages_containing(db, key, gone[i], strlen(gone[i]),
-		    &pages);
-		if (hits != 0)
-			fail_msg("\"%s\" is on %d of %d pages of the backup",
-			    gone[i], hits, pages);
-	}
-	assert_true(tl_pages_containing(db, key, "保留标记强",
-	    strlen("保留标记强"), &pages) > 0);
+	assert_gone(db, key, gone, nitems(gone));
 	free(db);
 
 	/* The chain still verifies, and the log never named the child. */
@@ -461,8 +470,7 @@ test_restore_never_resurrects(void **state)
 	unsigned char		 key[32];
 	char			*n, *late, *keep, *again, *cause = NULL, *v;
 	char			*db, *bk, *safety = NULL, *list;
-	size_t			 i;
-	int			 pages, hits;
+	int			 pages;
 
 	n = tl_enrol(r, "复原标记娜", "2016-04", "复原家长", "13912340071",
 	    NULL);
@@ -522,18 +530,10 @@ test_restore_never_resurrects(void **state)
 
 	/* Every page of the restored database and its WAL, decrypted. */
 	db = xj_path_join(f->b->data, STORE_DB_NAME);
-	for (i = 0; i < nitems(gone); i++) {
-		hits = tl_pages_containing(db, key, gone[i], strlen(gone[i]),
-		    &pages);
-		if (hits != 0)
-			fail_msg("\"%s\" is on %d of %d pages", gone[i], hits,
-			    pages);
-	}
+	assert_gone(db, key, gone, nitems(gone));
 	/* Positive control: the backup itself still holds the child. */
 	assert_true(tl_pages_containing(bk, key, "复原标记娜",
 	    strlen("复原标记娜"), &pages) > 0);
-	assert_true(tl_pages_containing(db, key, "保留标记强",
-	    strlen("保留标记强"), &pages) > 0);
 	free(db);
 
 	/* Neither number is handed out again (the restore holds the
@@ -554,6 +554,103 @@ test_restore_never_resurrects(void **state)
 	free(keep);
 }
 
+/* store_on_wait's calls, as digits ("02": waited, still pending). */
+static void
+on_wait(int what, void *arg)
+{
+	char	*seen = arg;
+
+	seen[strlen(seen)] = (char)('0' + what);
+}
+
+/*
+ * Issue 16: a destruction is certified only when nothing remains.  With
+ * another session holding a read snapshot, the WAL cannot be truncated:
+ * the approval waits, says so, and the record says physical erasure is
+ * pending (not wal-truncate) while the decrypted WAL still holds the
+ * child, and a pause cannot finish it either.  Once the reader lets go,
+ * the next session to open truncates it and records when, and no page
+ * of the database or WAL holds the child any more.
+ */
+static void
+test_destruction_under_snapshot(void **state)
+{
+	static const char *const gone[] = {
+		"快照标记娜", "快照家长", "13912340081",
+	};
+	struct fixture		*f = *state;
+	struct session		*r = tl_login(f->b, "reception1");
+	struct session		*sv = tl_login(f->b, "supervisor1");
+	struct session		*rd = tl_login(f->b, "auditor1");
+	struct destruction	*d;
+	unsigned char		 key[32];
+	char			*n, *keep, *cause = NULL, *v, *db;
+	char			 seen[8] = "";
+	int64_t			 id;
+	int			 pages, hits;
+
+	n = tl_enrol(r, "快照标记娜", "2016-04", "快照家长", "13912340081",
+	    NULL);
+	keep = tl_enrol(r, "保留标记强", "2016-05", "保留家长", "13912349999",
+	    NULL);
+	assert_int_equal(store_destroy_request(r->st, n, "guardian-request",
+	    &id, &cause), XJ_OK);
+	memcpy(key, sv->secret->db_key, sizeof key);
+	db = xj_path_join(f->b->data, STORE_DB_NAME);
+
+	/* Another session reads, and keeps its snapshot. */
+	assert_int_equal(sqlite3_exec(store_db(rd->st), "BEGIN; SELECT "
+	    "count(*) FROM student", NULL, NULL, NULL), SQLITE_OK);
+	store_on_wait(sv->st, on_wait, seen);
+	assert_int_equal(store_request_approve(sv->st, id, &cause), XJ_OK);
+	/* It waited, said so, and could not finish. */
+	assert_string_equal(seen, "02");
+	assert_int_equal(store_destruction_get(sv->st, 0, n, &d, &cause),
+	    XJ_OK);
+	assert_string_equal(d->method, "secure-delete+erasure-pending");
+	assert_null(strstr(d->method, "wal-truncate"));
+	assert_int_equal(d->erased_at, 0);
+	destruction_free(d);
+	/* Rightly so: the WAL still holds the child. */
+	hits = tl_pages_containing(db, key, gone[0], strlen(gone[0]), &pages);
+	assert_true(hits > 0);
+	/* A pause cannot finish it while the reader holds on. */
+	at("2026-01-10T09:30:00");
+	store_idle(sv->st);
+	assert_int_equal(store_destruction_get(sv->st, 0, n, &d, &cause),
+	    XJ_OK);
+	assert_int_equal(d->erased_at, 0);
+	destruction_free(d);
+
+	/*
+	 * The reader lets go; the next session to start finishes it and
+	 * says when (a pause would too, but looks only every five seconds).
+	 */
+	assert_int_equal(sqlite3_exec(store_db(rd->st), "COMMIT", NULL, NULL,
+	    NULL), SQLITE_OK);
+	at("2026-01-10T10:00:00");
+	session_free(r);
+	r = tl_login(f->b, "reception2");
+	assert_int_equal(store_destruction_get(sv->st, 0, n, &d, &cause),
+	    XJ_OK);
+	assert_string_equal(d->method, "secure-delete+wal-truncate");
+	assert_int_equal(d->erased_at, xj_now());
+	destruction_free(d);
+	v = tl_query(sv, "SELECT operator || ' ' || target FROM audit WHERE "
+	    "action = 'destroy.erased'");
+	assert_non_null(v);
+	assert_non_null(strstr(v, n));
+	free(v);
+	/* Every page, decrypted, while all three sessions stay open. */
+	assert_gone(db, key, gone, nitems(gone));
+	free(db);
+	session_free(rd);
+	session_free(r);
+	session_free(sv);
+	free(n);
+	free(keep);
+}
+
 int
 main(void)
 {
@@ -562,6 +659,8 @@ main(void)
 		    test_status_direct_and_by_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_restore_never_resurrects, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_destruction_under_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_due, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_retention_due, setup,

@@ -560,10 +560,21 @@ struct destruction {
 	char		*approved_by;
 	time_t		 approved_at;
 	time_t		 executed_at;
-	char		*method;
+	char		*method;	/* as done, or DESTROY_PENDING's code */
 	time_t		 backup_expires;
+	time_t		 erased_at;	/* WAL seen truncated; 0: pending */
 };
 void	 destruction_free(struct destruction *);
+/*
+ * What a destruction's approval tells fn about its physical erasure,
+ * when another session's read holds the write-ahead log: ERASE_WAITING
+ * before it waits (ten seconds at most), then ERASE_DONE or
+ * ERASE_PENDING (the record says so until a later open or pause of any
+ * session finishes it).  Never called when the log is free at once.
+ */
+enum { ERASE_WAITING, ERASE_DONE, ERASE_PENDING };
+void	 store_on_wait(struct store *, void (*fn)(int what, void *arg),
+	     void *arg);
 /* One record by its id, or by student number when id is 0. */
 int	 store_destruction_get(struct store *, int64_t id, const char *number,
 	     struct destruction **out, char **cause);

@@ -103,6 +103,22 @@ destroy_request(struct cli *c, int argc, char **argv)
 	return XJ_OK;
 }
 
+/* What the store says of the erasure while another session reads. */
+static void
+erase_wait(int what, void *arg)
+{
+	(void)arg;
+	if (what == ERASE_WAITING)
+		fprintf(stderr, "%s\n", _("xueji: another session is still "
+		    "reading an older state of the branch; waiting a few "
+		    "seconds for it to let the write-ahead log be erased"));
+	else if (what == ERASE_PENDING)
+		fprintf(stderr, "%s\n", _("xueji: destroyed, but physical "
+		    "erasure is pending: the write-ahead log still holds old "
+		    "pages; the next session to start or pause finishes it "
+		    "(destroy show says when)"));
+}
+
 /* approve and reject: one destruction request id. */
 static int
 destroy_decide(struct cli *c, int argc, char **argv)
@@ -135,8 +151,10 @@ destroy_decide(struct cli *c, int argc, char **argv)
 		goto out;
 	if (reject)
 		rc = store_request_reject(c->s->st, id, o.note, &cause);
-	else
+	else {
+		store_on_wait(c->s->st, erase_wait, NULL);
 		rc = store_request_approve(c->s->st, id, &cause);
+	}
 	rc = cli_error(rc, cause);
 out:
 	return rc;
@@ -147,15 +165,18 @@ static int
 print_tsv(const struct destruction *d, void *arg)
 {
 	char	requested[32], approved[32], executed[32], expires[32];
+	char	erased[32] = "-";
 
 	(void)arg;
 	xj_isotime(d->requested_at, requested, sizeof requested);
 	xj_isotime(d->approved_at, approved, sizeof approved);
 	xj_isotime(d->executed_at, executed, sizeof executed);
 	xj_isotime(d->backup_expires, expires, sizeof expires);
-	printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d->id,
-	    d->number, d->reason, d->requested_by, requested, d->approved_by,
-	    approved, executed, d->method, expires);
+	if (d->erased_at != 0)
+		xj_isotime(d->erased_at, erased, sizeof erased);
+	printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+	    d->id, d->number, d->reason, d->requested_by, requested,
+	    d->approved_by, approved, executed, d->method, expires, erased);
 	return 0;
 }
 

@@ -900,6 +900,7 @@ store_restore(struct store **stp, const unsigned char key[DB_KEY_BYTES],
 		tx_rollback(bst);
 		goto fail_staged;
 	}
+	store_destroy_finish(bst, 1, NULL);	/* nobody else reads it */
 	store_close(bst);	/* checkpoints: the staged file is whole */
 	bst = NULL;
 

@@ -9,6 +9,11 @@
  * checkpointed and truncated, so no old page image survives there either.
  * What remains is a tombstone (number and status) and a destruction
  * record naming no one.
+ *
+ * A reader elsewhere holding an older snapshot keeps the WAL, and the
+ * child's old pages in it, alive.  The record is then certified only
+ * as far as it is true: its erased_at stays NULL ("physical erasure
+ * pending") until a later open or pause finds the WAL truncated.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,6 +25,12 @@
 
 #define DAY		(24 * 60 * 60)
 #define DESTROY_METHOD	"secure-delete+wal-truncate"
+/* What a record shows as its method while the WAL still holds pages. */
+#define DESTROY_PENDING	"secure-delete+erasure-pending"
+/* How long a destruction waits for readers to let the WAL go. */
+#define ERASE_WAIT_MS	10000
+/* How often a pause looks for a pending erasure (seconds). */
+#define ERASE_POLL	5.0
 
 /* The reasons a destruction may have, and how the certificate words them. */
 static const struct {
@@ -60,6 +71,10 @@ destroy_method_label(const char *code)
 	if (code != NULL && strcmp(code, DESTROY_METHOD) == 0)
 		return _("deleted with SQLite secure_delete; write-ahead log "
 		    "checkpointed and truncated");
+	if (code != NULL && strcmp(code, DESTROY_PENDING) == 0)
+		return _("deleted with SQLite secure_delete; physical erasure "
+		    "pending: another session still read an older state, so "
+		    "the write-ahead log could not be truncated yet");
 	return code != NULL ? code : "";
 }
 
@@ -183,7 +198,8 @@ erase(struct store *st, sqlite3_int64 id, char **cause)
 	return XJ_OK;
 }
 
-/* Insert d (its id aside) as a destruction record; *rowid its new id. */
+/* Insert d (its id aside) as a destruction record, its physical erasure
+ * pending (store_destroy_finish); *rowid its new id. */
 static int
 record(struct store *st, const struct destruction *d, sqlite3_int64 *rowid,
     char **cause)
@@ -204,7 +220,8 @@ record(struct store *st, const struct destruction *d, sqlite3_int64 *rowid,
 	sqlite3_bind_text(stmt, 6, d->approved_by, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 7, (sqlite3_int64)d->approved_at);
 	sqlite3_bind_int64(stmt, 8, (sqlite3_int64)d->executed_at);
-	sqlite3_bind_text(stmt, 9, d->method, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 9, strcmp(d->method, DESTROY_PENDING) == 0 ?
+	    DESTROY_METHOD : d->method, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 10, (sqlite3_int64)d->backup_expires);
 	rc = step_done(st, stmt, _("cannot record the destruction"), cause);
 	sqlite3_finalize(stmt);
@@ -244,15 +261,100 @@ store_destroy_execute(struct store *st, sqlite3_int64 id,
 }
 
 void
-store_wal_truncate(struct store *st)
+store_on_wait(struct store *st, void (*fn)(int, void *), void *arg)
 {
-	/*
-	 * A reader elsewhere may hold the WAL open; the checkpoint then
-	 * waits for it within the busy timeout, and what it cannot copy
-	 * yet is overwritten by later commits.
-	 */
-	sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
-	    NULL);
+	st->on_wait = fn;
+	st->on_wait_arg = arg;
+}
+
+/* Checkpoint and truncate the WAL, waiting up to ms for readers: 1 when
+ * it is empty now, 0 when a reader still holds it. */
+static int
+wal_truncated(struct store *st, int ms)
+{
+	int	rc;
+
+	sqlite3_busy_timeout(st->db, ms);
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	return rc == SQLITE_OK;
+}
+
+/* Log destroy.erased for each pending record (late: it was pending). */
+static int
+log_erased(struct store *st, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	char		*detail;
+	int		 rc = XJ_OK;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, number, executed_at FROM "
+	    "destruction WHERE erased_at IS NULL ORDER BY id", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return db_error(st, _("cannot record the destruction"), cause);
+	while (rc == XJ_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+		xasprintf(&detail, "destruction=%lld executed=%lld",
+		    (long long)sqlite3_column_int64(stmt, 0),
+		    (long long)sqlite3_column_int64(stmt, 2));
+		rc = log_entry(st, "destroy.erased", (const char *)
+		    sqlite3_column_text(stmt, 1), "", detail, cause);
+		free(detail);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+void
+store_destroy_finish(struct store *st, int wait, long *pending)
+{
+	static const char	 count_sql[] =
+	    "SELECT count(*) FROM destruction WHERE erased_at IS NULL";
+	sqlite3_stmt		*stmt;
+	double			 now = xj_monotonic();
+	long			 n = 0;
+	int			 clean;
+
+	if (pending != NULL)
+		*pending = 0;
+	if (st == NULL || st->db == NULL || st->in_tx)
+		return;
+	if (!wait && st->erase_polled >= 0 &&
+	    now - st->erase_polled < ERASE_POLL)
+		return;
+	if (!wait)
+		st->erase_polled = now;
+	if ((stmt = store_prepare(st, count_sql)) == NULL)
+		return;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	store_release(stmt);
+	if (n == 0)
+		return;
+	/* At once when nobody reads; else, in a destruction, wait. */
+	if (!(clean = wal_truncated(st, 0)) && wait) {
+		if (st->on_wait != NULL)
+			st->on_wait(ERASE_WAITING, st->on_wait_arg);
+		clean = wal_truncated(st, ERASE_WAIT_MS);
+	}
+	if (clean && tx_begin(st, NULL) == XJ_OK) {
+		if ((wait || log_erased(st, NULL) == XJ_OK) &&
+		    (stmt = store_prepare(st, "UPDATE destruction SET "
+		    "erased_at = ? WHERE erased_at IS NULL")) != NULL) {
+			sqlite3_bind_int64(stmt, 1, (sqlite3_int64)xj_now());
+			if (step_done(st, stmt, "", NULL) == XJ_OK &&
+			    tx_commit(st, NULL) == XJ_OK)
+				n = 0;
+			store_release(stmt);
+		}
+		if (n != 0)
+			tx_rollback(st);
+	}
+	if (pending != NULL)
+		*pending = n;
+	if (wait && st->on_wait != NULL)
+		st->on_wait(n == 0 ? ERASE_DONE : ERASE_PENDING,
+		    st->on_wait_arg);
 }
 
 void
@@ -270,7 +372,7 @@ destruction_free(struct destruction *d)
 
 #define DESTRUCTION_COLUMNS "id, number, reason, request, requested_by, " \
 	"requested_at, approved_by, approved_at, executed_at, method, " \
-	"backup_expires"
+	"backup_expires, erased_at"
 
 static struct destruction *
 destruction_from_row(sqlite3_stmt *stmt)
@@ -286,8 +388,11 @@ destruction_from_row(sqlite3_stmt *stmt)
 	d->approved_by = xstrdup((const char *)sqlite3_column_text(stmt, 6));
 	d->approved_at = (time_t)sqlite3_column_int64(stmt, 7);
 	d->executed_at = (time_t)sqlite3_column_int64(stmt, 8);
-	d->method = xstrdup((const char *)sqlite3_column_text(stmt, 9));
 	d->backup_expires = (time_t)sqlite3_column_int64(stmt, 10);
+	d->erased_at = (time_t)sqlite3_column_int64(stmt, 11);
+	/* Never claim the WAL truncated while it may hold the pages. */
+	d->method = xstrdup(sqlite3_column_type(stmt, 11) == SQLITE_NULL ?
+	    DESTROY_PENDING : (const char *)sqlite3_column_text(stmt, 9));
 	return d;
 }
 

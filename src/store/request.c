@@ -570,7 +570,7 @@ store_request_approve(struct store *st, int64_t id, char **cause)
 		if ((rc = tx_commit(st, cause)) != XJ_OK)
 			goto fail;
 		if (r->kind == REQ_DESTROY)
-			store_wal_truncate(st);
+			store_destroy_finish(st, 1, NULL);
 		request_free(r);
 		return XJ_OK;
 	}

@@ -14,6 +14,7 @@
 #include "xueji/store.h"
 
 #define STORE_KEPT_MAX	24	/* statements kept prepared (store_prepare) */
+#define BUSY_TIMEOUT_MS	5000	/* sqlite3_busy_timeout of every handle */
 
 struct store {
 	sqlite3			*db;
@@ -27,6 +28,9 @@ struct store {
 	int			 unsynced;	/* reads' entries maybe not on disk */
 	time_t			 unsynced_since;	/* the oldest of them */
 	int			 wal_pages;	/* in the WAL at our last commit */
+	double			 erase_polled;	/* store_destroy_finish's last look */
+	void			(*on_wait)(int, void *);	/* store_on_wait */
+	void			*on_wait_arg;
 	/* This connection's last student.find entry (student.c). */
 	struct {
 		const struct operator	*op;
@@ -174,8 +178,17 @@ int	 store_guardian_decided(struct store *, int64_t request,
  */
 int	 store_destroy_reapply(struct store *st, struct store *live,
 	     int dry_run, long *n, char **cause);
-/* After a destruction commits: no old page may survive in the WAL. */
-void	 store_wal_truncate(struct store *);
+/*
+ * After a destruction commits, no old page may survive in the WAL: try
+ * to truncate it and, once it is, record when on every destruction
+ * still pending (erased_at).  With wait, wait up to ERASE_WAIT_MS for
+ * readers elsewhere (telling the store_on_wait callback); without,
+ * try once and at most every few seconds (store_open, store_idle), and
+ * log destroy.erased for each one finished late.  *pending, when not
+ * NULL, is how many are still pending afterwards.  Errors leave them
+ * pending for the next try.
+ */
+void	 store_destroy_finish(struct store *, int wait, long *pending);
 /* The student row id of number (0: none); *status set when found. */
 sqlite3_int64 store_student_id(struct store *, const char *number,
 	     int *status);

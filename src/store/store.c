@@ -28,7 +28,6 @@
 #define XJ_STR(x)		XJ_STR_(x)
 #define XJ_STR_(x)		#x
 
-#define BUSY_TIMEOUT_MS	5000
 #define BUSY_RETRIES	3
 
 /*
@@ -278,6 +277,28 @@ static const char migration_8[] =
 static const char migration_9[] =
 	"DROP INDEX audit_at;";
 
+/*
+ * A destruction is certified only once nothing remains: erased_at is
+ * when the WAL was seen truncated after it (NULL: physical erasure
+ * pending, destroy.c).  It is the one column that may change, once;
+ * earlier records were certified when they were made.
+ */
+static const char migration_10[] =
+	"ALTER TABLE destruction ADD COLUMN erased_at INTEGER;"
+	"DROP TRIGGER destruction_no_update;"
+	"UPDATE destruction SET erased_at = executed_at;"
+	"CREATE TRIGGER destruction_no_update BEFORE UPDATE OF id, number,"
+	"  reason, request, requested_by, requested_at, approved_by,"
+	"  approved_at, executed_at, method, backup_expires ON destruction"
+	" BEGIN SELECT RAISE(ABORT, 'destruction records are kept as made');"
+	" END;"
+	"CREATE TRIGGER destruction_erased_once BEFORE UPDATE OF erased_at"
+	"  ON destruction WHEN old.erased_at IS NOT NULL"
+	" BEGIN SELECT RAISE(ABORT, 'destruction records are kept as made');"
+	" END;"
+	"CREATE INDEX destruction_pending ON destruction(id)"
+	"  WHERE erased_at IS NULL;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -288,6 +309,7 @@ static const char *const migrations[] = {
 	migration_7,
 	migration_8,
 	migration_9,
+	migration_10,
 };
 const int store_schema_version = (int)nitems(migrations);
 
@@ -1077,6 +1099,8 @@ store_idle(struct store *st)
 		store_sync_log(st, NULL);
 	if (st->wal_pages >= CHECKPOINT_PAGES)
 		checkpoint_wal(st);
+	/* A destruction certified as pending: finish it when we can. */
+	store_destroy_finish(st, 0, NULL);
 }
 
 int
@@ -1241,6 +1265,10 @@ store_open(const char *path, const unsigned char key[DB_KEY_BYTES],
 	}
 	free(have);
 	st->branch = xstrdup(branch);
+	/* A destruction left pending by a reader elsewhere is finished at
+	 * the next open that finds the WAL free. */
+	st->erase_polled = -1;
+	store_destroy_finish(st, 0, NULL);
 	*out = st;
 	return XJ_OK;
 fail:

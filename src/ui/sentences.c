@@ -65,6 +65,9 @@ static const struct sentence sentences[] = {
 	    "{target} (request {request}: {reason})") },
 	{ "destroy.execute", 0, NULL, N_("{op} destroyed the record of {target} "
 	    "(request {request})") },
+	{ "destroy.erased", 0, NULL, N_("{op} finished the physical erasure "
+	    "of {target}: the write-ahead log was truncated (destruction "
+	    "record {destruction})") },
 	{ "destroy.reapply", 0, NULL, N_("{op} restored a backup made before "
 	    "the destruction of {target} and destroyed it again (request "
 	    "{request})") },
