@@ -881,6 +881,61 @@ test_added_sensitive_field(void **state)
 	assert_false(tl_tree_contains(b->data, "花生过敏标记", NULL));
 	session_free(sv);
 	session_free(r);
+
+	/*
+	 * Issue 16: sensitivity belongs to the stored value.  A form that
+	 * lowers it, or drops the field, shows the receptionist nothing
+	 * more: not the record, not its history.  A supervisor still sees
+	 * it, and may still uncover it on purpose.
+	 */
+	{
+		static const char *const edits[] = {
+			"sensitivity: sensitive", "sensitivity: normal",
+		};
+		char		*lowered, *p;
+		struct history	*h;
+		size_t		 nh, i;
+
+		lowered = xstrdup(form);
+		p = strstr(lowered, edits[0]);
+		memcpy(p, edits[1], strlen(edits[1]));
+		memset(p + strlen(edits[1]), ' ', strlen(edits[0]) -
+		    strlen(edits[1]));
+		free(tl_write(dir, "enrollment.yaml", lowered, 0644));
+		r = tl_login(b, "reception1");
+		assert_int_equal(store_student_get(r->st, n, &st, &cause),
+		    XJ_OK);
+		assert_null(student_value(st, "allergies"));
+		assert_non_null(student_value(st, "name"));
+		student_free(st);
+		assert_int_equal(store_history(r->st, n, &h, &nh, &cause),
+		    XJ_OK);
+		for (i = 0; i < nh; i++)
+			assert_null(strstr(h[i].value, "花生"));
+		history_free(h, nh);
+		session_free(r);
+		sv = tl_login(b, "supervisor1");
+		assert_int_equal(store_student_get(sv->st, n, &st, &cause),
+		    XJ_OK);
+		assert_string_equal(student_value(st, "allergies"),
+		    "花生过敏标记");
+		student_free(st);
+		assert_int_equal(store_student_reveal(sv->st, n, "allergies",
+		    &cause), XJ_OK);
+		session_free(sv);
+		/* Dropped from the form altogether: the same. */
+		p = strstr(lowered, "  - {key: allergies");
+		strcpy(p, "consent:\n"
+		    "  - {value: in-person, label: {zh: 当面, en: In person}}\n");
+		free(tl_write(dir, "enrollment.yaml", lowered, 0644));
+		r = tl_login(b, "reception1");
+		assert_int_equal(store_student_get(r->st, n, &st, &cause),
+		    XJ_OK);
+		assert_null(student_value(st, "allergies"));
+		student_free(st);
+		session_free(r);
+		free(lowered);
+	}
 	free(n);
 	free(extra);
 	tl_check_db(b);

@@ -566,6 +566,13 @@ struct destruction {
 };
 void	 destruction_free(struct destruction *);
 /*
+ * Whether the values of field key are sensitive: the form says so now,
+ * or said so once (the store remembers; a form never lowers it), or the
+ * form no longer names the key.  Such values reach only roles with
+ * student.sensitive.
+ */
+int	 store_field_sensitive(const struct store *, const char *key);
+/*
  * What a destruction's approval tells fn about its physical erasure,
  * when another session's read holds the write-ahead log: ERASE_WAITING
  * before it waits (ten seconds at most), then ERASE_DONE or

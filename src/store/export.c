@@ -80,7 +80,7 @@ columns(struct store *st, const struct field_spec **cols)
 	size_t	i, n = 0;
 
 	for (i = 0; i < st->form->nfields; i++) {
-		if (st->form->fields[i].sensitivity == SENS_SENSITIVE &&
+		if (store_field_sensitive(st, st->form->fields[i].key) &&
 		    !store_may(st, PERM_STUDENT_SENSITIVE))
 			continue;
 		cols[n++] = &st->form->fields[i];
@@ -141,7 +141,7 @@ write_rows(struct store *st, FILE *f, int status,
 		}
 		sqlite3_reset(vals);
 		for (i = 0; i < ncols; i++) {
-			v = have[i] != NULL ? store_visible(st, cols[i],
+			v = have[i] != NULL ? store_visible(st, cols[i]->key,
 			    have[i]) : NULL;
 			csv_write_field(f, v != NULL ? v : "", 0);
 			xfree_wipe(v);

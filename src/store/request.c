@@ -377,14 +377,12 @@ load_changes(struct store *st, struct request *r, char **cause)
 static void
 mask_changes(struct store *st, struct request *r)
 {
-	const struct field_spec	*f;
 	size_t			 i, kept = 0;
 	char			*o, *n;
 
 	for (i = 0; i < r->nchanges; i++) {
-		f = form_field(st->form, r->changes[i].key);
-		o = store_visible(st, f, r->changes[i].old);
-		n = store_visible(st, f, r->changes[i].new);
+		o = store_visible(st, r->changes[i].key, r->changes[i].old);
+		n = store_visible(st, r->changes[i].key, r->changes[i].new);
 		xfree_wipe(r->changes[i].old);
 		xfree_wipe(r->changes[i].new);
 		if (o == NULL || n == NULL) {
@@ -425,7 +423,7 @@ store_request_get(struct store *st, int64_t id, struct request **out,
 	{
 		char *raw = current_value(st, sid, "name");
 
-		r->name = store_visible(st, form_field(st->form, "name"), raw);
+		r->name = store_visible(st, "name", raw);
 		xfree_wipe(raw);
 	}
 	mask_changes(st, r);
@@ -828,7 +826,6 @@ store_history(struct store *st, const char *number, struct history **out,
 	    "WHERE s.number = ? AND NOT EXISTS (SELECT 1 FROM request fr "
 	    "WHERE fr.student = s.id AND fr.kind = 'destroy' AND "
 	    "fr.state = 'pending') ORDER BY h.id";
-	const struct field_spec	*f;
 	struct history		*v = NULL, *h;
 	sqlite3_stmt		*stmt = NULL;
 	char			*value;
@@ -849,9 +846,8 @@ store_history(struct store *st, const char *number, struct history **out,
 	}
 	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		f = form_field(st->form, (const char *)
-		    sqlite3_column_text(stmt, 0));
-		value = store_visible(st, f, (const char *)
+		value = store_visible(st, (const char *)
+		    sqlite3_column_text(stmt, 0), (const char *)
 		    sqlite3_column_text(stmt, 1));
 		if (value == NULL)
 			continue;

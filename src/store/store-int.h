@@ -29,6 +29,8 @@ struct store {
 	time_t			 unsynced_since;	/* the oldest of them */
 	int			 wal_pages;	/* in the WAL at our last commit */
 	double			 erase_polled;	/* store_destroy_finish's last look */
+	char			**sens_keys;	/* field_sensitivity, sorted */
+	size_t			 nsens;
 	void			(*on_wait)(int, void *);	/* store_on_wait */
 	void			*on_wait_arg;
 	/* This connection's last student.find entry (student.c). */
@@ -149,9 +151,19 @@ int	 store_field_write(struct store *, sqlite3_int64 id, const char *key,
 	     const char *value, int64_t request, char **cause);
 /* Rebuild the search terms of student id from its fields. */
 int	 store_reindex(struct store *, sqlite3_int64 id, char **cause);
-/* A value as the bound operator may see it (masked), or NULL if hidden. */
-char	*store_visible(struct store *, const struct field_spec *,
-	     const char *value);
+/*
+ * The value of field key as the bound operator may see it (masked), or
+ * NULL if hidden: a key held sensitive (store_field_sensitive) needs
+ * student.sensitive, whatever the form says now.
+ */
+char	*store_visible(struct store *, const char *key, const char *value);
+/*
+ * Read field_sensitivity into the store, adding every key the bound form
+ * marks sensitive (store_bind; a failure to add leaves the form's word
+ * to count for this session).  store_sensitivity_free drops the list.
+ */
+void	 store_sensitivity_load(struct store *);
+void	 store_sensitivity_free(struct store *);
 /* XJ_EDATA if student id has a destruction pending (it is frozen). */
 int	 store_check_not_frozen(struct store *, sqlite3_int64 id,
 	     const char *number, char **cause);

@@ -299,6 +299,19 @@ static const char migration_10[] =
 	"CREATE INDEX destruction_pending ON destruction(id)"
 	"  WHERE erased_at IS NULL;";
 
+/*
+ * Sensitivity belongs to the stored values, not to today's form: a key
+ * here stays sensitive whatever a later form says (student.c,
+ * store_field_sensitive).  store_bind adds every key the current form
+ * marks sensitive, so values held before this migration take the
+ * sensitivity of the form they are read with first.
+ */
+static const char migration_11[] =
+	"CREATE TABLE field_sensitivity ("
+	"  key   TEXT PRIMARY KEY,"
+	"  since INTEGER NOT NULL"
+	") WITHOUT ROWID;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -310,6 +323,7 @@ static const char *const migrations[] = {
 	migration_8,
 	migration_9,
 	migration_10,
+	migration_11,
 };
 const int store_schema_version = (int)nitems(migrations);
 
@@ -1300,6 +1314,7 @@ store_close(struct store *st)
 	if (st->db != NULL)
 		sqlite3_close_v2(st->db);
 	free(st->find.numbers);
+	store_sensitivity_free(st);
 	free(st->path);
 	free(st->branch);
 	free(st);
@@ -1315,6 +1330,7 @@ store_bind(struct store *st, const struct config *cfg,
 	/* What one operator was shown covers nothing for another. */
 	free(st->find.numbers);
 	memset(&st->find, 0, sizeof st->find);
+	store_sensitivity_load(st);
 }
 
 struct sqlite3 *

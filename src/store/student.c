@@ -628,10 +628,100 @@ out:
 	return rc;
 }
 
-char *
-store_visible(struct store *st, const struct field_spec *f, const char *v)
+static int
+key_cmp(const void *a, const void *b)
 {
-	if (f != NULL && f->sensitivity == SENS_SENSITIVE &&
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+store_sensitivity_free(struct store *st)
+{
+	size_t	i;
+
+	for (i = 0; i < st->nsens; i++)
+		free(st->sens_keys[i]);
+	free(st->sens_keys);
+	st->sens_keys = NULL;
+	st->nsens = 0;
+}
+
+static int
+held_sensitive(const struct store *st, const char *key)
+{
+	return st->nsens > 0 && bsearch(&key, st->sens_keys, st->nsens,
+	    sizeof *st->sens_keys, key_cmp) != NULL;
+}
+
+void
+store_sensitivity_load(struct store *st)
+{
+	sqlite3_stmt	*stmt;
+	const char	*key;
+	size_t		 i, had;
+
+	store_sensitivity_free(st);
+	if (st->db == NULL || sqlite3_prepare_v2(st->db, "SELECT key FROM "
+	    "field_sensitivity ORDER BY key", -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		st->sens_keys = xreallocarray(st->sens_keys, st->nsens + 1,
+		    sizeof *st->sens_keys);
+		st->sens_keys[st->nsens++] = xstrdup((const char *)
+		    sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	if (st->form == NULL)
+		return;
+	/* Keys the form marks sensitive and the store does not hold yet. */
+	had = st->nsens;
+	for (i = 0; i < st->form->nfields; i++) {
+		key = st->form->fields[i].key;
+		if (st->form->fields[i].sensitivity != SENS_SENSITIVE ||
+		    held_sensitive(st, key))
+			continue;
+		st->sens_keys = xreallocarray(st->sens_keys, st->nsens + 1,
+		    sizeof *st->sens_keys);
+		st->sens_keys[st->nsens++] = xstrdup(key);
+		qsort(st->sens_keys, st->nsens, sizeof *st->sens_keys, key_cmp);
+	}
+	if (st->nsens == had || st->in_tx || tx_begin(st, NULL) != XJ_OK)
+		return;
+	if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO "
+	    "field_sensitivity (key, since) VALUES (?, ?)", -1, &stmt,
+	    NULL) != SQLITE_OK) {
+		tx_rollback(st);
+		return;
+	}
+	for (i = 0; i < st->nsens; i++) {
+		sqlite3_bind_text(stmt, 1, st->sens_keys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)xj_now());
+		if (step_done(st, stmt, "", NULL) != XJ_OK)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	if (i < st->nsens || tx_commit(st, NULL) != XJ_OK)
+		tx_rollback(st);
+}
+
+int
+store_field_sensitive(const struct store *st, const char *key)
+{
+	const struct field_spec	*f;
+
+	if (st->form == NULL || key == NULL)
+		return 1;
+	if ((f = form_field(st->form, key)) == NULL)
+		return 1;	/* dropped from the form: not vouched for */
+	return f->sensitivity == SENS_SENSITIVE || held_sensitive(st, key);
+}
+
+char *
+store_visible(struct store *st, const char *key, const char *v)
+{
+	const struct field_spec	*f = form_field(st->form, key);
+
+	if (store_field_sensitive(st, key) &&
 	    !store_may(st, PERM_STUDENT_SENSITIVE))
 		return NULL;
 	if (f != NULL && f->type == FIELD_PHONE &&
@@ -659,7 +749,6 @@ add_value(struct student *s, const char *key, char *value)
 static struct student *
 load_student(struct store *st, sqlite3_stmt *row, sqlite3_stmt *vals)
 {
-	const struct field_spec	*f;
 	struct student		*s;
 	struct student_value	 t;
 	const char		*key;
@@ -684,8 +773,7 @@ load_student(struct store *st, sqlite3_stmt *row, sqlite3_stmt *vals)
 	sqlite3_bind_int64(vals, 1, sqlite3_column_int64(row, 0));
 	while ((rc = sqlite3_step(vals)) == SQLITE_ROW) {
 		key = (const char *)sqlite3_column_text(vals, 0);
-		f = form_field(st->form, key);
-		v = store_visible(st, f,
+		v = store_visible(st, key,
 		    (const char *)sqlite3_column_text(vals, 1));
 		if (v != NULL)
 			add_value(s, key, v);
@@ -1036,7 +1124,7 @@ store_student_reveal(struct store *st, const char *number, const char *key,
 	if ((rc = store_require(st, PERM_STUDENT_SENSITIVE, "student.reveal",
 	    cause)) != XJ_OK)
 		return rc;
-	if (f == NULL || f->sensitivity != SENS_SENSITIVE)
+	if (f == NULL || !store_field_sensitive(st, key))
 		return xj_fail(cause, XJ_EUSAGE, _("\"%s\" is not a sensitive "
 		    "field"), key);
 	/*
