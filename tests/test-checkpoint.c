@@ -390,10 +390,66 @@ test_automatic(void **state)
 	free(extra);
 }
 
+/*
+ * Issue 16: operator rotate-key draws a new signing key.  The old key
+ * signs the new one into the log, so a checkpoint made before still
+ * verifies; a checkpoint the old seed signs after the rotation (what a
+ * removed operator who kept it could make) does not verify as current.
+ */
+static void
+test_key_rotation(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*s = tl_login(f->b, "supervisor1");
+	struct checkpoint	 before, after;
+	unsigned char		 old[32], other[32];
+	char			*cause = NULL, *text, *forged, *stranger;
+	int64_t			 seq;
+
+	memcpy(old, s->secret->sign_seed, sizeof old);
+	assert_int_equal(session_rotate_key(s, &cause), XJ_OK);
+	assert_memory_not_equal(old, s->secret->sign_seed, sizeof old);
+	assert_int_equal(store_checkpoint(s->st, s->secret->sign_seed, &text,
+	    &seq, &cause), XJ_OK);
+	assert_int_equal(checkpoint_parse(f->checkpoint,
+	    strlen(f->checkpoint), &before, &cause), XJ_OK);
+	assert_int_equal(checkpoint_parse(text, strlen(text), &after,
+	    &cause), XJ_OK);
+	assert_memory_not_equal(before.pk, after.pk, sizeof before.pk);
+	/* The old seed, kept by someone removed, signs the current head. */
+	assert_int_equal(checkpoint_make(store_db(s->st), "SH01", old,
+	    &forged, &seq, &cause), XJ_OK);
+	/* And a seed that was never the branch's. */
+	randombytes_buf(other, sizeof other);
+	assert_int_equal(checkpoint_make(store_db(s->st), "SH01", other,
+	    &stranger, &seq, &cause), XJ_OK);
+	session_free(s);
+
+	assert_int_equal(verify_all(f->b, f->checkpoint, &cause), XJ_OK);
+	assert_int_equal(verify_all(f->b, text, &cause), XJ_OK);
+	assert_int_equal(verify_all(f->b, forged, &cause), XJ_TAMPERED);
+	assert_non_null(strstr(cause, "retired"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(verify_all(f->b, stranger, &cause), XJ_EDATA);
+	free(cause);
+	/* A second rotation: the first checkpoint still leads here. */
+	s = tl_login(f->b, "supervisor1");
+	assert_int_equal(session_rotate_key(s, &cause), XJ_OK);
+	session_free(s);
+	assert_int_equal(verify_all(f->b, f->checkpoint, &cause), XJ_OK);
+	assert_int_equal(verify_all(f->b, text, &cause), XJ_OK);
+	free(text);
+	free(forged);
+	free(stranger);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_key_rotation, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_intact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rewritten_whole, setup,

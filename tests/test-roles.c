@@ -327,8 +327,9 @@ ex_operator_manage(struct ctx *c)
 	char	*cause = NULL;
 	int	 rc;
 
-	/* Re-encrypting under the same key changes nothing else. */
-	rc = store_rekey(c->s->st, c->s->secret->db_key, &cause);
+	/* Re-encrypting under the same keys changes nothing else. */
+	rc = store_rekey(c->s->st, c->s->secret->db_key,
+	    c->s->secret->sign_seed, c->s->secret->sign_seed, &cause);
 	free(cause);
 	return allowed(rc);
 }

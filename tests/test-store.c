@@ -659,7 +659,8 @@ test_rotation(void **state)
 	assert_int_equal(keyring_rotate_begin(s->keys, next, &cause), XJ_OK);
 	assert_int_equal(keyring_save(s->keys, s->secret, s->keyslot_path,
 	    &cause), 0);
-	assert_int_equal(store_rekey(s->st, next->db_key, &cause), XJ_OK);
+	assert_int_equal(store_rekey(s->st, next->db_key, s->secret->sign_seed,
+	    next->sign_seed, &cause), XJ_OK);
 	session_free(s);
 
 	/* Someone else logs in: the rotation is finished for them. */

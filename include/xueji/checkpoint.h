@@ -16,7 +16,10 @@
  *	sig <128 hex: Ed25519 over every byte above>
  *
  * signed with the branch key, whose seed is sealed in the key slots with
- * the database key.  The public key can be handed to auditors.
+ * the database key.  The public key can be handed to auditors.  The key
+ * rotates with the database key; the old one signs the new one into the
+ * log (checkpoint_transition), and checkpoint_follow leads an old
+ * checkpoint's key to the current one.
  */
 #ifndef XUEJI_CHECKPOINT_H
 #define XUEJI_CHECKPOINT_H
@@ -67,6 +70,27 @@ int	 checkpoint_parse(const char *buf, size_t len, struct checkpoint *,
  * is verified by audit_verify, separately.
  */
 int	 checkpoint_check(sqlite3 *, const char *branch,
+	     const unsigned char pk[CHECKPOINT_PK_BYTES],
+	     const struct checkpoint *c, char **cause);
+
+/*
+ * The detail of a rotate-key entry: the new public key (of new_seed)
+ * and the old one, with upto, the last entry before the rotation, signed
+ * by the old seed.  malloc'd.
+ */
+char	*checkpoint_transition(const char *branch, int64_t upto,
+	     const unsigned char old_seed[32],
+	     const unsigned char new_seed[32]);
+/*
+ * Whether checkpoint c's key leads to pk, the branch's current key,
+ * through the signed key transitions in db's log: XJ_OK when c is signed
+ * by pk, or by a former key whose transitions all verify and c covers
+ * no entry after the first rotation away from it; XJ_TAMPERED when a
+ * transition does not verify or a retired key signed a later entry;
+ * XJ_EDATA when c's key is not one of the branch's.  Then check c with
+ * checkpoint_check against its own key.
+ */
+int	 checkpoint_follow(sqlite3 *, const char *branch,
 	     const unsigned char pk[CHECKPOINT_PK_BYTES],
 	     const struct checkpoint *c, char **cause);
 

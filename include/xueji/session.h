@@ -71,6 +71,14 @@ int	 session_login(struct session *, const char *id, const char *pass,
 int	 session_exclusive(struct session *, char **cause);
 
 /*
+ * operator rotate-key: a new database key and a new checkpoint signing
+ * key, sealed to every key slot, with the transition from the old
+ * signing key logged (store_rekey).  Needs the session alone on the
+ * branch (XJ_EBUSY otherwise) and operator.manage.
+ */
+int	 session_rotate_key(struct session *, char **cause);
+
+/*
  * Restore the database from the backup at path (restore.run, supervisor):
  * refuses with XJ_EBUSY while another session is open on the branch, and
  * keeps this one exclusive until logout.  See store_restore in backup.h

@@ -201,9 +201,14 @@ int	 store_log(struct store *, const char *action, const char *target,
 int	 store_require(struct store *, enum perm p, const char *what,
 	     char **cause);
 
-/* Re-encrypt the whole database under key (operator.manage). */
+/*
+ * Re-encrypt the whole database under key (operator.manage), and log
+ * operator.rotate-key with the key transition from old_seed's signing
+ * key to new_seed's (checkpoint_transition).
+ */
 int	 store_rekey(struct store *, const unsigned char key[DB_KEY_BYTES],
-	     char **cause);
+	     const unsigned char old_seed[32],
+	     const unsigned char new_seed[32], char **cause);
 
 /* One value of a student's record. */
 struct student_value {

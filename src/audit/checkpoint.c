@@ -194,3 +194,135 @@ checkpoint_check(sqlite3 *db, const char *branch,
 	    " but the checkpoint covers %" PRId64 ": it was cut short, or the "
 	    "database is an older copy"), last, c->seq);
 }
+
+/*
+ * Key transitions.  operator rotate-key draws a new signing seed; the
+ * old key signs the statement
+ *
+ *	xueji-key-transition 1
+ *	branch SH01
+ *	upto 1234
+ *	old <64 hex>
+ *	new <64 hex>
+ *
+ * which goes into the log as the rotate-key entry's detail (old= new=
+ * upto= sig=).  Checkpoints of the old key stand for entries up to upto
+ * only: whoever kept the old seed can sign nothing current.
+ */
+#define TRANSITION_MAGIC	"xueji-key-transition 1\n"
+
+static char *
+transition_body(const char *branch, int64_t upto, const unsigned char
+    old[32], const unsigned char new[32])
+{
+	char	ohex[65], nhex[65], *s;
+
+	xj_hex(old, 32, ohex);
+	xj_hex(new, 32, nhex);
+	xasprintf(&s, TRANSITION_MAGIC "branch %s\nupto %" PRId64 "\nold %s\n"
+	    "new %s\n", branch, upto, ohex, nhex);
+	return s;
+}
+
+char *
+checkpoint_transition(const char *branch, int64_t upto,
+    const unsigned char old_seed[32], const unsigned char new_seed[32])
+{
+	unsigned char	 opk[32], npk[32], sig[64], *sk;
+	char		*b, *detail, ohex[65], nhex[65], shex[129];
+
+	checkpoint_public_key(new_seed, npk);
+	sk = secure_alloc(crypto_sign_SECRETKEYBYTES);
+	crypto_sign_seed_keypair(opk, sk, old_seed);
+	b = transition_body(branch, upto, opk, npk);
+	crypto_sign_detached(sig, NULL, (const unsigned char *)b, strlen(b),
+	    sk);
+	secure_free(sk);
+	free(b);
+	xj_hex(opk, 32, ohex);
+	xj_hex(npk, 32, nhex);
+	xj_hex(sig, sizeof sig, shex);
+	xasprintf(&detail, "old=%s new=%s upto=%" PRId64 " sig=%s", ohex, nhex,
+	    upto, shex);
+	return detail;
+}
+
+/* The hex value of key in a detail into out (n bytes); -1 if absent. */
+static int
+detail_hex(const char *detail, const char *key, unsigned char *out,
+    size_t n)
+{
+	char		 want[16], hex[129];
+	const char	*p;
+	size_t		 len;
+
+	snprintf(want, sizeof want, "%s=", key);
+	if ((p = strstr(detail, want)) == NULL)
+		return -1;
+	p += strlen(want);
+	if ((len = strcspn(p, " ")) != 2 * n || len >= sizeof hex)
+		return -1;
+	memcpy(hex, p, len);
+	hex[len] = '\0';
+	return xj_unhex(hex, out, n);
+}
+
+int
+checkpoint_follow(sqlite3 *db, const char *branch,
+    const unsigned char pk[CHECKPOINT_PK_BYTES], const struct checkpoint *c,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	unsigned char	 k[32], old[32], new[32], sig[64];
+	const char	*detail, *u;
+	char		*b;
+	int64_t		 seq, upto;
+	int		 rc = XJ_OK, retired = 0, ok;
+
+	if (sodium_memcmp(c->pk, pk, CHECKPOINT_PK_BYTES) == 0)
+		return XJ_OK;
+	memcpy(k, c->pk, sizeof k);
+	if (sqlite3_prepare_v2(db, "SELECT seq, detail FROM audit WHERE "
+	    "action = 'operator.rotate-key' ORDER BY seq", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return xj_fail(cause, XJ_EIO, _("cannot read the audit log: %s"),
+		    sqlite3_errmsg(db));
+	while (rc == XJ_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(stmt, 0);
+		detail = (const char *)sqlite3_column_text(stmt, 1);
+		/* Rotations that kept the signing key say nothing. */
+		if (detail == NULL || detail_hex(detail, "old", old, 32) != 0 ||
+		    detail_hex(detail, "new", new, 32) != 0 ||
+		    detail_hex(detail, "sig", sig, 64) != 0 ||
+		    (u = strstr(detail, "upto=")) == NULL)
+			continue;
+		upto = strtoll(u + 5, NULL, 10);
+		b = transition_body(branch, upto, old, new);
+		ok = crypto_sign_verify_detached(sig, (const unsigned char *)b,
+		    strlen(b), old) == 0;
+		free(b);
+		if (!ok) {
+			rc = xj_fail(cause, XJ_TAMPERED, _("the key transition "
+			    "of entry %" PRId64 " does not verify: the log was "
+			    "rewritten"), seq);
+			break;
+		}
+		if (sodium_memcmp(old, k, 32) != 0)
+			continue;
+		if (!retired && c->seq > upto) {
+			rc = xj_fail(cause, XJ_TAMPERED, _("the checkpoint of "
+			    "entry %" PRId64 " is signed with a key retired at "
+			    "entry %" PRId64 ": a retired key signs nothing "
+			    "current"), c->seq, seq);
+			break;
+		}
+		retired = 1;
+		memcpy(k, new, sizeof k);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == XJ_OK && sodium_memcmp(k, pk, 32) != 0)
+		rc = xj_fail(cause, XJ_EDATA, "%s", _("the checkpoint was "
+		    "not signed with this branch's key"));
+	return rc;
+}
+

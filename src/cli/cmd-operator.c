@@ -100,38 +100,15 @@ operator_passwd(struct cli *c, const char *id)
 	return cli_error(rc, cause);
 }
 
-/*
- * Seal a new database key to every slot, re-encrypt, then drop the old
- * key.  The slot file is saved before and after the rekey, so a crash
- * at any point leaves a file that opens the database (see session.c).
- */
+/* Rotate the keys (session_rotate_key) and tell syslog. */
 static int
 rotate(struct cli *c, char **cause)
 {
-	struct session		*s = c->s;
-	struct branch_secret	*next;
-	int			 rc;
+	int	rc;
 
-	/* A session open elsewhere would be left holding a dead key. */
-	if ((rc = session_exclusive(s, cause)) != XJ_OK)
-		return rc;
-	next = branch_secret_new();
-	/* The signing key stays: auditors hold its public half. */
-	memcpy(next->sign_seed, s->secret->sign_seed, sizeof next->sign_seed);
-	/* Until the commit the slots' current secret is still the old one. */
-	if ((rc = keyring_rotate_begin(s->keys, next, cause)) != XJ_OK ||
-	    (rc = keyring_save(s->keys, s->secret, s->keyslot_path,
-	    cause)) != XJ_OK ||
-	    (rc = store_rekey(s->st, next->db_key, cause)) != XJ_OK)
-		goto out;
-	keyring_rotate_commit(s->keys);
-	if ((rc = keyring_save(s->keys, next, s->keyslot_path, cause)) !=
-	    XJ_OK)
-		goto out;
-	memcpy(s->secret, next, sizeof *next);
-	xj_syslog(LOG_NOTICE, "operator.rotate-key: by=%s", s->op->id);
-out:
-	branch_secret_free(next);
+	if ((rc = session_rotate_key(c->s, cause)) == XJ_OK)
+		xj_syslog(LOG_NOTICE, "operator.rotate-key: by=%s",
+		    c->s->op->id);
 	return rc;
 }
 

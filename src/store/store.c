@@ -1431,9 +1431,10 @@ store_note_policy(struct store *st, const struct policy *pol, char **cause)
 
 int
 store_rekey(struct store *st, const unsigned char key[DB_KEY_BYTES],
+    const unsigned char old_seed[32], const unsigned char new_seed[32],
     char **cause)
 {
-	char	hex[2 * 32 + 1], *sql;
+	char	hex[2 * 32 + 1], *sql, *detail;
 	int	rc;
 
 	if ((rc = store_require(st, PERM_OPERATOR_MANAGE, "operator.rotate-key",
@@ -1454,7 +1455,18 @@ store_rekey(struct store *st, const unsigned char key[DB_KEY_BYTES],
 	if ((rc = exec(st, "PRAGMA wal_checkpoint(TRUNCATE)",
 	    _("cannot change the database key"), cause)) != XJ_OK)
 		return rc;
-	return store_log(st, "operator.rotate-key", "", "", cause);
+	/* The old signing key vouches for the new one, up to this entry. */
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	detail = checkpoint_transition(st->branch, store_audit_head(st),
+	    old_seed, new_seed);
+	rc = log_entry(st, "operator.rotate-key", "", "", detail, cause);
+	free(detail);
+	if (rc != XJ_OK) {
+		tx_rollback(st);
+		return rc;
+	}
+	return tx_commit(st, cause);
 }
 
 /*
@@ -1645,7 +1657,10 @@ store_verify_checkpoint(struct store *st, const unsigned char seed[32],
 		return rc;
 	*seq = c.seq;
 	checkpoint_public_key(seed, pk);
-	rc = checkpoint_check(st->db, st->branch, pk, &c, cause);
+	/* Signed by a former key: the transitions in the log lead here. */
+	if ((rc = checkpoint_follow(st->db, st->branch, pk, &c, cause)) ==
+	    XJ_OK)
+		rc = checkpoint_check(st->db, st->branch, c.pk, &c, cause);
 	xasprintf(&detail, "checkpoint=%lld result=%s", (long long)c.seq,
 	    rc == XJ_OK ? "ok" : "failed");
 	/* A failed check is worth a line in the log it doubts. */
