@@ -161,6 +161,8 @@ static const struct {
 	{ "status.review", N_("quarterly review") },
 	{ "destroy.request", N_("destruction requested") },
 	{ "destroy.execute", N_("record destroyed") },
+	{ "destroy.erased", N_("erasure finished") },
+	{ "destroy.reapply", N_("destroyed again after a restore") },
 	{ "login.failed", N_("failed login") },
 	{ "access.denied", N_("refused") },
 	{ "audit.view", N_("log read") },
