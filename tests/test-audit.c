@@ -941,7 +941,7 @@ static void
 test_long_log(void **state)
 {
 	struct fixture		*f = *state;
-	struct audit_stmts	 kept = { NULL, NULL };
+	struct audit_stmts	 kept = { NULL, NULL, NULL };
 	struct audit_entry	 e;
 	struct prog		 g;
 	int64_t			 count, bad, total;

@@ -242,5 +242,17 @@ check "the drills left nothing behind" test -z "$(ls -A "$T/tmp")"
 expect 0 "the analysis is logged" as auditor1 audit --action audit.analysis
 check "each time" test "$(wc -l <"$T/out")" -ge 3
 
+# --- the certificate names the backup still holding the data (issue 17)
+expect 0 "a backup while $NO1 is held" as supervisor1 backup
+BK=$(basename "$(cat "$T/out")")
+expect 0 "its destruction is asked for" as reception1 destroy request \
+	"$NO1" --reason guardian-request
+DR=$(cat "$T/out")
+expect 0 "and approved" as supervisor1 destroy approve "$DR"
+expect 0 "the certificate" as supervisor1 destroy show "$NO1"
+check "names that backup and when rotation removes it" grep -q \
+	"^Backups: *the newest backup holding the data is $BK, made on 20[0-9-]*; rotation removes it after 20[0-9-]*\$" \
+	"$T/out"
+
 echo "$((n - bad)) passed, $bad failed"
 [ "$bad" -eq 0 ]

@@ -87,6 +87,13 @@ expect 77 "a second wrong passphrase" $X -u reception1 --passphrase-fd 3 \
 	student list 3<"$T/wrong"
 check "waits longer before answering (>= 2 s)" \
 	test $(( $(date +%s) - start )) -ge 2
+# Issue 17: the login never tells who exists.
+cp "$T/err" "$T/err-wrong"
+expect 77 "an unknown id" $X -u nobody --passphrase-fd 3 student list \
+	3<"$T/wrong"
+check "gets the wrong passphrase's answer, word for word" \
+	cmp -s "$T/err" "$T/err-wrong"
+check "which names no one" sh -c "! grep -q 'nobody\|reception1' $T/err"
 
 # --- students -----------------------------------------------------------
 expect 0 "enrol a student" as reception1 student add name=欧阳𠮷·娜 \
@@ -218,6 +225,16 @@ expect 0 "a rejection with one" as supervisor1 change reject "$R2" \
 expect 0 "the request" as reception1 change show "$R2"
 check "is rejected" grep -qx 'state	rejected' "$T/out"
 check "with the note" grep -qx 'note	已过时' "$T/out"
+# Issue 17: the requester sees the decision and its note until read.
+expect 0 "the requester's own list" as reception1 change list --mine
+check "has the rejection, with its note" grep -q \
+	"^$R2	change	$NO2	reception1	.*	rejected	supervisor1	20.*	已过时\$" \
+	"$T/out"
+expect 77 "only the requester acknowledges it" as supervisor1 change \
+	acknowledge "$R2"
+expect 0 "the requester does" as reception1 change acknowledge "$R2"
+expect 0 "their list again" as reception1 change list --mine
+check "no longer has it" sh -c "! grep -q '^$R2	' $T/out"
 
 expect 0 "reception1 files one more" as reception1 change request "$NO" \
 	guardian_name=欧阳刚 --reason 登记错误 --stdin </dev/null
@@ -402,6 +419,10 @@ expect 0 "the record" as supervisor1 student show "$NO3"
 check "is destroyed" grep -qx 'status	destroyed' "$T/out"
 check "with no name" sh -c "! grep -q '^name' $T/out"
 check "and no value at all" sh -c "! grep -q '司马\\|1111' $T/out"
+# Issue 17: a tombstone shows what it has, and no invented date.
+check "and no enrolment date" sh -c "! grep -q '^enrolled_at' $T/out"
+check "but its destruction record" grep -qx "destroy_request	$D1" "$T/out"
+check "and when" grep -q '^destroyed_at	20[0-9-]*T' "$T/out"
 expect 0 "the certificate" as supervisor1 destroy show "$NO3"
 check "has a title" grep -qx 'Destruction record' "$T/out"
 check "the branch" grep -q '^Branch: *SH01 测试校区$' "$T/out"
@@ -412,9 +433,8 @@ check "who asked and who approved" \
 	grep -q '^Requested by: *reception1 at 20' "$T/out"
 check "who approved" grep -q '^Approved by: *supervisor1 at 20' "$T/out"
 check "how" grep -q '^Method: *deleted with SQLite secure_delete' "$T/out"
-check "when the last backup expires" \
-	grep -q '^Backups: .*expires on 20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]$' \
-	"$T/out"
+check "that no backup holds the data: none was ever made (issue 17)" \
+	grep -q '^Backups: *no backup holds the data$' "$T/out"
 check "that it holds no personal data" grep -q 'no personal data' "$T/out"
 check "and none: no name" sh -c "! grep -q 司马 $T/out"
 check "no phone" sh -c "! grep -q 1111 $T/out"
@@ -510,8 +530,12 @@ check "refusals are logged" grep -q 'access.denied.*perm=audit.view' \
 check "the log holds no names" sh -c "! grep -q 欧阳 $T/out"
 check "and no phone numbers" sh -c "! grep -q 5678 $T/out"
 expect 0 "filter by student" as auditor1 audit --student "$NO"
-check "only that student" sh -c "! cut -f5 $T/out | grep -v '^$NO\$' | \
+check "only that student, as target or among a search's results" sh -c \
+	"! awk -F '\t' '\$5 != \"$NO\" && \$7 !~ /numbers=.*$NO/' $T/out | \
 	grep -q ."
+# Issue 17: who saw this child includes the searches that listed them.
+check "and every search that listed it" \
+	grep -q "	student.find		.*numbers=\(.*,\)\?$NO\(,\|\$\)" "$T/out"
 expect 0 "filter by request" as auditor1 audit --request 1
 check "every line names request 1" sh -c "test -s $T/out && \
 	! grep -v 'request=1\( \|\$\)' $T/out | grep -q ."

@@ -151,7 +151,8 @@ test_destroy_request_approve(void **state)
 	e2e_wait_text(q, "reception1 (request 1)");
 	e2e_wait_text(q, "supervisor1");
 	e2e_wait_text(q, "secure_delete");
-	e2e_wait_text(q, "The last backup holding these data expires on");
+	/* Issue 17: no backup was ever taken, and it says so. */
+	e2e_wait_text(q, "No backup holds these data.");
 	e2e_wait_text(q, "This record holds no personal data.");
 	assert_false(e2e_on_screen(q, "王小明"));
 	assert_false(e2e_on_screen(q, "王大明"));

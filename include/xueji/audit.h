@@ -64,7 +64,7 @@ int	 audit_append(sqlite3 *, const char *branch, struct audit_entry *e,
  * connection closes.
  */
 struct audit_stmts {
-	sqlite3_stmt	*last, *insert;
+	sqlite3_stmt	*last, *insert, *seen;
 };
 /* audit_append with the statements kept in c (prepared on first use). */
 int	 audit_append_kept(sqlite3 *, const char *branch,
@@ -102,6 +102,32 @@ int	 audit_verify(sqlite3 *, const char *branch, int64_t *count,
 	"UPDATE audit_run SET last_at = (SELECT at FROM audit WHERE seq =" \
 	"  (SELECT min(start) FROM audit_run AS n" \
 	"   WHERE n.start > audit_run.start) - 1);"
+
+/*
+ * audit_seen (store migration 13): the students an entry showed without
+ * naming one as its target, by student number: those a student.find
+ * entry lists in its detail (" numbers=A,B,…").  audit_append keeps it;
+ * the fill SQL builds it from the log.  Derived data outside the chain,
+ * like audit_run.  audit_each's target filter reads it, so that the
+ * entries about a student include every search that listed them.
+ */
+#define AUDIT_SEEN_SQL \
+	"CREATE TABLE IF NOT EXISTS audit_seen (" \
+	"  number TEXT NOT NULL," \
+	"  seq    INTEGER NOT NULL," \
+	"  PRIMARY KEY (number, seq)" \
+	") WITHOUT ROWID;"
+#define AUDIT_SEEN_FILL_SQL \
+	"WITH RECURSIVE part(seq, rest, number) AS (" \
+	"  SELECT seq, substr(detail, instr(detail, ' numbers=') + 9) || ','," \
+	"  NULL FROM audit WHERE action = 'student.find'" \
+	"  AND instr(detail, ' numbers=') > 0" \
+	"  UNION ALL SELECT seq, substr(rest, instr(rest, ',') + 1)," \
+	"  substr(rest, 1, instr(rest, ',') - 1) FROM part" \
+	"  WHERE instr(rest, ',') > 0)" \
+	"INSERT OR IGNORE INTO audit_seen (number, seq)" \
+	"  SELECT number, seq FROM part WHERE number != ''" \
+	"  AND number NOT LIKE '%…%' AND instr(number, ' ') = 0;"
 
 /*
  * Rebuild audit_run from the log, for a program that loaded entries

@@ -50,7 +50,8 @@ struct guardian_request {
 						   time of the call */
 	int64_t			 request;	/* linked request, or 0 */
 	char			*outcome;	/* NULL while open; "answered",
-						   "approved" or "rejected" */
+						   "approved", "rejected" or
+						   "destroyed" */
 	char			*summary;	/* NULL in lists */
 	char			*response;	/* NULL in lists; "" for none */
 	char			*filed_by;

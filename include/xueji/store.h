@@ -361,6 +361,7 @@ enum request_state {
 	REQ_APPROVED,
 	REQ_REJECTED,
 	REQ_WITHDRAWN,
+	REQ_CLOSED,		/* ended by the record's destruction */
 };
 const char *request_kind_name(enum request_kind);	/* "change" */
 const char *request_kind_label(enum request_kind);	/* translated */
@@ -393,6 +394,11 @@ struct request {
 	char			*reason_code;	/* destruction requests */
 	struct request_change	*changes;	/* masked as the operator sees */
 	size_t			 nchanges;
+	int64_t			 closed_by;	/* the destruction request that
+						   closed it, or 0 */
+	time_t			 closed_at;
+	time_t			 seen_at;	/* the requester acknowledged
+						   the decision; 0: not yet */
 };
 void	 request_free(struct request *);
 
@@ -431,6 +437,22 @@ int	 store_request_reject(struct store *, int64_t id, const char *note,
 /* Withdraw one's own pending request. */
 int	 store_request_withdraw(struct store *, int64_t id, char **cause);
 /*
+ * Whether pending change request id would be refused as stale now: XJ_OK
+ * when every old value it holds is still the record's (and for a request
+ * that is not a pending change), XJ_EDATA with the message approval
+ * would give, naming the first moved field by its form label, when one
+ * is not.  A read, not logged (change.approve, destroy.approve or
+ * change.request).  For screens: refuse before asking, not after.
+ */
+int	 store_request_stale(struct store *, int64_t id, char **cause);
+/*
+ * The requester has read the decision of request id (approved, rejected
+ * or closed by the record's destruction): it leaves LIST_MINE.  Only the
+ * requester (XJ_EPERM); a pending one is XJ_EBUSY; acknowledging again
+ * is XJ_OK and changes nothing.  Logged as request.acknowledge.
+ */
+int	 store_request_acknowledge(struct store *, int64_t id, char **cause);
+/*
  * Record how and when the guardian confirmed an applied change
  * (change.confirm); method is phone, in-person or message.
  */
@@ -442,12 +464,15 @@ enum request_list {
 	LIST_PENDING,		/* the approval queue, oldest first */
 	LIST_UNCONFIRMED,	/* applied changes the guardian has not
 				   confirmed yet, oldest first */
-	LIST_MINE,		/* the operator's own pending ones */
+	LIST_MINE,		/* the operator's own pending ones, and
+				   those decided that the operator has
+				   not acknowledged (with the note) */
 };
 /*
  * Call fn for each request of the list (without its changes).  The queue
  * needs change.approve, the unconfirmed list change.confirm, one's own
- * change.request.  No personal values are in these rows but the number.
+ * change.request.  No personal values are in these rows but the number
+ * and, in one's own list, the note the decider wrote for the requester.
  */
 int	 store_requests(struct store *, enum request_list,
 	     int (*fn)(const struct request *, void *), void *arg,
@@ -568,6 +593,16 @@ struct destruction {
 	char		*method;	/* as done, or DESTROY_PENDING's code */
 	time_t		 backup_expires;
 	time_t		 erased_at;	/* WAL seen truncated; 0: pending */
+	/*
+	 * As the backups are now (store_destruction_get only): the newest
+	 * backup in backup_dir made between the student's enrolment and
+	 * the destruction, which still holds the data, its time, and the
+	 * time after which rotation removes it; NULL and 0 when no backup
+	 * holds them.
+	 */
+	char		*backup_file;
+	time_t		 backup_made;
+	time_t		 backup_removed;
 };
 void	 destruction_free(struct destruction *);
 /*

@@ -38,6 +38,7 @@ const char audit_schema_sql[] =
 	"CREATE INDEX audit_target ON audit(target, seq);"
 	"CREATE INDEX audit_operator ON audit(operator, seq);"
 	"CREATE INDEX audit_action ON audit(action, seq);"
+	AUDIT_SEEN_SQL
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
@@ -189,14 +190,15 @@ audit_stmts_free(struct audit_stmts *c)
 {
 	sqlite3_finalize(c->last);
 	sqlite3_finalize(c->insert);
-	c->last = c->insert = NULL;
+	sqlite3_finalize(c->seen);
+	c->last = c->insert = c->seen = NULL;
 }
 
 int
 audit_append(sqlite3 *db, const char *branch, struct audit_entry *e,
     char **cause)
 {
-	struct audit_stmts	c = { NULL, NULL };
+	struct audit_stmts	c = { NULL, NULL, NULL };
 	int			rc;
 
 	rc = audit_append_kept(db, branch, &c, e, cause);
@@ -244,6 +246,39 @@ audit_runs_rebuild(sqlite3 *db, char **cause)
 	    NULL, NULL, NULL) != SQLITE_OK)
 		return audit_db_fail(db, 1, 1, cause);
 	return XJ_OK;
+}
+
+/*
+ * The students a search entry listed (" numbers=A,B,…" in its detail)
+ * into audit_seen, in the caller's transaction (AUDIT_SEEN_SQL).
+ */
+static int
+note_seen(sqlite3 *db, struct audit_stmts *c, const struct audit_entry *e,
+    char **cause)
+{
+	static const char	 sql[] =
+	    "INSERT OR IGNORE INTO audit_seen (number, seq) VALUES (?, ?)";
+	const char		*p, *end;
+	size_t			 len;
+	int			 rc = SQLITE_DONE;
+
+	if ((p = strstr(e->detail, " numbers=")) == NULL)
+		return XJ_OK;
+	if (prepare_kept(db, sql, &c->seen) != SQLITE_OK)
+		return audit_db_fail(db, 1, 0, cause);
+	for (p += 9; rc == SQLITE_DONE && *p != '\0' && *p != ' '; p = end) {
+		len = strcspn(p, ", ");
+		end = p + len + (p[len] == ',');
+		/* "…": more were shown than the entry names. */
+		if (len == 0 || (unsigned char)*p >= 0x80)
+			continue;
+		sqlite3_bind_text(c->seen, 1, p, (int)len, SQLITE_STATIC);
+		sqlite3_bind_int64(c->seen, 2, e->seq);
+		rc = sqlite3_step(c->seen);
+		sqlite3_reset(c->seen);
+	}
+	sqlite3_clear_bindings(c->seen);
+	return rc == SQLITE_DONE ? XJ_OK : audit_db_fail(db, 1, 1, cause);
 }
 
 int
@@ -313,6 +348,8 @@ audit_append_kept(sqlite3 *db, const char *branch, struct audit_stmts *c,
 	/* In the caller's transaction: the run commits with the entry. */
 	if (rc == XJ_OK && (e->seq == 1 || (int64_t)e->at < prev_at))
 		rc = run_start(db, e->seq, (int64_t)e->at, prev_at, cause);
+	if (rc == XJ_OK && strcmp(e->action, "student.find") == 0)
+		rc = note_seen(db, c, e, cause);
 	return rc;
 }
 

@@ -274,10 +274,18 @@ audit_each(sqlite3 *db, const struct audit_filter *f,
 		add_cond(&where, s);
 		free(s);
 	}
-	if (f->target != NULL) {
-		/* audit_target holds the entries with a target only. */
-		xasprintf(&s, "%starget = ?3%s", plus, f->target[0] != '\0' ?
-		    " AND target != ''" : "");
+	if (f->target != NULL && f->target[0] != '\0') {
+		/*
+		 * The entries naming it, and those that showed it without
+		 * (audit_seen): a few hundred seqs at most, from two indexes,
+		 * walked by seq.  audit_target holds the entries with a
+		 * target only.
+		 */
+		add_cond(&where, "seq IN (SELECT seq FROM audit WHERE "
+		    "target = ?3 AND target != '' UNION ALL SELECT seq FROM "
+		    "audit_seen WHERE number = ?3)");
+	} else if (f->target != NULL) {
+		xasprintf(&s, "%starget = ?3", plus);
 		add_cond(&where, s);
 		free(s);
 	}

@@ -2,13 +2,15 @@
  * xueji — student records for a training branch.
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
- * xueji change request|show|approve|reject|withdraw|confirm|list: the
- * command-line mirror of change requests.  Nothing in a record is edited
+ * xueji change request|show|approve|reject|withdraw|confirm|acknowledge|
+ * list: the command-line mirror of change requests.  Nothing in a record is edited
  * in place; a change is filed, someone else decides it, and the guardian
  * confirms it once applied.  The store enforces all of that; this file
  * only parses, calls and prints.
  *
- * Output for scripts: tab-separated, the request id first in lists.  The
+ * Output for scripts: tab-separated, the request id first in lists; in
+ * one's own list (--mine), each decided request adds who decided, when
+ * and the note, until "acknowledge" takes it off.  The
  * exit code is the store's: 77 for a refusal (four eyes included), 75
  * when the request was decided meanwhile, 65 for bad data or a stale
  * request, 66 for no such request, 64 for a destruction request (those
@@ -255,6 +257,8 @@ change_one(struct cli *c, int argc, char **argv)
 			    &cause);
 	} else if (strcmp(verb, "withdraw") == 0)
 		rc = store_request_withdraw(c->s->st, id, &cause);
+	else if (strcmp(verb, "acknowledge") == 0)
+		rc = store_request_acknowledge(c->s->st, id, &cause);
 	else
 		rc = store_change_confirm(c->s->st, id, o.method, &cause);
 	rc = cli_error(rc, cause);
@@ -279,10 +283,15 @@ print_listed(const struct request *r, void *arg)
 	printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%lld\t%s", r->id,
 	    request_kind_name(r->kind), r->number, r->requested_by, when,
 	    (long long)(age / 3600), request_state_name(r->state));
-	if (l->which == LIST_UNCONFIRMED) {
+	if (l->which == LIST_UNCONFIRMED || (l->which == LIST_MINE &&
+	    r->state != REQ_PENDING)) {
 		xj_isotime(r->decided_at, when, sizeof when);
 		printf("\t%s\t%s", r->decided_by != NULL ? r->decided_by : "",
 		    when);
+	}
+	if (l->which == LIST_MINE && r->state != REQ_PENDING) {
+		putchar('\t');
+		cli_put_text(r->note);
 	}
 	putchar('\n');
 	return 0;
@@ -325,6 +334,7 @@ change_exec(struct cli *c, int argc, char **argv)
 		{ "reject",	change_one },
 		{ "withdraw",	change_one },
 		{ "confirm",	change_one },
+		{ "acknowledge", change_one },
 		{ "list",	change_list },
 	};
 
@@ -340,6 +350,7 @@ const struct cmd cmd_change = {
 	    "reject ID --note TEXT\n"
 	    "withdraw ID\n"
 	    "confirm ID --method phone|in-person|message\n"
+	    "acknowledge ID\n"
 	    "list [--pending | --unconfirmed | --mine]"),
 	.help = N_("file, decide and confirm changes to a record"),
 	.exec = change_exec,

@@ -226,7 +226,7 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 {
 	const char	*labels[9];
 	char		 buf[256], requested[32], approved[32], executed[32];
-	char		 expires[32];
+	char		 made[32], removed[32];
 	int		 width = 0, w;
 	size_t		 i;
 
@@ -246,7 +246,6 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 	cert_time(d->requested_at, requested, sizeof requested);
 	cert_time(d->approved_at, approved, sizeof approved);
 	cert_time(d->executed_at, executed, sizeof executed);
-	xj_dayfmt(d->backup_expires, expires, sizeof expires);
 
 	printf("%s\n\n", _("Destruction record"));
 	snprintf(buf, sizeof buf, "%s %s", cfg->branch_code,
@@ -265,8 +264,14 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 	put_field(width, labels[5], buf);
 	put_field(width, labels[6], executed);
 	put_field(width, labels[7], destroy_method_label(d->method));
-	snprintf(buf, sizeof buf, _("the last backup holding the data "
-	    "expires on %s"), expires);
+	if (d->backup_file != NULL) {
+		xj_dayfmt(d->backup_made, made, sizeof made);
+		xj_dayfmt(d->backup_removed, removed, sizeof removed);
+		snprintf(buf, sizeof buf, _("the newest backup holding the "
+		    "data is %s, made on %s; rotation removes it after %s"),
+		    d->backup_file, made, removed);
+	} else
+		snprintf(buf, sizeof buf, "%s", _("no backup holds the data"));
 	put_field(width, labels[8], buf);
 	printf("\n%s\n", _("This record holds no personal data.  Every value "
 	    "of the student's record,\nits history, the requests about it "

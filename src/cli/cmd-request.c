@@ -8,7 +8,8 @@
  * Output for scripts: "add" prints the new id alone; "list" prints one
  * request a line, tab-separated: id, kind, student number, channel,
  * received and due (local days, YYYY-MM-DD), state (open or closed), the
- * outcome ("" while open; answered, approved or rejected), the linked
+ * outcome ("" while open; answered, approved, rejected, or destroyed when
+ * the student's destruction closed it), the linked
  * request id ("" for none), and "OVERDUE" for an open request past its
  * due day or "unanswered" for one closed by its linked request's
  * decision without a response recorded yet ("" otherwise).  Exit codes

@@ -135,6 +135,26 @@ print_history(const struct history *h, size_t n)
 	}
 }
 
+/* The destruction record of a destroyed student, if the role reads it. */
+static void
+print_destroyed(struct cli *c, const char *number)
+{
+	struct destruction	*d;
+	char			*cause = NULL, when[32];
+
+	if (store_destruction_get(c->s->st, 0, number, &d, &cause) != XJ_OK) {
+		free(cause);
+		return;
+	}
+	printf("destruction\t%" PRId64 "\n", d->id);
+	printf("destroy_reason\t%s\n", d->reason);
+	printf("destroy_request\t%" PRId64 "\n", d->request);
+	xj_isotime(d->executed_at, when, sizeof when);
+	printf("destroyed_at\t%s\n", when);
+	printf("destroyed_by\t%s\n", d->approved_by);
+	destruction_free(d);
+}
+
 static int
 student_show(struct cli *c, int argc, char **argv)
 {
@@ -159,6 +179,13 @@ student_show(struct cli *c, int argc, char **argv)
 	}
 	printf("number\t%s\n", st->number);
 	printf("status\t%s\n", status_name(st->status));
+	if (st->status == STATUS_DESTROYED) {
+		/* A tombstone: what it has, and no date it does not have. */
+		print_destroyed(c, st->number);
+		history_free(h, nh);
+		student_free(st);
+		return XJ_OK;
+	}
 	if (st->pending > 0)
 		printf("pending\t%d\n", st->pending);
 	xj_isotime(st->enrolled_at, when, sizeof when);

@@ -257,8 +257,18 @@ keyring_unlock(const struct keyring *kr, const char *id, const char *pass,
 	if (next != NULL)
 		*next = NULL;
 	keys_sodium_init();
-	if ((s = keyring_find(kr, id)) == NULL)
+	if ((s = keyring_find(kr, id)) == NULL) {
+		/*
+		 * Take as long as a wrong passphrase would: how long the
+		 * answer takes must not tell whether id has a slot.
+		 */
+		if (kr->nslots > 0) {
+			sk = secure_alloc(crypto_secretbox_KEYBYTES);
+			slot_key(kr, id, pass, passlen, &kr->slots[0], sk, NULL);
+			secure_free(sk);
+		}
 		return xj_fail(cause, XJ_ENOINPUT, _("no key slot for %s"), id);
+	}
 	if ((rv = slot_open(kr, s, pass, passlen, &sk, cause)) != XJ_OK)
 		goto fail;
 	cur = secret_alloc();

@@ -294,17 +294,13 @@ session_login(struct session *s, const char *id, const char *pass,
 	 * Before any passphrase is tried: wait for our turn and out the
 	 * back-off, and count this attempt (store_attempt_begin).  An id
 	 * not in the roles is not written as typed: a passphrase typed
-	 * into the id field must not end up in the log.
+	 * into the id field must not end up in the log.  It goes on to
+	 * the key slots like a known one: the answer, and the work, must
+	 * not tell who exists.
 	 */
 	if ((rc = store_attempt_begin(s->cfg->data_dir, op != NULL ? id : "?",
 	    s->cfg->login_delay_max, &a, cause)) != XJ_OK)
 		return rc;
-	if (op == NULL) {
-		xj_fail(cause, XJ_EPERM, _("%s is not an operator of this "
-		    "branch (see %s)"), policy_valid_id(id) ? id : "?",
-		    s->pol->path);
-		return refuse_login(s, a, "?", "unknown-operator", XJ_EPERM);
-	}
 	/* Every session holds the lock shared; see session_exclusive. */
 	lock = xj_path_join(s->cfg->data_dir, SESSION_LOCK_NAME);
 	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
@@ -325,17 +321,20 @@ session_login(struct session *s, const char *id, const char *pass,
 	}
 	rc = keyring_unlock(s->keys, id, pass, passlen, &s->secret, &next,
 	    cause);
-	if (rc == XJ_ENOINPUT) {
+	/*
+	 * One answer for an unknown id, an id without a slot and a wrong
+	 * passphrase; the file of failures (and then the log) tells them
+	 * apart for the auditor.  An unknown id is not written as typed:
+	 * a passphrase typed into the id field must not reach the log.
+	 */
+	if (op == NULL || rc == XJ_ENOINPUT || rc == XJ_EPERM) {
 		if (cause != NULL)
 			free(*cause);
-		xj_fail(cause, XJ_EPERM, _("%s has no key slot yet; a "
-		    "supervisor adds one with xueji operator add %s"), id, id);
-		rc = refuse_login(s, a, id, "no-slot", XJ_EPERM);
-		a = NULL;
-		goto fail;
-	}
-	if (rc == XJ_EPERM) {
-		rc = refuse_login(s, a, id, "wrong-passphrase", rc);
+		xj_fail(cause, XJ_EPERM, "%s", _("unknown operator id or wrong "
+		    "passphrase"));
+		rc = refuse_login(s, a, op == NULL ? "?" : id, op == NULL ?
+		    "unknown-operator" : rc == XJ_ENOINPUT ? "no-slot" :
+		    "wrong-passphrase", XJ_EPERM);
 		a = NULL;
 		goto fail;
 	}

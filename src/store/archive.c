@@ -117,8 +117,9 @@ apply_status(struct store *st, sqlite3_int64 id, const char *number,
 
 /* The checks a status change shares: a live, unfrozen, different one. */
 static int
-status_target(struct store *st, const char *number, enum student_status to,
-    const char *reason, sqlite3_int64 *id, int *from, char **cause)
+status_target(struct store *st, enum lifecycle_action a, const char *number,
+    enum student_status to, const char *reason, sqlite3_int64 *id, int *from,
+    char **cause)
 {
 	int	rc;
 
@@ -129,10 +130,10 @@ status_target(struct store *st, const char *number, enum student_status to,
 	    strlen(reason)))
 		return xj_fail(cause, XJ_EDATA, "%s", _("a change of status "
 		    "needs a reason"));
-	if ((*id = store_student_id(st, number, from)) == 0 ||
-	    *from == STATUS_DESTROYED)
+	if ((*id = store_student_id(st, number, from)) == 0)
 		return xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
-	if ((rc = store_check_not_frozen(st, *id, number, cause)) != XJ_OK)
+	if ((rc = store_lifecycle_check(st, a, *id, number, NULL, cause)) !=
+	    XJ_OK)
 		return rc;
 	if (*from == (int)to)
 		return xj_fail(cause, XJ_EDATA, _("%s is %s already"), number,
@@ -151,8 +152,8 @@ store_status_set(struct store *st, const char *number,
 		return rc;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((rc = status_target(st, number, to, reason, &id, &from,
-	    cause)) != XJ_OK ||
+	if ((rc = status_target(st, LC_STATUS_SET, number, to, reason, &id,
+	    &from, cause)) != XJ_OK ||
 	    (rc = apply_status(st, id, number, from, to, reason,
 	    store_who(st), 0, cause)) != XJ_OK) {
 		tx_rollback(st);
@@ -176,8 +177,8 @@ store_status_request(struct store *st, const char *number,
 		return rc;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((rc = status_target(st, number, to, reason, &id, &from,
-	    cause)) != XJ_OK)
+	if ((rc = status_target(st, LC_STATUS_FILE, number, to, reason, &id,
+	    &from, cause)) != XJ_OK)
 		goto fail;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO request (kind, student, "
 	    "reason, requested_by, requested_at, new_status) VALUES "
@@ -242,11 +243,13 @@ store_review(struct store *st, const char *number, char **cause)
 		return rc;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((id = store_student_id(st, number, &status)) == 0 ||
-	    status == STATUS_DESTROYED) {
+	if ((id = store_student_id(st, number, &status)) == 0) {
 		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
 		goto fail;
 	}
+	if ((rc = store_lifecycle_check(st, LC_REVIEW, id, number, NULL,
+	    cause)) != XJ_OK)
+		goto fail;
 	next = store_add_months(xj_now(), st->cfg->review_months);
 	if (sqlite3_prepare_v2(st->db, "UPDATE student SET next_review = ? "
 	    "WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK) {

@@ -279,6 +279,64 @@ rotate(struct store *st, const char *dir, const char *keep)
 	return n;
 }
 
+/* When number was enrolled, from its student.enroll entry; 0: unknown. */
+static time_t
+enrolled_at(struct store *st, const char *number)
+{
+	sqlite3_stmt	*stmt;
+	time_t		 at = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT at FROM audit WHERE target = ? "
+	    "AND target != '' AND action = 'student.enroll' ORDER BY seq "
+	    "LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		at = (time_t)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return at;
+}
+
+void
+store_backup_holding(struct store *st, struct destruction *d)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*dir;
+	char		*path, *p;
+	time_t		 from;
+
+	free(d->backup_file);
+	d->backup_file = NULL;
+	d->backup_made = d->backup_removed = 0;
+	from = enrolled_at(st, d->number);
+	path = backup_dir(st);
+	if ((dir = opendir(path)) == NULL) {
+		free(path);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (!is_our_backup(de->d_name, st->branch))
+			continue;
+		p = xj_path_join(path, de->d_name);
+		/* Made while the data were there: after enrolment, before. */
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    sb.st_mtime >= from && sb.st_mtime <= d->executed_at &&
+		    sb.st_mtime > d->backup_made) {
+			free(d->backup_file);
+			d->backup_file = xstrdup(de->d_name);
+			d->backup_made = sb.st_mtime;
+		}
+		free(p);
+	}
+	closedir(dir);
+	free(path);
+	/* rotate() removes a backup older than backup_keep_days. */
+	if (d->backup_file != NULL)
+		d->backup_removed = d->backup_made + (time_t)(st->cfg != NULL ?
+		    st->cfg->backup_keep_days : 0) * DAY;
+}
+
 /* The default name: <dir>/<branch>-YYYYMMDD-HHMMSS.xjb, local time. */
 static char *
 default_path(struct store *st, char **cause)

@@ -118,12 +118,12 @@ store_destroy_request(struct store *st, const char *number,
 		    "guardian-request, retention-ended or withdrawal"));
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((id = store_student_id(st, number, &status)) == 0 ||
-	    status == STATUS_DESTROYED) {
+	if ((id = store_student_id(st, number, &status)) == 0) {
 		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
 		goto fail;
 	}
-	if ((rc = store_check_not_frozen(st, id, number, cause)) != XJ_OK)
+	if ((rc = store_lifecycle_check(st, LC_DESTROY_FILE, id, number, NULL,
+	    cause)) != XJ_OK)
 		goto fail;
 	if (strcmp(reason_code, "withdrawal") == 0 &&
 	    status != STATUS_WITHDRAWN) {
@@ -239,7 +239,9 @@ store_destroy_execute(struct store *st, sqlite3_int64 id,
 	char			*detail;
 	int			 rc;
 
-	if ((rc = erase(st, id, cause)) != XJ_OK)
+	/* Nothing about the record may stay on anyone's list. */
+	if ((rc = store_lifecycle_close(st, r->number, r->id, cause)) !=
+	    XJ_OK || (rc = erase(st, id, cause)) != XJ_OK)
 		return rc;
 	memset(&d, 0, sizeof d);
 	d.number = r->number;
@@ -367,6 +369,7 @@ destruction_free(struct destruction *d)
 	free(d->requested_by);
 	free(d->approved_by);
 	free(d->method);
+	free(d->backup_file);
 	free(d);
 }
 
@@ -429,6 +432,7 @@ store_destruction_get(struct store *st, int64_t id, const char *number,
 	if (*out == NULL)
 		return xj_fail(cause, XJ_ENOINPUT, "%s", _("no such "
 		    "destruction record"));
+	store_backup_holding(st, *out);
 	return XJ_OK;
 }
 

@@ -327,7 +327,8 @@ store_guardian_access_file(struct store *st, const char *number, FILE *f,
 		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
 		goto fail;
 	}
-	if ((rc = store_check_not_frozen(st, a.sid, number, cause)) != XJ_OK)
+	if ((rc = store_lifecycle_check(st, LC_GUARDIAN_ACCESS, a.sid, number,
+	    NULL, cause)) != XJ_OK)
 		goto fail;
 	if ((rc = open_access_request(st, a.sid, &gid, cause)) != XJ_OK)
 		goto fail;

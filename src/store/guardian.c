@@ -193,11 +193,13 @@ store_guardian_add(struct store *st, enum guardian_kind kind,
 		days = 15;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((sid = store_student_id(st, number, &status)) == 0 ||
-	    status == STATUS_DESTROYED) {
+	if ((sid = store_student_id(st, number, &status)) == 0) {
 		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
 		goto fail;
 	}
+	if ((rc = store_lifecycle_check(st, LC_GUARDIAN_FILE, sid, number,
+	    NULL, cause)) != XJ_OK)
+		goto fail;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO guardian_request (kind, "
 	    "student, channel, received_at, due_at, summary, filed_by, "
 	    "filed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) !=
@@ -434,9 +436,13 @@ out:
 	return rc;
 }
 
-int
-store_guardian_decided(struct store *st, int64_t request, const char *state,
-    char **cause)
+/*
+ * Close the open guardians' requests that sel (binding ?1 to by_request
+ * or ?2 to number) finds, with outcome, each logged naming request.
+ */
+static int
+close_open(struct store *st, const char *sel, int64_t by_request,
+    const char *number, const char *outcome, int64_t request, char **cause)
 {
 	sqlite3_stmt	*stmt;
 	int64_t		*ids = NULL;
@@ -444,14 +450,12 @@ store_guardian_decided(struct store *st, int64_t request, const char *state,
 	size_t		 n = 0, i;
 	int		 rc = XJ_OK;
 
-	if (strcmp(state, "approved") != 0 && strcmp(state, "rejected") != 0)
-		return XJ_OK;
-	if (sqlite3_prepare_v2(st->db, "SELECT g.id, g.kind, s.number" G_FROM
-	    " WHERE g.request = ? AND g.state = 'open' ORDER BY g.id", -1,
-	    &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sel, -1, &stmt, NULL) != SQLITE_OK)
 		return db_error(st, _("cannot close the guardian's request"),
 		    cause);
-	sqlite3_bind_int64(stmt, 1, request);
+	sqlite3_bind_int64(stmt, 1, by_request);
+	if (number != NULL)
+		sqlite3_bind_text(stmt, 2, number, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		ids = xreallocarray(ids, n + 1, sizeof *ids);
 		kinds = xreallocarray(kinds, n + 1, sizeof *kinds);
@@ -473,7 +477,7 @@ store_guardian_decided(struct store *st, int64_t request, const char *state,
 		rc = db_error(st, _("cannot close the guardian's request"),
 		    cause);
 	for (i = 0; i < n && rc == XJ_OK; i++) {
-		sqlite3_bind_text(stmt, 1, state, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 1, outcome, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, store_who(st), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)xj_now());
 		sqlite3_bind_int64(stmt, 4, ids[i]);
@@ -482,7 +486,7 @@ store_guardian_decided(struct store *st, int64_t request, const char *state,
 		if (rc != XJ_OK)
 			break;
 		xasprintf(&detail, "guardian=%" PRId64 " kind=%s outcome=%s "
-		    "request=%" PRId64, ids[i], kinds[i], state, request);
+		    "request=%" PRId64, ids[i], kinds[i], outcome, request);
 		rc = log_entry(st, "guardian.request.close", numbers[i], "",
 		    detail, cause);
 		free(detail);
@@ -496,6 +500,26 @@ store_guardian_decided(struct store *st, int64_t request, const char *state,
 	free(kinds);
 	free(numbers);
 	return rc;
+}
+
+int
+store_guardian_decided(struct store *st, int64_t request, const char *state,
+    char **cause)
+{
+	if (strcmp(state, "approved") != 0 && strcmp(state, "rejected") != 0)
+		return XJ_OK;
+	return close_open(st, "SELECT g.id, g.kind, s.number" G_FROM " WHERE "
+	    "g.request = ?1 AND g.state = 'open' ORDER BY g.id", request,
+	    NULL, state, request, cause);
+}
+
+int
+store_guardian_destroyed(struct store *st, const char *number,
+    int64_t destroy, char **cause)
+{
+	return close_open(st, "SELECT g.id, g.kind, s.number" G_FROM " WHERE "
+	    "s.number = ?2 AND g.state = 'open' AND ?1 = ?1 ORDER BY g.id",
+	    destroy, number, "destroyed", destroy, cause);
 }
 
 int

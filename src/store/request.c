@@ -32,12 +32,14 @@ static const char *const state_names[] = {
 	[REQ_APPROVED] = "approved",
 	[REQ_REJECTED] = "rejected",
 	[REQ_WITHDRAWN] = "withdrawn",
+	[REQ_CLOSED] = "closed",
 };
 static const char *const state_labels[] = {
 	[REQ_PENDING] = N_("pending"),
 	[REQ_APPROVED] = N_("approved"),
 	[REQ_REJECTED] = N_("rejected"),
 	[REQ_WITHDRAWN] = N_("withdrawn"),
+	[REQ_CLOSED] = N_("closed by the record's destruction"),
 };
 static const char *const confirm_methods[] = {
 	"phone", "in-person", "message",
@@ -106,7 +108,8 @@ request_free(struct request *r)
 #define REQUEST_COLUMNS "r.id, r.kind, r.state, s.number, r.reason, " \
 	"r.evidence, r.requested_by, r.requested_at, r.decided_by, " \
 	"r.decided_at, r.note, r.confirmed_by, r.confirmed_at, " \
-	"r.confirm_method, r.student, r.new_status, r.reason_code"
+	"r.confirm_method, r.student, r.new_status, r.reason_code, " \
+	"r.closed_by, r.closed_at, r.seen_at"
 
 static struct request *
 request_from_row(sqlite3_stmt *stmt)
@@ -132,6 +135,9 @@ request_from_row(sqlite3_stmt *stmt)
 	r->new_status = sqlite3_column_type(stmt, 15) == SQLITE_NULL ? -1 :
 	    status_parse((const char *)sqlite3_column_text(stmt, 15));
 	r->reason_code = dup_or_null(stmt, 16);
+	r->closed_by = sqlite3_column_int64(stmt, 17);
+	r->closed_at = (time_t)sqlite3_column_int64(stmt, 18);
+	r->seen_at = (time_t)sqlite3_column_int64(stmt, 19);
 	return r;
 }
 
@@ -254,12 +260,12 @@ store_change_request(struct store *st, const char *number,
 		    "document reference is not valid text"));
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((sid = store_student_id(st, number, &status)) == 0 ||
-	    status == STATUS_DESTROYED) {
+	if ((sid = store_student_id(st, number, &status)) == 0) {
 		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
 		goto fail;
 	}
-	if ((rc = store_check_not_frozen(st, sid, number, cause)) != XJ_OK)
+	if ((rc = store_lifecycle_check(st, LC_CHANGE_FILE, sid, number, NULL,
+	    cause)) != XJ_OK)
 		goto fail;
 	if ((rc = collect_changes(st, sid, in, n, &ch, &nch, cause)) != 0)
 		goto fail;
@@ -461,25 +467,79 @@ fail:
 }
 
 /*
+ * XJ_EDATA if a value of change r (raw, as loaded) is no longer the one
+ * student sid holds, naming the first such field by its label.
+ */
+static int
+check_stale(struct store *st, sqlite3_int64 sid, const struct request *r,
+    char **cause)
+{
+	const struct field_spec	*f;
+	char			*cur;
+	size_t			 i;
+	int			 moved;
+
+	for (i = 0; i < r->nchanges; i++) {
+		cur = current_value(st, sid, r->changes[i].key);
+		moved = strcmp(cur, r->changes[i].old) != 0;
+		xfree_wipe(cur);
+		if (!moved)
+			continue;
+		f = form_field(st->form, r->changes[i].key);
+		return xj_fail(cause, XJ_EDATA, _("request %" PRId64 " is stale: "
+		    "%s was changed after it was filed; reject it and file the "
+		    "change again"), r->id, f != NULL ? form_text(&f->label) :
+		    r->changes[i].key);
+	}
+	return XJ_OK;
+}
+
+int
+store_request_stale(struct store *st, int64_t id, char **cause)
+{
+	struct request	*r = NULL;
+	sqlite3_int64	 sid;
+	int		 rc;
+
+	if (!store_may(st, PERM_CHANGE_APPROVE) &&
+	    !store_may(st, PERM_DESTROY_APPROVE) &&
+	    (rc = store_require(st, PERM_CHANGE_REQUEST, "request.stale",
+	    cause)) != XJ_OK)
+		return rc;
+	if ((rc = tx_read(st, cause)) != XJ_OK)
+		return rc;
+	if ((rc = load_request(st, id, &r, &sid, cause)) == XJ_OK &&
+	    r->kind == REQ_CHANGE && r->state == REQ_PENDING &&
+	    (rc = load_changes(st, r, cause)) == XJ_OK)
+		rc = check_stale(st, sid, r, cause);
+	tx_rollback(st);
+	request_free(r);
+	return rc;
+}
+
+/*
  * The checks every decision shares, inside the transaction: the request
  * exists and is pending, and whoever decides did not file it.  The
  * four-eyes refusal is logged after the rollback, in its own entry.
  */
 static int
-begin_decision(struct store *st, int64_t id, const char *what,
+begin_decision(struct store *st, int64_t id, const char *what, int verb,
     struct request **r, sqlite3_int64 *sid, char **cause)
 {
-	char	when[32], *detail;
-	int	rc;
-	enum perm need;
+	sqlite3_int64	 student;
+	char		*detail;
+	int		 rc;
+	enum perm	 need;
 
 	if (!store_may(st, PERM_DESTROY_APPROVE) &&
 	    (rc = store_require(st, PERM_CHANGE_APPROVE, what, cause)) != 0)
 		return rc;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((rc = load_request(st, id, r, sid, cause)) != XJ_OK)
+	if ((rc = load_request(st, id, r, &student, cause)) != XJ_OK)
 		goto fail;
+	if (sid != NULL)
+		*sid = student;
 	/* Destruction is decided by those who may destroy. */
 	need = (*r)->kind == REQ_DESTROY ? PERM_DESTROY_APPROVE :
 	    PERM_CHANGE_APPROVE;
@@ -489,14 +549,9 @@ begin_decision(struct store *st, int64_t id, const char *what,
 		*r = NULL;
 		return store_require(st, need, what, cause);
 	}
-	if ((*r)->state != REQ_PENDING) {
-		xj_timefmt((*r)->decided_at, when, sizeof when);
-		rc = xj_fail(cause, XJ_EBUSY, _("request %" PRId64 " is no "
-		    "longer pending: %s by %s at %s"), id,
-		    request_state_label((*r)->state), (*r)->decided_by != NULL ?
-		    (*r)->decided_by : (*r)->requested_by, when);
+	if ((rc = store_lifecycle_check(st, lifecycle_decision((*r)->kind,
+	    verb), student, (*r)->number, *r, cause)) != XJ_OK)
 		goto fail;
-	}
 	if (strcmp((*r)->requested_by, store_who(st)) == 0) {
 		tx_rollback(st);
 		xasprintf(&detail, "rule=four-eyes what=%s request=%" PRId64,
@@ -549,12 +604,12 @@ store_request_approve(struct store *st, int64_t id, char **cause)
 {
 	struct request	*r = NULL;
 	sqlite3_int64	 sid;
-	char		*cur, *keys = NULL, *detail;
+	char		*keys = NULL, *detail;
 	size_t		 i;
 	int		 rc;
 
-	if ((rc = begin_decision(st, id, "request.approve", &r, &sid,
-	    cause)) != XJ_OK)
+	if ((rc = begin_decision(st, id, "request.approve", LC_APPROVE, &r,
+	    &sid, cause)) != XJ_OK)
 		return rc;
 	if (r->kind != REQ_CHANGE) {
 		/* Status and destruction requests apply themselves. */
@@ -572,21 +627,9 @@ store_request_approve(struct store *st, int64_t id, char **cause)
 		request_free(r);
 		return XJ_OK;
 	}
-	if ((rc = load_changes(st, r, cause)) != XJ_OK)
+	if ((rc = load_changes(st, r, cause)) != XJ_OK ||
+	    (rc = check_stale(st, sid, r, cause)) != XJ_OK)
 		goto fail;
-	/* Stale: the record moved on since the request was filed. */
-	for (i = 0; i < r->nchanges; i++) {
-		cur = current_value(st, sid, r->changes[i].key);
-		rc = strcmp(cur, r->changes[i].old) != 0;
-		xfree_wipe(cur);
-		if (rc) {
-			rc = xj_fail(cause, XJ_EDATA, _("request %" PRId64 " is "
-			    "stale: %s was changed after it was filed; reject "
-			    "it and file the change again"), id,
-			    r->changes[i].key);
-			goto fail;
-		}
-	}
 	for (i = 0; i < r->nchanges; i++) {
 		if ((rc = store_field_write(st, sid, r->changes[i].key,
 		    r->changes[i].new, id, cause)) != XJ_OK)
@@ -618,8 +661,8 @@ store_request_reject(struct store *st, int64_t id, const char *note,
 	char		*detail;
 	int		 rc;
 
-	if ((rc = begin_decision(st, id, "request.reject", &r, NULL,
-	    cause)) != XJ_OK)
+	if ((rc = begin_decision(st, id, "request.reject", LC_REJECT, &r,
+	    NULL, cause)) != XJ_OK)
 		return rc;
 	if (note == NULL || *note == '\0' || !utf8_valid(note, strlen(note))) {
 		rc = xj_fail(cause, XJ_EDATA, "%s", _("a rejection needs a "
@@ -646,12 +689,13 @@ store_request_withdraw(struct store *st, int64_t id, char **cause)
 {
 	struct request	*r = NULL;
 	sqlite3_stmt	*stmt;
+	sqlite3_int64	 sid;
 	char		*detail;
 	int		 rc;
 
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((rc = load_request(st, id, &r, NULL, cause)) != XJ_OK)
+	if ((rc = load_request(st, id, &r, &sid, cause)) != XJ_OK)
 		goto fail;
 	if (strcmp(r->requested_by, store_who(st)) != 0) {
 		tx_rollback(st);
@@ -664,13 +708,13 @@ store_request_withdraw(struct store *st, int64_t id, char **cause)
 		request_free(r);
 		return rc;
 	}
-	if (r->state != REQ_PENDING) {
-		rc = xj_fail(cause, XJ_EBUSY, _("request %" PRId64 " is no "
-		    "longer pending (%s)"), id, request_state_label(r->state));
+	if ((rc = store_lifecycle_check(st, lifecycle_decision(r->kind,
+	    LC_WITHDRAW), sid, r->number, r, cause)) != XJ_OK)
 		goto fail;
-	}
+	/* The requester's own act: nothing to acknowledge later. */
 	if (sqlite3_prepare_v2(st->db, "UPDATE request SET state = "
-	    "'withdrawn', decided_at = ? WHERE id = ? AND state = 'pending'",
+	    "'withdrawn', decided_at = ?1, seen_at = ?1 WHERE id = ?2 AND "
+	    "state = 'pending'",
 	    -1, &stmt, NULL) != SQLITE_OK) {
 		rc = db_error(st, _("cannot withdraw the request"), cause);
 		goto fail;
@@ -700,6 +744,7 @@ store_change_confirm(struct store *st, int64_t id, const char *method,
 {
 	struct request	*r = NULL;
 	sqlite3_stmt	*stmt;
+	sqlite3_int64	 sid;
 	char		*detail;
 	int		 rc;
 
@@ -711,13 +756,16 @@ store_change_confirm(struct store *st, int64_t id, const char *method,
 		    "confirm? phone, in-person or message"));
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((rc = load_request(st, id, &r, NULL, cause)) != XJ_OK)
+	if ((rc = load_request(st, id, &r, &sid, cause)) != XJ_OK)
 		goto fail;
-	if (r->kind != REQ_CHANGE || r->state != REQ_APPROVED) {
+	if (r->kind != REQ_CHANGE) {
 		rc = xj_fail(cause, XJ_EDATA, _("request %" PRId64 " is not an "
 		    "applied change"), id);
 		goto fail;
 	}
+	if ((rc = store_lifecycle_check(st, LC_CHANGE_CONFIRM, sid, r->number,
+	    r, cause)) != XJ_OK)
+		goto fail;
 	if (r->confirmed_by != NULL) {
 		rc = xj_fail(cause, XJ_EBUSY, _("request %" PRId64 " was "
 		    "confirmed already, by %s"), id, r->confirmed_by);
@@ -750,6 +798,62 @@ fail:
 }
 
 int
+store_request_acknowledge(struct store *st, int64_t id, char **cause)
+{
+	struct request	*r = NULL;
+	sqlite3_stmt	*stmt;
+	sqlite3_int64	 sid;
+	char		*detail;
+	int		 rc;
+
+	if ((rc = store_require(st, PERM_CHANGE_REQUEST, "request.acknowledge",
+	    cause)) != XJ_OK)
+		return rc;
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	if ((rc = load_request(st, id, &r, &sid, cause)) != XJ_OK)
+		goto fail;
+	if (strcmp(r->requested_by, store_who(st)) != 0) {
+		rc = xj_fail(cause, XJ_EPERM, _("only %s, who filed request %"
+		    PRId64 ", can acknowledge its decision"), r->requested_by,
+		    id);
+		goto fail;
+	}
+	if ((rc = store_lifecycle_check(st, LC_ACKNOWLEDGE, sid, r->number, r,
+	    cause)) != XJ_OK)
+		goto fail;
+	if (r->seen_at != 0) {
+		tx_rollback(st);
+		request_free(r);
+		return XJ_OK;
+	}
+	if (sqlite3_prepare_v2(st->db, "UPDATE request SET seen_at = ? WHERE "
+	    "id = ?", -1, &stmt, NULL) != SQLITE_OK) {
+		rc = db_error(st, _("cannot acknowledge the decision"), cause);
+		goto fail;
+	}
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)xj_now());
+	sqlite3_bind_int64(stmt, 2, id);
+	rc = step_done(st, stmt, _("cannot acknowledge the decision"), cause);
+	sqlite3_finalize(stmt);
+	if (rc != XJ_OK)
+		goto fail;
+	xasprintf(&detail, "request=%" PRId64 " state=%s", id,
+	    request_state_name(r->state));
+	rc = log_entry(st, "request.acknowledge", r->number, "", detail,
+	    cause);
+	free(detail);
+	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+		goto fail;
+	request_free(r);
+	return XJ_OK;
+fail:
+	tx_rollback(st);
+	request_free(r);
+	return rc;
+}
+
+int
 store_requests(struct store *st, enum request_list which,
     int (*fn)(const struct request *, void *), void *arg, char **cause)
 {
@@ -761,10 +865,11 @@ store_requests(struct store *st, enum request_list which,
 		    "r JOIN student s ON s.id = r.student WHERE r.kind = "
 		    "'change' AND r.state = 'approved' AND r.confirmed_by IS "
 		    "NULL ORDER BY r.decided_at, r.id",
+		/* Pending, and decided but not acknowledged yet. */
 		[LIST_MINE] = "SELECT " REQUEST_COLUMNS " FROM request r "
-		    "JOIN student s ON s.id = r.student WHERE r.state = "
-		    "'pending' AND r.requested_by = ?1 ORDER BY r.requested_at, "
-		    "r.id",
+		    "JOIN student s ON s.id = r.student WHERE "
+		    "r.requested_by = ?1 AND r.seen_at IS NULL ORDER BY "
+		    "r.requested_at, r.id",
 	};
 	static const enum perm	 need[] = {
 		[LIST_PENDING] = PERM_CHANGE_APPROVE,
@@ -787,8 +892,12 @@ store_requests(struct store *st, enum request_list which,
 		/* Free text stays out of lists: they name no one. */
 		xfree_wipe(r->reason);
 		xfree_wipe(r->evidence);
-		xfree_wipe(r->note);
-		r->reason = r->evidence = r->note = NULL;
+		r->reason = r->evidence = NULL;
+		/* But the decision's note is written for the requester. */
+		if (which != LIST_MINE) {
+			xfree_wipe(r->note);
+			r->note = NULL;
+		}
 		stop = fn(r, arg);
 		request_free(r);
 	}

@@ -201,6 +201,84 @@ int	 store_destroy_reapply(struct store *st, struct store *live,
  * pending for the next try.
  */
 void	 store_destroy_finish(struct store *, int wait, long *pending);
+/*
+ * Close the open guardians' requests about number with the outcome
+ * "destroyed", each logged naming destruction request destroy (inside
+ * the destruction's transaction).  guardian.c.
+ */
+int	 store_guardian_destroyed(struct store *, const char *number,
+	     int64_t destroy, char **cause);
+
+/*
+ * What may happen in which state (lifecycle.c, where the table is).
+ */
+enum record_state {
+	RECORD_ACTIVE,
+	RECORD_COMPLETED,
+	RECORD_WITHDRAWN,
+	RECORD_FROZEN,		/* a destruction request is pending */
+	RECORD_DESTROYED,
+};
+enum lifecycle_action {
+	LC_CHANGE_FILE,
+	LC_STATUS_FILE,
+	LC_STATUS_SET,
+	LC_REVIEW,
+	LC_DESTROY_FILE,
+	LC_GUARDIAN_FILE,
+	LC_GUARDIAN_ACCESS,
+	LC_CHANGE_APPROVE,
+	LC_CHANGE_REJECT,
+	LC_CHANGE_WITHDRAW,
+	LC_CHANGE_CONFIRM,
+	LC_STATUS_APPROVE,
+	LC_STATUS_REJECT,
+	LC_STATUS_WITHDRAW,
+	LC_DESTROY_APPROVE,
+	LC_DESTROY_REJECT,
+	LC_DESTROY_WITHDRAW,
+	LC_ACKNOWLEDGE,
+	LC__COUNT
+};
+#define LC_APPROVE	0	/* verbs of lifecycle_decision */
+#define LC_REJECT	1
+#define LC_WITHDRAW	2
+/* The action that verb is on a request of kind. */
+enum lifecycle_action lifecycle_decision(enum request_kind, int verb);
+const char *lifecycle_action_name(enum lifecycle_action);
+/* Whether the table allows a on a record in rec with a request in state
+ * req (-1: the action files a request, there is none). */
+int	 lifecycle_allows(enum lifecycle_action a, enum record_state rec,
+	     int req);
+/* The state of student id (a missing one counts as destroyed). */
+int	 store_record_state(struct store *, sqlite3_int64 id,
+	     enum record_state *, char **cause);
+/*
+ * XJ_OK if the table allows a on student sid (number, for messages) with
+ * request r (NULL when a files one); otherwise the refusal, saying why:
+ * XJ_EBUSY for a request decided already, XJ_EDATA for a frozen record
+ * or a request that is not an applied change, XJ_ENOINPUT for a
+ * destroyed one.  Inside the transaction that acts.
+ */
+int	 store_lifecycle_check(struct store *, enum lifecycle_action a,
+	     sqlite3_int64 sid, const char *number, const struct request *r,
+	     char **cause);
+/*
+ * The destruction of number (request destroy) was approved: close every
+ * other request on it that waits for a decision or for the guardian's
+ * confirmation, and every open guardian's request, each logged with the
+ * reason (inside the destruction's transaction).
+ */
+int	 store_lifecycle_close(struct store *, const char *number,
+	     int64_t destroy, char **cause);
+
+/*
+ * Fill d's backup_file, backup_made and backup_removed from the backups
+ * in backup_dir as they are now (backup.c).
+ */
+void	 store_backup_holding(struct store *, struct destruction *d);
+/* After a destruction commits: no old page may survive in the WAL. */
+void	 store_wal_truncate(struct store *);
 /* The student row id of number (0: none); *status set when found. */
 sqlite3_int64 store_student_id(struct store *, const char *number,
 	     int *status);

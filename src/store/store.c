@@ -312,6 +312,101 @@ static const char migration_11[] =
 	"  since INTEGER NOT NULL"
 	") WITHOUT ROWID;";
 
+/*
+ * The lifecycle (lifecycle.c): a request may be closed by its record's
+ * destruction (closed_by names the destruction request), and its
+ * requester acknowledges a decision (seen_at) so that "my requests"
+ * shows each decision until then.  A guardian's request the destruction
+ * ended has the outcome "destroyed".  CHECK constraints cannot be
+ * altered: both tables are rebuilt, with foreign keys off (migrate),
+ * and every decision already taken counts as seen.
+ */
+static const char migration_12[] =
+	"CREATE TABLE request_new ("
+	"  id             INTEGER PRIMARY KEY,"
+	"  kind           TEXT NOT NULL CHECK (kind IN"
+	"                 ('change', 'status', 'destroy')),"
+	"  student        INTEGER NOT NULL REFERENCES student(id),"
+	"  state          TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"                 ('pending', 'approved', 'rejected', 'withdrawn',"
+	"                  'closed')),"
+	"  reason         TEXT NOT NULL,"
+	"  evidence       TEXT NOT NULL DEFAULT '',"
+	"  requested_by   TEXT NOT NULL,"
+	"  requested_at   INTEGER NOT NULL,"
+	"  decided_by     TEXT,"
+	"  decided_at     INTEGER,"
+	"  note           TEXT,"
+	"  confirmed_by   TEXT,"
+	"  confirmed_at   INTEGER,"
+	"  confirm_method TEXT,"
+	"  new_status     TEXT,"
+	"  reason_code    TEXT,"
+	"  closed_by      INTEGER REFERENCES request(id),"
+	"  closed_at      INTEGER,"
+	"  seen_at        INTEGER,"
+	"  CHECK (decided_by IS NULL OR decided_by != requested_by),"
+	"  CHECK ((state = 'closed') = (closed_by IS NOT NULL))"
+	");"
+	"INSERT INTO request_new (id, kind, student, state, reason, evidence,"
+	"  requested_by, requested_at, decided_by, decided_at, note,"
+	"  confirmed_by, confirmed_at, confirm_method, new_status, reason_code,"
+	"  seen_at)"
+	"  SELECT id, kind, student, state, reason, evidence, requested_by,"
+	"  requested_at, decided_by, decided_at, note, confirmed_by,"
+	"  confirmed_at, confirm_method, new_status, reason_code,"
+	"  CASE state WHEN 'pending' THEN NULL ELSE coalesce(decided_at,"
+	"  requested_at) END FROM request;"
+	"DROP TABLE request;"
+	"ALTER TABLE request_new RENAME TO request;"
+	"CREATE INDEX request_state ON request(state, requested_at);"
+	"CREATE INDEX request_student ON request(student, state);"
+	"CREATE INDEX request_mine ON request(requested_by, state)"
+	"  WHERE seen_at IS NULL;"
+	"CREATE TABLE guardian_request_new ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  kind         TEXT NOT NULL CHECK (kind IN"
+	"               ('access', 'correction', 'deletion', 'complaint')),"
+	"  student      INTEGER NOT NULL REFERENCES student(id),"
+	"  channel      TEXT NOT NULL CHECK (channel IN"
+	"               ('phone', 'in-person', 'message', 'letter', 'email')),"
+	"  received_at  INTEGER NOT NULL,"
+	"  due_at       INTEGER NOT NULL,"
+	"  summary      TEXT NOT NULL,"
+	"  state        TEXT NOT NULL DEFAULT 'open' CHECK (state IN"
+	"               ('open', 'closed')),"
+	"  request      INTEGER REFERENCES request(id),"
+	"  outcome      TEXT CHECK (outcome IN"
+	"               ('answered', 'approved', 'rejected', 'destroyed')),"
+	"  response     TEXT NOT NULL DEFAULT '',"
+	"  filed_by     TEXT NOT NULL,"
+	"  filed_at     INTEGER NOT NULL,"
+	"  closed_by    TEXT,"
+	"  closed_at    INTEGER,"
+	"  responded_by TEXT,"
+	"  responded_at INTEGER,"
+	"  CHECK ((state = 'open') = (outcome IS NULL))"
+	");"
+	"INSERT INTO guardian_request_new SELECT id, kind, student, channel,"
+	"  received_at, due_at, summary, state, request, outcome, response,"
+	"  filed_by, filed_at, closed_by, closed_at, responded_by, responded_at"
+	"  FROM guardian_request;"
+	"DROP TABLE guardian_request;"
+	"ALTER TABLE guardian_request_new RENAME TO guardian_request;"
+	"CREATE INDEX guardian_request_state ON guardian_request(state, due_at);"
+	"CREATE INDEX guardian_request_student ON guardian_request(student);"
+	"CREATE INDEX guardian_request_link ON guardian_request(request)"
+	"  WHERE request IS NOT NULL;";
+
+/*
+ * Who saw this child: the students each search listed, by number, for
+ * the log's student filter (audit.h, AUDIT_SEEN_SQL).  A new database
+ * has the table from audit_schema_sql already.
+ */
+static const char migration_13[] =
+	AUDIT_SEEN_SQL
+	AUDIT_SEEN_FILL_SQL;
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -324,6 +419,8 @@ static const char *const migrations[] = {
 	migration_9,
 	migration_10,
 	migration_11,
+	migration_12,
+	migration_13,
 };
 const int store_schema_version = (int)nitems(migrations);
 
@@ -987,17 +1084,36 @@ user_version(struct store *st, int *v)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+static int	migrate_tx(struct store *, char **);
+
 static int
 migrate(struct store *st, char **cause)
 {
-	char	*sql;
-	int	 v, rc;
+	int	rc;
 
 	/*
 	 * A statement kept across a change of schema would be re-prepared
 	 * by SQLite anyway; drop them so nothing stale is even held.
 	 */
 	kept_free(st);
+	/*
+	 * A table is rebuilt by creating its successor, copying, dropping
+	 * it and renaming (migration 10): with foreign keys on, the drop
+	 * would count every row that refers to it as a violation.  The
+	 * pragma is a no-op inside a transaction, so it goes around it.
+	 */
+	sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+	rc = migrate_tx(st, cause);
+	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	return rc;
+}
+
+static int
+migrate_tx(struct store *st, char **cause)
+{
+	char	*sql;
+	int	 v, rc;
+
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
 	if (user_version(st, &v) != 0) {

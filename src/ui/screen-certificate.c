@@ -3,8 +3,8 @@
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
  * A destruction certificate: what was destroyed, why, on whose request
- * and approval, when and how, and when the last backup that still holds
- * the data expires.  It is drawn as a plain box of text so that it reads
+ * and approval, when and how, and which backup still holds the data
+ * until when.  It is drawn as a plain box of text so that it reads
  * the same on paper (a screenshot or a terminal's print).  It names no
  * child: the destruction record holds the number and nothing personal.
  */
@@ -73,7 +73,7 @@ certificate_draw(struct ui *ui, void *p)
 {
 	const struct destruction	*d = ((struct certificate *)p)->d;
 	const char			*labels[7];
-	char				*s, when[32], date[32];
+	char				*s, when[32], date[32], made[32];
 	int				 left = 2, right = ui->cols - 3;
 	int				 col, lw = 0, width, row, top = 2, i;
 
@@ -135,9 +135,14 @@ certificate_draw(struct ui *ui, void *p)
 	row += ui_wrap(ui, row, col, width, 2,
 	    destroy_method_label(d->method), STYLE_NORMAL);
 	row++;
-	ui_datefmt(d->backup_expires, date, sizeof date);
-	xasprintf(&s, _("The last backup holding these data expires on %s."),
-	    date);
+	if (d->backup_file != NULL) {
+		ui_datefmt(d->backup_made, made, sizeof made);
+		ui_datefmt(d->backup_removed, date, sizeof date);
+		xasprintf(&s, _("The newest backup holding these data, %s, "
+		    "made on %s, is removed by rotation after %s."),
+		    d->backup_file, made, date);
+	} else
+		s = xstrdup(_("No backup holds these data."));
 	row += ui_wrap(ui, row, left + 2, right - left - 3, 2, s, STYLE_NORMAL);
 	free(s);
 	row++;

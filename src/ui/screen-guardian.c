@@ -60,6 +60,7 @@ static const struct code_label outcomes[] = {
 	{ "answered", N_("answered") },
 	{ "approved", N_("closed: its request was approved") },
 	{ "rejected", N_("closed: its request was rejected") },
+	{ "destroyed", N_("closed: the record was destroyed") },
 };
 
 /* The label of code in t; the code itself when unknown. */
