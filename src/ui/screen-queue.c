@@ -40,6 +40,8 @@ struct item {
 	time_t			 requested_at;
 	char			*decided_by;
 	time_t			 decided_at;
+	enum request_state	 state;
+	char			*note;		/* one's own: the decision's */
 };
 
 struct queue {
@@ -76,9 +78,10 @@ static const struct {
 	    N_("No.    Student          Approved by    Applied   Requested by"),
 	    N_("Every applied change has been confirmed.") },
 	[LIST_MINE] = { N_("My pending requests"),
-	    N_("Your requests that wait for a decision; Enter opens one."),
-	    N_("No.    Kind         Student          Requested by   Age"),
-	    N_("You have no pending requests.") },
+	    N_("Pending, and decided but unread; Enter opens one and marks "
+	    "it read."),
+	    N_("No.    Kind         Student          State / note"),
+	    N_("You have no pending requests and no decision to read.") },
 };
 
 static int
@@ -96,6 +99,7 @@ clear_items(struct queue *q)
 		free(q->v[i].number);
 		free(q->v[i].requested_by);
 		free(q->v[i].decided_by);
+		xfree_wipe(q->v[i].note);
 	}
 	free(q->v);
 	q->v = NULL;
@@ -118,6 +122,8 @@ collect(const struct request *r, void *arg)
 	it->requested_at = r->requested_at;
 	it->decided_by = r->decided_by != NULL ? xstrdup(r->decided_by) : NULL;
 	it->decided_at = r->decided_at;
+	it->state = r->state;
+	it->note = r->note != NULL ? xstrdup(r->note) : NULL;
 	return 0;
 }
 
@@ -280,6 +286,20 @@ draw_item(struct ui *ui, const struct queue *q, const struct item *it,
 		draw_guardian(ui, it, row, selected, now);
 		return;
 	}
+	if (q->which == LIST_MINE) {
+		/* The outcome, and the note the decider wrote for you. */
+		ui_text(ui, row, col, 12, request_kind_label(it->kind), st);
+		col += 13;
+		ui_text(ui, row, col, 16, it->number, st);
+		col += 17;
+		col += ui_text(ui, row, col, ui->cols - col,
+		    request_state_label(it->state), it->state == REQ_REJECTED &&
+		    !selected ? STYLE_ERROR : st);
+		if (it->note != NULL && *it->note != '\0' && col + 3 < ui->cols)
+			ui_text(ui, row, col + 2, ui->cols - col - 2, it->note,
+			    st);
+		return;
+	}
 	ui_text(ui, row, col, 12, request_kind_label(it->kind), st);
 	col += 13;
 	ui_text(ui, row, col, 16, it->number, st);
@@ -406,6 +426,17 @@ ask_method(struct ui *ui, struct queue *q)
 	return rc;
 }
 
+static void
+acknowledge(struct ui *ui, int64_t id)
+{
+	char	*cause = NULL;
+
+	if (store_request_acknowledge(ui->s->st, id, &cause) != XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+	}
+}
+
 static int
 queue_action(struct ui *ui, void *p, enum action a)
 {
@@ -424,6 +455,13 @@ queue_action(struct ui *ui, void *p, enum action a)
 			return ask_method(ui, q);
 		memset(&ra, 0, sizeof ra);
 		ra.id = q->v[q->sel].id;
+		/* Opening a decision of one's own is reading it. */
+		if (q->which == LIST_MINE &&
+		    q->v[q->sel].state != REQ_PENDING) {
+			acknowledge(ui, ra.id);
+			load(ui, q);
+			return ui_push(ui, &screen_request, &ra);
+		}
 		ra.back.done = reload_after;
 		ra.back.arg = q;
 		return ui_push(ui, q->v[q->sel].guardian ? &screen_guardian :
