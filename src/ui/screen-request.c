@@ -187,8 +187,13 @@ request_draw(struct ui *ui, void *p)
 		op = ui_who(ui, r->decided_by != NULL ? r->decided_by :
 		    r->requested_by);
 		xj_timefmt(r->decided_at, when, sizeof when);
-		xasprintf(&s, _("%s, %s by %s"), request_state_label(r->state),
-		    when, op);
+		/* Closed by a destruction: nobody decided it. */
+		if (r->state == REQ_CLOSED)
+			xasprintf(&s, "%s, %s", request_state_label(r->state),
+			    when);
+		else
+			xasprintf(&s, _("%s, %s by %s"),
+			    request_state_label(r->state), when, op);
 		row = line(ui, row, lw, _("Decided"), s);
 		free(s);
 		free(op);
