@@ -152,6 +152,20 @@ const struct action_info action_table[ACT__COUNT] = {
 	[ACT_REPORT_DESTRUCTION] = { ACT_REPORT_DESTRUCTION,
 	    "report-destruction", "5", N_("Destruction"), PERM_REPORT_VIEW,
 	    0 },
+	/* The supervisor's items in the main menu: letters are free there. */
+	[ACT_BACKUPS] =	 { ACT_BACKUPS, "backups", "b", N_("Backups"), -1,
+	    PERM_BIT(PERM_BACKUP_RUN) | PERM_BIT(PERM_RESTORE_RUN) },
+	/* The screen of backups has no text field. */
+	[ACT_BACKUP_NOW] = { ACT_BACKUP_NOW, "back-up-now", "F2 ^S",
+	    N_("Back up now"), PERM_BACKUP_RUN, 0 },
+	[ACT_BACKUP_TO] = { ACT_BACKUP_TO, "back-up-to-folder", "F3 ^O",
+	    N_("Back up to…"), PERM_BACKUP_RUN, 0 },
+	[ACT_DRILL] =	 { ACT_DRILL, "restore-drill", "F4 ^D d",
+	    N_("Drill"), PERM_RESTORE_RUN, 0 },
+	[ACT_DRILL_FILE] = { ACT_DRILL_FILE, "restore-drill-file", "F5 ^F",
+	    N_("Drill a file…"), PERM_RESTORE_RUN, 0 },
+	[ACT_RESTORE] =	 { ACT_RESTORE, "restore", "F6 ^T",
+	    N_("Restore"), PERM_RESTORE_RUN, 0 },
 };
 
 static const struct {

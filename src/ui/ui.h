@@ -100,6 +100,12 @@ enum action {
 	ACT_REPORT_PENDING,
 	ACT_REPORT_REVIEWS,
 	ACT_REPORT_DESTRUCTION,
+	ACT_BACKUPS,		/* the screen of backups (menu) */
+	ACT_BACKUP_NOW,		/* to the backup folder */
+	ACT_BACKUP_TO,		/* to a folder typed in */
+	ACT_DRILL,		/* restore drill of the selected backup */
+	ACT_DRILL_FILE,		/* of a backup file typed in */
+	ACT_RESTORE,		/* replace the database with a backup */
 	ACT__COUNT
 };
 
@@ -169,6 +175,8 @@ extern const struct screen screen_log_entry;
 extern const struct screen screen_verify;
 extern const struct screen screen_reports;
 extern const struct screen screen_analysis;
+extern const struct screen screen_backups;
+extern const struct screen screen_drill;
 
 struct ui {
 	struct session	*s;
@@ -392,6 +400,16 @@ int	 ui_dialog(struct ui *, const char *question, const char *detail,
  */
 int	 ui_list_move(size_t *sel, size_t n, size_t page, enum action a);
 void	 ui_list_scroll(size_t *top, size_t sel, int rows);
+/*
+ * A progress bar on row: "[#####.....]  45%  " then what (done and total
+ * already in it, "12288 / 27000 entries"); work that runs inside a key
+ * handler refreshes the screen itself after it (progress.c).
+ */
+void	 ui_progress(struct ui *, int row, long long done, long long total,
+	     const char *what);
+/* A duration in whole days as people say it ("3 days ago", "today"),
+ * into buf. */
+void	 ui_age(time_t then, time_t now, char *buf, size_t len);
 /* Draw the title line. */
 void	 ui_title(struct ui *, const char *title);
 

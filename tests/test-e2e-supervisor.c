@@ -1,0 +1,286 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Issue 19 in a real terminal, in Chinese at 80x24: the supervisor's
+ * job without a shell.  From the main menu's screen of backups: a backup
+ * to the backup folder with its line in the list, one to a folder typed
+ * in, a restore drill with its report and the menu's notices following;
+ * a restore refused while another session is open, then done.  Each is
+ * logged as the command line's twin logs it.  Waits are for markers on
+ * the screen, never fixed sleeps.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xueji/platform.h"
+#include "xueji/backup.h"
+#include "lib/testlib.h"
+#include "lib/branch.h"
+#include "lib/vt.h"
+#include "lib/e2e.h"
+
+static char	language[] = "LANGUAGE=zh_CN";
+
+/* The catalogue of the build under test: make test exports it; a test
+ * run by hand finds it beside the binary. */
+static void
+find_catalogue(void)
+{
+	char	*bin, *dir;
+
+	if (getenv("XUEJI_LOCALEDIR") != NULL)
+		return;
+	bin = xstrdup(e2e_binary());
+	xasprintf(&dir, "%s/locale", dirname(bin));
+	setenv("XUEJI_LOCALEDIR", dir, 1);
+	free(dir);
+	free(bin);
+}
+
+/* A Chinese terminal at 80x24, id logged in, at the main menu. */
+static struct vt *
+start_zh(const struct tl_branch *b, const char *id)
+{
+	char		*extra[] = { language, NULL }, pass[64];
+	struct vt	*vt;
+
+	find_catalogue();
+	vt = e2e_start(b, 24, 80, extra);
+	e2e_wait_text(vt, "口令：");
+	vt_sendstr(vt, id);
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, tl_pass(id, pass, sizeof pass));
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "主菜单");
+	return vt;
+}
+
+/* Back to the menu, then quit. */
+static void
+quit(struct vt *vt)
+{
+	int	status, i;
+
+	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
+	for (i = 0; i < 5 && !e2e_on_screen(vt, "主菜单"); i++) {
+		vt_key(vt, VT_KEY_ESC);
+		vt_wait_text(vt, "主菜单", 1000);
+	}
+	vt_set_log(vt, stderr);
+	e2e_wait_text(vt, "主菜单");
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+}
+
+/* Whether the text on the screen is drawn bold (the error style when
+ * NO_COLOR is set, as e2e_env does). */
+static int
+bold_at(struct vt *vt, const char *text)
+{
+	struct vt_attrs	a;
+	int		r, c;
+
+	if (!vt_find(vt, text, &r, &c))
+		fail_msg("\"%s\" is not on the screen", text);
+	assert_int_equal(vt_cell_attrs(vt, r, c, &a), 0);
+	return a.bold;
+}
+
+/* How many of this branch's backups are in dir. */
+static int
+backups_in(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "SH01-", 5) == 0 &&
+		    strstr(de->d_name, BACKUP_SUFFIX) != NULL &&
+		    strstr(de->d_name, ".tmp") == NULL)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * Test 19.1: backups and a drill from the menu, in Chinese.  None yet:
+ * the menu warns of both, bold, and names its own item, not a command.
+ * The screen of backups makes one in the backup folder (its line in the
+ * list, the status line naming it) and one in a folder typed in; the
+ * menu's backup line then reads plainly.  F4 drills the selected
+ * backup: the report passes and names who ran it; the menu's drill
+ * warning becomes the date.  Both are logged as xueji backup and
+ * restore-drill log them.
+ */
+static void
+test_backup_and_drill(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*vt;
+	char			*usb, *folder;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	free(tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222", NULL));
+	session_free(s);
+	folder = xj_path_join(b->data, "backups");
+	usb = xj_path_join(b->dir, "usb");
+	assert_int_equal(mkdir(usb, 0700), 0);
+
+	vt = start_zh(b, "supervisor1");
+	e2e_wait_text(vt, "备份与恢复演练");
+	e2e_wait_text(vt, "尚无备份：请见“备份与恢复演练”");
+	assert_true(bold_at(vt, "尚无备份"));
+	e2e_wait_text(vt, "尚无恢复演练：请见“备份与恢复演练”");
+	assert_true(bold_at(vt, "尚无恢复演练"));
+	assert_false(e2e_on_screen(vt, "restore-drill"));
+	assert_false(e2e_on_screen(vt, "运行"));
+
+	/* The screen, empty; F2 backs up to the folder. */
+	vt_sendstr(vt, "b");
+	e2e_wait_text(vt, "备份文件夹中没有备份。");
+	assert_true(e2e_on_screen(vt, "F2 立即备份"));
+	vt_key(vt, VT_KEY_F2);
+	e2e_wait_text(vt, "已备份：SH01-");
+	e2e_wait_text(vt, ".xjb");
+	assert_false(e2e_on_screen(vt, "备份文件夹中没有备份。"));
+	assert_int_equal(backups_in(folder), 1);
+	assert_true(e2e_on_screen(vt, "上次备份："));
+	assert_false(bold_at(vt, "上次备份："));
+
+	/* F3: to a folder typed in, a USB stick's. */
+	vt_key(vt, VT_KEY_F3);
+	e2e_wait_text(vt, "备份到哪个文件夹");
+	vt_sendstr(vt, usb);
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "已备份：");
+	if (vt_wait_text(vt, usb, E2E_WAIT) != 0)
+		fail_msg("the status line does not name the folder typed in");
+	assert_int_equal(backups_in(usb), 1);
+	assert_int_equal(backups_in(folder), 1);
+	assert_int_equal(e2e_audit_count(b, "backup.create", "supervisor1",
+	    "size="), 2);
+
+	/* The menu's backup line reads plainly now. */
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "上次备份：");
+	assert_false(bold_at(vt, "上次备份："));
+	assert_false(e2e_on_screen(vt, "尚无备份"));
+
+	/* F4: the drill of the one selected, and its report. */
+	vt_sendstr(vt, "b");
+	e2e_wait_text(vt, "F4 演练");
+	vt_key(vt, VT_KEY_F4);
+	e2e_wait_text(vt, "恢复演练");
+	e2e_wait_text(vt, "通过：此备份可以恢复。");
+	assert_true(e2e_on_screen(vt, "用校区密钥打开"));
+	assert_true(e2e_on_screen(vt, "操作日志链"));
+	assert_true(e2e_on_screen(vt, "在读学员"));
+	assert_true(e2e_on_screen(vt, "历史：与当前数据库一致"));
+	assert_true(e2e_on_screen(vt, "已记入操作日志：陈静 (supervisor1)"));
+	assert_int_equal(e2e_audit_count(b, "backup.drill", "supervisor1",
+	    "result=ok"), 1);
+
+	/* Back: the screen and the menu follow. */
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "上次成功的恢复演练：");
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "上次恢复演练：");
+	assert_false(bold_at(vt, "上次恢复演练："));
+	assert_false(e2e_on_screen(vt, "尚无恢复演练"));
+	quit(vt);
+
+	tl_check_db(b);
+	free(usb);
+	free(folder);
+	tl_branch_free(b);
+}
+
+/*
+ * Test 19.2: a restore from the screen.  The branch code must be typed:
+ * a wrong one restores nothing.  While another session is open the
+ * store refuses, said in the status line; once it has closed, the
+ * backup is put in place and the safety copy named.
+ */
+static void
+test_restore(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s, *other;
+	struct vt		*vt;
+
+	(void)state;
+	b = tl_branch_new();
+	vt = start_zh(b, "supervisor1");
+	vt_sendstr(vt, "b");
+	e2e_wait_text(vt, "备份文件夹中没有备份。");
+	vt_key(vt, VT_KEY_F2);
+	e2e_wait_text(vt, "已备份：SH01-");
+
+	/* A child enrolled after the backup: the restore takes it away. */
+	s = tl_login(b, "reception1");
+	free(tl_enrol(s, "李小红", "2018-02", "李大红", "13922223333", NULL));
+	session_free(s);
+
+	/* A wrong code. */
+	vt_key(vt, VT_KEY_F6);
+	e2e_wait_text(vt, "请输入校区代码（SH01）");
+	vt_sendstr(vt, "SH02");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "校区代码不符，未做任何恢复。");
+
+	/* Another session open. */
+	other = tl_login(b, "supervisor2");
+	vt_key(vt, VT_KEY_F6);
+	e2e_wait_text(vt, "请输入校区代码（SH01）");
+	vt_sendstr(vt, "SH01");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "本校区已有另一个 xueji 会话打开");
+	session_free(other);
+
+	/* Alone: restored. */
+	vt_key(vt, VT_KEY_F6);
+	e2e_wait_text(vt, "请输入校区代码（SH01）");
+	vt_sendstr(vt, "SH01");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "已从 SH01-");
+	e2e_wait_text(vt, "原来的数据库保留为");
+	quit(vt);
+
+	assert_int_equal(e2e_audit_count(b, "backup.restore", "supervisor1",
+	    "result=ok"), 1);
+	s = tl_login(b, "supervisor1");
+	{
+		char	*n = tl_query(s, "SELECT count(*) FROM student");
+
+		assert_string_equal(n, "0");
+		free(n);
+	}
+	session_free(s);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backup_and_drill),
+		cmocka_unit_test(test_restore),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
