@@ -274,12 +274,172 @@ test_restore(void **state)
 	tl_branch_free(b);
 }
 
+/* roles.yaml of b with one more operator, who has no key slot yet. */
+static void
+list_operator(const struct tl_branch *b, const char *id, const char *name,
+    const char *role)
+{
+	char	*path, *line;
+	FILE	*f;
+
+	path = xj_path_join(b->dir, "roles.yaml");
+	assert_non_null(f = fopen(path, "a"));
+	xasprintf(&line, "  - id: %s\n    name: %s\n    role: %s\n", id,
+	    name, role);
+	fputs(line, f);
+	assert_int_equal(fclose(f), 0);
+	free(line);
+	free(path);
+}
+
+/* Type a new passphrase twice in the dialog, with the fastest KDF. */
+static void
+type_new_passphrase(struct vt *vt, const char *pass)
+{
+	char	first[4];
+
+	e2e_wait_text(vt, "两次输入新口令");
+	memcpy(first, pass, 3);
+	first[3] = '\0';
+	vt_sendstr(vt, first);
+	e2e_wait_text(vt, "强度：太短");
+	vt_sendstr(vt, pass + 3);
+	e2e_wait_gone(vt, "强度：太短");
+	assert_true(e2e_on_screen(vt, "强度："));
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, pass);
+	vt_key(vt, VT_KEY_TAB);
+	vt_key(vt, VT_KEY_LEFT);
+	e2e_wait_text(vt, "< 交互式");
+	vt_key(vt, VT_KEY_ENTER);
+}
+
+/*
+ * Test 19.3: an operator added at the terminal, then logging in.  The
+ * list shows everyone roles.yaml lists with their role and whether they
+ * have a key slot; the newcomer types their passphrase twice, a
+ * mismatch refused; then they log in with it.  A reset of another
+ * supervisor's passphrase needs a third supervisor's: a wrong one
+ * changes nothing, the right one does, and the log says who agreed.
+ */
+static void
+test_operators(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*vt;
+	char			*cause = NULL, pass[64];
+	int			 status;
+
+	(void)state;
+	b = tl_branch_new();
+	list_operator(b, "reception3", "赵敏", "receptionist");
+	list_operator(b, "supervisor3", "孙丽", "supervisor");
+	s = tl_login(b, "supervisor1");
+	tl_pass("supervisor3", pass, sizeof pass);
+	assert_int_equal(session_operator_add(s, "supervisor3", pass,
+	    strlen(pass), KDF_INTERACTIVE, &cause), XJ_OK);
+	session_free(s);
+
+	vt = start_zh(b, "supervisor1");
+	e2e_wait_text(vt, "操作员与密钥");
+	vt_sendstr(vt, "o");
+	e2e_wait_text(vt, "reception3");
+	assert_true(e2e_on_screen(vt, "赵敏"));
+	assert_true(e2e_on_screen(vt, "前台"));
+	/* Down to reception3, listed last but one. */
+	{
+		int	r, c, i;
+
+		assert_true(vt_find(vt, "reception3", &r, &c));
+		for (i = 4; i < r; i++)
+			vt_key(vt, VT_KEY_DOWN);
+	}
+	e2e_wait_text(vt, "F2 添加");
+	vt_key(vt, VT_KEY_F2);
+	/* Typed differently the second time: refused. */
+	e2e_wait_text(vt, "两次输入新口令");
+	vt_sendstr(vt, "zhao-min-2026");
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, "zhao-min-2025");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "两次输入的口令不同");
+	/* Leaving what was typed asks first. */
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "不保存已输入的内容就离开");
+	vt_sendstr(vt, "y");
+	e2e_wait_gone(vt, "两次输入新口令");
+	vt_key(vt, VT_KEY_F2);
+	type_new_passphrase(vt, "zhao-min-2026");
+	e2e_wait_text(vt, "reception3 现在有密钥槽，可以登录了");
+	assert_int_equal(e2e_audit_count(b, "operator.add", "supervisor1",
+	    NULL), 2);
+	quit(vt);
+
+	/* The newcomer logs in with it. */
+	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+	e2e_wait_text(vt, "口令：");
+	vt_sendstr(vt, "reception3");
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, "zhao-min-2026");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "赵敏 (reception3) · 前台");
+	assert_false(e2e_on_screen(vt, "操作员与密钥"));
+	quit(vt);
+
+	/* supervisor2 forgot theirs: supervisor3 must agree. */
+	vt = start_zh(b, "supervisor1");
+	vt_sendstr(vt, "o");
+	e2e_wait_text(vt, "supervisor2");
+	{
+		int	r, c, i;
+
+		assert_true(vt_find(vt, "supervisor2", &r, &c));
+		for (i = 4; i < r; i++)
+			vt_key(vt, VT_KEY_DOWN);
+	}
+	e2e_wait_text(vt, "F3 重置口令");
+	vt_key(vt, VT_KEY_F3);
+	e2e_wait_text(vt, "须由另一位主管先同意");
+	vt_sendstr(vt, "supervisor3");
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, "not-their-passphrase");
+	vt_key(vt, VT_KEY_ENTER);
+	type_new_passphrase(vt, "zhang-wei-2026");
+	e2e_wait_text(vt, "supervisor3 的口令不对");
+	vt_key(vt, VT_KEY_F3);
+	e2e_wait_text(vt, "须由另一位主管先同意");
+	vt_sendstr(vt, "supervisor3");
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, pass);
+	vt_key(vt, VT_KEY_ENTER);
+	type_new_passphrase(vt, "zhang-wei-2026");
+	e2e_wait_text(vt, "supervisor2 的口令已重置");
+	quit(vt);
+	assert_int_equal(e2e_audit_count(b, "operator.reset", "supervisor1",
+	    "agreed=supervisor3"), 1);
+
+	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+	e2e_wait_text(vt, "口令：");
+	vt_sendstr(vt, "supervisor2");
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, "zhang-wei-2026");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "主菜单");
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backup_and_drill),
 		cmocka_unit_test(test_restore),
+		cmocka_unit_test(test_operators),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

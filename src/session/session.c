@@ -178,7 +178,7 @@ session_login(struct session *s, const char *id, const char *pass,
 		if (cause != NULL)
 			free(*cause);
 		xj_fail(cause, XJ_EPERM, _("%s has no key slot yet; a "
-		    "supervisor adds one with xueji operator add %s"), id, id);
+		    "supervisor adds one under Operators"), id);
 		refuse_login(s, id, "no-slot", XJ_EPERM);
 		rc = XJ_EPERM;
 		goto fail;
@@ -229,7 +229,8 @@ session_login(struct session *s, const char *id, const char *pass,
 	if ((rc = store_drain_auth_failures(s->st, s->cfg->data_dir,
 	    cause)) != XJ_OK ||
 	    (rc = store_note_policy(s->st, s->pol, cause)) != XJ_OK ||
-	    (rc = store_search_upgrade(s->st, cause)) != XJ_OK)
+	    (rc = store_search_upgrade(s->st, cause)) != XJ_OK ||
+	    (rc = store_note_login(s->st, id, cause)) != XJ_OK)
 		goto fail;
 	xj_syslog(LOG_INFO, "login: operator=%s", id);
 	return XJ_OK;

@@ -166,6 +166,17 @@ const struct action_info action_table[ACT__COUNT] = {
 	    N_("Drill a file…"), PERM_RESTORE_RUN, 0 },
 	[ACT_RESTORE] =	 { ACT_RESTORE, "restore", "F6 ^T",
 	    N_("Restore"), PERM_RESTORE_RUN, 0 },
+	[ACT_OPERATORS] = { ACT_OPERATORS, "operators", "o", N_("Operators"),
+	    PERM_OPERATOR_MANAGE, 0 },
+	/* The operators' list has no text field. */
+	[ACT_OP_ADD] =	 { ACT_OP_ADD, "add-operator", "F2 a", N_("Add"),
+	    PERM_OPERATOR_MANAGE, 0 },
+	[ACT_OP_RESET] = { ACT_OP_RESET, "reset-passphrase", "F3 r",
+	    N_("Reset passphrase"), PERM_OPERATOR_MANAGE, 0 },
+	[ACT_OP_REMOVE] = { ACT_OP_REMOVE, "remove-operator", "F4 d",
+	    N_("Remove"), PERM_OPERATOR_MANAGE, 0 },
+	[ACT_ROTATE_KEY] = { ACT_ROTATE_KEY, "rotate-key", "F5 k",
+	    N_("Rotate key"), PERM_OPERATOR_MANAGE, 0 },
 };
 
 static const struct {

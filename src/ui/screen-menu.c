@@ -50,6 +50,7 @@ static const struct menu_item items[] = {
 	{ ACT_REPORTS, N_("Reports"), 0 },
 	{ ACT_ANALYSIS, N_("Access analysis"), 0 },
 	{ ACT_BACKUPS, N_("Backups and restore drills"), 0 },
+	{ ACT_OPERATORS, N_("Operators and keys"), 0 },
 	{ ACT_LOCK, N_("Lock the terminal"), 0 },
 	{ ACT_QUIT, N_("Log out and quit"), 0 },
 };
@@ -71,7 +72,7 @@ struct menu {
 static const enum action menu_actions[] = {
 	ACT_OPEN, ACT_SEARCH, ACT_ENROL, ACT_QUEUE, ACT_CONFIRMATIONS,
 	ACT_MINE, ACT_ARCHIVE, ACT_DESTRUCTIONS, ACT_AUDIT_LOG, ACT_VERIFY,
-	ACT_REPORTS, ACT_ANALYSIS, ACT_BACKUPS, ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT,
+	ACT_REPORTS, ACT_ANALYSIS, ACT_BACKUPS, ACT_OPERATORS, ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT,
 	ACT_HELP, ACT_REDRAW, ACT_NONE
 };
 
@@ -297,6 +298,8 @@ open_item(struct ui *ui, enum action a)
 		return ui_push(ui, &screen_analysis, NULL);
 	case ACT_BACKUPS:
 		return ui_push(ui, &screen_backups, NULL);
+	case ACT_OPERATORS:
+		return ui_push(ui, &screen_operators, NULL);
 	default:
 		return ui_push(ui, &screen_queue, (void *)(uintptr_t)LIST_MINE);
 	}
@@ -337,6 +340,7 @@ menu_action(struct ui *ui, void *p, enum action a)
 	case ACT_REPORTS:
 	case ACT_ANALYSIS:
 	case ACT_BACKUPS:
+	case ACT_OPERATORS:
 		return open_item(ui, a);
 	case ACT_QUIT:
 		return UI_QUIT;

@@ -106,6 +106,11 @@ enum action {
 	ACT_DRILL,		/* restore drill of the selected backup */
 	ACT_DRILL_FILE,		/* of a backup file typed in */
 	ACT_RESTORE,		/* replace the database with a backup */
+	ACT_OPERATORS,		/* the operators' screen (menu) */
+	ACT_OP_ADD,		/* a key slot for the operator selected */
+	ACT_OP_RESET,		/* a forgotten passphrase */
+	ACT_OP_REMOVE,
+	ACT_ROTATE_KEY,
 	ACT__COUNT
 };
 
@@ -177,6 +182,8 @@ extern const struct screen screen_reports;
 extern const struct screen screen_analysis;
 extern const struct screen screen_backups;
 extern const struct screen screen_drill;
+extern const struct screen screen_passphrase;
+extern const struct screen screen_operators;
 
 struct ui {
 	struct session	*s;
@@ -229,6 +236,25 @@ struct choice {
 	const char *const *items;	/* translated; borrowed, static */
 	size_t		 n;
 	int		*out;
+	int		(*done)(struct ui *, void *);
+	void		*arg;
+};
+
+/*
+ * A passphrase typed at this terminal; arg of screen_passphrase.  A new
+ * one (typed twice, its strength shown, the KDF profile chosen): on
+ * Enter *pass (secure memory: secure_free), *len and *kdf are set.  Or,
+ * with agree set, a second supervisor's id and passphrase: *id and *pass
+ * (both secure memory) and *len.  Then done runs once the dialog has
+ * closed; Esc closes it without either.
+ */
+struct passphrase {
+	const char	*title;		/* translated; copied */
+	int		 agree;
+	char		**id;
+	char		**pass;
+	size_t		*len;
+	int		*kdf;
 	int		(*done)(struct ui *, void *);
 	void		*arg;
 };
