@@ -433,6 +433,109 @@ test_operators(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * Test 19.4: a guardian's request registered and closed at the
+ * terminal, in Chinese.  Received 19 days ago and due after 15, it is
+ * listed as overdue by 4 days; a date in the wrong form is refused.
+ * Opened from the register, it closes with the response typed, and
+ * leaves the list of open ones.  Logged as xueji request add and close
+ * log them.
+ */
+static void
+test_guardians(void **state)
+{
+	static char	 now[] = "XUEJI_NOW=2026-11-20T10:00:00";
+	struct tl_branch *b;
+	struct session	*s;
+	struct vt	*vt;
+	char		*n, *extra[] = { language, now, NULL }, pass[64];
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	n = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222", NULL);
+	assert_non_null(n);
+	session_free(s);
+
+	find_catalogue();
+	vt = e2e_start(b, 24, 80, extra);
+	e2e_wait_text(vt, "口令：");
+	vt_sendstr(vt, "supervisor1");
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, tl_pass("supervisor1", pass, sizeof pass));
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "监护人请求登记");
+	vt_sendstr(vt, "g");
+	e2e_wait_text(vt, "此列表中没有请求。");
+
+	/* A date in the wrong form: nothing registered. */
+	vt_key(vt, VT_KEY_F2);
+	e2e_wait_text(vt, "登记监护人请求：哪一类？");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "关于哪位学员");
+	vt_sendstr(vt, n);
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "通过什么方式收到");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "收到日期");
+	vt_sendstr(vt, "1.11.2026");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "监护人提出了什么要求");
+	vt_sendstr(vt, "想看孩子的全部记录");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "不是日期");
+	assert_true(e2e_on_screen(vt, "此列表中没有请求。"));
+
+	/* A correction by letter, received on the 1st. */
+	vt_key(vt, VT_KEY_F2);
+	e2e_wait_text(vt, "登记监护人请求：哪一类？");
+	vt_key(vt, VT_KEY_DOWN);
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "关于哪位学员");
+	vt_sendstr(vt, n);
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "通过什么方式收到");
+	vt_key(vt, VT_KEY_DOWN);
+	vt_key(vt, VT_KEY_DOWN);
+	vt_key(vt, VT_KEY_DOWN);
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "收到日期");
+	vt_sendstr(vt, "2026-11-01");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "监护人提出了什么要求");
+	vt_sendstr(vt, "电话号码写错了");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "监护人请求 1 已登记。");
+	e2e_wait_text(vt, "已逾期 4 天");
+	assert_true(e2e_on_screen(vt, "更正"));
+	assert_true(e2e_on_screen(vt, "2026-11-01"));
+	assert_int_equal(e2e_audit_count(b, "guardian.request.add",
+	    "supervisor1", "channel=letter"), 1);
+
+	/* Opened, closed with the response. */
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "电话号码写错了");
+	vt_key(vt, VT_KEY_F2);
+	e2e_wait_text(vt, "给监护人的答复是什么");
+	vt_sendstr(vt, "已按来信更正");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "已按来信更正");
+	vt_sendstr(vt, "y");
+	e2e_wait_text(vt, "此列表中没有请求。");
+	assert_int_equal(e2e_audit_count(b, "guardian.request.close",
+	    "supervisor1", NULL), 1);
+	/* Right: overdue ones (none), then all: it is there, closed. */
+	vt_key(vt, VT_KEY_RIGHT);
+	e2e_wait_text(vt, "已逾期的请求：0");
+	vt_key(vt, VT_KEY_RIGHT);
+	e2e_wait_text(vt, "全部请求（含已关闭）：1");
+	e2e_wait_text(vt, "已关闭");
+	quit(vt);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -440,6 +543,7 @@ main(void)
 		cmocka_unit_test(test_backup_and_drill),
 		cmocka_unit_test(test_restore),
 		cmocka_unit_test(test_operators),
+		cmocka_unit_test(test_guardians),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -229,9 +229,11 @@ session_login(struct session *s, const char *id, const char *pass,
 	if ((rc = store_drain_auth_failures(s->st, s->cfg->data_dir,
 	    cause)) != XJ_OK ||
 	    (rc = store_note_policy(s->st, s->pol, cause)) != XJ_OK ||
-	    (rc = store_search_upgrade(s->st, cause)) != XJ_OK ||
-	    (rc = store_note_login(s->st, id, cause)) != XJ_OK)
+	    (rc = store_search_upgrade(s->st, cause)) != XJ_OK)
 		goto fail;
+	/* For the operators' screen only: a busy database must not stop
+	 * anyone logging in. */
+	store_note_login(s->st, id, NULL);
 	xj_syslog(LOG_INFO, "login: operator=%s", id);
 	return XJ_OK;
 fail:

@@ -177,6 +177,13 @@ const struct action_info action_table[ACT__COUNT] = {
 	    N_("Remove"), PERM_OPERATOR_MANAGE, 0 },
 	[ACT_ROTATE_KEY] = { ACT_ROTATE_KEY, "rotate-key", "F5 k",
 	    N_("Rotate key"), PERM_OPERATOR_MANAGE, 0 },
+	[ACT_GUARDIANS] = { ACT_GUARDIANS, "guardian-requests", "g",
+	    N_("Guardians' requests"), PERM_REQUEST_MANAGE, 0 },
+	/* The register has no text field. */
+	[ACT_G_ADD] =	 { ACT_G_ADD, "register-guardian-request", "F2 a",
+	    N_("Register"), PERM_REQUEST_MANAGE, 0 },
+	[ACT_G_LINK] =	 { ACT_G_LINK, "link-guardian-request", "F3 l",
+	    N_("Link"), PERM_REQUEST_MANAGE, 0 },
 };
 
 static const struct {

@@ -49,6 +49,7 @@ static const struct menu_item items[] = {
 	{ ACT_VERIFY, N_("Verify the log"), 0 },
 	{ ACT_REPORTS, N_("Reports"), 0 },
 	{ ACT_ANALYSIS, N_("Access analysis"), 0 },
+	{ ACT_GUARDIANS, N_("Guardians' requests register"), 0 },
 	{ ACT_BACKUPS, N_("Backups and restore drills"), 0 },
 	{ ACT_OPERATORS, N_("Operators and keys"), 0 },
 	{ ACT_LOCK, N_("Lock the terminal"), 0 },
@@ -72,7 +73,8 @@ struct menu {
 static const enum action menu_actions[] = {
 	ACT_OPEN, ACT_SEARCH, ACT_ENROL, ACT_QUEUE, ACT_CONFIRMATIONS,
 	ACT_MINE, ACT_ARCHIVE, ACT_DESTRUCTIONS, ACT_AUDIT_LOG, ACT_VERIFY,
-	ACT_REPORTS, ACT_ANALYSIS, ACT_BACKUPS, ACT_OPERATORS, ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT,
+	ACT_REPORTS, ACT_ANALYSIS, ACT_GUARDIANS, ACT_BACKUPS, ACT_OPERATORS,
+	ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT,
 	ACT_HELP, ACT_REDRAW, ACT_NONE
 };
 
@@ -300,6 +302,8 @@ open_item(struct ui *ui, enum action a)
 		return ui_push(ui, &screen_backups, NULL);
 	case ACT_OPERATORS:
 		return ui_push(ui, &screen_operators, NULL);
+	case ACT_GUARDIANS:
+		return ui_push(ui, &screen_guardians, NULL);
 	default:
 		return ui_push(ui, &screen_queue, (void *)(uintptr_t)LIST_MINE);
 	}
@@ -341,6 +345,7 @@ menu_action(struct ui *ui, void *p, enum action a)
 	case ACT_ANALYSIS:
 	case ACT_BACKUPS:
 	case ACT_OPERATORS:
+	case ACT_GUARDIANS:
 		return open_item(ui, a);
 	case ACT_QUIT:
 		return UI_QUIT;

@@ -111,6 +111,9 @@ enum action {
 	ACT_OP_RESET,		/* a forgotten passphrase */
 	ACT_OP_REMOVE,
 	ACT_ROTATE_KEY,
+	ACT_GUARDIANS,		/* the guardians' requests register (menu) */
+	ACT_G_ADD,		/* register a guardian's request */
+	ACT_G_LINK,		/* link it to the request carrying it out */
 	ACT__COUNT
 };
 
@@ -184,6 +187,7 @@ extern const struct screen screen_backups;
 extern const struct screen screen_drill;
 extern const struct screen screen_passphrase;
 extern const struct screen screen_operators;
+extern const struct screen screen_guardians;
 
 struct ui {
 	struct session	*s;
