@@ -3,12 +3,12 @@
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
  * Issue 19 in a real terminal, in Chinese at 80x24: the supervisor's
- * job without a shell.  From the main menu's screen of backups: a backup
- * to the backup folder with its line in the list, one to a folder typed
- * in, a restore drill with its report and the menu's notices following;
- * a restore refused while another session is open, then done.  Each is
- * logged as the command line's twin logs it.  Waits are for markers on
- * the screen, never fixed sleeps.
+ * job without a shell.  Backups, a drill and a restore from the menu;
+ * an operator added who then logs in, and a reset agreed to; a
+ * guardian's request registered and closed; and the role matrix of
+ * these screens for every operator of the shipped roles.yaml.  Each
+ * action is logged as the command line's twin logs it.  Waits are for
+ * markers on the screen, never fixed sleeps.
  */
 #include <sys/stat.h>
 
@@ -536,6 +536,90 @@ test_guardians(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * Test 19.5: the role matrix of the new screens.  For every operator of
+ * the shipped roles.yaml, the menu lists each of them exactly when the
+ * role grants its permission, its key opens it only then, and no
+ * notice on the menu names a command.  The drill's warning is for those
+ * who may run one: the auditor, who may not, reads the date plainly.
+ */
+static void
+test_menu_matrix(void **state)
+{
+	static const struct {
+		const char	*label, *key, *title;
+		perm_set	 any;
+	} items[] = {
+		{ "Backups and restore drills", "b", "Backup folder:",
+		    PERM_BIT(PERM_BACKUP_RUN) | PERM_BIT(PERM_RESTORE_RUN) },
+		{ "Operators and keys", "o", "Everyone roles.yaml lists",
+		    PERM_BIT(PERM_OPERATOR_MANAGE) },
+		{ "Guardians' requests register", "g", "Left/Right: open",
+		    PERM_BIT(PERM_REQUEST_MANAGE) },
+	};
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*vt;
+	char			 pass[64];
+	size_t			 i, j;
+	int			 may, p, status, drill;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "supervisor1");
+	for (j = 0; j < s->pol->noperators; j++) {
+		const struct operator	*op = &s->pol->operators[j];
+
+		vt = e2e_start(b, 24, 80, NULL);
+		e2e_login(vt, op->id, tl_pass(op->id, pass, sizeof pass));
+		e2e_wait_text(vt, "main menu");
+		e2e_wait_text(vt, "Log out and quit");
+		for (i = 0; i < nitems(items); i++) {
+			may = 0;
+			for (p = 0; p < PERM__COUNT; p++)
+				may |= (items[i].any & PERM_BIT(p)) &&
+				    policy_allows(op, (enum perm)p);
+			if (e2e_on_screen(vt, items[i].label) != may)
+				fail_msg("%s: \"%s\" %s in the menu", op->id,
+				    items[i].label, may ? "missing" : "shown");
+			vt_sendstr(vt, items[i].key);
+			if (may) {
+				e2e_wait_text(vt, items[i].title);
+				vt_key(vt, VT_KEY_ESC);
+				e2e_wait_text(vt, "main menu");
+			} else {
+				/* A key of another's item does nothing. */
+				vt_key(vt, VT_KEY_F1);
+				e2e_wait_text(vt, "Keys");
+				assert_false(e2e_on_screen(vt, items[i].title));
+				vt_key(vt, VT_KEY_ESC);
+				e2e_wait_text(vt, "main menu");
+			}
+		}
+		/* No notice tells anyone to run a command. */
+		assert_false(e2e_on_screen(vt, "run xueji"));
+		assert_false(e2e_on_screen(vt, "restore-drill"));
+		drill = policy_allows(op, PERM_RESTORE_RUN);
+		if (drill) {
+			e2e_wait_text(vt, "No restore drill yet");
+			assert_true(bold_at(vt, "No restore drill yet"));
+		} else if (policy_allows(op, PERM_REPORT_VIEW)) {
+			e2e_wait_text(vt, "No restore drill on record");
+			assert_false(bold_at(vt, "No restore drill on record"));
+		} else
+			assert_false(e2e_on_screen(vt, "drill"));
+		if (policy_allows(op, PERM_BACKUP_RUN))
+			assert_true(bold_at(vt, "No backup yet"));
+		else
+			assert_false(e2e_on_screen(vt, "backup"));
+		vt_char_mod(vt, 'q', VT_MOD_CTRL);
+		assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+		vt_free(vt);
+	}
+	session_free(s);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -544,6 +628,7 @@ main(void)
 		cmocka_unit_test(test_restore),
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_guardians),
+		cmocka_unit_test(test_menu_matrix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
