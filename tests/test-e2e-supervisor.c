@@ -190,7 +190,7 @@ test_backup_and_drill(void **state)
 	assert_true(e2e_on_screen(vt, "操作日志链"));
 	assert_true(e2e_on_screen(vt, "在读学员"));
 	assert_true(e2e_on_screen(vt, "历史：与当前数据库一致"));
-	assert_true(e2e_on_screen(vt, "已记入操作日志：陈静 (supervisor1)"));
+	assert_true(e2e_on_screen(vt, "已记入操作日志：陈静（supervisor1）"));
 	assert_int_equal(e2e_audit_count(b, "backup.drill", "supervisor1",
 	    "result=ok"), 1);
 
