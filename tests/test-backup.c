@@ -432,6 +432,72 @@ test_rotation(void **state)
 	session_free(sv);
 }
 
+/*
+ * Issue 19: the screen of backups' list and the menu's age.  Before any
+ * backup was logged, the newest file in the folder gives the age; the
+ * list is this branch's backups only, newest first, each with its size
+ * and when rotation removes it; a backup to another folder (a USB
+ * stick's) counts as the last one too, and a week later one is due.
+ */
+static void
+test_backup_list(void **state)
+{
+	struct fixture		*f = *state;
+	struct backup_info	*v;
+	struct session		*sv;
+	time_t			 now, at;
+	size_t			 n;
+	char			*dir, *usb, *out, *cause = NULL;
+
+	setenv("XUEJI_NOW", "2026-01-10T09:00:00", 1);
+	now = xj_now();
+	dir = xj_path_join(f->b->data, "backups");
+	usb = xj_path_join(f->b->dir, "usb");
+	sv = tl_login(f->b, "supervisor1");
+	/* No folder yet: an empty list, no backup, one due. */
+	assert_int_equal(store_backup_list(sv->st, &v, &n, &cause), XJ_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_last_backup(sv->st, &at), XJ_OK);
+	assert_int_equal(at, 0);
+	assert_true(store_backup_due(sv->st, now));
+
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(mkdir(usb, 0700), 0);
+	touch_at(dir, "SH01-20251211-090000.xjb", now - 30 * 86400 + 60);
+	touch_at(dir, "SH01-20260105-090000.xjb", now - 5 * 86400);
+	touch_at(dir, "BJ02-20260106-090000.xjb", now - 4 * 86400);
+	touch_at(dir, "readme.txt", now);
+	assert_int_equal(store_backup_list(sv->st, &v, &n, &cause), XJ_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].name, "SH01-20260105-090000.xjb");
+	assert_int_equal(v[0].made, now - 5 * 86400);
+	assert_int_equal(v[0].expires, now - 5 * 86400 + 30 * 86400);
+	assert_int_equal(v[0].size, 1);
+	assert_string_equal(v[1].name, "SH01-20251211-090000.xjb");
+	backup_list_free(v, n);
+	assert_int_equal(store_last_backup(sv->st, &at), XJ_OK);
+	assert_int_equal(at, now - 5 * 86400);
+	assert_false(store_backup_due(sv->st, now));
+
+	/* To a USB stick's folder: the last backup, not in the list. */
+	setenv("XUEJI_NOW", "2026-01-10T10:00:00", 1);
+	assert_int_equal(store_backup(sv->st, sv->secret->db_key, usb, &out,
+	    &cause), XJ_OK);
+	assert_true(strncmp(out, usb, strlen(usb)) == 0);
+	assert_true(strstr(out, "/SH01-20260110-") != NULL);
+	free(out);
+	assert_int_equal(store_last_backup(sv->st, &at), XJ_OK);
+	assert_int_equal(at, now + 3600);
+	assert_int_equal(store_backup_list(sv->st, &v, &n, &cause), XJ_OK);
+	assert_int_equal(n, 2);
+	backup_list_free(v, n);
+	assert_false(store_backup_due(sv->st, now + 3600 + 7 * 86400));
+	assert_true(store_backup_due(sv->st, now + 3600 + 7 * 86400 + 1));
+	free(usb);
+	free(dir);
+	session_free(sv);
+}
+
 static void
 test_restore(void **state)
 {
@@ -546,6 +612,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_drill_needs_permission,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_backup_list, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_restore, setup,
 		    teardown),

@@ -56,6 +56,12 @@ expect 0 "a backup to a file of one's choosing" as supervisor1 backup \
 check "prints it" grep -qx "$T/b2.xjb" "$T/out"
 expect 69 "an existing file is never replaced" as supervisor1 backup \
 	"$T/b2.xjb"
+mkdir -m 700 "$T/usb"
+expect 0 "a backup to a folder (a USB stick's)" as supervisor1 backup \
+	"$T/usb"
+check "goes into it under the branch's name and the time" \
+	sh -c "grep -qx '$T/usb/SH01-[0-9]\{8\}-[0-9]\{6\}\.xjb' '$T/out' &&
+	test -f \"\$(cat '$T/out')\""
 
 # --- restore drill ---------------------------------------------------------
 expect 0 "enrol a fourth after the backup" as reception1 student add \

@@ -579,6 +579,15 @@ expect 0 "change one's own passphrase" $X -u reception1 --passphrase-fd 3 \
 expect 77 "the old one no longer works" as reception1 student list
 cp "$T/reception1.new" "$T/reception1"
 expect 0 "the new one does" as reception1 student list
+printf 'new-pass-supervisor2\n' >"$T/supervisor2.new"
+expect 77 "another supervisor's reset needs a third to agree" $X \
+	-u supervisor1 --passphrase-fd 3 --new-passphrase-fd 4 \
+	operator passwd supervisor2 3<"$T/supervisor1" 4<"$T/supervisor2.new"
+cat "$T/supervisor1" "$T/auditor1" >"$T/two"
+expect 77 "who manages operators too (not an auditor)" $X -u supervisor1 \
+	--passphrase-fd 3 --new-passphrase-fd 4 operator passwd \
+	--agree auditor1 supervisor2 3<"$T/two" 4<"$T/supervisor2.new"
+expect 0 "supervisor2's passphrase is unchanged" as supervisor2 student list
 expect 0 "rotate the database key" as supervisor1 operator rotate-key
 expect 0 "everyone still opens it" as auditor1 verify
 expect 0 "remove an operator" as supervisor1 operator remove reception1

@@ -1152,6 +1152,22 @@ test_check_new(void **state)
 #undef BAD
 }
 
+/* Issue 19: the strength shown while a new passphrase is typed. */
+static void
+test_strength(void **state)
+{
+#define ST(s)	passphrase_strength(s, strlen(s))
+	(void)state;
+	assert_int_equal(ST("short"), PASS_REFUSED);
+	assert_int_equal(ST("aaaaaaaaaaaa"), PASS_REFUSED);
+	assert_int_equal(ST("password"), PASS_WEAK);		/* 26^8 */
+	assert_int_equal(ST("12345678"), PASS_WEAK);
+	assert_int_equal(ST("Tr0ub4dor"), PASS_FAIR);		/* 62^9 */
+	assert_int_equal(ST("correct horse"), PASS_STRONG);	/* 59^13 */
+	assert_int_equal(ST("学籍学籍学籍学籍"), PASS_STRONG);
+#undef ST
+}
+
 int
 main(void)
 {
@@ -1177,6 +1193,7 @@ main(void)
 		cmocka_unit_test(test_passphrase_tty_mismatch),
 		cmocka_unit_test(test_passphrase_tty_sigint),
 		cmocka_unit_test(test_check_new),
+		cmocka_unit_test(test_strength),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -30,12 +30,14 @@
 /*
  * Write a consistent encrypted copy of the database (backup.run) to path,
  * or, when path is NULL, to "<backup_dir>/<branch>-YYYYMMDD-HHMMSS.xjb"
- * (backup_dir created 0700 when missing).  key is the database's raw key
+ * (backup_dir created 0700 when missing); when path is a folder, under
+ * that name in it.  key is the database's raw key
  * (the session's secret->db_key); it is only read.  Other connections
  * keep reading and writing meanwhile: the copy is one read transaction's
  * snapshot.  The file is written under a temporary name, synced and
  * renamed, mode 0600; an existing file is never replaced (XJ_EUNAVAIL).
- * Then this branch's backups in backup_dir older than backup_keep_days
+ * Then this branch's backups in the folder written older than
+ * backup_keep_days
  * (by modification time, against xj_now()) are deleted.  Logged as
  * backup.create with the file's name and size.  On success *out, when
  * out is not NULL, is the path written (malloc'd).  On failure no file
@@ -43,6 +45,45 @@
  */
 int	 store_backup(struct store *, const unsigned char key[DB_KEY_BYTES],
 	     const char *path, char **out, char **cause);
+/*
+ * The same, calling progress(pages copied, pages in all, arg) after
+ * every few hundred pages copied (the screen of backups draws a bar);
+ * progress may be NULL.  It is called inside the copy's read
+ * transaction: it must not use the store.
+ */
+int	 store_backup_progress(struct store *,
+	     const unsigned char key[DB_KEY_BYTES], const char *path,
+	     void (*progress)(int, int, void *), void *arg, char **out,
+	     char **cause);
+
+/* One of this branch's backups in the backup folder. */
+struct backup_info {
+	char		*name;		/* base name */
+	char		*path;
+	time_t		 made;		/* its modification time */
+	long long	 size;		/* bytes */
+	time_t		 expires;	/* when rotation deletes it */
+};
+/*
+ * This branch's backups in the backup folder (rotation's own test of a
+ * name), newest first.  No permission needed: names, times and sizes
+ * only.  *out (free with backup_list_free) is NULL and *n 0 when the
+ * folder does not exist yet; XJ_EIO when it cannot be read.
+ */
+int	 store_backup_list(struct store *, struct backup_info **out,
+	     size_t *n, char **cause);
+void	 backup_list_free(struct backup_info *, size_t);
+/* The backup folder: backup_dir, or data_dir/backups (malloc'd). */
+char	*store_backup_folder(struct store *);
+/*
+ * When the last backup was made, to any folder (kept in the database
+ * with its log entry); for one made before that was kept, the newest in
+ * the backup folder; 0: none.  No permission needed.
+ */
+int	 store_last_backup(struct store *, time_t *at);
+/* Whether a backup is due at now: none yet, or the last one older than
+ * the configured backup_warn_days. */
+int	 store_backup_due(struct store *, time_t now);
 
 /* What a restore drill found.  Counts are -1 where they could not be read. */
 enum drill_count {

@@ -51,6 +51,7 @@ struct config {
 	char	*checkpoint_dir;	/* automatic checkpoints, or NULL */
 	char	*backup_dir;		/* NULL: data_dir/backups */
 	long	 restore_drill_warn_days; /* warn after this many days */
+	long	 backup_warn_days;	/* the last backup is old after */
 	long	 guardian_request_days;	/* a guardian's request is due */
 
 	/* Access analysis (store_analysis). */

@@ -37,6 +37,11 @@ const char *guardian_kind_label(enum guardian_kind);	/* translated */
 int	 guardian_kind_parse(const char *);		/* -1 if none */
 /* phone, in-person, message, letter or email. */
 int	 guardian_channel_valid(const char *);
+/* The i-th channel's name ("phone"), NULL past the last. */
+const char *guardian_channel_code(size_t i);
+/* A channel as the screens say it ("by phone"); the name itself when
+ * unknown. */
+const char *guardian_channel_label(const char *);
 
 struct guardian_request {
 	int64_t			 id;

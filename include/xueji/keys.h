@@ -177,5 +177,14 @@ int	 passphrase_read(int fd, const char *prompt, int confirm, char **out,
 #define PASSPHRASE_MIN_CHARS	8
 /* Whether a new passphrase is acceptable; fills *cause when not. */
 int	 passphrase_check_new(const char *pass, size_t len, char **cause);
+/*
+ * How strong a new passphrase looks, shown while it is typed: refused
+ * (passphrase_check_new says no), else weak, fair or strong by its
+ * characters times log2 of the alphabet of the kinds it uses (lower,
+ * upper, digits, other ASCII, beyond ASCII): under 45 bits weak, under
+ * 70 fair.  A guide for the person typing, not a rule.
+ */
+enum pass_strength { PASS_REFUSED, PASS_WEAK, PASS_FAIR, PASS_STRONG };
+int	 passphrase_strength(const char *pass, size_t len);
 
 #endif

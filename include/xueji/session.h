@@ -87,6 +87,40 @@ int	 session_rotate_key(struct session *, char **cause);
 int	 session_restore(struct session *, const char *path, char **safety,
 	     char **cause);
 
+/*
+ * Operators' key slots (operator.c); each needs operator.manage but
+ * session_operator_passwd, logs its action with the operator's id, and
+ * tells syslog.  Passphrases are only read; a new one must pass
+ * passphrase_check_new.  On failure the slots are unchanged.
+ *
+ * Add a slot for id, listed in the roles file without one.
+ */
+int	 session_operator_add(struct session *, const char *id,
+	     const char *pass, size_t len, enum kdf_profile, char **cause);
+/* Whether id manages operators too (a co-approver): resetting their
+ * passphrase needs a second supervisor's agreement. */
+int	 session_operator_coapprover(const struct session *, const char *id);
+/*
+ * Reset another operator's forgotten passphrase: a new key pair under
+ * pass (logged as operator.reset).  For a co-approver, agree names a
+ * third operator who manages operators, and agree_pass must open their
+ * slot (XJ_EPERM otherwise); ignored for anyone else.
+ */
+int	 session_operator_reset(struct session *, const char *id,
+	     const char *pass, size_t len, enum kdf_profile, const char *agree,
+	     const char *agree_pass, size_t agree_len, char **cause);
+/* Change one's own passphrase, the current one given. */
+int	 session_operator_passwd(struct session *, const char *old,
+	     size_t oldlen, const char *pass, size_t len, enum kdf_profile,
+	     char **cause);
+/*
+ * Remove id's slot, then rotate the database key so that their old
+ * copy of it opens nothing; refused for the last operator who can
+ * manage operators, and (XJ_EBUSY) while another session is open.
+ */
+int	 session_operator_remove(struct session *, const char *id,
+	     char **cause);
+
 /* Close the store and wipe the secret; configuration stays loaded. */
 void	 session_logout(struct session *);
 void	 session_free(struct session *);

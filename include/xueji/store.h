@@ -159,6 +159,15 @@ int	 store_note_policy(struct store *, const struct policy *, char **cause);
  * fields are phones).  Called at login and after a restore.
  */
 int	 store_search_upgrade(struct store *, char **cause);
+/* Remember that id logged in now (no log entry: the login is syslog's). */
+int	 store_note_login(struct store *, const char *id, char **cause);
+/*
+ * When id last logged in (0: not since this was kept) and how many
+ * failed logins of id the log holds since since.  No permission needed:
+ * no personal data.  XJ_EDATA or XJ_EIO when the log cannot be read.
+ */
+int	 store_operator_activity(struct store *, const char *id, time_t since,
+	     time_t *last_login, long *failed, char **cause);
 /*
  * Failed logins, kept beside the database (a failed login cannot open
  * it) in STORE_FAILREC_NAME, a record per operator id; see failures.c.

@@ -319,3 +319,39 @@ passphrase_check_new(const char *pass, size_t len, char **cause)
 		    "one character repeated"));
 	return XJ_OK;
 }
+
+int
+passphrase_strength(const char *pass, size_t len)
+{
+	uint32_t	cp;
+	size_t		off = 0, chars = 0;
+	double		pool = 0, guesses = 1;
+	int		n, lower = 0, upper = 0, digit = 0, other = 0, wide = 0;
+
+	if (passphrase_check_new(pass, len, NULL) != XJ_OK)
+		return PASS_REFUSED;
+	while (off < len && (n = utf8_decode(pass + off, len - off,
+	    &cp)) > 0) {
+		if (cp >= 'a' && cp <= 'z')
+			lower = 1;
+		else if (cp >= 'A' && cp <= 'Z')
+			upper = 1;
+		else if (cp >= '0' && cp <= '9')
+			digit = 1;
+		else if (cp < 0x80)
+			other = 1;
+		else
+			wide = 1;
+		chars++;
+		off += (size_t)n;
+	}
+	/* The alphabet a guesser must try for the classes present. */
+	pool = 26.0 * lower + 26.0 * upper + 10.0 * digit + 33.0 * other +
+	    3000.0 * wide;
+	/* pool^chars against 2^45 and 2^70, without libm. */
+	while (chars-- > 0 && guesses < 1.2e21)
+		guesses *= pool;
+	if (guesses < 35184372088832.0)		/* 2^45 */
+		return PASS_WEAK;
+	return guesses < 1180591620717411303424.0 ? PASS_FAIR : PASS_STRONG;
+}

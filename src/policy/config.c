@@ -37,6 +37,7 @@ enum {
 	OPT_CHECKPOINT_DIR,
 	OPT_BACKUP_DIR,
 	OPT_DRILL_WARN,
+	OPT_BACKUP_WARN,
 	OPT_GUARDIAN_DAYS,
 	OPT_BURST_COUNT,
 	OPT_BURST_MINUTES,
@@ -169,6 +170,12 @@ const struct config_option config_schema[] = {
 		.dflt = "90", .min = 1, .max = 3650,
 		.help = N_("Days after the last successful restore drill when "
 		    "the screens start to warn that another one is due.")
+	},
+	[OPT_BACKUP_WARN] = {
+		.name = "backup_warn_days", .type = CONFIG_INT,
+		.dflt = "7", .min = 1, .max = 3650,
+		.help = N_("Days after the last backup when the main menu "
+		    "shows its age as a warning.")
 	},
 	[OPT_GUARDIAN_DAYS] = {
 		.name = "guardian_request_days", .type = CONFIG_INT,
@@ -599,6 +606,7 @@ config_load(const char *path, struct config **out, char **cause)
 	if (c->backup_dir == NULL)
 		free(sval[OPT_BACKUP_DIR]);
 	c->restore_drill_warn_days = ival[OPT_DRILL_WARN];
+	c->backup_warn_days = ival[OPT_BACKUP_WARN];
 	c->guardian_request_days = ival[OPT_GUARDIAN_DAYS];
 	c->burst_count = ival[OPT_BURST_COUNT];
 	c->burst_minutes = ival[OPT_BURST_MINUTES];

@@ -396,6 +396,9 @@ session_login(struct session *s, const char *id, const char *pass,
 	    (rc = store_note_policy(s->st, s->pol, cause)) != XJ_OK ||
 	    (rc = store_search_upgrade(s->st, cause)) != XJ_OK)
 		goto fail;
+	/* For the operators' screen only: a busy database must not stop
+	 * anyone logging in. */
+	store_note_login(s->st, id, NULL);
 	xj_syslog(LOG_INFO, "login: operator=%s", id);
 	return XJ_OK;
 fail:
@@ -554,39 +557,4 @@ session_free(struct session *s)
 	free(s->db_path);
 	free(s->keyslot_path);
 	free(s);
-}
-
-/*
- * Seal a new database key and a new signing seed to every slot,
- * re-encrypt, then drop the old ones.  The slot file is saved before and
- * after the rekey, so a crash at any point leaves a file that opens the
- * database (see session_login).  The old signing key signs the new one's
- * public half into the log (store_rekey), so checkpoints made before
- * still verify and the old seed signs nothing current.
- */
-int
-session_rotate_key(struct session *s, char **cause)
-{
-	struct branch_secret	*next;
-	int			 rc;
-
-	/* A session open elsewhere would be left holding a dead key. */
-	if ((rc = session_exclusive(s, cause)) != XJ_OK)
-		return rc;
-	next = branch_secret_new();
-	/* Until the commit the slots' current secret is still the old one. */
-	if ((rc = keyring_rotate_begin(s->keys, next, cause)) != XJ_OK ||
-	    (rc = keyring_save(s->keys, s->secret, s->keyslot_path,
-	    cause)) != XJ_OK ||
-	    (rc = store_rekey(s->st, next->db_key, s->secret->sign_seed,
-	    next->sign_seed, cause)) != XJ_OK)
-		goto out;
-	keyring_rotate_commit(s->keys);
-	if ((rc = keyring_save(s->keys, next, s->keyslot_path, cause)) !=
-	    XJ_OK)
-		goto out;
-	memcpy(s->secret, next, sizeof *next);
-out:
-	branch_secret_free(next);
-	return rc;
 }

@@ -26,6 +26,8 @@
 
 #define DAY		(24 * 60 * 60)
 #define DRILL_META	"last_drill"
+#define BACKUP_META	"last_backup"
+#define STEP_PAGES	256	/* pages copied between progress calls */
 
 static const char *const drill_names[DRILL__COUNT] = {
 	"active", "completed", "withdrawn", "destroyed", "audit", "requests",
@@ -337,21 +339,24 @@ store_backup_holding(struct store *st, struct destruction *d)
 		    st->cfg->backup_keep_days : 0) * DAY;
 }
 
-/* The default name: <dir>/<branch>-YYYYMMDD-HHMMSS.xjb, local time. */
+/*
+ * The default name: <dir>/<branch>-YYYYMMDD-HHMMSS.xjb, local time, in
+ * dir, or in the backup folder (created) when dir is NULL.
+ */
 static char *
-default_path(struct store *st, char **cause)
+default_path(struct store *st, const char *in, char **cause)
 {
 	struct tm	 tm;
 	time_t		 now = xj_now();
 	char		*dir, *name, *path, stamp[32];
 	mode_t		 mode;
 
-	dir = backup_dir(st);
+	dir = in != NULL ? xstrdup(in) : backup_dir(st);
 	/* The group's, like the backups in it, where the parent is shared. */
 	path = xj_dirname(dir);
 	mode = xj_dir_shared(path) == 1 ? 0770 : 0700;
 	free(path);
-	if (mkdir(dir, mode) == -1 && errno != EEXIST) {
+	if (in == NULL && mkdir(dir, mode) == -1 && errno != EEXIST) {
 		xj_fail(cause, XJ_EIO, _("cannot create the backup folder "
 		    "%s: %s"), dir, strerror(errno));
 		free(dir);
@@ -387,7 +392,8 @@ exec_sql(struct store *st, const char *sql, const char *doing, char **cause)
  */
 static int
 export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
-    const char *tmp, char **cause)
+    const char *tmp, void (*progress)(int, int, void *), void *arg,
+    char **cause)
 {
 	const char	*doing = _("cannot write the backup");
 	sqlite3		*dst = NULL;
@@ -430,7 +436,15 @@ export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
 		    sqlite3_errmsg(dst));
 		goto out;
 	}
-	rc = sqlite3_backup_step(bk, -1);
+	/* A step at a time, so the screen can show how far it got. */
+	do {
+		rc = sqlite3_backup_step(bk, progress != NULL ? STEP_PAGES :
+		    -1);
+		if (progress != NULL && (rc == SQLITE_OK || rc == SQLITE_DONE))
+			progress(sqlite3_backup_pagecount(bk) -
+			    sqlite3_backup_remaining(bk),
+			    sqlite3_backup_pagecount(bk), arg);
+	} while (rc == SQLITE_OK);
 	if (sqlite3_backup_finish(bk) != SQLITE_OK || rc != SQLITE_DONE) {
 		rc = xj_fail(cause, XJ_EIO, "%s: %s", doing,
 		    sqlite3_errmsg(dst));
@@ -449,6 +463,34 @@ int
 store_backup(struct store *st, const unsigned char key[DB_KEY_BYTES],
     const char *path, char **out, char **cause)
 {
+	return store_backup_progress(st, key, path, NULL, NULL, out, cause);
+}
+
+/* The log entry of a backup, and when it was made for store_last_backup. */
+static int
+backup_logged(struct store *st, const char *name, const char *detail,
+    char **cause)
+{
+	char	now[32];
+	int	rc;
+
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	snprintf(now, sizeof now, "%lld", (long long)xj_now());
+	if ((rc = log_entry(st, "backup.create", name, NULL, detail,
+	    cause)) != XJ_OK || (rc = meta_write(st, BACKUP_META, now,
+	    cause)) != XJ_OK) {
+		tx_rollback(st);
+		return rc;
+	}
+	return tx_commit(st, cause);
+}
+
+int
+store_backup_progress(struct store *st,
+    const unsigned char key[DB_KEY_BYTES], const char *path,
+    void (*progress)(int, int, void *), void *arg, char **out, char **cause)
+{
 	struct stat	 sb;
 	char		*final = NULL, *tmp = NULL, *detail, *dir;
 	mode_t		 mode;
@@ -458,9 +500,12 @@ store_backup(struct store *st, const unsigned char key[DB_KEY_BYTES],
 		*out = NULL;
 	if ((rc = store_require(st, PERM_BACKUP_RUN, "backup", cause)) != 0)
 		return rc;
-	if (path != NULL)
+	/* A folder (a USB stick's): the default name in it. */
+	if (path != NULL && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		final = default_path(st, path, cause);
+	else if (path != NULL)
 		final = xstrdup(path);
-	else if ((final = default_path(st, cause)) == NULL)
+	else if ((final = default_path(st, NULL, cause)) == NULL)
 		return XJ_EIO;
 	/*
 	 * In protected mode SQLite writes the copy, and its journal, with
@@ -494,7 +539,7 @@ store_backup(struct store *st, const unsigned char key[DB_KEY_BYTES],
 		goto fail;
 	}
 	close(fd);
-	if ((rc = export_to(st, key, tmp, cause)) != XJ_OK)
+	if ((rc = export_to(st, key, tmp, progress, arg, cause)) != XJ_OK)
 		goto fail_tmp;
 	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 || fsync(fd) == -1 ||
 	    fstat(fd, &sb) == -1) {
@@ -520,7 +565,7 @@ store_backup(struct store *st, const unsigned char key[DB_KEY_BYTES],
 	free(dir);
 	xasprintf(&detail, "size=%lld rotated=%d", (long long)sb.st_size,
 	    rotated);
-	rc = store_log(st, "backup.create", base_name(final), detail, cause);
+	rc = backup_logged(st, base_name(final), detail, cause);
 	free(detail);
 	if (rc != XJ_OK) {
 		/* No copy of the children's data without a line in the log. */
@@ -829,8 +874,9 @@ done:
 	return XJ_OK;
 }
 
-int
-store_last_drill(struct store *st, time_t *at)
+/* A time kept in meta under key (0: none). */
+static int
+meta_time(struct store *st, const char *key, time_t *at)
 {
 	sqlite3_stmt	*stmt;
 
@@ -838,12 +884,18 @@ store_last_drill(struct store *st, time_t *at)
 	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?",
 	    -1, &stmt, NULL) != SQLITE_OK)
 		return XJ_EIO;
-	sqlite3_bind_text(stmt, 1, DRILL_META, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		*at = (time_t)strtoll((const char *)sqlite3_column_text(stmt,
 		    0), NULL, 10);
 	sqlite3_finalize(stmt);
 	return XJ_OK;
+}
+
+int
+store_last_drill(struct store *st, time_t *at)
+{
+	return meta_time(st, DRILL_META, at);
 }
 
 int
@@ -853,6 +905,115 @@ store_drill_due(struct store *st, time_t now)
 	long	days = st->cfg != NULL ? st->cfg->restore_drill_warn_days : 90;
 
 	if (store_last_drill(st, &at) != XJ_OK || at == 0)
+		return 1;
+	return now - at > (time_t)days * DAY;
+}
+
+char *
+store_backup_folder(struct store *st)
+{
+	return backup_dir(st);
+}
+
+void
+backup_list_free(struct backup_info *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].path);
+	}
+	free(v);
+}
+
+static int
+newest_first(const void *a, const void *b)
+{
+	const struct backup_info	*x = a, *y = b;
+
+	if (x->made != y->made)
+		return x->made < y->made ? 1 : -1;
+	return strcmp(y->name, x->name);
+}
+
+int
+store_backup_list(struct store *st, struct backup_info **out, size_t *n,
+    char **cause)
+{
+	struct backup_info	*v = NULL, *b;
+	struct dirent		*de;
+	struct stat		 sb;
+	DIR			*d;
+	char			*dir, *p;
+	time_t			 keep;
+	size_t			 k = 0;
+
+	*out = NULL;
+	*n = 0;
+	dir = backup_dir(st);
+	if ((d = opendir(dir)) == NULL) {
+		/* No backup made yet: no folder, and nothing to list. */
+		if (errno == ENOENT) {
+			free(dir);
+			return XJ_OK;
+		}
+		xj_fail(cause, XJ_EIO, _("cannot read the backup folder %s: "
+		    "%s"), dir, strerror(errno));
+		free(dir);
+		return XJ_EIO;
+	}
+	keep = (time_t)(st->cfg != NULL ? st->cfg->backup_keep_days : 30) *
+	    DAY;
+	while ((de = readdir(d)) != NULL) {
+		if (!is_our_backup(de->d_name, st->branch))
+			continue;
+		p = xj_path_join(dir, de->d_name);
+		if (lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			free(p);
+			continue;
+		}
+		v = xreallocarray(v, k + 1, sizeof *v);
+		b = &v[k++];
+		b->name = xstrdup(de->d_name);
+		b->path = p;
+		b->made = sb.st_mtime;
+		b->size = (long long)sb.st_size;
+		b->expires = sb.st_mtime + keep;
+	}
+	closedir(d);
+	free(dir);
+	if (k > 1)
+		qsort(v, k, sizeof *v, newest_first);
+	*out = v;
+	*n = k;
+	return XJ_OK;
+}
+
+int
+store_last_backup(struct store *st, time_t *at)
+{
+	struct backup_info	*v;
+	size_t			 n;
+
+	if (meta_time(st, BACKUP_META, at) != XJ_OK)
+		return XJ_EIO;
+	/* Made before the time was kept: the newest in the folder. */
+	if (*at == 0 && store_backup_list(st, &v, &n, NULL) == XJ_OK) {
+		if (n > 0)
+			*at = v[0].made;
+		backup_list_free(v, n);
+	}
+	return XJ_OK;
+}
+
+int
+store_backup_due(struct store *st, time_t now)
+{
+	time_t	at;
+	long	days = st->cfg != NULL ? st->cfg->backup_warn_days : 7;
+
+	if (store_last_backup(st, &at) != XJ_OK || at == 0)
 		return 1;
 	return now - at > (time_t)days * DAY;
 }

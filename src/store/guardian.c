@@ -39,6 +39,11 @@ static const char *const kind_labels[] = {
 static const char *const channels[] = {
 	"phone", "in-person", "message", "letter", "email",
 };
+/* How each came in, as the screens say it. */
+static const char *const channel_labels[] = {
+	N_("by phone"), N_("in person"), N_("by message"), N_("by letter"),
+	N_("by email"),
+};
 
 const char *
 guardian_kind_name(enum guardian_kind k)
@@ -62,6 +67,21 @@ int
 guardian_channel_valid(const char *s)
 {
 	return store_name_index(channels, nitems(channels), s) >= 0;
+}
+
+const char *
+guardian_channel_code(size_t i)
+{
+	return i < nitems(channels) ? channels[i] : NULL;
+}
+
+const char *
+guardian_channel_label(const char *code)
+{
+	int	i = code != NULL ? store_name_index(channels, nitems(channels),
+		    code) : -1;
+
+	return i >= 0 ? _(channel_labels[i]) : code != NULL ? code : "";
 }
 
 void

@@ -1545,6 +1545,52 @@ store_note_policy(struct store *st, const struct policy *pol, char **cause)
 	    cause);
 }
 
+/* Record id's login time (meta login:ID), best effort. */
+int
+store_note_login(struct store *st, const char *id, char **cause)
+{
+	char	key[96], now[32];
+	int	rc;
+
+	snprintf(key, sizeof key, "login:%s", id);
+	snprintf(now, sizeof now, "%lld", (long long)xj_now());
+	if ((rc = tx_begin(st, cause)) != XJ_OK)
+		return rc;
+	if ((rc = meta_set(st, key, now, cause)) != XJ_OK) {
+		tx_rollback(st);
+		return rc;
+	}
+	return tx_commit(st, cause);
+}
+
+static int
+count_entry(const struct audit_entry *e, void *arg)
+{
+	(void)e;
+	(*(long *)arg)++;
+	return 0;
+}
+
+int
+store_operator_activity(struct store *st, const char *id, time_t since,
+    time_t *last_login, long *failed, char **cause)
+{
+	struct audit_filter	 f;
+	char			 key[96], *v = NULL;
+
+	*last_login = 0;
+	*failed = 0;
+	snprintf(key, sizeof key, "login:%s", id);
+	if (meta_get(st, key, &v) == 1)
+		*last_login = (time_t)strtoll(v, NULL, 10);
+	free(v);
+	memset(&f, 0, sizeof f);
+	f.operator = id;
+	f.action = "login.failed";
+	f.since = since;
+	return audit_each(st->db, &f, count_entry, failed, cause);
+}
+
 int
 store_rekey(struct store *st, const unsigned char key[DB_KEY_BYTES],
     const unsigned char old_seed[32], const unsigned char new_seed[32],

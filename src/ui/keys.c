@@ -152,6 +152,38 @@ const struct action_info action_table[ACT__COUNT] = {
 	[ACT_REPORT_DESTRUCTION] = { ACT_REPORT_DESTRUCTION,
 	    "report-destruction", "5", N_("Destruction"), PERM_REPORT_VIEW,
 	    0 },
+	/* The supervisor's items in the main menu: letters are free there. */
+	[ACT_BACKUPS] =	 { ACT_BACKUPS, "backups", "b", N_("Backups"), -1,
+	    PERM_BIT(PERM_BACKUP_RUN) | PERM_BIT(PERM_RESTORE_RUN) },
+	/* The screen of backups has no text field. */
+	[ACT_BACKUP_NOW] = { ACT_BACKUP_NOW, "back-up-now", "F2 ^S",
+	    N_("Back up now"), PERM_BACKUP_RUN, 0 },
+	[ACT_BACKUP_TO] = { ACT_BACKUP_TO, "back-up-to-folder", "F3 ^O",
+	    N_("Back up to…"), PERM_BACKUP_RUN, 0 },
+	[ACT_DRILL] =	 { ACT_DRILL, "restore-drill", "F4 ^D d",
+	    N_("Drill"), PERM_RESTORE_RUN, 0 },
+	[ACT_DRILL_FILE] = { ACT_DRILL_FILE, "restore-drill-file", "F5 ^F",
+	    N_("Drill a file…"), PERM_RESTORE_RUN, 0 },
+	[ACT_RESTORE] =	 { ACT_RESTORE, "restore", "F6 ^T",
+	    N_("Restore"), PERM_RESTORE_RUN, 0 },
+	[ACT_OPERATORS] = { ACT_OPERATORS, "operators", "o", N_("Operators"),
+	    PERM_OPERATOR_MANAGE, 0 },
+	/* The operators' list has no text field. */
+	[ACT_OP_ADD] =	 { ACT_OP_ADD, "add-operator", "F2 a", N_("Add"),
+	    PERM_OPERATOR_MANAGE, 0 },
+	[ACT_OP_RESET] = { ACT_OP_RESET, "reset-passphrase", "F3 r",
+	    N_("Reset passphrase"), PERM_OPERATOR_MANAGE, 0 },
+	[ACT_OP_REMOVE] = { ACT_OP_REMOVE, "remove-operator", "F4 d",
+	    N_("Remove"), PERM_OPERATOR_MANAGE, 0 },
+	[ACT_ROTATE_KEY] = { ACT_ROTATE_KEY, "rotate-key", "F5 k",
+	    N_("Rotate key"), PERM_OPERATOR_MANAGE, 0 },
+	[ACT_GUARDIANS] = { ACT_GUARDIANS, "guardian-requests", "g",
+	    N_("Guardians' requests"), PERM_REQUEST_MANAGE, 0 },
+	/* The register has no text field. */
+	[ACT_G_ADD] =	 { ACT_G_ADD, "register-guardian-request", "F2 a",
+	    N_("Register"), PERM_REQUEST_MANAGE, 0 },
+	[ACT_G_LINK] =	 { ACT_G_LINK, "link-guardian-request", "F3 l",
+	    N_("Link"), PERM_REQUEST_MANAGE, 0 },
 };
 
 static const struct {

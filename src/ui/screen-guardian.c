@@ -46,15 +46,6 @@ struct code_label {
 	const char	*code, *label;
 };
 
-/* How a request came in, as the store names it and as shown. */
-static const struct code_label channels[] = {
-	{ "phone", N_("by phone") },
-	{ "in-person", N_("in person") },
-	{ "message", N_("by message") },
-	{ "letter", N_("by letter") },
-	{ "email", N_("by email") },
-};
-
 /* How a closed request ended. */
 static const struct code_label outcomes[] = {
 	{ "answered", N_("answered") },
@@ -177,7 +168,7 @@ guardian_draw(struct ui *ui, void *p)
 	row = line(ui, row, lw, _("Kind"), guardian_kind_label(g->kind),
 	    STYLE_NORMAL);
 	ui_datefmt(g->received_at, day, sizeof day);
-	xasprintf(&s, "%s · %s", day, label_of(g->channel, channels, nitems(channels)));
+	xasprintf(&s, "%s · %s", day, guardian_channel_label(g->channel));
 	row = line(ui, row, lw, _("Received"), s, STYLE_NORMAL);
 	free(s);
 	s = due_text(g, xj_now(), &st);

@@ -5,12 +5,14 @@
  * The main menu: only what the operator's role permits is listed.
  *
  * Under the items, what needs doing about the branch as a whole: when
- * the last successful restore drill was, with a warning once it is older
- * than restore_drill_warn_days (or there was none), and how many
- * guardians' requests are past their due date.  Both come from the
- * store without reading personal data, so the menu reads them again
- * whenever another terminal commits (a drill is run from the command
- * line) and every minute (a date passes without any commit).
+ * the last backup was, with a warning once it is older than
+ * backup_warn_days (or there was none); when the last successful
+ * restore drill was, with a warning once it is older than
+ * restore_drill_warn_days (or there was none) to those who can run one;
+ * and how many guardians' requests are past their due date.  All come
+ * from the store without reading personal data, so the menu reads them
+ * again whenever another terminal commits (a drill run there) and every
+ * minute (a date passes without any commit).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,6 +49,9 @@ static const struct menu_item items[] = {
 	{ ACT_VERIFY, N_("Verify the log"), 0 },
 	{ ACT_REPORTS, N_("Reports"), 0 },
 	{ ACT_ANALYSIS, N_("Access analysis"), 0 },
+	{ ACT_GUARDIANS, N_("Guardians' requests register"), 0 },
+	{ ACT_BACKUPS, N_("Backups and restore drills"), 0 },
+	{ ACT_OPERATORS, N_("Operators and keys"), 0 },
 	{ ACT_LOCK, N_("Lock the terminal"), 0 },
 	{ ACT_QUIT, N_("Log out and quit"), 0 },
 };
@@ -57,6 +62,9 @@ struct menu {
 	int	 drill;		/* the drill's line is shown */
 	time_t	 drill_at;	/* the last successful one, 0: none */
 	int	 drill_due;
+	int	 backup;	/* the backup's line is shown */
+	time_t	 backup_at;	/* the last one, 0: none */
+	int	 backup_due;
 	long	 overdue;	/* guardians' requests past due; -1: not
 				   shown */
 };
@@ -64,7 +72,8 @@ struct menu {
 static const enum action menu_actions[] = {
 	ACT_OPEN, ACT_SEARCH, ACT_ENROL, ACT_QUEUE, ACT_CONFIRMATIONS,
 	ACT_MINE, ACT_ARCHIVE, ACT_DESTRUCTIONS, ACT_AUDIT_LOG, ACT_VERIFY,
-	ACT_REPORTS, ACT_ANALYSIS, ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT,
+	ACT_REPORTS, ACT_ANALYSIS, ACT_GUARDIANS, ACT_BACKUPS, ACT_OPERATORS,
+	ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT,
 	ACT_HELP, ACT_REDRAW, ACT_NONE
 };
 
@@ -120,11 +129,13 @@ menu_offers(struct ui *ui, void *p, enum action a)
  * The drill concerns whoever can run one (restore.run) or makes the
  * backups it checks (backup.run), and the auditor, who reads the
  * branch's metrics (report.view) and is there to notice that drills
- * stopped.  At the counter nobody can do anything about it: the
- * receptionist is not shown it.
+ * stopped.  Only those who can run one are warned; the auditor reads
+ * the date plainly.  At the counter nobody can do anything about it:
+ * the receptionist is not shown it.
  */
 static const perm_set drill_perms = PERM_BIT(PERM_RESTORE_RUN) |
     PERM_BIT(PERM_BACKUP_RUN) | PERM_BIT(PERM_REPORT_VIEW);
+static const perm_set drill_warned = PERM_BIT(PERM_RESTORE_RUN);
 
 /* Read the notices again. */
 static void
@@ -136,6 +147,9 @@ load(struct ui *ui, struct menu *m)
 	m->drill = holds_any(ui, drill_perms) &&
 	    store_last_drill(ui->s->st, &m->drill_at) == XJ_OK;
 	m->drill_due = m->drill && store_drill_due(ui->s->st, now);
+	m->backup = holds_any(ui, PERM_BIT(PERM_BACKUP_RUN)) &&
+	    store_last_backup(ui->s->st, &m->backup_at) == XJ_OK;
+	m->backup_due = m->backup && store_backup_due(ui->s->st, now);
 	/*
 	 * The overdue guardians' requests are listed in the approval queue
 	 * for whoever also manages them: point there.  Others who may count
@@ -181,22 +195,34 @@ menu_reread(struct ui *ui, void *p, int forced)
 
 /*
  * The notices, one a line, into lines[] with their styles; returns how
- * many.  A warning says so in words, never by colour alone.
+ * many.  A warning says so in words, never by colour alone, and points
+ * to the menu's own item, never to a command.
  */
 static int
-notices(struct ui *ui, const struct menu *m, char *lines[2],
-    enum ui_style styles[2])
+notices(struct ui *ui, const struct menu *m, char *lines[3],
+    enum ui_style styles[3])
 {
-	char	day[32];
+	char	day[32], ago[64];
 	long	days = ui->s->cfg->restore_drill_warn_days;
-	int	n = 0;
+	int	n = 0, warn = holds_any(ui, drill_warned);
 
+	if (m->backup && m->backup_at == 0)
+		lines[n] = xstrdup(_("No backup yet: see Backups and restore drills"));
+	else if (m->backup) {
+		ui_datefmt(m->backup_at, day, sizeof day);
+		ui_age(m->backup_at, xj_now(), ago, sizeof ago);
+		xasprintf(&lines[n], m->backup_due ? _("Last backup: %s, %s: "
+		    "another one is due") : _("Last backup: %s, %s"), day,
+		    ago);
+	}
+	if (m->backup)
+		styles[n++] = m->backup_due ? STYLE_ERROR : STYLE_NORMAL;
 	if (m->drill && m->drill_at == 0)
-		lines[n] = xstrdup(_("No restore drill yet: run xueji "
-		    "restore-drill on a backup"));
+		lines[n] = xstrdup(warn ? _("No restore drill yet: see "
+		    "Backups and restore drills") : _("No restore drill on record"));
 	else if (m->drill) {
 		ui_datefmt(m->drill_at, day, sizeof day);
-		if (m->drill_due)
+		if (m->drill_due && warn)
 			xasprintf(&lines[n], days == 1 ? _("Restore drill "
 			    "overdue: last on %s, over %ld day ago") :
 			    _("Restore drill overdue: last on %s, over %ld days "
@@ -205,7 +231,8 @@ notices(struct ui *ui, const struct menu *m, char *lines[2],
 			xasprintf(&lines[n], _("Last restore drill: %s"), day);
 	}
 	if (m->drill)
-		styles[n++] = m->drill_due ? STYLE_ERROR : STYLE_NORMAL;
+		styles[n++] = m->drill_due && warn ? STYLE_ERROR :
+		    STYLE_NORMAL;
 	if (m->overdue > 0) {
 		xasprintf(&lines[n], m->overdue == 1 ? _("%ld guardian's "
 		    "request overdue: see the approval queue") : _("%ld "
@@ -228,8 +255,8 @@ menu_draw(struct ui *ui, void *p)
 	struct menu		*m = p;
 	const struct menu_item	*v[nitems(items)];
 	size_t			 n = visible(ui, v), i;
-	char			*line, *notes[2];
-	enum ui_style		 styles[2];
+	char			*line, *notes[3];
+	enum ui_style		 styles[3];
 	int			 top = 3, gap, nn, bottom, j;
 
 	ui_title(ui, _("xueji — main menu"));
@@ -277,6 +304,12 @@ open_item(struct ui *ui, enum action a)
 		return ui_push(ui, &screen_reports, NULL);
 	case ACT_ANALYSIS:
 		return ui_push(ui, &screen_analysis, NULL);
+	case ACT_BACKUPS:
+		return ui_push(ui, &screen_backups, NULL);
+	case ACT_OPERATORS:
+		return ui_push(ui, &screen_operators, NULL);
+	case ACT_GUARDIANS:
+		return ui_push(ui, &screen_guardians, NULL);
 	default:
 		return ui_push(ui, &screen_queue, (void *)(uintptr_t)LIST_MINE);
 	}
@@ -316,6 +349,9 @@ menu_action(struct ui *ui, void *p, enum action a)
 	case ACT_VERIFY:
 	case ACT_REPORTS:
 	case ACT_ANALYSIS:
+	case ACT_BACKUPS:
+	case ACT_OPERATORS:
+	case ACT_GUARDIANS:
 		return open_item(ui, a);
 	case ACT_QUIT:
 		return UI_QUIT;

@@ -49,27 +49,16 @@ static const enum action verify_actions[] = {
 static void
 draw_bar(struct ui *ui, int64_t done, int64_t total)
 {
-	char	*line;
-	int	 width = ui->cols - 40, filled, i, pct;
+	char	*what;
 
-	if (width < 10)
-		width = 10;
 	if (total <= 0)
 		total = 1;
 	if (done > total)
 		done = total;
-	filled = (int)(done * width / total);
-	pct = (int)(done * 100 / total);
-	ui_fill(ui, BAR_ROW, 0, ui->cols, STYLE_NORMAL);
-	ui_text(ui, BAR_ROW, 2, 1, "[", STYLE_NORMAL);
-	for (i = 0; i < width; i++)
-		ui_text(ui, BAR_ROW, 3 + i, 1, i < filled ? "#" : ".",
-		    i < filled ? STYLE_SELECT : STYLE_DIM);
-	xasprintf(&line, _("] %3d%%  %" PRId64 " / %" PRId64 " entries"),
-	    pct, done, total);
-	ui_text(ui, BAR_ROW, 3 + width, ui->cols - 5 - width, line,
-	    STYLE_NORMAL);
-	free(line);
+	xasprintf(&what, _("%" PRId64 " / %" PRId64 " entries"), done,
+	    total);
+	ui_progress(ui, BAR_ROW, done, total, what);
+	free(what);
 }
 
 static void

@@ -252,6 +252,9 @@ static const struct {
 	{ "guardian.request.view", N_("opening a guardian's request") },
 	{ "checkpoint", N_("writing a checkpoint") },
 	{ "operator.rotate-key", N_("rotating the branch key") },
+	{ "operator.add", N_("adding an operator's key slot") },
+	{ "operator.passwd", N_("resetting an operator's passphrase") },
+	{ "operator.remove", N_("removing an operator's key slot") },
 };
 
 /* The value of key in "k=v k=v", malloc'd, or NULL. */

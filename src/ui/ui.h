@@ -100,6 +100,20 @@ enum action {
 	ACT_REPORT_PENDING,
 	ACT_REPORT_REVIEWS,
 	ACT_REPORT_DESTRUCTION,
+	ACT_BACKUPS,		/* the screen of backups (menu) */
+	ACT_BACKUP_NOW,		/* to the backup folder */
+	ACT_BACKUP_TO,		/* to a folder typed in */
+	ACT_DRILL,		/* restore drill of the selected backup */
+	ACT_DRILL_FILE,		/* of a backup file typed in */
+	ACT_RESTORE,		/* replace the database with a backup */
+	ACT_OPERATORS,		/* the operators' screen (menu) */
+	ACT_OP_ADD,		/* a key slot for the operator selected */
+	ACT_OP_RESET,		/* a forgotten passphrase */
+	ACT_OP_REMOVE,
+	ACT_ROTATE_KEY,
+	ACT_GUARDIANS,		/* the guardians' requests register (menu) */
+	ACT_G_ADD,		/* register a guardian's request */
+	ACT_G_LINK,		/* link it to the request carrying it out */
 	ACT__COUNT
 };
 
@@ -177,6 +191,11 @@ extern const struct screen screen_log_entry;
 extern const struct screen screen_verify;
 extern const struct screen screen_reports;
 extern const struct screen screen_analysis;
+extern const struct screen screen_backups;
+extern const struct screen screen_drill;
+extern const struct screen screen_passphrase;
+extern const struct screen screen_operators;
+extern const struct screen screen_guardians;
 
 struct ui {
 	struct session	*s;
@@ -231,6 +250,25 @@ struct choice {
 	const char *const *items;	/* translated; borrowed, static */
 	size_t		 n;
 	int		*out;
+	int		(*done)(struct ui *, void *);
+	void		*arg;
+};
+
+/*
+ * A passphrase typed at this terminal; arg of screen_passphrase.  A new
+ * one (typed twice, its strength shown, the KDF profile chosen): on
+ * Enter *pass (secure memory: secure_free), *len and *kdf are set.  Or,
+ * with agree set, a second supervisor's id and passphrase: *id and *pass
+ * (both secure memory) and *len.  Then done runs once the dialog has
+ * closed; Esc closes it without either.
+ */
+struct passphrase {
+	const char	*title;		/* translated; copied */
+	int		 agree;
+	char		**id;
+	char		**pass;
+	size_t		*len;
+	int		*kdf;
 	int		(*done)(struct ui *, void *);
 	void		*arg;
 };
@@ -414,6 +452,16 @@ void	 ui_list_scroll(size_t *top, size_t sel, int rows);
 /* A field as the form labels it ("出生年月"), never its key when the
  * form knows it. */
 const char *ui_field_label(const struct ui *, const char *key);
+/*
+ * A progress bar on row: "[#####.....]  45%  " then what (done and total
+ * already in it, "12288 / 27000 entries"); work that runs inside a key
+ * handler refreshes the screen itself after it (progress.c).
+ */
+void	 ui_progress(struct ui *, int row, long long done, long long total,
+	     const char *what);
+/* A duration in whole days as people say it ("3 days ago", "today"),
+ * into buf. */
+void	 ui_age(time_t then, time_t now, char *buf, size_t len);
 /* Draw the title line. */
 void	 ui_title(struct ui *, const char *title);
 

@@ -4,6 +4,7 @@
  *
  * Words the screens share: a date, an operator, as people read them.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -34,4 +35,16 @@ ui_who(const struct ui *ui, const char *id)
 	else
 		s = xstrdup(id);
 	return s;
+}
+
+void
+ui_age(time_t then, time_t now, char *buf, size_t len)
+{
+	long	days = now > then ? (long)((now - then) / (24 * 60 * 60)) : 0;
+
+	if (days == 0)
+		snprintf(buf, len, "%s", _("today"));
+	else
+		snprintf(buf, len, days == 1 ? _("%ld day ago") :
+		    _("%ld days ago"), days);
 }
