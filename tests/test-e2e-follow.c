@@ -128,8 +128,8 @@ status_whole(struct vt *vt)
 {
 	char	*row = vt_row(vt, 22);
 
-	if (strstr(row, "…") != NULL || (strstr(row, "(supervisor1)") ==
-	    NULL && strstr(row, "(reception1)") == NULL &&
+	if (strstr(row, "…") != NULL || (strstr(row, "（supervisor1）") ==
+	    NULL && strstr(row, "（reception1）") == NULL &&
 	    strstr(row, "测试校区") == NULL)) {
 		vt_dump(vt, stderr);
 		fail_msg("the status line is cut or lost the operator: %s",
@@ -454,7 +454,7 @@ test_walk_zh(void **state)
 	e2e_wait_text(vt, "主菜单");
 	screen_fits(vt);
 	/* The operator's name stays in the status line. */
-	e2e_wait_text(vt, "(supervisor1)");
+	e2e_wait_text(vt, "（supervisor1）");
 
 	visit(vt, VT_KEY_F7, "审批队列");
 	visit(vt, VT_KEY_F8, "监护人确认");

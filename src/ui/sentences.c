@@ -53,6 +53,10 @@ static const struct sentence sentences[] = {
 	    "{target}") },
 	{ "request.withdraw", 0, NULL, N_("{op} withdrew request {request} for "
 	    "{target}") },
+	{ "request.close", 0, NULL, N_("request {request} for {target} closed: "
+	    "the record was destroyed (destruction request {destroy})") },
+	{ "request.acknowledge", 0, NULL, N_("{op} read the decision on request "
+	    "{request} for {target}") },
 	{ "status.set", 0, NULL, N_("{op} changed the status of {target} from "
 	    "{from} to {to}") },
 	{ "status.approve", 0, NULL, N_("{op} approved request {request}: status "
@@ -155,6 +159,8 @@ static const struct {
 	{ "request.view", N_("request opened") },
 	{ "request.reject", N_("request rejected") },
 	{ "request.withdraw", N_("request withdrawn") },
+	{ "request.close", N_("request closed by a destruction") },
+	{ "request.acknowledge", N_("decision read by its requester") },
 	{ "status.set", N_("status changed") },
 	{ "status.approve", N_("status request approved") },
 	{ "status.request", N_("status change requested") },
@@ -228,6 +234,8 @@ static const struct {
 	{ "request.approve", N_("approving a request") },
 	{ "request.reject", N_("rejecting a request") },
 	{ "request.withdraw", N_("withdrawing a request") },
+	{ "request.stale", N_("checking a request against the record") },
+	{ "request.acknowledge", N_("marking a decision as read") },
 	{ "status.set", N_("setting a status") },
 	{ "status.request", N_("asking for a status change") },
 	{ "status.review", N_("recording a review") },
