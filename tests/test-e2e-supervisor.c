@@ -587,6 +587,8 @@ test_menu_matrix(void **state)
 				e2e_wait_text(vt, items[i].title);
 				vt_key(vt, VT_KEY_ESC);
 				e2e_wait_text(vt, "main menu");
+				/* The whole menu, before its items are read. */
+				e2e_wait_text(vt, "Log out and quit");
 			} else {
 				/* A key of another's item does nothing. */
 				vt_key(vt, VT_KEY_F1);
@@ -594,6 +596,8 @@ test_menu_matrix(void **state)
 				assert_false(e2e_on_screen(vt, items[i].title));
 				vt_key(vt, VT_KEY_ESC);
 				e2e_wait_text(vt, "main menu");
+				/* The whole menu, before its items are read. */
+				e2e_wait_text(vt, "Log out and quit");
 			}
 		}
 		/* No notice tells anyone to run a command. */

@@ -155,7 +155,9 @@ scan_calls(const char *text, const char *fn, int only_nth, int shaped,
 					/* "what" stops at its space. */
 					found_add(f, q + 1, strcspn(q + 1,
 					    " \""));
-				q = end;
+				/* An unclosed quote ('"' in C) ends the text. */
+				if (*(q = end) == '\0')
+					break;
 			} else if (*q == '(')
 				depth++;
 			else if (*q == ')')
