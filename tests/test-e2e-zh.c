@@ -85,7 +85,7 @@ test_counter_in_chinese(void **state)
 	/* Who, in which role, at which branch: the role in Chinese too. */
 	/* Chinese brackets in Chinese text (issue 20). */
 	e2e_wait_text(vt, "王丽（reception1） · 前台 · 测试校区");
-	assert_true(e2e_on_screen(vt, "查找学员"));
+	e2e_wait_text(vt, "查找学员");
 	assert_false(e2e_on_screen(vt, "Find"));
 
 	/* The three share a phone tail: one search finds all of them. */
@@ -102,7 +102,7 @@ test_counter_in_chinese(void **state)
 		vt_dump(vt, stderr);
 		fail_msg("the result list is not aligned under its headings");
 	}
-	assert_true(e2e_on_screen(vt, "Enter 打开"));
+	e2e_wait_text(vt, "Enter 打开");
 
 	/* The record of the four-character name: labels, the consent as
 	 * the form words it, the history. */
@@ -112,7 +112,7 @@ test_counter_in_chinese(void **state)
 	e2e_wait_text(vt, "修改历史");
 	e2e_wait_text(vt, "监护人同意：当面确认");
 	assert_false(e2e_on_screen(vt, "in-person"));
-	assert_true(e2e_on_screen(vt, "学员姓名"));
+	e2e_wait_text(vt, "学员姓名");
 
 	/* A bad value in the change form: the message reads as Chinese,
 	 * with a full-width colon after the label. */
