@@ -1518,16 +1518,12 @@ note_hash(struct store *st, const char *key, const char *action,
 	free(have);
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	xasprintf(&detail, "blake2b=%s", hex);
-	rc = meta_set(st, key, hex, cause);
-	if (rc == XJ_OK)
-		rc = log_entry(st, action, "", "", detail, cause);
-	free(detail);
-	if (rc != XJ_OK) {
+	if ((rc = meta_set(st, key, hex, cause)) != XJ_OK) {
 		tx_rollback(st);
 		return rc;
 	}
-	return tx_commit(st, cause);
+	xasprintf(&detail, "blake2b=%s", hex);
+	return log_commit(st, action, "", "", detail, cause);
 }
 
 int
@@ -1606,7 +1602,7 @@ store_rekey(struct store *st, const unsigned char key[DB_KEY_BYTES],
 	if ((rc = exec(st, "PRAGMA wal_checkpoint(TRUNCATE)",
 	    _("cannot change the database key"), cause)) != XJ_OK)
 		return rc;
-	xj_hex(key, 32, hex);
+	xj_hex(key, DB_KEY_BYTES, hex);
 	xasprintf(&sql, "PRAGMA rekey = \"x'%s'\"", hex);
 	rc = exec(st, sql, _("cannot change the database key"), cause);
 	sodium_memzero(hex, sizeof hex);
@@ -1622,13 +1618,7 @@ store_rekey(struct store *st, const unsigned char key[DB_KEY_BYTES],
 		return rc;
 	detail = checkpoint_transition(st->branch, store_audit_head(st),
 	    old_seed, new_seed);
-	rc = log_entry(st, "operator.rotate-key", "", "", detail, cause);
-	free(detail);
-	if (rc != XJ_OK) {
-		tx_rollback(st);
-		return rc;
-	}
-	return tx_commit(st, cause);
+	return log_commit(st, "operator.rotate-key", "", "", detail, cause);
 }
 
 /*
