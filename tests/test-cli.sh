@@ -596,6 +596,7 @@ expect 0 "and others still can" as supervisor2 student find 5678
 expect 0 "remove supervisor2" as supervisor1 operator remove supervisor2
 expect 65 "the last manager cannot remove themself" as supervisor1 \
 	operator remove supervisor1
+check "and says why" grep -q 'last operator who can manage' "$T/err"
 expect 0 "-d overrides data_dir" $X -d "$T/data" -u auditor1 \
 	--passphrase-fd 3 verify 3<"$T/auditor1"
 expect 66 "-d to an empty place finds no branch" $X -d "$T/elsewhere" \

@@ -310,7 +310,7 @@ cli_request_kind(struct cli *c, int64_t id, int destroy)
 	    !policy_allows(op, PERM_CHANGE_REQUEST))
 		return XJ_OK;
 	if ((rc = store_request_get(c->s->st, id, &r, &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	kind = r->kind;
 	request_free(r);
 	if (destroy && kind != REQ_DESTROY)
@@ -334,11 +334,12 @@ cli_parse_day(const char *s, int through, time_t *out)
 }
 
 int
-cli_error(int rc, char *cause)
+cli_error(int rc, char **cause)
 {
-	if (cause != NULL) {
-		fprintf(stderr, "xueji: %s\n", cause);
-		free(cause);
+	if (*cause != NULL) {
+		fprintf(stderr, "xueji: %s\n", *cause);
+		free(*cause);
+		*cause = NULL;
 	}
 	return rc;
 }
@@ -372,7 +373,7 @@ cli_load(struct cli *c)
 	if (c->s != NULL)
 		return XJ_OK;
 	if ((rc = session_load(c->config_path, c->data_dir, &c->s, &cause)) != 0)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	return XJ_OK;
 }
 
@@ -393,13 +394,13 @@ cli_login(struct cli *c)
 	rc = passphrase_read(c->pass_fd, prompt, 0, &pass, &len, &cause);
 	free(prompt);
 	if (rc != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	rc = session_login(c->s, c->operator, pass, len, &cause);
 	if (rc != XJ_OK) {
 		secure_free(pass);
 		/* Guessing is slow: the delay grows with each failure. */
 		sleep(session_failure_delay(c->s));
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	}
 	/* Kept for operator passwd, which must not ask twice. */
 	c->pass = pass;
@@ -418,11 +419,11 @@ cli_new_passphrase(struct cli *c, const char *id, char **pass, size_t *len)
 	    len, &cause);
 	free(prompt);
 	if (rc != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	if ((rc = passphrase_check_new(*pass, *len, &cause)) != XJ_OK) {
 		secure_free(*pass);
 		*pass = NULL;
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	}
 	return XJ_OK;
 }

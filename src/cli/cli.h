@@ -131,8 +131,13 @@ void	 cli_put_text(const char *);
 /* Print "key", a tab, the value as cli_put_text does, and a newline. */
 void	 cli_put_pair(const char *key, const char *value);
 
-/* Print "xueji: cause" to stderr, free cause, return rc. */
-int	 cli_error(int rc, char *cause);
+/*
+ * Print "xueji: *cause" to stderr when there is one, free it, return rc.
+ * It takes the cause's address, not its value, so that
+ * cli_error(f(.., &cause), &cause) reads the cause f wrote whatever order
+ * the compiler evaluates the arguments in.
+ */
+int	 cli_error(int rc, char **cause);
 /* Print "xueji: " and the formatted message to stderr, return rc. */
 int	 cli_errorf(int rc, const char *fmt, ...) XJ_PRINTF(2, 3);
 /* Print a usage line for cmd to stderr and return XJ_EUSAGE. */

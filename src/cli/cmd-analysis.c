@@ -76,7 +76,7 @@ analysis_exec(struct cli *c, int argc, char **argv)
 		return rc;
 	if ((rc = store_analysis(c->s->st, o.since, o.until, &v, &n,
 	    &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	for (i = 0; i < n; i++)
 		print_finding(&v[i]);
 	findings_free(v, n);

@@ -88,7 +88,7 @@ audit_exec(struct cli *c, int argc, char **argv)
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
 	rc = store_audit_each(c->s->st, &f, print_entry, NULL, &cause);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 const struct cmd cmd_audit = {

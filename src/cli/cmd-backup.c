@@ -29,7 +29,7 @@ backup_exec(struct cli *c, int argc, char **argv)
 	rc = store_backup(c->s->st, c->s->secret->db_key,
 	    first < argc ? argv[first] : NULL, &out, &cause);
 	if (rc != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	printf("%s\n", out);
 	free(out);
 	return XJ_OK;

@@ -160,7 +160,7 @@ change_request(struct cli *c, int argc, char **argv)
 	free(in);
 	if (rc == XJ_OK)
 		printf("%" PRId64 "\n", id);
-	rc = cli_error(rc, cause);
+	rc = cli_error(rc, &cause);
 out:
 	cli_free_pairs(v, n);
 	return rc;
@@ -261,7 +261,7 @@ change_one(struct cli *c, int argc, char **argv)
 		rc = store_request_acknowledge(c->s->st, id, &cause);
 	else
 		rc = store_change_confirm(c->s->st, id, o.method, &cause);
-	rc = cli_error(rc, cause);
+	rc = cli_error(rc, &cause);
 out:
 	return rc;
 }
@@ -319,7 +319,7 @@ change_list(struct cli *c, int argc, char **argv)
 	l.which = o.list != -1 ? (enum request_list)o.list : LIST_PENDING;
 	l.now = xj_now();
 	rc = cli_error(store_requests(c->s->st, l.which, print_listed, &l,
-	    &cause), cause);
+	    &cause), &cause);
 out:
 	return rc;
 }

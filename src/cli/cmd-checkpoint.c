@@ -94,7 +94,7 @@ checkpoint_exec(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = store_checkpoint(c->s->st, c->s->secret->sign_seed, &text,
 	    &seq, &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	rc = write_new(o.out, text);
 	free(text);
 	if (rc == XJ_OK && strcmp(o.out, "-") != 0)

@@ -96,7 +96,7 @@ destroy_request(struct cli *c, int argc, char **argv)
 	rc = store_destroy_request(c->s->st, argv[first], o.reason, &id,
 	    &cause);
 	if (rc != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	printf("%" PRId64 "\n", id);
 	fprintf(stderr, _("xueji: %s is frozen until request %" PRId64
 	    " is decided\n"), argv[first], id);
@@ -155,7 +155,7 @@ destroy_decide(struct cli *c, int argc, char **argv)
 		store_on_wait(c->s->st, erase_wait, NULL);
 		rc = store_request_approve(c->s->st, id, &cause);
 	}
-	rc = cli_error(rc, cause);
+	rc = cli_error(rc, &cause);
 out:
 	return rc;
 }
@@ -192,7 +192,7 @@ destroy_list(struct cli *c, int argc, char **argv)
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
 	rc = store_destructions(c->s->st, print_tsv, NULL, &cause);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 /* Print "label:" padded to width columns, then the value. */
@@ -318,7 +318,7 @@ destroy_show(struct cli *c, int argc, char **argv)
 	if (d == NULL && (id == 0 || rc == XJ_ENOINPUT))
 		rc = store_destruction_get(c->s->st, 0, arg, &d, &cause);
 	if (rc != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	if (o.tsv)
 		print_tsv(d, NULL);
 	else

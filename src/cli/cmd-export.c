@@ -146,7 +146,7 @@ export_exec(struct cli *c, int argc, char **argv)
 	if (rc == XJ_OK && !to_stdout)
 		fprintf(stderr, _("xueji: %zu students exported to %s\n"),
 		    rows, path);
-	rc = cli_error(rc, cause);
+	rc = cli_error(rc, &cause);
 out:
 	return rc;
 }

@@ -102,7 +102,7 @@ load_file(struct cli *c, const char *path, const struct import_opts *o,
 	if ((rc = xj_read_user_file(path, csv_default_limits.max_bytes, buf,
 	    len, &cause)) != XJ_OK) {
 		log_refused(c, o, "read", 1, NULL, 0);
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	}
 	if ((rc = csv_parse(*buf, *len, o->encoding, NULL, csv, &where,
 	    &cause)) != XJ_OK) {
@@ -110,7 +110,7 @@ load_file(struct cli *c, const char *path, const struct import_opts *o,
 		if (rc == XJ_EDATA && where.row > 0)
 			printf("%zu\t#%zu\t%s\n", where.row, where.column,
 			    cause);
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	}
 	rc = import_prepare(c->s->form, *csv, o->map, o->nmap, rows, r,
 	    &cause);
@@ -124,7 +124,7 @@ load_file(struct cli *c, const char *path, const struct import_opts *o,
 		free(cause);
 		return rc;
 	}
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 static int
@@ -163,7 +163,7 @@ import_exec(struct cli *c, int argc, char **argv)
 	/* Who may not import learns nothing about the file. */
 	if ((rc = store_require(c->s->st, PERM_IMPORT_RUN, "import",
 	    &cause)) != XJ_OK) {
-		rc = cli_error(rc, cause);
+		rc = cli_error(rc, &cause);
 		goto out;
 	}
 	if ((rc = load_file(c, path, &o, &buf, &len, &csv, &rows, &r)) !=
@@ -180,7 +180,7 @@ import_exec(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (rc != XJ_OK) {
-		rc = cli_error(rc, cause);
+		rc = cli_error(rc, &cause);
 		goto out;
 	}
 	for (i = 0; i < r.ndone; i++)

@@ -72,7 +72,7 @@ init_exec(struct cli *c, int argc, char **argv)
 		return cli_errorf(XJ_EUNAVAIL, _("%s already holds a branch; "
 		    "refusing to overwrite it"), s->cfg->data_dir);
 	if ((rc = make_dirs(s->cfg->data_dir, &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 
 	/* init sets a passphrase: take it from either fd option. */
 	if (c->new_pass_fd < 0)
@@ -104,7 +104,7 @@ out:
 	secure_free(pass);
 	branch_secret_free(secret);
 	keyring_free(kr);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 const struct cmd cmd_init = {

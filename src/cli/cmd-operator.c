@@ -24,15 +24,15 @@ operator_add(struct cli *c, const char *id)
 	/* Who may, and whether id can have one, before asking anything. */
 	if ((rc = store_require(s->st, PERM_OPERATOR_MANAGE, "operator.add",
 	    &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	if (policy_operator(s->pol, id) == NULL || keyring_has(s->keys, id))
 		return cli_error(session_operator_add(s, id, "", 0, c->kdf,
-		    &cause), cause);
+		    &cause), &cause);
 	if ((rc = cli_new_passphrase(c, id, &pass, &len)) != XJ_OK)
 		return rc;
 	rc = session_operator_add(s, id, pass, len, c->kdf, &cause);
 	secure_free(pass);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 /* The agreeing supervisor's passphrase: the next line of
@@ -47,7 +47,7 @@ agree_passphrase(struct cli *c, const char *agree, char **pass,
 	xasprintf(&prompt, _("Passphrase of %s, who agrees: "), agree);
 	rc = passphrase_read(c->pass_fd, prompt, 0, pass, len, &cause);
 	free(prompt);
-	return rc == XJ_OK ? XJ_OK : cli_error(rc, cause);
+	return rc == XJ_OK ? XJ_OK : cli_error(rc, &cause);
 }
 
 static int
@@ -67,12 +67,12 @@ operator_passwd(struct cli *c, const char *id, const char *agree)
 		rc = session_operator_passwd(s, c->pass, c->passlen, pass, len,
 		    c->kdf, &cause);
 		secure_free(pass);
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	}
 	/* Someone else's: a reset by a supervisor, new key pair. */
 	if ((rc = store_require(s->st, PERM_OPERATOR_MANAGE,
 	    "operator.passwd", &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	if (session_operator_coapprover(s, id) && agree != NULL &&
 	    (rc = agree_passphrase(c, agree, &apass, &alen)) != XJ_OK)
 		return rc;
@@ -84,7 +84,7 @@ operator_passwd(struct cli *c, const char *id, const char *agree)
 	    alen, &cause);
 	secure_free(pass);
 	secure_free(apass);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 static int
@@ -101,7 +101,7 @@ operator_list(struct cli *c)
 	s = c->s;
 	rc = keyring_load(s->keyslot_path, &kr, &cause);
 	if (rc != XJ_OK && rc != XJ_ENOINPUT)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	free(cause);
 	for (i = 0; i < s->pol->noperators; i++) {
 		printf("%s\t%s\t%s\t%s\n", s->pol->operators[i].id,
@@ -163,9 +163,9 @@ operator_exec(struct cli *c, int argc, char **argv)
 		return operator_passwd(c, id, agree);
 	if (strcmp(verb, "remove") == 0)
 		return cli_error(session_operator_remove(c->s, id, &cause),
-		    cause);
+		    &cause);
 	if (strcmp(verb, "rotate-key") == 0)
-		return cli_error(session_rotate_key(c->s, &cause), cause);
+		return cli_error(session_rotate_key(c->s, &cause), &cause);
 	return cli_usage(&cmd_operator);
 }
 

@@ -80,7 +80,7 @@ queue_exec(struct cli *c, int argc, char **argv)
 	if (rc == XJ_OK && policy_allows(c->s->op, PERM_REQUEST_MANAGE))
 		rc = store_guardian_list(c->s->st, GUARDIAN_OVERDUE, q.now,
 		    print_guardian, &q, &cause);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 const struct cmd cmd_queue = {

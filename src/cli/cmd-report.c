@@ -35,7 +35,7 @@ print_report(struct cli *c, enum report_kind kind, enum report_format fmt,
 	int		  rc;
 
 	if ((rc = store_report(c->s->st, kind, now, &r, &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	lines = report_lines(r, fmt, &n);
 	if (fmt == REPORT_TEXT && !first)
 		putchar('\n');

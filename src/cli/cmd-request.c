@@ -157,7 +157,7 @@ request_add(struct cli *c, int argc, char **argv)
 	    o.student, received, o.channel, o.summary, &id, &cause);
 	if (rc == XJ_OK)
 		printf("%" PRId64 "\n", id);
-	rc = cli_error(rc, cause);
+	rc = cli_error(rc, &cause);
 out:
 	return rc;
 }
@@ -241,7 +241,7 @@ request_one(struct cli *c, int argc, char **argv)
 		putchar('\n');
 		guardian_request_free(g);
 	}
-	rc = cli_error(rc, cause);
+	rc = cli_error(rc, &cause);
 out:
 	return rc;
 }
@@ -284,7 +284,7 @@ request_list(struct cli *c, int argc, char **argv)
 		goto out;
 	rc = cli_error(store_guardian_list(c->s->st, o.list != -1 ?
 	    (enum guardian_list)o.list : GUARDIAN_OPEN, xj_now(),
-	    print_listed, NULL, &cause), cause);
+	    print_listed, NULL, &cause), &cause);
 out:
 	return rc;
 }
@@ -331,7 +331,7 @@ request_access_file(struct cli *c, int argc, char **argv)
 			rc = xj_write_user_file(o.output, buf, len, &cause);
 	}
 	xfree_wipe(buf);
-	rc = cli_error(rc, cause);
+	rc = cli_error(rc, &cause);
 out:
 	return rc;
 }

@@ -103,7 +103,7 @@ drill_exec(struct cli *c, int argc, char **argv)
 		    "another history: find out where it came from before "
 		    "restoring it"), r.file);
 	drill_report_free(&r);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 const struct cmd cmd_restore_drill = {

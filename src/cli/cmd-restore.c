@@ -35,7 +35,7 @@ restore_exec(struct cli *c, int argc, char **argv)
 		    "it was is kept as %s\n"), argv[first], safety);
 		free(safety);
 	}
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 const struct cmd cmd_restore = {

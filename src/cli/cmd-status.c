@@ -144,7 +144,7 @@ status_set(struct cli *c, int argc, char **argv)
 			    status_label(to));
 		}
 	}
-	rc = cli_error(rc, cause);
+	rc = cli_error(rc, &cause);
 out:
 	return rc;
 }
@@ -179,7 +179,7 @@ status_review(struct cli *c, int argc, char **argv)
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
 	if ((rc = store_review(c->s->st, argv[first], &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	/*
 	 * The store set the date; read it back rather than compute it a
 	 * second time here.  Without student.search there is no list to
@@ -191,7 +191,7 @@ status_review(struct cli *c, int argc, char **argv)
 	f.next = 0;
 	if ((rc = store_archive(c->s->st, ARCHIVE_STATUS, -1, 0, xj_now(),
 	    find_review, &f, &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	xj_dayfmt(f.next, day, sizeof day);
 	printf("%s\n", day);
 	return XJ_OK;
@@ -247,7 +247,7 @@ status_due(struct cli *c, int argc, char **argv)
 		return rc;
 	rc = store_archive(c->s->st, (enum archive_list)o.due, -1, 0,
 	    xj_now(), print_due, &o.due, &cause);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 static int
@@ -269,7 +269,7 @@ status_list(struct cli *c, int argc, char **argv)
 		return rc;
 	rc = store_archive(c->s->st, ARCHIVE_STATUS, o.status, o.year,
 	    xj_now(), print_listed, NULL, &cause);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 static int
@@ -285,7 +285,7 @@ status_counts(struct cli *c, int argc, char **argv)
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
 	if ((rc = store_status_counts(c->s->st, counts, &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	for (i = STATUS_ACTIVE; i <= STATUS_DESTROYED; i++)
 		printf("%s\t%ld\n", status_name(i), counts[i]);
 	return XJ_OK;

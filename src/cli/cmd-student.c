@@ -89,7 +89,7 @@ student_add(struct cli *c, int argc, char **argv)
 		printf("%s\n", number);
 	free(number);
 	free(dup);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 /*
@@ -172,10 +172,10 @@ student_show(struct cli *c, int argc, char **argv)
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
 	if ((rc = store_student_get(c->s->st, number, &st, &cause)) != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	if ((rc = store_history(c->s->st, number, &h, &nh, &cause)) != XJ_OK) {
 		student_free(st);
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	}
 	printf("number\t%s\n", st->number);
 	printf("status\t%s\n", status_name(st->status));
@@ -237,7 +237,7 @@ student_find(struct cli *c, int argc, char **argv)
 		return rc;
 	rc = store_student_find(c->s->st, argv[first], limit, &v, &n, &cause);
 	if (rc != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	for (i = 0; i < n; i++)
 		print_row(v[i], c->s->form);
 	students_free(v, n);
@@ -273,7 +273,7 @@ student_list(struct cli *c, int argc, char **argv)
 		return rc;
 	rc = store_student_each(c->s->st, status, print_row, c->s->form,
 	    &cause);
-	return cli_error(rc, cause);
+	return cli_error(rc, &cause);
 }
 
 static int

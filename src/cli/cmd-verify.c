@@ -56,7 +56,7 @@ verify_exec(struct cli *c, int argc, char **argv)
 	/* Read the checkpoint before anything: a bad path changes nothing. */
 	if (file != NULL && (rc = xj_read_user_file(file, CHECKPOINT_MAX, &buf,
 	    &len, &cause)) != XJ_OK)
-		return cli_error(rc == XJ_EDATA ? XJ_EDATA : rc, cause);
+		return cli_error(rc == XJ_EDATA ? XJ_EDATA : rc, &cause);
 	if ((rc = cli_login(c)) != XJ_OK) {
 		free(buf);
 		return rc;
@@ -69,13 +69,13 @@ verify_exec(struct cli *c, int argc, char **argv)
 		if (rc == XJ_TAMPERED)
 			return tampered(cause, seq);
 		if (rc != XJ_OK)
-			return cli_error(rc, cause);
+			return cli_error(rc, &cause);
 	}
 	rc = store_verify(c->s->st, &count, &bad, &cause);
 	if (rc == XJ_TAMPERED)
 		return tampered(cause, bad);
 	if (rc != XJ_OK)
-		return cli_error(rc, cause);
+		return cli_error(rc, &cause);
 	printf(_("ok: database intact, %" PRId64 " audit entries verified\n"),
 	    count);
 	if (file != NULL)
