@@ -610,6 +610,10 @@ test_destruction_under_snapshot(void **state)
 	assert_string_equal(d->method, "secure-delete+erasure-pending");
 	assert_null(strstr(d->method, "wal-truncate"));
 	assert_int_equal(d->erased_at, 0);
+	v = destroy_method_text(d);
+	assert_non_null(strstr(v, "physical erasure pending"));
+	assert_null(strstr(v, "erased on"));
+	free(v);
 	destruction_free(d);
 	/* Rightly so: the WAL still holds the child. */
 	hits = tl_pages_containing(db, key, gone[0], strlen(gone[0]), &pages);
@@ -635,6 +639,11 @@ test_destruction_under_snapshot(void **state)
 	    XJ_OK);
 	assert_string_equal(d->method, "secure-delete+wal-truncate");
 	assert_int_equal(d->erased_at, xj_now());
+	/* The certificate says when, as it came after the destruction. */
+	v = destroy_method_text(d);
+	assert_non_null(strstr(v, "checkpointed and truncated"));
+	assert_non_null(strstr(v, "(the write-ahead log was erased on "));
+	free(v);
 	destruction_free(d);
 	v = tl_query(sv, "SELECT operator || ' ' || target FROM audit WHERE "
 	    "action = 'destroy.erased'");

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sqlite3.h>
+
 #include "xueji/platform.h"
 #include "xueji/audit.h"
 #include "lib/testlib.h"
@@ -53,6 +55,18 @@ in_list(struct vt *vt, const char *text)
 	int	row, col;
 
 	return vt_find(vt, text, &row, &col) && row < 21;
+}
+
+/* On a shown destruction request of 王小明: F2, yes, the number typed. */
+static void
+approve_both_steps(struct vt *q, const char *number)
+{
+	vt_key(q, VT_KEY_F2);
+	e2e_wait_text(q, "Destroy every personal value of 王小明 (");
+	vt_sendstr(q, "y");
+	e2e_wait_text(q, "To destroy, type the student number");
+	vt_sendstr(q, number);
+	vt_key(q, VT_KEY_ENTER);
 }
 
 /* The number of rows sql counts, as a long. */
@@ -139,12 +153,7 @@ test_destroy_request_approve(void **state)
 	e2e_wait_text(q, "Nothing was destroyed");
 	e2e_wait_text(q, "Request 1 · destruction · pending");
 	/* Both steps. */
-	vt_key(q, VT_KEY_F2);
-	e2e_wait_text(q, "Destroy every personal value of 王小明 (");
-	vt_sendstr(q, "y");
-	e2e_wait_text(q, "To destroy, type the student number");
-	vt_sendstr(q, n);
-	vt_key(q, VT_KEY_ENTER);
+	approve_both_steps(q, n);
 	e2e_wait_text(q, "CERTIFICATE OF DESTRUCTION No. 1");
 	e2e_wait_text(q, n);
 	e2e_wait_text(q, "at the guardian's request");
@@ -185,6 +194,59 @@ test_destroy_request_approve(void **state)
 	    "request=1"), 1);
 	assert_int_equal(e2e_audit_count(b, "destroy.execute", "supervisor1",
 	    "request=1"), 1);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/*
+ * Issue 16: while another terminal reads an older state, the approval
+ * waits for it; the supervisor is told at once why nothing moves, and
+ * then that physical erasure is pending, and the certificate says so.
+ */
+static void
+test_destroy_waits_for_reader(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s, *rd;
+	struct vt		*q;
+	char			*n, *cause = NULL;
+	int64_t			 id;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	n = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222", NULL);
+	assert_non_null(n);
+	assert_int_equal(store_destroy_request(s->st, n, "guardian-request",
+	    &id, &cause), XJ_OK);
+	session_free(s);
+
+	/* Another terminal holds a read snapshot throughout. */
+	rd = tl_login(b, "auditor1");
+	assert_int_equal(sqlite3_exec(store_db(rd->st), "BEGIN; SELECT "
+	    "count(*) FROM student", NULL, NULL, NULL), SQLITE_OK);
+
+	q = e2e_start(b, 24, 80, NULL);
+	e2e_login(q, "supervisor1", "pass-supervisor1");
+	e2e_wait_text(q, "main menu");
+	vt_key(q, VT_KEY_F7);
+	e2e_wait_text(q, n);
+	vt_key(q, VT_KEY_ENTER);
+	e2e_wait_text(q, "Request 1 · destruction · pending");
+	approve_both_steps(q, n);
+	/* Said while it waits, not after. */
+	e2e_wait_text(q, "Another terminal is still reading");
+	/* The store waits ten seconds for the reader before it gives up. */
+	if (vt_wait_text(q, "CERTIFICATE OF DESTRUCTION No. 1", 30000) != 0)
+		fail_msg("no certificate after the wait");
+	e2e_wait_text(q, "are destroyed, but physical");
+	e2e_wait_text(q, "could not be truncated yet");
+	assert_false(e2e_on_screen(q, "checkpointed and truncated"));
+	assert_int_equal(sqlite3_exec(store_db(rd->st), "COMMIT", NULL, NULL,
+	    NULL), SQLITE_OK);
+	session_free(rd);
+	quit(q);
 	free(n);
 	tl_check_db(b);
 	tl_branch_free(b);
@@ -272,6 +334,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_destroy_request_approve),
+		cmocka_unit_test(test_destroy_waits_for_reader),
 		cmocka_unit_test(test_archive_review_due),
 	};
 

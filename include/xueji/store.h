@@ -584,10 +584,8 @@ int	 store_status_counts(struct store *, long counts[4], char **cause);
 int	 store_destroy_request(struct store *, const char *number,
 	     const char *reason_code, int64_t *id, char **cause);
 int	 destroy_reason_valid(const char *);
-/* A destruction's reason and method codes in words; unknown codes as
- * they are. */
+/* A destruction's reason code in words; an unknown code as it is. */
 const char	*destroy_reason_label(const char *code);
-const char	*destroy_method_label(const char *code);
 
 struct destruction {
 	int64_t		 id;
@@ -632,6 +630,12 @@ enum { ERASE_WAITING, ERASE_DONE, ERASE_PENDING };
 void	 store_on_wait(struct store *, void (*fn)(int what, void *arg),
 	     void *arg);
 /* One record by its id, or by student number when id is 0. */
+/*
+ * How d was carried out, in words (an unknown method code as it is), with
+ * the time the write-ahead log was erased when that came later than the
+ * destruction itself.  The caller frees it.
+ */
+char	*destroy_method_text(const struct destruction *d);
 int	 store_destruction_get(struct store *, int64_t id, const char *number,
 	     struct destruction **out, char **cause);
 /* Every destruction record, oldest first (destroy.request, destroy.approve

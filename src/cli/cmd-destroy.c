@@ -226,7 +226,7 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 {
 	const char	*labels[9];
 	char		 buf[256], requested[32], approved[32], executed[32];
-	char		 made[32], removed[32];
+	char		 made[32], removed[32], *method;
 	int		 width = 0, w;
 	size_t		 i;
 
@@ -263,7 +263,9 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 	snprintf(buf, sizeof buf, _("%s at %s"), d->approved_by, approved);
 	put_field(width, labels[5], buf);
 	put_field(width, labels[6], executed);
-	put_field(width, labels[7], destroy_method_label(d->method));
+	method = destroy_method_text(d);
+	put_field(width, labels[7], method);
+	free(method);
 	if (d->backup_file != NULL) {
 		xj_dayfmt(d->backup_made, made, sizeof made);
 		xj_dayfmt(d->backup_removed, removed, sizeof removed);

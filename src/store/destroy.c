@@ -65,17 +65,28 @@ destroy_reason_label(const char *code)
 	return code != NULL ? code : "";
 }
 
-const char *
-destroy_method_label(const char *code)
+char *
+destroy_method_text(const struct destruction *d)
 {
-	if (code != NULL && strcmp(code, DESTROY_METHOD) == 0)
-		return _("deleted with SQLite secure_delete; write-ahead log "
+	const char	*what;
+	char		*s, when[32];
+
+	if (d->method != NULL && strcmp(d->method, DESTROY_METHOD) == 0)
+		what = _("deleted with SQLite secure_delete; write-ahead log "
 		    "checkpointed and truncated");
-	if (code != NULL && strcmp(code, DESTROY_PENDING) == 0)
-		return _("deleted with SQLite secure_delete; physical erasure "
+	else if (d->method != NULL && strcmp(d->method, DESTROY_PENDING) == 0)
+		what = _("deleted with SQLite secure_delete; physical erasure "
 		    "pending: another session still read an older state, so "
 		    "the write-ahead log could not be truncated yet");
-	return code != NULL ? code : "";
+	else
+		what = d->method != NULL ? d->method : "";
+	/* Finished by a later open or pause: say when. */
+	if (d->erased_at <= d->executed_at + 60)
+		return xstrdup(what);
+	xj_timefmt(d->erased_at, when, sizeof when);
+	xasprintf(&s, _("%s (the write-ahead log was erased on %s)"), what,
+	    when);
+	return s;
 }
 
 /*

@@ -132,8 +132,9 @@ certificate_draw(struct ui *ui, void *p)
 	ui_text(ui, row, left + 2, lw, labels[5], STYLE_NORMAL);
 	row += ui_wrap(ui, row, col, width, 1, when, STYLE_NORMAL);
 	ui_text(ui, row, left + 2, lw, labels[6], STYLE_NORMAL);
-	row += ui_wrap(ui, row, col, width, 2,
-	    destroy_method_label(d->method), STYLE_NORMAL);
+	s = destroy_method_text(d);
+	row += ui_wrap(ui, row, col, width, 3, s, STYLE_NORMAL);
+	free(s);
 	row++;
 	if (d->backup_file != NULL) {
 		ui_datefmt(d->backup_made, made, sizeof made);

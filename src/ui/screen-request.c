@@ -27,6 +27,8 @@ struct req {
 	int			 from;		/* a status request's, or -1 */
 	char			*note;		/* a rejection's, typed */
 	char			*typed;		/* a destruction's second step */
+	int			 erase_pending;	/* the store said ERASE_PENDING */
+	struct ui		*ui;		/* for erase_wait */
 	struct opened_for	 back;
 	int64_t			 stamp;		/* store_request_stamp() */
 };
@@ -348,6 +350,24 @@ show_certificate(struct ui *ui, void *arg)
 	return ui_push(ui, &screen_certificate, &ca);
 }
 
+/*
+ * What the store says while another terminal's read holds the write-ahead
+ * log: said at once, since the approval waits seconds before it returns.
+ */
+static void
+erase_wait(int what, void *arg)
+{
+	struct req	*q = arg;
+
+	if (what == ERASE_WAITING) {
+		ui_message(q->ui, 0, "%s", _("Another terminal is still "
+		    "reading an older state of the branch; waiting a few "
+		    "seconds for it so that the old pages can be erased..."));
+		ui_show_now(q->ui);
+	} else if (what == ERASE_PENDING)
+		q->erase_pending = 1;
+}
+
 /* The second step typed: the number (or "yes"), then destroy. */
 static int
 destroy_typed(struct ui *ui, void *arg)
@@ -364,10 +384,22 @@ destroy_typed(struct ui *ui, void *arg)
 		    "number %s, or yes."), q->r->number);
 		return UI_REDRAW;
 	}
-	if ((rc = store_request_approve(ui->s->st, q->id, &cause)) != XJ_OK)
+	q->ui = ui;
+	q->erase_pending = 0;
+	store_on_wait(ui->s->st, erase_wait, q);
+	rc = store_request_approve(ui->s->st, q->id, &cause);
+	store_on_wait(ui->s->st, NULL, NULL);
+	if (rc != XJ_OK)
 		return refused(ui, q, cause, rc);
-	ui_message(ui, 0, _("Request %" PRId64 " approved: the data of %s "
-	    "are destroyed."), q->id, q->r->number);
+	if (q->erase_pending)
+		ui_message(ui, 0, _("Request %" PRId64 " approved: the data of "
+		    "%s are destroyed, but physical erasure is pending: the "
+		    "write-ahead log still holds old pages until the other "
+		    "terminals pause or close.  The certificate says when it "
+		    "is done."), q->id, q->r->number);
+	else
+		ui_message(ui, 0, _("Request %" PRId64 " approved: the data of "
+		    "%s are destroyed."), q->id, q->r->number);
 	/* The list below reloads now; the certificate replaces this. */
 	if (q->back.done != NULL)
 		q->back.done(ui, q->back.arg);

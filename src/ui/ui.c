@@ -307,6 +307,12 @@ draw(struct ui *ui)
 	refresh();
 }
 
+void
+ui_show_now(struct ui *ui)
+{
+	draw(ui);
+}
+
 /* Close the screens kept over a lock, wiping what they hold. */
 static void
 drop_held(void)

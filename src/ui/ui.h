@@ -366,6 +366,11 @@ int	 ui_push(struct ui *, const struct screen *, void *arg);
 /* Show a message in the status line (formatted, translated already). */
 void	 ui_message(struct ui *, int error, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));
+/*
+ * Draw the screens and the message now, from inside a key handler whose
+ * work takes seconds (the main loop draws only when the handler returns).
+ */
+void	 ui_show_now(struct ui *);
 /* Whether the operator may use action a (its permission). */
 int	 ui_allowed(const struct ui *, enum action);
 /* Whether screen sc (with its state) offers a to the operator now: the
