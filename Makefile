@@ -202,7 +202,8 @@ lint-man:
 # install: the binary, root's and setgid to group xueji (mode 2755) when
 # that group exists and we are root (creating the group first when
 # DESTDIR is empty: the protected mode of xueji(7)), the man pages of
-# sections 1, 5 and 7 (and any translation under man/LANG/), the forms, the message catalogues (po/po.mk
+# sections 1, 5 and 7 and every translation of them under man/LANG/ (to
+# MANDIR/LANG/manN), the forms, the message catalogues (po/po.mk
 # adds install-mo), the example configuration unless /etc/xueji already
 # has one (an existing file is never touched, not even its mode), and the
 # data directory /var/lib/xueji, mode 2770, only when it does not exist.
