@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "xueji/platform.h"
 #include "xueji/audit.h"
 #include "lib/testlib.h"
@@ -551,6 +553,61 @@ test_failed_login_backoff(void **state)
 	session_free(s);
 }
 
+/* A failed login at id: the failures its back-off now counts. */
+static int
+failed_login(struct tl_branch *b, const char *id)
+{
+	struct session	*s;
+	char		*cause = NULL;
+	int		 n;
+
+	assert_int_equal(session_load(b->config, NULL, &s, &cause), XJ_OK);
+	assert_int_equal(session_login(s, id, "wrong", 5, &cause), XJ_EPERM);
+	free(cause);
+	n = s->failures;
+	session_free(s);
+	return n;
+}
+
+/*
+ * Issue 17: the back-off tells no one which ids exist.  An unknown id
+ * is held to a back-off of its own as a known one is (in one of 64
+ * records shared by a hash of the id, never under the id as typed), so
+ * another unknown id's failures do not lengthen it, and its own do.
+ * (test_failed_login_backoff shows that the count is what is waited.)
+ */
+static void
+test_unknown_id_backoff(void **state)
+{
+	struct fixture	*f = *state;
+	unsigned char	 h1[8], h2[8];
+	char		 other[32], *path;
+	int		 i;
+
+	/* Two unknown ids whose records differ (by the hash's first byte). */
+	crypto_generichash(h1, sizeof h1, (const unsigned char *)"nobody", 6,
+	    NULL, 0);
+	for (i = 0; ; i++) {
+		snprintf(other, sizeof other, "stranger%d", i);
+		crypto_generichash(h2, sizeof h2, (const unsigned char *)other,
+		    strlen(other), NULL, 0);
+		if (h1[0] % 64 != h2[0] % 64)
+			break;
+	}
+	/* The same count, so the same wait, known or not. */
+	assert_int_equal(failed_login(f->b, "reception2"), 1);
+	assert_int_equal(failed_login(f->b, "nobody"), 1);
+	assert_int_equal(failed_login(f->b, "reception2"), 2);
+	assert_int_equal(failed_login(f->b, "nobody"), 2);
+	/* Another unknown id starts at one, as another known one would. */
+	assert_int_equal(failed_login(f->b, other), 1);
+	assert_int_equal(failed_login(f->b, "auditor1"), 1);
+	path = xj_path_join(f->b->data, STORE_FAILREC_NAME);
+	assert_false(tl_file_contains(path, "nobody", 6));
+	assert_false(tl_file_contains(path, "stranger", 8));
+	free(path);
+}
+
 static void
 test_roles_hash_logged(void **state)
 {
@@ -1011,6 +1068,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_role_matrix, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_id_backoff,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_login_backoff,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_login, setup,

@@ -172,8 +172,8 @@ int	 store_operator_activity(struct store *, const char *id, time_t since,
  * Failed logins, kept beside the database (a failed login cannot open
  * it) in STORE_FAILREC_NAME, a record per operator id; see failures.c.
  *
- * store_attempt_begin takes id's record ("?" for an id not in the
- * roles), waiting for any other attempt at it, then out its back-off
+ * store_attempt_begin takes id's record (for an id not in the roles,
+ * known 0, one of a few shared records chosen by a hash of it), waiting for any other attempt at it, then out its back-off
  * (store_failure_delay of its failures, at most max seconds),
  * and charges this attempt as a failure before the passphrase is tried.
  * XJ_EIO when the file cannot be written: then no passphrase may be
@@ -185,8 +185,8 @@ int	 store_operator_activity(struct store *, const char *id, time_t since,
  * frees a and returns the failures of id since its last success.
  */
 struct store_attempt;
-int	 store_attempt_begin(const char *dir, const char *id, long max,
-	     struct store_attempt **a, char **cause);
+int	 store_attempt_begin(const char *dir, const char *id, int known,
+	     long max, struct store_attempt **a, char **cause);
 int	 store_attempt_end(struct store_attempt *a, const char *reason);
 /* The back-off after n failures: 1 s doubling, at most max seconds. */
 unsigned store_failure_delay(int n, long max);

@@ -298,7 +298,7 @@ session_login(struct session *s, const char *id, const char *pass,
 	 * the key slots like a known one: the answer, and the work, must
 	 * not tell who exists.
 	 */
-	if ((rc = store_attempt_begin(s->cfg->data_dir, op != NULL ? id : "?",
+	if ((rc = store_attempt_begin(s->cfg->data_dir, id, op != NULL,
 	    s->cfg->login_delay_max, &a, cause)) != XJ_OK)
 		return rc;
 	/* Every session holds the lock shared; see session_exclusive. */

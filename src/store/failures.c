@@ -4,7 +4,9 @@
  *
  * Failed logins.  A wrong passphrase cannot open the database, so each
  * attempt is kept in a file beside it, STORE_FAILREC_NAME: one record of
- * FAIL_RECORD bytes per operator id ("?" for every unknown one), found
+ * FAIL_RECORD bytes per operator id (and one per FAIL_UNKNOWN bucket of
+ * unknown ids, so that an unknown id's back-off runs as a known one's
+ * would, and the delay tells no one which ids exist), found
  * by id and locked alone (an open file description lock on its bytes),
  * so that guesses at one id wait their turn without delaying the
  * others.  An attempt is charged as a failure before the passphrase is
@@ -26,6 +28,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "xueji/platform.h"
 #include "store-int.h"
 
@@ -38,6 +42,13 @@
  * and must not hold up the others' search.
  */
 #define FAIL_ALLOC_AT	((off_t)1 << 40)
+/*
+ * Unknown ids share this many records, by a hash of the id as typed
+ * ("?00" … "?63"): never the id itself, which may be a passphrase typed
+ * into the wrong field, and never a record per id, which anyone could
+ * grow the file with.
+ */
+#define FAIL_UNKNOWN	64
 
 /* What is kept of a failure: known words only, the file is unchained. */
 static const char *const reasons[] = {
@@ -180,14 +191,23 @@ charge(struct failrec *r, size_t reason, int64_t at)
 }
 
 int
-store_attempt_begin(const char *dir, const char *id, long max,
+store_attempt_begin(const char *dir, const char *id, int known, long max,
     struct store_attempt **out, char **cause)
 {
 	struct store_attempt	*a;
-	char			*path;
+	unsigned char		 h[8];
+	char			*path, bucket[8];
 	time_t			 now;
 	int64_t			 wait;
 
+	if (!known) {
+		crypto_generichash(h, sizeof h, (const unsigned char *)id,
+		    strlen(id), NULL, 0);
+		snprintf(bucket, sizeof bucket, "?%02u",
+		    (unsigned)(h[0] % FAIL_UNKNOWN));
+		sodium_memzero(h, sizeof h);
+		id = bucket;
+	}
 	a = xcalloc(1, sizeof *a);
 	a->max = max;
 	path = xj_path_join(dir, STORE_FAILREC_NAME);
