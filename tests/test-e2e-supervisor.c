@@ -549,13 +549,16 @@ test_menu_matrix(void **state)
 	static const struct {
 		const char	*label, *key, *title;
 		perm_set	 any;
+		int		 dialog;	/* opens asking: two Escs */
 	} items[] = {
 		{ "Backups and restore drills", "b", "Backup folder:",
-		    PERM_BIT(PERM_BACKUP_RUN) | PERM_BIT(PERM_RESTORE_RUN) },
+		    PERM_BIT(PERM_BACKUP_RUN) | PERM_BIT(PERM_RESTORE_RUN), 0 },
 		{ "Operators and keys", "o", "Everyone roles.yaml lists",
-		    PERM_BIT(PERM_OPERATOR_MANAGE) },
+		    PERM_BIT(PERM_OPERATOR_MANAGE), 0 },
 		{ "Guardians' requests register", "g", "Left/Right: open",
-		    PERM_BIT(PERM_REQUEST_MANAGE) },
+		    PERM_BIT(PERM_REQUEST_MANAGE), 0 },
+		{ "Import students (CSV)", "i", "The CSV file to import",
+		    PERM_BIT(PERM_IMPORT_RUN), 1 },
 	};
 	struct tl_branch	*b;
 	struct session		*s;
@@ -585,6 +588,10 @@ test_menu_matrix(void **state)
 			vt_sendstr(vt, items[i].key);
 			if (may) {
 				e2e_wait_text(vt, items[i].title);
+				if (items[i].dialog) {
+					vt_key(vt, VT_KEY_ESC);
+					e2e_wait_gone(vt, items[i].title);
+				}
 				vt_key(vt, VT_KEY_ESC);
 				e2e_wait_text(vt, "main menu");
 				/* The whole menu, before its items are read. */

@@ -136,4 +136,33 @@ int	 store_import(struct store *, const struct import_rows *rows,
 int	 store_import_refused(struct store *, int dry_run, const char *stage,
 	     size_t problems, const void *buf, size_t len, char **cause);
 
+/* A file read, parsed and mapped: what store_import takes (rows). */
+struct import_file {
+	char			*buf;		/* the bytes read; wiped */
+	size_t			 len;
+	struct csv		*csv;		/* borrows nothing */
+	struct import_rows	*rows;		/* borrows from csv */
+};
+/* Wipe and free; NULL is fine. */
+void	 import_file_free(struct import_file *);
+
+/*
+ * Read the CSV file at path as the operator (xj_read_user_file, in
+ * their group), parse it in encoding and map its header with
+ * import_prepare, as xueji import and the import screen both do.  When
+ * any step fails the refusal is logged first (store_import_refused, the
+ * stage "read", "csv" or "header"; with dry_run as import.dry-run), so
+ * every refused file leaves an entry.
+ *
+ * Returns XJ_OK with *out set (free with import_file_free).  Otherwise
+ * *out is NULL and *cause says why: the file unreadable (its code), the
+ * CSV malformed (XJ_EDATA, *where the row and column, else zeroed), the
+ * header with problems (XJ_EDATA, added to report at row 1) or map[]
+ * wrong (XJ_EUSAGE).  A failure to log the refusal replaces the cause.
+ */
+int	 store_import_load(struct store *, const char *path, int encoding,
+	     const struct import_map *map, size_t nmap, int dry_run,
+	     struct import_file **out, struct import_report *report,
+	     struct csv_where *where, char **cause);
+
 #endif

@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "xueji/platform.h"
 #include "xueji/import.h"
 #include "cli.h"
@@ -72,55 +70,25 @@ print_problems(const struct import_report *r)
 		    r->problems[i].column, r->problems[i].message);
 }
 
-/*
- * Log a refusal of the file before its rows were checked (it could not
- * be read, parsed or mapped): every refused import leaves an entry.
- */
-static void
-log_refused(struct cli *c, const struct import_opts *o, const char *stage,
-    size_t problems, const char *buf, size_t len)
-{
-	char	*cause = NULL;
-
-	if (store_import_refused(c->s->st, o->dry_run, stage, problems, buf,
-	    len, &cause) != XJ_OK) {
-		fprintf(stderr, "xueji: %s\n", cause);
-		free(cause);
-	}
-}
-
-/* Read, parse and map the file; problems printed.  XJ_OK with *rows. */
+/* Read, parse and map the file; problems printed.  XJ_OK with *f. */
 static int
 load_file(struct cli *c, const char *path, const struct import_opts *o,
-    char **buf, size_t *len, struct csv **csv, struct import_rows **rows,
-    struct import_report *r)
+    struct import_file **f, struct import_report *r)
 {
 	struct csv_where	 where;
 	char			*cause = NULL;
 	int			 rc;
 
-	if ((rc = xj_read_user_file(path, csv_default_limits.max_bytes, buf,
-	    len, &cause)) != XJ_OK) {
-		log_refused(c, o, "read", 1, NULL, 0);
-		return cli_error(rc, &cause);
-	}
-	if ((rc = csv_parse(*buf, *len, o->encoding, NULL, csv, &where,
-	    &cause)) != XJ_OK) {
-		log_refused(c, o, "csv", 1, *buf, *len);
-		if (rc == XJ_EDATA && where.row > 0)
-			printf("%zu\t#%zu\t%s\n", where.row, where.column,
-			    cause);
-		return cli_error(rc, &cause);
-	}
-	rc = import_prepare(c->s->form, *csv, o->map, o->nmap, rows, r,
-	    &cause);
-	if (rc != XJ_OK)
-		log_refused(c, o, "header", r->nproblems > 0 ? r->nproblems :
-		    1, *buf, *len);
-	if (rc == XJ_EDATA && r->nproblems > 0) {
+	rc = store_import_load(c->s->st, path, o->encoding, o->map, o->nmap,
+	    o->dry_run, f, r, &where, &cause);
+	if (rc == XJ_EDATA && where.row > 0)
+		printf("%zu\t#%zu\t%s\n", where.row, where.column, cause);
+	else if (rc == XJ_EDATA && r->nproblems > 0) {
 		print_problems(r);
 		fprintf(stderr, _("xueji: %zu problems in the header of %s; "
 		    "nothing was imported\n"), r->nproblems, path);
+		fprintf(stderr, "%s\n", _("xueji: --map COLUMN=KEY names the "
+		    "field of a column, --map COLUMN=- leaves it out"));
 		free(cause);
 		return rc;
 	}
@@ -139,11 +107,10 @@ import_exec(struct cli *c, int argc, char **argv)
 	};
 	struct import_opts	 o = { NULL, 0, CSV_AUTO, NULL, 0 };
 	struct import_report	 r;
-	struct import_rows	*rows = NULL;
-	struct csv		*csv = NULL;
+	struct import_file	*f = NULL;
 	const char		*path;
-	char			*buf = NULL, *cause = NULL;
-	size_t			 len = 0, i;
+	char			*cause = NULL;
+	size_t			 i;
 	int			 rc, first;
 
 	memset(&r, 0, sizeof r);
@@ -166,11 +133,10 @@ import_exec(struct cli *c, int argc, char **argv)
 		rc = cli_error(rc, &cause);
 		goto out;
 	}
-	if ((rc = load_file(c, path, &o, &buf, &len, &csv, &rows, &r)) !=
-	    XJ_OK)
+	if ((rc = load_file(c, path, &o, &f, &r)) != XJ_OK)
 		goto out;
 
-	rc = store_import(c->s->st, rows, o.consent, o.dry_run, &r, &cause);
+	rc = store_import(c->s->st, f->rows, o.consent, o.dry_run, &r, &cause);
 	if (rc == XJ_EDATA && r.nproblems > 0) {
 		print_problems(&r);
 		fprintf(stderr, _("xueji: %zu problems in %zu of %zu rows; "
@@ -192,12 +158,7 @@ import_exec(struct cli *c, int argc, char **argv)
 		fprintf(stderr, _("xueji: imported %zu students\n"), r.ndone);
 out:
 	import_report_free(&r);
-	import_rows_free(rows);
-	csv_free(csv);
-	if (buf != NULL) {
-		sodium_memzero(buf, len);
-		free(buf);
-	}
+	import_file_free(f);
 	for (i = 0; i < o.nmap; i++)
 		free((char *)(uintptr_t)o.map[i].column);
 	free(o.map);

@@ -291,16 +291,18 @@ check_header(const struct form_spec *form, const struct csv *c,
 			continue;
 		}
 		import_report_add(r, 1, head->fields[j], _("no field of the "
-		    "form matches this column; name the field with --map "
-		    "COLUMN=KEY, or ignore the column with --map COLUMN=-"));
+		    "form matches this column: name it as the form names "
+		    "the field, or leave it out"));
 	}
 	for (j = 0; j < head->nfields; j++) {
 		for (i = 0; keys[j] != NULL && i < j; i++) {
 			if (keys[i] == NULL || strcmp(keys[i], keys[j]) != 0)
 				continue;
+			f = form_field(form, keys[j]);
 			xasprintf(&msg, _("this column and column \"%s\" are "
-			    "both for the field %s; ignore one with --map "
-			    "COLUMN=-"), head->fields[i], keys[j]);
+			    "both for the field %s; leave one of them out"),
+			    head->fields[i], f != NULL ? form_text(&f->label) :
+			    keys[j]);
 			import_report_add(r, 1, head->fields[j], msg);
 			free(msg);
 			break;

@@ -276,3 +276,67 @@ store_import_refused(struct store *st, int dry_run, const char *stage,
 	free(detail);
 	return rc;
 }
+
+void
+import_file_free(struct import_file *f)
+{
+	if (f == NULL)
+		return;
+	import_rows_free(f->rows);
+	csv_free(f->csv);
+	if (f->buf != NULL) {
+		sodium_memzero(f->buf, f->len);
+		free(f->buf);
+	}
+	free(f);
+}
+
+/* Log the refusal at stage; a failure to log becomes the cause. */
+static int
+load_refused(struct store *st, int dry_run, const char *stage,
+    size_t problems, const struct import_file *f, int rc, char **cause)
+{
+	char	*why = NULL;
+
+	if (store_import_refused(st, dry_run, stage, problems, f->buf,
+	    f->buf != NULL ? f->len : 0, &why) != XJ_OK) {
+		free(*cause);
+		*cause = why;
+	}
+	return rc;
+}
+
+int
+store_import_load(struct store *st, const char *path, int encoding,
+    const struct import_map *map, size_t nmap, int dry_run,
+    struct import_file **out, struct import_report *r,
+    struct csv_where *where, char **cause)
+{
+	struct import_file	*f = xcalloc(1, sizeof *f);
+	int			 rc;
+
+	*out = NULL;
+	memset(where, 0, sizeof *where);
+	if ((rc = xj_read_user_file(path, csv_default_limits.max_bytes,
+	    &f->buf, &f->len, cause)) != XJ_OK) {
+		f->buf = NULL;
+		rc = load_refused(st, dry_run, "read", 1, f, rc, cause);
+		goto fail;
+	}
+	if ((rc = csv_parse(f->buf, f->len, (enum csv_encoding)encoding,
+	    NULL, &f->csv, where, cause)) != XJ_OK) {
+		rc = load_refused(st, dry_run, "csv", 1, f, rc, cause);
+		goto fail;
+	}
+	if ((rc = import_prepare(st->form, f->csv, map, nmap, &f->rows, r,
+	    cause)) != XJ_OK) {
+		rc = load_refused(st, dry_run, "header", r->nproblems > 0 ?
+		    r->nproblems : 1, f, rc, cause);
+		goto fail;
+	}
+	*out = f;
+	return XJ_OK;
+fail:
+	import_file_free(f);
+	return rc;
+}

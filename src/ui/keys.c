@@ -184,6 +184,15 @@ const struct action_info action_table[ACT__COUNT] = {
 	    N_("Register"), PERM_REQUEST_MANAGE, 0 },
 	[ACT_G_LINK] =	 { ACT_G_LINK, "link-guardian-request", "F3 l",
 	    N_("Link"), PERM_REQUEST_MANAGE, 0 },
+	[ACT_IMPORT] =	 { ACT_IMPORT, "import", "i", N_("Import"),
+	    PERM_IMPORT_RUN, 0 },
+	/* The import screen has no text field. */
+	[ACT_IMPORT_RUN] = { ACT_IMPORT_RUN, "import-file", "F2 ^S",
+	    N_("Import"), PERM_IMPORT_RUN, 0 },
+	[ACT_IMPORT_CHECK] = { ACT_IMPORT_CHECK, "check-file-again", "F3 ^R",
+	    N_("Check again"), PERM_IMPORT_RUN, 0 },
+	[ACT_IMPORT_FILE] = { ACT_IMPORT_FILE, "another-file", "F4 ^O",
+	    N_("Another file"), PERM_IMPORT_RUN, 0 },
 };
 
 static const struct {

@@ -50,6 +50,7 @@ static const struct menu_item items[] = {
 	{ ACT_REPORTS, N_("Reports"), 0 },
 	{ ACT_ANALYSIS, N_("Access analysis"), 0 },
 	{ ACT_GUARDIANS, N_("Guardians' requests register"), 0 },
+	{ ACT_IMPORT, N_("Import students (CSV)"), 0 },
 	{ ACT_BACKUPS, N_("Backups and restore drills"), 0 },
 	{ ACT_OPERATORS, N_("Operators and keys"), 0 },
 	{ ACT_LOCK, N_("Lock the terminal"), 0 },
@@ -72,7 +73,8 @@ struct menu {
 static const enum action menu_actions[] = {
 	ACT_OPEN, ACT_SEARCH, ACT_ENROL, ACT_QUEUE, ACT_CONFIRMATIONS,
 	ACT_MINE, ACT_ARCHIVE, ACT_DESTRUCTIONS, ACT_AUDIT_LOG, ACT_VERIFY,
-	ACT_REPORTS, ACT_ANALYSIS, ACT_GUARDIANS, ACT_BACKUPS, ACT_OPERATORS,
+	ACT_REPORTS, ACT_ANALYSIS, ACT_GUARDIANS, ACT_IMPORT, ACT_BACKUPS,
+	ACT_OPERATORS,
 	ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT,
 	ACT_HELP, ACT_REDRAW, ACT_NONE
 };
@@ -257,19 +259,28 @@ menu_draw(struct ui *ui, void *p)
 	size_t			 n = visible(ui, v), i;
 	char			*line, *notes[3];
 	enum ui_style		 styles[3];
-	int			 top = 3, gap, nn, bottom, j;
+	int			 top = 3, gap, nn, bottom, j, per, ncol, w, x;
 
 	ui_title(ui, _("xueji — main menu"));
 	/* The notices sit above the status line; the items above them. */
 	nn = notices(ui, m, notes, styles);
 	bottom = ui->rows - 3 - nn;
-	/* A line between items while they fit, else none. */
+	/*
+	 * A line between items while they fit, else none; a supervisor's
+	 * items do not fit one column at 24 rows: two, down then across.
+	 */
 	gap = top + 2 * (int)n <= bottom ? 2 : 1;
+	ncol = top + (int)n - 1 <= bottom ? 1 : 2;
+	per = ((int)n + ncol - 1) / ncol;
+	x = ncol == 1 ? 4 : 2;
+	w = (ui->cols - 2 * x) / ncol;
 	for (i = 0; i < n; i++) {
-		xasprintf(&line, "%s %-6s %s", (int)i == m->sel ? ">" : " ",
-		    action_key_label(v[i]->action), _(v[i]->label));
-		ui_text(ui, top + gap * (int)i, 4, ui->cols - 8, line,
-		    (int)i == m->sel ? STYLE_SELECT : STYLE_NORMAL);
+		xasprintf(&line, "%s %-*s %s", (int)i == m->sel ? ">" : " ",
+		    ncol == 1 ? 6 : 4, action_key_label(v[i]->action),
+		    _(v[i]->label));
+		ui_text(ui, top + gap * ((int)i % per), x + w * ((int)i / per),
+		    w - 1, line, (int)i == m->sel ? STYLE_SELECT :
+		    STYLE_NORMAL);
 		free(line);
 	}
 	for (j = 0; j < nn; j++) {
@@ -310,6 +321,8 @@ open_item(struct ui *ui, enum action a)
 		return ui_push(ui, &screen_operators, NULL);
 	case ACT_GUARDIANS:
 		return ui_push(ui, &screen_guardians, NULL);
+	case ACT_IMPORT:
+		return ui_push(ui, &screen_import, NULL);
 	default:
 		return ui_push(ui, &screen_queue, (void *)(uintptr_t)LIST_MINE);
 	}
@@ -352,6 +365,7 @@ menu_action(struct ui *ui, void *p, enum action a)
 	case ACT_BACKUPS:
 	case ACT_OPERATORS:
 	case ACT_GUARDIANS:
+	case ACT_IMPORT:
 		return open_item(ui, a);
 	case ACT_QUIT:
 		return UI_QUIT;

@@ -114,6 +114,10 @@ enum action {
 	ACT_GUARDIANS,		/* the guardians' requests register (menu) */
 	ACT_G_ADD,		/* register a guardian's request */
 	ACT_G_LINK,		/* link it to the request carrying it out */
+	ACT_IMPORT,		/* the import screen (menu) */
+	ACT_IMPORT_RUN,		/* import the file checked */
+	ACT_IMPORT_CHECK,	/* check the file again */
+	ACT_IMPORT_FILE,	/* choose another file */
 	ACT__COUNT
 };
 
@@ -196,6 +200,7 @@ extern const struct screen screen_drill;
 extern const struct screen screen_passphrase;
 extern const struct screen screen_operators;
 extern const struct screen screen_guardians;
+extern const struct screen screen_import;
 
 struct ui {
 	struct session	*s;

@@ -46,6 +46,41 @@ e2e_start(const struct tl_branch *b, int rows, int cols, char *const extra[])
 	return vt;
 }
 
+struct vt *
+e2e_start_zh(const struct tl_branch *b, int rows, int cols, const char *id)
+{
+	static char	 language[] = "LANGUAGE=zh_CN";
+	char		*extra[] = { language, NULL }, pass[64];
+	struct vt	*vt;
+
+	e2e_find_catalogue();
+	vt = e2e_start(b, rows, cols, extra);
+	e2e_wait_text(vt, "口令：");
+	vt_sendstr(vt, id);
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, tl_pass(id, pass, sizeof pass));
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "主菜单");
+	return vt;
+}
+
+void
+e2e_quit_zh(struct vt *vt)
+{
+	int	status, i;
+
+	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
+	for (i = 0; i < 5 && !e2e_on_screen(vt, "主菜单"); i++) {
+		vt_key(vt, VT_KEY_ESC);
+		vt_wait_text(vt, "主菜单", 1000);
+	}
+	vt_set_log(vt, stderr);
+	e2e_wait_text(vt, "主菜单");
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+}
+
 void
 e2e_wait_text(struct vt *vt, const char *text)
 {

@@ -29,6 +29,12 @@ void		 e2e_find_catalogue(void);
 /* Wait for text on the screen (gone from it); fail the test if not. */
 void		 e2e_wait_text(struct vt *, const char *);
 void		 e2e_wait_gone(struct vt *, const char *);
+/* A Chinese terminal (LANGUAGE=zh_CN) of rows × cols, id logged in
+ * with its test passphrase, at the main menu. */
+struct vt	*e2e_start_zh(const struct tl_branch *, int rows, int cols,
+		     const char *id);
+/* Esc back to the Chinese main menu, quit there, and free vt. */
+void		 e2e_quit_zh(struct vt *);
 /* Type id (unless NULL) and passphrase at the login screen. */
 void		 e2e_login(struct vt *, const char *id, const char *pass);
 /* Whether any row of the screen holds text. */
