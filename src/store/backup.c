@@ -869,7 +869,7 @@ done:
 		return rc;
 	}
 	if (i != XJ_OK)
-		return xj_fail(cause, XJ_EIO, _("the drill of %s passed but "
+		return xj_fail(cause, i, _("the drill of %s passed but "
 		    "could not be recorded in the log"), r->file);
 	return XJ_OK;
 }
