@@ -26,7 +26,7 @@ TESTPKGS = cmocka vterm libcrypto
 # Debian packages that provide the above, for the deps step.
 DEBS	 = pkg-config libncurses-dev libsqlcipher-dev libyaml-dev \
 	   libsodium-dev libcmocka-dev libvterm-dev libssl-dev gettext mandoc \
-	   unicode-data bzip2 locales
+	   unicode-data bzip2 locales tmux
 
 WARN	 = -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 	   -Wstrict-prototypes -Wwrite-strings -Wcast-qual -Wundef

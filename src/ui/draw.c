@@ -179,14 +179,54 @@ ui_wrap(struct ui *ui, int row, int col, int width, int max, const char *s,
 	return used;
 }
 
+/*
+ * The column where the character covering (row, col) begins: col, or
+ * the column before it when col is the right half of a wide character.
+ * Read from the row's start, since a cell alone does not say which half
+ * of a character it holds.
+ */
+static int
+char_start(int row, int col)
+{
+	cchar_t	cc;
+	wchar_t	wc[CCHARW_MAX + 1];
+	attr_t	a;
+	short	pair;
+	int	c, w;
+
+	for (c = 0; c < col; c += w) {
+		w = 1;
+		if (mvin_wch(row, c, &cc) == OK &&
+		    getcchar(&cc, wc, &a, &pair, NULL) != ERR &&
+		    (w = wcwidth(wc[0])) < 1)
+			w = 1;
+		if (c + w > col)
+			return c;
+	}
+	return col;
+}
+
 void
 ui_fill(struct ui *ui, int row, int col, int width, enum ui_style st)
 {
 	attr_t	attr = ui_attr(ui, st);
-	int	i;
+	int	i, from, to;
 
-	for (i = 0; i < width && col + i < ui->cols; i++)
-		mvaddch(row, col + i, ' ' | attr);
+	/*
+	 * Blank the whole of a wide character the area cuts at either
+	 * edge (a dialog over a screen): half of one left behind is a
+	 * cell curses and the terminal disagree about, and the line is
+	 * drawn a column off when the dialog goes.
+	 */
+	if (col + width > ui->cols)
+		width = ui->cols - col;
+	from = char_start(row, col);
+	to = col + width;
+	if (to < ui->cols && char_start(row, to) < to)
+		to++;
+	for (i = from; i < to; i++)
+		mvaddch(row, i, ' ' | (i >= col && i < col + width ? attr :
+		    ui_attr(ui, STYLE_NORMAL)));
 }
 
 void
