@@ -87,8 +87,13 @@ test_counter_day(void **state)
 	b = tl_branch_new_with("idle_lock_seconds: 5\n");
 	vt = e2e_start(b, 24, 80, NULL);
 
+	/* Enter with no passphrase is no attempt: asked for, no wait. */
+	e2e_login(vt, "reception1", "");
+	e2e_wait_text(vt, "Type your passphrase.");
+	assert_false(e2e_on_screen(vt, "wrong passphrase"));
+	assert_false(e2e_on_screen(vt, "before trying again"));
 	/* A wrong passphrase: refused, logged, and a wait before retrying. */
-	e2e_login(vt, "reception1", "not-the-passphrase");
+	e2e_login(vt, NULL, "not-the-passphrase");
 	e2e_wait_text(vt, "wrong passphrase");
 	e2e_wait_text(vt, "before trying again");
 	e2e_wait_gone(vt, "before trying again");

@@ -109,6 +109,14 @@ login_try(struct ui *ui, struct login *l)
 		ui_message(ui, 1, "%s", _("Type your operator id."));
 		return UI_HANDLED;
 	}
+	/* Enter on an empty passphrase is no attempt, and costs none. */
+	if (len == 0) {
+		free(id);
+		secure_free(pass);
+		l->focus = 1;
+		ui_message(ui, 1, "%s", _("Type your passphrase."));
+		return UI_HANDLED;
+	}
 	rc = session_login(ui->s, id, pass, len, &cause);
 	secure_free(pass);
 	if (rc != XJ_OK) {
