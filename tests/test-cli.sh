@@ -623,8 +623,9 @@ check "and they are there: the installed binary speaks Chinese" sh -c \
 	'$T/stage/usr/bin/xueji' --help | grep -q '^用法：'"
 check "the Chinese xueji(1) is installed" \
 	test -f "$T/stage/usr/share/man/zh_CN/man1/xueji.1"
-check "and the Chinese xueji.yaml(5) and xueji(7), in their sections" sh -c \
+check "and the Chinese xueji.yaml(5), xueji-forms(5) and xueji(7)" sh -c \
 	"test -f '$T/stage/usr/share/man/zh_CN/man5/xueji.yaml.5' &&
+	test -f '$T/stage/usr/share/man/zh_CN/man5/xueji-forms.5' &&
 	test -f '$T/stage/usr/share/man/zh_CN/man7/xueji.7'"
 check "the installed config points at the installed forms" \
 	grep -q "^forms_dir: /usr/share/xueji/forms" \
@@ -654,6 +655,7 @@ check "removes the binary, the man pages and the forms" sh -c \
 	"! test -e '$T/stage/usr/bin/xueji' &&
 	! test -e '$T/stage/usr/share/man/man7/xueji.7' &&
 	! test -e '$T/stage/usr/share/man/zh_CN/man5/xueji.yaml.5' &&
+	! test -e '$T/stage/usr/share/man/zh_CN/man5/xueji-forms.5' &&
 	! test -e '$T/stage/usr/share/man/zh_CN/man7/xueji.7' &&
 	! test -e '$T/stage/usr/share/xueji'"
 check "but keeps etc/xueji and var/lib/xueji" sh -c \
