@@ -247,5 +247,7 @@ void	 xj_syslog(int prio, const char *fmt, ...) XJ_PRINTF(2, 3);
 char	*xj_path_join(const char *dir, const char *name);
 /* The directory part of path, malloc'd ("." when none). */
 char	*xj_dirname(const char *path);
+/* The last component of path, inside path (path itself when no slash). */
+const char *xj_basename(const char *path);
 
 #endif

@@ -170,6 +170,14 @@ xj_dirname(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+const char *
+xj_basename(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
 int
 xj_read_file(const char *path, size_t max, char **out, size_t *lenp,
     char **cause)

@@ -15,7 +15,6 @@
 #include "xueji/platform.h"
 #include "store-int.h"
 
-#define DAY	(24 * 60 * 60)
 
 time_t
 store_add_months(time_t t, long months)

@@ -24,39 +24,9 @@
 #include "xueji/backup.h"
 #include "store-int.h"
 
-#define DAY		(24 * 60 * 60)
 #define DRILL_META	"last_drill"
 #define BACKUP_META	"last_backup"
 #define STEP_PAGES	256	/* pages copied between progress calls */
-
-static const char *const drill_names[DRILL__COUNT] = {
-	"active", "completed", "withdrawn", "destroyed", "audit", "requests",
-	"destructions",
-};
-
-const char *
-drill_count_name(enum drill_count c)
-{
-	return drill_names[c];
-}
-
-void
-drill_report_free(struct drill_report *r)
-{
-	if (r == NULL)
-		return;
-	free(r->file);
-	free(r->problem);
-	r->file = r->problem = NULL;
-}
-
-static const char *
-base_name(const char *path)
-{
-	const char	*slash = strrchr(path, '/');
-
-	return slash != NULL ? slash + 1 : path;
-}
 
 /* The folder of backups: backup_dir, or data_dir/backups. */
 static char *
@@ -127,8 +97,8 @@ in_backup_dir(const struct store *st, const char *path)
  * other path is opened with the operator's own (xj_user_begin), so that
  * naming the database or the key slots reads nothing they could not.
  */
-static int
-open_backup(const struct store *st, const char *path)
+int
+backup_open_file(const struct store *st, const char *path)
 {
 	int	 fd, saved, ours;
 
@@ -144,19 +114,19 @@ open_backup(const struct store *st, const char *path)
 }
 
 /*
- * Copy from (a backup, open_backup) to a new file to (mode 0660 less
+ * Copy from (a backup, backup_open_file) to a new file to (mode 0660 less
  * the umask: the group's in a shared data directory), synced.  XJ_OK or
  * XJ_EIO.
  */
-static int
-copy_file(const struct store *st, const char *from, const char *to,
+int
+backup_copy_file(const struct store *st, const char *from, const char *to,
     char **cause)
 {
 	char	 buf[65536];
 	ssize_t	 n, w, off;
 	int	 in, out, rc = XJ_OK;
 
-	if ((in = open_backup(st, from)) == -1)
+	if ((in = backup_open_file(st, from)) == -1)
 		return xj_fail(cause, errno == ENOENT ? XJ_ENOINPUT : XJ_EIO,
 		    _("cannot read %s: %s"), from, strerror(errno));
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
@@ -198,37 +168,6 @@ copy_file(const struct store *st, const char *from, const char *to,
 	if (rc != XJ_OK)
 		unlink(to);
 	return rc;
-}
-
-static int
-meta_write(struct store *st, const char *key, const char *value,
-    char **cause)
-{
-	sqlite3_stmt	*stmt;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta (key, "
-	    "value) VALUES (?, ?)", -1, &stmt, NULL) != SQLITE_OK)
-		return db_error(st, _("cannot save a setting"), cause);
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
-	rc = step_done(st, stmt, _("cannot save a setting"), cause);
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
-long long
-query_count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	long long	 n = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return n;
 }
 
 /*
@@ -371,14 +310,6 @@ default_path(struct store *st, const char *in, char **cause)
 	return path;
 }
 
-static int
-exec_sql(struct store *st, const char *sql, const char *doing, char **cause)
-{
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_error(st, doing, cause);
-	return XJ_OK;
-}
-
 /*
  * Copy the live database into tmp, page by page (sqlite3_backup): each
  * page is decrypted as it is read and encrypted again, under the same
@@ -417,7 +348,7 @@ export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
 		goto out;
 	}
 	/* A deferred transaction: the snapshot begins at the first read. */
-	if ((rc = exec_sql(st, "BEGIN", doing, cause)) != XJ_OK)
+	if ((rc = store_exec(st, "BEGIN", doing, cause)) != XJ_OK)
 		goto out;
 	st->in_tx = 1;
 	/*
@@ -478,7 +409,7 @@ backup_logged(struct store *st, const char *name, const char *detail,
 		return rc;
 	snprintf(now, sizeof now, "%lld", (long long)xj_now());
 	if ((rc = log_entry(st, "backup.create", name, NULL, detail,
-	    cause)) != XJ_OK || (rc = meta_write(st, BACKUP_META, now,
+	    cause)) != XJ_OK || (rc = store_meta_set(st, BACKUP_META, now,
 	    cause)) != XJ_OK) {
 		tx_rollback(st);
 		return rc;
@@ -561,11 +492,11 @@ store_backup_progress(struct store *st,
 	sync_dir(final);
 
 	dir = xj_dirname(final);
-	rotated = rotate(st, dir, base_name(final));
+	rotated = rotate(st, dir, xj_basename(final));
 	free(dir);
 	xasprintf(&detail, "size=%lld rotated=%d", (long long)sb.st_size,
 	    rotated);
-	rc = backup_logged(st, base_name(final), detail, cause);
+	rc = backup_logged(st, xj_basename(final), detail, cause);
 	free(detail);
 	if (rc != XJ_OK) {
 		/* No copy of the children's data without a line in the log. */
@@ -585,328 +516,6 @@ fail:
 	free(tmp);
 	free(final);
 	return rc;
-}
-
-/*
- * Every page's HMAC (cipher_integrity_check), then PRAGMA
- * integrity_check on db: XJ_OK or XJ_TAMPERED with the reason.
- */
-static int
-integrity(sqlite3 *db, char **cause)
-{
-	sqlite3_stmt	*stmt;
-	const char	*res;
-	int		 rc;
-
-	if ((rc = store_check_pages(db, cause)) != XJ_OK)
-		return rc;
-	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt,
-	    NULL) != SQLITE_OK)
-		return xj_fail(cause, XJ_TAMPERED, _("integrity check failed: "
-		    "%s"), sqlite3_errmsg(db));
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		res = (const char *)sqlite3_column_text(stmt, 0);
-		if (res != NULL && strcmp(res, "ok") == 0)
-			rc = XJ_OK;
-		else
-			rc = xj_fail(cause, XJ_TAMPERED, _("integrity check "
-			    "failed: %s"), res != NULL ? res : "?");
-	} else
-		rc = xj_fail(cause, XJ_TAMPERED, _("integrity check failed: "
-		    "%s"), sqlite3_errmsg(db));
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
-/*
- * Open the database copy at path with key as the live one is opened and
- * check it all: the key and branch, every page's HMAC, integrity, the
- * chain.  A copy written by an older xueji (SQLCipher 3) is upgraded
- * first, in place: path is a copy of ours.  On success *out is the
- * open store.  r, when not NULL, records how far it got.
- */
-static int
-open_verified(const char *branch, const unsigned char key[DB_KEY_BYTES],
-    const char *path, struct drill_report *r, struct store **out,
-    char **cause)
-{
-	struct store	*bst = NULL;
-	int64_t		 count, bad;
-	char		*why = NULL, *why2 = NULL;
-	int		 rc, used_next, up;
-
-	*out = NULL;
-	rc = store_open(path, key, NULL, branch, &used_next, &bst, &why);
-	if (rc == XJ_EDATA) {
-		/* A copy: the live branch's log says what became of it. */
-		up = store_upgrade(path, key, NULL, branch, NULL, &why2);
-		if (up == XJ_OK) {
-			free(why);
-			why = NULL;
-			rc = store_open(path, key, NULL, branch, &used_next,
-			    &bst, &why);
-		} else if (up != XJ_ENOINPUT) {
-			free(why);
-			why = why2;
-			why2 = NULL;
-		}
-		free(why2);
-	}
-	if (rc != XJ_OK) {
-		if (rc != XJ_ENOINPUT)
-			rc = XJ_EDATA;
-		xj_fail(cause, rc, _("the backup does not open with this "
-		    "branch's key (damaged, not a backup of %s, or made before "
-		    "a key rotation): %s"), branch, why != NULL ? why : "");
-		free(why);
-		return rc;
-	}
-	if (r != NULL)
-		r->opened = 1;
-	if ((rc = integrity(bst->db, cause)) != XJ_OK)
-		goto fail;
-	if (r != NULL)
-		r->integrity_ok = 1;
-	if ((rc = audit_verify(bst->db, branch, &count, &bad, NULL, NULL,
-	    &why)) != XJ_OK) {
-		rc = xj_fail(cause, XJ_TAMPERED, _("the backup's audit log "
-		    "does not verify: %s"), why != NULL ? why : "");
-		free(why);
-		goto fail;
-	}
-	if (r != NULL)
-		r->chain_ok = 1;
-	*out = bst;
-	return XJ_OK;
-fail:
-	store_close(bst);
-	return rc;
-}
-
-void
-drill_counts(sqlite3 *db, long long c[DRILL__COUNT])
-{
-	static const char *const sql[DRILL__COUNT] = {
-		"SELECT count(*) FROM student WHERE status = 'active'",
-		"SELECT count(*) FROM student WHERE status = 'completed'",
-		"SELECT count(*) FROM student WHERE status = 'withdrawn'",
-		"SELECT count(*) FROM student WHERE status = 'destroyed'",
-		"SELECT count(*) FROM audit",
-		"SELECT count(*) FROM request",
-		"SELECT count(*) FROM destruction",
-	};
-	size_t			 i;
-
-	/* One snapshot for all of them. */
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	for (i = 0; i < DRILL__COUNT; i++)
-		c[i] = query_count(db, sql[i]);
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-}
-
-/* Whether live holds the backup's newest entry, with the same hash. */
-int
-drill_same_history(sqlite3 *live, sqlite3 *bk, time_t *at)
-{
-	sqlite3_stmt	*a, *b;
-	int		 same = 0;
-
-	if (sqlite3_prepare_v2(bk, "SELECT seq, at, hash FROM audit ORDER BY "
-	    "seq DESC LIMIT 1", -1, &b, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(b) == SQLITE_ROW && sqlite3_prepare_v2(live,
-	    "SELECT hash FROM audit WHERE seq = ?", -1, &a, NULL) ==
-	    SQLITE_OK) {
-		*at = (time_t)sqlite3_column_int64(b, 1);
-		sqlite3_bind_int64(a, 1, sqlite3_column_int64(b, 0));
-		if (sqlite3_step(a) == SQLITE_ROW)
-			same = sqlite3_column_bytes(a, 0) ==
-			    sqlite3_column_bytes(b, 2) &&
-			    sqlite3_column_bytes(a, 0) > 0 &&
-			    memcmp(sqlite3_column_blob(a, 0),
-			    sqlite3_column_blob(b, 2),
-			    (size_t)sqlite3_column_bytes(a, 0)) == 0;
-		sqlite3_finalize(a);
-	}
-	sqlite3_finalize(b);
-	return same;
-}
-
-static void
-compare(struct drill_report *r)
-{
-	long long	 live = 0, bk = 0;
-	int		 i;
-
-	for (i = 0; i < DRILL__COUNT; i++) {
-		if (r->live[i] != r->backup[i])
-			r->differ |= 1U << i;
-		if (i <= DRILL_DESTROYED) {
-			live += r->live[i];
-			bk += r->backup[i];
-		} else if (r->backup[i] > r->live[i])
-			r->suspicious = 1;
-	}
-	if (bk > live || !r->same_history)
-		r->suspicious = 1;
-}
-
-/*
- * A private folder for the copy: mkdtemp makes it 0700.  In protected
- * mode inside the data directory, where the operator cannot plant a
- * link for SQLite's -wal or -shm to write through.
- */
-static char *
-private_dir(const struct store *st, char **cause)
-{
-	const char	*tmp = getenv("TMPDIR");
-	char		*dir;
-
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (xj_protected() && st->cfg != NULL && st->cfg->data_dir != NULL)
-		tmp = st->cfg->data_dir;
-	xasprintf(&dir, "%s/xueji-drill-XXXXXX", tmp);
-	if (mkdtemp(dir) == NULL) {
-		xj_fail(cause, XJ_EIO, _("cannot create a private folder in "
-		    "%s: %s"), tmp, strerror(errno));
-		free(dir);
-		return NULL;
-	}
-	return dir;
-}
-
-int
-drill_open(const struct store *st, const char *path,
-    const unsigned char key[DB_KEY_BYTES], const char *branch,
-    struct drill_report *r, struct store **out, char **cause)
-{
-	char	*dir, *copy;
-	int	 rc;
-
-	*out = NULL;
-	if ((dir = private_dir(st, cause)) == NULL)
-		return XJ_EIO;
-	copy = xj_path_join(dir, "drill.db");
-	if ((rc = copy_file(st, path, copy, cause)) == XJ_OK)
-		rc = open_verified(branch, key, copy, r, out, cause);
-	if (rc != XJ_OK) {
-		unlink_db(copy);
-		rmdir(dir);
-	}
-	free(copy);
-	free(dir);
-	return rc;
-}
-
-void
-drill_close(struct store *bst)
-{
-	char	*path, *dir;
-
-	if (bst == NULL)
-		return;
-	path = xstrdup(bst->path);
-	store_close(bst);
-	unlink_db(path);
-	dir = xj_dirname(path);
-	rmdir(dir);
-	free(dir);
-	free(path);
-}
-
-int
-store_restore_drill(struct store *st, const unsigned char key[DB_KEY_BYTES],
-    const char *path, struct drill_report *r, char **cause)
-{
-	struct store	*bst = NULL;
-	char		*detail, *why = NULL, now[32];
-	int		 rc, i;
-
-	memset(r, 0, sizeof *r);
-	for (i = 0; i < DRILL__COUNT; i++)
-		r->live[i] = r->backup[i] = -1;
-	r->reapply = -1;
-	if ((rc = store_require(st, PERM_RESTORE_RUN, "restore-drill",
-	    cause)) != XJ_OK)
-		return rc;
-	r->file = xstrdup(base_name(path));
-	if ((rc = drill_open(st, path, key, st->branch, r, &bst,
-	    &why)) != XJ_OK)
-		goto done;
-	drill_counts(bst->db, r->backup);
-	drill_counts(st->db, r->live);
-	/* What a restore of it would destroy again (store_restore). */
-	if (store_destroy_reapply(bst, st, 1, &r->reapply, NULL) != XJ_OK)
-		r->reapply = -1;
-	r->same_history = drill_same_history(st->db, bst->db, &r->backup_at);
-	compare(r);
-done:
-	drill_close(bst);
-	if (rc != XJ_OK)
-		r->problem = xstrdup(why != NULL ? why : "?");
-
-	/* The drill is recorded either way; a success is remembered. */
-	xasprintf(&detail, "result=%s%s", rc == XJ_OK ? "ok" : "failed",
-	    rc == XJ_OK && r->suspicious ? " suspicious=1" : "");
-	i = tx_begin(st, NULL);
-	if (i == XJ_OK)
-		i = log_entry(st, "backup.drill", r->file, NULL, detail, NULL);
-	if (i == XJ_OK && rc == XJ_OK) {
-		snprintf(now, sizeof now, "%lld", (long long)xj_now());
-		i = meta_write(st, DRILL_META, now, NULL);
-	}
-	free(detail);
-	if (i == XJ_OK)
-		i = tx_commit(st, NULL);
-	else
-		tx_rollback(st);
-
-	if (rc != XJ_OK) {
-		xj_fail(cause, rc, _("%s failed the restore drill: %s"),
-		    r->file, r->problem);
-		free(why);
-		return rc;
-	}
-	if (i != XJ_OK)
-		return xj_fail(cause, i, _("the drill of %s passed but "
-		    "could not be recorded in the log"), r->file);
-	return XJ_OK;
-}
-
-/* A time kept in meta under key (0: none). */
-static int
-meta_time(struct store *st, const char *key, time_t *at)
-{
-	sqlite3_stmt	*stmt;
-
-	*at = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?",
-	    -1, &stmt, NULL) != SQLITE_OK)
-		return XJ_EIO;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*at = (time_t)strtoll((const char *)sqlite3_column_text(stmt,
-		    0), NULL, 10);
-	sqlite3_finalize(stmt);
-	return XJ_OK;
-}
-
-int
-store_last_drill(struct store *st, time_t *at)
-{
-	return meta_time(st, DRILL_META, at);
-}
-
-int
-store_drill_due(struct store *st, time_t now)
-{
-	time_t	at;
-	long	days = st->cfg != NULL ? st->cfg->restore_drill_warn_days : 90;
-
-	if (store_last_drill(st, &at) != XJ_OK || at == 0)
-		return 1;
-	return now - at > (time_t)days * DAY;
 }
 
 char *
@@ -996,7 +605,7 @@ store_last_backup(struct store *st, time_t *at)
 	struct backup_info	*v;
 	size_t			 n;
 
-	if (meta_time(st, BACKUP_META, at) != XJ_OK)
+	if (store_meta_time(st, BACKUP_META, at) != XJ_OK)
 		return XJ_EIO;
 	/* Made before the time was kept: the newest in the folder. */
 	if (*at == 0 && store_backup_list(st, &v, &n, NULL) == XJ_OK) {
@@ -1016,184 +625,4 @@ store_backup_due(struct store *st, time_t now)
 	if (store_last_backup(st, &at) != XJ_OK || at == 0)
 		return 1;
 	return now - at > (time_t)days * DAY;
-}
-
-/* A name for the safety copy that is not taken yet. */
-static char *
-safety_path(const char *db)
-{
-	struct tm	 tm;
-	time_t		 now = xj_now();
-	char		 stamp[32], suffix[64], *p;
-	int		 n;
-
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	p = xmalloc(strlen(db) + sizeof suffix);
-	/* Two restores within a second: number the second one. */
-	for (n = 1; n < 100; n++) {
-		if (n == 1)
-			snprintf(suffix, sizeof suffix, ".before-restore-%s",
-			    stamp);
-		else
-			snprintf(suffix, sizeof suffix, ".before-restore-%s-%d",
-			    stamp, n);
-		strcpy(p, db);
-		strcat(p, suffix);
-		if (!xj_exists(p))
-			break;
-	}
-	return p;
-}
-
-/* Rename from to to, with the -wal that may lie beside from. */
-static int
-rename_db(const char *from, const char *to)
-{
-	char	*a, *b;
-
-	if (rename(from, to) == -1)
-		return -1;
-	xasprintf(&a, "%s-wal", from);
-	xasprintf(&b, "%s-wal", to);
-	rename(a, b);
-	free(a);
-	free(b);
-	xasprintf(&a, "%s-shm", from);
-	unlink(a);
-	free(a);
-	return 0;
-}
-
-int
-store_restore(struct store **stp, const unsigned char key[DB_KEY_BYTES],
-    const char *path, char **safety, char **cause)
-{
-	struct store		*st = *stp, *bst = NULL, *nst = NULL;
-	const struct config	*cfg = st->cfg;
-	const struct form_spec	*form = st->form;
-	const struct operator	*op = st->op;
-	char			*db, *branch, *staging, *save = NULL, *detail;
-	char			*why = NULL;
-	int			 rc, used_next, fd;
-	int64_t			 head;
-	long			 reapplied = 0;
-
-	if (safety != NULL)
-		*safety = NULL;
-	if ((rc = store_require(st, PERM_RESTORE_RUN, "restore", cause)) != 0)
-		return rc;
-	if ((fd = open_backup(st, path)) == -1)
-		return xj_fail(cause, XJ_ENOINPUT, _("cannot read %s: %s"),
-		    path, strerror(errno));
-	close(fd);
-	db = xstrdup(st->path);
-	branch = xstrdup(st->branch);
-
-	/* Staged beside the database, so the final rename is atomic. */
-	xasprintf(&staging, "%s.restoring", db);
-	unlink_db(staging);
-	if ((rc = copy_file(st, path, staging, cause)) != XJ_OK)
-		goto fail;
-	if ((rc = open_verified(branch, key, staging, NULL, &bst,
-	    &why)) != 0) {
-		xj_fail(cause, rc, _("%s cannot be restored: %s"),
-		    base_name(path), why);
-		xasprintf(&detail, "result=failed");
-		store_log(st, "backup.restore", base_name(path), detail, NULL);
-		free(detail);
-		free(why);
-		goto fail;
-	}
-	head = store_audit_head(bst);
-	/*
-	 * Restore never resurrects: every destruction recorded since the
-	 * backup was made is carried out again on the copy, with
-	 * secure_delete, before it takes the database's place.
-	 */
-	store_bind(bst, cfg, form, op);
-	if ((rc = tx_begin(bst, cause)) != XJ_OK)
-		goto fail_staged;
-	if ((rc = store_destroy_reapply(bst, st, 0, &reapplied,
-	    cause)) != XJ_OK || (rc = tx_commit(bst, cause)) != XJ_OK) {
-		tx_rollback(bst);
-		goto fail_staged;
-	}
-	store_destroy_finish(bst, 1, NULL);	/* nobody else reads it */
-	store_close(bst);	/* checkpoints: the staged file is whole */
-	bst = NULL;
-
-	/* The last line of the old history, kept in the safety copy. */
-	save = safety_path(db);
-	xasprintf(&detail, "result=replaced safety=%s", base_name(save));
-	rc = store_log(st, "backup.restore", base_name(path), detail, cause);
-	free(detail);
-	if (rc != XJ_OK)
-		goto fail;
-
-	store_close(st);
-	*stp = NULL;
-	if (rename_db(db, save) == -1) {
-		rc = xj_fail(cause, XJ_EIO, _("cannot keep the database as %s: "
-		    "%s; nothing was restored"), save, strerror(errno));
-		goto reopen;
-	}
-	if (rename(staging, db) == -1) {
-		rc = xj_fail(cause, XJ_EIO, _("cannot put the backup in "
-		    "place: %s; the database was left as it was"),
-		    strerror(errno));
-		rename_db(save, db);
-		goto reopen;
-	}
-	sync_dir(db);
-	if ((rc = store_open(db, key, NULL, branch, &used_next, &nst,
-	    cause)) != XJ_OK) {
-		/* Verified a moment ago; should it still fail, undo. */
-		rename_db(db, staging);
-		rename_db(save, db);
-		goto reopen;
-	}
-	store_bind(nst, cfg, form, op);
-	/*
-	 * A backup of an older xueji: its search terms are rebuilt now.
-	 * Should that fail, the restore still stands; the next login
-	 * tries again (session.c).
-	 */
-	(void)store_search_upgrade(nst, NULL);
-	/*
-	 * The restored log goes on from the backup's last entry.  What was
-	 * logged after the backup was made is in the safety copy only.
-	 */
-	xasprintf(&detail, "result=ok safety=%s backup_seq=%lld reapplied=%ld",
-	    base_name(save), (long long)head, reapplied);
-	rc = store_log(nst, "backup.restore", base_name(path), detail, cause);
-	free(detail);
-	*stp = nst;
-	if (safety != NULL)
-		*safety = save;
-	else
-		free(save);
-	free(staging);
-	free(db);
-	free(branch);
-	return rc;
-
-reopen:
-	if (store_open(db, key, NULL, branch, &used_next, &nst, NULL) ==
-	    XJ_OK) {
-		store_bind(nst, cfg, form, op);
-		*stp = nst;
-	}
-	goto fail;
-fail_staged:
-	store_close(bst);
-	store_log(st, "backup.restore", base_name(path), "result=failed",
-	    NULL);
-fail:
-	unlink_db(staging);
-	free(staging);
-	free(save);
-	free(db);
-	free(branch);
-	return rc;
 }

@@ -21,7 +21,6 @@
 #include "xueji/guardian.h"
 #include "store-int.h"
 
-#define DAY		(24 * 60 * 60)
 #define TEXT_MAX	4000	/* bytes of a summary or a response */
 
 static const char *const kind_names[] = {

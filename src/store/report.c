@@ -15,7 +15,6 @@
 #include "xueji/platform.h"
 #include "store-int.h"
 
-#define DAY	(24 * 60 * 60)
 
 static const char *const report_names[REPORT_KINDS] = {
 	[REPORT_STATUS] = "status",

@@ -11,7 +11,16 @@
 
 #include "xueji/audit.h"
 #include "xueji/backup.h"
+#include "xueji/search.h"
 #include "xueji/store.h"
+
+/* meta search_terms: the SEARCH_TERMS_VERSION of the branch's terms
+ * (xueji/search.h). */
+#define SEARCH_VERSION_TEXT	XJ_STR(SEARCH_TERMS_VERSION)
+#define XJ_STR(x)		XJ_STR_(x)
+#define XJ_STR_(x)		#x
+
+#define DAY		(24 * 60 * 60)
 
 #define STORE_KEPT_MAX	24	/* statements kept prepared (store_prepare) */
 #define BUSY_TIMEOUT_MS	5000	/* sqlite3_busy_timeout of every handle */
@@ -92,6 +101,30 @@ int	 drill_open(const struct store *, const char *path,
 	     const unsigned char key[DB_KEY_BYTES], const char *branch,
 	     struct drill_report *r, struct store **out, char **cause);
 void	 drill_close(struct store *);
+/*
+ * Open a backup the operator named, for reading (backup.c).  In
+ * protected mode only the folder of backups is read with the program's
+ * group; any other path is opened with the operator's own
+ * (xj_user_begin), so that naming the database or the key slots reads
+ * nothing they could not.  A descriptor, or -1 with errno.
+ */
+int	 backup_open_file(const struct store *, const char *path);
+/*
+ * Copy from (a backup, backup_open_file) to a new file to (mode 0660
+ * less the umask), synced.  XJ_OK, XJ_ENOINPUT or XJ_EIO.
+ */
+int	 backup_copy_file(const struct store *, const char *from,
+	     const char *to, char **cause);
+/*
+ * Open the database copy at path with key as the live one is opened and
+ * check it all: the key and branch, every page's HMAC, integrity, the
+ * chain (drill.c).  A copy written by an older xueji is upgraded first,
+ * in place: path must be a copy of ours.  On success *out is the open
+ * store.  r, when not NULL, records how far it got.
+ */
+int	 backup_open_verified(const char *branch,
+	     const unsigned char key[DB_KEY_BYTES], const char *path,
+	     struct drill_report *r, struct store **out, char **cause);
 /* The rows a drill counts, in one snapshot of db. */
 void	 drill_counts(sqlite3 *, long long c[DRILL__COUNT]);
 /* Whether live holds bk's newest log entry with the same hash; *at is
@@ -133,6 +166,42 @@ int	 log_entry(struct store *, const char *action, const char *target,
  */
 int	 log_commit(struct store *, const char *action, const char *target,
 	     const char *fields, char *detail, char **cause);
+
+/* sqlite3_exec of sql on the store's handle; db_error's message, with
+ * doing, on failure. */
+int	 store_exec(struct store *, const char *sql, const char *doing,
+	     char **cause);
+/* Finalise every kept statement (closing, or the schema changing). */
+void	 store_kept_free(struct store *);
+/*
+ * The pragmas of the design on the store's handle, each read back
+ * (cipher.c); XJ_EUNAVAIL when one does not take.
+ */
+int	 store_configure(struct store *, char **cause);
+/* PRAGMA user_version into *v: 0, or -1 on a database error (schema.c). */
+int	 store_user_version(struct store *, int *v);
+/*
+ * Take the schema from its user_version to store_schema_version in one
+ * transaction (schema.c); the kept statements are dropped first.
+ */
+int	 store_migrate(struct store *, char **cause);
+/*
+ * The meta table (meta.c).  store_meta_get sets *value (malloc'd, NULL
+ * when absent) and returns 1 when key is there, 0 when not, -1 on a
+ * database error.  store_meta_set writes key (inside the caller's
+ * transaction, if any).
+ */
+int	 store_meta_get(struct store *, const char *key, char **value);
+int	 store_meta_set(struct store *, const char *key, const char *value,
+	     char **cause);
+/* A time kept under key into *at (0: none); XJ_EIO on a database error. */
+int	 store_meta_time(struct store *, const char *key, time_t *at);
+/*
+ * Every page's HMAC (cipher_integrity_check), then PRAGMA
+ * integrity_check on db: XJ_OK or XJ_TAMPERED with the reason
+ * (verification.c).
+ */
+int	 store_check_integrity(sqlite3 *, char **cause);
 
 /* A database error as a message for people; XJ_EIO, XJ_EBUSY. */
 int	 db_error(struct store *, const char *doing, char **cause);
@@ -291,6 +360,62 @@ time_t	 store_add_months(time_t t, long months);
 /* step a statement expecting SQLITE_DONE, then reset it. */
 int	 step_done(struct store *, sqlite3_stmt *, const char *doing,
 	     char **cause);
+
+/*
+ * A student's row as store_load_student reads it (s: the student table),
+ * and what keeps frozen records out of ordinary search and lists.
+ */
+#define STUDENT_COLUMNS	"s.id, s.number, s.status, s.enrolled_at, " \
+	"s.enrolled_by, s.consent_method, s.consent_at, " \
+	"(SELECT count(*) FROM request r WHERE r.student = s.id " \
+	"AND r.state = 'pending'), " \
+	"EXISTS (SELECT 1 FROM request r WHERE r.student = s.id " \
+	"AND r.state = 'pending' AND r.kind = 'destroy'), s.next_review"
+#define NOT_FROZEN	"NOT EXISTS (SELECT 1 FROM request fr WHERE " \
+	"fr.student = s.id AND fr.state = 'pending' AND fr.kind = 'destroy')"
+
+/* SELECT key, value of a student's fields (bind its id), for
+ * store_load_student; kept prepared by its address (student.c). */
+extern const char store_values_sql[];
+/*
+ * Build a student from a row of STUDENT_COLUMNS and its values (vals,
+ * store_values_sql), in form order; values the form no longer names
+ * come last, so nothing held is hidden from someone allowed to see it.
+ * Each value as store_visible shows it.  NULL on a database error (left
+ * on the handle until vals is reset).
+ */
+struct student *store_load_student(struct store *, sqlite3_stmt *row,
+	     sqlite3_stmt *vals);
+
+/*
+ * Requests (request.c) and what only a change has (change.c).
+ *
+ * store_request_load reads request id and its student's row id (*sid,
+ * when not NULL) inside the caller's transaction; XJ_ENOINPUT when
+ * there is none.  store_change_load fills r->changes with the raw
+ * values from request_field; store_change_mask masks them for the bound
+ * operator and leaves out the hidden ones.  store_changes_free frees n
+ * changes, wiping the values.
+ */
+int	 store_request_load(struct store *, int64_t id, struct request **out,
+	     sqlite3_int64 *sid, char **cause);
+int	 store_change_load(struct store *, struct request *r, char **cause);
+void	 store_change_mask(struct store *, struct request *r);
+void	 store_changes_free(struct request_change *, size_t n);
+/*
+ * Apply approved change r to student sid inside the decision's
+ * transaction: refused as stale (XJ_EDATA) when a value moved since
+ * filing, else every new value written with its history and the search
+ * terms rebuilt.  *keys is the changed keys, comma-separated (malloc'd,
+ * also on failure; NULL when none).
+ */
+int	 store_change_apply(struct store *, sqlite3_int64 sid,
+	     struct request *r, char **keys, char **cause);
+/* The stored value of key for student id, "" when there is none
+ * (malloc'd). */
+char	*store_field_value(struct store *, sqlite3_int64 id, const char *key);
+/* Append key to the comma-separated list *keys (malloc'd, or NULL). */
+void	 store_key_append(char **keys, const char *key);
 
 /*
  * Enrolment's own steps, shared with the import (import.c).
