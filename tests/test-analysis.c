@@ -15,6 +15,8 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/student.h"
+#include "xueji/report.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 

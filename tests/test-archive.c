@@ -14,9 +14,14 @@
 #include "xueji/platform.h"
 #include "xueji/audit.h"
 #include "xueji/backup.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
+#include "xueji/archive.h"
+#include "xueji/destroy.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/pages.h"
+#include "lib/hatch.h"
 
 struct fixture {
 	struct tl_branch	*b;

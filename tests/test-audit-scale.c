@@ -30,8 +30,11 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
+#include "lib/hatch.h"
 
 #define SCALE_N		1000000	/* entries, unless XUEJI_SCALE_N says */
 #define SCALE_MIN	10000	/* below this the rare entries are none */

@@ -13,8 +13,11 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
+#include "lib/hatch.h"
 
 struct fixture {
 	struct tl_branch	*b;

@@ -22,8 +22,10 @@
 #include "xueji/platform.h"
 #include "xueji/audit.h"
 #include "xueji/backup.h"
+#include "xueji/student.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
+#include "lib/hatch.h"
 
 struct fixture {
 	struct tl_branch	*b;

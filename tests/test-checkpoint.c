@@ -23,6 +23,7 @@
 #include "xueji/checkpoint.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
+#include "lib/hatch.h"
 
 struct fixture {
 	struct tl_branch	*b;

@@ -22,6 +22,8 @@
 
 #include "xueji/platform.h"
 #include "xueji/backup.h"
+#include "xueji/student.h"
+#include "xueji/report.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/worker.h"

@@ -31,9 +31,12 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/worker.h"
+#include "lib/hatch.h"
 
 /* Who each worker is, in turn: two may approve, two may not. */
 static const char *const operators[] = {

@@ -14,6 +14,7 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/student.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/vt.h"

@@ -22,10 +22,14 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
+#include "xueji/destroy.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/vt.h"
 #include "lib/e2e.h"
+#include "lib/hatch.h"
 
 /* How soon a filed request must show in a queue nobody touches. */
 #define LIVE_MS	3000

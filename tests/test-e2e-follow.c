@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "xueji/platform.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/vt.h"

@@ -20,6 +20,8 @@
 
 #include "xueji/platform.h"
 #include "xueji/backup.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/vt.h"

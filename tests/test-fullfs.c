@@ -25,6 +25,8 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/student.h"
+#include "xueji/report.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/worker.h"

@@ -17,6 +17,10 @@
 
 #include "xueji/platform.h"
 #include "xueji/guardian.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
+#include "xueji/report.h"
+#include "xueji/destroy.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 

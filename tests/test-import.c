@@ -16,6 +16,7 @@
 #include "xueji/platform.h"
 #include "xueji/backup.h"
 #include "xueji/import.h"
+#include "xueji/student.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 

@@ -15,6 +15,9 @@
 
 #include "xueji/platform.h"
 #include "xueji/guardian.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
+#include "xueji/destroy.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 

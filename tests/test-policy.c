@@ -15,6 +15,9 @@
 
 #include "xueji/platform.h"
 #include "xueji/policy.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
+#include "xueji/report.h"
 #include "lib/testlib.h"
 
 static const char good_yaml[] =

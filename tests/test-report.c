@@ -12,6 +12,10 @@
 #include <time.h>
 
 #include "xueji/platform.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
+#include "xueji/destroy.h"
+#include "xueji/report.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 

@@ -16,8 +16,13 @@
 #include "xueji/backup.h"
 #include "xueji/guardian.h"
 #include "xueji/import.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
+#include "xueji/report.h"
+#include "xueji/destroy.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
+#include "lib/hatch.h"
 
 struct ctx {
 	struct tl_branch	*b;

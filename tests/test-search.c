@@ -17,8 +17,10 @@
 
 #include "xueji/platform.h"
 #include "xueji/search.h"
+#include "xueji/student.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
+#include "lib/hatch.h"
 
 /* The children, by letter: the table names them so. */
 static const struct child {

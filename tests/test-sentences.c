@@ -18,6 +18,10 @@
 #include "xueji/platform.h"
 #include "xueji/audit.h"
 #include "xueji/forms.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
+#include "xueji/destroy.h"
+#include "xueji/report.h"
 #include "lib/testlib.h"
 #include "../src/ui/ui.h"
 

@@ -18,8 +18,10 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/student.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
+#include "lib/hatch.h"
 
 struct fixture {
 	struct tl_branch	*b;

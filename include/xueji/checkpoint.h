@@ -28,8 +28,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #define CHECKPOINT_PK_BYTES	32
 #define CHECKPOINT_SIG_BYTES	64
 
@@ -47,31 +45,11 @@ void	 checkpoint_public_key(const unsigned char seed[32],
 	     unsigned char pk[CHECKPOINT_PK_BYTES]);
 
 /*
- * Sign the current head of the chain in db.  On success *text is the
- * checkpoint file's contents (malloc'd) and *seq the entry it covers.
- * The seed is used in secure memory and not kept.
- */
-int	 checkpoint_make(sqlite3 *, const char *branch,
-	     const unsigned char seed[32], char **text, int64_t *seq,
-	     char **cause);
-
-/*
  * Parse a checkpoint file and check its signature against its own key.
  * Malformed text or a bad signature is XJ_EDATA; never a crash.
  */
 int	 checkpoint_parse(const char *buf, size_t len, struct checkpoint *,
 	     char **cause);
-
-/*
- * Whether the chain in db extends checkpoint c, signed by the key pk:
- * the entry c->seq exists and its hash is c->head.  XJ_OK, XJ_EDATA (not
- * this branch's key or branch), or XJ_TAMPERED naming what is wrong (the
- * log ends before the checkpoint; the entry differs).  The chain itself
- * is verified by audit_verify, separately.
- */
-int	 checkpoint_check(sqlite3 *, const char *branch,
-	     const unsigned char pk[CHECKPOINT_PK_BYTES],
-	     const struct checkpoint *c, char **cause);
 
 /*
  * The detail of a rotate-key entry: the new public key (of new_seed)
@@ -81,17 +59,5 @@ int	 checkpoint_check(sqlite3 *, const char *branch,
 char	*checkpoint_transition(const char *branch, int64_t upto,
 	     const unsigned char old_seed[32],
 	     const unsigned char new_seed[32]);
-/*
- * Whether checkpoint c's key leads to pk, the branch's current key,
- * through the signed key transitions in db's log: XJ_OK when c is signed
- * by pk, or by a former key whose transitions all verify and c covers
- * no entry after the first rotation away from it; XJ_TAMPERED when a
- * transition does not verify or a retired key signed a later entry;
- * XJ_EDATA when c's key is not one of the branch's.  Then check c with
- * checkpoint_check against its own key.
- */
-int	 checkpoint_follow(sqlite3 *, const char *branch,
-	     const unsigned char pk[CHECKPOINT_PK_BYTES],
-	     const struct checkpoint *c, char **cause);
 
 #endif

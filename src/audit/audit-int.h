@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "xueji/audit.h"
+#include "audit-db.h"
 
 /* The seven parts of an entry's encoding (audit.h), each with its length. */
 struct canon {

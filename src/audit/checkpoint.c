@@ -14,6 +14,7 @@
 #include "xueji/platform.h"
 #include "xueji/audit.h"
 #include "xueji/checkpoint.h"
+#include "audit-db.h"
 
 #define MAGIC		"xueji-checkpoint 1\n"
 #define TEXT_MAX	4096

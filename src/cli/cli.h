@@ -10,7 +10,13 @@
 #include <getopt.h>
 
 #include "xueji/platform.h"
+#include "xueji/archive.h"
+#include "xueji/destroy.h"
+#include "xueji/report.h"
+#include "xueji/request.h"
 #include "xueji/session.h"
+#include "xueji/student.h"
+#include "xueji/student.h"
 
 /* The common options, given before the subcommand or after it. */
 struct cli {

@@ -16,6 +16,7 @@
 
 #include "xueji/platform.h"
 #include "xueji/import.h"
+#include "xueji/student.h"
 
 /* Names spreadsheets commonly give the shipped form's fields. */
 static const struct {

@@ -12,6 +12,10 @@
 
 #include "xueji/platform.h"
 #include "xueji/store.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
+#include "xueji/destroy.h"
+#include "xueji/report.h"
 
 const char report_csv_header[] = "report,metric,value";
 

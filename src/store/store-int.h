@@ -9,10 +9,16 @@
 
 #include <sqlite3.h>
 
-#include "xueji/audit.h"
+#include "../audit/audit-db.h"
 #include "xueji/backup.h"
+#include "xueji/archive.h"
+#include "xueji/destroy.h"
+#include "xueji/report.h"
+#include "xueji/request.h"
 #include "xueji/search.h"
 #include "xueji/store.h"
+#include "xueji/student.h"
+#include "store-db.h"
 
 /* meta search_terms: the SEARCH_TERMS_VERSION of the branch's terms
  * (xueji/search.h). */

@@ -680,9 +680,3 @@ store_bind(struct store *st, const struct config *cfg,
 	store_sensitivity_load(st);
 }
 
-struct sqlite3 *
-store_db(struct store *st)
-{
-	return st->db;
-}
-

@@ -17,7 +17,13 @@
 #include <curses.h>
 #include <wchar.h>
 
+#include "xueji/archive.h"
+#include "xueji/destroy.h"
+#include "xueji/report.h"
+#include "xueji/request.h"
 #include "xueji/session.h"
+#include "xueji/student.h"
+#include "xueji/ui.h"		/* ui_main */
 #include "lineedit.h"
 
 /* The smallest terminal the screens are laid out for. */
@@ -362,9 +368,6 @@ int	 ui_pop_after(struct ui *, void *);
 int	 ui_unlocked(struct ui *);
 /* Whether screens are kept over a lock, and for whom (*id). */
 int	 ui_work_held(const struct ui *, const char **id);
-
-/* Run the interface until the operator quits; returns an exit code. */
-int	 ui_main(const char *config_path, const char *data_dir);
 
 /* Push a screen on top; returns UI_REDRAW. */
 int	 ui_push(struct ui *, const struct screen *, void *arg);

@@ -15,8 +15,11 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
 #include "bench/bench.h"
 #include "bench/measure.h"
+#include "lib/hatch.h"
 
 /* ---- the audit browser ------------------------------------------------ */
 

@@ -25,7 +25,9 @@
 #include <unistd.h>
 
 #include "xueji/platform.h"
+#include "xueji/student.h"
 #include "bench/bench.h"
+#include "lib/hatch.h"
 
 #define MAX_ROWS	512
 

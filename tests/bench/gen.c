@@ -36,7 +36,10 @@
 #include "xueji/platform.h"
 #include "xueji/audit.h"
 #include "xueji/pinyin.h"
+#include "xueji/student.h"
+#include "xueji/request.h"
 #include "bench/bench.h"
+#include "lib/hatch.h"
 
 #define GEN_CHUNK	5000
 #define GEN_CHANGED	50	/* one student in 50 has an approved change */

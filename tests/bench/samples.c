@@ -14,6 +14,7 @@
 #include "xueji/platform.h"
 #include "bench/bench.h"
 #include "bench/measure.h"
+#include "lib/hatch.h"
 
 void
 add(struct samples *s, double v)

@@ -22,10 +22,12 @@
 
 #include "xueji/platform.h"
 #include "xueji/backup.h"
+#include "xueji/student.h"
 #include "bench/bench.h"
 #include "bench/measure.h"
 /* The UI's own header: the bench draws the search screen itself. */
 #include "../../src/ui/ui.h"
+#include "lib/hatch.h"
 
 #define START_RUNS	20
 #define START_WAIT_MS	10000

@@ -17,6 +17,7 @@
 
 #include "xueji/platform.h"
 #include "xueji/session.h"
+#include "xueji/student.h"
 
 /* Common surnames by rough frequency, compound and polyphonic ones too. */
 static const char *const surnames[] = {

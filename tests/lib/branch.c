@@ -11,8 +11,10 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/student.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
+#include "lib/hatch.h"
 
 const char *
 tl_pass(const char *id, char *buf, size_t len)

@@ -13,6 +13,7 @@
 #include "xueji/platform.h"
 #include "xueji/audit.h"
 #include "lib/e2e.h"
+#include "lib/hatch.h"
 
 /* -Wwrite-strings: argv and envp want writable strings. */
 static char	esc_delay[] = "ESCDELAY=25", no_color[] = "NO_COLOR=1";

@@ -1,0 +1,21 @@
+/*
+ * Test hatches: what the tests and benchmarks reach below the public
+ * headers.  The log and checkpoints on a SQLite handle (audit-db.h),
+ * keying and checking a bare handle (store-db.h), and a store's own
+ * handle (store_db, defined here in tests/lib, not in the program).
+ * Never included by the program.
+ * xueji — GPL-3.0-or-later.
+ */
+#ifndef XUEJI_TEST_HATCH_H
+#define XUEJI_TEST_HATCH_H
+
+#include <sqlite3.h>
+
+#include "xueji/store.h"
+#include "../../src/audit/audit-db.h"
+#include "../../src/store/store-db.h"
+
+/* The raw handle of st, to read or damage what the store wrote. */
+sqlite3	*store_db(struct store *st);
+
+#endif
