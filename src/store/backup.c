@@ -408,13 +408,11 @@ backup_logged(struct store *st, const char *name, const char *detail,
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
 	snprintf(now, sizeof now, "%lld", (long long)xj_now());
-	if ((rc = log_entry(st, "backup.create", name, NULL, detail,
-	    cause)) != XJ_OK || (rc = store_meta_set(st, BACKUP_META, now,
-	    cause)) != XJ_OK) {
+	if ((rc = store_meta_set(st, BACKUP_META, now, cause)) != XJ_OK) {
 		tx_rollback(st);
 		return rc;
 	}
-	return tx_commit(st, cause);
+	return log_tail(st, "backup.create", name, NULL, detail, cause);
 }
 
 int

@@ -281,17 +281,16 @@ done:
 	xasprintf(&detail, "result=%s%s", rc == XJ_OK ? "ok" : "failed",
 	    rc == XJ_OK && r->suspicious ? " suspicious=1" : "");
 	i = tx_begin(st, NULL);
-	if (i == XJ_OK)
-		i = log_entry(st, "backup.drill", r->file, NULL, detail, NULL);
 	if (i == XJ_OK && rc == XJ_OK) {
 		snprintf(now, sizeof now, "%lld", (long long)xj_now());
-		i = store_meta_set(st, DRILL_META, now, NULL);
+		if ((i = store_meta_set(st, DRILL_META, now, NULL)) != XJ_OK)
+			tx_rollback(st);
 	}
-	free(detail);
 	if (i == XJ_OK)
-		i = tx_commit(st, NULL);
+		i = log_commit(st, "backup.drill", r->file, NULL, detail,
+		    NULL);
 	else
-		tx_rollback(st);
+		free(detail);
 
 	if (rc != XJ_OK) {
 		xj_fail(cause, rc, _("%s failed the restore drill: %s"),

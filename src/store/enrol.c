@@ -504,13 +504,10 @@ store_student_add(struct store *st, const struct enrolment *en,
 		goto fail;
 	if (found) {
 		xasprintf(&detail, "duplicate-of=%s", *dup);
-		rc = log_entry(st, "student.duplicate-allowed", *number, "",
+		rc = log_commit(st, "student.duplicate-allowed", *number, "",
 		    detail, cause);
-		free(detail);
-		if (rc != XJ_OK)
-			goto fail;
-	}
-	rc = tx_commit(st, cause);
+	} else
+		rc = tx_commit(st, cause);
 	if (rc == XJ_OK)
 		goto out;
 fail:

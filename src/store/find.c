@@ -94,11 +94,8 @@ find_log(struct store *st, struct student **v, size_t count, char **cause)
 	}
 	xasprintf(&detail, "results=%zu numbers=%s%s", count, numbers,
 	    count > FIND_LOG_NUMBERS ? ",…" : "");
-	rc = log_entry(st, "student.find", "", "", detail, cause);
-	free(detail);
-	if (rc == XJ_OK)
-		rc = tx_commit(st, cause);
-	if (rc == XJ_OK) {
+	if ((rc = log_commit(st, "student.find", "", "", detail, cause)) ==
+	    XJ_OK) {
 		free(st->find.numbers);
 		xasprintf(&st->find.numbers, ",%s,", numbers);
 		st->find.op = st->op;

@@ -84,8 +84,8 @@ store_history(struct store *st, const char *number, struct history **out,
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
-	if ((rc = log_entry(st, "student.history", number, "", "", cause)) !=
-	    XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_tail(st, "student.history", number, "", NULL,
+	    cause)) != XJ_OK)
 		goto fail;
 	*out = v;
 	*n = count;

@@ -197,10 +197,9 @@ store_request_get(struct store *st, int64_t id, struct request **out,
 	for (i = 0; i < r->nchanges; i++)
 		store_key_append(&keys, r->changes[i].key);
 	xasprintf(&detail, "request=%" PRId64, id);
-	rc = log_entry(st, "request.view", r->number, keys, detail, cause);
-	free(detail);
+	rc = log_commit(st, "request.view", r->number, keys, detail, cause);
 	free(keys);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if (rc != XJ_OK)
 		goto fail;
 	*out = r;
 	return XJ_OK;
@@ -464,10 +463,8 @@ store_request_acknowledge(struct store *st, int64_t id, char **cause)
 		goto fail;
 	xasprintf(&detail, "request=%" PRId64 " state=%s", id,
 	    request_state_name(r->state));
-	rc = log_entry(st, "request.acknowledge", r->number, "", detail,
-	    cause);
-	free(detail);
-	if (rc != XJ_OK || (rc = tx_commit(st, cause)) != XJ_OK)
+	if ((rc = log_commit(st, "request.acknowledge", r->number, "", detail,
+	    cause)) != XJ_OK)
 		goto fail;
 	request_free(r);
 	return XJ_OK;

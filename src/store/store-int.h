@@ -172,6 +172,9 @@ int	 log_entry(struct store *, const char *action, const char *target,
  */
 int	 log_commit(struct store *, const char *action, const char *target,
 	     const char *fields, char *detail, char **cause);
+/* log_commit for a detail the caller keeps (a literal, or NULL). */
+int	 log_tail(struct store *, const char *action, const char *target,
+	     const char *fields, const char *detail, char **cause);
 
 /* sqlite3_exec of sql on the store's handle; db_error's message, with
  * doing, on failure. */

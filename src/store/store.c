@@ -354,16 +354,26 @@ log_entry(struct store *st, const char *action, const char *target,
 }
 
 int
+log_tail(struct store *st, const char *action, const char *target,
+    const char *fields, const char *detail, char **cause)
+{
+	int	rc;
+
+	if ((rc = log_entry(st, action, target, fields, detail, cause)) ==
+	    XJ_OK)
+		return tx_commit(st, cause);
+	tx_rollback(st);
+	return rc;
+}
+
+int
 log_commit(struct store *st, const char *action, const char *target,
     const char *fields, char *detail, char **cause)
 {
 	int	rc;
 
-	rc = log_entry(st, action, target, fields, detail, cause);
+	rc = log_tail(st, action, target, fields, detail, cause);
 	free(detail);
-	if (rc == XJ_OK)
-		return tx_commit(st, cause);
-	tx_rollback(st);
 	return rc;
 }
 
@@ -375,11 +385,7 @@ store_log(struct store *st, const char *action, const char *target,
 
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((rc = log_entry(st, action, target, NULL, detail, cause)) != 0) {
-		tx_rollback(st);
-		return rc;
-	}
-	return tx_commit(st, cause);
+	return log_tail(st, action, target, NULL, detail, cause);
 }
 
 int
@@ -390,11 +396,7 @@ store_log_read(struct store *st, const char *action, const char *target,
 
 	if ((rc = tx_begin_read_log(st, cause)) != XJ_OK)
 		return rc;
-	if ((rc = log_entry(st, action, target, NULL, detail, cause)) != 0) {
-		tx_rollback(st);
-		return rc;
-	}
-	return tx_commit(st, cause);
+	return log_tail(st, action, target, NULL, detail, cause);
 }
 
 int

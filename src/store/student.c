@@ -326,14 +326,12 @@ store_student_get(struct store *st, const char *number, struct student **out,
 			fields = k;
 		}
 	}
-	/* The read is logged in the same transaction it happens in. */
-	if ((rc = log_entry(st, "student.view", s->number, fields, "",
-	    cause)) != XJ_OK)
-		goto fail;
 	store_release(row);
 	store_release(vals);
 	row = vals = NULL;
-	if ((rc = tx_commit(st, cause)) != XJ_OK)
+	/* The read is logged in the same transaction it happens in. */
+	if ((rc = log_tail(st, "student.view", s->number, fields, NULL,
+	    cause)) != XJ_OK)
 		goto fail;
 	free(fields);
 	*out = s;
@@ -435,9 +433,5 @@ store_student_reveal(struct store *st, const char *number, const char *key,
 	 */
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((rc = log_entry(st, "student.reveal", number, key, "", cause)) != 0) {
-		tx_rollback(st);
-		return rc;
-	}
-	return tx_commit(st, cause);
+	return log_tail(st, "student.reveal", number, key, NULL, cause);
 }

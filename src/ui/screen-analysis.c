@@ -82,7 +82,7 @@ analysis_draw(struct ui *ui, void *p)
 	int			 row;
 
 	ui_title(ui, _("Access analysis · the last 30 days"));
-	ui_datefmt(a->since, since, sizeof since);
+	xj_dayfmt(a->since, since, sizeof since);
 	xasprintf(&line, a->n == 1 ? _("%zu finding since %s; thresholds "
 	    "from xueji.yaml (analysis.*).") : _("%zu findings since %s; "
 	    "thresholds from xueji.yaml (analysis.*)."), a->n, since);

@@ -245,19 +245,19 @@ draw_row(struct ui *ui, const struct archive *ar, const struct row *r,
 	ui_text(ui, row, col, 16, r->number, st);
 	col += 17;
 	if (ar->view == VIEW_DESTROYED) {
-		ui_datefmt(r->when, date, sizeof date);
+		xj_dayfmt(r->when, date, sizeof date);
 		ui_text(ui, row, col, 10, date, st);
 		col += 12;
 		ui_text(ui, row, col, ui->cols - col, r->reason, st);
 		return;
 	}
-	ui_datefmt(r->enrolled_at, date, sizeof date);
+	xj_dayfmt(r->enrolled_at, date, sizeof date);
 	ui_text(ui, row, col, 10, date, st);
 	col += 12;
 	ui_text(ui, row, col, 10, status_label(r->status), st);
 	col += 11;
 	if (r->when > 0) {
-		ui_datefmt(r->when, date, sizeof date);
+		xj_dayfmt(r->when, date, sizeof date);
 		ui_text(ui, row, col, 10, date, st);
 	}
 	col += 12;

@@ -166,7 +166,7 @@ backups_draw(struct ui *ui, void *p)
 		ui_text(ui, row, 0, 2, i == b->sel ? ">" : " ", st);
 		xj_timefmt(it->made, when, sizeof when);
 		size_text(it->size, size, sizeof size);
-		ui_datefmt(it->expires, gone, sizeof gone);
+		xj_dayfmt(it->expires, gone, sizeof gone);
 		xasprintf(&line, "%-16s  %9s  %-10s  %s", when, size, gone,
 		    it->name);
 		ui_text(ui, row, 2, ui->cols - 2, line, st);

@@ -137,8 +137,8 @@ certificate_draw(struct ui *ui, void *p)
 	free(s);
 	row++;
 	if (d->backup_file != NULL) {
-		ui_datefmt(d->backup_made, made, sizeof made);
-		ui_datefmt(d->backup_removed, date, sizeof date);
+		xj_dayfmt(d->backup_made, made, sizeof made);
+		xj_dayfmt(d->backup_removed, date, sizeof date);
 		xasprintf(&s, _("The newest backup holding these data, %s, "
 		    "made on %s, is removed by rotation after %s."),
 		    d->backup_file, made, date);

@@ -140,7 +140,7 @@ destructions_draw(struct ui *ui, void *p)
 		col += 7;
 		ui_text(ui, row, col, 16, it->number, st);
 		col += 17;
-		ui_datefmt(it->executed_at, date, sizeof date);
+		xj_dayfmt(it->executed_at, date, sizeof date);
 		ui_text(ui, row, col, 10, date, st);
 		col += 12;
 		ui_text(ui, row, col, 14, it->approved_by, st);

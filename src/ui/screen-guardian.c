@@ -130,7 +130,7 @@ due_text(const struct guardian_request *g, time_t now, enum ui_style *st)
 	char	 day[32], *s;
 	long	 late;
 
-	ui_datefmt(g->due_at, day, sizeof day);
+	xj_dayfmt(g->due_at, day, sizeof day);
 	*st = STYLE_NORMAL;
 	if (!g->open || now <= g->due_at)
 		return xstrdup(day);
@@ -167,7 +167,7 @@ guardian_draw(struct ui *ui, void *p)
 	row = line(ui, row, lw, _("Student"), g->number, STYLE_NORMAL);
 	row = line(ui, row, lw, _("Kind"), guardian_kind_label(g->kind),
 	    STYLE_NORMAL);
-	ui_datefmt(g->received_at, day, sizeof day);
+	xj_dayfmt(g->received_at, day, sizeof day);
 	xasprintf(&s, "%s · %s", day, guardian_channel_label(g->channel));
 	row = line(ui, row, lw, _("Received"), s, STYLE_NORMAL);
 	free(s);

@@ -222,7 +222,7 @@ guardians_draw(struct ui *ui, void *p)
 		ui_text(ui, row, 2, 5, id, st);
 		ui_text(ui, row, 8, 8, guardian_kind_label(it->kind), st);
 		ui_text(ui, row, 17, 16, it->number, st);
-		ui_datefmt(it->received, day, sizeof day);
+		xj_dayfmt(it->received, day, sizeof day);
 		ui_text(ui, row, 34, 10, day, st);
 		ui_text(ui, row, 46, 21, left, st);
 		free(left);

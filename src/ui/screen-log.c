@@ -419,9 +419,9 @@ dates_words(const char *s, time_t since, time_t until)
 		return NULL;
 	while (*s == ' ')
 		s++;
-	ui_datefmt(since, from, sizeof from);
+	xj_dayfmt(since, from, sizeof from);
 	if (until != 0) {
-		ui_datefmt(until - 1, to, sizeof to);
+		xj_dayfmt(until - 1, to, sizeof to);
 		xasprintf(&w, _("%s to %s"), from, to);
 	} else if (strchr(s, '-') == NULL) {
 		n = strtol(s, NULL, 10);

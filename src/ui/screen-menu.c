@@ -211,7 +211,7 @@ notices(struct ui *ui, const struct menu *m, char *lines[3],
 	if (m->backup && m->backup_at == 0)
 		lines[n] = xstrdup(_("No backup yet: see Backups and restore drills"));
 	else if (m->backup) {
-		ui_datefmt(m->backup_at, day, sizeof day);
+		xj_dayfmt(m->backup_at, day, sizeof day);
 		ui_age(m->backup_at, xj_now(), ago, sizeof ago);
 		xasprintf(&lines[n], m->backup_due ? _("Last backup: %s, %s: "
 		    "another one is due") : _("Last backup: %s, %s"), day,
@@ -223,7 +223,7 @@ notices(struct ui *ui, const struct menu *m, char *lines[3],
 		lines[n] = xstrdup(warn ? _("No restore drill yet: see "
 		    "Backups and restore drills") : _("No restore drill on record"));
 	else if (m->drill) {
-		ui_datefmt(m->drill_at, day, sizeof day);
+		xj_dayfmt(m->drill_at, day, sizeof day);
 		if (m->drill_due && warn)
 			xasprintf(&lines[n], days == 1 ? _("Restore drill "
 			    "overdue: last on %s, over %ld day ago") :

@@ -363,7 +363,7 @@ draw_status(struct ui *ui, const struct record *r, int row)
 		free(line);
 		return row;
 	}
-	ui_datefmt(st->next_review, when, sizeof when);
+	xj_dayfmt(st->next_review, when, sizeof when);
 	xasprintf(&line, st->next_review <= xj_now() ?
 	    _("Status: %s · review due since %s") :
 	    _("Status: %s · next review %s"), status_label(st->status), when);
@@ -591,7 +591,7 @@ review_yes(struct ui *ui, void *arg)
 		return failed(ui, cause);
 	changed(ui, r);
 	if (r->st != NULL) {
-		ui_datefmt(r->st->next_review, when, sizeof when);
+		xj_dayfmt(r->st->next_review, when, sizeof when);
 		ui_message(ui, 0, _("Reviewed.  The next review is due on %s."),
 		    when);
 	}

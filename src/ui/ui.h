@@ -354,8 +354,6 @@ char	*audit_fields_words(const char *fields, const struct form_spec *);
 /* An operator as people read it: "王丽 (reception1)" when the policy
  * knows the id, else the id ("" for NULL).  The caller frees it. */
 char	*ui_who(const struct ui *, const char *id);
-/* The date of t as "2026-11-24" (local time). */
-void	 ui_datefmt(time_t t, char *buf, size_t len);
 
 /* Returns UI_POP: for a struct confirm whose "yes" leaves a screen. */
 int	 ui_pop_after(struct ui *, void *);

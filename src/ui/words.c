@@ -2,7 +2,8 @@
  * xueji — student records for a training branch.
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
- * Words the screens share: a date, an operator, as people read them.
+ * Words the screens share: an operator, as people read them.  A day is
+ * xj_dayfmt (platform).
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,15 +11,6 @@
 
 #include "xueji/platform.h"
 #include "ui.h"
-
-void
-ui_datefmt(time_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d", &tm);
-}
 
 char *
 ui_who(const struct ui *ui, const char *id)
