@@ -53,7 +53,7 @@
  *	operator	auditor1 when i % 5000 == 4999 (an audit.view, rare),
  *			else by i % 7: reception1 ×3, reception2 ×2,
  *			supervisor1, supervisor2
- *	action		by i % 10: enroll, view, find, view, history, find,
+ *	action		by i % 10: enrol, view, find, view, history, find,
  *			status.review, view, a request's, status.set
  *	request		i % 10 == 8: request i / 30 + 1, whose three entries
  *			are change.request, request.view, change.approve
@@ -63,7 +63,7 @@
  *	at		t0 + i * STEP
  */
 enum {
-	A_ENROLL, A_VIEW, A_FIND, A_HISTORY, A_REVIEW, A_STATUS,
+	A_ENROL, A_VIEW, A_FIND, A_HISTORY, A_REVIEW, A_STATUS,
 	A_CHANGE_REQUEST, A_REQUEST_VIEW, A_CHANGE_APPROVE, A_AUDIT_VIEW
 };
 
@@ -97,7 +97,7 @@ gen_action(int64_t i)
 		return A_AUDIT_VIEW;
 	switch (i % 10) {
 	case 0:
-		return A_ENROLL;
+		return A_ENROL;
 	case 1:
 	case 3:
 	case 7:
@@ -170,7 +170,7 @@ gen_entry(const struct scale *sc, int64_t i, struct audit_entry *e,
 		    2016 + (int)(k / 100000), (int)(k % 100000));
 	buf->fields[0] = buf->detail[0] = '\0';
 	switch (a) {
-	case A_ENROLL:
+	case A_ENROL:
 		snprintf(buf->fields, sizeof buf->fields, "%s",
 		    "name,birth_month,guardian_name,guardian_phone");
 		snprintf(buf->detail, sizeof buf->detail, "consent=in-person");
@@ -407,7 +407,7 @@ gen_matches(const struct scale *sc, const struct sfilter *sf, int64_t i)
 	case F_RARE:
 		return rare(i);
 	case F_ACTION:
-		return a == A_ENROLL;
+		return a == A_ENROL;
 	case F_PREFIX:
 		return a <= A_HISTORY;
 	case F_PREFIX_STATUS:

@@ -142,7 +142,7 @@ bad(const struct field_spec *f, const char *in, const char *part)
 }
 
 static void
-test_enrollment_form(void **state)
+test_enrolment_form(void **state)
 {
 	static const char	*keys[] = { "name", "birth_month",
 	    "guardian_name", "guardian_phone" };
@@ -524,7 +524,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_enrollment_form),
+		cmocka_unit_test(test_enrolment_form),
 		cmocka_unit_test(test_form_text),
 		cmocka_unit_test(test_spec_errors),
 		cmocka_unit_test(test_names),

@@ -101,7 +101,7 @@ test_perm_table(void **state)
 	assert_false(perm_table[PERM_STUDENT_VIEW].writes);
 	assert_false(perm_table[PERM_AUDIT_VIEW].writes);
 	assert_true(perm_table[PERM_CHANGE_APPROVE].writes);
-	assert_true(perm_table[PERM_STUDENT_ENROLL].writes);
+	assert_true(perm_table[PERM_STUDENT_ENROL].writes);
 }
 
 static void
@@ -153,7 +153,7 @@ test_good(void **state)
 	assert_true(policy_allows(op, PERM_STUDENT_VIEW));
 	assert_true(policy_allows(op, PERM_STUDENT_SEARCH));
 	assert_false(policy_allows(op, PERM_CHANGE_APPROVE));
-	assert_false(policy_allows(op, PERM_STUDENT_ENROLL));
+	assert_false(policy_allows(op, PERM_STUDENT_ENROL));
 	assert_false(policy_allows(op, PERM__COUNT));
 
 	op = policy_operator(pol, "boss1");
@@ -324,7 +324,7 @@ shipped_perms(const char *role)
 {
 	perm_set	reception;
 
-	reception = PERM_BIT(PERM_STUDENT_ENROLL) |
+	reception = PERM_BIT(PERM_STUDENT_ENROL) |
 	    PERM_BIT(PERM_STUDENT_VIEW) | PERM_BIT(PERM_STUDENT_SEARCH) |
 	    PERM_BIT(PERM_CHANGE_REQUEST) | PERM_BIT(PERM_CHANGE_CONFIRM) |
 	    PERM_BIT(PERM_STATUS_REQUEST) | PERM_BIT(PERM_DESTROY_REQUEST) |

@@ -72,7 +72,7 @@ allowed(int rc)
 }
 
 static int
-ex_enroll(struct ctx *c)
+ex_enrol(struct ctx *c)
 {
 	const struct field_input in[] = {
 		{ "name", "新生" }, { "birth_month", "2016-05" },
@@ -432,7 +432,7 @@ ex_request_manage(struct ctx *c)
  * built yet, by issue: the test names them, so they are not forgotten.
  */
 static int (*const exercise[PERM__COUNT])(struct ctx *) = {
-	[PERM_STUDENT_ENROLL] = ex_enroll,
+	[PERM_STUDENT_ENROL] = ex_enrol,
 	[PERM_STUDENT_VIEW] = ex_view,
 	[PERM_STUDENT_SEARCH] = ex_search,
 	[PERM_STUDENT_PHONE] = ex_phone,

@@ -388,7 +388,7 @@ test_role_matrix(void **state)
 			af.limit = 1;
 			switch (k) {
 			case 0:
-				p = PERM_STUDENT_ENROLL;
+				p = PERM_STUDENT_ENROL;
 				rc = store_student_add(s->st, &en, &n, &dup,
 				    &cause);
 				/* The second enrolling role hits the dup. */

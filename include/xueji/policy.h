@@ -14,8 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The names are published (roles files, the log): "student.enroll" keeps
+ * its first spelling, as do the action of that name and the form
+ * forms/enrollment.yaml; identifiers and prose write "enrol".
+ */
 enum perm {
-	PERM_STUDENT_ENROLL,		/* student.enroll */
+	PERM_STUDENT_ENROL,		/* student.enroll */
 	PERM_STUDENT_VIEW,		/* student.view: open a record */
 	PERM_STUDENT_SEARCH,		/* student.search: find and list */
 	PERM_STUDENT_PHONE,		/* student.phone: see phones unmasked */

@@ -46,7 +46,7 @@ extern const struct cmd cmd_import;
 extern const struct cmd cmd_change;
 extern const struct cmd cmd_status;
 extern const struct cmd cmd_destroy;
-extern const struct cmd cmd_request;
+extern const struct cmd cmd_guardian;
 extern const struct cmd cmd_queue;
 extern const struct cmd cmd_audit;
 extern const struct cmd cmd_verify;

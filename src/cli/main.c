@@ -30,7 +30,7 @@ static const struct cmd *const commands[] = {
 	&cmd_change,
 	&cmd_status,
 	&cmd_destroy,
-	&cmd_request,
+	&cmd_guardian,
 	&cmd_queue,
 	&cmd_audit,
 	&cmd_verify,

@@ -14,7 +14,7 @@
 #include "xueji/policy.h"
 
 const struct perm_info perm_table[PERM__COUNT] = {
-	{ PERM_STUDENT_ENROLL, "student.enroll", 1,
+	{ PERM_STUDENT_ENROL, "student.enroll", 1,
 	  N_("Enrol a new student.") },
 	{ PERM_STUDENT_VIEW, "student.view", 0,
 	  N_("Open a student's record.") },

@@ -466,7 +466,7 @@ store_student_add(struct store *st, const struct enrolment *en,
 
 	*number = NULL;
 	*dup = NULL;
-	if ((rc = store_require(st, PERM_STUDENT_ENROLL, "student.enroll",
+	if ((rc = store_require(st, PERM_STUDENT_ENROL, "student.enroll",
 	    cause)) != XJ_OK)
 		return rc;
 	if (en->allow_duplicate && (rc = store_require(st,

@@ -3,7 +3,11 @@
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
  * xueji request add|link|close|list|show|access-file: the register of
- * guardians' requests (guardian.h) on the command line.
+ * guardians' requests (guardian.h) on the command line.  The command
+ * keeps the name it had before this file was named for what it holds,
+ * so that scripts go on working; there is no second name (xueji(1)).
+ * It is not store/request.c's change, status and destruction requests:
+ * those are cmd-change.c, cmd-status.c and cmd-destroy.c.
  *
  * Output for scripts: "add" prints the new id alone; "list" prints one
  * request a line, tab-separated: id, kind, student number, channel,
@@ -28,7 +32,7 @@
 #include "xueji/guardian.h"
 #include "cli.h"
 
-struct request_opts {
+struct guardian_opts {
 	const char	*summary;	/* into argv: main wiped it */
 	const char	*response;
 	int		 kind;		/* enum guardian_kind, or -1 */
@@ -41,9 +45,9 @@ struct request_opts {
 };
 
 static int
-request_option(struct cli *c, int ch, const char *arg, void *p)
+guardian_option(struct cli *c, int ch, const char *arg, void *p)
 {
-	struct request_opts	*o = p;
+	struct guardian_opts	*o = p;
 	int			 list = -1;
 
 	(void)c;
@@ -99,17 +103,17 @@ request_option(struct cli *c, int ch, const char *arg, void *p)
 /* Parse a verb's options, expect nargs operands. */
 static int
 parse_verb(struct cli *c, int argc, char **argv, const char *shortopts,
-    const struct option *longopts, struct request_opts *o, int nargs,
+    const struct option *longopts, struct guardian_opts *o, int nargs,
     int *first)
 {
 	int	rc;
 
 	memset(o, 0, sizeof *o);
 	o->kind = o->list = -1;
-	rc = cli_parse(c, argc, argv, shortopts, longopts, request_option, o,
+	rc = cli_parse(c, argc, argv, shortopts, longopts, guardian_option, o,
 	    first);
 	if (rc != XJ_OK || argc - *first != nargs)
-		return cli_usage(&cmd_request);
+		return cli_usage(&cmd_guardian);
 	return XJ_OK;
 }
 
@@ -123,7 +127,7 @@ put_time(const char *key, time_t t)
 }
 
 static int
-request_add(struct cli *c, int argc, char **argv)
+guardian_add(struct cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "kind",	required_argument, NULL, 'k' },
@@ -133,7 +137,7 @@ request_add(struct cli *c, int argc, char **argv)
 		{ "summary",	required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct request_opts	 o;
+	struct guardian_opts	 o;
 	char			*cause = NULL;
 	time_t			 received = 0;
 	int64_t			 id = 0;
@@ -164,7 +168,7 @@ out:
 
 /* link, close and show: one id. */
 static int
-request_one(struct cli *c, int argc, char **argv)
+guardian_one(struct cli *c, int argc, char **argv)
 {
 	static const struct option none[] = {
 		{ NULL, 0, NULL, 0 }
@@ -180,7 +184,7 @@ request_one(struct cli *c, int argc, char **argv)
 	const struct option	*longopts = none;
 	const char		*verb = argv[0];
 	struct guardian_request	*g;
-	struct request_opts	 o;
+	struct guardian_opts	 o;
 	char			*cause = NULL, day[32];
 	int64_t			 id = 0, to = 0;
 	int			 rc, first;
@@ -265,7 +269,7 @@ print_listed(const struct guardian_request *g, void *arg)
 }
 
 static int
-request_list(struct cli *c, int argc, char **argv)
+guardian_list(struct cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "open",	no_argument, NULL, 'O' },
@@ -273,7 +277,7 @@ request_list(struct cli *c, int argc, char **argv)
 		{ "all",	no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct request_opts	 o;
+	struct guardian_opts	 o;
 	char			*cause = NULL;
 	int			 rc, first;
 
@@ -295,13 +299,13 @@ out:
  * only then written (atomically, mode 0600) or printed for "-o -".
  */
 static int
-request_access_file(struct cli *c, int argc, char **argv)
+guardian_access_file(struct cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output",	required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct request_opts	 o;
+	struct guardian_opts	 o;
 	FILE			*f;
 	char			*cause = NULL, *buf = NULL;
 	size_t			 len = 0;
@@ -337,21 +341,21 @@ out:
 }
 
 static int
-request_exec(struct cli *c, int argc, char **argv)
+guardian_exec(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_verb verbs[] = {
-		{ "add",		request_add },
-		{ "link",		request_one },
-		{ "close",		request_one },
-		{ "show",		request_one },
-		{ "list",		request_list },
-		{ "access-file",	request_access_file },
+		{ "add",		guardian_add },
+		{ "link",		guardian_one },
+		{ "close",		guardian_one },
+		{ "show",		guardian_one },
+		{ "list",		guardian_list },
+		{ "access-file",	guardian_access_file },
 	};
 
 	return cli_dispatch(c, verbs, nitems(verbs), argc, argv);
 }
 
-const struct cmd cmd_request = {
+const struct cmd cmd_guardian = {
 	.name = "request",
 	.synopsis = N_("add --kind access|correction|deletion|complaint "
 	    "--student NUMBER --channel phone|in-person|message|letter|email "
@@ -362,5 +366,5 @@ const struct cmd cmd_request = {
 	    "show ID\n"
 	    "access-file NUMBER -o FILE"),
 	.help = N_("the register of guardians' requests"),
-	.exec = request_exec,
+	.exec = guardian_exec,
 };
