@@ -87,13 +87,22 @@ TESTBIN	 = $(TESTSRC:tests/%.c=$(B)/tests/%)
 TESTLIB	 = $(sort $(wildcard tests/lib/*.c))
 TESTLIBOBJ = $(TESTLIB:%.c=$(B)/%.o)
 
-all: $(PACKAGE)
+all: $(PACKAGE) $(B)/nocurses
 
 $(PACKAGE): $(B)/$(PACKAGE)
 	@cp $(B)/$(PACKAGE) $@.tmp && mv -f $@.tmp $@
 
 $(B)/$(PACKAGE): $(CLIOBJ) $(UILIB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ) $(UILIB) $(LIB) $(PKG_LIBS)
+
+# Everything below the interface builds without a terminal: the whole of
+# libxueji.a links into a program without ncurses (build-aux/nocurses.c),
+# so a curses call below src/ui fails the build, naming the symbol.
+NOCURSES_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out ncursesw,$(PKGS)) \
+	2>/dev/null)
+$(B)/nocurses: build-aux/nocurses.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ build-aux/nocurses.c \
+	    -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(NOCURSES_LIBS)
 
 $(LIB): $(LIBOBJ)
 	@rm -f $@
@@ -163,7 +172,7 @@ sqlcipher-check:
 $(LIBOBJ) $(UIOBJ) $(CLIOBJ) $(TESTLIBOBJ): | sqlcipher-check
 
 # Naming the objects keeps make from deleting them as intermediates.
-tests: $(B)/$(PACKAGE) $(TESTBIN) $(TESTBIN:=.o)
+tests: $(B)/$(PACKAGE) $(B)/nocurses $(TESTBIN) $(TESTBIN:=.o)
 
 test: deps
 	$(MAKE) tests

@@ -126,6 +126,25 @@ keyring_branch(const struct keyring *kr)
 	return kr->branch;
 }
 
+void
+keys_sodium_init(void)
+{
+	if (sodium_init() < 0)
+		fatal("%s", _("cannot initialise libsodium"));
+}
+
+struct slot *
+keyring_find(const struct keyring *kr, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < kr->nslots; i++) {
+		if (strcmp(kr->slots[i].id, id) == 0)
+			return &kr->slots[i];
+	}
+	return NULL;
+}
+
 int
 keyring_has(const struct keyring *kr, const char *id)
 {

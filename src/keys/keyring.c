@@ -49,13 +49,6 @@ keys_atfatal(void)
 		sodium_memzero(l->secret, sizeof *l->secret);
 }
 
-void
-keys_sodium_init(void)
-{
-	if (sodium_init() < 0)
-		fatal("%s", _("cannot initialise libsodium"));
-}
-
 static struct branch_secret *
 secret_alloc(void)
 {
@@ -229,18 +222,6 @@ fail:
 	secure_free(sk);
 	secure_free(key);
 	return rv;
-}
-
-struct slot *
-keyring_find(const struct keyring *kr, const char *id)
-{
-	size_t	i;
-
-	for (i = 0; i < kr->nslots; i++) {
-		if (strcmp(kr->slots[i].id, id) == 0)
-			return &kr->slots[i];
-	}
-	return NULL;
 }
 
 int

@@ -61,6 +61,17 @@ xj_parse_day(const char *s, int through, time_t *out)
 	return 0;
 }
 
+time_t
+xj_add_months(time_t t, long months)
+{
+	struct tm	tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mon += (int)months;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
 void
 xj_dayfmt(time_t t, char *buf, size_t len)
 {

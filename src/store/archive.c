@@ -15,37 +15,6 @@
 #include "xueji/platform.h"
 #include "store-int.h"
 
-
-time_t
-store_add_months(time_t t, long months)
-{
-	struct tm	tm;
-
-	localtime_r(&t, &tm);
-	tm.tm_mon += (int)months;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-sqlite3_int64
-store_student_id(struct store *st, const char *number, int *status)
-{
-	sqlite3_stmt	*stmt;
-	sqlite3_int64	 id = 0;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT id, status FROM student WHERE "
-	    "number = ?", -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		id = sqlite3_column_int64(stmt, 0);
-		*status = status_parse((const char *)
-		    sqlite3_column_text(stmt, 1));
-	}
-	sqlite3_finalize(stmt);
-	return id;
-}
-
 int
 store_check_not_frozen(struct store *st, sqlite3_int64 id,
     const char *number, char **cause)
@@ -249,7 +218,7 @@ store_review(struct store *st, const char *number, char **cause)
 	if ((rc = store_lifecycle_check(st, LC_REVIEW, id, number, NULL,
 	    cause)) != XJ_OK)
 		goto fail;
-	next = store_add_months(xj_now(), st->cfg->review_months);
+	next = xj_add_months(xj_now(), st->cfg->review_months);
 	if (sqlite3_prepare_v2(st->db, "UPDATE student SET next_review = ? "
 	    "WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK) {
 		rc = db_error(st, _("cannot record the review"), cause);
@@ -276,10 +245,10 @@ time_t
 store_keep_until(const struct store *st, int status, time_t status_at)
 {
 	if (status == STATUS_COMPLETED)
-		return store_add_months(status_at,
+		return xj_add_months(status_at,
 		    st->cfg->keep_completed_months);
 	if (status == STATUS_WITHDRAWN)
-		return store_add_months(status_at,
+		return xj_add_months(status_at,
 		    st->cfg->keep_withdrawn_months);
 	return 0;
 }

@@ -149,7 +149,7 @@ store_destroy_request(struct store *st, const char *number,
 		}
 		sqlite3_bind_int64(stmt, 1, id);
 		if (sqlite3_step(stmt) == SQLITE_ROW)
-			until = store_add_months((time_t)
+			until = xj_add_months((time_t)
 			    sqlite3_column_int64(stmt, 0), status ==
 			    STATUS_COMPLETED ? st->cfg->keep_completed_months :
 			    st->cfg->keep_withdrawn_months);

@@ -421,7 +421,7 @@ store_insert_student(struct store *st, const char *number, const char *consent,
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)xj_now());
 	sqlite3_bind_text(stmt, 3, store_who(st), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, consent, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)store_add_months(xj_now(),
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)xj_add_months(xj_now(),
 	    st->cfg->review_months));
 	rc = step_done(st, stmt, _("cannot save the student"), cause);
 	store_release(stmt);

@@ -364,8 +364,6 @@ sqlite3_int64 store_student_id(struct store *, const char *number,
  * for a status without one (active, destroyed). */
 time_t	 store_keep_until(const struct store *, int status,
 	     time_t status_at);
-/* t plus months calendar months (local time), at the same time of day. */
-time_t	 store_add_months(time_t t, long months);
 /* step a statement expecting SQLITE_DONE, then reset it. */
 int	 step_done(struct store *, sqlite3_stmt *, const char *doing,
 	     char **cause);

@@ -57,6 +57,25 @@ status_parse(const char *s)
 	return -1;
 }
 
+sqlite3_int64
+store_student_id(struct store *st, const char *number, int *status)
+{
+	sqlite3_stmt	*stmt;
+	sqlite3_int64	 id = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, status FROM student WHERE "
+	    "number = ?", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		id = sqlite3_column_int64(stmt, 0);
+		*status = status_parse((const char *)
+		    sqlite3_column_text(stmt, 1));
+	}
+	sqlite3_finalize(stmt);
+	return id;
+}
+
 void
 student_free(struct student *s)
 {

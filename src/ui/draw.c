@@ -2,16 +2,78 @@
  * xueji — student records for a training branch.
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
- * Drawing helpers shared by the screens: text clipped by display width,
- * fields drawn from a line editor, and big characters for a student
- * number read out across the counter.
+ * Drawing helpers shared by the screens: the colours and what each
+ * style looks like with and without them, the status line's message,
+ * text clipped by display width, fields drawn from a line editor, and
+ * big characters for a student number read out across the counter.
+ * Nothing here knows the screen stack (ui.c).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xueji/platform.h"
 #include "ui.h"
+
+void
+ui_colours_setup(struct ui *ui)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	ui->colour = has_colors() && (nc == NULL || *nc == '\0');
+	if (!ui->colour)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(1, COLOR_WHITE, COLOR_BLUE);		/* title, bars */
+	init_pair(2, COLOR_BLACK, COLOR_CYAN);		/* key names */
+	init_pair(3, COLOR_RED, -1);			/* errors */
+	init_pair(4, COLOR_BLACK, COLOR_WHITE);		/* fields */
+	init_pair(5, COLOR_BLACK, COLOR_YELLOW);	/* focus */
+}
+
+attr_t
+ui_attr(const struct ui *ui, enum ui_style st)
+{
+	/* Monochrome: state shown with reverse, bold and underline. */
+	switch (st) {
+	case STYLE_TITLE:
+		return ui->colour ? COLOR_PAIR(1) | A_BOLD : A_REVERSE | A_BOLD;
+	case STYLE_BAR:
+		return ui->colour ? COLOR_PAIR(1) : A_REVERSE;
+	case STYLE_KEY:
+		return ui->colour ? COLOR_PAIR(2) | A_BOLD : A_BOLD;
+	case STYLE_FIELD:
+		return ui->colour ? COLOR_PAIR(4) : A_UNDERLINE;
+	case STYLE_FOCUS:
+		return ui->colour ? COLOR_PAIR(5) | A_BOLD :
+		    A_UNDERLINE | A_BOLD;
+	case STYLE_SELECT:
+		return A_REVERSE;
+	case STYLE_ERROR:
+		return ui->colour ? COLOR_PAIR(3) | A_BOLD : A_BOLD;
+	case STYLE_DIM:
+		return A_DIM;
+	default:
+		return A_NORMAL;
+	}
+}
+
+void
+ui_message(struct ui *ui, int error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	free(ui->message);
+	ui->message = NULL;
+	if (fmt == NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&ui->message, fmt, ap);
+	va_end(ap);
+	ui->message_error = error;
+}
 
 /*
  * The next character of s as drawn: its code point (controls and

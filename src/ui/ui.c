@@ -77,21 +77,6 @@ pop(void)
 	stack[depth].state = NULL;
 }
 
-void
-ui_message(struct ui *ui, int error, const char *fmt, ...)
-{
-	va_list	ap;
-
-	free(ui->message);
-	ui->message = NULL;
-	if (fmt == NULL)
-		return;
-	va_start(ap, fmt);
-	xvasprintf(&ui->message, fmt, ap);
-	va_end(ap);
-	ui->message_error = error;
-}
-
 int
 ui_allowed(const struct ui *ui, enum action a)
 {
@@ -390,50 +375,6 @@ lock(struct ui *ui)
 		xj_syslog(LOG_NOTICE, "lock: operator=%s", ui->s->op->id);
 	session_logout(ui->s);
 	ui_push(ui, &screen_login, NULL);
-}
-
-static void
-setup_colours(struct ui *ui)
-{
-	const char	*nc = getenv("NO_COLOR");
-
-	ui->colour = has_colors() && (nc == NULL || *nc == '\0');
-	if (!ui->colour)
-		return;
-	start_color();
-	use_default_colors();
-	init_pair(1, COLOR_WHITE, COLOR_BLUE);		/* title, bars */
-	init_pair(2, COLOR_BLACK, COLOR_CYAN);		/* key names */
-	init_pair(3, COLOR_RED, -1);			/* errors */
-	init_pair(4, COLOR_BLACK, COLOR_WHITE);		/* fields */
-	init_pair(5, COLOR_BLACK, COLOR_YELLOW);	/* focus */
-}
-
-attr_t
-ui_attr(const struct ui *ui, enum ui_style st)
-{
-	/* Monochrome: state shown with reverse, bold and underline. */
-	switch (st) {
-	case STYLE_TITLE:
-		return ui->colour ? COLOR_PAIR(1) | A_BOLD : A_REVERSE | A_BOLD;
-	case STYLE_BAR:
-		return ui->colour ? COLOR_PAIR(1) : A_REVERSE;
-	case STYLE_KEY:
-		return ui->colour ? COLOR_PAIR(2) | A_BOLD : A_BOLD;
-	case STYLE_FIELD:
-		return ui->colour ? COLOR_PAIR(4) : A_UNDERLINE;
-	case STYLE_FOCUS:
-		return ui->colour ? COLOR_PAIR(5) | A_BOLD :
-		    A_UNDERLINE | A_BOLD;
-	case STYLE_SELECT:
-		return A_REVERSE;
-	case STYLE_ERROR:
-		return ui->colour ? COLOR_PAIR(3) | A_BOLD : A_BOLD;
-	case STYLE_DIM:
-		return A_DIM;
-	default:
-		return A_NORMAL;
-	}
 }
 
 /* Leaving a screen with typed input asks first. */
@@ -746,7 +687,7 @@ ui_main(const char *config_path, const char *data_dir)
 	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED, NULL);
 	mouseinterval(300);
 	timeout(TICK_MS);
-	setup_colours(&ui);
+	ui_colours_setup(&ui);
 
 	ui_push(&ui, &screen_login, NULL);
 	loop(&ui);

@@ -397,6 +397,9 @@ enum ui_style {
 	STYLE_DIM,
 };
 attr_t	 ui_attr(const struct ui *, enum ui_style);
+/* Start the colour pairs, unless the terminal has none or NO_COLOR is
+ * set (ui->colour says which). */
+void	 ui_colours_setup(struct ui *);
 
 /*
  * Draw UTF-8 text at (row, col) in at most width columns, never splitting
