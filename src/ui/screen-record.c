@@ -23,12 +23,6 @@
 #include "xueji/platform.h"
 #include "ui.h"
 
-/* A line of the history: entry e, and whether it is its second line. */
-struct hline {
-	size_t	e;
-	int	second;
-};
-
 struct record {
 	char		*number;
 	struct opened_for back;
@@ -39,12 +33,7 @@ struct record {
 	char		*reason;
 	struct student	*st;
 	int		 revealed;	/* the sensitive fields are shown */
-	struct history	*h;
-	size_t		 nh;
-	struct hline	*lines;
-	size_t		 nlines;
-	size_t		 top;		/* first history line drawn */
-	int		 at_end;	/* keep the newest in view */
+	struct history_view hist;	/* the history pane below */
 	int64_t		 stamp;		/* store_student_stamp() when read */
 	int64_t		 asked;		/* the stamp a question was asked on */
 };
@@ -68,35 +57,22 @@ static const char *const destroy_codes[] = {
 static void
 load(struct ui *ui, struct record *r)
 {
-	char	*cause = NULL;
-	size_t	 i;
+	struct history	*h = NULL;
+	char		*cause = NULL;
+	size_t		 nh = 0;
 
 	student_free(r->st);
-	history_free(r->h, r->nh);
-	free(r->lines);
 	r->st = NULL;
-	r->h = NULL;
-	r->lines = NULL;
-	r->nh = r->nlines = 0;
+	history_view_free(&r->hist);
 	if (store_student_stamp(ui->s->st, r->number, &r->stamp, &cause) !=
 	    XJ_OK ||
 	    store_student_get(ui->s->st, r->number, &r->st, &cause) != XJ_OK ||
-	    store_history(ui->s->st, r->number, &r->h, &r->nh, &cause) !=
-	    XJ_OK) {
+	    store_history(ui->s->st, r->number, &h, &nh, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
 		return;
 	}
-	/* A change takes two lines: what and when, then who and why. */
-	r->lines = xcalloc(2 * r->nh + 1, sizeof *r->lines);
-	for (i = 0; i < r->nh; i++) {
-		r->lines[r->nlines++].e = i;
-		if (r->h[i].request != 0) {
-			r->lines[r->nlines].e = i;
-			r->lines[r->nlines++].second = 1;
-		}
-	}
-	r->at_end = 1;
+	history_view_set(&r->hist, h, nh);
 }
 
 /* Append item to the list *s, in the interface's separator. */
@@ -246,8 +222,7 @@ record_close(void *p)
 	struct record	*r = p;
 
 	student_free(r->st);
-	history_free(r->h, r->nh);
-	free(r->lines);
+	history_view_free(&r->hist);
 	free(r->number);
 	xfree_wipe(r->reason);
 	free(r);
@@ -267,79 +242,6 @@ has_sensitive(const struct ui *ui, const struct student *st)
 	return 0;
 }
 
-
-/* A value as this view shows it: sensitive ones covered until revealed. */
-static const char *
-shown(const struct ui *ui, const struct record *r, const char *key,
-    const char *value)
-{
-	const struct field_spec	*f = form_field(ui->s->form, key);
-
-	if (f != NULL && f->sensitivity == SENS_SENSITIVE && !r->revealed)
-		return _("(hidden: F5 to reveal)");
-	return value;
-}
-
-/* History line l at row: "when  field  value  (at enrolment)", or for
- * a change a second line "request N, asked by X, approved by Y: why". */
-static void
-draw_hline(struct ui *ui, const struct record *r, size_t l, int row, int lw)
-{
-	const struct history	*h = &r->h[r->lines[l].e];
-	char			 when[32], *line;
-	int			 col = 2;
-
-	if (r->lines[l].second) {
-		xasprintf(&line, _("request %" PRId64 ", asked by %s, approved "
-		    "by %s: %s"), h->request, h->requested_by != NULL ?
-		    h->requested_by : "?", h->approved_by != NULL ?
-		    h->approved_by : "?", h->reason != NULL ? h->reason : "");
-		ui_text(ui, row, 4, ui->cols - 6, line, STYLE_DIM);
-		free(line);
-		return;
-	}
-	xj_timefmt(h->at, when, sizeof when);
-	col += ui_text(ui, row, col, 16, when, STYLE_DIM) + 2;
-	ui_text(ui, row, col, lw, ui_field_label(ui, h->key), STYLE_DIM);
-	col += lw;
-	ui_text(ui, row, col, 16, shown(ui, r, h->key, h->value),
-	    STYLE_NORMAL);
-	col += 18;
-	if (h->request == 0)
-		ui_text(ui, row, col, ui->cols - col - 2, _("(at enrolment)"),
-		    STYLE_DIM);
-}
-
-/* Rows the history may use from row on. */
-static int
-history_rows(const struct ui *ui, int row)
-{
-	return ui->rows - 3 - row;
-}
-
-static void
-draw_history(struct ui *ui, struct record *r, int row, int lw)
-{
-	int	rows, i;
-	char	*head;
-
-	if (r->nlines == 0 || (rows = history_rows(ui, row + 1)) < 1)
-		return;
-	if (r->at_end || r->top + (size_t)rows > r->nlines)
-		r->top = r->nlines > (size_t)rows ? r->nlines - (size_t)rows :
-		    0;
-	r->at_end = 0;
-	if (r->nlines > (size_t)rows)
-		xasprintf(&head, _("History, oldest first (lines %zu-%zu of "
-		    "%zu; PgUp/PgDn scroll)"), r->top + 1, r->top +
-		    (size_t)rows, r->nlines);
-	else
-		xasprintf(&head, "%s", _("History, oldest first"));
-	ui_text(ui, row++, 2, ui->cols - 4, head, STYLE_NORMAL);
-	free(head);
-	for (i = 0; i < rows && r->top + (size_t)i < r->nlines; i++)
-		draw_hline(ui, r, r->top + (size_t)i, row + i, lw);
-}
 
 /* Status, next review, and what restricts the record, in words. */
 static int
@@ -408,8 +310,8 @@ record_draw(struct ui *ui, void *p)
 	for (i = 0; i < st->nvalues && row < ui->rows - 7; i++, row++) {
 		ui_text(ui, row, 2, lw, ui_field_label(ui, st->values[i].key),
 		    STYLE_DIM);
-		ui_text(ui, row, 2 + lw, ui->cols - lw - 4, shown(ui, r,
-		    st->values[i].key, st->values[i].value), STYLE_NORMAL);
+		ui_text(ui, row, 2 + lw, ui->cols - lw - 4, ui_value_shown(ui,
+		    st->values[i].key, st->values[i].value, r->revealed), STYLE_NORMAL);
 	}
 	if (st->nvalues > 0)
 		row++;
@@ -436,7 +338,7 @@ record_draw(struct ui *ui, void *p)
 		free(line);
 	}
 	row++;
-	draw_history(ui, r, row, lw);
+	history_view_draw(ui, &r->hist, row, lw, r->revealed);
 }
 
 /* "王小明 (BJ01-2026-0001)", or the number alone when no name is seen. */
@@ -752,12 +654,12 @@ record_action(struct ui *ui, void *p, enum action a)
 	case ACT_UP:
 	case ACT_PAGE_UP:
 		page = a == ACT_UP ? 1 : page;
-		r->top = r->top > page ? r->top - page : 0;
+		r->hist.top = r->hist.top > page ? r->hist.top - page : 0;
 		return UI_HANDLED;
 	case ACT_DOWN:
 	case ACT_PAGE_DOWN:
 		/* Drawing clamps it to the last page. */
-		r->top += a == ACT_DOWN ? 1 : page;
+		r->hist.top += a == ACT_DOWN ? 1 : page;
 		return UI_HANDLED;
 	default:
 		return 0;

@@ -501,6 +501,32 @@ enum action ui_key_action(const struct screen *sc, wint_t ch, int is_key);
 int	 ui_action_keys(const struct screen *sc, enum action a, char *buf,
 	     size_t len);
 
+/*
+ * The history pane of a record (history-view.c).  history_view_set takes
+ * h (store_history's) and keeps the newest in view; history_view_free
+ * frees it; history_view_draw draws it from row to the key bar, the
+ * labels lw wide, sensitive values covered unless revealed.  top, the
+ * first line drawn, is the caller's to scroll (drawing clamps it).
+ */
+struct hline;
+struct history_view {
+	struct history	*h;
+	size_t		 nh;
+	struct hline	*hlines;
+	size_t		 nlines;
+	size_t		 top;		/* first history line drawn */
+	int		 at_end;	/* keep the newest in view */
+};
+void	 history_view_set(struct history_view *, struct history *h,
+	     size_t nh);
+void	 history_view_free(struct history_view *);
+void	 history_view_draw(struct ui *, struct history_view *, int row,
+	     int lw, int revealed);
+/* A field's value as a view shows it: a sensitive one covered until
+ * revealed. */
+const char *ui_value_shown(const struct ui *, const char *key,
+	     const char *value, int revealed);
+
 /* Big characters for reading a student number out: rows of a glyph. */
 #define BIGFONT_ROWS	5
 /* Draw s in big characters centred at row; returns columns used, or 0
