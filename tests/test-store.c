@@ -18,6 +18,7 @@
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/checkpoint.h"
 #include "xueji/student.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
@@ -725,6 +726,9 @@ test_rotation(void **state)
 	/* Someone else logs in: the rotation is finished for them. */
 	r = tl_login(f->b, "reception2");
 	assert_int_equal(memcmp(r->secret->db_key, next->db_key, 32), 0);
+	/* Its transition was logged by the rotation, not again. */
+	assert_int_equal(query_long(r, "SELECT count(*) FROM audit WHERE "
+	    "action = 'operator.rotate-key'"), 1);
 	session_free(r);
 	r = tl_login(f->b, "reception1");
 	assert_int_equal(memcmp(r->secret->db_key, next->db_key, 32), 0);
@@ -745,6 +749,71 @@ test_rotation(void **state)
 	branch_secret_free(old);
 	branch_secret_free(next);
 	free(n);
+}
+
+/*
+ * Issue 16: a process killed after the database took its new key but
+ * before the key transition reached the log.  The next login (anyone's)
+ * finishes the rotation and logs the transition then, once, so that a
+ * checkpoint signed before still leads to the new key; the full
+ * rotation's own entry is not logged twice.
+ */
+static void
+test_rotation_killed_before_log(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*s, *r;
+	struct branch_secret	*next;
+	struct checkpoint	 c;
+	unsigned char		 pk[CHECKPOINT_PK_BYTES];
+	char			*cause = NULL, *text, hex[2 * 32 + 1], sql[256];
+	char			*like;
+	int64_t			 seq;
+
+	s = tl_login(f->b, "supervisor1");
+	free(tl_enrol(s, "周八", "2015-05", "周九", "13300001234", NULL));
+	/* A checkpoint under the old signing key. */
+	assert_int_equal(checkpoint_make(store_db(s->st), "SH01",
+	    s->secret->sign_seed, &text, &seq, &cause), XJ_OK);
+	assert_int_equal(checkpoint_parse(text, strlen(text), &c, &cause),
+	    XJ_OK);
+	free(text);
+
+	/* Sealed to everyone, the database rekeyed; then killed. */
+	next = branch_secret_new();
+	assert_int_equal(keyring_rotate_begin(s->keys, next, &cause), XJ_OK);
+	assert_int_equal(keyring_save(s->keys, s->secret, s->keyslot_path,
+	    &cause), 0);
+	xj_hex(next->db_key, 32, hex);
+	snprintf(sql, sizeof sql, "PRAGMA rekey = \"x'%s'\"", hex);
+	assert_int_equal(sqlite3_exec(store_db(s->st), sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+	session_free(s);
+
+	/* A receptionist's login finishes it, and logs the transition. */
+	r = tl_login(f->b, "reception1");
+	assert_int_equal(memcmp(r->secret->sign_seed, next->sign_seed, 32),
+	    0);
+	checkpoint_public_key(next->sign_seed, pk);
+	xj_hex(pk, sizeof pk, hex);
+	xasprintf(&like, "SELECT count(*) FROM audit WHERE action = "
+	    "'operator.rotate-key' AND operator = 'reception1' AND detail "
+	    "LIKE '%% new=%s %%'", hex);
+	assert_int_equal(query_long(r, like), 1);
+	/* The old checkpoint leads to the new key through it. */
+	assert_int_equal(checkpoint_follow(store_db(r->st), "SH01", pk, &c,
+	    &cause), XJ_OK);
+	assert_int_equal(checkpoint_check(store_db(r->st), "SH01", c.pk, &c,
+	    &cause), XJ_OK);
+	session_free(r);
+	/* Once: the next login finds it there. */
+	r = tl_login(f->b, "reception2");
+	assert_int_equal(query_long(r, "SELECT count(*) FROM audit WHERE "
+	    "action = 'operator.rotate-key'"), 1);
+	session_free(r);
+	free(like);
+	branch_secret_free(next);
+	tl_check_db(f->b);
 }
 
 /*
@@ -1080,6 +1149,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_roles_hash_logged, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_rotation_killed_before_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keyslots_altered, setup,
 		    teardown),

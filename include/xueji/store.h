@@ -204,6 +204,14 @@ int	 store_require(struct store *, enum perm p, const char *what,
 int	 store_rekey(struct store *, const unsigned char key[DB_KEY_BYTES],
 	     const unsigned char old_seed[32],
 	     const unsigned char new_seed[32], char **cause);
+/*
+ * Log the key transition from old_seed's signing key to new_seed's,
+ * unless the log has it already: store_rekey's last step, and that of a
+ * key change a killed process left half done, which the next login
+ * finishes (any operator's: the transition is signed, not permitted).
+ */
+int	 store_key_transition(struct store *, const unsigned char old_seed[32],
+	     const unsigned char new_seed[32], char **cause);
 
 
 /*

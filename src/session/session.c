@@ -279,7 +279,7 @@ int
 session_login(struct session *s, const char *id, const char *pass,
     size_t passlen, char **cause)
 {
-	struct branch_secret	*next = NULL;
+	struct branch_secret	*next = NULL, *prev = NULL;
 	struct store_attempt	*a = NULL;
 	const struct operator	*op;
 	char			*lock;
@@ -368,10 +368,14 @@ session_login(struct session *s, const char *id, const char *pass,
 			    s->cfg->branch_code, &used_next, &s->st, cause);
 	}
 	if (rc == XJ_OK && used_next) {
-		/* Finish the key change that was interrupted. */
+		/*
+		 * Finish the key change that was interrupted; the old
+		 * secret is kept until its signing key has vouched for the
+		 * new one in the log (below, once an operator is bound).
+		 */
 		keyring_rotate_commit(s->keys);
 		rc = keyring_save(s->keys, next, s->keyslot_path, cause);
-		branch_secret_free(s->secret);
+		prev = s->secret;
 		s->secret = next;
 		next = NULL;
 	}
@@ -391,6 +395,11 @@ session_login(struct session *s, const char *id, const char *pass,
 		goto fail;
 	s->op = op;
 	store_bind(s->st, s->cfg, s->form, op);
+	if (prev != NULL && (rc = store_key_transition(s->st,
+	    prev->sign_seed, s->secret->sign_seed, cause)) != XJ_OK)
+		goto fail;
+	branch_secret_free(prev);
+	prev = NULL;
 	if ((rc = store_drain_auth_failures(s->st, s->cfg->data_dir,
 	    cause)) != XJ_OK ||
 	    (rc = store_note_policy(s->st, s->pol, cause)) != XJ_OK ||
@@ -405,6 +414,7 @@ fail:
 	/* The passphrase was never tried (no key slots, say). */
 	if (a != NULL)
 		s->failures = store_attempt_end(a, "");
+	branch_secret_free(prev);
 	branch_secret_free(next);
 	session_logout(s);
 	return rc;

@@ -320,7 +320,7 @@ store_rekey(struct store *st, const unsigned char key[DB_KEY_BYTES],
     const unsigned char old_seed[32], const unsigned char new_seed[32],
     char **cause)
 {
-	char	hex[2 * 32 + 1], *sql, *detail;
+	char	hex[2 * 32 + 1], *sql;
 	int	rc;
 
 	if ((rc = store_require(st, PERM_OPERATOR_MANAGE, "operator.rotate-key",
@@ -341,9 +341,39 @@ store_rekey(struct store *st, const unsigned char key[DB_KEY_BYTES],
 	if ((rc = store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)",
 	    _("cannot change the database key"), cause)) != XJ_OK)
 		return rc;
-	/* The old signing key vouches for the new one, up to this entry. */
+	return store_key_transition(st, old_seed, new_seed, cause);
+}
+
+int
+store_key_transition(struct store *st, const unsigned char old_seed[32],
+    const unsigned char new_seed[32], char **cause)
+{
+	sqlite3_stmt	*stmt;
+	unsigned char	 npk[32];
+	char		 hex[2 * 32 + 1], *like, *detail;
+	int		 rc, found;
+
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
+	/* Logged already (killed after the entry, before the slots)? */
+	checkpoint_public_key(new_seed, npk);
+	xj_hex(npk, sizeof npk, hex);
+	xasprintf(&like, "%% new=%s %%", hex);
+	if ((stmt = store_prepare(st, "SELECT 1 FROM audit WHERE action = "
+	    "'operator.rotate-key' AND detail LIKE ?")) == NULL) {
+		free(like);
+		tx_rollback(st);
+		return db_error(st, _("cannot change the database key"), cause);
+	}
+	sqlite3_bind_text(stmt, 1, like, -1, SQLITE_STATIC);
+	found = sqlite3_step(stmt) == SQLITE_ROW;
+	store_release(stmt);
+	free(like);
+	if (found) {
+		tx_rollback(st);
+		return XJ_OK;
+	}
+	/* The old signing key vouches for the new one, up to this entry. */
 	detail = checkpoint_transition(st->branch, store_audit_head(st),
 	    old_seed, new_seed);
 	return log_commit(st, "operator.rotate-key", "", "", detail, cause);
