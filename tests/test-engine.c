@@ -277,6 +277,26 @@ last_entry(struct session *s, const char *action)
  * rewritten as xueji 0.1 wrote it on SQLCipher 3.4.1: the first login
  * upgrades it in place.
  */
+
+/* What an upgrade said of its progress (store_upgrade's progress). */
+struct told_steps {
+	int	pct[64];
+	size_t	n;
+	int	copy, check, drill;
+};
+
+static void
+told(int percent, const char *what, void *arg)
+{
+	struct told_steps	*t = arg;
+
+	if (t->n < nitems(t->pct))
+		t->pct[t->n++] = percent;
+	t->copy |= strstr(what, "copying") != NULL;
+	t->check |= strstr(what, "checking") != NULL;
+	t->drill |= strstr(what, "drill") != NULL;
+}
+
 static void
 test_upgrade_v3_branch(void **state)
 {
@@ -291,8 +311,10 @@ test_upgrade_v3_branch(void **state)
 	int64_t			 id, seq, count, bad;
 	size_t			 n;
 	int			 pages;
+	struct told_steps	 steps;
 
 	(void)state;
+	memset(&steps, 0, sizeof steps);
 	setenv("XUEJI_NOW", "2026-01-10T09:00:00", 1);
 	r = tl_login(b, "reception1");
 	sv = tl_login(b, "supervisor1");
@@ -338,8 +360,25 @@ test_upgrade_v3_branch(void **state)
 		sqlite3_close(db);
 	}
 
-	/* The first login upgrades it. */
-	r = tl_login(b, "reception1");
+	/* The first login upgrades it, saying how far it is as it goes. */
+	{
+		char	pw[64];
+
+		assert_int_equal(session_load(b->config, NULL, &r, &cause),
+		    XJ_OK);
+		r->progress = told;
+		r->progress_arg = &steps;
+		tl_pass("reception1", pw, sizeof pw);
+		assert_int_equal(session_login(r, "reception1", pw,
+		    strlen(pw), &cause), XJ_OK);
+	}
+	/* From 0 to 100, never back, through the copy, checks and drill. */
+	assert_true(steps.n >= 4);
+	assert_int_equal(steps.pct[0], 0);
+	assert_int_equal(steps.pct[steps.n - 1], 100);
+	for (n = 1; n < steps.n; n++)
+		assert_true(steps.pct[n] > steps.pct[n - 1]);
+	assert_true(steps.copy && steps.check && steps.drill);
 	assert_false(store_legacy(path, key, NULL));
 	expect_pragma(r, "PRAGMA cipher_hmac_algorithm", "HMAC_SHA256");
 	expect_pragma(r, "PRAGMA journal_mode", "wal");

@@ -36,6 +36,11 @@ struct session {
 	struct store		*st;
 	int			 lock_fd;	/* shared while logged in */
 	int			 failures;	/* of the last id refused */
+
+	/* Told how far work a login may do takes (an upgrade in place). */
+	void			(*progress)(int percent, const char *what,
+				    void *);
+	void			*progress_arg;
 };
 
 /*

@@ -73,11 +73,15 @@ int	 store_legacy(const char *path, const unsigned char key[DB_KEY_BYTES],
  * file or the new one at path.  The caller must be alone on the file
  * (the session's exclusive lock, or a private copy).  When who is not
  * NULL the new file's log gains a branch.upgrade entry by who.
+ * progress, when not NULL, is told how far it is (0 to 100) and what
+ * it does, in words, as it goes: the copy by the size of the new file
+ * against the old, then the checks and the drill.
  * XJ_ENOINPUT when path is in no older format under either key.
  */
 int	 store_upgrade(const char *path, const unsigned char key[DB_KEY_BYTES],
 	     const unsigned char *next, const char *branch, const char *who,
-	     char **cause);
+	     void (*progress)(int percent, const char *what, void *),
+	     void *arg, char **cause);
 /*
  * The SQLCipher (*sqlcipher, malloc'd, "4.6.1 community") and SQLite
  * versions this process runs on.  XJ_EUNAVAIL if the library is not

@@ -377,6 +377,16 @@ cli_load(struct cli *c)
 	return XJ_OK;
 }
 
+/* An upgrade in place at the login, on standard error: each step. */
+static void
+login_progress(int percent, const char *what, void *arg)
+{
+	(void)arg;
+	if (percent == 0 || percent >= 80)
+		fprintf(stderr, _("xueji: upgrading the branch's database: %s "
+		    "(%d%%)\n"), what, percent);
+}
+
 int
 cli_login(struct cli *c)
 {
@@ -395,6 +405,7 @@ cli_login(struct cli *c)
 	free(prompt);
 	if (rc != XJ_OK)
 		return cli_error(rc, &cause);
+	c->s->progress = login_progress;
 	rc = session_login(c->s, c->operator, pass, len, &cause);
 	if (rc != XJ_OK) {
 		secure_free(pass);

@@ -267,7 +267,8 @@ upgrade(struct session *s, const char *id, const struct branch_secret *next,
 	if ((rc = session_exclusive(s, cause)) != XJ_OK)
 		return rc;
 	rc = store_upgrade(s->db_path, s->secret->db_key, next != NULL ?
-	    next->db_key : NULL, s->cfg->branch_code, id, cause);
+	    next->db_key : NULL, s->cfg->branch_code, id, s->progress,
+	    s->progress_arg, cause);
 	flock(s->lock_fd, LOCK_SH);
 	if (rc == XJ_OK)
 		xj_syslog(LOG_NOTICE, "branch upgraded in place: operator=%s",

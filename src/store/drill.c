@@ -70,7 +70,8 @@ backup_open_verified(const char *branch,
 	rc = store_open(path, key, NULL, branch, &used_next, &bst, &why);
 	if (rc == XJ_EDATA) {
 		/* A copy: the live branch's log says what became of it. */
-		up = store_upgrade(path, key, NULL, branch, NULL, &why2);
+		up = store_upgrade(path, key, NULL, branch, NULL, NULL, NULL,
+		    &why2);
 		if (up == XJ_OK) {
 			free(why);
 			why = NULL;

@@ -174,9 +174,43 @@ create_empty(const char *tmp, char **cause)
 }
 
 /* The export itself, on the old file's connection. */
+/* Who is told how far the upgrade is (store_upgrade's progress). */
+struct told {
+	void		(*fn)(int, const char *, void *);
+	void		 *arg;
+	const char	 *tmp;		/* the new file, growing */
+	long long	  total;	/* the old file's size */
+	int		  last;
+};
+
+static void
+tell(struct told *t, int percent, const char *what)
+{
+	if (t->fn != NULL && percent != t->last) {
+		t->last = percent;
+		t->fn(percent, what, t->arg);
+	}
+}
+
+/* The copy's progress handler: the new file's size against the old's. */
+static int
+copying(void *arg)
+{
+	struct told	*t = arg;
+	struct stat	 sb;
+	long long	 pct;
+
+	if (stat(t->tmp, &sb) == 0 && t->total > 0) {
+		pct = (long long)sb.st_size * 80 / t->total;
+		tell(t, (int)(pct > 80 ? 80 : pct), _("copying the branch "
+		    "into the new format"));
+	}
+	return 0;
+}
+
 static int
 export_new(sqlite3 *old, const char *tmp, const unsigned char *key,
-    const struct carried *c, char **cause)
+    const struct carried *c, struct told *t, char **cause)
 {
 	char	*sql;
 	int	 rc;
@@ -190,9 +224,12 @@ export_new(sqlite3 *old, const char *tmp, const unsigned char *key,
 	    "PRAGMA upgrade.user_version = %lld; "
 	    "PRAGMA upgrade.application_id = %lld", c->auto_vacuum,
 	    c->user_version, c->application_id);
+	if (t->fn != NULL)
+		sqlite3_progress_handler(old, 20000, copying, t);
 	if (sqlite3_exec(old, sql, NULL, NULL, NULL) != SQLITE_OK)
 		rc = xj_fail(cause, XJ_EIO, _("cannot write the upgraded "
 		    "database: %s"), sqlite3_errmsg(old));
+	sqlite3_progress_handler(old, 0, NULL, NULL);
 	free(sql);
 	sqlite3_exec(old, "DETACH upgrade", NULL, NULL, NULL);
 	return rc;
@@ -324,16 +361,23 @@ wal_left(const char *path)
 int
 store_upgrade(const char *path, const unsigned char key[DB_KEY_BYTES],
     const unsigned char *next, const char *branch, const char *who,
-    char **cause)
+    void (*progress)(int, const char *, void *), void *arg, char **cause)
 {
 	const unsigned char	*used;
 	enum store_format	 from;
 	struct carried		 c;
+	struct told		 t;
+	struct stat		 sb;
 	sqlite3			*old = NULL;
 	char			*tmp, *shm;
 	int			 rc, fd;
 
 	memset(&c, 0, sizeof c);
+	memset(&t, 0, sizeof t);
+	t.fn = progress;
+	t.arg = arg;
+	t.last = -1;
+	t.total = stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
 	if (open_old(path, key, next, &old, &from, &used) != XJ_OK)
 		return xj_fail(cause, XJ_ENOINPUT, _("%s is in no format "
 		    "an older xueji wrote"), path);
@@ -355,11 +399,17 @@ store_upgrade(const char *path, const unsigned char key[DB_KEY_BYTES],
 		    "%s"), path, c.branch != NULL ? c.branch : "?", branch);
 		goto fail;
 	}
+	t.tmp = tmp;
+	tell(&t, 0, _("copying the branch into the new format"));
 	if ((rc = create_empty(tmp, cause)) != XJ_OK ||
-	    (rc = export_new(old, tmp, used, &c, cause)) != XJ_OK ||
-	    (rc = check_new(tmp, used, branch, &c, from, who,
-	    cause)) != XJ_OK ||
-	    (rc = drill_new(tmp, used, branch, old, &c, who != NULL,
+	    (rc = export_new(old, tmp, used, &c, &t, cause)) != XJ_OK)
+		goto fail;
+	tell(&t, 80, _("checking every page and the log of the new file"));
+	if ((rc = check_new(tmp, used, branch, &c, from, who,
+	    cause)) != XJ_OK)
+		goto fail;
+	tell(&t, 90, _("a restore drill of the new file"));
+	if ((rc = drill_new(tmp, used, branch, old, &c, who != NULL,
 	    cause)) != XJ_OK)
 		goto fail;
 	/* The new file whole on disk before it takes the old one's name. */
@@ -391,6 +441,7 @@ store_upgrade(const char *path, const unsigned char key[DB_KEY_BYTES],
 		goto fail;
 	}
 	sync_dir(path);
+	tell(&t, 100, _("upgraded"));
 	carried_free(&c);
 	free(tmp);
 	return XJ_OK;

@@ -91,6 +91,17 @@ login_draw(struct ui *ui, void *p)
 	}
 }
 
+/* An upgrade in place at the login takes long: said as it goes. */
+static void
+login_progress(int percent, const char *what, void *arg)
+{
+	struct ui	*ui = arg;
+
+	ui_message(ui, 0, _("Upgrading this branch's database: %s (%d%%)"),
+	    what, percent);
+	ui_show_now(ui);
+}
+
 static int
 login_try(struct ui *ui, struct login *l)
 {
@@ -117,6 +128,8 @@ login_try(struct ui *ui, struct login *l)
 		ui_message(ui, 1, "%s", _("Type your passphrase."));
 		return UI_HANDLED;
 	}
+	ui->s->progress = login_progress;
+	ui->s->progress_arg = ui;
 	rc = session_login(ui->s, id, pass, len, &cause);
 	secure_free(pass);
 	if (rc != XJ_OK) {
