@@ -110,6 +110,7 @@ test_status_direct_and_by_request(void **state)
 	struct session	*r = tl_login(f->b, "reception1");
 	struct session	*sv = tl_login(f->b, "supervisor1");
 	struct session	*sv2 = tl_login(f->b, "supervisor2");
+	struct request	*q;
 	char		*n, *cause = NULL, *v;
 	long		 counts[4];
 	int64_t		 id;
@@ -122,6 +123,11 @@ test_status_direct_and_by_request(void **state)
 	assert_int_equal(store_status_request(r->st, n, STATUS_WITHDRAWN,
 	    "家长来电退学", &id, &cause), XJ_OK);
 	assert_true(id > 0);
+	/* Shown with the status it changes from. */
+	assert_int_equal(store_request_get(sv->st, id, &q, &cause), XJ_OK);
+	assert_int_equal(q->old_status, STATUS_ACTIVE);
+	assert_int_equal(q->new_status, STATUS_WITHDRAWN);
+	request_free(q);
 	/* It waits in the same queue; the requester cannot decide it. */
 	assert_int_equal(store_request_approve(r->st, id, &cause), XJ_EPERM);
 	free(cause);
@@ -133,6 +139,10 @@ test_status_direct_and_by_request(void **state)
 	    "FROM status_change");
 	assert_string_equal(v, "reception1 家长来电退学 active>withdrawn");
 	free(v);
+	/* Decided, still from what it changed: not the record's now. */
+	assert_int_equal(store_request_get(sv->st, id, &q, &cause), XJ_OK);
+	assert_int_equal(q->old_status, STATUS_ACTIVE);
+	request_free(q);
 	/* A supervisor sets it directly; same status twice is refused. */
 	assert_int_equal(store_status_set(sv2->st, n, STATUS_ACTIVE, "复学",
 	    &cause), XJ_OK);

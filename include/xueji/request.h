@@ -63,6 +63,11 @@ struct request {
 	time_t			 confirmed_at;
 	char			*confirm_method;
 	int			 new_status;	/* status requests, else -1 */
+	/*
+	 * A status request's status before: the record's now while it is
+	 * pending, the one it changed from once approved; else -1.
+	 */
+	int			 old_status;
 	char			*reason_code;	/* destruction requests */
 	struct request_change	*changes;	/* masked as the operator sees */
 	size_t			 nchanges;

@@ -92,7 +92,11 @@ request_free(struct request *r)
 	"r.evidence, r.requested_by, r.requested_at, r.decided_by, " \
 	"r.decided_at, r.note, r.confirmed_by, r.confirmed_at, " \
 	"r.confirm_method, r.student, r.new_status, r.reason_code, " \
-	"r.closed_by, r.closed_at, r.seen_at"
+	"r.closed_by, r.closed_at, r.seen_at, " \
+	"CASE WHEN r.kind != 'status' THEN NULL " \
+	"WHEN r.state = 'pending' THEN s.status " \
+	"ELSE (SELECT c.old FROM status_change c WHERE c.student = r.student " \
+	"AND c.request = r.id) END"
 
 static struct request *
 request_from_row(sqlite3_stmt *stmt)
@@ -121,6 +125,8 @@ request_from_row(sqlite3_stmt *stmt)
 	r->closed_by = sqlite3_column_int64(stmt, 17);
 	r->closed_at = (time_t)sqlite3_column_int64(stmt, 18);
 	r->seen_at = (time_t)sqlite3_column_int64(stmt, 19);
+	r->old_status = sqlite3_column_type(stmt, 20) == SQLITE_NULL ? -1 :
+	    status_parse((const char *)sqlite3_column_text(stmt, 20));
 	return r;
 }
 

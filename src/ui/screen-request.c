@@ -24,7 +24,6 @@
 struct req {
 	int64_t			 id;
 	struct request		*r;
-	int			 from;		/* a status request's, or -1 */
 	char			*note;		/* a rejection's, typed */
 	char			*typed;		/* a destruction's second step */
 	int			 erase_pending;	/* the store said ERASE_PENDING */
@@ -38,22 +37,7 @@ static const enum action request_actions[] = {
 	ACT_REDRAW, ACT_NONE
 };
 
-static int
-find_status(const struct archive_entry *e, void *arg)
-{
-	struct req	*q = arg;
-
-	if (strcmp(e->number, q->r->number) != 0)
-		return 0;
-	q->from = (int)e->status;
-	return 1;
-}
-
-/*
- * (Re)read the request; the store logs it as a read of the student.  A
- * pending status request shows the status it changes from: the archive
- * list has it without reading any personal value.
- */
+/* (Re)read the request; the store logs it as a read of the student. */
 static void
 load(struct ui *ui, struct req *q)
 {
@@ -61,19 +45,12 @@ load(struct ui *ui, struct req *q)
 
 	request_free(q->r);
 	q->r = NULL;
-	q->from = -1;
 	if (store_request_stamp(ui->s->st, q->id, &q->stamp, &cause) !=
 	    XJ_OK ||
 	    store_request_get(ui->s->st, q->id, &q->r, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
-		return;
 	}
-	if (q->r->kind == REQ_STATUS && q->r->state == REQ_PENDING &&
-	    ui_allowed(ui, ACT_ARCHIVE) &&
-	    store_archive(ui->s->st, ARCHIVE_STATUS, -1, 0, xj_now(),
-	    find_status, q, &cause) != XJ_OK)
-		free(cause);
 }
 
 static void *
@@ -167,9 +144,9 @@ request_draw(struct ui *ui, void *p)
 		    destroy_reason_label(r->reason_code));
 	} else {
 		if (r->kind == REQ_STATUS && r->new_status >= 0) {
-			if (q->from >= 0)
+			if (r->old_status >= 0)
 				xasprintf(&s, "%s → %s", status_label(
-				    (enum student_status)q->from),
+				    (enum student_status)r->old_status),
 				    status_label((enum student_status)
 				    r->new_status));
 			else
