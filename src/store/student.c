@@ -364,6 +364,32 @@ fail:
 	return rc;
 }
 
+/*
+ * Who saw each child listed: the entry just written (the log's head) is
+ * noted against every number the list will show, as a search's are
+ * (audit_seen), so the log's student filter finds it.  In the entry's
+ * transaction.
+ */
+static int
+note_listed(struct store *st, const char *which, char **cause)
+{
+	static const char	 sql[] =
+	    "INSERT OR IGNORE INTO audit_seen (number, seq)"
+	    " SELECT s.number, ?2 FROM student s"
+	    " WHERE ((?1 IS NULL AND s.status != 'destroyed') OR"
+	    " s.status = ?1) AND " NOT_FROZEN;
+	sqlite3_stmt		*stmt;
+	int			 rc;
+
+	if ((stmt = store_prepare(st, sql)) == NULL)
+		return db_error(st, _("cannot list students"), cause);
+	sqlite3_bind_text(stmt, 1, which, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, store_audit_head(st));
+	rc = step_done(st, stmt, _("cannot list students"), cause);
+	store_release(stmt);
+	return rc;
+}
+
 int
 store_student_each(struct store *st, int status,
     int (*fn)(const struct student *, void *), void *arg, char **cause)
@@ -403,7 +429,14 @@ store_student_each(struct store *st, int status,
 	row = NULL;
 	xasprintf(&detail, "status=%s results=%lld", which != NULL ? which :
 	    "live", (long long)count);
-	rc = store_log(st, "student.list", "", detail, cause);
+	rc = tx_begin(st, cause);
+	if (rc == XJ_OK && (rc = log_entry(st, "student.list", "", NULL,
+	    detail, cause)) == XJ_OK)
+		rc = note_listed(st, which, cause);
+	if (rc == XJ_OK)
+		rc = tx_commit(st, cause);
+	else
+		tx_rollback(st);
 	free(detail);
 	if (rc != XJ_OK)
 		return rc;
