@@ -517,6 +517,12 @@ check "the same" grep -qx 'destroyed	1' "$T/out"
 
 # --- audit and verify ---------------------------------------------------
 expect 77 "a receptionist cannot read the log" as reception1 audit
+# Issue 20: a refusal says in words what was refused and what it needs.
+check "the refusal in words" grep -q 'reception1 may not do this: reading the log needs the permission to read the log' "$T/err"
+expect 77 "the same refusal in Chinese" env LANGUAGE=zh_CN \
+	$X -u reception1 --passphrase-fd 3 audit 3<"$T/reception1"
+check "in words" grep -q 'reception1 无权执行此操作：查阅操作日志需要“查阅操作日志”权限' "$T/err"
+check "no permission or action key" sh -c "! grep -q 'audit\\.' $T/err"
 expect 0 "an auditor can" as auditor1 audit
 check "enrolments are logged by number" \
 	grep -q "	reception1	student.enroll	$NO	name,birth_month" "$T/out"

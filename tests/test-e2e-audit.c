@@ -70,7 +70,7 @@ test_auditor_view(void **state)
 	struct student		*st = NULL;
 	struct vt		*vt;
 	char			*n1, *n2, *cause = NULL, *want;
-	int			 rc;
+	int			 rc, i;
 
 	(void)state;
 	b = tl_branch_new();
@@ -157,6 +157,34 @@ test_auditor_view(void **state)
 	/* Cleared with one key; / finds the failed login. */
 	vt_key(vt, VT_KEY_F6);
 	e2e_wait_text(vt, "No filter");
+
+	/* The action from a list of names, never typed as a key. */
+	vt_key(vt, VT_KEY_F3);
+	e2e_wait_text(vt, "Only the entries of this action:");
+	e2e_wait_text(vt, "(x) Every action");
+	vt_key(vt, VT_KEY_DOWN);
+	e2e_wait_text(vt, "(x) Students: every action");
+	/* Longer than the screen: it scrolls to the last name. */
+	vt_key(vt, VT_KEY_UP);
+	e2e_wait_text(vt, "(x) Every action");
+	vt_key(vt, VT_KEY_UP);
+	e2e_wait_text(vt, "(x) guardian request opened");
+	e2e_wait_text(vt, "(65/65)");
+	vt_key(vt, VT_KEY_UP);
+	e2e_wait_text(vt, "(x) guardian request closed");
+	assert_false(e2e_on_screen(vt, "student."));
+	for (i = 0; i < 6; i++)
+		vt_key(vt, VT_KEY_PAGEUP);
+	e2e_wait_text(vt, "(x) Every action");
+	vt_key(vt, VT_KEY_DOWN);
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "action Students: every action");
+	xasprintf(&want, "reception1 enrolled %s", n2);
+	e2e_wait_text(vt, want);
+	free(want);
+	e2e_wait_gone(vt, "failed to log in");
+	vt_key(vt, VT_KEY_F6);
+	e2e_wait_text(vt, "No filter");
 	vt_sendstr(vt, "/");
 	e2e_wait_text(vt, "Find in the entries");
 	vt_sendstr(vt, "wrong passphrase");
@@ -164,7 +192,9 @@ test_auditor_view(void **state)
 	e2e_wait_gone(vt, "Find in the entries");
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "failed login");
-	e2e_wait_text(vt, "reason=wrong-passphrase");
+	/* The detail in words, never key=value (issue 20). */
+	e2e_wait_text(vt, "Reason: wrong passphrase");
+	assert_false(e2e_on_screen(vt, "reason="));
 	vt_key(vt, VT_KEY_ESC);
 	e2e_wait_text(vt, "Operation log · page 1");
 	vt_key(vt, VT_KEY_ESC);

@@ -90,6 +90,8 @@ test_perm_table(void **state)
 		assert_int_equal(perm_table[i].perm, i);
 		assert_string_equal(perm_table[i].name, names[i]);
 		assert_non_null(perm_table[i].help);
+		/* Issue 20: a refusal names the permission in words. */
+		assert_non_null(perm_table[i].words);
 		assert_int_equal(perm_lookup(names[i]), i);
 		assert_string_equal(perm_name((enum perm)i), names[i]);
 	}

@@ -23,7 +23,7 @@
 #include "xueji/destroy.h"
 #include "xueji/report.h"
 #include "lib/testlib.h"
-#include "../src/ui/ui.h"
+#include "xueji/sentences.h"
 
 static const struct audit_entry four_eyes = {
 	.operator = "supervisor1", .action = "access.denied",
@@ -72,7 +72,7 @@ test_english(void **state)
 	expect(&four_eyes, "supervisor1 was refused deciding request 3 for "
 	    "SH01-2026-00250: they filed it themselves (four-eyes rule)");
 	expect(&no_perm, "auditor1 was refused opening a record (needs "
-	    "student.view)");
+	    "the permission to open records)");
 	expect(&withdraw, "reception2 was refused withdrawing request 5 for "
 	    "SH01-2026-00007: only its requester may");
 	expect(&unknown, "reception1 something.new SH01-2026-00001");
@@ -85,7 +85,7 @@ test_chinese(void **state)
 	language("zh_CN");
 	expect(&four_eyes, "supervisor1 审批 SH01-2026-00250 的第 3 号申请"
 	    "被拒绝：该申请是其本人提交的（四眼原则）");
-	expect(&no_perm, "auditor1 被拒绝查看学员档案（需要 student.view）");
+	expect(&no_perm, "auditor1 被拒绝查看学员档案（需要“查看档案”权限）");
 	expect(&withdraw, "reception2 撤回 SH01-2026-00007 的第 5 号申请"
 	    "被拒绝：只有提交人可以撤回");
 	expect(&unknown, "reception1 something.new SH01-2026-00001");
@@ -311,6 +311,63 @@ test_words(void **state)
 	form_free(form);
 }
 
+/*
+ * Issue 20: an entry's detail reads as words: keys as names, codes as
+ * their words (the permission, the refusal, a request's or a guardian's
+ * request's kind, a method); a key it does not know still shows.
+ */
+static void
+test_detail_words(void **state)
+{
+	static const struct audit_entry confirm = {
+		.operator = "reception1", .action = "change.confirm",
+		.target = "SH01-2026-00007", .fields = "",
+		.detail = "request=7 method=phone",
+	};
+	static const struct audit_entry refused = {
+		.operator = "reception1", .action = "access.denied",
+		.target = "", .fields = "",
+		.detail = "perm=student.phone what=guardian.access-file zz=1",
+	};
+	static const struct audit_entry kinds = {
+		.operator = "supervisor1", .action = "guardian.request.add",
+		.target = "SH01-2026-00007", .fields = "",
+		.detail = "guardian=2 kind=deletion channel=phone",
+	};
+	static const struct audit_entry reject = {
+		.operator = "supervisor1", .action = "request.reject",
+		.target = "SH01-2026-00007", .fields = "",
+		.detail = "request=3 kind=status",
+	};
+	char	*got;
+
+	(void)state;
+	language("zh_CN");
+	got = audit_detail_words(&confirm);
+	assert_string_equal(got, "申请编号：7\n确认方式：电话");
+	free(got);
+	got = audit_detail_words(&refused);
+	assert_string_equal(got, "所需权限：查看完整电话号码\n"
+	    "被拒绝的操作：生成监护人查阅文件\nzz：1");
+	free(got);
+	got = audit_detail_words(&kinds);
+	assert_null(strstr(got, "deletion"));
+	assert_null(strstr(got, "kind"));
+	assert_null(strstr(got, "channel"));
+	free(got);
+	got = audit_detail_words(&reject);
+	assert_null(strstr(got, "status"));
+	free(got);
+	got = audit_sentence(&refused, NULL);
+	assert_string_equal(got, "reception1 被拒绝生成监护人查阅文件（需要"
+	    "“查看完整电话号码”权限）");
+	free(got);
+	language("en");
+	got = audit_detail_words(&confirm);
+	assert_string_equal(got, "Request number: 7\nHow confirmed: by phone");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -319,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_chinese),
 		cmocka_unit_test(test_every_action),
 		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_detail_words),
 	};
 
 	platform_init();

@@ -55,6 +55,7 @@ struct perm_info {
 	const char	*name;		/* "student.enroll" */
 	int		 writes;	/* changes the database when used */
 	const char	*help;		/* N_() */
+	const char	*words;		/* N_(): "open records", for refusals */
 };
 extern const struct perm_info perm_table[PERM__COUNT];
 

@@ -66,8 +66,8 @@ init_exec(struct cli *c, int argc, char **argv)
 		    c->operator, s->pol->path);
 	if (!policy_allows(op, PERM_OPERATOR_MANAGE))
 		return cli_errorf(XJ_EPERM, _("%s may not create a branch: "
-		    "the role %s lacks operator.manage"), op->id,
-		    op->role->name);
+		    "the role %s lacks the permission to %s"), op->id,
+		    op->role->name, _(perm_table[PERM_OPERATOR_MANAGE].words));
 	if (session_branch_exists(s))
 		return cli_errorf(XJ_EUNAVAIL, _("%s already holds a branch; "
 		    "refusing to overwrite it"), s->cfg->data_dir);

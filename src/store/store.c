@@ -26,6 +26,7 @@
 #include "xueji/platform.h"
 #include "xueji/checkpoint.h"
 #include "xueji/search.h"
+#include "xueji/sentences.h"
 #include "store-int.h"
 
 #define BUSY_RETRIES	3
@@ -410,8 +411,11 @@ store_require(struct store *st, enum perm p, const char *what, char **cause)
 	/* The refusal stands even if it cannot be logged. */
 	store_log(st, "access.denied", "", detail, NULL);
 	free(detail);
-	return xj_fail(cause, XJ_EPERM, _("%s may not do this (%s needs the "
-	    "permission %s)"), store_who(st), what, perm_name(p));
+	/* TRANSLATORS: an operator, what was refused ("opening a
+	 * record"), then the permission it needs ("open records"). */
+	return xj_fail(cause, XJ_EPERM, _("%s may not do this: %s needs the "
+	    "permission to %s"), store_who(st), audit_what_words(what),
+	    _(perm_table[p].words));
 }
 
 /*

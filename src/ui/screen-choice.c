@@ -4,7 +4,9 @@
  *
  * One of a few choices drawn over the screen that asks: how a guardian
  * confirmed a change, for instance.  The choice is marked with ">" and
- * "(x)", not by colour alone.
+ * "(x)", not by colour alone.  A list longer than the screen (the
+ * log's actions) scrolls: the dialog shows the rows that fit, the
+ * selection always among them, and says which rows of how many.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,10 +17,13 @@
 struct choice_state {
 	struct choice	c;		/* question and detail copied */
 	size_t		sel;
+	size_t		top;		/* the first row shown */
+	size_t		shown;		/* rows the last draw had room for */
 };
 
 static const enum action choice_actions[] = {
-	ACT_DONE, ACT_UP, ACT_DOWN, ACT_BACK, ACT_HELP, ACT_REDRAW, ACT_NONE
+	ACT_DONE, ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_BACK,
+	ACT_HELP, ACT_REDRAW, ACT_NONE
 };
 
 static void *
@@ -30,6 +35,8 @@ choice_open(struct ui *ui, void *arg)
 	cs->c = *(struct choice *)arg;
 	cs->c.question = xstrdup(cs->c.question);
 	cs->c.detail = cs->c.detail != NULL ? xstrdup(cs->c.detail) : NULL;
+	cs->shown = cs->c.n;
+	cs->sel = cs->c.first < cs->c.n ? cs->c.first : 0;
 	return cs;
 }
 
@@ -47,21 +54,36 @@ static void
 choice_draw(struct ui *ui, void *p)
 {
 	struct choice_state	*cs = p;
-	int			 w = ui_box_width(ui);
-	int			 row = ui_dialog(ui, cs->c.question,
-				     cs->c.detail, 3 + (int)cs->c.n);
-	char			*item;
+	int			 w = ui_box_width(ui), row;
+	/* Frame, margins, question, hint and the bars: at least 10. */
+	size_t			 room = ui->rows > 11 ? (size_t)ui->rows - 10 :
+				     1;
+	char			*item, *hint;
 	size_t			 i;
 
-	for (i = 0; i < cs->c.n; i++) {
-		xasprintf(&item, "%s (%s) %s", i == cs->sel ? ">" : " ",
-		    i == cs->sel ? "x" : " ", cs->c.items[i]);
+	cs->shown = cs->c.n < room ? cs->c.n : room;
+	if (cs->sel < cs->top)
+		cs->top = cs->sel;
+	else if (cs->sel >= cs->top + cs->shown)
+		cs->top = cs->sel + 1 - cs->shown;
+	row = ui_dialog(ui, cs->c.question, cs->c.detail, 3 + (int)cs->shown);
+	for (i = 0; i < cs->shown; i++) {
+		xasprintf(&item, "%s (%s) %s", cs->top + i == cs->sel ? ">" :
+		    " ", cs->top + i == cs->sel ? "x" : " ",
+		    cs->c.items[cs->top + i]);
 		ui_text(ui, row + 1 + (int)i, UI_BOX_COL, w, item,
-		    i == cs->sel ? STYLE_SELECT : STYLE_BAR);
+		    cs->top + i == cs->sel ? STYLE_SELECT : STYLE_BAR);
 		free(item);
 	}
-	ui_text(ui, row + 2 + (int)cs->c.n, UI_BOX_COL, w,
-	    _("Up/Down to choose, Enter: done    Esc: cancel"), STYLE_BAR);
+	if (cs->shown < cs->c.n)
+		/* TRANSLATORS: the selection's place in a long list. */
+		xasprintf(&hint, _("Up/Down/PgUp/PgDn: choose (%zu/%zu)  "
+		    "Enter: done  Esc: cancel"), cs->sel + 1, cs->c.n);
+	else
+		hint = xstrdup(_("Up/Down to choose, Enter: done    Esc: "
+		    "cancel"));
+	ui_text(ui, row + 2 + (int)cs->shown, UI_BOX_COL, w, hint, STYLE_BAR);
+	free(hint);
 }
 
 static int
@@ -75,6 +97,13 @@ choice_action(struct ui *ui, void *p, enum action a)
 		return UI_HANDLED;
 	case ACT_DOWN:
 		cs->sel = cs->sel + 1 < cs->c.n ? cs->sel + 1 : 0;
+		return UI_HANDLED;
+	case ACT_PAGE_UP:
+		cs->sel = cs->sel > cs->shown ? cs->sel - cs->shown : 0;
+		return UI_HANDLED;
+	case ACT_PAGE_DOWN:
+		cs->sel = cs->sel + cs->shown < cs->c.n ? cs->sel + cs->shown :
+		    cs->c.n - 1;
 		return UI_HANDLED;
 	case ACT_DONE:
 		*cs->c.out = (int)cs->sel;

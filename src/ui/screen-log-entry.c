@@ -3,8 +3,10 @@
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
  * One operation-log entry in full, opened from the log: its sentence,
- * then every column as stored, the hash in hex, so that an auditor can
- * hold it against a printout or the command line's output.
+ * then every column in words (the action's name, the fields as the
+ * form's labels, each detail as "label: value"), the hash in hex, so
+ * that an auditor can hold it against a printout or the command line's
+ * output.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -19,6 +21,8 @@ struct entry_view {
 	struct audit_entry	 e;	/* strings owned */
 	char			*sentence;
 	char			*fields;	/* the field keys as labels */
+	char			*detail;	/* the detail in words */
+	char			*who;		/* the operator as named */
 };
 
 static const enum action entry_actions[] = {
@@ -40,6 +44,9 @@ entry_open(struct ui *ui, void *arg)
 	ev->e.detail = xstrdup(e->detail);
 	ev->sentence = audit_sentence(&ev->e, ui->s->form);
 	ev->fields = audit_fields_words(ev->e.fields, ui->s->form);
+	ev->detail = audit_detail_words(&ev->e);
+	ev->who = strcmp(ev->e.operator, "-") == 0 ?
+	    xstrdup(_("the system")) : ui_who(ui, ev->e.operator);
 	return ev;
 }
 
@@ -55,25 +62,26 @@ entry_close(void *p)
 	free((char *)(uintptr_t)ev->e.detail);
 	free(ev->sentence);
 	free(ev->fields);
+	free(ev->detail);
+	free(ev->who);
 	free(ev);
 }
 
 static void
 entry_draw(struct ui *ui, void *p)
 {
-	const struct audit_entry	*e = &((struct entry_view *)p)->e;
-	const char			*labels[8];
-	char				 values[3][80], *title;
-	const char			*v[8];
+	struct entry_view		*ev = p;
+	const struct audit_entry	*e = &ev->e;
+	const char			*labels[8], *v[8], *line, *nl;
+	char				 values[3][80], *title, *one;
 	struct tm			 tm;
-	int				 i, lw = 0, row = 4;
+	int				 i, lw = 0, row = 4, w;
 
 	erase();
 	xasprintf(&title, _("Operation log · entry %" PRId64), e->seq);
 	ui_title(ui, title);
 	free(title);
-	ui_text(ui, 2, 2, ui->cols - 4, ((struct entry_view *)p)->sentence,
-	    STYLE_NORMAL);
+	ui_text(ui, 2, 2, ui->cols - 4, ev->sentence, STYLE_NORMAL);
 	labels[0] = _("Entry");
 	labels[1] = _("Time");
 	labels[2] = _("Operator");
@@ -91,34 +99,33 @@ entry_draw(struct ui *ui, void *p)
 		snprintf(values[2] + 2 * i, 3, "%02x", e->hash[i]);
 	v[0] = values[0];
 	v[1] = values[1];
-	v[2] = e->operator;
+	v[2] = ev->who;
 	v[3] = audit_action_words(e->action);
 	v[4] = e->target;
-	v[5] = ((struct entry_view *)p)->fields;
-	v[6] = e->detail;
+	v[5] = ev->fields;
+	v[6] = ev->detail;
 	v[7] = values[2];
 	for (i = 0; i < 8; i++) {
 		if (utf8_width(labels[i]) > lw)
 			lw = utf8_width(labels[i]);
 	}
 	lw += 2;
+	w = ui->cols - 2 - lw;
 	for (i = 0; i < 8; i++) {
 		ui_text(ui, row, 2, lw, labels[i], STYLE_DIM);
-		ui_text(ui, row, 2 + lw, ui->cols - 2 - lw, *v[i] != '\0' ?
-		    v[i] : "—", STYLE_NORMAL);
-		row++;
-		/* A long detail goes on over the next lines. */
-		if (i == 6 && utf8_width(v[i]) > ui->cols - 2 - lw) {
-			const char	*rest = v[i];
-			size_t		 n = strlen(rest);
-			int		 w = ui->cols - 2 - lw, k;
-
-			for (k = 0; k < 3 && n > (size_t)w; k++) {
-				rest += w;
-				n -= (size_t)w;
-				ui_text(ui, row++, 2 + lw, w, rest,
-				    STYLE_NORMAL);
-			}
+		if (*v[i] == '\0') {
+			ui_text(ui, row++, 2 + lw, w, "—", STYLE_NORMAL);
+			continue;
+		}
+		/* The detail, one "label: value" a line; room kept for
+		 * the hash and the key bar. */
+		for (line = v[i]; line != NULL && row < ui->rows - 3 -
+		    (i < 7); line = nl != NULL ? nl + 1 : NULL) {
+			nl = strchr(line, '\n');
+			one = xstrndup(line, nl != NULL ? (size_t)(nl - line) :
+			    strlen(line));
+			ui_text(ui, row++, 2 + lw, w, one, STYLE_NORMAL);
+			free(one);
 		}
 	}
 }

@@ -9,10 +9,11 @@
  * so one audit.view entry: reading the log is itself logged, once a page.
  * The list does not poll (each poll would log); Home fetches the newest.
  *
- * Filters (operator, action or a prefix such as "student.", student
- * number, dates, request number) go to the store; / finds text in the
- * entries from the selection on, older ones included, as the sentences
- * read.
+ * Filters (operator, action or a group of actions, student number,
+ * dates, request number) go to the store; / finds text in the entries
+ * from the selection on, older ones included, as the sentences read.
+ * The action is chosen from a list of names (sentences.c's table, the
+ * groups first), never typed as a key.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -44,6 +45,7 @@ struct log {
 	size_t		 page;		/* rows a page holds */
 	/* The filters; NULL or 0 when unset. */
 	char		*op, *action, *student, *dates;
+	const char	*action_words;	/* how the filter line names it */
 	time_t		 since, until;
 	int64_t		 request;
 	char		*find;		/* the last text looked for */
@@ -52,6 +54,26 @@ struct log {
 	size_t		 cap;		/* collect: stop after this many */
 	int64_t		 found;		/* find: the matching entry */
 	const struct form_spec *form;	/* field keys read as its labels */
+	const char	**items;	/* the action list: words, then */
+	const char	**codes;	/* the action or group each stands for */
+	size_t		 nitems;
+	int		 chosen;	/* from screen_choice */
+};
+
+/* Groups of actions, by the prefix the store filters on. */
+static const struct {
+	const char	*prefix, *words;
+} groups[] = {
+	{ "student.", N_("Students: every action") },
+	{ "change.", N_("Change requests: every action") },
+	{ "request.", N_("Requests: every action") },
+	{ "status.", N_("Statuses: every action") },
+	{ "destroy.", N_("Destructions: every action") },
+	{ "guardian.", N_("Guardians' requests: every action") },
+	{ "audit.", N_("The log: every action") },
+	{ "operator.", N_("Operators: every action") },
+	{ "backup.", N_("Backups: every action") },
+	{ "import.", N_("Imports: every action") },
 };
 
 /*
@@ -204,6 +226,8 @@ log_close(void *p)
 	free(l->dates);
 	free(l->find);
 	xfree_wipe(l->answer);
+	free(l->items);
+	free(l->codes);
 	free(l);
 }
 
@@ -236,7 +260,7 @@ filter_line(const struct log *l)
 	}								\
 } while (0)
 	ADD(_("operator"), l->op);
-	ADD(_("action"), l->action);
+	ADD(_("action"), l->action_words);
 	ADD(_("student"), l->student);
 	ADD(_("dates"), l->dates);
 	snprintf(request, sizeof request, "%" PRId64, l->request);
@@ -446,7 +470,7 @@ static int
 answered(struct ui *ui, void *arg)
 {
 	struct log	*l = arg;
-	char		*a = l->answer, *t, *e;
+	char		*a = l->answer, *e;
 	time_t		 since, until;
 	int64_t		 request;
 
@@ -459,15 +483,6 @@ answered(struct ui *ui, void *arg)
 	switch (l->asking) {
 	case ACT_FILTER_OPERATOR:
 		set(&l->op, a);
-		break;
-	case ACT_FILTER_ACTION:
-		/* Every action has a dot: "student" means "student.". */
-		if (*a != '\0' && strchr(a, '.') == NULL) {
-			xasprintf(&t, "%s.", a);
-			set(&l->action, t);
-			free(t);
-		} else
-			set(&l->action, a);
 		break;
 	case ACT_FILTER_STUDENT:
 		set(&l->student, a);
@@ -507,6 +522,61 @@ answered(struct ui *ui, void *arg)
 	return UI_REDRAW;
 }
 
+/* The action list's answer: every action, a group or one action. */
+static int
+action_chosen(struct ui *ui, void *arg)
+{
+	struct log	*l = arg;
+	size_t		 i = (size_t)l->chosen;
+
+	if (i >= l->nitems)
+		return UI_REDRAW;
+	set(&l->action, l->codes[i]);
+	l->action_words = l->codes[i] != NULL ? l->items[i] : NULL;
+	newest(ui, l);
+	return UI_REDRAW;
+}
+
+/* Every action by its name, the groups first, to choose one from. */
+static int
+choose_action(struct ui *ui, struct log *l)
+{
+	struct choice	 c;
+	const char	*code;
+	size_t		 i, n = 0, first = 0;
+
+	free(l->items);
+	free(l->codes);
+	for (i = 0; audit_action_nth(i) != NULL; i++)
+		;
+	l->nitems = 1 + nitems(groups) + i;
+	l->items = xreallocarray(NULL, l->nitems, sizeof *l->items);
+	l->codes = xreallocarray(NULL, l->nitems, sizeof *l->codes);
+	l->items[n] = _("Every action");
+	l->codes[n++] = NULL;
+	for (i = 0; i < nitems(groups); i++) {
+		l->items[n] = _(groups[i].words);
+		l->codes[n++] = groups[i].prefix;
+	}
+	for (i = 0; (code = audit_action_nth(i)) != NULL; i++) {
+		l->items[n] = audit_action_words(code);
+		l->codes[n++] = code;
+	}
+	for (i = 1; i < n && l->action != NULL; i++) {
+		if (strcmp(l->codes[i], l->action) == 0)
+			first = i;
+	}
+	memset(&c, 0, sizeof c);
+	c.question = _("Only the entries of this action:");
+	c.items = l->items;
+	c.n = n;
+	c.first = first;
+	c.out = &l->chosen;
+	c.done = action_chosen;
+	c.arg = l;
+	return ui_push(ui, &screen_choice, &c);
+}
+
 static int
 ask(struct ui *ui, struct log *l, enum action a)
 {
@@ -517,10 +587,6 @@ ask(struct ui *ui, struct log *l, enum action a)
 	case ACT_FILTER_OPERATOR:
 		in.question = _("Only entries of the operator (an id such as "
 		    "reception1); empty for all:");
-		break;
-	case ACT_FILTER_ACTION:
-		in.question = _("Only the action, or a group such as "
-		    "\"student\" or \"change.\"; empty for all:");
 		break;
 	case ACT_FILTER_STUDENT:
 		in.question = _("Only entries about the student number; empty "
@@ -587,14 +653,16 @@ log_action(struct ui *ui, void *p, enum action a)
 	case ACT_FILTER_CLEAR:
 		set(&l->op, NULL);
 		set(&l->action, NULL);
+		l->action_words = NULL;
 		set(&l->student, NULL);
 		set(&l->dates, NULL);
 		l->since = l->until = 0;
 		l->request = 0;
 		newest(ui, l);
 		return UI_HANDLED;
-	case ACT_FILTER_OPERATOR:
 	case ACT_FILTER_ACTION:
+		return choose_action(ui, l);
+	case ACT_FILTER_OPERATOR:
 	case ACT_FILTER_STUDENT:
 	case ACT_FILTER_DATES:
 	case ACT_FILTER_REQUEST:

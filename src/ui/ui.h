@@ -22,6 +22,7 @@
 #include "xueji/report.h"
 #include "xueji/request.h"
 #include "xueji/session.h"
+#include "xueji/sentences.h"
 #include "xueji/student.h"
 #include "xueji/ui.h"		/* ui_main */
 #include "lineedit.h"
@@ -260,6 +261,7 @@ struct choice {
 	const char	*detail;	/* a second line, or NULL; copied */
 	const char *const *items;	/* translated; borrowed, static */
 	size_t		 n;
+	size_t		 first;		/* the item selected at first */
 	int		*out;
 	int		(*done)(struct ui *, void *);
 	void		*arg;
@@ -334,22 +336,6 @@ struct certificate_arg {
 	int64_t			 id;
 	const char		*number;	/* copied; may be NULL */
 };
-
-/*
- * An audit entry as a sentence in the interface language ("reception1
- * viewed SH01-2026-00017"), malloc'd; sentences.c.  Field keys read as
- * form's labels (form may be NULL: then as keys).  Actions it does not
- * know read "operator action target", the action in words if it has a
- * name.
- */
-struct audit_entry;
-char	*audit_sentence(const struct audit_entry *, const struct form_spec *);
-/* An action's name in words ("student.view": "record opened"), or the
- * action itself when it has none. */
-const char *audit_action_words(const char *action);
-/* The field keys of an entry ("name,guardian_phone") as the form's
- * labels, joined; a key the form lacks stays as it is.  Caller frees. */
-char	*audit_fields_words(const char *fields, const struct form_spec *);
 
 /* An operator as people read it: "王丽 (reception1)" when the policy
  * knows the id, else the id ("" for NULL).  The caller frees it. */

@@ -8,14 +8,23 @@
  * ("{op} viewed {target}") rather than printf conversions, so that a
  * translation can put them in any order and a format never comes from a
  * table at run time.  An entry holds no personal values, so neither does
- * a sentence.
+ * a sentence.  The same tables name the actions and the refusals for
+ * the command line (store_require), so a refusal reads alike on the
+ * screen, on the terminal and in the log.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
-#include "ui.h"
+#include "xueji/destroy.h"
+#include "xueji/forms.h"
+#include "xueji/guardian.h"
+#include "xueji/policy.h"
+#include "xueji/report.h"
+#include "xueji/request.h"
+#include "xueji/sentences.h"
+#include "xueji/student.h"
 
 struct sentence {
 	const char	*action;
@@ -87,7 +96,7 @@ static const struct sentence sentences[] = {
 	{ "access.denied", 1, NULL, N_("{op} was refused {what} on "
 	    "{target}") },
 	{ "access.denied", 0, NULL, N_("{op} was refused {what} (needs "
-	    "{perm})") },
+	    "the permission to {perm})") },
 	{ "audit.view", 1, NULL, N_("{op} read the log for {target}") },
 	{ "audit.view", 0, NULL, N_("{op} read the log") },
 	{ "audit.verify", 0, NULL, N_("{op} verified the operation log: "
@@ -215,6 +224,73 @@ static const struct {
 	{ "method", "phone", N_("by phone") },
 	{ "method", "in-person", N_("in person") },
 	{ "method", "message", N_("by message") },
+	{ "rule", "four-eyes", N_("four-eyes rule") },
+	{ "rule", "requester-only", N_("only the requester") },
+	{ "rule", "open-access-request", N_("an open access request "
+	    "needed") },
+	{ "outcome", "answered", N_("answered") },
+	{ "response", "added", N_("added") },
+};
+
+/*
+ * The keys of a detail as the entry's page names them.  A key not here
+ * is shown as it is: new details never vanish from an auditor's view.
+ */
+static const struct {
+	const char	*key, *words;
+} keys[] = {
+	{ "request", N_("Request number") },
+	{ "guardian", N_("Guardian request") },
+	{ "kind", N_("Kind") },
+	{ "state", N_("State") },
+	{ "was", N_("State before") },
+	{ "status", N_("Status") },
+	{ "from", N_("Before") },
+	{ "to", N_("After") },
+	{ "reason", N_("Reason") },
+	{ "method", N_("How confirmed") },
+	{ "channel", N_("Channel") },
+	{ "outcome", N_("Outcome") },
+	{ "response", N_("Response") },
+	{ "what", N_("Refused") },
+	{ "perm", N_("Permission needed") },
+	{ "rule", N_("Rule") },
+	{ "report", N_("Report") },
+	{ "result", N_("Result") },
+	{ "results", N_("Results") },
+	{ "numbers", N_("Student numbers") },
+	{ "next", N_("Next review") },
+	{ "duplicate-of", N_("Possible duplicate of") },
+	{ "destroy", N_("Destruction request") },
+	{ "destruction", N_("Destruction record") },
+	{ "executed", N_("Carried out") },
+	{ "agreed", N_("Agreed by") },
+	{ "rows", N_("Rows") },
+	{ "valid", N_("Valid rows") },
+	{ "problems", N_("Problems") },
+	{ "stage", N_("Stage") },
+	{ "file", N_("File") },
+	{ "consent", N_("Consent") },
+	{ "encoding", N_("Encoding") },
+	{ "export", N_("Export") },
+	{ "since", N_("From") },
+	{ "until", N_("Until") },
+	{ "findings", N_("Findings") },
+	{ "size", N_("Size in bytes") },
+	{ "rotated", N_("Old backups removed") },
+	{ "safety", N_("Safety copy") },
+	{ "backup_seq", N_("Last entry in the backup") },
+	{ "reapplied", N_("Destructions applied again") },
+	{ "seq", N_("Entry") },
+	{ "checkpoint", N_("Checkpoint") },
+	{ "upto", N_("Up to entry") },
+	{ "old", N_("Old key") },
+	{ "new", N_("New key") },
+	{ "sig", N_("Signature") },
+	{ "fields", N_("Fields") },
+	{ "history", N_("History entries") },
+	{ "views", N_("Views") },
+	{ "sqlcipher", N_("SQLCipher") },
 };
 
 /* What was refused (an access.denied entry's what=), as words. */
@@ -302,13 +378,93 @@ value_words(const char *key, const char *v)
 		return destroy_reason_label(v);
 	if (strcmp(key, "report") == 0 && (st = report_parse(v)) >= 0)
 		return report_label((enum report_kind)st);
-	if (strcmp(key, "what") == 0) {
-		for (i = 0; i < nitems(whats); i++) {
-			if (strcmp(whats[i].code, v) == 0)
-				return _(whats[i].words);
+	if (strcmp(key, "what") == 0)
+		return audit_what_words(v);
+	if (strcmp(key, "perm") == 0 && (st = perm_lookup(v)) >= 0)
+		return _(perm_table[st].words);
+	if (strcmp(key, "status") == 0 && (st = status_parse(v)) >= 0)
+		return status_label((enum student_status)st);
+	if (strcmp(key, "channel") == 0)
+		return guardian_channel_label(v);
+	if (strcmp(key, "state") == 0 || strcmp(key, "was") == 0) {
+		for (st = REQ_PENDING; st <= REQ_CLOSED; st++) {
+			if (strcmp(request_state_name((enum request_state)st),
+			    v) == 0)
+				return request_state_label(
+				    (enum request_state)st);
 		}
 	}
 	return v;
+}
+
+/* A kind= value: a guardian's request's kind, or a request's. */
+static const char *
+kind_words(const char *action, const char *v)
+{
+	int	k;
+
+	if (strncmp(action, "guardian.", 9) == 0 &&
+	    (k = guardian_kind_parse(v)) >= 0)
+		return guardian_kind_label((enum guardian_kind)k);
+	for (k = REQ_CHANGE; k <= REQ_DESTROY; k++) {
+		if (strcmp(request_kind_name((enum request_kind)k), v) == 0)
+			return request_kind_label((enum request_kind)k);
+	}
+	return v;
+}
+
+const char *
+audit_what_words(const char *what)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(whats); i++) {
+		if (strcmp(whats[i].code, what) == 0)
+			return _(whats[i].words);
+	}
+	return what;
+}
+
+char *
+audit_detail_words(const struct audit_entry *e)
+{
+	const char	*p = e->detail != NULL ? e->detail : "", *end, *eq;
+	const char	*label, *v;
+	char		*out = xstrdup(""), *key, *val, *line, *next;
+	size_t		 i;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		end = p + strcspn(p, " ");
+		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
+			eq = end;
+		key = xstrndup(p, (size_t)(eq - p));
+		val = eq < end ? xstrndup(eq + 1, (size_t)(end - eq - 1)) :
+		    xstrdup("");
+		label = key;
+		for (i = 0; i < nitems(keys); i++) {
+			if (strcmp(keys[i].key, key) == 0) {
+				label = _(keys[i].words);
+				break;
+			}
+		}
+		v = strcmp(key, "kind") == 0 ? kind_words(e->action, val) :
+		    value_words(key, val);
+		/* TRANSLATORS: one detail of a log entry, "Request: 7". */
+		xasprintf(&line, _("%s: %s"), label, v);
+		xasprintf(&next, "%s%s%s", out, *out != '\0' ? "\n" : "",
+		    line);
+		free(line);
+		free(key);
+		free(val);
+		free(out);
+		out = next;
+		p = end;
+	}
+	return out;
 }
 
 char *
@@ -331,6 +487,12 @@ audit_fields_words(const char *fields, const struct form_spec *form)
 		p = *end == ',' ? end + 1 : end;
 	}
 	return out;
+}
+
+const char *
+audit_action_nth(size_t i)
+{
+	return i < nitems(names) ? names[i].action : NULL;
 }
 
 const char *
