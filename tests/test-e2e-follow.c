@@ -303,6 +303,9 @@ test_record_follows_approval(void **state)
 	e2e_wait_text(vt, "提问期间此档案已在另一终端被修改");
 	e2e_wait_text(vt, "[退学]");
 	assert_false(e2e_on_screen(vt, "[已结课]"));
+	/* The record says why it is what it is (issue 20). */
+	e2e_wait_text(vt, "原为在读");
+	e2e_wait_text(vt, "（supervisor1） 更改，原因：搬家");
 	vt_char_mod(vt, 'q', VT_MOD_CTRL);
 	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
 	vt_free(vt);

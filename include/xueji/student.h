@@ -43,6 +43,14 @@ struct student {
 	time_t			 consent_at;
 	struct student_value	*values;	/* in form order */
 	size_t			 nvalues;
+	/*
+	 * The last change of status, from store_student_get only and not
+	 * while frozen; changed_at 0: none.  The reason is as typed.
+	 */
+	time_t			 changed_at;
+	enum student_status	 changed_from;
+	char			*changed_by;
+	char			*changed_reason;
 };
 void	 student_free(struct student *);
 /* The value for key, or NULL. */

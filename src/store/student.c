@@ -91,6 +91,8 @@ student_free(struct student *s)
 	free(s->number);
 	free(s->enrolled_by);
 	free(s->consent_method);
+	free(s->changed_by);
+	xfree_wipe(s->changed_reason);
 	free(s);
 }
 
@@ -281,6 +283,37 @@ store_load_student(struct store *st, sqlite3_stmt *row, sqlite3_stmt *vals)
 	return s;
 }
 
+/*
+ * The last change of status, which the record shows under its status;
+ * read in the record's transaction.  If it cannot be read the record
+ * shows without it: the change is in the log all the same.
+ */
+static const char changed_sql[] =
+    "SELECT c.old, c.at, c.by, c.reason FROM status_change c "
+    "WHERE c.student = ? ORDER BY c.id DESC LIMIT 1";
+
+static void
+load_changed(struct store *st, sqlite3_int64 id, struct student *s)
+{
+	sqlite3_stmt	*stmt;
+	int		 from;
+
+	if (sqlite3_prepare_v2(st->db, changed_sql, -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW && (from = status_parse(
+	    (const char *)sqlite3_column_text(stmt, 0))) >= 0) {
+		s->changed_from = (enum student_status)from;
+		s->changed_at = (time_t)sqlite3_column_int64(stmt, 1);
+		s->changed_by = xstrdup((const char *)
+		    sqlite3_column_text(stmt, 2));
+		s->changed_reason = xstrdup((const char *)
+		    sqlite3_column_text(stmt, 3));
+	}
+	sqlite3_finalize(stmt);
+}
+
 const char store_values_sql[] =
     "SELECT key, value FROM field WHERE student = ? ORDER BY key";
 
@@ -328,6 +361,8 @@ store_student_get(struct store *st, const char *number, struct student **out,
 		rc = db_error(st, _("cannot read the record"), cause);
 		goto fail;
 	}
+	if (!s->frozen)
+		load_changed(st, sqlite3_column_int64(row, 0), s);
 	/* A record awaiting destruction is restricted: no values shown. */
 	if (s->frozen) {
 		for (i = 0; i < s->nvalues; i++) {

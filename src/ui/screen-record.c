@@ -248,7 +248,7 @@ static int
 draw_status(struct ui *ui, const struct record *r, int row)
 {
 	const struct student	*st = r->st;
-	char			*line, when[32];
+	char			*line, *who, when[32];
 
 	if (st->status == STATUS_DESTROYED) {
 		xasprintf(&line, _("Status: %s.  Every personal value of this "
@@ -271,6 +271,17 @@ draw_status(struct ui *ui, const struct record *r, int row)
 	    _("Status: %s · next review %s"), status_label(st->status), when);
 	ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
 	free(line);
+	if (st->changed_at != 0) {
+		/* Why it is what it is (issue 20). */
+		xj_dayfmt(st->changed_at, when, sizeof when);
+		who = ui_who(ui, st->changed_by);
+		xasprintf(&line, _("Was %s until %s, changed by %s: %s"),
+		    status_label(st->changed_from), when, who,
+		    st->changed_reason);
+		ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
+		free(line);
+		free(who);
+	}
 	if (st->frozen) {
 		ui_text(ui, row++, 2, ui->cols - 4, _("Restricted: destruction "
 		    "pending.  No value is shown until it is decided."),
