@@ -313,35 +313,6 @@ list_only(struct vt *vt, const char *want)
 	assert_true(n > 0);
 }
 
-struct bar_want {
-	const char	*a, *b;
-};
-
-static int
-bar_has(struct vt *vt, void *arg)
-{
-	const struct bar_want	*w = arg;
-	char			*row;
-	int			 rows, cols, yes;
-
-	vt_size(vt, &rows, &cols);
-	row = vt_row(vt, rows - 1);
-	yes = strstr(row, w->a) != NULL && strstr(row, w->b) != NULL;
-	free(row);
-	return yes;
-}
-
-/* Wait for the key bar (the last row) to hold both a and b. */
-static void
-wait_bar(struct vt *vt, const char *a, const char *b)
-{
-	struct bar_want	w = { a, b };
-
-	if (vt_wait(vt, bar_has, &w, E2E_WAIT) != 0) {
-		vt_dump(vt, stderr);
-		fail_msg("the key bar never held \"%s\" and \"%s\"", a, b);
-	}
-}
 
 /* Test 6.2: the auditor narrows the log to the entries of one request. */
 static void
@@ -367,7 +338,7 @@ test_request_filter(void **state)
 	e2e_wait_text(vt, want);
 	free(want);
 	/* The key bar names it at 80 columns, and so does help. */
-	wait_bar(vt, "F8 Request", "Esc Back");
+	e2e_wait_bar(vt, "F8 Request", "Esc Back");
 	vt_key(vt, VT_KEY_F1);
 	e2e_wait_text(vt, "F8 ^R");
 	e2e_wait_text(vt, "Request");
@@ -408,7 +379,7 @@ test_request_filter(void **state)
 	/* The prompt's last cells may still be arriving: the list is read
 	 * once the prompt is gone and the log's own key bar is back. */
 	e2e_wait_gone(vt, "Esc: cancel");
-	wait_bar(vt, "F8 Request", "Esc Back");
+	e2e_wait_bar(vt, "F8 Request", "Esc Back");
 	assert_false(e2e_on_screen(vt, "enrolled"));
 	xasprintf(&want, "request %" PRId64, r1);
 	list_only(vt, want);
@@ -472,7 +443,7 @@ test_request_filter_zh(void **state)
 	vt_key(vt, VT_KEY_ENTER);
 	vt_key(vt, VT_KEY_F2);
 	e2e_wait_text(vt, "操作日志 · 第 1 页");
-	wait_bar(vt, "F8 申请", "F1 帮助");
+	e2e_wait_bar(vt, "F8 申请", "F1 帮助");
 
 	vt_key(vt, VT_KEY_F8);
 	e2e_wait_text(vt, "只看此编号申请的条目");

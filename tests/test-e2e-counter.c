@@ -168,13 +168,18 @@ test_counter_day(void **state)
 
 	/* Resize: larger, then too small, then back. */
 	vt_resize(vt, 30, 100);
-	wait_row(vt, 29, "Back");
-	wait_row(vt, 28, "王丽 (reception1)");
+	wait_row(vt, 29, "^Q Quit");
+	e2e_wait_bar(vt, "Esc Back", "^Q Quit");
+	e2e_wait_text(vt, "王丽 (reception1)");
+	row = e2e_status_line(vt);
+	assert_non_null(strstr(row, "王丽 (reception1)"));
+	free(row);
 	e2e_wait_text(vt, "欧阳𠮷·娜");
 	vt_resize(vt, 15, 60);
 	e2e_wait_text(vt, "terminal too small");
 	vt_resize(vt, 24, 80);
-	wait_row(vt, 23, "Back");
+	wait_row(vt, 23, "^Q Quit");
+	e2e_wait_bar(vt, "Esc Back", "^Q Quit");
 	e2e_wait_text(vt, "欧阳𠮷·娜");
 
 	/* Idle lock after five seconds: nothing personal left on screen. */

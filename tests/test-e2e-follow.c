@@ -74,72 +74,6 @@ state_of(const struct tl_branch *b, int64_t id)
 	return st;
 }
 
-/* Log in at the Chinese login screen. */
-static void
-login_zh(struct vt *vt, const char *id, const char *pass)
-{
-	e2e_wait_text(vt, "口令：");
-	vt_sendstr(vt, id);
-	vt_key(vt, VT_KEY_TAB);
-	vt_sendstr(vt, pass);
-	vt_key(vt, VT_KEY_ENTER);
-}
-
-/* The key bar (the last row) holds F1 帮助 and ^Q 退出. */
-static void
-keybar_whole(struct vt *vt)
-{
-	char	*row;
-
-	/* The screen may still be arriving: the bar is drawn last. */
-	e2e_wait_text(vt, "^Q 退出");
-	row = vt_row(vt, 23);
-
-	if (strstr(row, "F1 帮助") == NULL || strstr(row, "^Q 退出") == NULL) {
-		vt_dump(vt, stderr);
-		fail_msg("the key bar lacks F1 帮助 or ^Q 退出: %s", row);
-	}
-	free(row);
-}
-
-/*
- * Nothing on the screen reads as a raw key: no form key, no action key
- * of the log, no ASCII colon after Chinese.
- */
-static void
-no_raw_keys(struct vt *vt)
-{
-	static const char *const raw[] = {
-		"birth_month", "guardian_name", "guardian_phone",
-		"student.", "request.", "change.", "operator.", "branch.",
-	};
-	size_t	i;
-
-	for (i = 0; i < nitems(raw); i++) {
-		if (e2e_on_screen(vt, raw[i])) {
-			vt_dump(vt, stderr);
-			fail_msg("a raw key on the screen: %s", raw[i]);
-		}
-	}
-}
-
-/* The status line keeps the operator's name and never cuts a message:
- * one too long is wrapped above it. */
-static void
-status_whole(struct vt *vt)
-{
-	char	*row = vt_row(vt, 22);
-
-	if (strstr(row, "…") != NULL || (strstr(row, "（supervisor1）") ==
-	    NULL && strstr(row, "（reception1）") == NULL &&
-	    strstr(row, "测试校区") == NULL)) {
-		vt_dump(vt, stderr);
-		fail_msg("the status line is cut or lost the operator: %s",
-		    row);
-	}
-	free(row);
-}
-
 /*
  * The labels of the record and their values each in one column, whatever
  * the width of the label.
@@ -150,26 +84,15 @@ record_aligned(struct vt *vt)
 	static const char *const values[] = {
 		"王小明", "2017-06", "王大明", "13911112222",
 	};
-	int	r, c, col = -1;
-	size_t	i;
 
-	for (i = 0; i < nitems(values); i++) {
-		assert_true(vt_find(vt, values[i], &r, &c));
-		if (col >= 0 && c != col) {
-			vt_dump(vt, stderr);
-			fail_msg("%s is not in the values' column", values[i]);
-		}
-		col = c;
-	}
+	e2e_aligned(vt, values, nitems(values));
 }
 
-/* What every screen must be at 80x24 in Chinese. */
+/* What every screen must be at 80x24 in Chinese (lib/e2e.c). */
 static void
 screen_fits(struct vt *vt)
 {
-	keybar_whole(vt);
-	status_whole(vt);
-	no_raw_keys(vt);
+	e2e_zh_screen_fits(vt, NULL);
 }
 
 /* Issue 17: while too small, Enter F2 y in the queue approves nothing,
@@ -189,7 +112,7 @@ test_too_small_refuses_keys(void **state)
 	b = branch_with_child(NULL, &n);
 	id = file_change(b, n, "guardian_name", "王建国");
 	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
-	login_zh(vt, "supervisor1", "pass-supervisor1");
+	e2e_zh_login(vt, "supervisor1", "pass-supervisor1");
 	e2e_wait_text(vt, "主菜单");
 	vt_key(vt, VT_KEY_F7);
 	e2e_wait_text(vt, n);
@@ -259,7 +182,7 @@ test_record_follows_approval(void **state)
 	e2e_find_catalogue();
 	b = branch_with_child(NULL, &n);
 	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
-	login_zh(vt, "reception1", "pass-reception1");
+	e2e_zh_login(vt, "reception1", "pass-reception1");
 	e2e_wait_text(vt, "主菜单");
 	vt_key(vt, VT_KEY_F3);
 	vt_sendstr(vt, "王小明");
@@ -337,7 +260,7 @@ test_stale_change_refused(void **state)
 	session_free(s);
 
 	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
-	login_zh(vt, "supervisor1", "pass-supervisor1");
+	e2e_zh_login(vt, "supervisor1", "pass-supervisor1");
 	e2e_wait_text(vt, "主菜单");
 	vt_key(vt, VT_KEY_F7);
 	e2e_wait_text(vt, n);
@@ -351,8 +274,7 @@ test_stale_change_refused(void **state)
 	e2e_wait_text(vt, "出生年月 申请时为 2017-06，现在是");
 	e2e_wait_text(vt, "2017-05。请驳回此申请");
 	assert_false(e2e_on_screen(vt, "y：是"));
-	no_raw_keys(vt);
-	keybar_whole(vt);
+	screen_fits(vt);
 	assert_int_equal(state_of(b, stale), REQ_PENDING);
 	vt_char_mod(vt, 'q', VT_MOD_CTRL);
 	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
@@ -377,7 +299,7 @@ test_idle_lock_keeps_form(void **state)
 	e2e_find_catalogue();
 	b = branch_with_child("idle_lock_seconds: 5\n", &n);
 	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
-	login_zh(vt, "reception1", "pass-reception1");
+	e2e_zh_login(vt, "reception1", "pass-reception1");
 	e2e_wait_text(vt, "主菜单");
 	vt_key(vt, VT_KEY_F4);
 	e2e_wait_text(vt, "学员姓名");
@@ -455,7 +377,7 @@ test_walk_zh(void **state)
 	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
 	e2e_wait_text(vt, "口令：");
 	screen_fits(vt);
-	login_zh(vt, "supervisor1", "pass-supervisor1");
+	e2e_zh_login(vt, "supervisor1", "pass-supervisor1");
 	e2e_wait_text(vt, "主菜单");
 	screen_fits(vt);
 	/* The operator's name stays in the status line. */
@@ -546,9 +468,9 @@ test_walk_auditor_zh(void **state)
 	e2e_find_catalogue();
 	b = branch_with_child(NULL, &n);
 	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
-	login_zh(vt, "auditor1", "pass-auditor1");
+	e2e_zh_login(vt, "auditor1", "pass-auditor1");
 	e2e_wait_text(vt, "主菜单");
-	keybar_whole(vt);
+	screen_fits(vt);
 	for (i = 0; i < nitems(screens); i++) {
 		if (screens[i].ctrl != 0)
 			vt_char_mod(vt, screens[i].ctrl, VT_MOD_CTRL);
@@ -557,10 +479,10 @@ test_walk_auditor_zh(void **state)
 		e2e_wait_gone(vt, "主菜单");
 		e2e_wait_text(vt, screens[i].marker);
 		e2e_wait_text(vt, "^Q 退出");	/* verifying draws none */
-		keybar_whole(vt);
+		screen_fits(vt);
 		vt_key(vt, VT_KEY_F1);
 		e2e_wait_text(vt, "按键");
-		keybar_whole(vt);
+		screen_fits(vt);
 		vt_key(vt, VT_KEY_ESC);
 		e2e_wait_gone(vt, "按键");
 		vt_key(vt, VT_KEY_ESC);

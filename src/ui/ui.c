@@ -174,11 +174,12 @@ draw_status(struct ui *ui)
 	free(m);
 }
 
-/* One entry of the key bar at col: its key and its label. */
+/* One entry of the key bar at row, col: its key and its label. */
 static int
-key_entry(struct ui *ui, int col, const char *key, const char *label)
+key_entry(struct ui *ui, int row, int col, const char *key,
+    const char *label)
 {
-	int	row = ui->rows - 1, c = col;
+	int	c = col;
 
 	c += ui_text(ui, row, c, ui->cols - c, key, STYLE_KEY);
 	c += ui_text(ui, row, c, ui->cols - c, " ", STYLE_BAR);
@@ -204,38 +205,47 @@ first_key(const struct screen *sc, enum action a, char *buf, size_t len)
 	return 1;
 }
 
+/* What the key bar of the top screen shows, in order. */
+struct keybar {
+	char		 help[32], quit[32];
+	struct {
+		enum action	 a;
+		char		 key[32];
+		const char	*label;		/* translated */
+	}		 e[ACT__COUNT];
+	size_t		 n;
+	int		 width;		/* on one line, lock aside */
+};
+
 /*
  * The top screen's actions the operator may use, with a key that works
- * there.  Help comes first and quit last, always; what does not fit
- * between them is marked "…" and listed by help.
+ * there: help, back, the screen's own, lock; quit apart.
  */
 static void
-draw_keybar(struct ui *ui)
+keybar_collect(struct ui *ui, struct keybar *kb)
 {
 	const struct screen	*sc = stack[depth - 1].screen;
 	void			*state = stack[depth - 1].state;
 	enum action		 list[ACT__COUNT];
-	char			 help[32], quit[32], key[32];
-	const char		*ql = _(action_table[ACT_QUIT].label);
-	const char		*hl = _(action_table[ACT_HELP].label);
-	int			 col, right, w;
 	size_t			 i, n = 0;
 
-	ui_fill(ui, ui->rows - 1, 0, ui->cols, STYLE_NORMAL);
+	memset(kb, 0, sizeof *kb);
 	for (i = 0; sc->actions[i] != ACT_NONE && n + 1 < nitems(list); i++)
 		list[n++] = sc->actions[i];
 	if (!own_action(sc, ACT_LOCK))
 		list[n++] = ACT_LOCK;
-	right = ui->cols;
-	if (first_key(sc, ACT_QUIT, quit, sizeof quit))
-		right -= key_width(quit, ql);
-	col = 0;
-	if (first_key(sc, ACT_HELP, help, sizeof help))
-		col += key_entry(ui, col, help, hl);
-	/* Back next, where it always is. */
+	if (first_key(sc, ACT_QUIT, kb->quit, sizeof kb->quit))
+		kb->width += key_width(kb->quit,
+		    _(action_table[ACT_QUIT].label));
+	if (first_key(sc, ACT_HELP, kb->help, sizeof kb->help))
+		kb->width += key_width(kb->help,
+		    _(action_table[ACT_HELP].label));
+	/* Back first, where it always is. */
 	if (own_action(sc, ACT_BACK) && ui_offered(ui, sc, state, ACT_BACK) &&
-	    first_key(sc, ACT_BACK, key, sizeof key))
-		col += key_entry(ui, col, key, _(action_table[ACT_BACK].label));
+	    first_key(sc, ACT_BACK, kb->e[0].key, sizeof kb->e[0].key)) {
+		kb->e[kb->n].a = ACT_BACK;
+		kb->e[kb->n++].label = _(action_table[ACT_BACK].label);
+	}
 	for (i = 0; i < n; i++) {
 		switch (list[i]) {
 		case ACT_HELP: case ACT_QUIT: case ACT_REDRAW: case ACT_UP:
@@ -245,23 +255,66 @@ draw_keybar(struct ui *ui)
 			break;
 		}
 		if (!ui_offered(ui, sc, state, list[i]) ||
-		    !first_key(sc, list[i], key, sizeof key))
+		    !first_key(sc, list[i], kb->e[kb->n].key,
+		    sizeof kb->e[kb->n].key))
 			continue;
-		w = key_width(key, _(action_table[list[i]].label));
-		if (col + w > right - 2) {
-			ui_text(ui, ui->rows - 1, col, 2, "…", STYLE_NORMAL);
+		kb->e[kb->n].a = list[i];
+		kb->e[kb->n++].label = _(action_table[list[i]].label);
+	}
+	/*
+	 * Lock works on every screen and help lists it: it is shown where
+	 * there is room, but never takes a second line by itself.
+	 */
+	for (i = 0; i < kb->n; i++) {
+		if (kb->e[i].a != ACT_LOCK)
+			kb->width += key_width(kb->e[i].key, kb->e[i].label);
+	}
+}
+
+/*
+ * The key bar: help first and quit last, always.  On nrows rows of the
+ * bottom (one, or two when one cannot hold every key); what still does
+ * not fit before quit is marked "…" and listed by help.
+ */
+static void
+draw_keybar(struct ui *ui, const struct keybar *kb, int nrows)
+{
+	const char	*ql = _(action_table[ACT_QUIT].label);
+	int		 last = ui->rows - 1, row = last - nrows + 1, col = 0;
+	int		 right, w;
+	size_t		 i;
+
+	for (i = 0; i < (size_t)nrows; i++)
+		ui_fill(ui, row + (int)i, 0, ui->cols, STYLE_NORMAL);
+	if (*kb->help != '\0')
+		col += key_entry(ui, row, col, kb->help,
+		    _(action_table[ACT_HELP].label));
+	for (i = 0; i < kb->n; i++) {
+		w = key_width(kb->e[i].key, kb->e[i].label);
+		right = row == last && *kb->quit != '\0' ? ui->cols -
+		    key_width(kb->quit, ql) - 2 : ui->cols;
+		if (col + w > right && row < last) {
+			row++;
+			col = 0;
+			right = *kb->quit != '\0' ? ui->cols -
+			    key_width(kb->quit, ql) - 2 : ui->cols;
+		}
+		if (col + w > right) {
+			ui_text(ui, row, col, 2, "…", STYLE_NORMAL);
 			break;
 		}
-		col += key_entry(ui, col, key, _(action_table[list[i]].label));
+		col += key_entry(ui, row, col, kb->e[i].key, kb->e[i].label);
 	}
-	if (*quit != '\0' && right >= 0)
-		key_entry(ui, right, quit, ql);
+	if (*kb->quit != '\0' && ui->cols - key_width(kb->quit, ql) >= 0)
+		key_entry(ui, last, ui->cols - key_width(kb->quit, ql),
+		    kb->quit, ql);
 }
 
 static void
 draw(struct ui *ui)
 {
-	int	i;
+	struct keybar	kb;
+	int		i, nrows = 1;
 
 	erase();
 	ui->cursor_row = ui->cursor_col = -1;
@@ -277,13 +330,26 @@ draw(struct ui *ui)
 		refresh();
 		return;
 	}
+	/*
+	 * Keys that do not fit one line take a second, above it, when the
+	 * terminal has a row to spare: the screens then lay out one row
+	 * shorter (ui->rows), so nothing of theirs is drawn over.
+	 */
+	keybar_collect(ui, &kb);
+	if (kb.width > ui->cols && ui->rows > UI_MIN_ROWS) {
+		nrows = 2;
+		ui->rows--;
+	}
 	/* From the topmost full screen up: dialogs show over their screen. */
 	for (i = depth - 1; i > 0 && stack[i].screen->overlay; i--)
 		;
 	for (; i < depth; i++)
 		stack[i].screen->draw(ui, stack[i].state);
 	draw_status(ui);
-	draw_keybar(ui);
+	/* The bar's own rows are the terminal's last, below ui->rows. */
+	ui->rows += nrows - 1;
+	draw_keybar(ui, &kb, nrows);
+	ui->rows -= nrows - 1;
 	if (ui->cursor_row >= 0) {
 		curs_set(1);
 		move(ui->cursor_row, ui->cursor_col);

@@ -123,6 +123,154 @@ e2e_login(struct vt *vt, const char *id, const char *pass)
 }
 
 int
+e2e_keybar_row(struct vt *vt)
+{
+	char	*row;
+	int	 rows, cols, top;
+
+	vt_size(vt, &rows, &cols);
+	/* The status line starts with a blank; the bar with help's key. */
+	row = vt_row(vt, rows - 2);
+	top = strncmp(row, "F1 ", 3) == 0 ? rows - 2 : rows - 1;
+	free(row);
+	return top;
+}
+
+char *
+e2e_keybar(struct vt *vt)
+{
+	char	*a, *b, *s;
+	int	 rows, cols, top = e2e_keybar_row(vt);
+
+	vt_size(vt, &rows, &cols);
+	a = vt_row(vt, top);
+	if (top == rows - 1)
+		return a;
+	b = vt_row(vt, rows - 1);
+	xasprintf(&s, "%s %s", a, b);
+	free(a);
+	free(b);
+	return s;
+}
+
+char *
+e2e_status_line(struct vt *vt)
+{
+	return vt_row(vt, e2e_keybar_row(vt) - 1);
+}
+
+struct bar_want {
+	const char	*a, *b;
+};
+
+static int
+bar_has(struct vt *vt, void *arg)
+{
+	const struct bar_want	*w = arg;
+	char			*bar = e2e_keybar(vt);
+	int			 yes;
+
+	yes = strstr(bar, w->a) != NULL && (w->b == NULL ||
+	    strstr(bar, w->b) != NULL);
+	free(bar);
+	return yes;
+}
+
+void
+e2e_wait_bar(struct vt *vt, const char *a, const char *b)
+{
+	struct bar_want	w = { a, b };
+
+	if (vt_wait(vt, bar_has, &w, E2E_WAIT) != 0) {
+		vt_dump(vt, stderr);
+		fail_msg("the key bar never held \"%s\" and \"%s\"", a,
+		    b != NULL ? b : "");
+	}
+}
+
+void
+e2e_aligned(struct vt *vt, const char *const *texts, size_t n)
+{
+	int	r, c, col = -1;
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (!vt_find(vt, texts[i], &r, &c)) {
+			vt_dump(vt, stderr);
+			fail_msg("%s is not on the screen", texts[i]);
+		}
+		if (col >= 0 && c != col) {
+			vt_dump(vt, stderr);
+			fail_msg("%s is not in the column of %s", texts[i],
+			    texts[0]);
+		}
+		col = c;
+	}
+}
+
+void
+e2e_zh_login(struct vt *vt, const char *id, const char *pass)
+{
+	e2e_wait_text(vt, "口令：");
+	vt_sendstr(vt, id);
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, pass);
+	vt_key(vt, VT_KEY_ENTER);
+}
+
+/*
+ * Raw keys that must never reach a Chinese screen: the form's field
+ * keys, and the prefixes of the actions the log records.
+ */
+static const char *const raw_keys[] = {
+	"birth_month", "guardian_name", "guardian_phone", "consent",
+	"student.", "request.", "change.", "operator.", "branch.", "status.",
+	"destroy.", "audit.", "guardian.", "backup.", "import.", "export.",
+	"access.", "login.", "config.", "report.", "reason=", "request=",
+	"perm=", "what=", "kind=", "rule=",
+};
+
+/* Whether the status line is whole and holds arg. */
+static int
+status_holds(struct vt *vt, void *arg)
+{
+	char	*status = e2e_status_line(vt);
+	int	 yes = strstr(status, "…") == NULL &&
+		    strstr(status, arg) != NULL;
+
+	free(status);
+	return yes;
+}
+
+void
+e2e_zh_screen_fits(struct vt *vt, const char *op)
+{
+	char	*status, *want = NULL;
+	size_t	 i;
+
+	/* The screen may still be arriving: the bars are drawn last. */
+	e2e_wait_bar(vt, "F1 帮助", "^Q 退出");
+	if (op != NULL)
+		xasprintf(&want, "（%s）", op);
+	else
+		want = xstrdup("测试校区");
+	/* The status line is whole: never cut, the operator kept. */
+	if (vt_wait(vt, status_holds, want, E2E_WAIT) != 0) {
+		status = e2e_status_line(vt);
+		vt_dump(vt, stderr);
+		fail_msg("the status line is cut or lost the operator: %s",
+		    status);
+	}
+	for (i = 0; i < sizeof raw_keys / sizeof *raw_keys; i++) {
+		if (e2e_on_screen(vt, raw_keys[i])) {
+			vt_dump(vt, stderr);
+			fail_msg("a raw key on the screen: %s", raw_keys[i]);
+		}
+	}
+	free(want);
+}
+
+int
 e2e_on_screen(struct vt *vt, const char *text)
 {
 	return vt_find(vt, text, NULL, NULL);

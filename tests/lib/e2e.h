@@ -39,6 +39,30 @@ void		 e2e_quit_zh(struct vt *);
 void		 e2e_login(struct vt *, const char *id, const char *pass);
 /* Whether any row of the screen holds text. */
 int		 e2e_on_screen(struct vt *, const char *);
+/*
+ * The key bar: its first row (the last row, or the one above it when
+ * the keys take two), and its text, both rows joined by a blank; the
+ * status line is the row above the bar.  The caller frees the text.
+ */
+int		 e2e_keybar_row(struct vt *);
+char		*e2e_keybar(struct vt *);
+char		*e2e_status_line(struct vt *);
+/* Wait until the key bar holds both a and b (b may be NULL). */
+void		 e2e_wait_bar(struct vt *, const char *a, const char *b);
+
+/*
+ * Issue 20, what every screen must be in Chinese: the key bar holds
+ * F1 帮助 and ^Q 退出; the status line is whole and names the operator
+ * (op; NULL: the test branch's name, 测试校区); no raw key of a form field
+ * or an action is on the screen.  Each fails the test with the screen.
+ */
+void		 e2e_zh_screen_fits(struct vt *, const char *op);
+/* Each of the n texts starts in one column (the values of a record,
+ * whatever the width of their labels). */
+void		 e2e_aligned(struct vt *, const char *const *texts, size_t n);
+/* Log in at the Chinese login screen. */
+void		 e2e_zh_login(struct vt *, const char *id, const char *pass);
+
 /* Audit entries of action by op (and whose detail holds detail, unless
  * NULL), read as an auditor would. */
 long		 e2e_audit_count(const struct tl_branch *, const char *action,
