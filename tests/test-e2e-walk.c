@@ -1,0 +1,265 @@
+/*
+ * xueji — student records for a training branch.
+ * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
+ *
+ * Issue 20: every screen, in Chinese at 80x24, as a receptionist, a
+ * supervisor and an auditor would reach it, each with its help: the key
+ * bar holds F1 帮助 and ^Q 退出, the status line is whole and names the
+ * operator, no raw key of a field or an action shows, and where a screen
+ * has a column of values (the record, a log entry) they line up.  The
+ * checks are e2e_zh_screen_fits() in tests/lib/e2e.c.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/testlib.h"
+#include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/student.h"
+#include "lib/branch.h"
+#include "lib/vt.h"
+#include "lib/e2e.h"
+
+static char	language[] = "LANGUAGE=zh_CN";
+
+/*
+ * One step of a walk: keys to press (space-separated: F1-F12, ^X,
+ * Enter, Esc, Down, or text to type), the text that says the screen
+ * came, and how: DIALOG over its screen (the screen behind still
+ * shows, and help is not asked there), STAYS when the last screen's
+ * marker is still on it, ALIGNED when the record's values must line up.
+ * A step with a marker of NULL only presses its keys.
+ */
+#define DIALOG	1
+#define STAYS	2
+#define ALIGNED	4
+
+struct step {
+	const char	*keys;
+	const char	*marker;
+	int		 how;
+};
+
+static void
+press(struct vt *vt, const char *keys)
+{
+	char	*copy, *k, *save = NULL;
+
+	if (keys == NULL)
+		return;
+	copy = xstrdup(keys);
+	for (k = strtok_r(copy, " ", &save); k != NULL;
+	    k = strtok_r(NULL, " ", &save)) {
+		if (k[0] == 'F' && k[1] >= '1' && k[1] <= '9')
+			vt_key(vt, (enum vt_key)(VT_KEY_F1 + atoi(k + 1) - 1));
+		else if (k[0] == '^' && k[1] != '\0')
+			vt_char_mod(vt, tolower((unsigned char)k[1]), VT_MOD_CTRL);
+		else if (strcmp(k, "Enter") == 0)
+			vt_key(vt, VT_KEY_ENTER);
+		else if (strcmp(k, "Esc") == 0)
+			vt_key(vt, VT_KEY_ESC);
+		else if (strcmp(k, "Down") == 0)
+			vt_key(vt, VT_KEY_DOWN);
+		else
+			vt_sendstr(vt, k);
+	}
+	free(copy);
+}
+
+/* The record's values, each in the values' column. */
+static void
+aligned(struct vt *vt)
+{
+	static const char *const values[] = {
+		"王小明", "2017-06", "王大明", "139",
+	};
+
+	e2e_aligned(vt, values, nitems(values));
+}
+
+static void
+walk(struct vt *vt, const char *op, const struct step *steps, size_t n)
+{
+	const char	*was = "主菜单";
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		press(vt, steps[i].keys);
+		if (steps[i].marker == NULL)
+			continue;
+		if (!(steps[i].how & (DIALOG | STAYS)) &&
+		    strcmp(was, steps[i].marker) != 0)
+			e2e_wait_gone(vt, was);
+		e2e_wait_text(vt, steps[i].marker);
+		e2e_zh_screen_fits(vt, op);
+		if (steps[i].how & ALIGNED)
+			aligned(vt);
+		if (!(steps[i].how & DIALOG)) {
+			vt_key(vt, VT_KEY_F1);
+			e2e_wait_text(vt, "按键");
+			e2e_zh_screen_fits(vt, op);
+			vt_key(vt, VT_KEY_ESC);
+			e2e_wait_gone(vt, "按键");
+			e2e_wait_text(vt, steps[i].marker);
+			was = steps[i].marker;
+		}
+	}
+}
+
+/*
+ * A branch with a child, a pending change of the guardian's name filed
+ * by reception1, and a status changed once with a reason.
+ */
+static struct tl_branch *
+branch(char **number, int64_t *request)
+{
+	struct tl_branch	*b = tl_branch_new();
+	struct session		*s = tl_login(b, "reception1");
+	struct field_input	 in = { "guardian_name", "王建国" };
+	char			*cause = NULL;
+
+	*number = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222",
+	    NULL);
+	assert_non_null(*number);
+	if (store_change_request(s->st, *number, &in, 1, "证件有误", NULL,
+	    request, &cause) != XJ_OK)
+		fail_msg("filing a change: %s", cause);
+	session_free(s);
+	s = tl_login(b, "supervisor1");
+	if (store_status_set(s->st, *number, STATUS_COMPLETED, "课程结束",
+	    &cause) != XJ_OK)
+		fail_msg("setting the status: %s", cause);
+	session_free(s);
+	return b;
+}
+
+static void
+run(const char *op, const struct step *steps, size_t n)
+{
+	struct tl_branch	*b;
+	struct vt		*vt;
+	char			*number, pass[64];
+	int64_t			 request;
+	int			 status;
+
+	e2e_find_catalogue();
+	b = branch(&number, &request);
+	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+	e2e_zh_screen_fits(vt, NULL);		/* the login screen */
+	e2e_zh_login(vt, op, tl_pass(op, pass, sizeof pass));
+	e2e_wait_text(vt, "主菜单");
+	e2e_zh_screen_fits(vt, op);
+	walk(vt, op, steps, n);
+	vt_char_mod(vt, 'q', VT_MOD_CTRL);
+	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
+	vt_free(vt);
+	free(number);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/* What reception and the supervisor share: finding, the record and its
+ * dialogs, enrolment, the lists of the menu. */
+#define COMMON_STEPS							\
+	{ "F3", "学号、姓名、拼音", 0 },				\
+	{ "王小明", "1 个结果", STAYS },					\
+	{ "Enter", "修改历史", ALIGNED },					\
+	{ NULL, "原为在读", STAYS },					\
+	{ "F6", "的变更申请", 0 },					\
+	{ "Esc", "修改历史", ALIGNED },					\
+	{ "F7", "的新状态", DIALOG },					\
+	{ "Enter", "原因", DIALOG },					\
+	{ "Enter", "此处必须填写", DIALOG },				\
+	{ "Esc", "修改历史", 0 },					\
+	{ "Esc", "学号、姓名、拼音", 0 },				\
+	{ "Esc", "主菜单", 0 },					\
+	{ "F4", "学员入学登记", 0 },					\
+	{ "Esc", "主菜单", 0 },					\
+	{ "F8", "已生效但监护人尚未确认", 0 },			\
+	{ "Esc", "主菜单", 0 },					\
+	{ "F5", "全部年份", 0 },					\
+	{ "Esc", "主菜单", 0 },					\
+	{ "F6", "永久保存，不含个人信息", 0 },			\
+	{ "Esc", "主菜单", 0 },					\
+	{ "g", "未关闭的请求", 0 },					\
+	{ "Esc", "主菜单", 0 }
+
+static void
+test_reception(void **state)
+{
+	static const struct step steps[] = {
+		COMMON_STEPS,
+		{ "F9", "待审批的，以及已有结果", 0 },
+		{ "Enter", "申请 1 · ", 0 },
+		{ "Esc", "待审批的，以及已有结果", 0 },
+		{ "Esc", "主菜单", 0 },
+	};
+
+	(void)state;
+	run("reception1", steps, nitems(steps));
+}
+
+static void
+test_supervisor(void **state)
+{
+	static const struct step steps[] = {
+		COMMON_STEPS,
+		{ "F7", "超过 48 小时即为逾期", 0 },
+		{ "Enter", "申请 1 · ", 0 },
+		{ "Esc", "超过 48 小时即为逾期", 0 },
+		{ "Esc", "主菜单", 0 },
+		{ "b", "备份文件夹", 0 },
+		{ "Esc", "主菜单", 0 },
+		{ "o", "roles.yaml 列出的所有人", 0 },
+		{ "Esc", "主菜单", 0 },
+		{ "F11", "日志完好", 0 },
+		{ "Esc", "主菜单", 0 },
+		{ "^R", "报表 · 1/5", 0 },
+		{ "Esc", "主菜单", 0 },
+	};
+
+	(void)state;
+	run("supervisor1", steps, nitems(steps));
+}
+
+static void
+test_auditor(void **state)
+{
+	static const struct step steps[] = {
+		{ "F2", "操作日志 · 第 1 页", 0 },
+		{ "Enter", "哈希", 0 },
+		{ "Esc", "操作日志 · 第 1 页", 0 },
+		{ "F3", "只看这一操作的条目", DIALOG },
+		{ "Down Enter", "学员：全部操作", STAYS },
+		{ "F6", "操作日志 · 第 1 页", 0 },
+		{ "Esc", "主菜单", 0 },
+		{ "F11", "日志完好", 0 },
+		{ "Esc", "主菜单", 0 },
+		{ "^R", "报表 · 1/5", 0 },
+		{ "2", "报表 · 2/5", 0 },
+		{ "3", "报表 · 3/5", 0 },
+		{ "4", "报表 · 4/5", 0 },
+		{ "5", "报表 · 5/5", 0 },
+		{ "Esc", "主菜单", 0 },
+		{ "^U", "访问分析 · 最近 30 天", 0 },
+		{ "Esc", "主菜单", 0 },
+	};
+
+	(void)state;
+	run("auditor1", steps, nitems(steps));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reception),
+		cmocka_unit_test(test_supervisor),
+		cmocka_unit_test(test_auditor),
+	};
+
+	platform_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
