@@ -285,6 +285,11 @@ test_words(void **state)
 		.operator = "auditor1", .action = "report.view",
 		.target = "", .fields = "", .detail = "report=destruction",
 	};
+	static const struct audit_entry enrol = {
+		.operator = "reception1", .action = "student.enroll",
+		.target = "SH01-2026-00007", .fields = "name",
+		.detail = "consent=in-person",
+	};
 	struct form_spec	*form;
 	char			*cause = NULL, *got;
 
@@ -302,6 +307,10 @@ test_words(void **state)
 	assert_string_equal(audit_action_words("student.view"), "查看档案");
 	got = audit_sentence(&report, form);
 	assert_null(strstr(got, "destruction"));
+	free(got);
+	/* The consent method as the form names it. */
+	got = audit_detail_words(&enrol, form);
+	assert_string_equal(got, "监护人同意：当面确认");
 	free(got);
 	language("en");
 	got = audit_sentence(&request, form);
@@ -343,19 +352,19 @@ test_detail_words(void **state)
 
 	(void)state;
 	language("zh_CN");
-	got = audit_detail_words(&confirm);
+	got = audit_detail_words(&confirm, NULL);
 	assert_string_equal(got, "申请编号：7\n确认方式：电话");
 	free(got);
-	got = audit_detail_words(&refused);
+	got = audit_detail_words(&refused, NULL);
 	assert_string_equal(got, "所需权限：查看完整电话号码\n"
 	    "被拒绝的操作：生成监护人查阅文件\nzz：1");
 	free(got);
-	got = audit_detail_words(&kinds);
+	got = audit_detail_words(&kinds, NULL);
 	assert_null(strstr(got, "deletion"));
 	assert_null(strstr(got, "kind"));
 	assert_null(strstr(got, "channel"));
 	free(got);
-	got = audit_detail_words(&reject);
+	got = audit_detail_words(&reject, NULL);
 	assert_null(strstr(got, "status"));
 	free(got);
 	got = audit_sentence(&refused, NULL);
@@ -363,7 +372,7 @@ test_detail_words(void **state)
 	    "“查看完整电话号码”权限）");
 	free(got);
 	language("en");
-	got = audit_detail_words(&confirm);
+	got = audit_detail_words(&confirm, NULL);
 	assert_string_equal(got, "Request number: 7\nHow confirmed: by phone");
 	free(got);
 }

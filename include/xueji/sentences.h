@@ -44,9 +44,11 @@ char		*audit_fields_words(const char *fields,
  * An entry's detail ("request=7 method=phone") as words, malloc'd: one
  * "label: value" line per pair, joined by newlines.  Known keys read
  * as their names, known values (statuses, kinds, reports, methods,
- * results, permissions, refusals) as theirs; an unknown key or value
+ * results, permissions, refusals, and the form's consent methods when
+ * form is not NULL) as theirs; an unknown key or value
  * stays as it is, so nothing of the entry is hidden.
  */
-char		*audit_detail_words(const struct audit_entry *);
+char		*audit_detail_words(const struct audit_entry *,
+		    const struct form_spec *);
 
 #endif

@@ -230,6 +230,9 @@ static const struct {
 	    "needed") },
 	{ "outcome", "answered", N_("answered") },
 	{ "response", "added", N_("added") },
+	{ "stage", "read", N_("reading the file") },
+	{ "stage", "csv", N_("reading it as CSV") },
+	{ "stage", "header", N_("the names of the columns") },
 };
 
 /*
@@ -426,7 +429,7 @@ audit_what_words(const char *what)
 }
 
 char *
-audit_detail_words(const struct audit_entry *e)
+audit_detail_words(const struct audit_entry *e, const struct form_spec *form)
 {
 	const char	*p = e->detail != NULL ? e->detail : "", *end, *eq;
 	const char	*label, *v;
@@ -451,8 +454,12 @@ audit_detail_words(const struct audit_entry *e)
 				break;
 			}
 		}
-		v = strcmp(key, "kind") == 0 ? kind_words(e->action, val) :
-		    value_words(key, val);
+		if (strcmp(key, "kind") == 0)
+			v = kind_words(e->action, val);
+		else if (strcmp(key, "consent") == 0 && form != NULL)
+			v = form_consent_label(form, val);
+		else
+			v = value_words(key, val);
 		/* TRANSLATORS: one detail of a log entry, "Request: 7". */
 		xasprintf(&line, _("%s: %s"), label, v);
 		xasprintf(&next, "%s%s%s", out, *out != '\0' ? "\n" : "",

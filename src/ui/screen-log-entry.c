@@ -44,7 +44,7 @@ entry_open(struct ui *ui, void *arg)
 	ev->e.detail = xstrdup(e->detail);
 	ev->sentence = audit_sentence(&ev->e, ui->s->form);
 	ev->fields = audit_fields_words(ev->e.fields, ui->s->form);
-	ev->detail = audit_detail_words(&ev->e);
+	ev->detail = audit_detail_words(&ev->e, ui->s->form);
 	ev->who = strcmp(ev->e.operator, "-") == 0 ?
 	    xstrdup(_("the system")) : ui_who(ui, ev->e.operator);
 	return ev;
