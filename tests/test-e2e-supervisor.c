@@ -168,6 +168,12 @@ test_backup_and_drill(void **state)
 	e2e_wait_text(vt, "备份到哪个文件夹");
 	vt_sendstr(vt, usb);
 	vt_key(vt, VT_KEY_ENTER);
+	/*
+	 * The path typed is on the screen until the dialog goes, and
+	 * "已备份：" still from F2: the screen is drawn again only once
+	 * the backup is done, so wait for the dialog to go first.
+	 */
+	e2e_wait_gone(vt, "备份到哪个文件夹");
 	e2e_wait_text(vt, "已备份：");
 	if (vt_wait_text(vt, usb, E2E_WAIT) != 0)
 		fail_msg("the status line does not name the folder typed in");
