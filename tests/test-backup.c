@@ -516,7 +516,7 @@ test_restore(void **state)
 	struct store	*old;
 	struct stat	 sb;
 	char		*path, *bad, *safety = NULL, *cause = NULL, *a, *na, *nb;
-	char		*buf, *nc;
+	char		*buf, *nc, *stale;
 	size_t		 len;
 	int		 used;
 
@@ -526,10 +526,20 @@ test_restore(void **state)
 	    &cause), XJ_OK);
 	nb = enrol_n(sv, 2);		/* only in the safety copy, later */
 
-	/* Another session is open: refused, and nothing changed. */
+	/*
+	 * Another session is open: refused, naming who holds it, and
+	 * nothing changed.  A holder's file nobody locks (a session that
+	 * died) names no one and is removed.
+	 */
+	stale = tl_write(sv->cfg->data_dir, SESSION_HOLDER_PREFIX "1.0",
+	    "auditor1", 0600);
 	r = tl_login(f->b, "reception1");
 	assert_int_equal(session_restore(sv, path, &safety, &cause), XJ_EBUSY);
 	assert_non_null(strstr(cause, "another xueji session"));
+	assert_non_null(strstr(cause, "reception1"));
+	assert_null(strstr(cause, "auditor1"));
+	assert_int_equal(access(stale, F_OK), -1);
+	free(stale);
 	free(cause);
 	cause = NULL;
 	assert_null(safety);

@@ -81,20 +81,6 @@ quit(struct vt *vt)
 	vt_free(vt);
 }
 
-/* Whether the text on the screen is drawn bold (the error style when
- * NO_COLOR is set, as e2e_env does). */
-static int
-bold_at(struct vt *vt, const char *text)
-{
-	struct vt_attrs	a;
-	int		r, c;
-
-	if (!vt_find(vt, text, &r, &c))
-		fail_msg("\"%s\" is not on the screen", text);
-	assert_int_equal(vt_cell_attrs(vt, r, c, &a), 0);
-	return a.bold;
-}
-
 /* How many of this branch's backups are in dir. */
 static int
 backups_in(const char *dir)
@@ -145,9 +131,9 @@ test_backup_and_drill(void **state)
 	vt = start_zh(b, "supervisor1");
 	e2e_wait_text(vt, "备份与恢复演练");
 	e2e_wait_text(vt, "尚无备份：请见“备份与恢复演练”");
-	assert_true(bold_at(vt, "尚无备份"));
+	assert_true(e2e_bold(vt, "尚无备份"));
 	e2e_wait_text(vt, "尚无恢复演练：请见“备份与恢复演练”");
-	assert_true(bold_at(vt, "尚无恢复演练"));
+	assert_true(e2e_bold(vt, "尚无恢复演练"));
 	assert_false(e2e_on_screen(vt, "restore-drill"));
 	assert_false(e2e_on_screen(vt, "运行"));
 
@@ -161,7 +147,7 @@ test_backup_and_drill(void **state)
 	assert_false(e2e_on_screen(vt, "备份文件夹中没有备份。"));
 	assert_int_equal(backups_in(folder), 1);
 	e2e_wait_text(vt, "上次备份：");
-	assert_false(bold_at(vt, "上次备份："));
+	assert_false(e2e_bold(vt, "上次备份："));
 
 	/* F3: to a folder typed in, a USB stick's. */
 	vt_key(vt, VT_KEY_F3);
@@ -185,7 +171,7 @@ test_backup_and_drill(void **state)
 	/* The menu's backup line reads plainly now. */
 	vt_key(vt, VT_KEY_ESC);
 	e2e_wait_text(vt, "上次备份：");
-	assert_false(bold_at(vt, "上次备份："));
+	assert_false(e2e_bold(vt, "上次备份："));
 	assert_false(e2e_on_screen(vt, "尚无备份"));
 
 	/* F4: the drill of the one selected, and its report. */
@@ -198,6 +184,7 @@ test_backup_and_drill(void **state)
 	e2e_wait_text(vt, "操作日志链");
 	e2e_wait_text(vt, "在读学员");
 	e2e_wait_text(vt, "历史：与当前数据库一致");
+	e2e_wait_text(vt, "此备份之后执行的销毁，恢复时将重新执行：0");
 	e2e_wait_text(vt, "已记入操作日志：陈静（supervisor1）");
 	assert_int_equal(e2e_audit_count(b, "backup.drill", "supervisor1",
 	    "result=ok"), 1);
@@ -207,7 +194,7 @@ test_backup_and_drill(void **state)
 	e2e_wait_text(vt, "上次成功的恢复演练：");
 	vt_key(vt, VT_KEY_ESC);
 	e2e_wait_text(vt, "上次恢复演练：");
-	assert_false(bold_at(vt, "上次恢复演练："));
+	assert_false(e2e_bold(vt, "上次恢复演练："));
 	assert_false(e2e_on_screen(vt, "尚无恢复演练"));
 	quit(vt);
 
@@ -257,6 +244,7 @@ test_restore(void **state)
 	vt_sendstr(vt, "SH01");
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "本校区已有另一个 xueji 会话打开");
+	e2e_wait_text(vt, "张伟（supervisor2）");
 	session_free(other);
 
 	/* Alone: restored. */
@@ -545,10 +533,12 @@ test_guardians(void **state)
 }
 
 /*
- * Test 19.5: the role matrix of the new screens.  For every operator of
- * the shipped roles.yaml, the menu lists each of them exactly when the
- * role grants its permission, its key opens it only then, and no
- * notice on the menu names a command.  The drill's warning is for those
+ * Test 19.5: the role matrix of the new screens (backups, operators,
+ * the guardians' register, import, export, checkpoints).  For every
+ * operator of the shipped roles.yaml, the menu lists each of them
+ * exactly when the role grants its permission, its key opens it only
+ * then, and no notice on the menu names a command; the checkpoint's
+ * notice is for those who may write one.  The drill's warning is for those
  * who may run one: the auditor, who may not, reads the date plainly.
  */
 static void
@@ -567,6 +557,10 @@ test_menu_matrix(void **state)
 		    PERM_BIT(PERM_REQUEST_MANAGE), 0 },
 		{ "Import students (CSV)", "i", "The CSV file to import",
 		    PERM_BIT(PERM_IMPORT_RUN), 1 },
+		{ "Export students (CSV)", "e", "Which students to export?",
+		    PERM_BIT(PERM_EXPORT_RUN), 1 },
+		{ "Checkpoints of the log", "c", "A checkpoint is a small",
+		    PERM_BIT(PERM_CHECKPOINT_WRITE), 0 },
 	};
 	struct tl_branch	*b;
 	struct session		*s;
@@ -621,16 +615,20 @@ test_menu_matrix(void **state)
 		drill = policy_allows(op, PERM_RESTORE_RUN);
 		if (drill) {
 			e2e_wait_text(vt, "No restore drill yet");
-			assert_true(bold_at(vt, "No restore drill yet"));
+			assert_true(e2e_bold(vt, "No restore drill yet"));
 		} else if (policy_allows(op, PERM_REPORT_VIEW)) {
 			e2e_wait_text(vt, "No restore drill on record");
-			assert_false(bold_at(vt, "No restore drill on record"));
+			assert_false(e2e_bold(vt, "No restore drill on record"));
 		} else
 			assert_false(e2e_on_screen(vt, "drill"));
 		if (policy_allows(op, PERM_BACKUP_RUN))
-			assert_true(bold_at(vt, "No backup yet"));
+			assert_true(e2e_bold(vt, "No backup yet"));
 		else
 			assert_false(e2e_on_screen(vt, "backup"));
+		if (policy_allows(op, PERM_CHECKPOINT_WRITE))
+			assert_true(e2e_bold(vt, "No checkpoint of the log yet"));
+		else
+			assert_false(e2e_on_screen(vt, "checkpoint"));
 		vt_char_mod(vt, 'q', VT_MOD_CTRL);
 		assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
 		vt_free(vt);

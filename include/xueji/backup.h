@@ -203,5 +203,16 @@ enum export_encoding {
 int	 store_export(struct store *, FILE *out, int status,
 	     const char *purpose, enum export_encoding, size_t *rows,
 	     char **cause);
+/*
+ * store_export to a new file at path, as xueji export and the export
+ * screen write one: created for the operator (xj_create_user_file: new,
+ * never over another file nor through a link, mode 0600, their own
+ * group), then flushed and synced.  XJ_EUNAVAIL when path exists
+ * already, XJ_EIO when it cannot be created or written; on any failure
+ * the file is removed, since half an export is still personal data.
+ */
+int	 store_export_file(struct store *, const char *path, int status,
+	     const char *purpose, enum export_encoding, size_t *rows,
+	     char **cause);
 
 #endif

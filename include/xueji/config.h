@@ -52,6 +52,7 @@ struct config {
 	char	*backup_dir;		/* NULL: data_dir/backups */
 	long	 restore_drill_warn_days; /* warn after this many days */
 	long	 backup_warn_days;	/* the last backup is old after */
+	long	 checkpoint_warn_days;	/* the last checkpoint is old after */
 	long	 guardian_request_days;	/* a guardian's request is due */
 
 	/* Access analysis (store_analysis). */

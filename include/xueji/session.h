@@ -21,6 +21,9 @@
 #define SESSION_DEFAULT_CONFIG	"/etc/xueji/xueji.yaml"
 #define SESSION_ENROL_FORM	"enrollment.yaml"
 #define SESSION_LOCK_NAME	"lock"
+/* In the data directory: "session.PID.N", one a session, naming its
+ * operator, locked while it is open (session_exclusive names them). */
+#define SESSION_HOLDER_PREFIX	"session."
 
 struct session {
 	struct config		*cfg;
@@ -35,6 +38,9 @@ struct session {
 	struct branch_secret	*secret;	/* secure memory */
 	struct store		*st;
 	int			 lock_fd;	/* shared while logged in */
+	int			 hold_fd;	/* our SESSION_HOLDER_PREFIX
+						   file, locked; or -1 */
+	char			*hold_path;
 	int			 failures;	/* of the last id refused */
 
 	/* Told how far work a login may do takes (an upgrade in place). */
@@ -82,6 +88,20 @@ int	 session_exclusive(struct session *, char **cause);
  * branch (XJ_EBUSY otherwise) and operator.manage.
  */
 int	 session_rotate_key(struct session *, char **cause);
+
+/*
+ * Sign the log's head (store_checkpoint: checkpoint.write, logged) and
+ * write the checkpoint to a new file, as xueji checkpoint -o and the
+ * screen of checkpoints do: path itself, or, when path is a folder, the
+ * file named there as the automatic ones are (BRANCH-SEQ.checkpoint).
+ * Never over another file nor through a link (XJ_EUNAVAIL when it
+ * exists), mode 0644 less the umask (it holds nothing secret), in the
+ * operator's group.  *out is the file's path (malloc'd) and *seq the entry covered.
+ * One signed but not written is logged so (result=not-written), and
+ * the file removed.
+ */
+int	 session_checkpoint(struct session *, const char *path, char **out,
+	     int64_t *seq, char **cause);
 
 /*
  * Restore the database from the backup at path (restore.run, supervisor):

@@ -232,6 +232,16 @@ int	 store_checkpoint_auto(struct store *, const unsigned char seed[32],
 /* The sequence number of the newest audit entry. */
 int64_t	 store_audit_head(struct store *);
 /*
+ * The newest checkpoint the log records (audit.checkpoint, by hand or
+ * by itself, one that could not be written out left aside): the entry
+ * it covers in *seq and when it was made in *at, both 0 when there is
+ * none.  XJ_OK, or XJ_EIO when the log cannot be read.
+ */
+int	 store_last_checkpoint(struct store *, int64_t *seq, time_t *at);
+/* Whether a checkpoint is due at now: none yet, or the last one older
+ * than the configured checkpoint_warn_days. */
+int	 store_checkpoint_due(struct store *, time_t now);
+/*
  * Check that the log extends the checkpoint in buf (audit.verify): its
  * signature, that it is this branch's key, and that entry seq is the
  * one it signed.  XJ_OK, XJ_EDATA (not a valid checkpoint of ours) or

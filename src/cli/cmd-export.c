@@ -4,19 +4,17 @@
  *
  * xueji export [--status S] [--encoding utf8|gb18030] --purpose TEXT
  * FILE.csv: the students as a spreadsheet, for operators with
- * export.run.  The store decides what goes in and logs it; this file
- * makes sure the data land in a new file only its owner can read (never
- * over an existing one) and that a failed export leaves no file behind.
- * The purpose is free text and may name a person: main wipes it from
- * argv, as every argument after the command's name.  "-" writes to standard output.
+ * export.run.  The store decides what goes in and logs it, and writes
+ * it to a new file only its owner can read, never over an existing one,
+ * leaving no file behind when it fails (store_export_file, which the
+ * export screen calls too).  The purpose is free text and may name a
+ * person: main wipes it from argv, as every argument after the
+ * command's name.  "-" writes to standard output.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "xueji/platform.h"
 #include "xueji/backup.h"
@@ -58,44 +56,6 @@ export_option(struct cli *c, int ch, const char *arg, void *p)
 	return XJ_EUSAGE;
 }
 
-/*
- * Create path for the export: new, mode 0600, never over another file
- * nor through a link, the operator's own (xj_create_user_file).
- */
-static int
-create_new(const char *path, FILE **fp)
-{
-	int	fd;
-
-	fd = xj_create_user_file(path);
-	if (fd == -1 && errno == EEXIST)
-		return cli_errorf(XJ_EUNAVAIL, _("%s exists already; an "
-		    "export never replaces a file"), path);
-	if (fd == -1)
-		return cli_errorf(XJ_EIO, _("cannot create %s: %s"), path,
-		    strerror(errno));
-	if ((*fp = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		unlink(path);
-		return cli_errorf(XJ_EIO, _("cannot write %s: %s"), path,
-		    strerror(errno));
-	}
-	return XJ_OK;
-}
-
-/* Flush, sync and close f; XJ_EIO when any of them fails. */
-static int
-finish(FILE *f)
-{
-	int	rc = XJ_OK;
-
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = XJ_EIO;
-	if (fclose(f) != 0)
-		rc = XJ_EIO;
-	return rc;
-}
-
 static int
 export_exec(struct cli *c, int argc, char **argv)
 {
@@ -107,7 +67,6 @@ export_exec(struct cli *c, int argc, char **argv)
 	};
 	struct export_opts	 o = { -1, EXPORT_UTF8_BOM, NULL };
 	const char		*path;
-	FILE			*f = NULL;
 	const char		*purpose;
 	char			*cause = NULL;
 	size_t			 rows = 0;
@@ -130,19 +89,11 @@ export_exec(struct cli *c, int argc, char **argv)
 	if ((rc = cli_login(c)) != XJ_OK)
 		goto out;
 	if (to_stdout)
-		f = stdout;
-	else if ((rc = create_new(path, &f)) != XJ_OK)
-		goto out;
-	rc = store_export(c->s->st, f, o.status, purpose, o.encoding, &rows,
-	    &cause);
-	if (!to_stdout) {
-		if (finish(f) != XJ_OK && rc == XJ_OK)
-			rc = cli_errorf(XJ_EIO, _("cannot write %s: %s"),
-			    path, strerror(errno));
-		/* Half an export is still personal data: leave none. */
-		if (rc != XJ_OK)
-			unlink(path);
-	}
+		rc = store_export(c->s->st, stdout, o.status, purpose,
+		    o.encoding, &rows, &cause);
+	else
+		rc = store_export_file(c->s->st, path, o.status, purpose,
+		    o.encoding, &rows, &cause);
 	if (rc == XJ_OK && !to_stdout)
 		fprintf(stderr, _("xueji: %zu students exported to %s\n"),
 		    rows, path);

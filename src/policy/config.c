@@ -38,6 +38,7 @@ enum {
 	OPT_BACKUP_DIR,
 	OPT_DRILL_WARN,
 	OPT_BACKUP_WARN,
+	OPT_CHECKPOINT_WARN,
 	OPT_GUARDIAN_DAYS,
 	OPT_BURST_COUNT,
 	OPT_BURST_MINUTES,
@@ -176,6 +177,12 @@ const struct config_option config_schema[] = {
 		.dflt = "7", .min = 1, .max = 3650,
 		.help = N_("Days after the last backup when the main menu "
 		    "shows its age as a warning.")
+	},
+	[OPT_CHECKPOINT_WARN] = {
+		.name = "checkpoint_warn_days", .type = CONFIG_INT,
+		.dflt = "7", .min = 1, .max = 3650,
+		.help = N_("Days after the last checkpoint of the operation "
+		    "log when the main menu shows its age as a warning.")
 	},
 	[OPT_GUARDIAN_DAYS] = {
 		.name = "guardian_request_days", .type = CONFIG_INT,
@@ -607,6 +614,7 @@ config_load(const char *path, struct config **out, char **cause)
 		free(sval[OPT_BACKUP_DIR]);
 	c->restore_drill_warn_days = ival[OPT_DRILL_WARN];
 	c->backup_warn_days = ival[OPT_BACKUP_WARN];
+	c->checkpoint_warn_days = ival[OPT_CHECKPOINT_WARN];
 	c->guardian_request_days = ival[OPT_GUARDIAN_DAYS];
 	c->burst_count = ival[OPT_BURST_COUNT];
 	c->burst_minutes = ival[OPT_BURST_MINUTES];

@@ -24,6 +24,8 @@
 static struct session	*live;
 
 static void	logout(struct session *, int);
+static void	hold(struct session *, const char *);
+static void	unhold(struct session *);
 static int	check_data_dir(const char *, char **);
 
 /* On a fatal error only close and wipe: no checkpoint, no more writes. */
@@ -48,6 +50,7 @@ session_load(const char *config_path, const char *data_dir,
 		config_path = SESSION_DEFAULT_CONFIG;
 	s = xcalloc(1, sizeof *s);
 	s->lock_fd = -1;
+	s->hold_fd = -1;
 	if ((rc = config_load(config_path, &s->cfg, cause)) != XJ_OK)
 		goto fail;
 	/* xueji.yaml may choose the language; textdomain drops the cache. */
@@ -395,6 +398,7 @@ session_login(struct session *s, const char *id, const char *pass,
 	if (rc != XJ_OK)
 		goto fail;
 	s->op = op;
+	hold(s, op->id);
 	store_bind(s->st, s->cfg, s->form, op);
 	if (prev != NULL && (rc = store_key_transition(s->st,
 	    prev->sign_seed, s->secret->sign_seed, cause)) != XJ_OK)
@@ -421,16 +425,133 @@ fail:
 	return rc;
 }
 
+/*
+ * Say who holds this session, for session_exclusive to name: a file of
+ * our own in the data directory (its mode from the umask, as every file
+ * there), locked while we are logged in, holding the operator's id.
+ * Best effort: without it a refusal just cannot say who.
+ */
+static void
+hold(struct session *s, const char *id)
+{
+	static unsigned	 n;
+	char		*path = NULL;
+	size_t		 len = strlen(id);
+	int		 fd = -1, i;
+
+	for (i = 0; fd == -1 && i < 16; i++) {
+		free(path);
+		xasprintf(&path, "%s/" SESSION_HOLDER_PREFIX "%ld.%u",
+		    s->cfg->data_dir, (long)getpid(), n++);
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0666);
+		if (fd == -1 && errno != EEXIST)
+			break;
+	}
+	if (fd == -1) {
+		free(path);
+		return;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1 ||
+	    write(fd, id, len) != (ssize_t)len) {
+		close(fd);
+		unlink(path);
+		free(path);
+		return;
+	}
+	s->hold_fd = fd;
+	s->hold_path = path;
+}
+
+static void
+unhold(struct session *s)
+{
+	if (s->hold_fd == -1)
+		return;
+	unlink(s->hold_path);
+	close(s->hold_fd);
+	s->hold_fd = -1;
+	free(s->hold_path);
+	s->hold_path = NULL;
+}
+
+/*
+ * Who holds the other sessions open, as "王丽 (reception1), …"
+ * (malloc'd), or NULL when none says.  A file nobody has locked was
+ * left by a session that ended without logging out: it is removed.
+ */
+static char *
+holders(const struct session *s)
+{
+	const struct operator	*op;
+	struct dirent		*de;
+	DIR			*d;
+	char			*path, *list = NULL, *who, *tmp, id[65];
+	ssize_t			 n;
+	int			 fd;
+
+	if ((d = opendir(s->cfg->data_dir)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, SESSION_HOLDER_PREFIX,
+		    strlen(SESSION_HOLDER_PREFIX)) != 0)
+			continue;
+		path = xj_path_join(s->cfg->data_dir, de->d_name);
+		if ((s->hold_path != NULL && strcmp(path, s->hold_path) == 0) ||
+		    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+		    -1) {
+			free(path);
+			continue;
+		}
+		if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+			unlink(path);
+			close(fd);
+			free(path);
+			continue;
+		}
+		free(path);
+		n = read(fd, id, sizeof id - 1);
+		close(fd);
+		id[n > 0 ? n : 0] = '\0';
+		/* Only an operator of the roles file is named. */
+		if ((op = policy_operator(s->pol, id)) == NULL)
+			continue;
+		/* TRANSLATORS: a name and what it is known by, such as an
+		 * operator's id or a student's number. */
+		xasprintf(&who, _("%s (%s)"), op->name, op->id);
+		if (list == NULL)
+			list = who;
+		else if (strstr(list, who) == NULL) {
+			xasprintf(&tmp, "%s, %s", list, who);
+			free(list);
+			free(who);
+			list = tmp;
+		} else
+			free(who);
+	}
+	closedir(d);
+	return list;
+}
+
 int
 session_exclusive(struct session *s, char **cause)
 {
+	char	*who;
+	int	 rc;
+
 	if (s->lock_fd == -1)
 		return xj_fail(cause, XJ_ESOFTWARE, "%s", _("not logged in"));
 	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) == -1) {
 		/* A failed upgrade may have dropped the shared lock: retake. */
 		flock(s->lock_fd, LOCK_SH);
-		return xj_fail(cause, XJ_EBUSY, "%s", _("another xueji session "
-		    "is open on this branch; close it first"));
+		if ((who = holders(s)) == NULL)
+			return xj_fail(cause, XJ_EBUSY, "%s", _("another xueji "
+			    "session is open on this branch; close it first"));
+		rc = xj_fail(cause, XJ_EBUSY, _("another xueji session is "
+		    "open on this branch, by %s; it must be closed first"),
+		    who);
+		free(who);
+		return rc;
 	}
 	return XJ_OK;
 }
@@ -489,6 +610,73 @@ newest_checkpoint(const struct session *s, int64_t *seq, time_t *at)
 	free(pattern);
 }
 
+/* The name of checkpoint seq in folder dir, as the automatic ones are
+ * named. */
+static char *
+checkpoint_name(const struct session *s, const char *dir, int64_t seq)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/%s-%012lld.checkpoint", dir, s->cfg->branch_code,
+	    (long long)seq);
+	return path;
+}
+
+/* Write text to a new path, never over another: a checkpoint is
+ * evidence. */
+static int
+write_new(const char *path, const char *text, char **cause)
+{
+	size_t	len = strlen(text);
+	int	fd, err;
+
+	/* The operator's file, in their group. */
+	xj_user_begin();
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	xj_user_end();
+	if (fd == -1)
+		return xj_fail(cause, errno == EEXIST ? XJ_EUNAVAIL : XJ_EIO,
+		    _("cannot write %s: %s"), path, strerror(errno));
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+		err = errno;
+		close(fd);
+		unlink(path);
+		return xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), path,
+		    strerror(err));
+	}
+	close(fd);
+	return XJ_OK;
+}
+
+int
+session_checkpoint(struct session *s, const char *path, char **out,
+    int64_t *seq, char **cause)
+{
+	struct stat	 sb;
+	char		*text = NULL, *detail;
+	int		 rc, dir;
+
+	*out = NULL;
+	xj_user_begin();
+	dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+	xj_user_end();
+	if ((rc = store_checkpoint(s->st, s->secret->sign_seed, &text, seq,
+	    cause)) != XJ_OK)
+		return rc;
+	*out = dir ? checkpoint_name(s, path, *seq) : xstrdup(path);
+	if ((rc = write_new(*out, text, cause)) != XJ_OK) {
+		xasprintf(&detail, "seq=%lld result=not-written",
+		    (long long)*seq);
+		store_log(s->st, "audit.checkpoint", "", detail, NULL);
+		free(detail);
+		free(*out);
+		*out = NULL;
+	}
+	free(text);
+	return rc;
+}
+
 /*
  * On the way out: a signed checkpoint to the configured folder when an
  * operator who may write them leaves a grown log, and by anyone when the
@@ -514,8 +702,7 @@ auto_checkpoint(struct session *s)
 		free(cause);
 		return;
 	}
-	xasprintf(&path, "%s/%s-%012lld.checkpoint", s->cfg->checkpoint_dir,
-	    s->cfg->branch_code, (long long)seq);
+	path = checkpoint_name(s, s->cfg->checkpoint_dir, seq);
 	if (xj_write_file_atomic(path, text, strlen(text), 0644,
 	    &cause) != XJ_OK) {
 		xasprintf(&detail, "seq=%lld result=not-written",
@@ -549,6 +736,7 @@ logout(struct session *s, int checkpoint)
 	if (checkpoint && s->op != NULL)
 		xj_syslog(LOG_INFO, "logout: operator=%s", s->op->id);
 	s->op = NULL;
+	unhold(s);
 	if (s->lock_fd != -1)
 		close(s->lock_fd);
 	s->lock_fd = -1;

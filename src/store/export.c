@@ -10,10 +10,12 @@
  * when the file is opened.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -295,5 +297,41 @@ out:
 	}
 	free(cols);
 	free(why);
+	return rc;
+}
+
+int
+store_export_file(struct store *st, const char *path, int status,
+    const char *purpose, enum export_encoding enc, size_t *rows,
+    char **cause)
+{
+	FILE	*f;
+	int	 fd, rc, err;
+
+	if ((fd = xj_create_user_file(path)) == -1) {
+		if (errno == EEXIST)
+			return xj_fail(cause, XJ_EUNAVAIL, _("%s exists "
+			    "already; an export never replaces a file"), path);
+		return xj_fail(cause, XJ_EIO, _("cannot create %s: %s"), path,
+		    strerror(errno));
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		err = errno;
+		close(fd);
+		unlink(path);
+		return xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), path,
+		    strerror(err));
+	}
+	rc = store_export(st, f, status, purpose, enc, rows, cause);
+	err = 0;
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		err = errno;
+	if (fclose(f) != 0 && err == 0)
+		err = errno;
+	if (rc == XJ_OK && err != 0)
+		rc = xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), path,
+		    strerror(err));
+	if (rc != XJ_OK)
+		unlink(path);
 	return rc;
 }

@@ -193,6 +193,16 @@ const struct action_info action_table[ACT__COUNT] = {
 	    N_("Check again"), PERM_IMPORT_RUN, 0 },
 	[ACT_IMPORT_FILE] = { ACT_IMPORT_FILE, "another-file", "F4 ^O",
 	    N_("Another file"), PERM_IMPORT_RUN, 0 },
+	[ACT_EXPORT] =	 { ACT_EXPORT, "export", "e", N_("Export"),
+	    PERM_EXPORT_RUN, 0 },
+	/* The export screen has no text field. */
+	[ACT_EXPORT_RUN] = { ACT_EXPORT_RUN, "new-export", "F2 ^S",
+	    N_("New export"), PERM_EXPORT_RUN, 0 },
+	[ACT_CHECKPOINTS] = { ACT_CHECKPOINTS, "checkpoints", "c",
+	    N_("Checkpoints"), PERM_CHECKPOINT_WRITE, 0 },
+	/* The checkpoints screen has no text field. */
+	[ACT_CHECKPOINT_WRITE] = { ACT_CHECKPOINT_WRITE, "write-checkpoint",
+	    "F2 ^S", N_("Write checkpoint"), PERM_CHECKPOINT_WRITE, 0 },
 };
 
 static const struct {

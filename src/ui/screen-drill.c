@@ -4,7 +4,9 @@
  *
  * A restore drill (restore.run) of one backup, and its report: whether
  * the key opened it, the integrity check, the chain, whether its history
- * is the live one's, and the counts compared with the live database.
+ * is the live one's, the counts compared with the live database, and
+ * how many destructions made since the backup a restore would carry out
+ * again.
  * The drill is store_restore_drill, as xueji restore-drill runs it, so
  * it is logged (backup.drill) and remembered the same way; the screen
  * says who ran it and when.  Its arg is the backup's path (copied).
@@ -131,6 +133,12 @@ drill_draw(struct ui *ui, void *p)
 			    STYLE_NORMAL);
 			free(line);
 		}
+		/* What store_restore would do besides putting it back. */
+		count_text(r->reapply, a, sizeof a);
+		xasprintf(&line, _("Destructions made since this backup, which "
+		    "a restore would carry out again: %s"), a);
+		ui_text(ui, row++, 4, ui->cols - 6, line, STYLE_NORMAL);
+		free(line);
 	}
 	row++;
 	if (passed && r->suspicious) {

@@ -9,7 +9,9 @@
  * backup_warn_days (or there was none); when the last successful
  * restore drill was, with a warning once it is older than
  * restore_drill_warn_days (or there was none) to those who can run one;
- * and how many guardians' requests are past their due date.  All come
+ * when the last checkpoint of the log was, with a warning once it is
+ * older than checkpoint_warn_days, to those who may write one; and how
+ * many guardians' requests are past their due date.  All come
  * from the store without reading personal data, so the menu reads them
  * again whenever another terminal commits (a drill run there) and every
  * minute (a date passes without any commit).
@@ -24,6 +26,7 @@
 #include "ui.h"
 
 #define RELOAD_EVERY	60	/* seconds */
+#define NOTICES		4	/* lines under the items, at most */
 
 struct menu_item {
 	enum action	 action;
@@ -51,6 +54,8 @@ static const struct menu_item items[] = {
 	{ ACT_ANALYSIS, N_("Access analysis"), 0 },
 	{ ACT_GUARDIANS, N_("Guardians' requests register"), 0 },
 	{ ACT_IMPORT, N_("Import students (CSV)"), 0 },
+	{ ACT_EXPORT, N_("Export students (CSV)"), 0 },
+	{ ACT_CHECKPOINTS, N_("Checkpoints of the log"), 0 },
 	{ ACT_BACKUPS, N_("Backups and restore drills"), 0 },
 	{ ACT_OPERATORS, N_("Operators and keys"), 0 },
 	{ ACT_LOCK, N_("Lock the terminal"), 0 },
@@ -66,6 +71,9 @@ struct menu {
 	int	 backup;	/* the backup's line is shown */
 	time_t	 backup_at;	/* the last one, 0: none */
 	int	 backup_due;
+	int	 checkpoint;	/* the checkpoint's line is shown */
+	time_t	 checkpoint_at;	/* the last one, 0: none */
+	int	 checkpoint_due;
 	long	 overdue;	/* guardians' requests past due; -1: not
 				   shown */
 };
@@ -73,7 +81,8 @@ struct menu {
 static const enum action menu_actions[] = {
 	ACT_OPEN, ACT_SEARCH, ACT_ENROL, ACT_QUEUE, ACT_CONFIRMATIONS,
 	ACT_MINE, ACT_ARCHIVE, ACT_DESTRUCTIONS, ACT_AUDIT_LOG, ACT_VERIFY,
-	ACT_REPORTS, ACT_ANALYSIS, ACT_GUARDIANS, ACT_IMPORT, ACT_BACKUPS,
+	ACT_REPORTS, ACT_ANALYSIS, ACT_GUARDIANS, ACT_IMPORT, ACT_EXPORT,
+	ACT_CHECKPOINTS, ACT_BACKUPS,
 	ACT_OPERATORS,
 	ACT_UP, ACT_DOWN, ACT_LOCK, ACT_QUIT,
 	ACT_HELP, ACT_REDRAW, ACT_NONE
@@ -144,6 +153,7 @@ static void
 load(struct ui *ui, struct menu *m)
 {
 	time_t	now = xj_now();
+	int64_t	seq;
 
 	m->loaded = now;
 	m->drill = holds_any(ui, drill_perms) &&
@@ -152,6 +162,10 @@ load(struct ui *ui, struct menu *m)
 	m->backup = holds_any(ui, PERM_BIT(PERM_BACKUP_RUN)) &&
 	    store_last_backup(ui->s->st, &m->backup_at) == XJ_OK;
 	m->backup_due = m->backup && store_backup_due(ui->s->st, now);
+	m->checkpoint = holds_any(ui, PERM_BIT(PERM_CHECKPOINT_WRITE)) &&
+	    store_last_checkpoint(ui->s->st, &seq, &m->checkpoint_at) == XJ_OK;
+	m->checkpoint_due = m->checkpoint &&
+	    store_checkpoint_due(ui->s->st, now);
 	/*
 	 * The overdue guardians' requests are listed in the approval queue
 	 * for whoever also manages them: point there.  Others who may count
@@ -201,8 +215,8 @@ menu_reread(struct ui *ui, void *p, int forced)
  * to the menu's own item, never to a command.
  */
 static int
-notices(struct ui *ui, const struct menu *m, char *lines[3],
-    enum ui_style styles[3])
+notices(struct ui *ui, const struct menu *m, char *lines[NOTICES],
+    enum ui_style styles[NOTICES])
 {
 	char	day[32], ago[64];
 	long	days = ui->s->cfg->restore_drill_warn_days;
@@ -235,6 +249,18 @@ notices(struct ui *ui, const struct menu *m, char *lines[3],
 	if (m->drill)
 		styles[n++] = m->drill_due && warn ? STYLE_ERROR :
 		    STYLE_NORMAL;
+	if (m->checkpoint && m->checkpoint_at == 0)
+		lines[n] = xstrdup(_("No checkpoint of the log yet: see "
+		    "Checkpoints of the log"));
+	else if (m->checkpoint) {
+		xj_dayfmt(m->checkpoint_at, day, sizeof day);
+		ui_age(m->checkpoint_at, xj_now(), ago, sizeof ago);
+		xasprintf(&lines[n], m->checkpoint_due ? _("Last checkpoint of "
+		    "the log: %s, %s: another one is due") : _("Last checkpoint "
+		    "of the log: %s, %s"), day, ago);
+	}
+	if (m->checkpoint)
+		styles[n++] = m->checkpoint_due ? STYLE_ERROR : STYLE_NORMAL;
 	if (m->overdue > 0) {
 		xasprintf(&lines[n], m->overdue == 1 ? _("%ld guardian's "
 		    "request overdue: see the approval queue") : _("%ld "
@@ -257,8 +283,8 @@ menu_draw(struct ui *ui, void *p)
 	struct menu		*m = p;
 	const struct menu_item	*v[nitems(items)];
 	size_t			 n = visible(ui, v), i;
-	char			*line, *notes[3];
-	enum ui_style		 styles[3];
+	char			*line, *notes[NOTICES];
+	enum ui_style		 styles[NOTICES];
 	int			 top = 3, gap, nn, bottom, j, per, ncol, w, x;
 
 	ui_title(ui, _("xueji — main menu"));
@@ -323,6 +349,10 @@ open_item(struct ui *ui, enum action a)
 		return ui_push(ui, &screen_guardians, NULL);
 	case ACT_IMPORT:
 		return ui_push(ui, &screen_import, NULL);
+	case ACT_EXPORT:
+		return ui_push(ui, &screen_export, NULL);
+	case ACT_CHECKPOINTS:
+		return ui_push(ui, &screen_checkpoints, NULL);
 	default:
 		return ui_push(ui, &screen_queue, (void *)(uintptr_t)LIST_MINE);
 	}
@@ -366,6 +396,8 @@ menu_action(struct ui *ui, void *p, enum action a)
 	case ACT_OPERATORS:
 	case ACT_GUARDIANS:
 	case ACT_IMPORT:
+	case ACT_EXPORT:
+	case ACT_CHECKPOINTS:
 		return open_item(ui, a);
 	case ACT_QUIT:
 		return UI_QUIT;

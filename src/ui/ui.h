@@ -125,6 +125,10 @@ enum action {
 	ACT_IMPORT_RUN,		/* import the file checked */
 	ACT_IMPORT_CHECK,	/* check the file again */
 	ACT_IMPORT_FILE,	/* choose another file */
+	ACT_EXPORT,		/* the export screen (menu) */
+	ACT_EXPORT_RUN,		/* another export */
+	ACT_CHECKPOINTS,	/* the checkpoints screen (menu) */
+	ACT_CHECKPOINT_WRITE,	/* write one to a folder typed in */
 	ACT__COUNT
 };
 
@@ -208,6 +212,8 @@ extern const struct screen screen_passphrase;
 extern const struct screen screen_operators;
 extern const struct screen screen_guardians;
 extern const struct screen screen_import;
+extern const struct screen screen_export;
+extern const struct screen screen_checkpoints;
 
 struct ui {
 	struct session	*s;

@@ -65,6 +65,18 @@ e2e_start_zh(const struct tl_branch *b, int rows, int cols, const char *id)
 	return vt;
 }
 
+int
+e2e_bold(struct vt *vt, const char *text)
+{
+	struct vt_attrs	a;
+	int		r, c;
+
+	if (!vt_find(vt, text, &r, &c))
+		fail_msg("\"%s\" is not on the screen", text);
+	assert_int_equal(vt_cell_attrs(vt, r, c, &a), 0);
+	return a.bold;
+}
+
 void
 e2e_quit_zh(struct vt *vt)
 {

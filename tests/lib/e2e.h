@@ -33,6 +33,9 @@ void		 e2e_wait_gone(struct vt *, const char *);
  * with its test passphrase, at the main menu. */
 struct vt	*e2e_start_zh(const struct tl_branch *, int rows, int cols,
 		     const char *id);
+/* Whether text on the screen is drawn bold (the error style, since
+ * e2e_env sets NO_COLOR); fails the test when it is not there. */
+int		 e2e_bold(struct vt *, const char *text);
 /* Esc back to the Chinese main menu, quit there, and free vt. */
 void		 e2e_quit_zh(struct vt *);
 /* Type id (unless NULL) and passphrase at the login screen. */
