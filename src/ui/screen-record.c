@@ -295,7 +295,7 @@ record_draw(struct ui *ui, void *p)
 {
 	struct record		*r = p;
 	const struct student	*st = r->st;
-	char			*line, when[32];
+	char			*line, *who, when[32];
 	const char		*label;
 	size_t			 i;
 	int			 row = 2, lw = 12;
@@ -337,9 +337,11 @@ record_draw(struct ui *ui, void *p)
 	ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
 	free(line);
 	xj_timefmt(st->enrolled_at, when, sizeof when);
-	xasprintf(&line, _("Enrolled %s by %s"), when, st->enrolled_by);
+	who = ui_who(ui, st->enrolled_by);
+	xasprintf(&line, _("Enrolled %s by %s"), when, who);
 	ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
 	free(line);
+	free(who);
 	if (st->pending > 0 && !st->frozen) {
 		/* In words: a colour alone would not reach everyone. */
 		xasprintf(&line, st->pending == 1 ? _("Pending request: %d "
