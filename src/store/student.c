@@ -399,6 +399,10 @@ fail:
 	return rc;
 }
 
+/* The students student list shows: live ones, or those of status ?1. */
+#define LISTED	" WHERE ((?1 IS NULL AND s.status != 'destroyed') OR" \
+		" s.status = ?1) AND " NOT_FROZEN
+
 /*
  * Who saw each child listed: the entry just written (the log's head) is
  * noted against every number the list will show, as a search's are
@@ -411,8 +415,7 @@ note_listed(struct store *st, const char *which, char **cause)
 	static const char	 sql[] =
 	    "INSERT OR IGNORE INTO audit_seen (number, seq)"
 	    " SELECT s.number, ?2 FROM student s"
-	    " WHERE ((?1 IS NULL AND s.status != 'destroyed') OR"
-	    " s.status = ?1) AND " NOT_FROZEN;
+	    LISTED;
 	sqlite3_stmt		*stmt;
 	int			 rc;
 
@@ -431,12 +434,10 @@ store_student_each(struct store *st, int status,
 {
 	static const char	 count_sql[] =
 	    "SELECT count(*) FROM student s"
-	    " WHERE ((?1 IS NULL AND s.status != 'destroyed') OR"
-	    " s.status = ?1) AND " NOT_FROZEN;
+	    LISTED;
 	static const char	 sql[] =
 	    "SELECT " STUDENT_COLUMNS " FROM student s"
-	    " WHERE ((?1 IS NULL AND s.status != 'destroyed') OR"
-	    " s.status = ?1) AND " NOT_FROZEN
+	    LISTED
 	    " ORDER BY s.number";
 	sqlite3_stmt		*row = NULL, *vals = NULL;
 	struct student		*s;
