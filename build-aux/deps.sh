@@ -5,10 +5,10 @@
 # SQLCipher must be 4.6 or later.  Debian 13 (trixie) and later ship it;
 # Debian 12 (bookworm) has 3.4.1, and 4.6.1 in bookworm-backports.  On
 # bookworm this adds a deb822 source for bookworm-backports when none is
-# configured, with backports' default low priority (100: no pin is
-# written), so that only what is asked for by name, here
-# libsqlcipher-dev/bookworm-backports and its library, comes from there
-# and nothing else is upgraded.
+# configured, on the mirror the release comes from, with backports'
+# default low priority (100: no pin is written), so that only what is
+# asked for by name, here libsqlcipher-dev/bookworm-backports and its
+# library, comes from there and nothing else is upgraded.
 #
 # APT_DIR (/etc/apt) and OS_RELEASE (/etc/os-release) may point
 # elsewhere: tests/test-deps.sh runs this against a scratch folder.
@@ -38,16 +38,46 @@ have_backports() {
 	return 1
 }
 
+# The mirror the release itself comes from (its first URI), so that a
+# machine held to one mirror, or a local one, gets backports from there
+# too; deb.debian.org when no bookworm source is found.
+mirror() {
+	for f in "$APT_DIR"/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		# deb822: the stanza (blank-line separated) naming bookworm.
+		awk 'BEGIN { RS = ""; IGNORECASE = 1 }
+		    /(^|\n)[ \t]*Suites:[^\n]*[ \t]bookworm([ \t\n]|$)/ &&
+		    !/(^|\n)[ \t]*Enabled:[ \t]*no/ {
+			n = split($0, l, "\n")
+			for (i = 1; i <= n; i++)
+				if (l[i] ~ /^[ \t]*URIs:/) {
+					split(l[i], w, /[ \t]+/)
+					for (j = 1; j in w; j++)
+						if (w[j] ~ /^[a-z+]+:\/\//) {
+							print w[j]; exit
+						}
+				}
+		}' "$f"
+	done
+	for f in "$APT_DIR"/sources.list "$APT_DIR"/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		# deb [options] URI bookworm component...
+		sed -n 's/^[[:space:]]*deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]\{1,\}\)[[:space:]]\{1,\}bookworm[[:space:]].*/\2/p' "$f"
+	done
+	echo http://deb.debian.org/debian
+}
+
 add_backports() {
 	f=$APT_DIR/sources.list.d/xueji-bookworm-backports.sources
-	echo "adding $f (bookworm-backports, default priority)"
+	uri=$(mirror | head -n 1)
+	echo "adding $f (bookworm-backports from $uri, default priority)"
 	$SUDO mkdir -p "$APT_DIR/sources.list.d"
 	printf '%s\n' \
 	    '# Added by xueji (make deps) for SQLCipher 4.6: backports keep' \
 	    '# their default low priority, so nothing else comes from here' \
 	    '# unless it is asked for by name.' \
 	    'Types: deb' \
-	    'URIs: http://deb.debian.org/debian' \
+	    "URIs: $uri" \
 	    'Suites: bookworm-backports' \
 	    'Components: main' \
 	    'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |

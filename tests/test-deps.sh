@@ -95,6 +95,29 @@ KEEP=1 deps bookworm libsqlcipher-dev pkg-config
 check "bookworm: with 4.6.1 installed nothing is installed" \
     [ ! -s "$T/m/apt.log" ]
 
+check "bookworm: with no bookworm source, from deb.debian.org" \
+    grep -qx 'URIs: http://deb.debian.org/debian' "$added"
+
+# A machine held to its own mirror gets backports from that mirror: the
+# release's deb822 stanza (not the security one), or its one-line source.
+deps bookworm libsqlcipher-dev
+printf '%s\n' 'Types: deb' 'URIs: http://mirror.lan/debian-security' \
+    'Suites: bookworm-security' '' 'Types: deb' \
+    'URIs: http://mirror.lan/debian http://other.lan/debian' \
+    'Suites: bookworm bookworm-updates' 'Components: main' \
+    >"$T/m/apt/sources.list.d/debian.sources"
+rm -f "$added"
+KEEP=1 deps bookworm libsqlcipher-dev
+check "bookworm: backports from the release's own deb822 mirror" \
+    grep -qx 'URIs: http://mirror.lan/debian' "$added"
+deps bookworm libsqlcipher-dev
+echo 'deb [arch=amd64] https://m.lan/debian/ bookworm main' \
+    >"$T/m/apt/sources.list"
+rm -f "$added"
+KEEP=1 deps bookworm libsqlcipher-dev
+check "bookworm: backports from the release's own one-line mirror" \
+    grep -qx 'URIs: https://m.lan/debian/' "$added"
+
 deps trixie pkg-config libsqlcipher-dev
 check "trixie: the step succeeds" [ $? -eq 0 ]
 check "trixie: no source is added" \
