@@ -298,6 +298,38 @@ print_table(void)
 	}
 }
 
+/*
+ * Say what the host is doing before anything is timed.  With the
+ * scheduler's autogroups on (Debian's default), nice(1) orders processes
+ * only within one session: a build at nice 19 started from another
+ * terminal still takes its equal share of the cores, and verify's two
+ * threads measured 0.47x raw where they measure 0.6-0.75x with
+ * autogroups off (RESULTS.md, run J).
+ */
+static void
+host_note(void)
+{
+	double	 load[3];
+	FILE	*f;
+	int	 ag = -1;
+
+	if (getloadavg(load, 3) == 3)
+		fprintf(stderr, "  host: %ld cores online, load %.2f %.2f "
+		    "%.2f\n", sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1],
+		    load[2]);
+	if ((f = fopen("/proc/sys/kernel/sched_autogroup_enabled", "r")) !=
+	    NULL) {
+		if (fscanf(f, "%d", &ag) != 1)
+			ag = -1;
+		fclose(f);
+	}
+	if (ag == 1)
+		fprintf(stderr, "  host: scheduler autogroups are on, so other "
+		    "sessions' work competes however niced; for figures "
+		    "beside other work, as root: echo 0 > "
+		    "/proc/sys/kernel/sched_autogroup_enabled\n");
+}
+
 static void
 usage(void)
 {
@@ -330,6 +362,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "xueji-bench: %s\n", cause);
 			return rc;
 		}
+		if (getenv("BENCH_ONLY") != NULL)
+			host_note();
 		rc = measure_all(&b, strtol(argv[3], NULL, 10), &rng);
 		bench_close(&b);
 		return rc;
@@ -348,6 +382,7 @@ main(int argc, char **argv)
 	}
 	if (max < 1000)
 		usage();
+	host_note();
 	for (i = 0; i < nitems(sizes) && sizes[i] < max; i++)
 		todo[ntodo++] = sizes[i];
 	todo[ntodo++] = max;
