@@ -308,20 +308,79 @@ channel_chosen(struct ui *ui, void *arg)
 	    received_typed);
 }
 
+static int	kind_chosen(struct ui *, void *);
+
+/*
+ * The student typed, resolved before anything else is asked: the whole
+ * number, or as the search takes it (its sequence, its tail after the
+ * branch code), when that finds one student only.  The one found is
+ * named, so the supervisor sees whom the request is about.  *who is
+ * "name（number）" (malloc'd), or NULL with the message said.
+ */
+static int
+resolve_student(struct ui *ui, struct guardians *g, char **who)
+{
+	struct student	**v = NULL;
+	char		 *cause = NULL;
+	size_t		  nv = 0, i, exact = 0;
+	int		  rc;
+
+	*who = NULL;
+	rc = store_student_find(ui->s->st, g->number, 2, &v, &nv, &cause);
+	if (rc == XJ_EPERM) {
+		/* Not theirs to search: the store checks the number. */
+		free(cause);
+		*who = xstrdup(g->number);
+		return XJ_OK;
+	}
+	for (i = 0; rc == XJ_OK && i < nv; i++)
+		if (strcmp(v[i]->number, g->number) == 0)
+			exact = i + 1;
+	if (rc != XJ_OK)
+		ui_message(ui, 1, "%s", cause);
+	else if (nv == 0)
+		ui_message(ui, 1, _("no student %s"), g->number);
+	else if (nv > 1 && exact == 0)
+		ui_message(ui, 1, _("\"%s\" matches more than one student: "
+		    "type the whole number"), g->number);
+	else {
+		i = exact > 0 ? exact - 1 : 0;
+		free(g->number);
+		g->number = xstrdup(v[i]->number);
+		*who = ui_naming(v[i]);
+	}
+	free(cause);
+	students_free(v, nv);
+	return *who != NULL ? XJ_OK : XJ_ENOINPUT;
+}
+
 static int
 number_typed(struct ui *ui, void *arg)
 {
 	struct guardians	*g = arg;
 	struct choice		 c;
+	char			*who, *detail;
+	int			 rc;
 
+	if (resolve_student(ui, g, &who) != XJ_OK) {
+		/* Asked again at once, the kind kept, the reason shown. */
+		xfree_wipe(g->number);
+		g->number = NULL;
+		return kind_chosen(ui, g);
+	}
+	xasprintf(&detail, _("About %s."), who);
+	free(who);
 	memset(&c, 0, sizeof c);
 	c.question = _("How did it come in?");
+	c.detail = detail;
 	c.items = g->channels;
 	c.n = NCHANNELS;
 	c.out = &g->channel;
 	c.done = channel_chosen;
 	c.arg = g;
-	return ui_push(ui, &screen_choice, &c);
+	rc = ui_push(ui, &screen_choice, &c);
+	free(detail);
+	return rc;
 }
 
 static int

@@ -354,18 +354,11 @@ record_draw(struct ui *ui, void *p)
 	history_view_draw(ui, &r->hist, row, lw, r->revealed);
 }
 
-/* "王小明 (BJ01-2026-0001)", or the number alone when no name is seen. */
+/* The student as the record names them (ui_naming). */
 static char *
 naming(const struct record *r)
 {
-	const char	*name = student_value(r->st, "name");
-	char		*s;
-
-	if (name != NULL && *name != '\0')
-		xasprintf(&s, _("%s (%s)"), name, r->number);
-	else
-		s = xstrdup(r->number);
-	return s;
+	return ui_naming(r->st);
 }
 
 /* After a change the store made: show it, and tell the list below. */

@@ -2,8 +2,8 @@
  * xueji — student records for a training branch.
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
- * Words the screens share: an operator, as people read them.  A day is
- * xj_dayfmt (platform).
+ * Words the screens share: an operator and a student, as people read
+ * them.  A day is xj_dayfmt (platform).
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +26,20 @@ ui_who(const struct ui *ui, const char *id)
 		xasprintf(&s, _("%s (%s)"), op->name, id);
 	else
 		s = xstrdup(id);
+	return s;
+}
+
+/* "王小明 (SH01-2026-00001)", or the number alone when no name is seen. */
+char *
+ui_naming(const struct student *st)
+{
+	const char	*name = student_value(st, "name");
+	char		*s;
+
+	if (name != NULL && *name != '\0')
+		xasprintf(&s, _("%s (%s)"), name, st->number);
+	else
+		s = xstrdup(st->number);
 	return s;
 }
 
