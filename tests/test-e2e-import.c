@@ -73,6 +73,9 @@ test_import(void **state)
 	vt_sendstr(vt, missing);
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "监护人以何种方式同意");
+	/* The file is chosen: the screen no longer says none is. */
+	e2e_wait_text(vt, "nowhere.csv");
+	e2e_wait_gone(vt, "尚未选择文件");
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "请检查路径是否正确、文件能否读取");
 	e2e_wait_text(vt, "nowhere.csv");

@@ -291,6 +291,9 @@ draw_summary(struct ui *ui, struct import_screen *is)
 	snprintf(key, sizeof key, "%s", action_key_label(ACT_IMPORT_CHECK));
 	switch (is->stage) {
 	case STAGE_NONE:
+		/* Chosen, not yet checked: the consent is being asked. */
+		if (is->path != NULL)
+			return;
 		line = xstrdup(_("No file chosen."));
 		break;
 	case STAGE_FAILED:
