@@ -131,12 +131,12 @@ test_destroy_request_approve(void **state)
 	e2e_wait_text(a, "Request 1 filed");
 	e2e_wait_text(a, "Restricted: destruction pending");
 	/* Restricted: no value shows, the name included. */
-	assert_false(e2e_on_screen(a, "王小明"));
-	assert_false(e2e_on_screen(a, "Request destruction"));
+	e2e_wait_gone(a, "王小明");
+	e2e_wait_gone(a, "Request destruction");
 	/* Back in the search, the record is no longer found. */
 	vt_key(a, VT_KEY_ESC);
 	e2e_wait_text(a, "0 matches");
-	assert_false(e2e_on_screen(a, n));
+	e2e_wait_gone(a, n);
 
 	/* B: the request appears without a key. */
 	if (vt_wait_text(q, n, LIVE_MS) != 0)
@@ -167,8 +167,8 @@ test_destroy_request_approve(void **state)
 	/* Issue 17: no backup was ever taken, and it says so. */
 	e2e_wait_text(q, "No backup holds these data.");
 	e2e_wait_text(q, "This record holds no personal data.");
-	assert_false(e2e_on_screen(q, "王小明"));
-	assert_false(e2e_on_screen(q, "王大明"));
+	e2e_wait_gone(q, "王小明");
+	e2e_wait_gone(q, "王大明");
 	/* Back: the queue has reloaded. */
 	vt_key(q, VT_KEY_ESC);
 	e2e_wait_text(q, "No request waits for a decision");
@@ -246,7 +246,7 @@ test_destroy_waits_for_reader(void **state)
 		fail_msg("no certificate after the wait");
 	e2e_wait_text(q, "are destroyed, but physical");
 	e2e_wait_text(q, "could not be truncated yet");
-	assert_false(e2e_on_screen(q, "checkpointed and truncated"));
+	e2e_wait_gone(q, "checkpointed and truncated");
 	assert_int_equal(sqlite3_exec(store_db(rd->st), "COMMIT", NULL, NULL,
 	    NULL), SQLITE_OK);
 	session_free(rd);

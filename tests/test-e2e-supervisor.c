@@ -134,8 +134,8 @@ test_backup_and_drill(void **state)
 	assert_true(e2e_bold(vt, "尚无备份"));
 	e2e_wait_text(vt, "尚无恢复演练：请见“备份与恢复演练”");
 	assert_true(e2e_bold(vt, "尚无恢复演练"));
-	assert_false(e2e_on_screen(vt, "restore-drill"));
-	assert_false(e2e_on_screen(vt, "运行"));
+	e2e_wait_gone(vt, "restore-drill");
+	e2e_wait_gone(vt, "运行");
 
 	/* The screen, empty; F2 backs up to the folder. */
 	vt_sendstr(vt, "b");
@@ -144,7 +144,7 @@ test_backup_and_drill(void **state)
 	vt_key(vt, VT_KEY_F2);
 	e2e_wait_text(vt, "已备份：SH01-");
 	e2e_wait_text(vt, ".xjb");
-	assert_false(e2e_on_screen(vt, "备份文件夹中没有备份。"));
+	e2e_wait_gone(vt, "备份文件夹中没有备份。");
 	assert_int_equal(backups_in(folder), 1);
 	e2e_wait_text(vt, "上次备份：");
 	assert_false(e2e_bold(vt, "上次备份："));
@@ -172,7 +172,7 @@ test_backup_and_drill(void **state)
 	vt_key(vt, VT_KEY_ESC);
 	e2e_wait_text(vt, "上次备份：");
 	assert_false(e2e_bold(vt, "上次备份："));
-	assert_false(e2e_on_screen(vt, "尚无备份"));
+	e2e_wait_gone(vt, "尚无备份");
 
 	/* F4: the drill of the one selected, and its report. */
 	vt_sendstr(vt, "b");
@@ -195,7 +195,7 @@ test_backup_and_drill(void **state)
 	vt_key(vt, VT_KEY_ESC);
 	e2e_wait_text(vt, "上次恢复演练：");
 	assert_false(e2e_bold(vt, "上次恢复演练："));
-	assert_false(e2e_on_screen(vt, "尚无恢复演练"));
+	e2e_wait_gone(vt, "尚无恢复演练");
 	quit(vt);
 
 	tl_check_db(b);
@@ -380,7 +380,7 @@ test_operators(void **state)
 	vt_sendstr(vt, "zhao-min-2026");
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "赵敏（reception3）");
-	assert_false(e2e_on_screen(vt, "操作员与密钥"));
+	e2e_wait_gone(vt, "操作员与密钥");
 	quit(vt);
 
 	/* supervisor2 forgot theirs: supervisor3 must agree. */
@@ -613,7 +613,7 @@ test_menu_matrix(void **state)
 				/* A key of another's item does nothing. */
 				vt_key(vt, VT_KEY_F1);
 				e2e_wait_text(vt, "Keys");
-				assert_false(e2e_on_screen(vt, items[i].title));
+				e2e_wait_gone(vt, items[i].title);
 				vt_key(vt, VT_KEY_ESC);
 				e2e_wait_text(vt, "main menu");
 				/* The whole menu, before its items are read. */
@@ -621,8 +621,8 @@ test_menu_matrix(void **state)
 			}
 		}
 		/* No notice tells anyone to run a command. */
-		assert_false(e2e_on_screen(vt, "run xueji"));
-		assert_false(e2e_on_screen(vt, "restore-drill"));
+		e2e_wait_gone(vt, "run xueji");
+		e2e_wait_gone(vt, "restore-drill");
 		drill = policy_allows(op, PERM_RESTORE_RUN);
 		if (drill) {
 			e2e_wait_text(vt, "No restore drill yet");
@@ -631,15 +631,15 @@ test_menu_matrix(void **state)
 			e2e_wait_text(vt, "No restore drill on record");
 			assert_false(e2e_bold(vt, "No restore drill on record"));
 		} else
-			assert_false(e2e_on_screen(vt, "drill"));
+			e2e_wait_gone(vt, "drill");
 		if (policy_allows(op, PERM_BACKUP_RUN))
 			assert_true(e2e_bold(vt, "No backup yet"));
 		else
-			assert_false(e2e_on_screen(vt, "backup"));
+			e2e_wait_gone(vt, "backup");
 		if (policy_allows(op, PERM_CHECKPOINT_WRITE))
 			assert_true(e2e_bold(vt, "No checkpoint of the log yet"));
 		else
-			assert_false(e2e_on_screen(vt, "checkpoint"));
+			e2e_wait_gone(vt, "checkpoint");
 		vt_char_mod(vt, 'q', VT_MOD_CTRL);
 		assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
 		vt_free(vt);

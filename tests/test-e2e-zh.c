@@ -86,7 +86,7 @@ test_counter_in_chinese(void **state)
 	/* Chinese brackets in Chinese text (issue 20). */
 	e2e_wait_text(vt, "王丽（reception1） · 前台 · 测试校区");
 	e2e_wait_text(vt, "查找学员");
-	assert_false(e2e_on_screen(vt, "Find"));
+	e2e_wait_gone(vt, "Find");
 
 	/* The three share a phone tail: one search finds all of them. */
 	vt_key(vt, VT_KEY_F3);
@@ -111,7 +111,7 @@ test_counter_in_chinese(void **state)
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "修改历史");
 	e2e_wait_text(vt, "监护人同意：当面确认");
-	assert_false(e2e_on_screen(vt, "in-person"));
+	e2e_wait_gone(vt, "in-person");
 	e2e_wait_text(vt, "学员姓名");
 
 	/* A bad value in the change form: the message reads as Chinese,
