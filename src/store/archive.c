@@ -98,9 +98,7 @@ status_target(struct store *st, enum lifecycle_action a, const char *number,
 	    strlen(reason)))
 		return xj_fail(cause, XJ_EDATA, "%s", _("a change of status "
 		    "needs a reason"));
-	if ((*id = store_student_id(st, number, from)) == 0)
-		return xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
-	if ((rc = store_lifecycle_check(st, a, *id, number, NULL, cause)) !=
+	if ((rc = store_lifecycle_find(st, a, number, id, from, cause)) !=
 	    XJ_OK)
 		return rc;
 	if (*from == (int)to)
@@ -211,11 +209,7 @@ store_review(struct store *st, const char *number, char **cause)
 		return rc;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((id = store_student_id(st, number, &status)) == 0) {
-		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
-		goto fail;
-	}
-	if ((rc = store_lifecycle_check(st, LC_REVIEW, id, number, NULL,
+	if ((rc = store_lifecycle_find(st, LC_REVIEW, number, &id, &status,
 	    cause)) != XJ_OK)
 		goto fail;
 	next = xj_add_months(xj_now(), st->cfg->review_months);
@@ -317,9 +311,8 @@ store_status_counts(struct store *st, long counts[4], char **cause)
 	sqlite3_stmt	*stmt;
 	int		 rc, s;
 
-	if (!store_may(st, PERM_REPORT_VIEW) &&
-	    (rc = store_require(st, PERM_STUDENT_SEARCH, "archive.counts",
-	    cause)) != XJ_OK)
+	if ((rc = store_require_any(st, PERM_BIT(PERM_REPORT_VIEW),
+	    PERM_STUDENT_SEARCH, "archive.counts", cause)) != XJ_OK)
 		return rc;
 	memset(counts, 0, 4 * sizeof counts[0]);
 	if (sqlite3_prepare_v2(st->db, "SELECT status, count(*) FROM student "

@@ -146,12 +146,8 @@ store_change_request(struct store *st, const char *number,
 		    "document reference is not valid text"));
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((sid = store_student_id(st, number, &status)) == 0) {
-		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
-		goto fail;
-	}
-	if ((rc = store_lifecycle_check(st, LC_CHANGE_FILE, sid, number, NULL,
-	    cause)) != XJ_OK)
+	if ((rc = store_lifecycle_find(st, LC_CHANGE_FILE, number, &sid,
+	    &status, cause)) != XJ_OK)
 		goto fail;
 	if ((rc = collect_changes(st, sid, in, n, &ch, &nch, cause)) != 0)
 		goto fail;
@@ -295,10 +291,9 @@ store_request_stale(struct store *st, int64_t id, char **cause)
 	sqlite3_int64	 sid;
 	int		 rc;
 
-	if (!store_may(st, PERM_CHANGE_APPROVE) &&
-	    !store_may(st, PERM_DESTROY_APPROVE) &&
-	    (rc = store_require(st, PERM_CHANGE_REQUEST, "request.stale",
-	    cause)) != XJ_OK)
+	if ((rc = store_require_any(st, PERM_BIT(PERM_CHANGE_APPROVE) |
+	    PERM_BIT(PERM_DESTROY_APPROVE), PERM_CHANGE_REQUEST,
+	    "request.stale", cause)) != XJ_OK)
 		return rc;
 	if ((rc = tx_read(st, cause)) != XJ_OK)
 		return rc;

@@ -129,12 +129,8 @@ store_destroy_request(struct store *st, const char *number,
 		    "guardian-request, retention-ended or withdrawal"));
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((id = store_student_id(st, number, &status)) == 0) {
-		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
-		goto fail;
-	}
-	if ((rc = store_lifecycle_check(st, LC_DESTROY_FILE, id, number, NULL,
-	    cause)) != XJ_OK)
+	if ((rc = store_lifecycle_find(st, LC_DESTROY_FILE, number, &id,
+	    &status, cause)) != XJ_OK)
 		goto fail;
 	if (strcmp(reason_code, "withdrawal") == 0 &&
 	    status != STATUS_WITHDRAWN) {
@@ -413,10 +409,9 @@ destruction_from_row(sqlite3_stmt *stmt)
 static int
 may_read_destructions(struct store *st, char **cause)
 {
-	if (store_may(st, PERM_DESTROY_REQUEST) ||
-	    store_may(st, PERM_DESTROY_APPROVE))
-		return XJ_OK;
-	return store_require(st, PERM_REPORT_VIEW, "destroy.show", cause);
+	return store_require_any(st, PERM_BIT(PERM_DESTROY_REQUEST) |
+	    PERM_BIT(PERM_DESTROY_APPROVE), PERM_REPORT_VIEW, "destroy.show",
+	    cause);
 }
 
 int

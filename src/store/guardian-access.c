@@ -323,12 +323,8 @@ store_guardian_access_file(struct store *st, const char *number, FILE *f,
 	}
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((a.sid = store_student_id(st, number, &status)) == 0) {
-		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
-		goto fail;
-	}
-	if ((rc = store_lifecycle_check(st, LC_GUARDIAN_ACCESS, a.sid, number,
-	    NULL, cause)) != XJ_OK)
+	if ((rc = store_lifecycle_find(st, LC_GUARDIAN_ACCESS, number,
+	    &a.sid, &status, cause)) != XJ_OK)
 		goto fail;
 	if ((rc = open_access_request(st, a.sid, &gid, cause)) != XJ_OK)
 		goto fail;

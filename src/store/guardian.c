@@ -212,12 +212,8 @@ store_guardian_add(struct store *st, enum guardian_kind kind,
 		days = 15;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;
-	if ((sid = store_student_id(st, number, &status)) == 0) {
-		rc = xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
-		goto fail;
-	}
-	if ((rc = store_lifecycle_check(st, LC_GUARDIAN_FILE, sid, number,
-	    NULL, cause)) != XJ_OK)
+	if ((rc = store_lifecycle_find(st, LC_GUARDIAN_FILE, number, &sid,
+	    &status, cause)) != XJ_OK)
 		goto fail;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO guardian_request (kind, "
 	    "student, channel, received_at, due_at, summary, filed_by, "
@@ -619,9 +615,8 @@ store_guardian_overdue(struct store *st, time_t now, long *n)
 	int		 rc;
 
 	*n = 0;
-	if (!store_may(st, PERM_REQUEST_MANAGE) &&
-	    !store_may(st, PERM_CHANGE_APPROVE) &&
-	    !store_may(st, PERM_REPORT_VIEW))
+	if (!store_may_any(st, PERM_BIT(PERM_REQUEST_MANAGE) |
+	    PERM_BIT(PERM_CHANGE_APPROVE) | PERM_BIT(PERM_REPORT_VIEW)))
 		return XJ_EPERM;
 	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM guardian_request "
 	    "WHERE state = 'open' AND due_at < ?", -1, &stmt, NULL) !=

@@ -186,6 +186,20 @@ store_lifecycle_check(struct store *st, enum lifecycle_action a,
 	    rules[a].name, (int)rec);
 }
 
+int
+store_lifecycle_find(struct store *st, enum lifecycle_action a,
+    const char *number, sqlite3_int64 *sid, int *status, char **cause)
+{
+	int	rc;
+
+	if ((*sid = store_student_id(st, number, status)) == 0)
+		return xj_fail(cause, XJ_ENOINPUT, _("no student %s"), number);
+	if ((rc = store_lifecycle_check(st, a, *sid, number, NULL, cause)) !=
+	    XJ_OK)
+		*sid = 0;
+	return rc;
+}
+
 /* Close the requests waiting on number and log each, inside the tx. */
 static int
 close_requests(struct store *st, const char *number, int64_t destroy,

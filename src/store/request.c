@@ -169,9 +169,8 @@ store_request_get(struct store *st, int64_t id, struct request **out,
 	int		 rc;
 
 	*out = NULL;
-	if (!store_may(st, PERM_CHANGE_APPROVE) &&
-	    !store_may(st, PERM_CHANGE_CONFIRM) &&
-	    (rc = store_require(st, PERM_CHANGE_REQUEST, "request.view",
+	if ((rc = store_require_any(st, PERM_BIT(PERM_CHANGE_APPROVE) |
+	    PERM_BIT(PERM_CHANGE_CONFIRM), PERM_CHANGE_REQUEST, "request.view",
 	    cause)) != XJ_OK)
 		return rc;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
@@ -229,8 +228,8 @@ begin_decision(struct store *st, int64_t id, const char *what, int verb,
 	int		 rc;
 	enum perm	 need;
 
-	if (!store_may(st, PERM_DESTROY_APPROVE) &&
-	    (rc = store_require(st, PERM_CHANGE_APPROVE, what, cause)) != 0)
+	if ((rc = store_require_any(st, PERM_BIT(PERM_DESTROY_APPROVE),
+	    PERM_CHANGE_APPROVE, what, cause)) != XJ_OK)
 		return rc;
 	if ((rc = tx_begin(st, cause)) != XJ_OK)
 		return rc;

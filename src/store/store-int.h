@@ -220,6 +220,16 @@ const char *store_who(const struct store *);
 
 /* Whether the bound operator holds p (no logging). */
 int	 store_may(const struct store *, enum perm p);
+/* Whether the bound operator holds any permission in set (no logging). */
+int	 store_may_any(const struct store *, perm_set set);
+/*
+ * XJ_OK if the bound operator holds p or any permission in also (a set
+ * of PERM_BIT()s); otherwise store_require(p): the refusal is logged and
+ * names p, the permission the action is documented under.  For actions
+ * several roles may take, such as reading a request.
+ */
+int	 store_require_any(struct store *, perm_set also, enum perm p,
+	     const char *what, char **cause);
 
 /*
  * Set (or, for "", remove) one field of student id and add the value to
@@ -340,6 +350,17 @@ int	 store_record_state(struct store *, sqlite3_int64 id,
  */
 int	 store_lifecycle_check(struct store *, enum lifecycle_action a,
 	     sqlite3_int64 sid, const char *number, const struct request *r,
+	     char **cause);
+/*
+ * The student numbered number, for an action a that files a request or
+ * acts on the record itself: its id into *sid and its status into
+ * *status, if the table allows a on it (store_lifecycle_check with no
+ * request).  Otherwise *sid is 0 and the refusal is returned, XJ_ENOINPUT
+ * "no student" for a number that names none.  Inside the transaction
+ * that acts.
+ */
+int	 store_lifecycle_find(struct store *, enum lifecycle_action a,
+	     const char *number, sqlite3_int64 *sid, int *status,
 	     char **cause);
 /*
  * The destruction of number (request destroy) was approved: close every

@@ -44,6 +44,13 @@ store_may(const struct store *st, enum perm p)
 }
 
 int
+store_may_any(const struct store *st, perm_set set)
+{
+	return st->op != NULL && st->op->role != NULL &&
+	    (st->op->role->perms & set) != 0;
+}
+
+int
 db_error(struct store *st, const char *doing, char **cause)
 {
 	int	code = sqlite3_extended_errcode(st->db) & 0xff;
@@ -416,6 +423,15 @@ store_require(struct store *st, enum perm p, const char *what, char **cause)
 	return xj_fail(cause, XJ_EPERM, _("%s may not do this: %s needs the "
 	    "permission to %s"), store_who(st), audit_what_words(what),
 	    _(perm_table[p].words));
+}
+
+int
+store_require_any(struct store *st, perm_set also, enum perm p,
+    const char *what, char **cause)
+{
+	if (store_may_any(st, also))
+		return XJ_OK;
+	return store_require(st, p, what, cause);
 }
 
 /*
