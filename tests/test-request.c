@@ -9,6 +9,7 @@
  */
 #include <sys/wait.h>
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,59 @@ test_stale_changes_nothing(void **state)
 	session_free(r);
 }
 
+/*
+ * Issue 21: whoever is not the requester is refused a decision's
+ * acknowledgement as they are its withdrawal, and the refusal is logged
+ * the same way.  The rule was written twice and only the withdrawal's
+ * copy logged its refusals.
+ */
+static void
+test_requester_only_logged(void **state)
+{
+	static const char *const what[] = {
+		"request.acknowledge", "request.withdraw",
+	};
+	struct fixture	*f = *state;
+	struct session	*r = tl_login(f->b, "reception1");
+	struct session	*r2 = tl_login(f->b, "reception2");
+	struct session	*sv = tl_login(f->b, "supervisor1");
+	char		*cause = NULL, *sql, *a;
+	int64_t		 decided, pending;
+	size_t		 i;
+	int		 rc;
+
+	decided = file_change(r, f->number, "name", "王晓红", &rc);
+	assert_int_equal(rc, XJ_OK);
+	assert_int_equal(store_request_reject(sv->st, decided, "户口本不清楚",
+	    &cause), XJ_OK);
+	pending = file_change(r, f->number, "name", "王小虹", &rc);
+	assert_int_equal(rc, XJ_OK);
+	assert_int_equal(store_request_acknowledge(r2->st, decided, &cause),
+	    XJ_EPERM);
+	assert_non_null(strstr(cause, "reception1"));
+	free(cause);
+	assert_int_equal(store_request_withdraw(r2->st, pending, &cause),
+	    XJ_EPERM);
+	free(cause);
+	for (i = 0; i < nitems(what); i++) {
+		xasprintf(&sql, "SELECT count(*) FROM audit WHERE action = "
+		    "'access.denied' AND operator = 'reception2' AND detail "
+		    "= 'rule=requester-only what=%s request=%" PRId64 "'",
+		    what[i], i == 0 ? decided : pending);
+		a = tl_query(r, sql);
+		assert_string_equal(a, "1");
+		free(a);
+		free(sql);
+	}
+	/* Refused, nothing moved: the requester still has both. */
+	a = tl_query(r, "SELECT count(*) FROM request WHERE seen_at IS NULL");
+	assert_string_equal(a, "2");
+	free(a);
+	session_free(sv);
+	session_free(r2);
+	session_free(r);
+}
+
 static void
 test_withdraw_and_refusals(void **state)
 {
@@ -521,6 +575,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_approve_applies_with_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_changes_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requester_only_logged,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withdraw_and_refusals,
 		    setup, teardown),

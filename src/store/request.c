@@ -215,6 +215,25 @@ fail:
 }
 
 /*
+ * Refuse what on request r by rule ("four-eyes", "requester-only"):
+ * roll the open transaction back, then log the refusal in its own
+ * entry, which is not waited for (the refusal stands if it cannot be
+ * logged).
+ */
+static void
+refuse_rule(struct store *st, const struct request *r, const char *rule,
+    const char *what)
+{
+	char	*detail;
+
+	tx_rollback(st);
+	xasprintf(&detail, "rule=%s what=%s request=%" PRId64, rule, what,
+	    r->id);
+	store_log(st, "access.denied", r->number, detail, NULL);
+	free(detail);
+}
+
+/*
  * The checks every decision shares, inside the transaction: the request
  * exists and is pending, and whoever decides did not file it.  The
  * four-eyes refusal is logged after the rollback, in its own entry.
@@ -224,7 +243,6 @@ begin_decision(struct store *st, int64_t id, const char *what, int verb,
     struct request **r, sqlite3_int64 *sid, char **cause)
 {
 	sqlite3_int64	 student;
-	char		*detail;
 	int		 rc;
 	enum perm	 need;
 
@@ -250,11 +268,7 @@ begin_decision(struct store *st, int64_t id, const char *what, int verb,
 	    verb), student, (*r)->number, *r, cause)) != XJ_OK)
 		goto fail;
 	if (strcmp((*r)->requested_by, store_who(st)) == 0) {
-		tx_rollback(st);
-		xasprintf(&detail, "rule=four-eyes what=%s request=%" PRId64,
-		    what, id);
-		store_log(st, "access.denied", (*r)->number, detail, NULL);
-		free(detail);
+		refuse_rule(st, *r, "four-eyes", what);
 		request_free(*r);
 		*r = NULL;
 		return xj_fail(cause, XJ_EPERM, _("you filed request %" PRId64
@@ -385,11 +399,7 @@ store_request_withdraw(struct store *st, int64_t id, char **cause)
 	if ((rc = store_request_load(st, id, &r, &sid, cause)) != XJ_OK)
 		goto fail;
 	if (strcmp(r->requested_by, store_who(st)) != 0) {
-		tx_rollback(st);
-		xasprintf(&detail, "rule=requester-only what=request.withdraw "
-		    "request=%" PRId64, id);
-		store_log(st, "access.denied", r->number, detail, NULL);
-		free(detail);
+		refuse_rule(st, r, "requester-only", "request.withdraw");
 		rc = xj_fail(cause, XJ_EPERM, _("only %s, who filed request %"
 		    PRId64 ", can withdraw it"), r->requested_by, id);
 		request_free(r);
@@ -442,10 +452,12 @@ store_request_acknowledge(struct store *st, int64_t id, char **cause)
 	if ((rc = store_request_load(st, id, &r, &sid, cause)) != XJ_OK)
 		goto fail;
 	if (strcmp(r->requested_by, store_who(st)) != 0) {
+		refuse_rule(st, r, "requester-only", "request.acknowledge");
 		rc = xj_fail(cause, XJ_EPERM, _("only %s, who filed request %"
 		    PRId64 ", can acknowledge its decision"), r->requested_by,
 		    id);
-		goto fail;
+		request_free(r);
+		return rc;
 	}
 	if ((rc = store_lifecycle_check(st, LC_ACKNOWLEDGE, sid, r->number, r,
 	    cause)) != XJ_OK)
