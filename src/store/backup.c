@@ -618,9 +618,7 @@ int
 store_backup_due(struct store *st, time_t now)
 {
 	time_t	at;
-	long	days = st->cfg != NULL ? st->cfg->backup_warn_days : 7;
 
-	if (store_last_backup(st, &at) != XJ_OK || at == 0)
-		return 1;
-	return now - at > (time_t)days * DAY;
+	return store_last_backup(st, &at) != XJ_OK || store_overdue(at, now,
+	    st->cfg != NULL ? st->cfg->backup_warn_days : 7);
 }

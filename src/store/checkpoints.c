@@ -18,8 +18,6 @@
 #include "xueji/store.h"
 #include "store-int.h"
 
-#define DAY	(24 * 60 * 60)
-
 int
 store_last_checkpoint(struct store *st, int64_t *seq, time_t *at)
 {
@@ -48,9 +46,8 @@ store_checkpoint_due(struct store *st, time_t now)
 {
 	int64_t	seq;
 	time_t	at;
-	long	days = st->cfg != NULL ? st->cfg->checkpoint_warn_days : 7;
 
-	if (store_last_checkpoint(st, &seq, &at) != XJ_OK || at == 0)
-		return 1;
-	return now - at > (time_t)days * DAY;
+	return store_last_checkpoint(st, &seq, &at) != XJ_OK ||
+	    store_overdue(at, now, st->cfg != NULL ?
+	    st->cfg->checkpoint_warn_days : 7);
 }

@@ -23,7 +23,6 @@
 #include "xueji/platform.h"
 #include "store-int.h"
 
-#define DAY		(24 * 60 * 60)
 #define DESTROY_METHOD	"secure-delete+wal-truncate"
 /* What a record shows as its method while the WAL still holds pages. */
 #define DESTROY_PENDING	"secure-delete+erasure-pending"

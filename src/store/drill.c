@@ -315,9 +315,7 @@ int
 store_drill_due(struct store *st, time_t now)
 {
 	time_t	at;
-	long	days = st->cfg != NULL ? st->cfg->restore_drill_warn_days : 90;
 
-	if (store_last_drill(st, &at) != XJ_OK || at == 0)
-		return 1;
-	return now - at > (time_t)days * DAY;
+	return store_last_drill(st, &at) != XJ_OK || store_overdue(at, now,
+	    st->cfg != NULL ? st->cfg->restore_drill_warn_days : 90);
 }

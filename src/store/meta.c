@@ -78,6 +78,12 @@ store_meta_time(struct store *st, const char *key, time_t *at)
 }
 
 int
+store_overdue(time_t at, time_t now, long days)
+{
+	return at == 0 || now - at > (time_t)days * DAY;
+}
+
+int
 store_search_upgrade(struct store *st, char **cause)
 {
 	static const char	 ids_sql[] =

@@ -234,6 +234,37 @@ refuse_rule(struct store *st, const struct request *r, const char *rule,
 }
 
 /*
+ * The tail of a requester's own act on request r: run sql, an UPDATE of
+ * the request bound to ?2 that stamps it with the time now (?1), then
+ * log action with detail (taken, as log_commit does) and commit.  On
+ * failure the transaction is rolled back; doing names the act in the
+ * error.
+ */
+static int
+stamp_commit(struct store *st, const struct request *r, const char *sql,
+    const char *doing, const char *action, char *detail, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		rc = db_error(st, doing, cause);
+		goto fail;
+	}
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)xj_now());
+	sqlite3_bind_int64(stmt, 2, r->id);
+	rc = step_done(st, stmt, doing, cause);
+	sqlite3_finalize(stmt);
+	if (rc != XJ_OK)
+		goto fail;
+	return log_commit(st, action, r->number, "", detail, cause);
+fail:
+	free(detail);
+	tx_rollback(st);
+	return rc;
+}
+
+/*
  * The checks every decision shares, inside the transaction: the request
  * exists and is pending, and whoever decides did not file it.  The
  * four-eyes refusal is logged after the rollback, in its own entry.
@@ -389,7 +420,6 @@ int
 store_request_withdraw(struct store *st, int64_t id, char **cause)
 {
 	struct request	*r = NULL;
-	sqlite3_stmt	*stmt;
 	sqlite3_int64	 sid;
 	char		*detail;
 	int		 rc;
@@ -408,27 +438,15 @@ store_request_withdraw(struct store *st, int64_t id, char **cause)
 	if ((rc = store_lifecycle_check(st, lifecycle_decision(r->kind,
 	    LC_WITHDRAW), sid, r->number, r, cause)) != XJ_OK)
 		goto fail;
-	/* The requester's own act: nothing to acknowledge later. */
-	if (sqlite3_prepare_v2(st->db, "UPDATE request SET state = "
-	    "'withdrawn', decided_at = ?1, seen_at = ?1 WHERE id = ?2 AND "
-	    "state = 'pending'",
-	    -1, &stmt, NULL) != SQLITE_OK) {
-		rc = db_error(st, _("cannot withdraw the request"), cause);
-		goto fail;
-	}
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)xj_now());
-	sqlite3_bind_int64(stmt, 2, id);
-	rc = step_done(st, stmt, _("cannot withdraw the request"), cause);
-	sqlite3_finalize(stmt);
-	if (rc != XJ_OK)
-		goto fail;
 	xasprintf(&detail, "request=%" PRId64 " kind=%s", id,
 	    request_kind_name(r->kind));
-	if ((rc = log_commit(st, "request.withdraw", r->number, "", detail,
-	    cause)) != XJ_OK)
-		goto fail;
+	/* The requester's own act: nothing to acknowledge later. */
+	rc = stamp_commit(st, r, "UPDATE request SET state = 'withdrawn', "
+	    "decided_at = ?1, seen_at = ?1 WHERE id = ?2 AND state = "
+	    "'pending'", _("cannot withdraw the request"), "request.withdraw",
+	    detail, cause);
 	request_free(r);
-	return XJ_OK;
+	return rc;
 fail:
 	tx_rollback(st);
 	request_free(r);
@@ -439,7 +457,6 @@ int
 store_request_acknowledge(struct store *st, int64_t id, char **cause)
 {
 	struct request	*r = NULL;
-	sqlite3_stmt	*stmt;
 	sqlite3_int64	 sid;
 	char		*detail;
 	int		 rc;
@@ -467,24 +484,13 @@ store_request_acknowledge(struct store *st, int64_t id, char **cause)
 		request_free(r);
 		return XJ_OK;
 	}
-	if (sqlite3_prepare_v2(st->db, "UPDATE request SET seen_at = ? WHERE "
-	    "id = ?", -1, &stmt, NULL) != SQLITE_OK) {
-		rc = db_error(st, _("cannot acknowledge the decision"), cause);
-		goto fail;
-	}
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)xj_now());
-	sqlite3_bind_int64(stmt, 2, id);
-	rc = step_done(st, stmt, _("cannot acknowledge the decision"), cause);
-	sqlite3_finalize(stmt);
-	if (rc != XJ_OK)
-		goto fail;
 	xasprintf(&detail, "request=%" PRId64 " state=%s", id,
 	    request_state_name(r->state));
-	if ((rc = log_commit(st, "request.acknowledge", r->number, "", detail,
-	    cause)) != XJ_OK)
-		goto fail;
+	rc = stamp_commit(st, r, "UPDATE request SET seen_at = ?1 WHERE id = "
+	    "?2", _("cannot acknowledge the decision"), "request.acknowledge",
+	    detail, cause);
 	request_free(r);
-	return XJ_OK;
+	return rc;
 fail:
 	tx_rollback(st);
 	request_free(r);

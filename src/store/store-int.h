@@ -205,6 +205,9 @@ int	 store_meta_set(struct store *, const char *key, const char *value,
 	     char **cause);
 /* A time kept under key into *at (0: none); XJ_EIO on a database error. */
 int	 store_meta_time(struct store *, const char *key, time_t *at);
+/* Whether a task done every days days, last at at (0: never), is due at
+ * now. */
+int	 store_overdue(time_t at, time_t now, long days);
 /*
  * Every page's HMAC (cipher_integrity_check), then PRAGMA
  * integrity_check on db: XJ_OK or XJ_TAMPERED with the reason
