@@ -282,6 +282,30 @@ cli_put_pair(const char *key, const char *value)
 	putchar('\n');
 }
 
+void
+cli_put_time(const char *key, time_t t)
+{
+	char	when[32];
+
+	xj_isotime(t, when, sizeof when);
+	printf("%s\t%s\n", key, when);
+}
+
+int
+cli_parse_status(const char *s, int destroyed, int *status)
+{
+	int	v = status_parse(s);
+
+	if (destroyed && v < 0)
+		return cli_errorf(XJ_EUSAGE, _("unknown status \"%s\" (active, "
+		    "completed, withdrawn, destroyed)"), s);
+	if (v < 0 || v == STATUS_DESTROYED)
+		return cli_errorf(XJ_EUSAGE, _("unknown status \"%s\" (active, "
+		    "completed, withdrawn)"), s);
+	*status = v;
+	return XJ_OK;
+}
+
 int
 cli_parse_id(const char *s, int64_t *id)
 {

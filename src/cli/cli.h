@@ -136,6 +136,14 @@ int	 cli_parse_day(const char *s, int through, time_t *out);
 void	 cli_put_text(const char *);
 /* Print "key", a tab, the value as cli_put_text does, and a newline. */
 void	 cli_put_pair(const char *key, const char *value);
+/* Print "key", a tab, the time t as xj_isotime writes it, and a newline. */
+void	 cli_put_time(const char *key, time_t t);
+/*
+ * The status named s into *status: XJ_OK, or XJ_EUSAGE with the error
+ * printed, listing the statuses taken.  A destroyed status is taken only
+ * when destroyed is set (a list; nobody sets it).
+ */
+int	 cli_parse_status(const char *s, int destroyed, int *status);
 
 /*
  * Print "xueji: *cause" to stderr when there is one, free it, return rc.

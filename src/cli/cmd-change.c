@@ -80,15 +80,6 @@ change_option(struct cli *c, int ch, const char *arg, void *p)
 	return XJ_OK;
 }
 
-static void
-put_time(const char *key, time_t t)
-{
-	char	when[32];
-
-	xj_isotime(t, when, sizeof when);
-	printf("%s\t%s\n", key, when);
-}
-
 /*
  * Parse a verb's options and check that
  * exactly nargs operands are left (at least nargs when more is set).
@@ -176,16 +167,16 @@ print_request(const struct request *r)
 	printf("state\t%s\n", request_state_name(r->state));
 	printf("student\t%s\n", r->number);
 	printf("requested_by\t%s\n", r->requested_by);
-	put_time("requested_at", r->requested_at);
+	cli_put_time("requested_at", r->requested_at);
 	if (r->decided_by != NULL)
 		printf("decided_by\t%s\n", r->decided_by);
 	if (r->state != REQ_PENDING && r->decided_at != 0)
-		put_time("decided_at", r->decided_at);
+		cli_put_time("decided_at", r->decided_at);
 	if (r->note != NULL)
 		cli_put_pair("note", r->note);
 	if (r->confirmed_by != NULL) {
 		printf("confirmed_by\t%s\n", r->confirmed_by);
-		put_time("confirmed_at", r->confirmed_at);
+		cli_put_time("confirmed_at", r->confirmed_at);
 		cli_put_pair("confirm_method", r->confirm_method);
 	}
 	cli_put_pair("reason", r->reason);

@@ -34,11 +34,7 @@ export_option(struct cli *c, int ch, const char *arg, void *p)
 	(void)c;
 	switch (ch) {
 	case 's':
-		o->status = status_parse(arg);
-		if (o->status < 0 || o->status == STATUS_DESTROYED)
-			return cli_errorf(XJ_EUSAGE, _("unknown status \"%s\" "
-			    "(active, completed, withdrawn)"), arg);
-		return XJ_OK;
+		return cli_parse_status(arg, 0, &o->status);
 	case 'e':
 		if (strcasecmp(arg, "utf8") == 0 ||
 		    strcasecmp(arg, "utf-8") == 0)

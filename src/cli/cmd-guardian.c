@@ -117,15 +117,6 @@ parse_verb(struct cli *c, int argc, char **argv, const char *shortopts,
 	return XJ_OK;
 }
 
-static void
-put_time(const char *key, time_t t)
-{
-	char	when[32];
-
-	xj_isotime(t, when, sizeof when);
-	printf("%s\t%s\n", key, when);
-}
-
 static int
 guardian_add(struct cli *c, int argc, char **argv)
 {
@@ -228,15 +219,15 @@ guardian_one(struct cli *c, int argc, char **argv)
 		if (g->request != 0)
 			printf("request\t%" PRId64 "\n", g->request);
 		printf("filed_by\t%s\n", g->filed_by);
-		put_time("filed_at", g->filed_at);
+		cli_put_time("filed_at", g->filed_at);
 		if (!g->open) {
 			printf("outcome\t%s\n", g->outcome);
 			printf("closed_by\t%s\n", g->closed_by);
-			put_time("closed_at", g->closed_at);
+			cli_put_time("closed_at", g->closed_at);
 		}
 		if (g->responded_by != NULL) {
 			printf("responded_by\t%s\n", g->responded_by);
-			put_time("responded_at", g->responded_at);
+			cli_put_time("responded_at", g->responded_at);
 		}
 		printf("summary\t");
 		cli_put_text(g->summary);

@@ -51,7 +51,6 @@ put_count(long long v)
 static void
 print_report(const struct drill_report *r, int passed)
 {
-	char	when[32];
 	int	i;
 
 	printf("file\t%s\n", r->file);
@@ -61,8 +60,7 @@ print_report(const struct drill_report *r, int passed)
 	if (passed) {
 		printf("history\t%s\n", r->same_history ? "same" :
 		    "different");
-		xj_isotime(r->backup_at, when, sizeof when);
-		printf("backup_at\t%s\n", when);
+		cli_put_time("backup_at", r->backup_at);
 		for (i = 0; i < DRILL__COUNT; i++) {
 			printf("count\t%s", drill_count_name(i));
 			put_count(r->live[i]);

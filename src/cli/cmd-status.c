@@ -44,11 +44,7 @@ status_option(struct cli *c, int ch, const char *arg, void *p)
 		o->reason = arg;
 		return XJ_OK;
 	case 's':
-		o->status = status_parse(arg);
-		if (o->status < 0 || o->status == STATUS_DESTROYED)
-			return cli_errorf(XJ_EUSAGE, _("unknown status \"%s\" "
-			    "(active, completed, withdrawn)"), arg);
-		return XJ_OK;
+		return cli_parse_status(arg, 0, &o->status);
 	case 'y':
 		errno = 0;
 		v = strtol(arg, &end, 10);
@@ -111,17 +107,13 @@ status_set(struct cli *c, int argc, char **argv)
 	    XJ_OK)
 		goto out;
 	number = argv[first];
-	to = status_parse(argv[first + 1]);
-	if (to == STATUS_DESTROYED) {
+	if (status_parse(argv[first + 1]) == STATUS_DESTROYED) {
 		rc = cli_errorf(XJ_EUSAGE, "%s", _("a record is destroyed "
 		    "only through \"xueji destroy request\""));
 		goto out;
 	}
-	if (to < 0) {
-		rc = cli_errorf(XJ_EUSAGE, _("unknown status \"%s\" (active, "
-		    "completed, withdrawn)"), argv[first + 1]);
+	if ((rc = cli_parse_status(argv[first + 1], 0, &to)) != XJ_OK)
 		goto out;
-	}
 	if (o.reason == NULL) {
 		rc = cli_errorf(XJ_EUSAGE, "%s", _("say why the status changes "
 		    "with --reason TEXT"));

@@ -140,7 +140,7 @@ static void
 print_destroyed(struct cli *c, const char *number)
 {
 	struct destruction	*d;
-	char			*cause = NULL, when[32];
+	char			*cause = NULL;
 
 	if (store_destruction_get(c->s->st, 0, number, &d, &cause) != XJ_OK) {
 		free(cause);
@@ -149,8 +149,7 @@ print_destroyed(struct cli *c, const char *number)
 	printf("destruction\t%" PRId64 "\n", d->id);
 	printf("destroy_reason\t%s\n", d->reason);
 	printf("destroy_request\t%" PRId64 "\n", d->request);
-	xj_isotime(d->executed_at, when, sizeof when);
-	printf("destroyed_at\t%s\n", when);
+	cli_put_time("destroyed_at", d->executed_at);
 	printf("destroyed_by\t%s\n", d->approved_by);
 	destruction_free(d);
 }
@@ -161,7 +160,7 @@ student_show(struct cli *c, int argc, char **argv)
 	struct student	*st;
 	struct history	*h;
 	const char	*number;
-	char		*cause = NULL, when[32];
+	char		*cause = NULL;
 	size_t		 i, nh;
 	int		 rc, first;
 
@@ -188,8 +187,7 @@ student_show(struct cli *c, int argc, char **argv)
 	}
 	if (st->pending > 0)
 		printf("pending\t%d\n", st->pending);
-	xj_isotime(st->enrolled_at, when, sizeof when);
-	printf("enrolled_at\t%s\n", when);
+	cli_put_time("enrolled_at", st->enrolled_at);
 	printf("enrolled_by\t%s\n", st->enrolled_by);
 	printf("consent\t%s\n", st->consent_method != NULL ?
 	    st->consent_method : "");
@@ -250,10 +248,7 @@ list_option(struct cli *c, int ch, const char *arg, void *p)
 	(void)c;
 	if (ch != 's')
 		return XJ_EUSAGE;
-	if ((*(int *)p = status_parse(arg)) < 0)
-		return cli_errorf(XJ_EUSAGE, _("unknown status \"%s\" (active, "
-		    "completed, withdrawn, destroyed)"), arg);
-	return XJ_OK;
+	return cli_parse_status(arg, 1, p);
 }
 
 static int
