@@ -65,6 +65,20 @@ confirm_action(struct ui *ui, void *p, enum action a)
 	}
 }
 
+int
+ui_ask(struct ui *ui, const char *question, const char *detail,
+    int (*yes)(struct ui *, void *), void *arg)
+{
+	struct confirm	c = {
+		.question = question,
+		.detail = detail,
+		.yes = yes,
+		.arg = arg,
+	};
+
+	return ui_push(ui, &screen_confirm, &c);
+}
+
 const struct screen screen_confirm = {
 	.name = "confirm",
 	.actions = confirm_actions,

@@ -271,19 +271,13 @@ static int
 close_ask(struct ui *ui, void *arg)
 {
 	struct gview	*v = arg;
-	struct confirm	 c;
 	char		*question, *detail;
 	int		 rc;
 
 	xasprintf(&question, _("Close guardian's request %" PRId64 " about %s "
 	    "with this response?"), v->id, v->g->number);
 	xasprintf(&detail, _("Response: %s"), v->response);
-	memset(&c, 0, sizeof c);
-	c.question = question;
-	c.detail = detail;
-	c.yes = closed_yes;
-	c.arg = v;
-	rc = ui_push(ui, &screen_confirm, &c);
+	rc = ui_ask(ui, question, detail, closed_yes, v);
 	free(question);
 	xfree_wipe(detail);
 	return rc;

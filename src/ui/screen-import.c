@@ -425,7 +425,6 @@ static int
 import_action(struct ui *ui, void *p, enum action a)
 {
 	struct import_screen	*is = p;
-	struct confirm		 c;
 	char			*q;
 	int			 rc;
 	size_t			 page = (size_t)(list_rows(ui) > 1 ?
@@ -435,15 +434,11 @@ import_action(struct ui *ui, void *p, enum action a)
 		return UI_HANDLED;
 	switch (a) {
 	case ACT_IMPORT_RUN:
-		memset(&c, 0, sizeof c);
 		xasprintf(&q, _("Enrol the %zu students of the file, their "
 		    "guardians' consent given %s?"), is->r.rows,
 		    is->consents[is->consent]);
-		c.question = q;
-		c.detail = _("All of them or, if anything is wrong, none.");
-		c.yes = run_import;
-		c.arg = is;
-		rc = ui_push(ui, &screen_confirm, &c);
+		rc = ui_ask(ui, q, _("All of them or, if anything is wrong, "
+		    "none."), run_import, is);
 		free(q);
 		return rc;
 	case ACT_IMPORT_CHECK:

@@ -282,7 +282,6 @@ operators_action(struct ui *ui, void *p, enum action a)
 	struct operators	*o = p;
 	const struct row	*r = selected(o);
 	struct passphrase	 pp;
-	struct confirm		 c;
 	char			*q;
 	int			 rc;
 	size_t			 page = (size_t)(list_rows(ui) > 1 ?
@@ -297,8 +296,6 @@ operators_action(struct ui *ui, void *p, enum action a)
 		free(o->target);
 		o->target = xstrdup(r->op->id);
 	}
-	memset(&c, 0, sizeof c);
-	c.arg = o;
 	switch (a) {
 	case ACT_OP_ADD:
 		return ask_new(ui, o, added);
@@ -320,19 +317,14 @@ operators_action(struct ui *ui, void *p, enum action a)
 		return rc;
 	case ACT_OP_REMOVE:
 		xasprintf(&q, _("Remove %s's key slot?"), o->target);
-		c.question = q;
-		c.detail = _("The database is then re-encrypted under a new "
-		    "key; no other session may be open.");
-		c.yes = removed;
-		rc = ui_push(ui, &screen_confirm, &c);
+		rc = ui_ask(ui, q, _("The database is then re-encrypted under "
+		    "a new key; no other session may be open."), removed, o);
 		free(q);
 		return rc;
 	case ACT_ROTATE_KEY:
-		c.question = _("Re-encrypt the database under a new key?");
-		c.detail = _("Backups made before stay under the old key: keep "
-		    "the old key slots file with them.");
-		c.yes = rotated;
-		return ui_push(ui, &screen_confirm, &c);
+		return ui_ask(ui, _("Re-encrypt the database under a new key?"),
+		    _("Backups made before stay under the old key: keep the "
+		    "old key slots file with them."), rotated, o);
 	default:
 		return 0;
 	}

@@ -382,15 +382,9 @@ static int
 ask(struct ui *ui, struct record *r, char *question, char *detail,
     int (*yes)(struct ui *, void *))
 {
-	struct confirm	c;
-	int		rc;
+	int	rc;
 
-	memset(&c, 0, sizeof c);
-	c.question = question;
-	c.detail = detail;
-	c.yes = yes;
-	c.arg = r;
-	rc = ui_push(ui, &screen_confirm, &c);
+	rc = ui_ask(ui, question, detail, yes, r);
 	free(question);
 	xfree_wipe(detail);
 	return rc;

@@ -448,15 +448,9 @@ static int
 ask(struct ui *ui, struct req *q, char *question, const char *detail,
     int (*yes)(struct ui *, void *))
 {
-	struct confirm	c;
-	int		 rc;
+	int	rc;
 
-	memset(&c, 0, sizeof c);
-	c.question = question;
-	c.detail = detail;
-	c.yes = yes;
-	c.arg = q;
-	rc = ui_push(ui, &screen_confirm, &c);
+	rc = ui_ask(ui, question, detail, yes, q);
 	free(question);
 	return rc;
 }

@@ -451,12 +451,8 @@ confirm_leave(struct ui *ui)
 
 	if (sc->dirty == NULL || !sc->dirty(stack[depth - 1].state))
 		return 0;
-	struct confirm	c = {
-		.question = _("Leave without saving what was typed?"),
-		.yes = ui_pop_after,
-	};
-
-	return ui_push(ui, &screen_confirm, &c);
+	return ui_ask(ui, _("Leave without saving what was typed?"), NULL,
+	    ui_pop_after, NULL);
 }
 
 int
@@ -479,16 +475,13 @@ quit_after(struct ui *ui, void *arg)
 static int
 quit(struct ui *ui)
 {
-	struct confirm	c = {
-		.question = _("Quit without saving what was typed?"),
-		.yes = quit_after,
-	};
-	int		i;
+	int	i;
 
 	for (i = 0; i < depth; i++) {
 		if (stack[i].screen->dirty != NULL &&
 		    stack[i].screen->dirty(stack[i].state)) {
-			ui_push(ui, &screen_confirm, &c);
+			ui_ask(ui, _("Quit without saving what was typed?"),
+			    NULL, quit_after, NULL);
 			return UI_REDRAW;
 		}
 	}

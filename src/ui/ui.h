@@ -364,6 +364,14 @@ int	 ui_work_held(const struct ui *, const char **id);
 
 /* Push a screen on top; returns UI_REDRAW. */
 int	 ui_push(struct ui *, const struct screen *, void *arg);
+/*
+ * Ask question (translated), with detail as a second line (or NULL), in
+ * screen_confirm over the current screen: yes(ui, arg) runs once it has
+ * closed on "yes", nothing on "no".  Both strings are copied, the caller
+ * keeps its own.  Returns ui_push's mask.
+ */
+int	 ui_ask(struct ui *, const char *question, const char *detail,
+	     int (*yes)(struct ui *, void *), void *arg);
 /* Show a message in the status line (formatted, translated already). */
 void	 ui_message(struct ui *, int error, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));
