@@ -39,6 +39,11 @@ static const struct audit_entry withdraw = {
 	.target = "SH01-2026-00007", .fields = "",
 	.detail = "rule=requester-only what=request.withdraw request=5",
 };
+static const struct audit_entry acknowledge = {
+	.operator = "reception2", .action = "access.denied",
+	.target = "SH01-2026-00007", .fields = "",
+	.detail = "rule=requester-only what=request.acknowledge request=6",
+};
 static const struct audit_entry unknown = {
 	.operator = "reception1", .action = "something.new",
 	.target = "SH01-2026-00001", .fields = "", .detail = "",
@@ -73,8 +78,11 @@ test_english(void **state)
 	    "SH01-2026-00250: they filed it themselves (four-eyes rule)");
 	expect(&no_perm, "auditor1 was refused opening a record (needs "
 	    "the permission to open records)");
-	expect(&withdraw, "reception2 was refused withdrawing request 5 for "
-	    "SH01-2026-00007: only its requester may");
+	expect(&withdraw, "reception2 was refused withdrawing a request for "
+	    "SH01-2026-00007 (request 5): only its requester may");
+	/* Issue 21: the acknowledgement's refusal is logged too. */
+	expect(&acknowledge, "reception2 was refused marking a decision as "
+	    "read for SH01-2026-00007 (request 6): only its requester may");
 	expect(&unknown, "reception1 something.new SH01-2026-00001");
 }
 
@@ -86,8 +94,10 @@ test_chinese(void **state)
 	expect(&four_eyes, "supervisor1 审批 SH01-2026-00250 的第 3 号申请"
 	    "被拒绝：该申请是其本人提交的（四眼原则）");
 	expect(&no_perm, "auditor1 被拒绝查看学员档案（需要“查看档案”权限）");
-	expect(&withdraw, "reception2 撤回 SH01-2026-00007 的第 5 号申请"
-	    "被拒绝：只有提交人可以撤回");
+	expect(&withdraw, "reception2 被拒绝撤回申请（SH01-2026-00007 的第 5 "
+	    "号申请）：只有提交人可以这样做");
+	expect(&acknowledge, "reception2 被拒绝标记决定为已阅（SH01-2026-00007 "
+	    "的第 6 号申请）：只有提交人可以这样做");
 	expect(&unknown, "reception1 something.new SH01-2026-00001");
 	language("en");
 }

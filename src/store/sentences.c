@@ -88,9 +88,9 @@ static const struct sentence sentences[] = {
 	{ "access.denied", 1, "four-eyes", N_("{op} was refused deciding "
 	    "request {request} for {target}: they filed it themselves "
 	    "(four-eyes rule)") },
-	{ "access.denied", 1, "requester-only", N_("{op} was refused "
-	    "withdrawing request {request} for {target}: only its requester "
-	    "may") },
+	/* Withdrawing or acknowledging: what= says which. */
+	{ "access.denied", 1, "requester-only", N_("{op} was refused {what} "
+	    "for {target} (request {request}): only its requester may") },
 	{ "access.denied", 1, "open-access-request", N_("{op} was refused a "
 	    "guardian's access file for {target}: no open access request") },
 	{ "access.denied", 1, NULL, N_("{op} was refused {what} on "
