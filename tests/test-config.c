@@ -118,6 +118,26 @@ test_defaults(void **state)
 	assert_int_equal(c->idle_lock_seconds, 180);
 	assert_int_equal(c->age_min_years, 2);
 	assert_int_equal(c->age_max_years, 18);
+	/* Issue 21: each key lands in its field through the schema. */
+	assert_int_equal(c->login_delay_max, 30);
+	assert_int_equal(c->queue_overdue_hours, 48);
+	assert_int_equal(c->review_months, 3);
+	assert_int_equal(c->backup_keep_days, 30);
+	assert_int_equal(c->restore_drill_warn_days, 90);
+	assert_int_equal(c->backup_warn_days, 7);
+	assert_int_equal(c->checkpoint_warn_days, 7);
+	assert_int_equal(c->guardian_request_days, 15);
+	assert_int_equal(c->burst_count, 30);
+	assert_int_equal(c->burst_minutes, 10);
+	assert_int_equal(c->failed_logins, 5);
+	assert_int_equal(c->failed_minutes, 15);
+	assert_string_equal(c->working_hours, "08:00-20:00");
+	assert_int_equal(c->work_from, 8 * 60);
+	assert_int_equal(c->work_until, 20 * 60);
+	assert_string_equal(c->language, "");
+	/* An empty default folder is none. */
+	assert_null(c->checkpoint_dir);
+	assert_null(c->backup_dir);
 	/* The default roles file sits beside the config. */
 	want = xj_path_join(dir, "roles.yaml");
 	assert_string_equal(c->roles_file, want);

@@ -20,6 +20,9 @@ enum config_type {
 /* One key of xueji.yaml.  Nested mappings are named with dots. */
 struct config_option {
 	const char		*name;		/* "branch.code" */
+	/* Where the value goes in struct config: a long for CONFIG_INT,
+	 * else a char * (NULL for an empty CONFIG_PATH). */
+	size_t			 field;
 	enum config_type	 type;
 	const char		*dflt;		/* NULL: required */
 	long			 min, max;	/* CONFIG_INT only */
@@ -28,6 +31,8 @@ struct config_option {
 	int			(*check)(const char *value, char **cause);
 };
 
+/* The field f of struct config, for config_schema[]. */
+#define CONFIG_FIELD(f)	offsetof(struct config, f)
 extern const struct config_option config_schema[];
 extern const size_t config_schema_len;
 

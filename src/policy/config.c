@@ -65,167 +65,196 @@ config_check_language(const char *s, char **cause)
 
 const struct config_option config_schema[] = {
 	[OPT_BRANCH_CODE] = {
-		.name = "branch.code", .type = CONFIG_STRING,
+		.name = "branch.code",
+		.field = CONFIG_FIELD(branch_code), .type = CONFIG_STRING,
 		.check = config_check_code,
 		.help = N_("Short code of the branch, 2 to 8 capital letters "
 		    "or digits (SH01); it starts every student number.")
 	},
 	[OPT_BRANCH_NAME] = {
-		.name = "branch.name", .type = CONFIG_STRING,
+		.name = "branch.name",
+		.field = CONFIG_FIELD(branch_name), .type = CONFIG_STRING,
 		.help = N_("Name of the branch as shown on screens and "
 		    "reports.")
 	},
 	[OPT_DATA_DIR] = {
-		.name = "data_dir", .type = CONFIG_PATH,
+		.name = "data_dir",
+		.field = CONFIG_FIELD(data_dir), .type = CONFIG_PATH,
 		.dflt = "/var/lib/xueji",
 		.help = N_("Directory of the database and the key slots.")
 	},
 	[OPT_ROLES_FILE] = {
-		.name = "roles_file", .type = CONFIG_PATH,
+		.name = "roles_file",
+		.field = CONFIG_FIELD(roles_file), .type = CONFIG_PATH,
 		.dflt = "roles.yaml",
 		.help = N_("File of roles and operators.  It must not be "
 		    "writable by group or others, and must be owned by root "
 		    "or by the user running xueji.")
 	},
 	[OPT_FORMS_DIR] = {
-		.name = "forms_dir", .type = CONFIG_PATH,
+		.name = "forms_dir",
+		.field = CONFIG_FIELD(forms_dir), .type = CONFIG_PATH,
 		.dflt = "/usr/share/xueji/forms",
 		.help = N_("Directory of the form specifications.")
 	},
 	[OPT_STUDENT_NUMBER] = {
-		.name = "student_number", .type = CONFIG_PATTERN,
+		.name = "student_number",
+		.field = CONFIG_FIELD(number_pattern), .type = CONFIG_PATTERN,
 		.dflt = "{branch}-{year}-{seq:5}",
 		.help = N_("Pattern of new student numbers: {branch}, {year} "
 		    "and {seq} or {seq:N} (zero-padded to N digits).")
 	},
 	[OPT_IDLE_LOCK] = {
-		.name = "idle_lock_seconds", .type = CONFIG_INT,
+		.name = "idle_lock_seconds",
+		.field = CONFIG_FIELD(idle_lock_seconds), .type = CONFIG_INT,
 		.dflt = "180", .min = 5, .max = 86400,
 		.help = N_("Seconds without a key press before the terminal "
 		    "locks itself.")
 	},
 	[OPT_LOGIN_DELAY] = {
-		.name = "login_delay_max_seconds", .type = CONFIG_INT,
+		.name = "login_delay_max_seconds",
+		.field = CONFIG_FIELD(login_delay_max), .type = CONFIG_INT,
 		.dflt = "30", .min = 1, .max = 3600,
 		.help = N_("Longest wait between failed logins of one "
 		    "operator id: the wait doubles from one second with each "
 		    "failure up to this, and a login must wait it out first.")
 	},
 	[OPT_AGE_MIN] = {
-		.name = "age_min_years", .type = CONFIG_INT,
+		.name = "age_min_years",
+		.field = CONFIG_FIELD(age_min_years), .type = CONFIG_INT,
 		.dflt = "2", .min = 0, .max = 99,
 		.help = N_("Youngest plausible age at enrolment; a later "
 		    "birth month is refused.")
 	},
 	[OPT_AGE_MAX] = {
-		.name = "age_max_years", .type = CONFIG_INT,
+		.name = "age_max_years",
+		.field = CONFIG_FIELD(age_max_years), .type = CONFIG_INT,
 		.dflt = "18", .min = 1, .max = 120,
 		.help = N_("Oldest plausible age at enrolment; an earlier "
 		    "birth month is refused.")
 	},
 	[OPT_OVERDUE_HOURS] = {
-		.name = "queue_overdue_hours", .type = CONFIG_INT,
+		.name = "queue_overdue_hours",
+		.field = CONFIG_FIELD(queue_overdue_hours), .type = CONFIG_INT,
 		.dflt = "48", .min = 1, .max = 8760,
 		.help = N_("Hours after which a pending request is marked "
 		    "overdue in the approval queue.")
 	},
 	[OPT_REVIEW_MONTHS] = {
-		.name = "review_months", .type = CONFIG_INT,
+		.name = "review_months",
+		.field = CONFIG_FIELD(review_months), .type = CONFIG_INT,
 		.dflt = "3", .min = 1, .max = 24,
 		.help = N_("Months between reviews of a record: the first is "
 		    "due this long after enrolment, the next this long after "
 		    "each review.")
 	},
 	[OPT_KEEP_COMPLETED] = {
-		.name = "retention.completed_months", .type = CONFIG_INT,
+		.name = "retention.completed_months",
+		.field = CONFIG_FIELD(keep_completed_months), .type = CONFIG_INT,
 		.dflt = "36", .min = 1, .max = 600,
 		.help = N_("Months a completed student's record is kept before "
 		    "it is due for destruction.")
 	},
 	[OPT_KEEP_WITHDRAWN] = {
-		.name = "retention.withdrawn_months", .type = CONFIG_INT,
+		.name = "retention.withdrawn_months",
+		.field = CONFIG_FIELD(keep_withdrawn_months), .type = CONFIG_INT,
 		.dflt = "12", .min = 1, .max = 600,
 		.help = N_("Months a withdrawn student's record is kept before "
 		    "it is due for destruction.")
 	},
 	[OPT_BACKUP_DAYS] = {
-		.name = "backup_keep_days", .type = CONFIG_INT,
+		.name = "backup_keep_days",
+		.field = CONFIG_FIELD(backup_keep_days), .type = CONFIG_INT,
 		.dflt = "30", .min = 1, .max = 3650,
 		.help = N_("Days a backup is kept before rotation deletes it; "
 		    "a destruction record says when the last backup holding "
 		    "the data expires.")
 	},
 	[OPT_CHECKPOINT_DIR] = {
-		.name = "checkpoint_dir", .type = CONFIG_PATH, .dflt = "",
+		.name = "checkpoint_dir",
+		.field = CONFIG_FIELD(checkpoint_dir), .type = CONFIG_PATH,
+		.dflt = "",
 		.help = N_("Folder where signed checkpoints of the audit log "
 		    "are written by themselves (removable media or another "
 		    "machine's share); empty: none.")
 	},
 	[OPT_BACKUP_DIR] = {
-		.name = "backup_dir", .type = CONFIG_PATH, .dflt = "",
+		.name = "backup_dir",
+		.field = CONFIG_FIELD(backup_dir), .type = CONFIG_PATH,
+		.dflt = "",
 		.help = N_("Folder of the encrypted backups and their rotation; "
 		    "empty: the folder backups inside data_dir.")
 	},
 	[OPT_DRILL_WARN] = {
-		.name = "restore_drill_warn_days", .type = CONFIG_INT,
+		.name = "restore_drill_warn_days",
+		.field = CONFIG_FIELD(restore_drill_warn_days), .type = CONFIG_INT,
 		.dflt = "90", .min = 1, .max = 3650,
 		.help = N_("Days after the last successful restore drill when "
 		    "the screens start to warn that another one is due.")
 	},
 	[OPT_BACKUP_WARN] = {
-		.name = "backup_warn_days", .type = CONFIG_INT,
+		.name = "backup_warn_days",
+		.field = CONFIG_FIELD(backup_warn_days), .type = CONFIG_INT,
 		.dflt = "7", .min = 1, .max = 3650,
 		.help = N_("Days after the last backup when the main menu "
 		    "shows its age as a warning.")
 	},
 	[OPT_CHECKPOINT_WARN] = {
-		.name = "checkpoint_warn_days", .type = CONFIG_INT,
+		.name = "checkpoint_warn_days",
+		.field = CONFIG_FIELD(checkpoint_warn_days), .type = CONFIG_INT,
 		.dflt = "7", .min = 1, .max = 3650,
 		.help = N_("Days after the last checkpoint of the operation "
 		    "log when the main menu shows its age as a warning.")
 	},
 	[OPT_GUARDIAN_DAYS] = {
-		.name = "guardian_request_days", .type = CONFIG_INT,
+		.name = "guardian_request_days",
+		.field = CONFIG_FIELD(guardian_request_days), .type = CONFIG_INT,
 		.dflt = "15", .min = 1, .max = 365,
 		.help = N_("Days within which a guardian's request (access, "
 		    "correction, deletion, complaint) must be dealt with; "
 		    "after that it is overdue.")
 	},
 	[OPT_BURST_COUNT] = {
-		.name = "analysis.burst_count", .type = CONFIG_INT,
+		.name = "analysis.burst_count",
+		.field = CONFIG_FIELD(burst_count), .type = CONFIG_INT,
 		.dflt = "30", .min = 1, .max = 100000,
 		.help = N_("Access analysis: an operator who opens more "
 		    "records than this within analysis.burst_minutes is "
 		    "reported.")
 	},
 	[OPT_BURST_MINUTES] = {
-		.name = "analysis.burst_minutes", .type = CONFIG_INT,
+		.name = "analysis.burst_minutes",
+		.field = CONFIG_FIELD(burst_minutes), .type = CONFIG_INT,
 		.dflt = "10", .min = 1, .max = 1440,
 		.help = N_("Access analysis: the window, in minutes, of "
 		    "analysis.burst_count.")
 	},
 	[OPT_WORKING_HOURS] = {
-		.name = "analysis.working_hours", .type = CONFIG_STRING,
+		.name = "analysis.working_hours",
+		.field = CONFIG_FIELD(working_hours), .type = CONFIG_STRING,
 		.dflt = "08:00-20:00", .check = config_check_hours,
 		.help = N_("Access analysis: the working hours, local time, "
 		    "as HH:MM-HH:MM; what operators do outside them is "
 		    "reported.")
 	},
 	[OPT_FAILED_LOGINS] = {
-		.name = "analysis.failed_logins", .type = CONFIG_INT,
+		.name = "analysis.failed_logins",
+		.field = CONFIG_FIELD(failed_logins), .type = CONFIG_INT,
 		.dflt = "5", .min = 1, .max = 10000,
 		.help = N_("Access analysis: this many failed logins of one "
 		    "operator id within analysis.failed_minutes are "
 		    "reported.")
 	},
 	[OPT_FAILED_MINUTES] = {
-		.name = "analysis.failed_minutes", .type = CONFIG_INT,
+		.name = "analysis.failed_minutes",
+		.field = CONFIG_FIELD(failed_minutes), .type = CONFIG_INT,
 		.dflt = "15", .min = 1, .max = 1440,
 		.help = N_("Access analysis: the window, in minutes, of "
 		    "analysis.failed_logins.")
 	},
 	[OPT_LANGUAGE] = {
-		.name = "language", .type = CONFIG_STRING, .dflt = "",
+		.name = "language",
+		.field = CONFIG_FIELD(language), .type = CONFIG_STRING, .dflt = "",
 		.check = config_check_language,
 		.help = N_("Language of the interface, such as zh_CN or en; "
 		    "unset: follow LANGUAGE, LC_ALL, LC_MESSAGES and LANG.")
@@ -588,43 +617,25 @@ config_load(const char *path, struct config **out, char **cause)
 
 	c = xcalloc(1, sizeof *c);
 	c->path = xstrdup(path);
-	c->branch_code = sval[OPT_BRANCH_CODE];
-	c->branch_name = sval[OPT_BRANCH_NAME];
-	c->data_dir = sval[OPT_DATA_DIR];
-	c->roles_file = sval[OPT_ROLES_FILE];
-	c->forms_dir = sval[OPT_FORMS_DIR];
-	c->number_pattern = sval[OPT_STUDENT_NUMBER];
-	c->idle_lock_seconds = ival[OPT_IDLE_LOCK];
-	c->login_delay_max = ival[OPT_LOGIN_DELAY];
-	c->age_min_years = ival[OPT_AGE_MIN];
-	c->age_max_years = ival[OPT_AGE_MAX];
-	c->queue_overdue_hours = ival[OPT_OVERDUE_HOURS];
-	c->review_months = ival[OPT_REVIEW_MONTHS];
-	c->keep_completed_months = ival[OPT_KEEP_COMPLETED];
-	c->keep_withdrawn_months = ival[OPT_KEEP_WITHDRAWN];
-	c->backup_keep_days = ival[OPT_BACKUP_DAYS];
-	c->checkpoint_dir = *sval[OPT_CHECKPOINT_DIR] != '\0' ?
-	    sval[OPT_CHECKPOINT_DIR] : NULL;
-	if (c->checkpoint_dir == NULL)
-		free(sval[OPT_CHECKPOINT_DIR]);
-	/* Unset stays NULL: data_dir may still be overridden (-d). */
-	c->backup_dir = *sval[OPT_BACKUP_DIR] != '\0' ?
-	    sval[OPT_BACKUP_DIR] : NULL;
-	if (c->backup_dir == NULL)
-		free(sval[OPT_BACKUP_DIR]);
-	c->restore_drill_warn_days = ival[OPT_DRILL_WARN];
-	c->backup_warn_days = ival[OPT_BACKUP_WARN];
-	c->checkpoint_warn_days = ival[OPT_CHECKPOINT_WARN];
-	c->guardian_request_days = ival[OPT_GUARDIAN_DAYS];
-	c->burst_count = ival[OPT_BURST_COUNT];
-	c->burst_minutes = ival[OPT_BURST_MINUTES];
-	c->working_hours = sval[OPT_WORKING_HOURS];
+	for (i = 0; i < config_schema_len; i++) {
+		o = &config_schema[i];
+		if (o->type == CONFIG_INT) {
+			*(long *)((char *)c + o->field) = ival[i];
+			continue;
+		}
+		/*
+		 * An empty path is a folder not set (checkpoint_dir; backup_dir,
+		 * which stays NULL because -d may still move data_dir).
+		 */
+		if (o->type == CONFIG_PATH && *sval[i] == '\0') {
+			free(sval[i]);
+			sval[i] = NULL;
+		}
+		*(char **)((char *)c + o->field) = sval[i];
+	}
 	/* Checked on the way in; the default is valid too. */
 	config_parse_hours(c->working_hours, &c->work_from, &c->work_until,
 	    NULL);
-	c->failed_logins = ival[OPT_FAILED_LOGINS];
-	c->failed_minutes = ival[OPT_FAILED_MINUTES];
-	c->language = sval[OPT_LANGUAGE];
 	free(dir);
 	ydoc_free(d);
 	*out = c;
