@@ -20,26 +20,6 @@
 #include "lib/testlib.h"
 #include "lib/branch.h"
 
-static const char form[] =
-    "form: enrollment\n"
-    "title: {zh: 入学登记, en: Enrolment}\n"
-    "fields:\n"
-    "  - {key: name, type: name, required: true, width: 20,\n"
-    "     label: {zh: 姓名, en: Name}, purpose: {zh: 识别, en: Who}}\n"
-    "  - {key: birth_month, type: year_month, required: true,\n"
-    "     width: 8, label: {zh: 出生年月, en: Born},\n"
-    "     purpose: {zh: 分班, en: Class}}\n"
-    "  - {key: guardian_name, type: name, required: true, width: 20,\n"
-    "     label: {zh: 家长, en: Guardian}, purpose: {zh: 联系, en: C}}\n"
-    "  - {key: guardian_phone, type: phone, required: true,\n"
-    "     width: 14, label: {zh: 电话, en: Phone},\n"
-    "     purpose: {zh: 联系, en: Contact}}\n"
-    "  - {key: allergies, type: text, sensitivity: sensitive,\n"
-    "     width: 30, label: {zh: 过敏, en: Allergies},\n"
-    "     purpose: {zh: 安全, en: Safety in class}}\n"
-    "consent:\n"
-    "  - {value: in-person, label: {zh: 当面, en: In person}}\n";
-
 struct fixture {
 	char			*forms;
 	struct tl_branch	*b;
@@ -66,17 +46,12 @@ static struct fixture *
 branch(const char *extra_config)
 {
 	struct fixture	*f = xcalloc(1, sizeof *f);
-	char		*extra;
 
 	setenv("TZ", "CST-8", 1);
 	tzset();
 	at("2026-03-02T01:00:00");		/* 09:00 in Shanghai */
-	f->forms = tl_tmpdir();
-	free(tl_write(f->forms, "enrollment.yaml", form, 0644));
-	xasprintf(&extra, "forms_dir: %s\n%s", f->forms,
-	    extra_config != NULL ? extra_config : "");
-	f->b = tl_branch_new_with(extra);
-	free(extra);
+	f->forms = tl_forms_dir(tl_form_allergies);
+	f->b = tl_branch_forms(f->forms, extra_config);
 	return f;
 }
 

@@ -27,24 +27,6 @@
 #include "lib/vt.h"
 #include "lib/e2e.h"
 
-/* Back to the menu, then quit. */
-static void
-quit(struct vt *vt)
-{
-	int	status, i;
-
-	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
-	for (i = 0; i < 5 && !e2e_on_screen(vt, "main menu"); i++) {
-		vt_key(vt, VT_KEY_ESC);
-		vt_wait_text(vt, "main menu", 1000);
-	}
-	vt_set_log(vt, stderr);
-	e2e_wait_text(vt, "main menu");
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
-}
-
 /* The number after "The log is intact: " on the screen, or -1. */
 static long
 intact_count(struct vt *vt)
@@ -90,9 +72,7 @@ test_auditor_view(void **state)
 	cause = NULL;
 	session_free(s);
 
-	vt = e2e_start(b, 24, 80, NULL);
-	e2e_login(vt, "auditor1", "pass-auditor1");
-	e2e_wait_text(vt, "main menu");
+	vt = e2e_start_as(b, 24, 80, "auditor1");
 	/* Only the auditor's items, and nothing that writes. */
 	e2e_wait_text(vt, "Operation log");
 	e2e_wait_text(vt, "Verify the log");
@@ -224,7 +204,7 @@ test_auditor_view(void **state)
 	vt_char_mod(vt, 'u', VT_MOD_CTRL);
 	e2e_wait_text(vt, "Access analysis · the last 30 days");
 	e2e_wait_text(vt, "since");
-	quit(vt);
+	e2e_quit(vt);
 
 	/* What the auditor did is in the log too. */
 	assert_true(e2e_audit_count(b, "audit.view", "auditor1", NULL) >= 3);
@@ -327,9 +307,7 @@ test_request_filter(void **state)
 	b = tl_branch_new();
 	two_requests(b, &n1, &n2, &r1, &r2);
 
-	vt = e2e_start(b, 24, 80, NULL);
-	e2e_login(vt, "auditor1", "pass-auditor1");
-	e2e_wait_text(vt, "main menu");
+	vt = e2e_start_as(b, 24, 80, "auditor1");
 	vt_key(vt, VT_KEY_F2);
 	e2e_wait_text(vt, "Operation log · page 1");
 	e2e_wait_text(vt, "No filter");
@@ -395,7 +373,7 @@ test_request_filter(void **state)
 	xasprintf(&want, "reception1 enrolled %s", n1);
 	e2e_wait_text(vt, want);
 	free(want);
-	quit(vt);
+	e2e_quit(vt);
 	free(n1);
 	free(n2);
 	tl_check_db(b);
@@ -416,7 +394,7 @@ test_request_filter_zh(void **state)
 	char			*env[3];
 	const char		*ld;
 	int64_t			 r1, r2;
-	int			 status, i;
+	int			i;
 
 	(void)state;
 	b = tl_branch_new();
@@ -471,9 +449,7 @@ test_request_filter_zh(void **state)
 	}
 	vt_set_log(vt, stderr);
 	e2e_wait_text(vt, "主菜单");
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
+	e2e_quit_here(vt);
 	free(env[0]);
 	free(env[1]);
 	free(n1);
@@ -495,9 +471,7 @@ test_help_offers(void **state)
 
 	(void)state;
 	b = tl_branch_new();
-	vt = e2e_start(b, 24, 80, NULL);
-	e2e_login(vt, "auditor1", "pass-auditor1");
-	e2e_wait_text(vt, "main menu");
+	vt = e2e_start_as(b, 24, 80, "auditor1");
 	vt_key(vt, VT_KEY_F1);
 	e2e_wait_text(vt, "Keys");
 	/* Every key of each, as only help shows them; Redraw last. */
@@ -508,7 +482,7 @@ test_help_offers(void **state)
 	e2e_wait_gone(vt, "Find a student");
 	e2e_wait_gone(vt, "Enrol");
 	vt_key(vt, VT_KEY_ESC);
-	quit(vt);
+	e2e_quit(vt);
 	tl_branch_free(b);
 }
 
@@ -521,19 +495,13 @@ static void
 test_dates_filter(void **state)
 {
 	struct tl_branch	*b;
-	struct session		*s;
 	struct vt		*vt;
 	char			*n;
 
 	(void)state;
 	b = tl_branch_new();
-	s = tl_login(b, "reception1");
-	n = tl_enrol(s, "周小宇", "2016-04", "周大宇", "13944445555", NULL);
-	assert_non_null(n);
-	session_free(s);
-	vt = e2e_start(b, 24, 80, NULL);
-	e2e_login(vt, "auditor1", "pass-auditor1");
-	e2e_wait_text(vt, "main menu");
+	n = tl_enrol_as(b, "reception1", "周小宇", "2016-04", "周大宇", "13944445555");
+	vt = e2e_start_as(b, 24, 80, "auditor1");
 	vt_key(vt, VT_KEY_F2);
 	e2e_wait_text(vt, "Operation log · page 1");
 
@@ -568,7 +536,7 @@ test_dates_filter(void **state)
 	vt_key(vt, VT_KEY_F6);
 	e2e_wait_text(vt, "No filter");
 	free(n);
-	quit(vt);
+	e2e_quit(vt);
 	tl_check_db(b);
 	tl_branch_free(b);
 }

@@ -66,9 +66,7 @@ start_search(const struct tl_branch *b)
 {
 	struct vt	*vt;
 
-	vt = e2e_start(b, 24, 80, NULL);
-	e2e_login(vt, "reception1", "pass-reception1");
-	e2e_wait_text(vt, "main menu");
+	vt = e2e_start_as(b, 24, 80, "reception1");
 	vt_key(vt, VT_KEY_F3);
 	e2e_wait_text(vt, "Find:");
 	return vt;
@@ -362,20 +360,14 @@ static void
 test_duplicate_asks(void **state)
 {
 	struct tl_branch	*b;
-	struct session		*s;
 	struct vt		*vt;
 	char			*n;
 
 	(void)state;
 	b = tl_branch_new();
-	s = tl_login(b, "reception2");
-	n = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222", NULL);
-	assert_non_null(n);
-	session_free(s);
+	n = tl_enrol_as(b, "reception2", "王小明", "2017-06", "王大明", "13911112222");
 
-	vt = e2e_start(b, 40, 120, NULL);
-	e2e_login(vt, "reception1", "pass-reception1");
-	e2e_wait_text(vt, "main menu");
+	vt = e2e_start_as(b, 40, 120, "reception1");
 	vt_key(vt, VT_KEY_F4);
 	e2e_wait_text(vt, "Student enrolment");
 	vt_sendstr(vt, "王小明");

@@ -34,24 +34,6 @@
 /* How soon a filed request must show in a queue nobody touches. */
 #define LIVE_MS	3000
 
-/* Back to the menu, then quit. */
-static void
-quit(struct vt *vt)
-{
-	int	status, i;
-
-	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
-	for (i = 0; i < 6 && !e2e_on_screen(vt, "main menu"); i++) {
-		vt_key(vt, VT_KEY_ESC);
-		vt_wait_text(vt, "main menu", 1000);
-	}
-	vt_set_log(vt, stderr);
-	e2e_wait_text(vt, "main menu");
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
-}
-
 /* Whether text is in the list (above the status line and key bar). */
 static int
 in_list(struct vt *vt, const char *text)
@@ -97,23 +79,16 @@ test_destroy_request_approve(void **state)
 
 	(void)state;
 	b = tl_branch_new();
-	s = tl_login(b, "reception1");
-	n = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222", NULL);
-	assert_non_null(n);
-	session_free(s);
+	n = tl_enrol_as(b, "reception1", "王小明", "2017-06", "王大明", "13911112222");
 
 	/* B: the supervisor's queue is open first, and empty. */
-	q = e2e_start(b, 24, 80, NULL);
-	e2e_login(q, "supervisor1", "pass-supervisor1");
-	e2e_wait_text(q, "main menu");
+	q = e2e_start_as(b, 24, 80, "supervisor1");
 	vt_key(q, VT_KEY_F7);
 	e2e_wait_text(q, "Approval queue");
 	e2e_wait_text(q, "No request waits for a decision");
 
 	/* A: the receptionist finds the record and asks to destroy it. */
-	a = e2e_start(b, 24, 80, NULL);
-	e2e_login(a, "reception1", "pass-reception1");
-	e2e_wait_text(a, "main menu");
+	a = e2e_start_as(b, 24, 80, "reception1");
 	vt_key(a, VT_KEY_F3);
 	e2e_wait_text(a, "Find:");
 	vt_sendstr(a, "王小明");
@@ -172,8 +147,8 @@ test_destroy_request_approve(void **state)
 	/* Back: the queue has reloaded. */
 	vt_key(q, VT_KEY_ESC);
 	e2e_wait_text(q, "No request waits for a decision");
-	quit(a);
-	quit(q);
+	e2e_quit(a);
+	e2e_quit(q);
 
 	/* The database: a tombstone, no values, a certificate, the log. */
 	s = tl_login(b, "supervisor2");
@@ -231,9 +206,7 @@ test_destroy_waits_for_reader(void **state)
 	assert_int_equal(sqlite3_exec(store_db(rd->st), "BEGIN; SELECT "
 	    "count(*) FROM student", NULL, NULL, NULL), SQLITE_OK);
 
-	q = e2e_start(b, 24, 80, NULL);
-	e2e_login(q, "supervisor1", "pass-supervisor1");
-	e2e_wait_text(q, "main menu");
+	q = e2e_start_as(b, 24, 80, "supervisor1");
 	vt_key(q, VT_KEY_F7);
 	e2e_wait_text(q, n);
 	vt_key(q, VT_KEY_ENTER);
@@ -250,7 +223,7 @@ test_destroy_waits_for_reader(void **state)
 	assert_int_equal(sqlite3_exec(store_db(rd->st), "COMMIT", NULL, NULL,
 	    NULL), SQLITE_OK);
 	session_free(rd);
-	quit(q);
+	e2e_quit(q);
 	free(n);
 	tl_check_db(b);
 	tl_branch_free(b);
@@ -323,7 +296,7 @@ test_archive_review_due(void **state)
 	e2e_wait_text(t, "No student has completed.");
 	vt_key(t, VT_KEY_LEFT);
 	e2e_wait_text(t, "[1 Active: 2]");
-	quit(t);
+	e2e_quit(t);
 
 	assert_int_equal(e2e_audit_count(b, "status.review", "supervisor1",
 	    NULL), 2);

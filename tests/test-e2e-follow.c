@@ -29,14 +29,10 @@ static struct tl_branch *
 branch_with_child(const char *extra, char **number)
 {
 	struct tl_branch	*b;
-	struct session		*s;
 
 	b = extra != NULL ? tl_branch_new_with(extra) : tl_branch_new();
-	s = tl_login(b, "reception1");
-	*number = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222",
-	    NULL);
-	assert_non_null(*number);
-	session_free(s);
+	*number = tl_enrol_as(b, "reception1", "王小明", "2017-06", "王大明",
+	    "13911112222");
 	return b;
 }
 
@@ -176,7 +172,6 @@ test_record_follows_approval(void **state)
 	struct vt		*vt;
 	char			*n, *cause = NULL;
 	int64_t			 id;
-	int			 status;
 
 	(void)state;
 	e2e_find_catalogue();
@@ -229,9 +224,7 @@ test_record_follows_approval(void **state)
 	/* The record says why it is what it is (issue 20). */
 	e2e_wait_text(vt, "原为在读");
 	e2e_wait_text(vt, "（supervisor1） 更改，原因：搬家");
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
+	e2e_quit_here(vt);
 	free(n);
 	tl_check_db(b);
 	tl_branch_free(b);
@@ -247,7 +240,6 @@ test_stale_change_refused(void **state)
 	struct vt		*vt;
 	char			*n, *cause = NULL, *label = NULL;
 	int64_t			 stale, fresh;
-	int			 status;
 
 	(void)state;
 	e2e_find_catalogue();
@@ -276,9 +268,7 @@ test_stale_change_refused(void **state)
 	e2e_wait_gone(vt, "y：是");
 	screen_fits(vt);
 	assert_int_equal(state_of(b, stale), REQ_PENDING);
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
+	e2e_quit_here(vt);
 	free(label);
 	free(n);
 	tl_check_db(b);
@@ -293,7 +283,6 @@ test_idle_lock_keeps_form(void **state)
 	struct tl_branch	*b;
 	struct vt		*vt;
 	char			*n;
-	int			 status;
 
 	(void)state;
 	e2e_find_catalogue();
@@ -334,9 +323,7 @@ test_idle_lock_keeps_form(void **state)
 	e2e_wait_text(vt, "主菜单");
 	e2e_wait_gone(vt, "李小红");
 	vt_key(vt, VT_KEY_ESC);
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
+	e2e_quit_here(vt);
 	free(n);
 	tl_check_db(b);
 	tl_branch_free(b);
@@ -368,7 +355,7 @@ test_walk_zh(void **state)
 	struct tl_branch	*b;
 	struct vt		*vt;
 	char			*n, *row;
-	int			 status, r;
+	int			r;
 
 	(void)state;
 	e2e_find_catalogue();
@@ -435,9 +422,7 @@ test_walk_zh(void **state)
 	e2e_wait_text(vt, n);
 	vt_key(vt, VT_KEY_ESC);
 	e2e_wait_text(vt, "主菜单");
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
+	e2e_quit_here(vt);
 	free(n);
 	tl_check_db(b);
 	tl_branch_free(b);
@@ -462,7 +447,6 @@ test_walk_auditor_zh(void **state)
 	struct vt		*vt;
 	char			*n;
 	size_t			 i;
-	int			 status;
 
 	(void)state;
 	e2e_find_catalogue();
@@ -488,9 +472,7 @@ test_walk_auditor_zh(void **state)
 		vt_key(vt, VT_KEY_ESC);
 		e2e_wait_text(vt, "主菜单");
 	}
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
+	e2e_quit_here(vt);
 	free(n);
 	tl_check_db(b);
 	tl_branch_free(b);

@@ -34,37 +34,6 @@
 /* How soon a drill run elsewhere must show in a menu nobody touches. */
 #define LIVE_MS		3000
 
-/* Back to the menu, then quit. */
-static void
-quit(struct vt *vt)
-{
-	int	status, i;
-
-	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
-	for (i = 0; i < 5 && !e2e_on_screen(vt, "main menu") &&
-	    !e2e_on_screen(vt, "主菜单"); i++) {
-		vt_key(vt, VT_KEY_ESC);
-		vt_wait_text(vt, "menu", 1000);
-	}
-	vt_set_log(vt, stderr);
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
-}
-
-/* Whether the text on the screen is drawn bold (the error style when
- * NO_COLOR is set, as e2e_env does). */
-static int
-bold_at(struct vt *vt, const char *text)
-{
-	struct vt_attrs	a;
-	int		r, c;
-
-	assert_true(vt_find(vt, text, &r, &c));
-	assert_int_equal(vt_cell_attrs(vt, r, c, &a), 0);
-	return a.bold;
-}
-
 /* Whether text, looked for in row only, is drawn bold. */
 static int
 bold_in_row(struct vt *vt, int row, const char *text)
@@ -175,7 +144,7 @@ test_menu_drill(void **state)
 	vt = start_at(b, nov, "supervisor1", NULL);
 	e2e_wait_text(vt, "main menu");
 	e2e_wait_text(vt, "No restore drill yet");
-	assert_true(bold_at(vt, "No restore drill yet"));
+	assert_true(e2e_bold(vt, "No restore drill yet"));
 
 	/* A drill elsewhere; the menu, left alone, follows. */
 	drill_at(b, "2026-10-20T12:00:00", "b1.xjb");
@@ -183,16 +152,16 @@ test_menu_drill(void **state)
 		fail_msg("the menu did not show the drill by itself");
 	e2e_wait_gone(vt, "No restore drill yet");
 	e2e_wait_gone(vt, "overdue");
-	assert_false(bold_at(vt, "Last restore drill"));
-	quit(vt);
+	assert_false(e2e_bold(vt, "Last restore drill"));
+	e2e_quit(vt);
 
 	/* Six weeks on: overdue, with the date of the last one. */
 	vt = start_at(b, dec, "supervisor1", NULL);
 	e2e_wait_text(vt, "main menu");
 	e2e_wait_text(vt, "Restore drill overdue: last on 2026-10-20, over "
 	    "30 days ago");
-	assert_true(bold_at(vt, "Restore drill overdue"));
-	quit(vt);
+	assert_true(e2e_bold(vt, "Restore drill overdue"));
+	e2e_quit(vt);
 
 	/* The auditor too, in Chinese. */
 	zh[0] = lang;
@@ -208,10 +177,10 @@ test_menu_drill(void **state)
 	e2e_wait_text(vt, "主菜单");
 	/* The date, plainly: the auditor may not run a drill (issue 19). */
 	e2e_wait_text(vt, "上次恢复演练：2026-10-20");
-	assert_false(bold_at(vt, "上次恢复演练"));
+	assert_false(e2e_bold(vt, "上次恢复演练"));
 	e2e_wait_gone(vt, "逾期");
 	e2e_wait_gone(vt, "备份");
-	quit(vt);
+	e2e_quit_zh(vt);
 	free(zh[1]);
 
 	/* Nothing at the counter. */
@@ -219,7 +188,7 @@ test_menu_drill(void **state)
 	e2e_wait_text(vt, "main menu");
 	e2e_wait_text(vt, "Find a student");
 	e2e_wait_gone(vt, "drill");
-	quit(vt);
+	e2e_quit(vt);
 	tl_check_db(b);
 	tl_branch_free(b);
 }
@@ -275,9 +244,7 @@ test_queue_guardian(void **state)
 	localtime_r(&got, &tm);
 	strftime(due, sizeof due, "%Y-%m-%d", &tm);
 
-	vt = e2e_start(b, 24, 80, NULL);
-	e2e_login(vt, "supervisor1", "pass-supervisor1");
-	e2e_wait_text(vt, "main menu");
+	vt = e2e_start_as(b, 24, 80, "supervisor1");
 	e2e_wait_text(vt, "1 guardian's request overdue: see the approval "
 	    "queue");
 	vt_key(vt, VT_KEY_F7);
@@ -307,7 +274,7 @@ test_queue_guardian(void **state)
 	e2e_wait_text(vt, want);
 	snprintf(want, sizeof want, "%s · OVERDUE by 15 days", due);
 	e2e_wait_text(vt, want);
-	assert_true(bold_at(vt, "OVERDUE by 15 days"));
+	assert_true(e2e_bold(vt, "OVERDUE by 15 days"));
 	e2e_wait_text(vt, n);
 	e2e_wait_text(vt, "家长来电：家长姓名登记错了");
 	e2e_wait_text(vt, "request 1 (Enter opens it)");
@@ -348,7 +315,7 @@ test_queue_guardian(void **state)
 	e2e_wait_text(vt, "Approval queue");
 	e2e_wait_text(vt, "No request waits for a decision");
 	e2e_wait_gone(vt, "guardian");
-	quit(vt);
+	e2e_quit(vt);
 
 	s = tl_login(b, "supervisor2");
 	rc = store_guardian_get(s->st, gid, &g, &cause);

@@ -28,7 +28,6 @@ test_requester_reads_rejection(void **state)
 	struct vt		*a;
 	char			*n, *cause = NULL;
 	int64_t			 id = 0;
-	int			 status;
 
 	(void)state;
 	b = tl_branch_new();
@@ -43,9 +42,7 @@ test_requester_reads_rejection(void **state)
 	    &cause), XJ_OK);
 	session_free(s);
 
-	a = e2e_start(b, 24, 80, NULL);
-	e2e_login(a, "reception1", "pass-reception1");
-	e2e_wait_text(a, "main menu");
+	a = e2e_start_as(b, 24, 80, "reception1");
 	vt_key(a, VT_KEY_F9);
 	e2e_wait_text(a, "decided but unread");
 	e2e_wait_text(a, n);
@@ -62,9 +59,7 @@ test_requester_reads_rejection(void **state)
 	e2e_wait_gone(a, "户口本照片看不清");
 	vt_key(a, VT_KEY_ESC);
 	e2e_wait_text(a, "main menu");
-	vt_char_mod(a, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(a, E2E_WAIT, &status), 0);
-	vt_free(a);
+	e2e_quit_here(a);
 
 	assert_int_equal(e2e_audit_count(b, "request.acknowledge",
 	    "reception1", "request=1"), 1);

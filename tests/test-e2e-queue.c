@@ -42,24 +42,6 @@ side_by_side(struct vt *vt, const char *a, const char *b)
 	assert_true(ca < cb);
 }
 
-/* Back to the menu, then quit. */
-static void
-quit(struct vt *vt)
-{
-	int	status, i;
-
-	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
-	for (i = 0; i < 5 && !e2e_on_screen(vt, "main menu"); i++) {
-		vt_key(vt, VT_KEY_ESC);
-		vt_wait_text(vt, "main menu", 1000);
-	}
-	vt_set_log(vt, stderr);
-	e2e_wait_text(vt, "main menu");
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
-}
-
 /* Test 4.1: filed at the counter, live in the queue, approved. */
 static void
 test_queue_live_approve(void **state)
@@ -75,23 +57,16 @@ test_queue_live_approve(void **state)
 
 	(void)state;
 	b = tl_branch_new();
-	s = tl_login(b, "reception1");
-	n = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222", NULL);
-	assert_non_null(n);
-	session_free(s);
+	n = tl_enrol_as(b, "reception1", "王小明", "2017-06", "王大明", "13911112222");
 
 	/* B: the supervisor opens the queue first; it is empty. */
-	q = e2e_start(b, 24, 80, NULL);
-	e2e_login(q, "supervisor1", "pass-supervisor1");
-	e2e_wait_text(q, "main menu");
+	q = e2e_start_as(b, 24, 80, "supervisor1");
 	vt_key(q, VT_KEY_F7);
 	e2e_wait_text(q, "Approval queue");
 	e2e_wait_text(q, "No request waits for a decision");
 
 	/* A: the receptionist opens the record and files a change. */
-	a = e2e_start(b, 24, 80, NULL);
-	e2e_login(a, "reception1", "pass-reception1");
-	e2e_wait_text(a, "main menu");
+	a = e2e_start_as(b, 24, 80, "reception1");
 	vt_key(a, VT_KEY_F3);
 	e2e_wait_text(a, "Find:");
 	vt_sendstr(a, "王小明");
@@ -167,8 +142,8 @@ test_queue_live_approve(void **state)
 	vt_key(a, VT_KEY_ENTER);		/* by phone, the first */
 	e2e_wait_text(a, "confirmation (by phone) is recorded");
 	e2e_wait_text(a, "Every applied change has been confirmed");
-	quit(a);
-	quit(q);
+	e2e_quit(a);
+	e2e_quit(q);
 
 	/* The database: the name changed, with its history and log. */
 	s = tl_login(b, "supervisor2");
@@ -251,7 +226,7 @@ test_queue_four_eyes(void **state)
 	e2e_wait_text(q, "Error:");
 	/* The screen stays, the request still pending. */
 	e2e_wait_text(q, "Request 1 · change · pending");
-	quit(q);
+	e2e_quit(q);
 
 	s = tl_login(b, "supervisor1");
 	assert_int_equal(store_student_get(s->st, n, &st, &cause), XJ_OK);

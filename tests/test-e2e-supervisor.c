@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,58 +27,6 @@
 #include "lib/e2e.h"
 
 static char	language[] = "LANGUAGE=zh_CN";
-
-/* The catalogue of the build under test: make test exports it; a test
- * run by hand finds it beside the binary. */
-static void
-find_catalogue(void)
-{
-	char	*bin, *dir;
-
-	if (getenv("XUEJI_LOCALEDIR") != NULL)
-		return;
-	bin = xstrdup(e2e_binary());
-	xasprintf(&dir, "%s/locale", dirname(bin));
-	setenv("XUEJI_LOCALEDIR", dir, 1);
-	free(dir);
-	free(bin);
-}
-
-/* A Chinese terminal at 80x24, id logged in, at the main menu. */
-static struct vt *
-start_zh(const struct tl_branch *b, const char *id)
-{
-	char		*extra[] = { language, NULL }, pass[64];
-	struct vt	*vt;
-
-	find_catalogue();
-	vt = e2e_start(b, 24, 80, extra);
-	e2e_wait_text(vt, "口令：");
-	vt_sendstr(vt, id);
-	vt_key(vt, VT_KEY_TAB);
-	vt_sendstr(vt, tl_pass(id, pass, sizeof pass));
-	vt_key(vt, VT_KEY_ENTER);
-	e2e_wait_text(vt, "主菜单");
-	return vt;
-}
-
-/* Back to the menu, then quit. */
-static void
-quit(struct vt *vt)
-{
-	int	status, i;
-
-	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
-	for (i = 0; i < 5 && !e2e_on_screen(vt, "主菜单"); i++) {
-		vt_key(vt, VT_KEY_ESC);
-		vt_wait_text(vt, "主菜单", 1000);
-	}
-	vt_set_log(vt, stderr);
-	e2e_wait_text(vt, "主菜单");
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
-}
 
 /* How many of this branch's backups are in dir. */
 static int
@@ -128,7 +75,7 @@ test_backup_and_drill(void **state)
 	usb = xj_path_join(b->dir, "usb");
 	assert_int_equal(mkdir(usb, 0700), 0);
 
-	vt = start_zh(b, "supervisor1");
+	vt = e2e_start_zh(b, 24, 80, "supervisor1");
 	e2e_wait_text(vt, "备份与恢复演练");
 	e2e_wait_text(vt, "尚无备份：请见“备份与恢复演练”");
 	assert_true(e2e_bold(vt, "尚无备份"));
@@ -196,7 +143,7 @@ test_backup_and_drill(void **state)
 	e2e_wait_text(vt, "上次恢复演练：");
 	assert_false(e2e_bold(vt, "上次恢复演练："));
 	e2e_wait_gone(vt, "尚无恢复演练");
-	quit(vt);
+	e2e_quit_zh(vt);
 
 	tl_check_db(b);
 	free(usb);
@@ -219,7 +166,7 @@ test_restore(void **state)
 
 	(void)state;
 	b = tl_branch_new();
-	vt = start_zh(b, "supervisor1");
+	vt = e2e_start_zh(b, 24, 80, "supervisor1");
 	vt_sendstr(vt, "b");
 	e2e_wait_text(vt, "备份文件夹中没有备份。");
 	vt_key(vt, VT_KEY_F2);
@@ -254,7 +201,7 @@ test_restore(void **state)
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "已从 SH01-");
 	e2e_wait_text(vt, "原来的数据库保留为");
-	quit(vt);
+	e2e_quit_zh(vt);
 
 	assert_int_equal(e2e_audit_count(b, "backup.restore", "supervisor1",
 	    "result=ok"), 1);
@@ -325,7 +272,6 @@ test_operators(void **state)
 	struct session		*s;
 	struct vt		*vt;
 	char			*cause = NULL, pass[64];
-	int			 status;
 
 	(void)state;
 	b = tl_branch_new();
@@ -337,7 +283,7 @@ test_operators(void **state)
 	    strlen(pass), KDF_INTERACTIVE, &cause), XJ_OK);
 	session_free(s);
 
-	vt = start_zh(b, "supervisor1");
+	vt = e2e_start_zh(b, 24, 80, "supervisor1");
 	e2e_wait_text(vt, "操作员与密钥");
 	vt_sendstr(vt, "o");
 	e2e_wait_text(vt, "reception3");
@@ -370,7 +316,7 @@ test_operators(void **state)
 	e2e_wait_text(vt, "reception3 现在有密钥槽，可以登录了");
 	assert_int_equal(e2e_audit_count(b, "operator.add", "supervisor1",
 	    NULL), 2);
-	quit(vt);
+	e2e_quit_zh(vt);
 
 	/* The newcomer logs in with it. */
 	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
@@ -381,10 +327,10 @@ test_operators(void **state)
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "赵敏（reception3）");
 	e2e_wait_gone(vt, "操作员与密钥");
-	quit(vt);
+	e2e_quit_zh(vt);
 
 	/* supervisor2 forgot theirs: supervisor3 must agree. */
-	vt = start_zh(b, "supervisor1");
+	vt = e2e_start_zh(b, 24, 80, "supervisor1");
 	vt_sendstr(vt, "o");
 	e2e_wait_text(vt, "supervisor2");
 	{
@@ -411,7 +357,7 @@ test_operators(void **state)
 	vt_key(vt, VT_KEY_ENTER);
 	type_new_passphrase(vt, "zhang-wei-2026");
 	e2e_wait_text(vt, "supervisor2 的口令已重置");
-	quit(vt);
+	e2e_quit_zh(vt);
 	assert_int_equal(e2e_audit_count(b, "operator.reset", "supervisor1",
 	    "agreed=supervisor3"), 1);
 
@@ -422,9 +368,7 @@ test_operators(void **state)
 	vt_sendstr(vt, "zhang-wei-2026");
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "主菜单");
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
+	e2e_quit_here(vt);
 	tl_check_db(b);
 	tl_branch_free(b);
 }
@@ -442,18 +386,14 @@ test_guardians(void **state)
 {
 	static char	 now[] = "XUEJI_NOW=2026-11-20T10:00:00";
 	struct tl_branch *b;
-	struct session	*s;
 	struct vt	*vt;
 	char		*n, *extra[] = { language, now, NULL }, pass[64];
 
 	(void)state;
 	b = tl_branch_new();
-	s = tl_login(b, "reception1");
-	n = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222", NULL);
-	assert_non_null(n);
-	session_free(s);
+	n = tl_enrol_as(b, "reception1", "王小明", "2017-06", "王大明", "13911112222");
 
-	find_catalogue();
+	e2e_find_catalogue();
 	vt = e2e_start(b, 24, 80, extra);
 	e2e_wait_text(vt, "口令：");
 	vt_sendstr(vt, "supervisor1");
@@ -537,7 +477,7 @@ test_guardians(void **state)
 	vt_key(vt, VT_KEY_RIGHT);
 	e2e_wait_text(vt, "全部请求（含已关闭）：1");
 	e2e_wait_text(vt, "已关闭");
-	quit(vt);
+	e2e_quit_zh(vt);
 	free(n);
 	tl_check_db(b);
 	tl_branch_free(b);
@@ -578,7 +518,7 @@ test_menu_matrix(void **state)
 	struct vt		*vt;
 	char			 pass[64];
 	size_t			 i, j;
-	int			 may, p, status, drill;
+	int			may, p, drill;
 
 	(void)state;
 	b = tl_branch_new();
@@ -640,9 +580,7 @@ test_menu_matrix(void **state)
 			assert_true(e2e_bold(vt, "No checkpoint of the log yet"));
 		else
 			e2e_wait_gone(vt, "checkpoint");
-		vt_char_mod(vt, 'q', VT_MOD_CTRL);
-		assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-		vt_free(vt);
+		e2e_quit_here(vt);
 	}
 	session_free(s);
 	tl_branch_free(b);

@@ -142,7 +142,6 @@ run(const char *op, const struct step *steps, size_t n)
 	struct vt		*vt;
 	char			*number, pass[64];
 	int64_t			 request;
-	int			 status;
 
 	e2e_find_catalogue();
 	b = branch(&number, &request);
@@ -152,9 +151,7 @@ run(const char *op, const struct step *steps, size_t n)
 	e2e_wait_text(vt, "主菜单");
 	e2e_zh_screen_fits(vt, op);
 	walk(vt, op, steps, n);
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
+	e2e_quit_here(vt);
 	free(number);
 	tl_check_db(b);
 	tl_branch_free(b);

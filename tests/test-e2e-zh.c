@@ -61,7 +61,7 @@ test_counter_in_chinese(void **state)
 	struct session		*s;
 	struct vt		*vt;
 	char			*n[3];
-	int			 i, status;
+	int			i;
 
 	(void)state;
 	e2e_find_catalogue();
@@ -131,9 +131,7 @@ test_counter_in_chinese(void **state)
 	e2e_wait_text(vt, "3 个结果");
 	vt_key(vt, VT_KEY_ESC);
 	e2e_wait_text(vt, "主菜单");
-	vt_char_mod(vt, 'q', VT_MOD_CTRL);
-	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
-	vt_free(vt);
+	e2e_quit_here(vt);
 	for (i = 0; i < 3; i++)
 		free(n[i]);
 	tl_check_db(b);

@@ -74,14 +74,10 @@ setup(void **state)
 		{ "name", "欧阳𠮷·娜" }, { "birth_month", "2017-01" },
 		{ "guardian_name", "欧阳父" }, { "guardian_phone", "13955556666" },
 	};
-	char			*extra;
 
 	setenv("LANGUAGE", "en", 1);
-	f->forms = tl_tmpdir();
-	free(tl_write(f->forms, "enrollment.yaml", form, 0644));
-	xasprintf(&extra, "forms_dir: %s\n", f->forms);
-	f->b = tl_branch_new_with(extra);
-	free(extra);
+	f->forms = tl_forms_dir(form);
+	f->b = tl_branch_forms(f->forms, NULL);
 	f->sv = tl_login(f->b, "supervisor1");
 	f->n1 = enrol(f->sv, a, nitems(a));
 	f->n2 = enrol(f->sv, b, nitems(b));

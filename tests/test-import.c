@@ -52,14 +52,10 @@ static int
 setup(void **state)
 {
 	struct fixture	*f = xcalloc(1, sizeof *f);
-	char		*extra;
 
 	setenv("LANGUAGE", "en", 1);
-	f->forms = tl_tmpdir();
-	free(tl_write(f->forms, "enrollment.yaml", form, 0644));
-	xasprintf(&extra, "forms_dir: %s\n", f->forms);
-	f->b = tl_branch_new_with(extra);
-	free(extra);
+	f->forms = tl_forms_dir(form);
+	f->b = tl_branch_forms(f->forms, NULL);
 	f->sv = tl_login(f->b, "supervisor1");
 	*state = f;
 	return 0;
@@ -484,7 +480,7 @@ test_export_round_trip(void **state)
 	struct session		*s;
 	FILE			*fp;
 	char			*buf = NULL, *n = NULL, *dup = NULL, *cause = NULL;
-	char			*extra, *v;
+	char			*v;
 	size_t			 len = 0, rows;
 
 	assert_int_equal(store_student_add(f->sv->st, &en, &n, &dup, &cause),
@@ -502,9 +498,7 @@ test_export_round_trip(void **state)
 	assert_int_equal(rows, 2);
 	assert_non_null(strstr(buf, ",'=SUM(A1:A2)\r\n"));
 
-	xasprintf(&extra, "forms_dir: %s\n", f->forms);
-	other = tl_branch_new_with(extra);
-	free(extra);
+	other = tl_branch_forms(f->forms, NULL);
 	s = tl_login(other, "supervisor1");
 	if (run(s, buf, len, skip, nitems(skip), 0, &r) != XJ_OK) {
 		dump(&r);

@@ -66,16 +66,13 @@ static int
 setup(void **state)
 {
 	struct fixture	*f = xcalloc(1, sizeof *f);
-	char		*extra;
 
 	setenv("TZ", "UTC0", 1);
 	tzset();
 	at("2025-01-02T09:00:00");
 	f->forms = tl_tmpdir();
 	write_form(f->forms, "");
-	xasprintf(&extra, "forms_dir: %s\n", f->forms);
-	f->b = tl_branch_new_with(extra);
-	free(extra);
+	f->b = tl_branch_forms(f->forms, NULL);
 	*state = f;
 	return 0;
 }

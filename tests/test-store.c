@@ -943,25 +943,6 @@ test_no_plaintext_on_disk(void **state)
 static void
 test_added_sensitive_field(void **state)
 {
-	static const char	 form[] =
-	    "form: enrollment\n"
-	    "title: {zh: 入学登记, en: Enrolment}\n"
-	    "fields:\n"
-	    "  - {key: name, type: name, required: true, width: 20,\n"
-	    "     label: {zh: 姓名, en: Name}, purpose: {zh: 识别, en: Who}}\n"
-	    "  - {key: birth_month, type: year_month, required: true,\n"
-	    "     width: 8, label: {zh: 出生年月, en: Born},\n"
-	    "     purpose: {zh: 分班, en: Class}}\n"
-	    "  - {key: guardian_name, type: name, required: true, width: 20,\n"
-	    "     label: {zh: 家长, en: Guardian}, purpose: {zh: 联系, en: C}}\n"
-	    "  - {key: guardian_phone, type: phone, required: true,\n"
-	    "     width: 14, label: {zh: 电话, en: Phone},\n"
-	    "     purpose: {zh: 联系, en: Contact}}\n"
-	    "  - {key: allergies, type: text, sensitivity: sensitive,\n"
-	    "     width: 30, label: {zh: 过敏, en: Allergies},\n"
-	    "     purpose: {zh: 安全, en: Safety in class}}\n"
-	    "consent:\n"
-	    "  - {value: in-person, label: {zh: 当面, en: In person}}\n";
 	struct fixture		*f = *state;
 	struct tl_branch	*b;
 	struct session		*r, *sv;
@@ -972,13 +953,11 @@ test_added_sensitive_field(void **state)
 		{ "allergies", "花生过敏标记" },
 	};
 	struct enrolment	 en = { in, nitems(in), "in-person", 0 };
-	char			*dir, *extra, *n, *dup, *cause = NULL, *a;
+	char			*dir, *n, *dup, *cause = NULL, *a;
 
 	(void)f;
-	dir = tl_tmpdir();
-	free(tl_write(dir, "enrollment.yaml", form, 0644));
-	xasprintf(&extra, "forms_dir: %s\n", dir);
-	b = tl_branch_new_with(extra);
+	dir = tl_forms_dir(tl_form_allergies);
+	b = tl_branch_forms(dir, NULL);
 	r = tl_login(b, "reception1");
 	assert_int_equal(store_student_add(r->st, &en, &n, &dup, &cause),
 	    XJ_OK);
@@ -1025,7 +1004,7 @@ test_added_sensitive_field(void **state)
 		struct history	*h;
 		size_t		 nh, i;
 
-		lowered = xstrdup(form);
+		lowered = xstrdup(tl_form_allergies);
 		p = strstr(lowered, edits[0]);
 		memcpy(p, edits[1], strlen(edits[1]));
 		memset(p + strlen(edits[1]), ' ', strlen(edits[0]) -
@@ -1066,7 +1045,6 @@ test_added_sensitive_field(void **state)
 		free(lowered);
 	}
 	free(n);
-	free(extra);
 	tl_check_db(b);
 	tl_branch_free(b);
 	tl_rmtree(dir);

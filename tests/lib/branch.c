@@ -29,6 +29,48 @@ tl_branch_new(void)
 	return tl_branch_new_with(NULL);
 }
 
+const char tl_form_allergies[] =
+    "form: enrollment\n"
+    "title: {zh: 入学登记, en: Enrolment}\n"
+    "fields:\n"
+    "  - {key: name, type: name, required: true, width: 20,\n"
+    "     label: {zh: 姓名, en: Name}, purpose: {zh: 识别, en: Who}}\n"
+    "  - {key: birth_month, type: year_month, required: true,\n"
+    "     width: 8, label: {zh: 出生年月, en: Born},\n"
+    "     purpose: {zh: 分班, en: Class}}\n"
+    "  - {key: guardian_name, type: name, required: true, width: 20,\n"
+    "     label: {zh: 家长, en: Guardian}, purpose: {zh: 联系, en: C}}\n"
+    "  - {key: guardian_phone, type: phone, required: true,\n"
+    "     width: 14, label: {zh: 电话, en: Phone},\n"
+    "     purpose: {zh: 联系, en: Contact}}\n"
+    "  - {key: allergies, type: text, sensitivity: sensitive,\n"
+    "     width: 30, label: {zh: 过敏, en: Allergies},\n"
+    "     purpose: {zh: 安全, en: Safety in class}}\n"
+    "consent:\n"
+    "  - {value: in-person, label: {zh: 当面, en: In person}}\n";
+
+char *
+tl_forms_dir(const char *form)
+{
+	char	*dir = tl_tmpdir();
+
+	free(tl_write(dir, "enrollment.yaml", form, 0644));
+	return dir;
+}
+
+struct tl_branch *
+tl_branch_forms(const char *forms, const char *extra_config)
+{
+	struct tl_branch	*b;
+	char			*extra;
+
+	xasprintf(&extra, "forms_dir: %s\n%s", forms, extra_config != NULL ?
+	    extra_config : "");
+	b = tl_branch_new_with(extra);
+	free(extra);
+	return b;
+}
+
 struct tl_branch *
 tl_branch_new_with(const char *extra)
 {
@@ -132,6 +174,21 @@ tl_enrol(struct session *s, const char *name, const char *birth,
 		*rcp = rc;
 	free(dup);
 	free(cause);
+	return number;
+}
+
+char *
+tl_enrol_as(const struct tl_branch *b, const char *id, const char *name,
+    const char *birth, const char *guardian, const char *phone)
+{
+	struct session	*s = tl_login(b, id);
+	char		*number;
+	int		 rc;
+
+	number = tl_enrol(s, name, birth, guardian, phone, &rc);
+	if (number == NULL)
+		fail_msg("enrolling %s as %s: %d", name, id, rc);
+	session_free(s);
 	return number;
 }
 

@@ -21,6 +21,19 @@ struct tl_branch {
 struct tl_branch *tl_branch_new(void);
 /* The same, with extra lines for xueji.yaml ("idle_lock_seconds: 5\n"). */
 struct tl_branch *tl_branch_new_with(const char *extra_config);
+/*
+ * An enrolment form of the shipped four fields and a fifth, "allergies",
+ * optional and sensitive (shown only with student.sensitive).
+ */
+extern const char tl_form_allergies[];
+/*
+ * A new folder holding form (the text of an enrollment.yaml), for
+ * tl_branch_forms; the caller removes it with tl_rmtree and frees it.
+ */
+char	*tl_forms_dir(const char *form);
+/* tl_branch_new_with, with forms_dir: forms before the extra lines (may
+ * be NULL). */
+struct tl_branch *tl_branch_forms(const char *forms, const char *extra_config);
 /* Remove it from disk and free it. */
 void	 tl_branch_free(struct tl_branch *);
 /* A session logged in as id (fails the test if it cannot). */
@@ -31,6 +44,11 @@ const char *tl_pass(const char *id, char *buf, size_t len);
  * the status code in *rc when rc is not NULL. */
 char	*tl_enrol(struct session *s, const char *name, const char *birth,
 	     const char *guardian, const char *phone, int *rc);
+/* Log in as id, enrol a student as tl_enrol does, log out: the new
+ * number (the test fails if the enrolment does). */
+char	*tl_enrol_as(const struct tl_branch *, const char *id,
+	     const char *name, const char *birth, const char *guardian,
+	     const char *phone);
 /* The first column of the first row of sql, malloc'd (NULL: no row). */
 char	*tl_query(struct session *, const char *sql);
 /* The branch's raw database key. */

@@ -48,6 +48,18 @@ e2e_start(const struct tl_branch *b, int rows, int cols, char *const extra[])
 }
 
 struct vt *
+e2e_start_as(const struct tl_branch *b, int rows, int cols, const char *id)
+{
+	struct vt	*vt;
+	char		 pass[64];
+
+	vt = e2e_start(b, rows, cols, NULL);
+	e2e_login(vt, id, tl_pass(id, pass, sizeof pass));
+	e2e_wait_text(vt, "main menu");
+	return vt;
+}
+
+struct vt *
 e2e_start_zh(const struct tl_branch *b, int rows, int cols, const char *id)
 {
 	static char	 language[] = "LANGUAGE=zh_CN";
@@ -78,20 +90,40 @@ e2e_bold(struct vt *vt, const char *text)
 }
 
 void
-e2e_quit_zh(struct vt *vt)
+e2e_quit_here(struct vt *vt)
 {
-	int	status, i;
+	int	status;
 
-	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
-	for (i = 0; i < 5 && !e2e_on_screen(vt, "主菜单"); i++) {
-		vt_key(vt, VT_KEY_ESC);
-		vt_wait_text(vt, "主菜单", 1000);
-	}
-	vt_set_log(vt, stderr);
-	e2e_wait_text(vt, "主菜单");
 	vt_char_mod(vt, 'q', VT_MOD_CTRL);
 	assert_int_equal(vt_wait_exit(vt, E2E_WAIT, &status), 0);
 	vt_free(vt);
+}
+
+void
+e2e_quit_at(struct vt *vt, const char *menu)
+{
+	int	i;
+
+	vt_set_log(vt, NULL);	/* each Esc may leave a screen on top */
+	for (i = 0; i < 6 && !e2e_on_screen(vt, menu); i++) {
+		vt_key(vt, VT_KEY_ESC);
+		vt_wait_text(vt, menu, 1000);
+	}
+	vt_set_log(vt, stderr);
+	e2e_wait_text(vt, menu);
+	e2e_quit_here(vt);
+}
+
+void
+e2e_quit(struct vt *vt)
+{
+	e2e_quit_at(vt, "main menu");
+}
+
+void
+e2e_quit_zh(struct vt *vt)
+{
+	e2e_quit_at(vt, "主菜单");
 }
 
 void

@@ -29,6 +29,10 @@ void		 e2e_find_catalogue(void);
 /* Wait for text on the screen (gone from it); fail the test if not. */
 void		 e2e_wait_text(struct vt *, const char *);
 void		 e2e_wait_gone(struct vt *, const char *);
+/* A terminal of rows × cols, id logged in with its test passphrase, at
+ * the main menu. */
+struct vt	*e2e_start_as(const struct tl_branch *, int rows, int cols,
+		     const char *id);
 /* A Chinese terminal (LANGUAGE=zh_CN) of rows × cols, id logged in
  * with its test passphrase, at the main menu. */
 struct vt	*e2e_start_zh(const struct tl_branch *, int rows, int cols,
@@ -36,7 +40,15 @@ struct vt	*e2e_start_zh(const struct tl_branch *, int rows, int cols,
 /* Whether text on the screen is drawn bold (the error style, since
  * e2e_env sets NO_COLOR); fails the test when it is not there. */
 int		 e2e_bold(struct vt *, const char *text);
-/* Esc back to the Chinese main menu, quit there, and free vt. */
+/* Quit with ^Q where vt is, check that xueji exits, and free vt. */
+void		 e2e_quit_here(struct vt *);
+/*
+ * Esc back to the screen showing menu (at most six Escs), quit there with
+ * ^Q, check that xueji exits, and free vt.
+ */
+void		 e2e_quit_at(struct vt *, const char *menu);
+/* e2e_quit_at the main menu in English, in Chinese. */
+void		 e2e_quit(struct vt *);
 void		 e2e_quit_zh(struct vt *);
 /* Type id (unless NULL) and passphrase at the login screen. */
 void		 e2e_login(struct vt *, const char *id, const char *pass);
