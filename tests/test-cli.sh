@@ -633,9 +633,14 @@ else
 fi
 check "it looks for its catalogues under the PREFIX it was installed for" \
 	grep -q -a /usr/share/locale "$T/stage/usr/bin/xueji"
+# A setgid binary ignores XUEJI_LOCALEDIR (secure_getenv), as it must: a
+# plain copy of it reads the staged catalogues.
+cp "$T/stage/usr/bin/xueji" "$T/xueji-plain"
 check "and they are there: the installed binary speaks Chinese" sh -c \
 	"LANGUAGE=zh_CN XUEJI_LOCALEDIR='$T/stage/usr/share/locale' \
-	'$T/stage/usr/bin/xueji' --help | grep -q '^用法：'"
+	'$T/xueji-plain' --help | grep -q '^用法：'"
+check "its catalogue is installed world-readable" test \
+	"$(stat -c %a "$T/stage/usr/share/locale/zh_CN/LC_MESSAGES/xueji.mo")" = 644
 check "the Chinese xueji(1) is installed" \
 	test -f "$T/stage/usr/share/man/zh_CN/man1/xueji.1"
 check "and the Chinese xueji.yaml(5), xueji-forms(5) and xueji(7)" sh -c \
