@@ -20,6 +20,7 @@
 #include "xueji/audit.h"
 #include "xueji/student.h"
 #include "xueji/request.h"
+#include "xueji/destroy.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/vt.h"
@@ -244,12 +245,75 @@ test_queue_four_eyes(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * Issue 17: a change filed before a destruction request waits with its
+ * record frozen.  Its screen, open when the destruction is filed at
+ * another terminal, says so and offers no decision (F2 asks nothing);
+ * once the destruction is rejected elsewhere, the decision is offered
+ * again without a key.
+ */
+static void
+test_queue_frozen(void **state)
+{
+	const struct field_input in[] = { { "guardian_name", "李四" } };
+	struct tl_branch	*b;
+	struct session		*s, *r;
+	struct vt		*q;
+	char			*n, *cause = NULL;
+	int64_t			 id, destroy;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "supervisor2");
+	n = tl_enrol(s, "钱小红", "2016-09", "钱三", "13911114444", NULL);
+	assert_non_null(n);
+	assert_int_equal(store_change_request(s->st, n, in, 1, "更正", "户口本",
+	    &id, &cause), XJ_OK);
+
+	q = e2e_start_as(b, 24, 80, "supervisor1");
+	vt_key(q, VT_KEY_F7);
+	e2e_wait_text(q, n);
+	vt_key(q, VT_KEY_ENTER);
+	e2e_wait_text(q, "Request 1 · change · pending");
+	e2e_wait_text(q, "Approve");
+
+	r = tl_login(b, "reception1");
+	assert_int_equal(store_destroy_request(r->st, n, "guardian-request",
+	    &destroy, &cause), XJ_OK);
+	e2e_wait_text(q, "destruction request 2 is pending");
+	e2e_wait_text(q, "changed at another terminal");
+	e2e_wait_gone(q, "Approve");
+	e2e_wait_gone(q, "钱小红");		/* frozen: nothing shown */
+	vt_key(q, VT_KEY_F2);
+	vt_key(q, VT_KEY_F4);
+	e2e_wait_text(q, "Request 1 · change · pending");
+	e2e_wait_gone(q, "Approve request 1");
+	e2e_wait_gone(q, "Why is it rejected");
+
+	assert_int_equal(store_request_reject(s->st, destroy, "不符", &cause),
+	    XJ_OK);
+	e2e_wait_text(q, "Approve");
+	e2e_wait_gone(q, "is pending");
+	e2e_wait_text(q, "钱小红");
+	vt_key(q, VT_KEY_F2);
+	e2e_wait_text(q, "Approve request 1 for 钱小红");
+	vt_sendstr(q, "y");
+	e2e_wait_text(q, "Request 1 approved");
+	e2e_quit(q);
+	session_free(r);
+	session_free(s);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_live_approve),
 		cmocka_unit_test(test_queue_four_eyes),
+		cmocka_unit_test(test_queue_frozen),
 	};
 
 	platform_init();

@@ -630,6 +630,43 @@ test_stale_names_label(void **state)
 	free(number);
 }
 
+/*
+ * What the request screen offers follows the same table: a request is
+ * decidable, as store_request_get reads it for a supervisor who did not
+ * file it, exactly when that supervisor's approval would be taken, and
+ * it names the destruction that freezes its record.
+ */
+static void
+test_offered_as_decided(void **state)
+{
+	struct world		*wd = *state;
+	const struct scenario	*sc;
+	struct request		*r;
+	char			*number, *cause = NULL;
+	int64_t			 id;
+	size_t			 i;
+
+	for (i = 0; i < nitems(scenarios); i++) {
+		sc = &scenarios[i];
+		id = build(wd, sc, &number);
+		ok(store_request_get(wd->s[SUPERVISOR1]->st, id, &r, &cause),
+		    cause, "get");
+		if (request_decidable(r) != (expect(APPROVE, SUPERVISOR1, sc)
+		    == XJ_OK))
+			fail_msg("%s %s request on a %s record: decidable %d",
+			    req_names[sc->req], request_kind_name(sc->kind),
+			    rec_names[sc->rec], request_decidable(r));
+		if ((r->frozen_by != 0) != (sc->rec == F))
+			fail_msg("%s %s request on a %s record: frozen by %lld",
+			    req_names[sc->req], request_kind_name(sc->kind),
+			    rec_names[sc->rec], (long long)r->frozen_by);
+		if (sc->rec == F && sc->kind == REQ_DESTROY && sc->req == PEND)
+			assert_int_equal(r->frozen_by, id);
+		request_free(r);
+		free(number);
+	}
+}
+
 int
 main(void)
 {
@@ -641,6 +678,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_requester_sees_decision,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_names_label,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offered_as_decided,
 		    setup, teardown),
 	};
 

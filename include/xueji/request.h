@@ -76,8 +76,18 @@ struct request {
 	time_t			 closed_at;
 	time_t			 seen_at;	/* the requester acknowledged
 						   the decision; 0: not yet */
+	int64_t			 frozen_by;	/* store_request_get: the
+						   pending destruction that
+						   freezes the record, or 0 */
 };
 void	 request_free(struct request *);
+/*
+ * Whether request r, as store_request_get read it, may be decided now
+ * (approved, rejected or withdrawn), by the store's table of what may
+ * happen in which state: not once decided, and not while a destruction
+ * other than r freezes its record.  The store asks again when it acts.
+ */
+int	 request_decidable(const struct request *r);
 
 /* The ways a guardian can confirm an applied change. */
 int	 confirm_method_valid(const char *);	/* phone, in-person, message */

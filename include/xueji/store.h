@@ -281,9 +281,10 @@ int64_t	 store_data_version(struct store *);
 /*
  * A number that changes when what is shown of record number (status,
  * review, values, its requests' states) or of request id (its state,
- * its record's status and values) changes; 0 if there is none.  Read
- * without any personal value, so not logged: screens poll it when
- * store_data_version() moves and re-read (logged) only when it changed.
+ * its record's status and values, a destruction freezing it) changes;
+ * 0 if there is none.  Read without any personal value, so not logged:
+ * screens poll it when store_data_version() moves and re-read (logged)
+ * only when it changed.
  */
 int	 store_student_stamp(struct store *, const char *number,
 	     int64_t *stamp, char **cause);

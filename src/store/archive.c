@@ -16,22 +16,23 @@
 #include "store-int.h"
 
 int
-store_check_not_frozen(struct store *st, sqlite3_int64 id,
-    const char *number, char **cause)
+store_frozen_by(struct store *st, sqlite3_int64 id, int64_t *by,
+    char **cause)
 {
-	sqlite3_stmt	*stmt;
-	int		 frozen = 0;
+	static const char	 sql[] = "SELECT id FROM request WHERE "
+	    "student = ? AND kind = 'destroy' AND state = 'pending'";
+	sqlite3_stmt		*stmt;
+	int			 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM request WHERE student = "
-	    "? AND kind = 'destroy' AND state = 'pending'", -1, &stmt,
-	    NULL) != SQLITE_OK)
+	*by = 0;
+	if ((stmt = store_prepare(st, sql)) == NULL)
 		return db_error(st, _("cannot read the record"), cause);
 	sqlite3_bind_int64(stmt, 1, id);
-	frozen = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
-	if (frozen)
-		return xj_fail(cause, XJ_EDATA, _("%s is frozen: its "
-		    "destruction is pending"), number);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		*by = sqlite3_column_int64(stmt, 0);
+	store_release(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, _("cannot read the record"), cause);
 	return XJ_OK;
 }
 

@@ -91,6 +91,16 @@ lifecycle_action_name(enum lifecycle_action a)
 }
 
 int
+request_decidable(const struct request *r)
+{
+	enum record_state	rec;
+
+	rec = r->frozen_by != 0 ? RECORD_FROZEN : RECORD_ACTIVE;
+	return lifecycle_allows(lifecycle_decision(r->kind, LC_APPROVE), rec,
+	    (int)r->state);
+}
+
+int
 lifecycle_allows(enum lifecycle_action a, enum record_state rec, int req)
 {
 	const struct lifecycle_rule	*r = &rules[a];

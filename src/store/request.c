@@ -189,7 +189,9 @@ store_request_get(struct store *st, int64_t id, struct request **out,
 	 * A frozen record shows nothing, even through an old request;
 	 * only whoever decides its destruction sees whose it is.
 	 */
-	if (store_check_not_frozen(st, sid, r->number, NULL) != XJ_OK) {
+	if ((rc = store_frozen_by(st, sid, &r->frozen_by, cause)) != XJ_OK)
+		goto fail;
+	if (r->frozen_by != 0) {
 		store_changes_free(r->changes, r->nchanges);
 		r->changes = NULL;
 		r->nchanges = 0;

@@ -78,7 +78,9 @@ store_request_stamp(struct store *st, int64_t id, int64_t *stamp,
 	    "SELECT r.state || ' ' || coalesce(r.decided_at, '') || ' ' ||"
 	    "  coalesce(r.confirmed_at, '') || ' ' || s.status || ' ' ||"
 	    "  coalesce((SELECT max(id) FROM field_history"
-	    "    WHERE student = s.id), 0)"
+	    "    WHERE student = s.id), 0) || ' ' ||"
+	    "  coalesce((SELECT max(id) FROM request d WHERE d.student ="
+	    "    s.id AND d.kind = 'destroy' AND d.state = 'pending'), 0)"
 	    " FROM request r JOIN student s ON s.id = r.student"
 	    " WHERE r.id = ?1");
 	if (stmt == NULL)

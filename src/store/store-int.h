@@ -255,9 +255,12 @@ char	*store_visible(struct store *, const char *key, const char *value);
  */
 void	 store_sensitivity_load(struct store *);
 void	 store_sensitivity_free(struct store *);
-/* XJ_EDATA if student id has a destruction pending (it is frozen). */
-int	 store_check_not_frozen(struct store *, sqlite3_int64 id,
-	     const char *number, char **cause);
+/*
+ * The pending destruction request that freezes student id into *by, or
+ * 0 when there is none.
+ */
+int	 store_frozen_by(struct store *, sqlite3_int64 id, int64_t *by,
+	     char **cause);
 /* Apply an approved status request (inside the decision's transaction). */
 int	 store_status_apply(struct store *, sqlite3_int64 id,
 	     const struct request *, char **cause);

@@ -179,6 +179,17 @@ request_draw(struct ui *ui, void *p)
 		if (r->note != NULL && *r->note != '\0')
 			row = line(ui, row, lw, _("Note"), r->note);
 	}
+	if (r->state == REQ_PENDING && !request_decidable(r)) {
+		/* Frozen by another request: say why nothing is offered. */
+		xasprintf(&s, _("The record is frozen: destruction request "
+		    "%" PRId64 " is pending.  This request can be decided "
+		    "once that one is: rejected or withdrawn, it can be "
+		    "decided as usual; approved, it is closed."),
+		    r->frozen_by);
+		row += 1 + ui_wrap(ui, row + 1, 2, ui->cols - 4, 3, s,
+		    STYLE_ERROR);
+		free(s);
+	}
 	if (r->nchanges > 0)
 		draw_changes(ui, r, row + 1);
 	if (r->kind == REQ_DESTROY && r->state == REQ_PENDING) {
@@ -553,9 +564,9 @@ request_offers(struct ui *ui, void *p, enum action a)
 	case ACT_APPROVE:
 	case ACT_REJECT:
 		/* The requester sees them too: the store says why not. */
-		return r != NULL && r->state == REQ_PENDING;
+		return r != NULL && request_decidable(r);
 	case ACT_WITHDRAW:
-		return r != NULL && r->state == REQ_PENDING &&
+		return r != NULL && request_decidable(r) &&
 		    filed_by_me(ui, r);
 	default:
 		return 1;
