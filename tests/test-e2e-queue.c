@@ -125,8 +125,8 @@ test_queue_live_approve(void **state)
 	e2e_wait_text(a, "Find:");
 	vt_key(a, VT_KEY_ENTER);
 	e2e_wait_text(a, "王建国");
-	e2e_wait_text(a, "request 1, asked by reception1, approved by "
-	    "supervisor1: 户口本登记有误");
+	e2e_wait_text(a, "request 1, asked by 王丽, approved by 陈静: "
+	    "户口本登记有误");
 	e2e_wait_gone(a, "Pending request");
 
 	/* A: the guardian confirms by phone; the item leaves the list. */

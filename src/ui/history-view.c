@@ -74,10 +74,11 @@ draw_hline(struct ui *ui, const struct history_view *hv, size_t l,
 	int			 col = 2;
 
 	if (hv->hlines[l].second) {
+		/* Names only, to leave the line to the reason. */
 		xasprintf(&line, _("request %" PRId64 ", asked by %s, approved "
-		    "by %s: %s"), h->request, h->requested_by != NULL ?
-		    h->requested_by : "?", h->approved_by != NULL ?
-		    h->approved_by : "?", h->reason != NULL ? h->reason : "");
+		    "by %s: %s"), h->request, ui_who_name(ui, h->requested_by),
+		    ui_who_name(ui, h->approved_by), h->reason != NULL ?
+		    h->reason : "");
 		ui_text(ui, row, 4, ui->cols - 6, line, STYLE_DIM);
 		free(line);
 		return;

@@ -346,6 +346,9 @@ struct certificate_arg {
 /* An operator as people read it: "王丽 (reception1)" when the policy
  * knows the id, else the id ("" for NULL).  The caller frees it. */
 char	*ui_who(const struct ui *, const char *id);
+/* The operator's name alone where a line is short of room; the id when
+ * the policy has no such operator, "?" for NULL. */
+const char *ui_who_name(const struct ui *, const char *id);
 /* A student the same way: "王小明 (SH01-2026-00001)", the number alone
  * when no name is seen.  The caller frees it. */
 char	*ui_naming(const struct student *);

@@ -29,6 +29,17 @@ ui_who(const struct ui *ui, const char *id)
 	return s;
 }
 
+const char *
+ui_who_name(const struct ui *ui, const char *id)
+{
+	const struct operator	*op;
+
+	if (id == NULL)
+		return "?";
+	op = policy_operator(ui->s->pol, id);
+	return op != NULL ? op->name : id;
+}
+
 /* "王小明 (SH01-2026-00001)", or the number alone when no name is seen. */
 char *
 ui_naming(const struct student *st)
