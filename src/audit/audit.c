@@ -168,7 +168,7 @@ audit_db_fail(sqlite3 *db, int writing, int stepping, char **cause)
 {
 	if (audit_damaged(db, stepping))
 		return xj_fail(cause, XJ_EDATA, "%s", _("the audit log is "
-		    "damaged (part of it cannot be read): run xueji verify"));
+		    "damaged (part of it cannot be read): verify the branch"));
 	if (writing)
 		return xj_fail(cause, XJ_EIO, _("cannot write the audit log: "
 		    "%s"), sqlite3_errmsg(db));
@@ -310,7 +310,7 @@ audit_append_kept(sqlite3 *db, const char *branch, struct audit_stmts *c,
 	} else {
 		sqlite3_reset(stmt);
 		return rc == SQLITE_ROW ? xj_fail(cause, XJ_EDATA, "%s",
-		    _("the audit log is damaged: run xueji verify")) :
+		    _("the audit log is damaged: verify the branch")) :
 		    audit_db_fail(db, 1, 1, cause);
 	}
 	/* A kept statement left stepping would hold its read open. */

@@ -68,7 +68,7 @@ checkpoint_make(sqlite3 *db, const char *branch, const unsigned char seed[32],
 	sqlite3_finalize(stmt);
 	if (seq == 0)
 		return xj_fail(cause, XJ_EDATA, "%s", _("the audit log is empty "
-		    "or damaged; run xueji verify"));
+		    "or damaged; verify the branch"));
 
 	sk = secure_alloc(crypto_sign_SECRETKEYBYTES);
 	crypto_sign_seed_keypair(pk, sk, seed);

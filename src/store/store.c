@@ -70,7 +70,7 @@ db_error(struct store *st, const char *doing, char **cause)
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		return xj_fail(cause, XJ_EDATA, _("%s: the database is damaged "
-		    "or not ours; run xueji verify"), doing);
+		    "or not ours; verify the branch"), doing);
 	default:
 		return xj_fail(cause, XJ_EIO, _("%s: database error (%s)"),
 		    doing, sqlite3_errmsg(st->db));
@@ -630,7 +630,7 @@ store_open(const char *path, const unsigned char key[DB_KEY_BYTES],
 	 */
 	if (store_user_version(st, &version) != 0 || version == 0) {
 		rc = xj_fail(cause, XJ_EDATA, _("%s: the database is damaged "
-		    "or not ours; run xueji verify"), path);
+		    "or not ours; verify the branch"), path);
 		goto fail;
 	}
 	if ((rc = store_configure(st, cause)) != XJ_OK ||
@@ -640,7 +640,7 @@ store_open(const char *path, const unsigned char key[DB_KEY_BYTES],
 		/* No branch at all is an unreadable page, not another branch. */
 		if (have == NULL)
 			rc = xj_fail(cause, XJ_EDATA, _("%s: the database is "
-			    "damaged or not ours; run xueji verify"), path);
+			    "damaged or not ours; verify the branch"), path);
 		else
 			rc = xj_fail(cause, XJ_EDATA, _("%s belongs to branch "
 			    "%s, not %s"), path, have, branch);
