@@ -127,8 +127,16 @@ drill_draw(struct ui *ui, void *p)
 			/* Pad by display width: the labels may be Chinese. */
 			ui_text(ui, row, 4, 24, _(count_labels[i]),
 			    STYLE_NORMAL);
-			xasprintf(&line, "%8s    %8s  %s", a, b,
-			    r->differ & (1U << i) ? _("differs") : "");
+			/* An older backup holds fewer: say how many since. */
+			if ((r->differ & (1U << i)) == 0)
+				xasprintf(&line, "%8s    %8s", a, b);
+			else if (r->backup[i] < r->live[i])
+				xasprintf(&line, _("%8s    %8s  %lld since"),
+				    a, b, r->live[i] - r->backup[i]);
+			else
+				xasprintf(&line, _("%8s    %8s  %lld more in "
+				    "the backup"), a, b, r->backup[i] -
+				    r->live[i]);
 			ui_text(ui, row++, 28, ui->cols - 30, line,
 			    STYLE_NORMAL);
 			free(line);
