@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "xueji/platform.h"
@@ -257,6 +258,34 @@ session_failure_delay(const struct session *s)
 }
 
 /*
+ * Take the shared lock every session holds on the branch (see
+ * session_exclusive), waiting while another session holds it alone for
+ * a restore or an upgrade, which take seconds: at most LOCK_WAIT_MS, so
+ * that a login or an unlock never hangs without a word.  Also what a
+ * session that held the branch alone goes back to.
+ */
+#define LOCK_WAIT_MS	30000
+
+static int
+lock_shared(int fd, const char *dir, char **cause)
+{
+	const struct timespec	 pause = { 0, 100 * 1000 * 1000 };
+	int			 waited;
+
+	for (waited = 0; flock(fd, LOCK_SH | LOCK_NB) == -1; waited += 100) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return xj_fail(cause, XJ_EIO, _("cannot lock %s: %s"),
+			    dir, strerror(errno));
+		if (waited >= LOCK_WAIT_MS)
+			return xj_fail(cause, XJ_EBUSY, "%s", _("another "
+			    "terminal is restoring or upgrading the branch; "
+			    "try again in a minute"));
+		nanosleep(&pause, NULL);
+	}
+	return XJ_OK;
+}
+
+/*
  * The branch database was written by an older xueji (SQLCipher 3): the
  * first login that finds it upgrades it in place, alone on the branch
  * (the exclusive lock), then shares the branch again.
@@ -272,7 +301,7 @@ upgrade(struct session *s, const char *id, const struct branch_secret *next,
 	rc = store_upgrade(s->db_path, s->secret->db_key, next != NULL ?
 	    next->db_key : NULL, s->cfg->branch_code, id, s->progress,
 	    s->progress_arg, cause);
-	flock(s->lock_fd, LOCK_SH);
+	(void)lock_shared(s->lock_fd, s->cfg->data_dir, NULL);
 	if (rc == XJ_OK)
 		xj_syslog(LOG_NOTICE, "branch upgraded in place: operator=%s",
 		    id);
@@ -310,11 +339,13 @@ session_login(struct session *s, const char *id, const char *pass,
 	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	    0660);
 	free(lock);
-	if (s->lock_fd == -1 || flock(s->lock_fd, LOCK_SH) == -1) {
+	if (s->lock_fd == -1) {
 		rc = xj_fail(cause, XJ_EIO, _("cannot lock %s: %s"),
 		    s->cfg->data_dir, strerror(errno));
 		goto fail;
 	}
+	if ((rc = lock_shared(s->lock_fd, s->cfg->data_dir, cause)) != XJ_OK)
+		goto fail;
 	if ((rc = keyring_load(s->keyslot_path, &s->keys, cause)) != XJ_OK)
 		goto fail;
 	if (strcmp(keyring_branch(s->keys), s->cfg->branch_code) != 0) {
@@ -543,7 +574,7 @@ session_exclusive(struct session *s, char **cause)
 		return xj_fail(cause, XJ_ESOFTWARE, "%s", _("not logged in"));
 	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) == -1) {
 		/* A failed upgrade may have dropped the shared lock: retake. */
-		flock(s->lock_fd, LOCK_SH);
+		(void)lock_shared(s->lock_fd, s->cfg->data_dir, NULL);
 		if ((who = holders(s)) == NULL)
 			return xj_fail(cause, XJ_EBUSY, "%s", _("another xueji "
 			    "session is open on this branch; close it first"));
@@ -570,12 +601,12 @@ session_restore(struct session *s, const char *path, char **safety,
 	if ((rc = store_require(s->st, PERM_RESTORE_RUN, "restore",
 	    cause)) != XJ_OK)
 		return rc;
-	if ((rc = session_exclusive(s, cause)) != XJ_OK) {
-		/* flock(2) may drop the shared lock on a failed upgrade. */
-		flock(s->lock_fd, LOCK_SH);
+	if ((rc = session_exclusive(s, cause)) != XJ_OK)
 		return rc;
-	}
-	return store_restore(&s->st, s->secret->db_key, path, safety, cause);
+	rc = store_restore(&s->st, s->secret->db_key, path, safety, cause);
+	/* The branch is everyone's again: a TUI session stays open. */
+	(void)lock_shared(s->lock_fd, s->cfg->data_dir, NULL);
+	return rc;
 }
 
 /*
