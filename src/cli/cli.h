@@ -16,7 +16,6 @@
 #include "xueji/request.h"
 #include "xueji/session.h"
 #include "xueji/student.h"
-#include "xueji/student.h"
 
 /* The common options, given before the subcommand or after it. */
 struct cli {
