@@ -102,6 +102,17 @@ int	 store_student_get(struct store *, const char *number,
  */
 int	 store_student_find(struct store *, const char *text, size_t limit,
 	     struct student ***out, size_t *n, char **cause);
+/*
+ * The same search run again for a list already on the screen, when
+ * another terminal has committed: shown (nshown students, borrowed) is
+ * what the list showed.  Logged only when the list now holds students
+ * shown was without, naming only those: the same list, or a shorter
+ * one, writes nothing, so two open lists do not move each other's
+ * data_version for ever.  *out as store_student_find's.
+ */
+int	 store_student_find_again(struct store *, const char *text,
+	     size_t limit, struct student *const *shown, size_t nshown,
+	     struct student ***out, size_t *n, char **cause);
 void	 students_free(struct student **, size_t);
 
 /*
