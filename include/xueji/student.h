@@ -159,9 +159,10 @@ int	 store_status_request(struct store *, const char *number,
 /*
  * The quarterly review (status.review): the record's data were checked
  * as still accurate and needed.  Logged; the next review is set
- * review_months ahead.
+ * review_months ahead, and put in *next unless next is NULL.
  */
-int	 store_review(struct store *, const char *number, char **cause);
+int	 store_review(struct store *, const char *number, time_t *next,
+	     char **cause);
 
 /*
  * Whether the values of field key are sensitive: the form says so now,
