@@ -75,7 +75,7 @@ list(struct session *s, enum archive_list which, int status)
 	char	*out = xstrdup(""), *cause = NULL;
 
 	if (store_archive(s->st, which, status, 0, xj_now(), collect, &out,
-	    &cause) != XJ_OK)
+	    NULL, &cause) != XJ_OK)
 		fail_msg("archive: %s", cause);
 	return out;
 }
@@ -196,7 +196,7 @@ test_review_due(void **state)
 		free(want);
 	}
 	free(v);
-	assert_int_equal(store_review(sv->st, n1, &cause), XJ_OK);
+	assert_int_equal(store_review(sv->st, n1, NULL, &cause), XJ_OK);
 	v = list(sv, ARCHIVE_REVIEW_DUE, -1);
 	assert_string_equal(v, n2);
 	free(v);
@@ -210,7 +210,7 @@ test_review_due(void **state)
 	free(v);
 	/* Receptionists do not review. */
 	r = tl_login(f->b, "reception1");
-	assert_int_equal(store_review(r->st, n2, &cause), XJ_EPERM);
+	assert_int_equal(store_review(r->st, n2, NULL, &cause), XJ_EPERM);
 	free(cause);
 	session_free(r);
 	free(n1);
@@ -675,6 +675,86 @@ test_destruction_under_snapshot(void **state)
 	free(keep);
 }
 
+/* The count sql reads, as a number. */
+static long
+count_of(struct session *s, const char *sql)
+{
+	char	*v = tl_query(s, sql);
+	long	 n = strtol(v, NULL, 10);
+
+	free(v);
+	return n;
+}
+
+/*
+ * Issue 17: who saw a child includes the archive's lists.  A list is
+ * logged naming whom it showed (audit_seen); read again by a screen
+ * (store_shown), it is logged only for a student it did not show.
+ */
+static void
+test_list_seen(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*sv = tl_login(f->b, "supervisor1");
+	struct session		*r = tl_login(f->b, "reception1");
+	struct store_shown	*shown = store_shown_new();
+	char			*n1, *n2, *out = xstrdup(""), *cause = NULL;
+	char			*sql;
+	long			 entries;
+	int64_t			 version;
+
+	n1 = tl_enrol(r, "张三", "2018-01", "张父", "13811112222", NULL);
+	assert_int_equal(store_archive(sv->st, ARCHIVE_STATUS, STATUS_ACTIVE,
+	    0, xj_now(), collect, &out, shown, &cause), XJ_OK);
+	assert_string_equal(out, n1);
+	xasprintf(&sql, "SELECT a.action || ' ' || a.detail FROM audit a "
+	    "JOIN audit_seen s ON s.seq = a.seq WHERE s.number = '%s'", n1);
+	free(out);
+	out = tl_query(sv, sql);
+	assert_string_equal(out, "archive.list list=status status=active "
+	    "results=1");
+	free(sql);
+
+	/* Read again, no one new: nothing written, nobody woken. */
+	entries = count_of(sv, "SELECT count(*) FROM audit");
+	version = store_data_version(r->st);
+	free(out);
+	out = xstrdup("");
+	assert_int_equal(store_archive(sv->st, ARCHIVE_STATUS, STATUS_ACTIVE,
+	    0, xj_now(), collect, &out, shown, &cause), XJ_OK);
+	assert_string_equal(out, n1);
+	assert_int_equal(count_of(sv, "SELECT count(*) FROM audit"), entries);
+	assert_int_equal(store_data_version(r->st), version);
+
+	/* Enrolled elsewhere: one entry, noting the new student only. */
+	n2 = tl_enrol(r, "李四", "2016-01", "李父", "13933334444", NULL);
+	entries = count_of(sv, "SELECT count(*) FROM audit");
+	free(out);
+	out = xstrdup("");
+	assert_int_equal(store_archive(sv->st, ARCHIVE_STATUS, STATUS_ACTIVE,
+	    0, xj_now(), collect, &out, shown, &cause), XJ_OK);
+	assert_int_equal(count_of(sv, "SELECT count(*) FROM audit"),
+	    entries + 1);
+	free(out);
+	out = tl_query(sv, "SELECT group_concat(number) FROM audit_seen "
+	    "WHERE seq = (SELECT max(seq) FROM audit)");
+	assert_string_equal(out, n2);
+
+	/* Without a store_shown (the command line), every run is logged. */
+	free(out);
+	out = xstrdup("");
+	assert_int_equal(store_archive(sv->st, ARCHIVE_STATUS, STATUS_ACTIVE,
+	    0, xj_now(), collect, &out, NULL, &cause), XJ_OK);
+	assert_int_equal(count_of(sv, "SELECT count(*) FROM audit_seen "
+	    "WHERE seq = (SELECT max(seq) FROM audit)"), 2);
+	free(out);
+	store_shown_free(shown);
+	session_free(r);
+	session_free(sv);
+	free(n1);
+	free(n2);
+}
+
 int
 main(void)
 {
@@ -690,6 +770,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_retention_due, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_frozen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_seen, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_destruction_leaves_nothing, setup, teardown),
 	};

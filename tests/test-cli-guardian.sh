@@ -73,6 +73,16 @@ check "then the correction, due in 15 days" grep -qx \
 check "and nothing of what was said" sh -c "! grep -q -e 家长 -e 投诉 $T/out"
 expect 0 "list --overdue" as reception1 request list --overdue
 check "only the complaint" test "$(cut -f1 "$T/out")" = "$G2"
+# Issue 17: who saw a child includes the register's lists that named them.
+expect 0 "who saw the complaint's student" as auditor1 audit --student "$NO3"
+check "both lists that named them" test "$(grep -c \
+	'	reception1	guardian.request.list	.*	list=\(open\|overdue\) ' \
+	"$T/out")" -eq 2
+expect 0 "who saw the correction's student" as auditor1 audit --student "$NO"
+check "only the open list: not on the overdue one" test "$(grep -c \
+	'	reception1	guardian.request.list		' "$T/out")" -eq 1
+expect 0 "who saw the third" as auditor1 audit --student "$NO2"
+check "no list named them" sh -c "! grep -q guardian.request.list $T/out"
 expect 64 "one list at a time" as reception1 request list --open --all
 expect 0 "the supervisor's queue" as supervisor1 queue
 check "shows the overdue guardian's request after the pending ones" \

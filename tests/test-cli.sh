@@ -536,21 +536,27 @@ check "refusals are logged" grep -q 'access.denied.*perm=audit.view' \
 check "the log holds no names" sh -c "! grep -q 欧阳 $T/out"
 check "and no phone numbers" sh -c "! grep -q 5678 $T/out"
 expect 0 "a list of every live student" as reception1 student list
+expect 0 "and the archive's" as reception1 status list
 expect 0 "filter by student" as auditor1 audit --student "$NO"
 check "only that student, as target or among a search's results" sh -c \
 	"! awk -F '\t' '\$5 != \"$NO\" && \$7 !~ /numbers=.*$NO/ && \
-	\$4 != \"student.list\"' $T/out | grep -q ."
+	\$4 != \"student.list\" && \$4 != \"archive.list\"' $T/out | \
+	grep -q ."
 # Issue 17: who saw this child includes the searches that listed them.
 check "and every search that listed it" \
 	grep -q "	student.find		.*numbers=\(.*,\)\?$NO\(,\|\$\)" "$T/out"
 check "and the list that showed it" \
 	grep -q "	reception1	student.list		.*status=live" "$T/out"
-lists=$(grep -c 'student.list' "$T/out")
+check "and the archive's list that showed it" grep -q \
+	"	reception1	archive.list	.*	list=status status=live results=" \
+	"$T/out"
+lists=$(grep -c '	\(student\|archive\).list	' "$T/out")
 expect 0 "a list of the withdrawn" as reception1 student list \
 	--status withdrawn
+expect 0 "and the archive's" as reception1 status list --status withdrawn
 expect 0 "filter by student again" as auditor1 audit --student "$NO"
-check "leaves out a list it was not on" \
-	test "$(grep -c 'student.list' "$T/out")" -eq "$lists"
+check "leaves out the lists it was not on" \
+	test "$(grep -c '	\(student\|archive\).list	' "$T/out")" -eq "$lists"
 expect 0 "filter by request" as auditor1 audit --request 1
 check "every line names request 1" sh -c "test -s $T/out && \
 	! grep -v 'request=1\( \|\$\)' $T/out | grep -q ."

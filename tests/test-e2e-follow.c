@@ -4,12 +4,14 @@
  *
  * Screens that act only on what they show (issue 17) and an interface
  * that fits 80x24 in Chinese (issue 20), end to end: keys refused while
- * the terminal is too small, a record following another terminal's
- * change, a stale change request refused before the question, the idle
- * lock returning the same operator to a half-filled form, and the key
- * bar, help and messages of every screen walked through in zh_CN.
+ * the terminal is too small, a record and a search list following
+ * another terminal's change, a stale change request refused before the
+ * question, the idle lock returning the same operator to a half-filled
+ * form, and the key bar, help and messages of every screen walked
+ * through in zh_CN.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +227,97 @@ test_record_follows_approval(void **state)
 	e2e_wait_text(vt, "原为在读");
 	e2e_wait_text(vt, "（supervisor1） 更改，原因：搬家");
 	e2e_quit_here(vt);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/* Whether the selected row (">") of a list holds the text arg. */
+static int
+selected_holds(struct vt *vt, void *arg)
+{
+	char	*row;
+	int	 r, yes;
+
+	if (!vt_find(vt, arg, &r, NULL))
+		return 0;
+	row = vt_row(vt, r);
+	yes = row[0] == '>';
+	free(row);
+	return yes;
+}
+
+static void
+wait_selected(struct vt *vt, const char *number)
+{
+	if (vt_wait(vt, selected_holds, (void *)(uintptr_t)number,
+	    E2E_WAIT) != 0) {
+		vt_dump(vt, stderr);
+		fail_msg("%s is not the selected row", number);
+	}
+}
+
+/*
+ * Issue 17: a search list follows another terminal's enrolment, the
+ * selection kept on its student, and the new match logged alone; the
+ * list under an open record follows once it shows again.
+ */
+static void
+test_search_follows(void **state)
+{
+	struct tl_branch	*b;
+	struct vt		*vt;
+	char			*n, *n2, *n3, *n4, *detail;
+
+	(void)state;
+	e2e_find_catalogue();
+	b = branch_with_child(NULL, &n);
+	n2 = tl_enrol_as(b, "reception2", "王丽丽", "2016-02", "王大海",
+	    "13911113333");
+	vt = e2e_start_zh(b, 24, 80, "reception1");
+	vt_key(vt, VT_KEY_F3);
+	e2e_wait_text(vt, "查找");
+	vt_sendstr(vt, "王");
+	e2e_wait_text(vt, n);
+	e2e_wait_text(vt, "2 个结果");
+	/* Newest first: n2, then n; the operator moves to n. */
+	vt_key(vt, VT_KEY_DOWN);
+	wait_selected(vt, n);
+	assert_int_equal(e2e_audit_count(b, "student.find", "reception1",
+	    NULL), 1);
+
+	/* Enrolled at another terminal: on the list without a key. */
+	n3 = tl_enrol_as(b, "reception2", "王小红", "2018-04", "王大红",
+	    "13911114444");
+	e2e_wait_text(vt, n3);
+	e2e_wait_text(vt, "3 个结果");
+	wait_selected(vt, n);
+	screen_fits(vt);
+	/* Logged once, naming only the one newly shown. */
+	xasprintf(&detail, "results=3 numbers=%s", n3);
+	assert_int_equal(e2e_audit_count(b, "student.find", "reception1",
+	    detail), 1);
+	free(detail);
+	assert_int_equal(e2e_audit_count(b, "student.find", "reception1",
+	    NULL), 2);
+
+	/* Under an open record the list waits; back on it, it follows. */
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "修改历史");
+	n4 = tl_enrol_as(b, "reception2", "王小兰", "2019-05", "王大兰",
+	    "13911115555");
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, n4);
+	e2e_wait_text(vt, "4 个结果");
+	wait_selected(vt, n);
+	xasprintf(&detail, "results=4 numbers=%s", n4);
+	assert_int_equal(e2e_audit_count(b, "student.find", "reception1",
+	    detail), 1);
+	free(detail);
+	e2e_quit_here(vt);
+	free(n4);
+	free(n3);
+	free(n2);
 	free(n);
 	tl_check_db(b);
 	tl_branch_free(b);
@@ -484,6 +577,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_too_small_refuses_keys),
 		cmocka_unit_test(test_record_follows_approval),
+		cmocka_unit_test(test_search_follows),
 		cmocka_unit_test(test_stale_change_refused),
 		cmocka_unit_test(test_idle_lock_keeps_form),
 		cmocka_unit_test(test_walk_zh),

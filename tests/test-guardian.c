@@ -126,7 +126,7 @@ list(struct session *s, enum guardian_list which, time_t now)
 	char	*v = xstrdup(""), *cause = NULL;
 
 	assert_int_equal(store_guardian_list(s->st, which, now, collect, &v,
-	    &cause), XJ_OK);
+	    NULL, &cause), XJ_OK);
 	return v;
 }
 
@@ -592,7 +592,7 @@ test_permissions(void **state)
 	free(cause);
 	v = xstrdup("");
 	assert_int_equal(store_guardian_list(au->st, GUARDIAN_ALL, xj_now(),
-	    collect, &v, &cause), XJ_EPERM);
+	    collect, &v, NULL, &cause), XJ_EPERM);
 	free(cause);
 	free(v);
 	/* Each refusal is logged. */

@@ -336,7 +336,7 @@ act(struct world *wd, enum act a, enum who w, const char *number,
 		    STATUS_ACTIVE : STATUS_COMPLETED, "结业", &cause);
 		break;
 	case REVIEW:
-		rc = store_review(st, number, &cause);
+		rc = store_review(st, number, NULL, &cause);
 		break;
 	case FILE_DESTROY:
 		rc = store_destroy_request(st, number, "guardian-request",
@@ -530,7 +530,7 @@ test_destruction_closes(void **state)
 	ok(store_requests(s1->st, LIST_UNCONFIRMED, listed, number, &cause),
 	    cause, "unconfirmed");
 	ok(store_guardian_list(s1->st, GUARDIAN_OPEN, xj_now(),
-	    guardian_listed, number, &cause), cause, "guardian list");
+	    guardian_listed, number, NULL, &cause), cause, "guardian list");
 	free(number);
 }
 

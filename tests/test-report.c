@@ -239,7 +239,7 @@ test_reports(void **state)
 	at("2026-02-10T03:00:00");
 	change(r, A, "guardian_phone", "13700000011");		/* 6 h */
 	at("2026-02-10T08:00:00");
-	ok(store_review(sv->st, A, &cause), &cause);
+	ok(store_review(sv->st, A, NULL, &cause), &cause);
 	at("2026-02-10T09:00:00");
 
 	/* Receptionists may not see reports; the refusal is logged. */

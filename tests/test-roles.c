@@ -243,7 +243,7 @@ ex_status_review(struct ctx *c)
 	char	*n = fresh_student(c), *cause = NULL;
 	int	 rc;
 
-	rc = store_review(c->s->st, n, &cause);
+	rc = store_review(c->s->st, n, NULL, &cause);
 	free(cause);
 	free(n);
 	return allowed(rc);

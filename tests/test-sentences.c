@@ -201,6 +201,7 @@ scan_sources(struct found *actions, struct found *whats)
 		scan_calls(text, "action = ", 0, 1, actions);
 		scan_calls(text, "log_commit(", 2, 1, actions);
 		scan_calls(text, "note_hash(", 3, 1, actions);
+		scan_calls(text, "list_seen(", 2, 1, actions);
 		scan_calls(text, "store_require(", 3, 0, whats);
 		free(text);
 	}

@@ -301,6 +301,94 @@ test_find(void **state)
 	session_free(r);
 }
 
+/*
+ * Issue 17: a search list follows the branch.  Run again after another
+ * terminal's commit, it logs nothing when it shows no one new, so two
+ * open lists do not move each other's data_version for ever; a new
+ * match is logged alone, and found by the log's student filter.
+ */
+static void
+test_find_again(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r = tl_login(f->b, "reception1");
+	struct session	*other = tl_login(f->b, "reception2");
+	struct student	**v, **w;
+	char		*n1, *n2, *n3, *cause = NULL, *detail, *sql;
+	size_t		 n, nw;
+	long		 entries;
+	int64_t		 version;
+
+	n1 = tl_enrol(r, "张三", "2018-01", "张父", "13811112222", NULL);
+	assert_int_equal(store_student_find(r->st, "张", 10, &v, &n, &cause),
+	    XJ_OK);
+	assert_int_equal(n, 1);
+	entries = query_long(r, "SELECT count(*) FROM audit");
+	version = store_data_version(other->st);
+
+	/* Nothing new: nothing written, the other terminal not moved. */
+	assert_int_equal(store_student_find_again(r->st, "张", 10,
+	    v, n, &w, &nw, &cause), XJ_OK);
+	assert_int_equal(nw, 1);
+	assert_string_equal(w[0]->number, n1);
+	assert_int_equal(query_long(r, "SELECT count(*) FROM audit"),
+	    entries);
+	assert_int_equal(store_data_version(other->st), version);
+	students_free(v, n);
+	v = w;
+	n = nw;
+
+	/* Another terminal enrols a match (and someone else). */
+	n2 = tl_enrol(other, "张小花", "2019-03", "张母", "13922223333",
+	    NULL);
+	n3 = tl_enrol(other, "李四", "2016-01", "李父", "13933334444", NULL);
+	entries = query_long(r, "SELECT count(*) FROM audit");
+	assert_int_equal(store_student_find_again(r->st, "张", 10,
+	    v, n, &w, &nw, &cause), XJ_OK);
+	assert_int_equal(nw, 2);
+	assert_string_equal(w[0]->number, n2);
+	assert_int_equal(query_long(r, "SELECT count(*) FROM audit"),
+	    entries + 1);
+	detail = tl_query(r, "SELECT action || ' ' || detail FROM audit "
+	    "ORDER BY seq DESC LIMIT 1");
+	xasprintf(&sql, "student.find results=2 numbers=%s", n2);
+	assert_string_equal(detail, sql);
+	free(detail);
+	free(sql);
+	/* Who saw n2: this entry; n1 was named by the first search. */
+	xasprintf(&sql, "SELECT count(*) FROM audit_seen WHERE number = '%s'"
+	    " AND seq = (SELECT max(seq) FROM audit)", n2);
+	assert_int_equal(query_long(r, sql), 1);
+	free(sql);
+	xasprintf(&sql, "SELECT count(*) FROM audit_seen WHERE number = '%s'",
+	    n1);
+	assert_int_equal(query_long(r, sql), 1);
+	free(sql);
+	students_free(v, n);
+	v = w;
+	n = nw;
+
+	/* The same list again, and a shorter one: nothing written. */
+	entries = query_long(r, "SELECT count(*) FROM audit");
+	assert_int_equal(store_student_find_again(r->st, "张", 10,
+	    v, n, &w, &nw, &cause), XJ_OK);
+	assert_int_equal(nw, 2);
+	students_free(w, nw);
+	assert_int_equal(store_student_find_again(r->st, "张小", 10,
+	    v, n, &w, &nw, &cause), XJ_OK);
+	assert_int_equal(nw, 1);
+	assert_string_equal(w[0]->number, n2);
+	students_free(w, nw);
+	assert_int_equal(query_long(r, "SELECT count(*) FROM audit"),
+	    entries);
+	students_free(v, n);
+	free(n1);
+	free(n2);
+	free(n3);
+	session_free(other);
+	session_free(r);
+}
+
 static int
 count_row(const struct student *st, void *arg)
 {
@@ -1114,6 +1202,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_duplicates, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_again, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_role_matrix, setup,
 		    teardown),

@@ -33,11 +33,14 @@ enum archive_list {
 /*
  * Call fn for each student of the list at time now (status.review for the
  * due lists, student.search for a status list; status is used by
- * ARCHIVE_STATUS only, year filters by enrolment year when > 0).
+ * ARCHIVE_STATUS only, year filters by enrolment year when > 0).  Logged
+ * (archive.list) before fn is called, each number noted as shown so
+ * that the log's student filter finds the list; with shown, as
+ * store_shown says: a list read again logs only whom it did not show.
  */
 int	 store_archive(struct store *, enum archive_list, int status, int year,
 	     time_t now, int (*fn)(const struct archive_entry *, void *),
-	     void *arg, char **cause);
+	     void *arg, struct store_shown *shown, char **cause);
 /* How many students have each status (report.view or student.search). */
 int	 store_status_counts(struct store *, long counts[4], char **cause);
 

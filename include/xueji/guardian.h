@@ -107,11 +107,14 @@ enum guardian_list {
 };
 /*
  * Call fn for each request of the list as of now, without summary or
- * response, until fn returns non-zero.
+ * response, until fn returns non-zero.  Logged (guardian.request.list)
+ * before fn is called, each student named noted as shown so that the
+ * log's student filter finds the list; with shown, as store_shown says:
+ * a list read again logs only whom it did not show.
  */
 int	 store_guardian_list(struct store *, enum guardian_list, time_t now,
 	     int (*fn)(const struct guardian_request *, void *), void *arg,
-	     char **cause);
+	     struct store_shown *shown, char **cause);
 
 /*
  * One request with its summary and response; logged as

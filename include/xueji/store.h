@@ -273,6 +273,19 @@ int	 store_verify_progress(struct store *,
 	     int64_t *count, int64_t *bad_seq, char **cause);
 
 /*
+ * The students a list on one screen was logged as showing (the archive's
+ * lists, the guardians' register): handed to the listing functions, it
+ * makes a list read again (another terminal committed) log only the
+ * students it shows that it did not before, and nothing when there are
+ * none.  NULL there: log the whole list.  Clear it when the list becomes
+ * another one (another status, year or view); free it with the screen.
+ */
+struct store_shown;
+struct store_shown *store_shown_new(void);
+void	 store_shown_clear(struct store_shown *);
+void	 store_shown_free(struct store_shown *);
+
+/*
  * A number that changes whenever another connection commits (PRAGMA
  * data_version): cheap enough to poll every second.
  */

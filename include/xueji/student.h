@@ -102,6 +102,17 @@ int	 store_student_get(struct store *, const char *number,
  */
 int	 store_student_find(struct store *, const char *text, size_t limit,
 	     struct student ***out, size_t *n, char **cause);
+/*
+ * The same search run again for a list already on the screen, when
+ * another terminal has committed: shown (nshown students, borrowed) is
+ * what the list showed.  Logged only when the list now holds students
+ * shown was without, naming only those: the same list, or a shorter
+ * one, writes nothing, so two open lists do not move each other's
+ * data_version for ever.  *out as store_student_find's.
+ */
+int	 store_student_find_again(struct store *, const char *text,
+	     size_t limit, struct student *const *shown, size_t nshown,
+	     struct student ***out, size_t *n, char **cause);
 void	 students_free(struct student **, size_t);
 
 /*
@@ -148,9 +159,10 @@ int	 store_status_request(struct store *, const char *number,
 /*
  * The quarterly review (status.review): the record's data were checked
  * as still accurate and needed.  Logged; the next review is set
- * review_months ahead.
+ * review_months ahead, and put in *next unless next is NULL.
  */
-int	 store_review(struct store *, const char *number, char **cause);
+int	 store_review(struct store *, const char *number, time_t *next,
+	     char **cause);
 
 /*
  * Whether the values of field key are sensitive: the form says so now,

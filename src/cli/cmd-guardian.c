@@ -279,7 +279,7 @@ guardian_list(struct cli *c, int argc, char **argv)
 		goto out;
 	rc = cli_error(store_guardian_list(c->s->st, o.list != -1 ?
 	    (enum guardian_list)o.list : GUARDIAN_OPEN, xj_now(),
-	    print_listed, NULL, &cause), &cause);
+	    print_listed, NULL, NULL, &cause), &cause);
 out:
 	return rc;
 }

@@ -141,50 +141,21 @@ out:
 	return rc;
 }
 
-/* Finds one number's next review in an archive list. */
-struct find_review {
-	const char	*number;
-	time_t		 next;
-};
-
-static int
-find_review(const struct archive_entry *e, void *arg)
-{
-	struct find_review	*f = arg;
-
-	if (strcmp(e->number, f->number) != 0)
-		return 0;
-	f->next = e->next_review;
-	return 1;
-}
-
 static int
 status_review(struct cli *c, int argc, char **argv)
 {
 	struct status_opts	 o;
-	struct find_review	 f;
 	char			*cause = NULL, day[32];
+	time_t			 next;
 	int			 rc, first;
 
 	if ((rc = parse_verb(c, argc, argv, NULL, &o, 1, &first)) != XJ_OK)
 		return rc;
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
-	if ((rc = store_review(c->s->st, argv[first], &cause)) != XJ_OK)
+	if ((rc = store_review(c->s->st, argv[first], &next, &cause)) != XJ_OK)
 		return cli_error(rc, &cause);
-	/*
-	 * The store set the date; read it back rather than compute it a
-	 * second time here.  Without student.search there is no list to
-	 * read it from, and the review stands all the same.
-	 */
-	if (!policy_allows(c->s->op, PERM_STUDENT_SEARCH))
-		return XJ_OK;
-	f.number = argv[first];
-	f.next = 0;
-	if ((rc = store_archive(c->s->st, ARCHIVE_STATUS, -1, 0, xj_now(),
-	    find_review, &f, &cause)) != XJ_OK)
-		return cli_error(rc, &cause);
-	xj_dayfmt(f.next, day, sizeof day);
+	xj_dayfmt(next, day, sizeof day);
 	printf("%s\n", day);
 	return XJ_OK;
 }
@@ -238,7 +209,7 @@ status_due(struct cli *c, int argc, char **argv)
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
 	rc = store_archive(c->s->st, (enum archive_list)o.due, -1, 0,
-	    xj_now(), print_due, &o.due, &cause);
+	    xj_now(), print_due, &o.due, NULL, &cause);
 	return cli_error(rc, &cause);
 }
 
@@ -260,7 +231,7 @@ status_list(struct cli *c, int argc, char **argv)
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
 	rc = store_archive(c->s->st, ARCHIVE_STATUS, o.status, o.year,
-	    xj_now(), print_listed, NULL, &cause);
+	    xj_now(), print_listed, NULL, NULL, &cause);
 	return cli_error(rc, &cause);
 }
 

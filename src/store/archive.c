@@ -197,7 +197,8 @@ store_status_apply(struct store *st, sqlite3_int64 id,
 }
 
 int
-store_review(struct store *st, const char *number, char **cause)
+store_review(struct store *st, const char *number, time_t *next_out,
+    char **cause)
 {
 	sqlite3_stmt	*stmt;
 	sqlite3_int64	 id;
@@ -230,6 +231,8 @@ store_review(struct store *st, const char *number, char **cause)
 	if ((rc = log_commit(st, "status.review", number, "", detail,
 	    cause)) != XJ_OK)
 		goto fail;
+	if (next_out != NULL)
+		*next_out = next;
 	return XJ_OK;
 fail:
 	tx_rollback(st);
@@ -251,7 +254,7 @@ store_keep_until(const struct store *st, int status, time_t status_at)
 int
 store_archive(struct store *st, enum archive_list which, int status,
     int year, time_t now, int (*fn)(const struct archive_entry *, void *),
-    void *arg, char **cause)
+    void *arg, struct store_shown *shown, char **cause)
 {
 	static const char	 sql[] =
 	    "SELECT s.number, s.status, s.enrolled_at, s.status_at, "
@@ -262,27 +265,46 @@ store_archive(struct store *st, enum archive_list which, int status,
 	    "(?2 != 1 OR s.next_review <= ?3) "
 	    "ORDER BY CASE ?2 WHEN 1 THEN s.next_review WHEN 2 THEN "
 	    "s.status_at END, s.number";
-	struct archive_entry	 e;
+	static const char	*const lists[] = {
+		[ARCHIVE_STATUS] = "status",
+		[ARCHIVE_REVIEW_DUE] = "review",
+		[ARCHIVE_RETENTION_DUE] = "retention",
+	};
+	struct archive_entry	 e, *v = NULL;
+	const char		**numbers = NULL;
 	struct tm		 tm;
 	sqlite3_stmt		*stmt;
 	enum perm		 need;
+	char			*detail, yr[24] = "";
+	size_t			 n = 0, i;
 	int			 rc, stop = 0;
 
 	need = which == ARCHIVE_STATUS ? PERM_STUDENT_SEARCH :
 	    PERM_STATUS_REVIEW;
 	if ((rc = store_require(st, need, "archive.list", cause)) != XJ_OK)
 		return rc;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	if ((unsigned)which >= nitems(lists))
+		return xj_fail(cause, XJ_ESOFTWARE, "bad archive list %d",
+		    (int)which);
+	/*
+	 * Read the list whole, log who it shows (list_seen), and only
+	 * then hand it out: a list that was seen is never missing from
+	 * the log.  Numbers and dates only: no personal value is held.
+	 */
+	if ((rc = tx_read(st, cause)) != XJ_OK)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		tx_rollback(st);
 		return db_error(st, _("cannot list the archive"), cause);
+	}
 	if (which == ARCHIVE_STATUS && status >= 0)
 		sqlite3_bind_text(stmt, 1, status_name(status), -1,
 		    SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 2, which == ARCHIVE_REVIEW_DUE ? 1 :
 	    which == ARCHIVE_RETENTION_DUE ? 2 : 0);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)now);
-	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&e, 0, sizeof e);
-		e.number = (const char *)sqlite3_column_text(stmt, 0);
 		e.status = (enum student_status)status_parse((const char *)
 		    sqlite3_column_text(stmt, 1));
 		e.enrolled_at = (time_t)sqlite3_column_int64(stmt, 2);
@@ -298,11 +320,34 @@ store_archive(struct store *st, enum archive_list which, int status,
 		if (which == ARCHIVE_RETENTION_DUE &&
 		    (e.keep_until == 0 || e.keep_until > now))
 			continue;
-		stop = fn(&e, arg);
+		e.number = xstrdup((const char *)sqlite3_column_text(stmt,
+		    0));
+		v = xreallocarray(v, n + 1, sizeof *v);
+		numbers = xreallocarray(numbers, n + 1, sizeof *numbers);
+		numbers[n] = e.number;
+		v[n++] = e;
 	}
-	rc = stop || rc == SQLITE_DONE ? XJ_OK :
+	rc = rc == SQLITE_DONE ? XJ_OK :
 	    db_error(st, _("cannot list the archive"), cause);
 	sqlite3_finalize(stmt);
+	tx_rollback(st);
+	if (rc == XJ_OK) {
+		if (year > 0)
+			snprintf(yr, sizeof yr, " year=%d", year);
+		xasprintf(&detail, "list=%s%s%s%s results=%zu", lists[which],
+		    which == ARCHIVE_STATUS ? " status=" : "",
+		    which != ARCHIVE_STATUS ? "" : status >= 0 ?
+		    status_name(status) : "live", yr, n);
+		rc = list_seen(st, "archive.list", detail, numbers, n, shown,
+		    cause);
+		free(detail);
+	}
+	for (i = 0; rc == XJ_OK && !stop && i < n; i++)
+		stop = fn(&v[i], arg);
+	for (i = 0; i < n; i++)
+		free((char *)(uintptr_t)v[i].number);
+	free(v);
+	free(numbers);
 	return rc;
 }
 

@@ -6,7 +6,9 @@
  * name, its pinyin, a number or a phone's tail read in bounded ranges so
  * every keystroke costs the same at a million students, and the log's
  * student.find entry naming who was shown, skipped when the previous
- * entry names them all already (find_covered).
+ * entry names them all already (find_covered); a list run again because
+ * another terminal committed names only the students it did not show
+ * before (store_student_find_again).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -71,29 +73,27 @@ find_covered(const struct store *st, struct student **v, size_t count)
 }
 
 /*
- * End the search's transaction: its entry, naming the students shown,
- * unless the previous entry already names them all (find_covered).
+ * End the search's transaction with its entry: results students listed,
+ * the first FIND_LOG_NUMBERS of the n in v named (those shown, or only
+ * those newly shown: store_student_find_again).
  */
 static int
-find_log(struct store *st, struct student **v, size_t count, char **cause)
+find_log_names(struct store *st, size_t results, struct student **v,
+    size_t n, char **cause)
 {
 	char	*numbers, *detail, *t;
 	size_t	 i;
 	int	 rc;
 
-	if (find_covered(st, v, count)) {
-		tx_rollback(st);	/* wrote nothing */
-		return XJ_OK;
-	}
 	numbers = xstrdup("");
-	for (i = 0; i < count && i < FIND_LOG_NUMBERS; i++) {
+	for (i = 0; i < n && i < FIND_LOG_NUMBERS; i++) {
 		xasprintf(&t, "%s%s%s", numbers, i > 0 ? "," : "",
 		    v[i]->number);
 		free(numbers);
 		numbers = t;
 	}
-	xasprintf(&detail, "results=%zu numbers=%s%s", count, numbers,
-	    count > FIND_LOG_NUMBERS ? ",…" : "");
+	xasprintf(&detail, "results=%zu numbers=%s%s", results, numbers,
+	    n > FIND_LOG_NUMBERS ? ",…" : "");
 	if ((rc = log_commit(st, "student.find", "", "", detail, cause)) ==
 	    XJ_OK) {
 		free(st->find.numbers);
@@ -105,8 +105,26 @@ find_log(struct store *st, struct student **v, size_t count, char **cause)
 	return rc;
 }
 
-int
-store_student_find(struct store *st, const char *text, size_t limit,
+/*
+ * End the search's transaction: its entry, naming the students shown,
+ * unless the previous entry already names them all (find_covered).
+ */
+static int
+find_log(struct store *st, struct student **v, size_t count, char **cause)
+{
+	if (find_covered(st, v, count)) {
+		tx_rollback(st);	/* wrote nothing */
+		return XJ_OK;
+	}
+	return find_log_names(st, count, v, count, cause);
+}
+
+/*
+ * Run the search for text in a read-log transaction: the caller ends it
+ * (find_log, find_log_new) on success; on failure it is rolled back.
+ */
+static int
+find_rows(struct store *st, const char *text, size_t limit,
     struct student ***out, size_t *n, char **cause)
 {
 	static const char	 sql[] =
@@ -167,15 +185,11 @@ store_student_find(struct store *st, const char *text, size_t limit,
 		rc = db_error(st, _("cannot search"), cause);
 		goto fail;
 	}
-
 	store_release(row);
 	store_release(vals);
-	row = vals = NULL;
-	if ((rc = find_log(st, v, count, cause)) != XJ_OK)
-		goto fail;
 	*out = v;
 	*n = count;
-	v = NULL;
+	rc = XJ_OK;
 	goto out;
 fail:
 	store_release(row);
@@ -187,3 +201,67 @@ out:
 	return rc;
 }
 
+int
+store_student_find(struct store *st, const char *text, size_t limit,
+    struct student ***out, size_t *n, char **cause)
+{
+	int	rc;
+
+	if ((rc = find_rows(st, text, limit, out, n, cause)) != XJ_OK)
+		return rc;
+	if ((rc = find_log(st, *out, *n, cause)) != XJ_OK) {
+		tx_rollback(st);
+		students_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* Whether number is among the n students of v. */
+static int
+find_listed(struct student *const *v, size_t n, const char *number)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i]->number, number) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+store_student_find_again(struct store *st, const char *text, size_t limit,
+    struct student *const *shown, size_t nshown, struct student ***out,
+    size_t *n, char **cause)
+{
+	struct student	**v, **added;
+	size_t		  i, count, nadded = 0;
+	int		  rc;
+
+	if ((rc = find_rows(st, text, limit, out, n, cause)) != XJ_OK)
+		return rc;
+	v = *out;
+	count = *n;
+	added = xreallocarray(NULL, count + 1, sizeof *added);
+	for (i = 0; i < count; i++) {
+		if (!find_listed(shown, nshown, v[i]->number))
+			added[nadded++] = v[i];
+	}
+	/* The same list or a shorter one: shown already, and logged. */
+	if (nadded == 0) {
+		tx_rollback(st);	/* wrote nothing */
+		free(added);
+		return XJ_OK;
+	}
+	rc = find_log_names(st, count, added, nadded, cause);
+	free(added);
+	if (rc != XJ_OK) {
+		tx_rollback(st);
+		students_free(v, count);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}

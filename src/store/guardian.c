@@ -540,7 +540,7 @@ store_guardian_destroyed(struct store *st, const char *number,
 int
 store_guardian_list(struct store *st, enum guardian_list which, time_t now,
     int (*fn)(const struct guardian_request *, void *), void *arg,
-    char **cause)
+    struct store_shown *shown, char **cause)
 {
 	static const char	*const where[] = {
 		[GUARDIAN_OPEN] = " WHERE g.state = 'open'",
@@ -548,9 +548,16 @@ store_guardian_list(struct store *st, enum guardian_list which, time_t now,
 		    " WHERE g.state = 'open' AND g.due_at < ?1",
 		[GUARDIAN_ALL] = "",
 	};
-	struct guardian_request	*g;
+	static const char	*const lists[] = {
+		[GUARDIAN_OPEN] = "open",
+		[GUARDIAN_OVERDUE] = "overdue",
+		[GUARDIAN_ALL] = "all",
+	};
+	struct guardian_request	**v = NULL;
+	const char		**numbers = NULL;
 	sqlite3_stmt		*stmt;
-	char			*sql;
+	char			*sql, *detail;
+	size_t			 n = 0, i;
 	int			 rc, stop = 0;
 
 	if ((rc = store_require(st, PERM_REQUEST_MANAGE,
@@ -568,14 +575,29 @@ store_guardian_list(struct store *st, enum guardian_list which, time_t now,
 		    cause);
 	if (which == GUARDIAN_OVERDUE)
 		sqlite3_bind_int64(stmt, 1, (sqlite3_int64)now);
-	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		g = guardian_from_row(stmt, now);
-		stop = fn(g, arg);
-		guardian_request_free(g);
+	/* Read whole and logged (list_seen) before fn sees any of it. */
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		v = xreallocarray(v, n + 1, sizeof *v);
+		numbers = xreallocarray(numbers, n + 1, sizeof *numbers);
+		v[n] = guardian_from_row(stmt, now);
+		numbers[n] = v[n]->number;
+		n++;
 	}
-	rc = stop || rc == SQLITE_DONE ? XJ_OK :
+	rc = rc == SQLITE_DONE ? XJ_OK :
 	    db_error(st, _("cannot list guardians' requests"), cause);
 	sqlite3_finalize(stmt);
+	if (rc == XJ_OK) {
+		xasprintf(&detail, "list=%s results=%zu", lists[which], n);
+		rc = list_seen(st, "guardian.request.list", detail, numbers, n,
+		    shown, cause);
+		free(detail);
+	}
+	for (i = 0; rc == XJ_OK && !stop && i < n; i++)
+		stop = fn(v[i], arg);
+	for (i = 0; i < n; i++)
+		guardian_request_free(v[i]);
+	free(v);
+	free(numbers);
 	return rc;
 }
 

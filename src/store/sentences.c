@@ -48,6 +48,10 @@ static const struct sentence sentences[] = {
 	{ "student.find", 0, NULL, N_("{op} searched for students ({results} "
 	    "found)") },
 	{ "student.list", 0, NULL, N_("{op} listed students ({results} found)") },
+	{ "archive.list", 0, NULL, N_("{op} listed the archive: {list} "
+	    "({results} found)") },
+	{ "guardian.request.list", 0, NULL, N_("{op} listed guardians' "
+	    "requests: {list} ({results} found)") },
 	{ "student.duplicate-allowed", 0, NULL, N_("{op} enrolled {target}, "
 	    "confirmed not to be {duplicate-of}") },
 	{ "change.request", 0, NULL, N_("{op} filed change request {request} for "
@@ -159,6 +163,7 @@ static const struct {
 	{ "student.history", N_("record history read") },
 	{ "student.find", N_("search") },
 	{ "student.list", N_("student list") },
+	{ "archive.list", N_("archive list") },
 	{ "student.duplicate-allowed", N_("enrolment of a possible "
 	    "duplicate") },
 	{ "student.duplicate-declined", N_("duplicate not enrolled") },
@@ -204,6 +209,7 @@ static const struct {
 	{ "import.dry-run", N_("import checked") },
 	{ "import.rejected", N_("import refused") },
 	{ "guardian.access-file", N_("guardian's access file") },
+	{ "guardian.request.list", N_("guardian requests listed") },
 	{ "guardian.request.add", N_("guardian request registered") },
 	{ "guardian.request.link", N_("guardian request linked") },
 	{ "guardian.request.close", N_("guardian request closed") },
@@ -233,6 +239,12 @@ static const struct {
 	{ "stage", "read", N_("reading the file") },
 	{ "stage", "csv", N_("reading it as CSV") },
 	{ "stage", "header", N_("the names of the columns") },
+	{ "list", "status", N_("students by status") },
+	{ "list", "review", N_("reviews due") },
+	{ "list", "retention", N_("past retention") },
+	{ "list", "open", N_("open requests") },
+	{ "list", "overdue", N_("overdue requests") },
+	{ "list", "all", N_("all requests") },
 };
 
 /*
@@ -261,6 +273,8 @@ static const struct {
 	{ "report", N_("Report") },
 	{ "result", N_("Result") },
 	{ "results", N_("Results") },
+	{ "list", N_("List") },
+	{ "year", N_("Enrolment year") },
 	{ "numbers", N_("Student numbers") },
 	{ "next", N_("Next review") },
 	{ "duplicate-of", N_("Possible duplicate of") },

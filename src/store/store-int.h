@@ -162,6 +162,16 @@ int	 store_name_index(const char *const *names, size_t n, const char *s);
  * queries; end it with tx_rollback. */
 int	 tx_read(struct store *, char **cause);
 
+/*
+ * Log that a list showed the n numbers (action, detail; no target), each
+ * noted in audit_seen; with shown, only those not shown before, and no
+ * entry at all when a list already logged shows no one new (shown.c).
+ * Its own transaction.
+ */
+int	 list_seen(struct store *, const char *action, const char *detail,
+	     const char *const *numbers, size_t n, struct store_shown *shown,
+	     char **cause);
+
 /* Append an entry as the bound operator inside the open transaction. */
 int	 log_entry(struct store *, const char *action, const char *target,
 	     const char *fields, const char *detail, char **cause);

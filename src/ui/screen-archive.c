@@ -66,6 +66,11 @@ struct archive {
 	struct row	*v;
 	size_t		 n, sel, top;
 	char		*typed;		/* the year, as typed */
+	/* Whom the list was logged showing, and which list that is. */
+	struct store_shown *shown;
+	enum view	 shown_view;
+	int		 shown_year;
+	int		 stale;		/* another terminal committed since */
 };
 
 static const enum action archive_actions[] = {
@@ -142,6 +147,12 @@ load(struct ui *ui, struct archive *ar)
 	if (ar->sel < ar->n)
 		keep = xstrdup(ar->v[ar->sel].number);
 	clear_rows(ar);
+	ar->stale = 0;
+	if (ar->shown_view != ar->view || ar->shown_year != ar->year) {
+		store_shown_clear(ar->shown);
+		ar->shown_view = ar->view;
+		ar->shown_year = ar->year;
+	}
 	if (store_status_counts(ui->s->st, ar->counts, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
@@ -155,15 +166,15 @@ load(struct ui *ui, struct archive *ar)
 		break;
 	case VIEW_REVIEW:
 		rc = store_archive(ui->s->st, ARCHIVE_REVIEW_DUE, -1, ar->year,
-		    xj_now(), collect, ar, &cause);
+		    xj_now(), collect, ar, ar->shown, &cause);
 		break;
 	case VIEW_RETENTION:
 		rc = store_archive(ui->s->st, ARCHIVE_RETENTION_DUE, -1,
-		    ar->year, xj_now(), collect, ar, &cause);
+		    ar->year, xj_now(), collect, ar, ar->shown, &cause);
 		break;
 	default:
 		rc = store_archive(ui->s->st, ARCHIVE_STATUS, (int)ar->view,
-		    ar->year, xj_now(), collect, ar, &cause);
+		    ar->year, xj_now(), collect, ar, ar->shown, &cause);
 		break;
 	}
 	if (rc != XJ_OK) {
@@ -194,6 +205,7 @@ archive_open(struct ui *ui, void *arg)
 	struct archive	*ar = xcalloc(1, sizeof *ar);
 
 	(void)arg;
+	ar->shown = store_shown_new();
 	load(ui, ar);
 	return ar;
 }
@@ -205,6 +217,7 @@ archive_close(void *p)
 
 	clear_rows(ar);
 	free(ar->typed);
+	store_shown_free(ar->shown);
 	free(ar);
 }
 
@@ -404,7 +417,7 @@ review_yes(struct ui *ui, void *arg)
 
 	if (ar->sel >= ar->n)
 		return UI_REDRAW;
-	if (store_review(ui->s->st, ar->v[ar->sel].number, &cause) != XJ_OK) {
+	if (store_review(ui->s->st, ar->v[ar->sel].number, NULL, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
 		return UI_REDRAW;
@@ -489,15 +502,28 @@ archive_offers(struct ui *ui, void *p, enum action a)
 	}
 }
 
-/* About once a second: reload when another connection committed. */
+/*
+ * About once a second: reload when another connection committed, once
+ * the list is on the terminal (each load is logged for whom it shows
+ * new: not under a record opened from it).
+ */
 static int
 archive_reread(struct ui *ui, void *p, int forced)
 {
 	struct archive	*ar = p;
 
-	(void)forced;
+	ar->stale = 1;
+	if (!forced && !ui_shown(ui, ar))
+		return 0;
 	load(ui, ar);
 	return UI_REDRAW;
+}
+
+static int
+archive_tick(struct ui *ui, void *p)
+{
+	return ((struct archive *)p)->stale && ui_shown(ui, p) ?
+	    archive_reread(ui, p, 0) : 0;
 }
 
 static int
@@ -525,5 +551,6 @@ const struct screen screen_archive = {
 	.action = archive_action,
 	.offers = archive_offers,
 	.reread = archive_reread,
+	.tick = archive_tick,
 	.click = archive_click,
 };

@@ -40,6 +40,7 @@ struct guardians {
 	size_t		 n, sel, top;
 	int		 list;		/* enum guardian_list */
 	int64_t		 version;
+	struct store_shown *shown;	/* whom the list was logged showing */
 	/* What F2 asks, one answer after another. */
 	const char	*kinds[4];
 	const char	*channels[NCHANNELS];
@@ -98,7 +99,7 @@ load(struct ui *ui, struct guardians *g)
 	clear_items(g);
 	g->version = store_data_version(ui->s->st);
 	if (store_guardian_list(ui->s->st, (enum guardian_list)g->list,
-	    xj_now(), collect, g, &cause) != XJ_OK) {
+	    xj_now(), collect, g, g->shown, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
 	}
@@ -114,6 +115,7 @@ guardians_open(struct ui *ui, void *arg)
 
 	(void)arg;
 	g->list = GUARDIAN_OPEN;
+	g->shown = store_shown_new();
 	for (i = 0; i < nitems(g->kinds); i++)
 		g->kinds[i] = guardian_kind_label((enum guardian_kind)i);
 	for (i = 0; i < NCHANNELS; i++)
@@ -140,6 +142,7 @@ guardians_close(void *p)
 
 	forget_typed(g);
 	clear_items(g);
+	store_shown_free(g->shown);
 	free(g);
 }
 
@@ -432,11 +435,13 @@ guardians_action(struct ui *ui, void *p, enum action a)
 	case ACT_LIST_PREV:
 		g->list = (g->list + 2) % 3;
 		g->sel = g->top = 0;
+		store_shown_clear(g->shown);
 		load(ui, g);
 		return UI_REDRAW;
 	case ACT_LIST_NEXT:
 		g->list = (g->list + 1) % 3;
 		g->sel = g->top = 0;
+		store_shown_clear(g->shown);
 		load(ui, g);
 		return UI_REDRAW;
 	case ACT_OPEN:
@@ -474,7 +479,8 @@ guardians_tick(struct ui *ui, void *p)
 {
 	struct guardians	*g = p;
 
-	if (store_data_version(ui->s->st) == g->version)
+	/* Not while covered: nobody would see whom it shows. */
+	if (store_data_version(ui->s->st) == g->version || !ui_shown(ui, g))
 		return 0;
 	load(ui, g);
 	return UI_REDRAW;

@@ -52,6 +52,8 @@ struct queue {
 	size_t			 nguardian;	/* of v, first */
 	int64_t			 picked;	/* the request being confirmed */
 	int			 method;	/* chosen by screen_choice */
+	struct store_shown	*shown;		/* whom its guardians' part
+						   was logged showing */
 };
 
 static const enum action queue_actions[] = {
@@ -167,8 +169,8 @@ load(struct ui *ui, struct queue *q)
 	q->nguardian = 0;
 	q->loaded = xj_now();
 	if (with_guardians(ui, q) && store_guardian_list(ui->s->st,
-	    GUARDIAN_OVERDUE, q->loaded, collect_guardian, q, &cause) !=
-	    XJ_OK) {
+	    GUARDIAN_OVERDUE, q->loaded, collect_guardian, q, q->shown,
+	    &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
 		cause = NULL;
@@ -201,6 +203,7 @@ queue_open(struct ui *ui, void *arg)
 	struct queue	*q = xcalloc(1, sizeof *q);
 
 	q->which = (enum request_list)(uintptr_t)arg;
+	q->shown = store_shown_new();
 	load(ui, q);
 	return q;
 }
@@ -208,8 +211,11 @@ queue_open(struct ui *ui, void *arg)
 static void
 queue_close(void *p)
 {
-	clear_items(p);
-	free(p);
+	struct queue	*q = p;
+
+	clear_items(q);
+	store_shown_free(q->shown);
+	free(q);
 }
 
 /* "45m", "3h", "2d 4h". */

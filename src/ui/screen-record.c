@@ -489,7 +489,7 @@ review_yes(struct ui *ui, void *arg)
 
 	if (stale_answer(ui, r))
 		return UI_REDRAW;
-	if (store_review(ui->s->st, r->number, &cause) != XJ_OK)
+	if (store_review(ui->s->st, r->number, NULL, &cause) != XJ_OK)
 		return failed(ui, cause);
 	changed(ui, r);
 	if (r->st != NULL) {

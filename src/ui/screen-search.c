@@ -6,7 +6,9 @@
  * pinyin (full or initials) or the guardian's phone (search.h says what
  * each text means), and the list refreshes on every keystroke: a screenful, the
  * next one fetched when the operator pages past it.  Enter opens the
- * selected record.
+ * selected record.  The list follows the branch: when another terminal
+ * commits, the same search runs again, logged only for the students it
+ * shows that it did not before.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@ struct search {
 	size_t		  top;
 	int		  more;		/* the store may have more than nhits */
 	char		 *last;		/* the text the list is for */
+	int		  stale;	/* another terminal committed since */
 };
 
 static const enum action search_actions[] = {
@@ -51,10 +54,12 @@ clear_hits(struct search *sr)
  * Fetch the first limit results for the text the list is for, keeping
  * the selection on the same student where it still matches.  The store
  * has no offset, so a further page is the first ones again and more;
- * fetching limit finds whether there are more than limit - 1.
+ * fetching limit finds whether there are more than limit - 1.  Again:
+ * the same list followed after another terminal's commit, logged only
+ * for whom it did not show (store_student_find_again).
  */
 static void
-fetch(struct ui *ui, struct search *sr, size_t limit)
+fetch(struct ui *ui, struct search *sr, size_t limit, int again)
 {
 	struct student	**v = NULL;
 	char		 *cause = NULL, *keep = NULL;
@@ -63,7 +68,13 @@ fetch(struct ui *ui, struct search *sr, size_t limit)
 
 	if (sr->nhits > 0)
 		keep = xstrdup(sr->hits[sr->sel]->number);
-	rc = store_student_find(ui->s->st, sr->last, limit, &v, &n, &cause);
+	sr->stale = 0;
+	if (again)
+		rc = store_student_find_again(ui->s->st, sr->last, limit,
+		    sr->hits, sr->nhits, &v, &n, &cause);
+	else
+		rc = store_student_find(ui->s->st, sr->last, limit, &v, &n,
+		    &cause);
 	if (rc != XJ_OK && rc != XJ_EUSAGE)
 		ui_message(ui, 1, "%s", cause);
 	free(cause);
@@ -113,7 +124,7 @@ run_query(struct ui *ui, struct search *sr)
 	clear_hits(sr);
 	if (*text == '\0')
 		return;
-	fetch(ui, sr, first_limit(ui));
+	fetch(ui, sr, first_limit(ui), 0);
 }
 
 /*
@@ -130,7 +141,7 @@ fetch_upto(struct ui *ui, struct search *sr, size_t i)
 		return;
 	while (want <= i)
 		want += page;
-	fetch(ui, sr, want + 1);
+	fetch(ui, sr, want + 1, 0);
 }
 
 static void *
@@ -242,32 +253,54 @@ search_edit(struct ui *ui, void *p, int key)
 }
 
 /*
- * ^L runs the query again.  Another terminal's commits do not: every
- * search is logged, so two open lists would move each other's
- * data_version for ever; a record opened from the list follows.
+ * The query run again, as many results as were fetched and the
+ * selection kept where it was: again as store_student_find_again.
  */
-static int rerun_after(struct ui *, void *);
+static int
+rerun(struct ui *ui, struct search *sr, int again)
+{
+	size_t	limit = first_limit(ui);
 
+	sr->stale = 0;
+	if (sr->last == NULL || *sr->last == '\0')
+		return UI_REDRAW;
+	if (sr->nhits + (sr->more ? 0 : 1) > limit)
+		limit = sr->nhits + (sr->more ? 0 : 1);
+	fetch(ui, sr, limit, again);
+	return UI_REDRAW;
+}
+
+/*
+ * ^L runs the query again.  Another terminal's commit does too, once
+ * the list is on the terminal (not under a record opened from it):
+ * logged only if it now shows someone it did not, so two open lists
+ * settle instead of moving each other's data_version for ever.
+ */
 static int
 search_refresh(struct ui *ui, void *p, int forced)
 {
-	return forced ? rerun_after(ui, p) : 0;
+	struct search	*sr = p;
+
+	if (forced)
+		return rerun(ui, sr, 0);
+	sr->stale = 1;
+	return ui_shown(ui, sr) ? rerun(ui, sr, 1) : 0;
+}
+
+/* Uncovered again (the record closed, the terminal grown): follow. */
+static int
+search_tick(struct ui *ui, void *p)
+{
+	struct search	*sr = p;
+
+	return sr->stale && ui_shown(ui, sr) ? rerun(ui, sr, 1) : 0;
 }
 
 /* A record changed (frozen, withdrawn): run the query again. */
 static int
 rerun_after(struct ui *ui, void *arg)
 {
-	struct search	*sr = arg;
-	size_t		 limit = first_limit(ui);
-
-	/* As many as were fetched, the selection kept where it was. */
-	if (sr->last == NULL || *sr->last == '\0')
-		return UI_REDRAW;
-	if (sr->nhits + (sr->more ? 0 : 1) > limit)
-		limit = sr->nhits + (sr->more ? 0 : 1);
-	fetch(ui, sr, limit);
-	return UI_REDRAW;
+	return rerun(ui, arg, 0);
 }
 
 static int
@@ -324,6 +357,7 @@ const struct screen screen_search = {
 	.action = search_action,
 	.text = search_text,
 	.reread = search_refresh,
+	.tick = search_tick,
 	.edit = search_edit,
 	.click = search_click,
 };

@@ -126,6 +126,31 @@ too_small(const struct ui *ui)
 	return ui->cols < UI_MIN_COLS || ui->rows < UI_MIN_ROWS;
 }
 
+/* The lowest screen drawn: the topmost full one, dialogs over it. */
+static int
+first_drawn(void)
+{
+	int	i;
+
+	for (i = depth - 1; i > 0 && stack[i].screen->overlay; i--)
+		;
+	return i;
+}
+
+int
+ui_shown(const struct ui *ui, const void *state)
+{
+	int	i;
+
+	if (too_small(ui))
+		return 0;
+	for (i = first_drawn(); i >= 0 && i < depth; i++) {
+		if (stack[i].state == state)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Operator, role and branch, always; a message that fits beside them
  * goes there, a longer one is wrapped in full in rows above the status
@@ -341,9 +366,7 @@ draw(struct ui *ui)
 		ui->rows--;
 	}
 	/* From the topmost full screen up: dialogs show over their screen. */
-	for (i = depth - 1; i > 0 && stack[i].screen->overlay; i--)
-		;
-	for (; i < depth; i++)
+	for (i = first_drawn(); i < depth; i++)
 		stack[i].screen->draw(ui, stack[i].state);
 	draw_status(ui);
 	/* The bar's own rows are the terminal's last, below ui->rows. */

@@ -383,6 +383,11 @@ void	 ui_message(struct ui *, int error, const char *fmt, ...)
  * work takes seconds (the main loop draws only when the handler returns).
  */
 void	 ui_show_now(struct ui *);
+/*
+ * Whether the screen whose state this is is on the terminal now: the
+ * topmost full screen or a dialog over it, and the terminal big enough.
+ */
+int	 ui_shown(const struct ui *, const void *state);
 /* Whether the operator may use action a (its permission). */
 int	 ui_allowed(const struct ui *, enum action);
 /* Whether screen sc (with its state) offers a to the operator now: the
