@@ -83,6 +83,8 @@ e2e_bold(struct vt *vt, const char *text)
 	struct vt_attrs	a;
 	int		r, c;
 
+	/* The text first: a screen may still be drawing (a notice last). */
+	e2e_wait_text(vt, text);
 	if (!vt_find(vt, text, &r, &c))
 		fail_msg("\"%s\" is not on the screen", text);
 	assert_int_equal(vt_cell_attrs(vt, r, c, &a), 0);

@@ -38,7 +38,7 @@ struct vt	*e2e_start_as(const struct tl_branch *, int rows, int cols,
 struct vt	*e2e_start_zh(const struct tl_branch *, int rows, int cols,
 		     const char *id);
 /* Whether text on the screen is drawn bold (the error style, since
- * e2e_env sets NO_COLOR); fails the test when it is not there. */
+ * e2e_env sets NO_COLOR), once it is there (e2e_wait_text). */
 int		 e2e_bold(struct vt *, const char *text);
 /* Quit with ^Q where vt is, check that xueji exits, and free vt. */
 void		 e2e_quit_here(struct vt *);
