@@ -16,7 +16,9 @@
 
 #include "lib/testlib.h"
 #include "xueji/platform.h"
+#include "xueji/destroy.h"
 #include "xueji/request.h"
+#include "xueji/session.h"
 #include "xueji/student.h"
 #include "lib/branch.h"
 #include "lib/vt.h"
@@ -229,7 +231,7 @@ test_auditor(void **state)
 {
 	static const struct step steps[] = {
 		{ "F2", "操作日志 · 第 1 页", 0 },
-		{ "Enter", "哈希", 0 },
+		{ "Enter", "链哈希", 0 },
 		{ "Esc", "操作日志 · 第 1 页", 0 },
 		{ "F3", "只看这一操作的条目", DIALOG },
 		{ "Down Enter", "学员：全部操作", STAYS },
@@ -251,6 +253,130 @@ test_auditor(void **state)
 	run("auditor1", steps, nitems(steps));
 }
 
+/*
+ * Whether row holds a time in seconds since 1970 (ten digits or more)
+ * or a key, hash or signature dumped whole (17 hex digits or more); hex
+ * cut short with "…" is as it should be.
+ */
+static int
+raw_value(const char *row)
+{
+	static const char	hex[] = "0123456789abcdefABCDEF";
+	size_t			len;
+
+	for (; *row != '\0'; row += len > 0 ? len : 1) {
+		if ((len = strspn(row, hex)) == 0 ||
+		    strncmp(row + len, "…", strlen("…")) == 0)
+			continue;
+		if (len >= 17 || (len >= 10 && strspn(row, "0123456789") ==
+		    len))
+			return 1;
+	}
+	return 0;
+}
+
+/* No raw value on the screen (raw_value). */
+static void
+no_raw_values(struct vt *vt)
+{
+	char	*row;
+	int	 rows, cols, r;
+
+	vt_size(vt, &rows, &cols);
+	for (r = 0; r < rows; r++) {
+		row = vt_row(vt, r);
+		if (raw_value(row)) {
+			vt_dump(vt, stderr);
+			fail_msg("a raw value on row %d: %s", r, row);
+		}
+		free(row);
+	}
+}
+
+/*
+ * Issue 20: every entry of a log opened in full, in Chinese at 80x24,
+ * reads in words: an enrolment, a search, a destruction, a key
+ * rotation and a checkpoint among them; no raw key, no time in
+ * seconds, no hex dumped whole.
+ */
+static void
+test_log_entries(void **state)
+{
+	static const char *const kinds[] = {
+		"报名登记", "查找学员", "销毁档案", "更换校区密钥", "写检查点",
+	};
+	struct tl_branch	*b;
+	struct session		*s;
+	struct student		**found;
+	struct vt		*vt;
+	char			*number, *gone, *cause = NULL, *text, *row;
+	char			 pass[64], title[64];
+	int64_t			 request, id, seq, top;
+	size_t			 n, i;
+	int			 r, c, seen = 0;
+
+	(void)state;
+	e2e_find_catalogue();
+	b = branch(&number, &request);
+	s = tl_login(b, "reception1");
+	if (store_student_find(s->st, "王", 10, &found, &n, &cause) != XJ_OK)
+		fail_msg("finding: %s", cause);
+	students_free(found, n);
+	gone = tl_enrol(s, "李小红", "2018-02", "李大红", "13922223333", NULL);
+	assert_non_null(gone);
+	if (store_destroy_request(s->st, gone, "guardian-request", &id,
+	    &cause) != XJ_OK)
+		fail_msg("asking for a destruction: %s", cause);
+	session_free(s);
+	s = tl_login(b, "supervisor1");
+	if (store_request_approve(s->st, id, &cause) != XJ_OK ||
+	    session_rotate_key(s, &cause) != XJ_OK ||
+	    store_checkpoint(s->st, s->secret->sign_seed, &text, &seq,
+	    &cause) != XJ_OK)
+		fail_msg("destroying, rotating, checkpointing: %s", cause);
+	free(text);
+	session_free(s);
+
+	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+	e2e_zh_login(vt, "auditor1", tl_pass("auditor1", pass, sizeof pass));
+	e2e_wait_text(vt, "主菜单");
+	vt_key(vt, VT_KEY_F2);
+	e2e_wait_text(vt, "操作日志 · 第 1 页");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "链哈希");
+	assert_true(vt_find(vt, "操作日志 · 第 ", &r, &c));
+	row = vt_row(vt, r);
+	top = strtoll(strstr(row, "第 ") + strlen("第 "), NULL, 10);
+	free(row);
+	assert_true(top > 10);
+	for (seq = top; seq >= 1; seq--) {
+		if (seq < top) {
+			vt_key(vt, VT_KEY_DOWN);
+			vt_key(vt, VT_KEY_ENTER);
+		}
+		snprintf(title, sizeof title, "操作日志 · 第 %" PRId64 " 条",
+		    seq);
+		e2e_wait_text(vt, title);
+		e2e_zh_screen_fits(vt, "auditor1");
+		no_raw_values(vt);
+		for (i = 0; i < nitems(kinds); i++) {
+			if (e2e_on_screen(vt, kinds[i]))
+				seen |= 1 << i;
+		}
+		vt_key(vt, VT_KEY_ESC);
+		e2e_wait_gone(vt, title);
+	}
+	for (i = 0; i < nitems(kinds); i++) {
+		if (!(seen & (1 << i)))
+			fail_msg("no entry was a %s", kinds[i]);
+	}
+	e2e_quit_here(vt);
+	free(number);
+	free(gone);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -258,6 +384,7 @@ main(void)
 		cmocka_unit_test(test_reception),
 		cmocka_unit_test(test_supervisor),
 		cmocka_unit_test(test_auditor),
+		cmocka_unit_test(test_log_entries),
 	};
 
 	platform_init();

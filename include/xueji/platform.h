@@ -203,6 +203,9 @@ double	 xj_monotonic(void);
 void	 xj_timefmt(time_t t, char *buf, size_t len);
 /* Format t as "2026-11-24T18:03:07Z" (UTC). */
 void	 xj_isotime(time_t t, char *buf, size_t len);
+/* Parse what xj_isotime writes (the Z may be left off) into *out; -1
+ * for anything else, *out then unchanged. */
+int	 xj_parse_isotime(const char *s, time_t *out);
 /* t plus months calendar months (local time), at the same time of day. */
 time_t	 xj_add_months(time_t t, long months);
 /* Format t as the local day "2026-11-24" into buf; "" for 0. */
