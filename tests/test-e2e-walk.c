@@ -2,20 +2,25 @@
  * xueji — student records for a training branch.
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
- * Issue 20: every screen, in Chinese at 80x24, as a receptionist, a
- * supervisor and an auditor would reach it, each with its help: the key
- * bar holds F1 帮助 and ^Q 退出, the status line is whole and names the
- * operator, no raw key of a field or an action shows, and where a screen
- * has a column of values (the record, a log entry) they line up.  The
- * checks are e2e_zh_screen_fits() in tests/lib/e2e.c.
+ * Issue 20: every screen at 80x24, as a receptionist, a supervisor and
+ * an auditor would reach it, each with its help, in Chinese and in
+ * English: the key bar holds F1 and ^Q and every key it lists (no "…"
+ * of its own), the status line is whole and names the operator, and
+ * where a screen has a column of values (the record; the queue, the
+ * archive, the log, the operators, the backups) they line up.  In
+ * Chinese no raw key of a field or an action shows either.  The checks
+ * are e2e_zh_screen_fits(), e2e_en_screen_fits() and e2e_column() in
+ * tests/lib/e2e.c.
  */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/testlib.h"
 #include "xueji/platform.h"
+#include "xueji/backup.h"
 #include "xueji/destroy.h"
 #include "xueji/request.h"
 #include "xueji/session.h"
@@ -29,19 +34,20 @@ static char	language[] = "LANGUAGE=zh_CN";
 /*
  * One step of a walk: keys to press (space-separated: F1-F12, ^X,
  * Enter, Esc, Down, or text to type), the text that says the screen
- * came, and how: DIALOG over its screen (the screen behind still
- * shows, and help is not asked there), STAYS when the last screen's
- * marker is still on it, ALIGNED when the record's values must line up.
- * A step with a marker of NULL only presses its keys.
+ * came in Chinese and in English, and how: DIALOG over its screen (the
+ * screen behind still shows, and help is not asked there), STAYS when
+ * the last screen's marker is still on it.  A step with a marker of
+ * NULL only presses its keys.  columns, if not NULL, checks that the
+ * screen's columns line up.
  */
 #define DIALOG	1
 #define STAYS	2
-#define ALIGNED	4
 
 struct step {
 	const char	*keys;
-	const char	*marker;
+	const char	*zh, *en;
 	int		 how;
+	void		(*columns)(struct vt *, int zh);
 };
 
 static void
@@ -70,49 +76,126 @@ press(struct vt *vt, const char *keys)
 	free(copy);
 }
 
+/* This year as the lists write it ("2026-"): a date's column. */
+static const char *
+year(void)
+{
+	static char	buf[16];
+
+	xj_dayfmt(xj_now(), buf, sizeof buf);
+	buf[5] = '\0';
+	return buf;
+}
+
 /* The record's values, each in the values' column. */
 static void
-aligned(struct vt *vt)
+record_columns(struct vt *vt, int zh)
 {
 	static const char *const values[] = {
 		"王小明", "2017-06", "王大明", "139",
 	};
 
+	(void)zh;
 	e2e_aligned(vt, values, nitems(values));
 }
 
+/* The queue: the student numbers after kinds of any width. */
 static void
-walk(struct vt *vt, const char *op, const struct step *steps, size_t n)
+queue_columns(struct vt *vt, int zh)
 {
-	const char	*was = "主菜单";
+	(void)zh;
+	e2e_column(vt, 3, "SH01-");
+}
+
+/* The archive: the enrolment date, the status, under their heads. */
+static void
+archive_columns(struct vt *vt, int zh)
+{
+	e2e_column(vt, 4, year());
+	e2e_column(vt, 4, zh ? "在读" : "active");
+}
+
+/* The log: the times after entry numbers of any width. */
+static void
+log_columns(struct vt *vt, int zh)
+{
+	(void)zh;
+	e2e_column(vt, 3, year());
+}
+
+/* The operators: key slot and last login after names and roles. */
+static void
+operators_columns(struct vt *vt, int zh)
+{
+	e2e_column(vt, 4, zh ? "是" : "yes");
+	e2e_column(vt, 4, year());
+}
+
+/* The backups: sizes, right-aligned, and the files after them. */
+static void
+backups_columns(struct vt *vt, int zh)
+{
+	(void)zh;
+	e2e_column(vt, 4, "KB");
+	e2e_column(vt, 4, ".xjb");
+}
+
+static void
+walk(struct vt *vt, const char *op, int zh, const struct step *steps,
+    size_t n)
+{
+	const char	*was = zh ? "主菜单" : "main menu", *marker;
+	const char	*help = zh ? "按键" : "Keys";
 	size_t		 i;
 
 	for (i = 0; i < n; i++) {
 		press(vt, steps[i].keys);
-		if (steps[i].marker == NULL)
+		if ((marker = zh ? steps[i].zh : steps[i].en) == NULL)
 			continue;
 		if (!(steps[i].how & (DIALOG | STAYS)) &&
-		    strcmp(was, steps[i].marker) != 0)
+		    strcmp(was, marker) != 0)
 			e2e_wait_gone(vt, was);
-		e2e_wait_text(vt, steps[i].marker);
-		e2e_zh_screen_fits(vt, op);
-		if (steps[i].how & ALIGNED)
-			aligned(vt);
+		e2e_wait_text(vt, marker);
+		if (zh)
+			e2e_zh_screen_fits(vt, op);
+		else
+			e2e_en_screen_fits(vt, op);
+		if (steps[i].columns != NULL)
+			steps[i].columns(vt, zh);
 		if (!(steps[i].how & DIALOG)) {
 			vt_key(vt, VT_KEY_F1);
-			e2e_wait_text(vt, "按键");
-			e2e_zh_screen_fits(vt, op);
+			e2e_wait_text(vt, help);
+			if (zh)
+				e2e_zh_screen_fits(vt, op);
+			else
+				e2e_en_screen_fits(vt, op);
 			vt_key(vt, VT_KEY_ESC);
-			e2e_wait_gone(vt, "按键");
-			e2e_wait_text(vt, steps[i].marker);
-			was = steps[i].marker;
+			e2e_wait_gone(vt, help);
+			e2e_wait_text(vt, marker);
+			was = marker;
 		}
 	}
 }
 
+/* A backup made at t, as if then: the list shows two of different times. */
+static void
+backup_at(struct session *s, time_t t)
+{
+	char	when[32], *cause = NULL;
+
+	xj_isotime(t, when, sizeof when);
+	when[strlen(when) - 1] = '\0';		/* XUEJI_NOW takes no Z */
+	setenv("XUEJI_NOW", when, 1);
+	if (store_backup(s->st, s->secret->db_key, NULL, NULL, &cause) !=
+	    XJ_OK)
+		fail_msg("a backup: %s", cause);
+	unsetenv("XUEJI_NOW");
+}
+
 /*
  * A branch with a child, a pending change of the guardian's name filed
- * by reception1, and a status changed once with a reason.
+ * by reception1, and a status changed once with a reason; two other
+ * children, active, one with a change pending too; two backups.
  */
 static struct tl_branch *
 branch(char **number, int64_t *request)
@@ -120,7 +203,8 @@ branch(char **number, int64_t *request)
 	struct tl_branch	*b = tl_branch_new();
 	struct session		*s = tl_login(b, "reception1");
 	struct field_input	 in = { "guardian_name", "王建国" };
-	char			*cause = NULL;
+	char			*cause = NULL, *other;
+	int64_t			 id;
 
 	*number = tl_enrol(s, "王小明", "2017-06", "王大明", "13911112222",
 	    NULL);
@@ -128,17 +212,28 @@ branch(char **number, int64_t *request)
 	if (store_change_request(s->st, *number, &in, 1, "证件有误", NULL,
 	    request, &cause) != XJ_OK)
 		fail_msg("filing a change: %s", cause);
+	free(tl_enrol(s, "张小华", "2016-09", "张大华", "13933334444", NULL));
+	other = tl_enrol(s, "欧阳小红", "2018-02", "欧阳大红", "13922223333",
+	    NULL);
+	assert_non_null(other);
+	in.value = "欧阳建国";
+	if (store_change_request(s->st, other, &in, 1, "证件有误", NULL,
+	    &id, &cause) != XJ_OK)
+		fail_msg("filing a change: %s", cause);
+	free(other);
 	session_free(s);
 	s = tl_login(b, "supervisor1");
 	if (store_status_set(s->st, *number, STATUS_COMPLETED, "课程结束",
 	    &cause) != XJ_OK)
 		fail_msg("setting the status: %s", cause);
+	backup_at(s, time(NULL) - 7200);
+	backup_at(s, time(NULL) - 3600);
 	session_free(s);
 	return b;
 }
 
 static void
-run(const char *op, const struct step *steps, size_t n)
+run(const char *op, int zh, const struct step *steps, size_t n)
 {
 	struct tl_branch	*b;
 	struct vt		*vt;
@@ -147,12 +242,20 @@ run(const char *op, const struct step *steps, size_t n)
 
 	e2e_find_catalogue();
 	b = branch(&number, &request);
-	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
-	e2e_zh_screen_fits(vt, NULL);		/* the login screen */
-	e2e_zh_login(vt, op, tl_pass(op, pass, sizeof pass));
-	e2e_wait_text(vt, "主菜单");
-	e2e_zh_screen_fits(vt, op);
-	walk(vt, op, steps, n);
+	if (zh) {
+		vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
+		e2e_zh_screen_fits(vt, NULL);		/* the login screen */
+		e2e_zh_login(vt, op, tl_pass(op, pass, sizeof pass));
+		e2e_wait_text(vt, "主菜单");
+		e2e_zh_screen_fits(vt, op);
+	} else {
+		vt = e2e_start(b, 24, 80, NULL);
+		e2e_en_screen_fits(vt, NULL);
+		e2e_login(vt, op, tl_pass(op, pass, sizeof pass));
+		e2e_wait_text(vt, "main menu");
+		e2e_en_screen_fits(vt, op);
+	}
+	walk(vt, op, zh, steps, n);
 	e2e_quit_here(vt);
 	free(number);
 	tl_check_db(b);
@@ -162,95 +265,142 @@ run(const char *op, const struct step *steps, size_t n)
 /* What reception and the supervisor share: finding, the record and its
  * dialogs, enrolment, the lists of the menu. */
 #define COMMON_STEPS							\
-	{ "F3", "学号、姓名、拼音", 0 },				\
-	{ "王小明", "1 个结果", STAYS },					\
-	{ "Enter", "修改历史", ALIGNED },					\
-	{ NULL, "原为在读", STAYS },					\
-	{ "F6", "的变更申请", 0 },					\
-	{ "Esc", "修改历史", ALIGNED },					\
-	{ "F7", "的新状态", DIALOG },					\
-	{ "Enter", "原因", DIALOG },					\
-	{ "Enter", "此处必须填写", DIALOG },				\
-	{ "Esc", "修改历史", 0 },					\
-	{ "Esc", "学号、姓名、拼音", 0 },				\
-	{ "Esc", "主菜单", 0 },					\
-	{ "F4", "学员入学登记", 0 },					\
-	{ "Esc", "主菜单", 0 },					\
-	{ "F8", "已生效但监护人尚未确认", 0 },			\
-	{ "Esc", "主菜单", 0 },					\
-	{ "F5", "全部年份", 0 },					\
-	{ "Esc", "主菜单", 0 },					\
-	{ "F6", "永久保存，不含个人信息", 0 },			\
-	{ "Esc", "主菜单", 0 },					\
-	{ "g", "未关闭的请求", 0 },					\
-	{ "Esc", "主菜单", 0 }
+	{ "F3", "学号、姓名、拼音", "number, name, pinyin", 0, NULL },	\
+	{ "王小明", "1 个结果", "1 match", STAYS, NULL },		\
+	{ "Enter", "修改历史", "History, oldest first", 0,		\
+	    record_columns },						\
+	{ NULL, "原为在读", "Was active until", STAYS, NULL },		\
+	{ "F6", "的变更申请", "Change request for", 0, NULL },		\
+	{ "Esc", "修改历史", "History, oldest first", 0,		\
+	    record_columns },						\
+	{ "F7", "的新状态", "New status for", DIALOG, NULL },		\
+	{ "Enter", "原因", "The reason is kept", DIALOG, NULL },	\
+	{ "Enter", "此处必须填写", "An answer is required here", DIALOG, \
+	    NULL },							\
+	{ "Esc", "修改历史", "History, oldest first", 0, NULL },	\
+	{ "Esc", "学号、姓名、拼音", "number, name, pinyin", 0, NULL },	\
+	{ "Esc", "主菜单", "main menu", 0, NULL },			\
+	{ "F4", "学员入学登记", "Student enrolment", 0, NULL },	\
+	{ "Esc", "主菜单", "main menu", 0, NULL },			\
+	{ "F8", "已生效但监护人尚未确认", "Applied changes the guardian " \
+	    "has not", 0, NULL },					\
+	{ "Esc", "主菜单", "main menu", 0, NULL },			\
+	{ "F5", "全部年份", "All years", 0, archive_columns },		\
+	{ "Esc", "主菜单", "main menu", 0, NULL },			\
+	{ "F6", "永久保存，不含个人信息", "Kept for good; they hold no " \
+	    "personal data", 0, NULL },					\
+	{ "Esc", "主菜单", "main menu", 0, NULL },			\
+	{ "g", "未关闭的请求", "Open requests", 0, NULL },		\
+	{ "Esc", "主菜单", "main menu", 0, NULL }
+
+static const struct step reception_steps[] = {
+	COMMON_STEPS,
+	{ "F9", "待审批的，以及已有结果", "Pending, and decided but unread",
+	    0, queue_columns },
+	{ "Enter", "申请 1 · ", "Request 1 · ", 0, NULL },
+	{ "Esc", "待审批的，以及已有结果", "Pending, and decided but unread",
+	    0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+};
+
+static const struct step supervisor_steps[] = {
+	COMMON_STEPS,
+	{ "F7", "超过 48 小时即为逾期", "OVERDUE after 48 hours", 0,
+	    queue_columns },
+	{ "Enter", "申请 1 · ", "Request 1 · ", 0, NULL },
+	{ "Esc", "超过 48 小时即为逾期", "OVERDUE after 48 hours", 0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "i", "要导入的 CSV 文件", "The CSV file to import", DIALOG, NULL },
+	{ "Esc", "尚未选择文件", "No file chosen", 0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "b", "备份文件夹", "Backup folder", 0, backups_columns },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "o", "roles.yaml 列出的所有人", "Everyone roles.yaml lists", 0,
+	    operators_columns },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "F11", "日志完好", "The log is intact", 0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "^R", "报表 · 1/5", "Reports · 1/5", 0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "F9", "待审批的，以及已有结果", "Pending, and decided but unread",
+	    0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "e", "导出哪些学员？", "Which students", DIALOG, NULL },
+	{ "Esc", "将学员导出为表格（CSV）", "Export students to a spreadsheet",
+	    0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "c", "操作日志检查点", "Checkpoints of the operation log", 0,
+	    NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+};
+
+static const struct step auditor_steps[] = {
+	{ "F2", "操作日志 · 第 1 页", "Operation log · page 1", 0,
+	    log_columns },
+	{ "Enter", "链哈希", "Chain hash", 0, NULL },
+	{ "Esc", "操作日志 · 第 1 页", "Operation log · page 1", 0, NULL },
+	{ "F3", "只看这一操作的条目", "Only the entries of this action",
+	    DIALOG, NULL },
+	{ "Down Enter", "学员：全部操作", "Students: every action", STAYS,
+	    NULL },
+	{ "F6", "操作日志 · 第 1 页", "Operation log · page 1", 0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "F11", "日志完好", "The log is intact", 0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "^R", "报表 · 1/5", "Reports · 1/5", 0, NULL },
+	{ "2", "报表 · 2/5", "Reports · 2/5", 0, NULL },
+	{ "3", "报表 · 3/5", "Reports · 3/5", 0, NULL },
+	{ "4", "报表 · 4/5", "Reports · 4/5", 0, NULL },
+	{ "5", "报表 · 5/5", "Reports · 5/5", 0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "^U", "访问分析 · 最近 30 天", "Access analysis · the last 30 days",
+	    0, NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+	{ "c", "操作日志检查点", "Checkpoints of the operation log", 0,
+	    NULL },
+	{ "Esc", "主菜单", "main menu", 0, NULL },
+};
 
 static void
 test_reception(void **state)
 {
-	static const struct step steps[] = {
-		COMMON_STEPS,
-		{ "F9", "待审批的，以及已有结果", 0 },
-		{ "Enter", "申请 1 · ", 0 },
-		{ "Esc", "待审批的，以及已有结果", 0 },
-		{ "Esc", "主菜单", 0 },
-	};
-
 	(void)state;
-	run("reception1", steps, nitems(steps));
+	run("reception1", 1, reception_steps, nitems(reception_steps));
+}
+
+static void
+test_reception_en(void **state)
+{
+	(void)state;
+	run("reception1", 0, reception_steps, nitems(reception_steps));
 }
 
 static void
 test_supervisor(void **state)
 {
-	static const struct step steps[] = {
-		COMMON_STEPS,
-		{ "F7", "超过 48 小时即为逾期", 0 },
-		{ "Enter", "申请 1 · ", 0 },
-		{ "Esc", "超过 48 小时即为逾期", 0 },
-		{ "Esc", "主菜单", 0 },
-		{ "i", "要导入的 CSV 文件", DIALOG },
-		{ "Esc", "尚未选择文件", 0 },
-		{ "Esc", "主菜单", 0 },
-		{ "b", "备份文件夹", 0 },
-		{ "Esc", "主菜单", 0 },
-		{ "o", "roles.yaml 列出的所有人", 0 },
-		{ "Esc", "主菜单", 0 },
-		{ "F11", "日志完好", 0 },
-		{ "Esc", "主菜单", 0 },
-		{ "^R", "报表 · 1/5", 0 },
-		{ "Esc", "主菜单", 0 },
-	};
-
 	(void)state;
-	run("supervisor1", steps, nitems(steps));
+	run("supervisor1", 1, supervisor_steps, nitems(supervisor_steps));
+}
+
+static void
+test_supervisor_en(void **state)
+{
+	(void)state;
+	run("supervisor1", 0, supervisor_steps, nitems(supervisor_steps));
 }
 
 static void
 test_auditor(void **state)
 {
-	static const struct step steps[] = {
-		{ "F2", "操作日志 · 第 1 页", 0 },
-		{ "Enter", "链哈希", 0 },
-		{ "Esc", "操作日志 · 第 1 页", 0 },
-		{ "F3", "只看这一操作的条目", DIALOG },
-		{ "Down Enter", "学员：全部操作", STAYS },
-		{ "F6", "操作日志 · 第 1 页", 0 },
-		{ "Esc", "主菜单", 0 },
-		{ "F11", "日志完好", 0 },
-		{ "Esc", "主菜单", 0 },
-		{ "^R", "报表 · 1/5", 0 },
-		{ "2", "报表 · 2/5", 0 },
-		{ "3", "报表 · 3/5", 0 },
-		{ "4", "报表 · 4/5", 0 },
-		{ "5", "报表 · 5/5", 0 },
-		{ "Esc", "主菜单", 0 },
-		{ "^U", "访问分析 · 最近 30 天", 0 },
-		{ "Esc", "主菜单", 0 },
-	};
-
 	(void)state;
-	run("auditor1", steps, nitems(steps));
+	run("auditor1", 1, auditor_steps, nitems(auditor_steps));
+}
+
+static void
+test_auditor_en(void **state)
+{
+	(void)state;
+	run("auditor1", 0, auditor_steps, nitems(auditor_steps));
 }
 
 /*
@@ -382,8 +532,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reception),
+		cmocka_unit_test(test_reception_en),
 		cmocka_unit_test(test_supervisor),
+		cmocka_unit_test(test_supervisor_en),
 		cmocka_unit_test(test_auditor),
+		cmocka_unit_test(test_auditor_en),
 		cmocka_unit_test(test_log_entries),
 	};
 

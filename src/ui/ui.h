@@ -180,6 +180,12 @@ struct screen {
 	 * what is not offered and its keys do nothing.
 	 */
 	int		 (*offers)(struct ui *, void *, enum action);
+	/*
+	 * Whether the screen itself shows action a with its key (a menu's
+	 * items); NULL: none.  The key bar leaves such an action out, so
+	 * that it holds what the screen does not say; help lists them all.
+	 */
+	int		 (*lists)(enum action);
 	/* Drawn over the screen below (a dialog) rather than instead. */
 	int		  overlay;
 };
@@ -413,6 +419,12 @@ int	 ui_text(struct ui *, int row, int col, int width, const char *s,
 	     enum ui_style);
 /* The same, centred in the line. */
 void	 ui_centre(struct ui *, int row, const char *s, enum ui_style);
+/*
+ * A tab at (row, col): text, in [ ] and selected when current, else
+ * between blanks; returns the columns it takes and one to part it from
+ * the next.
+ */
+int	 ui_tab(struct ui *, int row, int col, const char *text, int current);
 /* Pad the rest of a line with blanks in a style. */
 void	 ui_fill(struct ui *, int row, int col, int width, enum ui_style);
 /*
