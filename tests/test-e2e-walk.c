@@ -270,10 +270,16 @@ run(const char *op, int zh, const struct step *steps, size_t n)
 	{ "Enter", "修改历史", "History, oldest first", 0,		\
 	    record_columns },						\
 	{ NULL, "原为在读", "Was active until", STAYS, NULL },		\
+	/* A name in brackets takes no spaces around it in Chinese. */	\
+	{ NULL, "由陈静（supervisor1）更改", "changed by 陈静 (supervisor1)", \
+	    STAYS, NULL },						\
+	{ NULL, "由王丽（reception1）报名", "by 王丽 (reception1)", STAYS, \
+	    NULL },							\
 	{ "F6", "的变更申请", "Change request for", 0, NULL },		\
 	{ "Esc", "修改历史", "History, oldest first", 0,		\
 	    record_columns },						\
-	{ "F7", "的新状态", "New status for", DIALOG, NULL },		\
+	{ "F7", "王小明（SH01-2026-00001）的新状态",			\
+	    "New status for 王小明 (SH01-2026-00001)", DIALOG, NULL },	\
 	{ "Enter", "原因", "The reason is kept", DIALOG, NULL },	\
 	{ "Enter", "此处必须填写", "An answer is required here", DIALOG, \
 	    NULL },							\

@@ -168,7 +168,7 @@ request_draw(struct ui *ui, void *p)
 		xj_timefmt(r->decided_at, when, sizeof when);
 		/* Closed by a destruction: nobody decided it. */
 		if (r->state == REQ_CLOSED)
-			xasprintf(&s, "%s, %s", request_state_label(r->state),
+			xasprintf(&s, _("%s, %s"), request_state_label(r->state),
 			    when);
 		else
 			xasprintf(&s, _("%s, %s by %s"),
