@@ -99,9 +99,20 @@ record_columns(struct vt *vt, int zh)
 	e2e_aligned(vt, values, nitems(values));
 }
 
-/* The queue: the student numbers after kinds of any width. */
+/*
+ * The queue: the student numbers after kinds of any width, and who
+ * asked, by name and id as the status line names them.
+ */
 static void
 queue_columns(struct vt *vt, int zh)
+{
+	e2e_column(vt, 3, "SH01-");
+	e2e_column(vt, 3, zh ? "王丽（reception1）" : "王丽 (reception1)");
+}
+
+/* One's own requests: the student numbers after kinds of any width. */
+static void
+mine_columns(struct vt *vt, int zh)
 {
 	(void)zh;
 	e2e_column(vt, 3, "SH01-");
@@ -302,7 +313,7 @@ run(const char *op, int zh, const struct step *steps, size_t n)
 static const struct step reception_steps[] = {
 	COMMON_STEPS,
 	{ "F9", "待审批的，以及已有结果", "Pending, and decided but unread",
-	    0, queue_columns },
+	    0, mine_columns },
 	{ "Enter", "申请 1 · ", "Request 1 · ", 0, NULL },
 	{ "Esc", "待审批的，以及已有结果", "Pending, and decided but unread",
 	    0, NULL },

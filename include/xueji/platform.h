@@ -22,7 +22,13 @@
 #define N_(s)		(s)
 /* A message with a context, for one English word with two meanings. */
 #define C_(ctx, s)	xj_pgettext(ctx "\004" s, s)
+#ifdef __GNUC__
+/* Its result is a format when msgid is one, as gettext's is. */
+const char	*xj_pgettext(const char *ctx_and_msgid, const char *msgid)
+		    __attribute__((format_arg(2)));
+#else
 const char	*xj_pgettext(const char *ctx_and_msgid, const char *msgid);
+#endif
 
 #ifndef PACKAGE
 #define PACKAGE		"xueji"

@@ -352,6 +352,9 @@ struct certificate_arg {
 /* An operator as people read it: "王丽 (reception1)" when the policy
  * knows the id, else the id ("" for NULL).  The caller frees it. */
 char	*ui_who(const struct ui *, const char *id);
+/* A student by name and number, "王小明 (SH01-2026-00001)", or the
+ * number alone when there is no name (not seen, or destroyed). */
+char	*ui_named(const char *name, const char *number);
 /* A student the same way: "王小明 (SH01-2026-00001)", the number alone
  * when no name is seen.  The caller frees it. */
 char	*ui_naming(const struct student *);
