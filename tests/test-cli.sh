@@ -429,9 +429,11 @@ check "the branch" grep -q '^Branch: *SH01 测试校区$' "$T/out"
 check "the number" grep -q "^Student number: *$NO3\$" "$T/out"
 check "why, in words" grep -q '^Reason: *the student had withdrawn' \
 	"$T/out"
+# By name and id, as the screens name operators (issue 20).
 check "who asked and who approved" \
-	grep -q '^Requested by: *reception1 at 20' "$T/out"
-check "who approved" grep -q '^Approved by: *supervisor1 at 20' "$T/out"
+	grep -q '^Requested by: *王丽 (reception1) at 20' "$T/out"
+check "who approved" grep -q '^Approved by: *陈静 (supervisor1) at 20' \
+	"$T/out"
 check "how" grep -q '^Method: *deleted with SQLite secure_delete' "$T/out"
 check "that no backup holds the data: none was ever made (issue 17)" \
 	grep -q '^Backups: *no backup holds the data$' "$T/out"

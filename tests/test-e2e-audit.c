@@ -128,7 +128,7 @@ test_auditor_view(void **state)
 	/* The action by its name, never its key (issue 20). */
 	e2e_wait_text(vt, "enrolment");
 	e2e_wait_gone(vt, "student.enroll");
-	e2e_wait_text(vt, "Hash");
+	e2e_wait_text(vt, "Chain hash");
 	e2e_wait_text(vt, "Operator");
 	e2e_wait_text(vt, n2);
 	vt_key(vt, VT_KEY_ESC);

@@ -136,8 +136,9 @@ test_destroy_request_approve(void **state)
 	e2e_wait_text(q, "CERTIFICATE OF DESTRUCTION No. 1");
 	e2e_wait_text(q, n);
 	e2e_wait_text(q, "at the guardian's request");
-	e2e_wait_text(q, "reception1 (request 1)");
-	e2e_wait_text(q, "supervisor1");
+	/* Operators by name and id, as the status line names them. */
+	e2e_wait_text(q, "by 王丽 (reception1) (request 1)");
+	e2e_wait_text(q, "by 陈静 (supervisor1)");
 	e2e_wait_text(q, "secure_delete");
 	/* Issue 17: no backup was ever taken, and it says so. */
 	e2e_wait_text(q, "No backup holds these data.");

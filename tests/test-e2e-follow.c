@@ -225,7 +225,7 @@ test_record_follows_approval(void **state)
 	e2e_wait_gone(vt, "[已结课]");
 	/* The record says why it is what it is (issue 20). */
 	e2e_wait_text(vt, "原为在读");
-	e2e_wait_text(vt, "（supervisor1） 更改，原因：搬家");
+	e2e_wait_text(vt, "由陈静（supervisor1）更改，原因：搬家");
 	e2e_quit_here(vt);
 	free(n);
 	tl_check_db(b);

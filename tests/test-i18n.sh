@@ -54,6 +54,34 @@ else
 	ok "po/zh_CN.po has no obsolete entries"
 fi
 
+# Chinese punctuation in Chinese text (issue 20): no ASCII : , ( ) next
+# to a CJK character in a translation that holds any.  Formats (%s: %s),
+# times (14:03), paths, keys (F2, ^Q), a manual page's name (xueji(7))
+# and a file's key in quotes ("roles:") are not next to one, or are
+# allowed by name.
+perl -CSD -ne '
+	use utf8;
+	our ($cur, $id, $str, $in);
+	sub done {
+		return unless $in && $str =~ /\p{Han}/;
+		my $s = $str;
+		$s =~ s/[a-z][a-z0-9-]*\([1-9]\)//g;		# xueji(7)
+		$s =~ s/“[a-z_]+:”//g;				# "roles:"
+		my $c = qr/[\p{Han}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}“”]/;
+		print "msgid \"$id\": $&\n" while
+		    $s =~ /.{0,4}(?:(?<=$c)[:,()]|[:,()](?=$c)).{0,4}/g;
+	}
+	chomp;
+	if (/^msgid "(.*)"$/) { done(); ($in, $cur, $id) = (0, "id", $1); }
+	elsif (/^msgstr(?:\[\d+\])? "(.*)"$/) {
+		done(); ($in, $cur, $str) = (1, "str", $1);
+	} elsif (/^"(.*)"$/) { $cur eq "str" ? ($str .= $1) : ($id .= $1); }
+	else { done(); ($in, $cur) = (0, ""); }
+	END { done(); }
+' "$PO" >"$T/out" 2>"$T/err"
+check "po/zh_CN.po: no ASCII : , ( ) next to Chinese text" \
+    test ! -s "$T/out" -a ! -s "$T/err"
+
 check "the build has the catalogue ($XUEJI_LOCALEDIR)" \
     test -s "$XUEJI_LOCALEDIR/zh_CN/LC_MESSAGES/xueji.mo"
 

@@ -388,6 +388,91 @@ test_detail_words(void **state)
 	free(got);
 }
 
+/*
+ * Issue 20: no raw value an operator cannot read: a time as the local
+ * minute (seconds or ISO 8601 alike), a key or a signature by its
+ * first digits, student numbers listed as the language lists them, a
+ * checkpoint's entry and a burst of failed logins by their names.
+ */
+static void
+test_detail_values(void **state)
+{
+	static const struct audit_entry erased = {
+		.operator = "-", .action = "destroy.erased",
+		.target = "SH01-2026-00007", .fields = "",
+		.detail = "destruction=2 executed=1796646960",
+	};
+	static const struct audit_entry rotate = {
+		.operator = "supervisor1", .action = "operator.rotate-key",
+		.target = "", .fields = "",
+		.detail = "old=b7b4560b57da29919dffb82bf1ea5e43dc20304eabf872c1"
+		"2b327e6382f968a2 new=e2983c20a76144d36be7ca3a390a10bfb654ebc2"
+		"fa19ae03f5d9c34e7dac7400 upto=310 sig=05eb0e5d680f61b692452f0"
+		"3979ede2dd89e04b1554c75f24486cedfc1b88d94c500430017236fc6c28a9"
+		"3a14c3845fac11d31227a851f6274dd63e464249d00",
+	};
+	static const struct audit_entry find = {
+		.operator = "reception1", .action = "student.find",
+		.target = "", .fields = "",
+		.detail = "results=3 numbers=SH01-2026-00298,SH01-2026-00277,…",
+	};
+	static const struct audit_entry review = {
+		.operator = "supervisor1", .action = "status.review",
+		.target = "SH01-2026-00007", .fields = "",
+		.detail = "next=2027-03-07T12:36:00Z",
+	};
+	static const struct audit_entry failed = {
+		.operator = "reception1", .action = "login.failed",
+		.target = "", .fields = "",
+		.detail = "reason=many count=40 first=2026-12-07T01:00:00Z "
+		"last=2026-12-07T01:30:00Z wrong-passphrase=40",
+	};
+	static const struct audit_entry checkpoint = {
+		.operator = "-", .action = "audit.checkpoint",
+		.target = "", .fields = "", .detail = "seq=309 automatic=1",
+	};
+	char	*got;
+
+	(void)state;
+	setenv("TZ", "CST-8", 1);
+	tzset();
+	language("zh_CN");
+	got = audit_detail_words(&erased, NULL);
+	assert_string_equal(got, "销毁记录：2\n执行时间：2026-12-07 20:36");
+	free(got);
+	got = audit_detail_words(&rotate, NULL);
+	assert_string_equal(got, "旧公钥：b7b4560b57da2991…\n"
+	    "新公钥：e2983c20a76144d3…\n截至条目：310\n"
+	    "签名：05eb0e5d680f61b6…");
+	free(got);
+	got = audit_detail_words(&find, NULL);
+	assert_string_equal(got, "结果数：3\n"
+	    "学号：SH01-2026-00298、SH01-2026-00277…");
+	free(got);
+	got = audit_sentence(&review, NULL);
+	assert_string_equal(got, "supervisor1 复核了 SH01-2026-00007；"
+	    "下次复核 2027-03-07 20:36");
+	free(got);
+	got = audit_detail_words(&failed, NULL);
+	assert_string_equal(got, "原因：多次尝试失败\n尝试次数：40\n"
+	    "首次尝试：2026-12-07 09:00\n末次尝试：2026-12-07 09:30\n"
+	    "口令错误：40");
+	free(got);
+	got = audit_detail_words(&checkpoint, NULL);
+	assert_string_equal(got, "截至条目：309\n自动写入：是");
+	free(got);
+	got = audit_hex_words("0123456789abcdef");
+	assert_string_equal(got, "0123456789abcdef");
+	free(got);
+	language("en");
+	got = audit_detail_words(&find, NULL);
+	assert_string_equal(got, "Results: 3\n"
+	    "Student numbers: SH01-2026-00298, SH01-2026-00277…");
+	free(got);
+	unsetenv("TZ");
+	tzset();
+}
+
 int
 main(void)
 {
@@ -397,6 +482,7 @@ main(void)
 		cmocka_unit_test(test_every_action),
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_detail_words),
+		cmocka_unit_test(test_detail_values),
 	};
 
 	platform_init();

@@ -22,7 +22,13 @@
 #define N_(s)		(s)
 /* A message with a context, for one English word with two meanings. */
 #define C_(ctx, s)	xj_pgettext(ctx "\004" s, s)
+#ifdef __GNUC__
+/* Its result is a format when msgid is one, as gettext's is. */
+const char	*xj_pgettext(const char *ctx_and_msgid, const char *msgid)
+		    __attribute__((format_arg(2)));
+#else
 const char	*xj_pgettext(const char *ctx_and_msgid, const char *msgid);
+#endif
 
 #ifndef PACKAGE
 #define PACKAGE		"xueji"
@@ -203,6 +209,9 @@ double	 xj_monotonic(void);
 void	 xj_timefmt(time_t t, char *buf, size_t len);
 /* Format t as "2026-11-24T18:03:07Z" (UTC). */
 void	 xj_isotime(time_t t, char *buf, size_t len);
+/* Parse what xj_isotime writes (the Z may be left off) into *out; -1
+ * for anything else, *out then unchanged. */
+int	 xj_parse_isotime(const char *s, time_t *out);
 /* t plus months calendar months (local time), at the same time of day. */
 time_t	 xj_add_months(time_t t, long months);
 /* Format t as the local day "2026-11-24" into buf; "" for 0. */

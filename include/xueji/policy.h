@@ -97,6 +97,12 @@ void	 policy_free(struct policy *);
 /* The operator with id, or NULL. */
 const struct operator *policy_operator(const struct policy *, const char *id);
 /*
+ * An operator as people read them: "王丽 (reception1)" (王丽（reception1）
+ * in Chinese), or the id alone when roles.yaml no longer lists it; ""
+ * for NULL.  Caller frees.
+ */
+char	*policy_who(const struct policy *, const char *id);
+/*
  * A role's name for the interface: the shipped roles in the operator's
  * language, a role the branch added as roles.yaml names it.
  */

@@ -51,4 +51,10 @@ char		*audit_fields_words(const char *fields,
 char		*audit_detail_words(const struct audit_entry *,
 		    const struct form_spec *);
 
+/*
+ * A key, a hash or a signature in hex as an entry shows it: its first
+ * digits and "…" when longer, else as it is.  Caller frees.
+ */
+char		*audit_hex_words(const char *hex);
+
 #endif

@@ -218,17 +218,19 @@ cert_time(time_t t, char *buf, size_t len)
 
 /*
  * The certificate: plain text, one labelled line per field, nothing in
- * it that names the child.  The labels are padded by their width on a
+ * it that names the child; the operators by name and id.  The labels are padded by their width on a
  * terminal, so that translated ones line up as well.
  */
 static void
-print_certificate(const struct config *cfg, const struct destruction *d)
+print_certificate(const struct session *s, const struct destruction *d)
 {
-	const char	*labels[9];
-	char		 buf[256], requested[32], approved[32], executed[32];
-	char		 made[32], removed[32], *method;
-	int		 width = 0, w;
-	size_t		 i;
+	const struct config	*cfg = s->cfg;
+	const char		*labels[9];
+	char			 buf[256], requested[32], approved[32];
+	char			 executed[32], made[32], removed[32], *method;
+	char			*who;
+	int			 width = 0, w;
+	size_t			 i;
 
 	labels[0] = _("Branch");
 	labels[1] = _("Record");
@@ -258,9 +260,13 @@ print_certificate(const struct config *cfg, const struct destruction *d)
 	snprintf(buf, sizeof buf, _("%s (%s)"), destroy_reason_label(d->reason),
 	    d->reason);
 	put_field(width, labels[3], buf);
-	snprintf(buf, sizeof buf, _("%s at %s"), d->requested_by, requested);
+	who = policy_who(s->pol, d->requested_by);
+	snprintf(buf, sizeof buf, _("%s at %s"), who, requested);
+	free(who);
 	put_field(width, labels[4], buf);
-	snprintf(buf, sizeof buf, _("%s at %s"), d->approved_by, approved);
+	who = policy_who(s->pol, d->approved_by);
+	snprintf(buf, sizeof buf, _("%s at %s"), who, approved);
+	free(who);
 	put_field(width, labels[5], buf);
 	put_field(width, labels[6], executed);
 	method = destroy_method_text(d);
@@ -324,7 +330,7 @@ destroy_show(struct cli *c, int argc, char **argv)
 	if (o.tsv)
 		print_tsv(d, NULL);
 	else
-		print_certificate(c->s->cfg, d);
+		print_certificate(c->s, d);
 	destruction_free(d);
 	return XJ_OK;
 }

@@ -71,6 +71,24 @@ platform_data_dir(const char *dir)
 	return shared;
 }
 
+int
+xj_parse_isotime(const char *s, time_t *out)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL)
+		return -1;
+	if (*end == 'Z')
+		end++;
+	if (*end != '\0')
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
 time_t
 xj_now(void)
 {
@@ -78,14 +96,15 @@ xj_now(void)
 	struct tm	 tm;
 	char		*end;
 	long long	 v;
+	time_t		 t;
 
 	/* An operator's clock would date the log and the back-off. */
 	if (s == NULL || *s == '\0' || xj_protected())
 		return time(NULL);
+	if (xj_parse_isotime(s, &t) == 0)
+		return t;
 	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL)
-		end = strptime(s, "%Y-%m-%d", &tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
 	if (end != NULL && *end == '\0')
 		return timegm(&tm);
 	errno = 0;

@@ -340,6 +340,23 @@ policy_operator(const struct policy *pol, const char *id)
 	return NULL;
 }
 
+char *
+policy_who(const struct policy *pol, const char *id)
+{
+	const struct operator	*op;
+	char			*s;
+
+	if (id == NULL)
+		return xstrdup("");
+	if ((op = policy_operator(pol, id)) != NULL)
+		/* TRANSLATORS: a name and what it is known by, such as
+		 * an operator's id or a student's number. */
+		xasprintf(&s, _("%s (%s)"), op->name, id);
+	else
+		s = xstrdup(id);
+	return s;
+}
+
 /* Whether op's role grants p; false for no operator. */
 const char *
 role_label(const struct role *r)

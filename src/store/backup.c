@@ -333,7 +333,7 @@ export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
 
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		rc = xj_fail(cause, XJ_EIO, "%s: %s", doing, dst != NULL ?
+		rc = xj_fail(cause, XJ_EIO, _("%s: %s"), doing, dst != NULL ?
 		    sqlite3_errmsg(dst) : "");
 		goto out;
 	}
@@ -343,7 +343,7 @@ export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
 		goto out;
 	if (sqlite3_exec(dst, "PRAGMA journal_mode = OFF; "
 	    "PRAGMA synchronous = OFF", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = xj_fail(cause, XJ_EIO, "%s: %s", doing,
+		rc = xj_fail(cause, XJ_EIO, _("%s: %s"), doing,
 		    sqlite3_errmsg(dst));
 		goto out;
 	}
@@ -363,7 +363,7 @@ export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
 	if ((rc = store_sync_log(st, cause)) != XJ_OK)
 		goto out;
 	if ((bk = sqlite3_backup_init(dst, "main", st->db, "main")) == NULL) {
-		rc = xj_fail(cause, XJ_EIO, "%s: %s", doing,
+		rc = xj_fail(cause, XJ_EIO, _("%s: %s"), doing,
 		    sqlite3_errmsg(dst));
 		goto out;
 	}
@@ -377,7 +377,7 @@ export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
 			    sqlite3_backup_pagecount(bk), arg);
 	} while (rc == SQLITE_OK);
 	if (sqlite3_backup_finish(bk) != SQLITE_OK || rc != SQLITE_DONE) {
-		rc = xj_fail(cause, XJ_EIO, "%s: %s", doing,
+		rc = xj_fail(cause, XJ_EIO, _("%s: %s"), doing,
 		    sqlite3_errmsg(dst));
 		goto out;
 	}
@@ -385,7 +385,7 @@ export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
 out:
 	tx_rollback(st);
 	if (sqlite3_close(dst) != SQLITE_OK && rc == XJ_OK)
-		rc = xj_fail(cause, XJ_EIO, "%s: %s", doing,
+		rc = xj_fail(cause, XJ_EIO, _("%s: %s"), doing,
 		    sqlite3_errmsg(dst));
 	return rc;
 }

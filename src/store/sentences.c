@@ -12,8 +12,10 @@
  * the command line (store_require), so a refusal reads alike on the
  * screen, on the terminal and in the log.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
@@ -245,7 +247,27 @@ static const struct {
 	{ "list", "open", N_("open requests") },
 	{ "list", "overdue", N_("overdue requests") },
 	{ "list", "all", N_("all requests") },
+	{ "reason", "destroyed", N_("the record was destroyed") },
+	{ "reason", "many", N_("many failed attempts") },
+	{ "reason", "unfinished", N_("login not finished") },
+	{ "reason", "other", N_("other") },
+	{ "result", "not-written", N_("not written to its file") },
+	{ "status", "live", N_("all but the destroyed") },
+	{ "automatic", "1", N_("yes") },
+	{ "suspicious", "1", N_("yes") },
 };
+
+/* Keys whose value is a time: seconds, or as xj_isotime writes it. */
+static const char *const time_keys[] = {
+	"next", "since", "until", "first", "last", "executed",
+};
+
+/* Keys whose value is a key, a hash or a signature in hex. */
+static const char *const hex_keys[] = { "old", "new", "sig" };
+
+/* Hex shown up to this many digits, then "…": enough to hold it
+ * against a printout, short enough for a line at 80 columns. */
+#define HEX_SHOWN	16
 
 /*
  * The keys of a detail as the entry's page names them.  A key not here
@@ -298,12 +320,23 @@ static const struct {
 	{ "safety", N_("Safety copy") },
 	{ "backup_seq", N_("Last entry in the backup") },
 	{ "reapplied", N_("Destructions applied again") },
-	{ "seq", N_("Entry") },
+	{ "seq", N_("Up to entry") },
 	{ "checkpoint", N_("Checkpoint") },
 	{ "upto", N_("Up to entry") },
 	{ "old", N_("Old key") },
 	{ "new", N_("New key") },
 	{ "sig", N_("Signature") },
+	{ "automatic", N_("Written automatically") },
+	{ "suspicious", N_("Backup holds more than the branch") },
+	{ "count", N_("Attempts") },
+	{ "first", N_("First attempt") },
+	{ "last", N_("Last attempt") },
+	{ "unfinished", N_("Logins not finished") },
+	{ "wrong-passphrase", N_("Wrong passphrase") },
+	{ "unknown-operator", N_("Unknown operator") },
+	{ "no-slot", N_("No key slot") },
+	{ "keyslots-altered", N_("Key slots altered") },
+	{ "other", N_("Other failures") },
 	{ "fields", N_("Fields") },
 	{ "history", N_("History entries") },
 	{ "views", N_("Views") },
@@ -376,18 +409,95 @@ detail_value(const char *detail, const char *key, size_t keylen)
 	return NULL;
 }
 
-/* A detail value in words: statuses, reasons, results. */
+/* Whether key is one of the n keys of list. */
+static int
+key_in(const char *key, const char *const *list, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i], key) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A time of a detail, seconds or ISO 8601 UTC, as the local minute. */
+static char *
+time_words(const char *v)
+{
+	char		*end, buf[32];
+	long long	 n;
+	time_t		 t;
+
+	if (xj_parse_isotime(v, &t) != 0) {
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0' || n <= 0)
+			return NULL;
+		t = (time_t)n;
+	}
+	xj_timefmt(t, buf, sizeof buf);
+	return xstrdup(buf);
+}
+
+char *
+audit_hex_words(const char *hex)
+{
+	size_t	 n = strlen(hex);
+	char	*s;
+
+	if (n <= HEX_SHOWN || strspn(hex, "0123456789abcdefABCDEF") != n)
+		return xstrdup(hex);
+	xasprintf(&s, "%.*s…", HEX_SHOWN, hex);
+	return s;
+}
+
+/* "SH01-2026-00298,SH01-2026-00277,…" joined as the language lists. */
+static char *
+list_words(const char *v)
+{
+	const char	*p = v, *end;
+	char		*out = xstrdup(""), *next;
+
+	while (*p != '\0') {
+		end = p + strcspn(p, ",");
+		/* TRANSLATORS: between the items of a list in a log entry. */
+		xasprintf(&next, "%s%s%.*s", out, *out != '\0' &&
+		    strncmp(p, "…", (size_t)(end - p)) != 0 ? _(", ") : "",
+		    (int)(end - p), p);
+		free(out);
+		out = next;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return out;
+}
+
+/*
+ * A detail value in words: statuses, reasons, results; times as the
+ * local minute, hex cut short, lists as the language joins them.  What
+ * is made for the occasion is *own, which the caller frees.
+ */
 static const char *
-value_words(const char *key, const char *v)
+value_words(const char *key, const char *v, char **own)
 {
 	size_t	i;
 	int	st;
 
+	*own = NULL;
 	for (i = 0; i < nitems(values); i++) {
 		if (strcmp(values[i].key, key) == 0 &&
 		    strcmp(values[i].code, v) == 0)
 			return _(values[i].words);
 	}
+	if (key_in(key, time_keys, nitems(time_keys)))
+		*own = time_words(v);
+	else if (key_in(key, hex_keys, nitems(hex_keys)))
+		*own = audit_hex_words(v);
+	else if (strcmp(key, "numbers") == 0)
+		*own = list_words(v);
+	if (*own != NULL)
+		return *own;
 	if ((strcmp(key, "from") == 0 || strcmp(key, "to") == 0) &&
 	    (st = status_parse(v)) >= 0)
 		return status_label((enum student_status)st);
@@ -448,6 +558,7 @@ audit_detail_words(const struct audit_entry *e, const struct form_spec *form)
 	const char	*p = e->detail != NULL ? e->detail : "", *end, *eq;
 	const char	*label, *v;
 	char		*out = xstrdup(""), *key, *val, *line, *next;
+	char		*made = NULL;
 	size_t		 i;
 
 	while (*p != '\0') {
@@ -473,9 +584,11 @@ audit_detail_words(const struct audit_entry *e, const struct form_spec *form)
 		else if (strcmp(key, "consent") == 0 && form != NULL)
 			v = form_consent_label(form, val);
 		else
-			v = value_words(key, val);
+			v = value_words(key, val, &made);
 		/* TRANSLATORS: one detail of a log entry, "Request: 7". */
 		xasprintf(&line, _("%s: %s"), label, v);
+		free(made);
+		made = NULL;
 		xasprintf(&next, "%s%s%s", out, *out != '\0' ? "\n" : "",
 		    line);
 		free(line);
@@ -534,7 +647,7 @@ place(char **out, const struct audit_entry *e, const struct form_spec *form,
     const char *name, size_t len)
 {
 	const char	*v = NULL;
-	char		*own = NULL, *key, *next;
+	char		*own = NULL, *made = NULL, *key, *next;
 
 	if (len == 2 && strncmp(name, "op", 2) == 0)
 		v = strcmp(e->operator, "-") == 0 ? _("the system") :
@@ -546,10 +659,11 @@ place(char **out, const struct audit_entry *e, const struct form_spec *form,
 	else if (e->detail != NULL &&
 	    (own = detail_value(e->detail, name, len)) != NULL) {
 		key = xstrndup(name, len);
-		v = value_words(key, own);
+		v = value_words(key, own, &made);
 		free(key);
 	}
 	xasprintf(&next, "%s%s", *out, v != NULL && *v != '\0' ? v : "?");
+	free(made);
 	free(own);
 	free(*out);
 	*out = next;

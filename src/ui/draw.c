@@ -291,6 +291,19 @@ ui_fill(struct ui *ui, int row, int col, int width, enum ui_style st)
 		    ui_attr(ui, STYLE_NORMAL)));
 }
 
+int
+ui_tab(struct ui *ui, int row, int col, const char *text, int current)
+{
+	char	*s;
+	int	 used;
+
+	xasprintf(&s, current ? "[%s]" : " %s ", text);
+	used = ui_text(ui, row, col, ui->cols - col - 1, s, current ?
+	    STYLE_SELECT : STYLE_NORMAL);
+	free(s);
+	return used + 1;
+}
+
 void
 ui_centre(struct ui *ui, int row, const char *s, enum ui_style st)
 {

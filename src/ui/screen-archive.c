@@ -221,7 +221,7 @@ archive_close(void *p)
 	free(ar);
 }
 
-/* "1 Active 120": a list's key, name and count; the current in [ ]. */
+/* "1 Active: 120": a list's key, name and count; the current in [ ]. */
 static int
 draw_tab(struct ui *ui, const struct archive *ar, enum view v, int row,
     int col)
@@ -231,17 +231,15 @@ draw_tab(struct ui *ui, const struct archive *ar, enum view v, int row,
 	int		 used;
 
 	if (v < VIEW_REVIEW)
-		xasprintf(&s, v == ar->view ? _("[%s %s: %ld]") :
-		    _(" %s %s: %ld "),
-		    action_key_label(a), _(action_table[a].label),
-		    ar->counts[v]);
+		/* TRANSLATORS: a list's key, name and count. */
+		xasprintf(&s, _("%s %s: %ld"), action_key_label(a),
+		    _(action_table[a].label), ar->counts[v]);
 	else
-		xasprintf(&s, v == ar->view ? "[%s %s]" : " %s %s ",
-		    action_key_label(a), _(action_table[a].label));
-	used = ui_text(ui, row, col, ui->cols - col - 1, s, v == ar->view ?
-	    STYLE_SELECT : STYLE_NORMAL);
+		xasprintf(&s, "%s %s", action_key_label(a),
+		    _(action_table[a].label));
+	used = ui_tab(ui, row, col, s, v == ar->view);
 	free(s);
-	return used + 1;
+	return used;
 }
 
 static void
@@ -502,6 +500,20 @@ archive_offers(struct ui *ui, void *p, enum action a)
 	}
 }
 
+/* The lists' keys are their tabs, the year's key is in its line: the
+ * key bar need not repeat them. */
+static int
+archive_lists(enum action a)
+{
+	size_t	v;
+
+	for (v = 0; v < VIEW__COUNT; v++) {
+		if (views[v].action == a)
+			return 1;
+	}
+	return a == ACT_YEAR;
+}
+
 /*
  * About once a second: reload when another connection committed, once
  * the list is on the terminal (each load is logged for whom it shows
@@ -550,6 +562,7 @@ const struct screen screen_archive = {
 	.draw = archive_draw,
 	.action = archive_action,
 	.offers = archive_offers,
+	.lists = archive_lists,
 	.reread = archive_reread,
 	.tick = archive_tick,
 	.click = archive_click,

@@ -6,7 +6,8 @@
  * and approval, when and how, and which backup still holds the data
  * until when.  It is drawn as a plain box of text so that it reads
  * the same on paper (a screenshot or a terminal's print).  It names no
- * child: the destruction record holds the number and nothing personal.
+ * child: the destruction record holds the number and nothing personal;
+ * the operators it names as the status line does.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -73,7 +74,8 @@ certificate_draw(struct ui *ui, void *p)
 {
 	const struct destruction	*d = ((struct certificate *)p)->d;
 	const char			*labels[7];
-	char				*s, when[32], date[32], made[32];
+	char				*s, *who, when[32], date[32];
+	char				 made[32];
 	int				 left = 2, right = ui->cols - 3;
 	int				 col, lw = 0, width, row, top = 2, i;
 
@@ -118,13 +120,18 @@ certificate_draw(struct ui *ui, void *p)
 	row += ui_wrap(ui, row, col, width, 1, destroy_reason_label(d->reason),
 	    STYLE_NORMAL);
 	xj_timefmt(d->requested_at, when, sizeof when);
-	xasprintf(&s, _("%s by %s (request %" PRId64 ")"), when,
-	    d->requested_by, d->request);
+	who = ui_who(ui, d->requested_by);
+	xasprintf(&s, _("%s by %s (request %" PRId64 ")"), when, who,
+	    d->request);
+	free(who);
 	ui_text(ui, row, left + 2, lw, labels[3], STYLE_NORMAL);
 	row += ui_wrap(ui, row, col, width, 1, s, STYLE_NORMAL);
 	free(s);
 	xj_timefmt(d->approved_at, when, sizeof when);
-	xasprintf(&s, _("%s by %s"), when, d->approved_by);
+	who = ui_who(ui, d->approved_by);
+	/* TRANSLATORS: when and by whom a destruction was approved. */
+	xasprintf(&s, C_("approval", "%s by %s"), when, who);
+	free(who);
 	ui_text(ui, row, left + 2, lw, labels[4], STYLE_NORMAL);
 	row += ui_wrap(ui, row, col, width, 1, s, STYLE_NORMAL);
 	free(s);

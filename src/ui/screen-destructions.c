@@ -108,7 +108,7 @@ destructions_draw(struct ui *ui, void *p)
 	struct destructions	*ds = p;
 	const struct item	*it;
 	enum ui_style		 st;
-	char			*line, id[24], date[32];
+	char			*line, *who, id[24], date[32];
 	int			 rows = list_rows(ui), row, col;
 	size_t			 i;
 
@@ -120,7 +120,7 @@ destructions_draw(struct ui *ui, void *p)
 	ui_text(ui, 2, 2, ui->cols - 4, line, STYLE_NORMAL);
 	free(line);
 	ui_text(ui, 3, 2, ui->cols - 4, _("No.    Student          Destroyed   "
-	    "Approved by    Why"), STYLE_DIM);
+	    "Approved by          Why"), STYLE_DIM);
 	if (ds->n == 0) {
 		ui_text(ui, LIST_TOP + 1, 4, ui->cols - 8, _("No record has "
 		    "been destroyed."), STYLE_NORMAL);
@@ -143,8 +143,10 @@ destructions_draw(struct ui *ui, void *p)
 		xj_dayfmt(it->executed_at, date, sizeof date);
 		ui_text(ui, row, col, 10, date, st);
 		col += 12;
-		ui_text(ui, row, col, 14, it->approved_by, st);
-		col += 15;
+		who = ui_who(ui, it->approved_by);
+		ui_text(ui, row, col, 20, who, st);
+		free(who);
+		col += 21;
 		ui_text(ui, row, col, ui->cols - col, it->reason, st);
 	}
 }

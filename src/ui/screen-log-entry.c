@@ -4,8 +4,9 @@
  *
  * One operation-log entry in full, opened from the log: its sentence,
  * then every column in words (the action's name, the fields as the
- * form's labels, each detail as "label: value"), the hash in hex, so
- * that an auditor can hold it against a printout or the command line's
+ * form's labels, each detail as "label: value"), the time as the
+ * branch's local minute and the chain hash's first digits, enough for
+ * an auditor to hold it against a printout or the command line's
  * output.
  */
 #include <inttypes.h>
@@ -73,8 +74,8 @@ entry_draw(struct ui *ui, void *p)
 	struct entry_view		*ev = p;
 	const struct audit_entry	*e = &ev->e;
 	const char			*labels[8], *v[8], *line, *nl;
-	char				 values[3][80], *title, *one;
-	struct tm			 tm;
+	char				 values[2][80], *title, *one;
+	char				 hex[2 * AUDIT_HASH_BYTES + 1], *hash;
 	int				 i, lw = 0, row = 4, w;
 
 	erase();
@@ -89,14 +90,11 @@ entry_draw(struct ui *ui, void *p)
 	labels[4] = _("Target");
 	labels[5] = _("Fields");
 	labels[6] = _("Detail");
-	labels[7] = _("Hash");
+	labels[7] = _("Chain hash");
 	snprintf(values[0], sizeof values[0], "%" PRId64, e->seq);
-	if (localtime_r(&e->at, &tm) == NULL || strftime(values[1],
-	    sizeof values[1], "%Y-%m-%d %H:%M:%S %z", &tm) == 0)
-		snprintf(values[1], sizeof values[1], "%lld",
-		    (long long)e->at);
-	for (i = 0; i < AUDIT_HASH_BYTES; i++)
-		snprintf(values[2] + 2 * i, 3, "%02x", e->hash[i]);
+	xj_timefmt(e->at, values[1], sizeof values[1]);
+	xj_hex(e->hash, AUDIT_HASH_BYTES, hex);
+	hash = audit_hex_words(hex);
 	v[0] = values[0];
 	v[1] = values[1];
 	v[2] = ev->who;
@@ -104,7 +102,7 @@ entry_draw(struct ui *ui, void *p)
 	v[4] = e->target;
 	v[5] = ev->fields;
 	v[6] = ev->detail;
-	v[7] = values[2];
+	v[7] = hash;
 	for (i = 0; i < 8; i++) {
 		if (utf8_width(labels[i]) > lw)
 			lw = utf8_width(labels[i]);
@@ -128,6 +126,7 @@ entry_draw(struct ui *ui, void *p)
 			free(one);
 		}
 	}
+	free(hash);
 }
 
 const struct screen screen_log_entry = {

@@ -231,17 +231,6 @@ log_close(void *p)
 	free(l);
 }
 
-/* "2026-03-01 14:05", local time. */
-static void
-when(time_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(buf, len, "%lld", (long long)t);
-}
-
 /* "Filters: operator reception1 · student SH01-…", or none. */
 static char *
 filter_line(const struct log *l)
@@ -300,7 +289,7 @@ log_draw(struct ui *ui, void *p)
 		if (st == STYLE_SELECT)
 			ui_fill(ui, row, 0, ui->cols, st);
 		snprintf(seq, sizeof seq, "%7" PRId64, l->v[i].e.seq);
-		when(l->v[i].e.at, at, sizeof at);
+		xj_timefmt(l->v[i].e.at, at, sizeof at);
 		ui_text(ui, row, 0, 1, (size_t)i == l->sel ? ">" : " ", st);
 		ui_text(ui, row, 1, 7, seq, st);
 		ui_text(ui, row, 10, 16, at, st);

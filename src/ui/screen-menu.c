@@ -136,6 +136,20 @@ menu_offers(struct ui *ui, void *p, enum action a)
 	return 1;
 }
 
+/* The items are listed with their keys: the key bar need not repeat
+ * them (at 80 columns it could not hold them all). */
+static int
+menu_lists(enum action a)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(items); i++) {
+		if (items[i].action == a)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * The drill concerns whoever can run one (restore.run) or makes the
  * backups it checks (backup.run), and the auditor, who reads the
@@ -416,4 +430,5 @@ const struct screen screen_menu = {
 	.tick = menu_tick,
 	.reread = menu_reread,
 	.offers = menu_offers,
+	.lists = menu_lists,
 };

@@ -29,6 +29,7 @@
 #include "ui.h"
 
 #define LIST_TOP	4	/* first row of the list */
+#define WHO_COLS	20	/* 王丽（reception1）, 陈静（supervisor1） */
 #define RELOAD_EVERY	60	/* seconds: a guardian's request falls due */
 
 struct item {
@@ -72,12 +73,13 @@ static const struct {
 	const char	*title, *intro, *head, *empty;
 } lists[] = {
 	[LIST_PENDING] = { N_("Approval queue"), NULL,
-	    N_("No.    Kind         Student          Requested by   Age"),
+	    N_("No.    Kind         Student          Requested by         Age"),
 	    N_("No request waits for a decision.") },
 	[LIST_UNCONFIRMED] = { N_("Guardian confirmations"),
 	    N_("Applied changes the guardian has not confirmed yet; Enter "
 	    "records how."),
-	    N_("No.    Student          Approved by    Applied   Requested by"),
+	    N_("No.    Student          Approved by          Applied   "
+	    "Requested by"),
 	    N_("Every applied change has been confirmed.") },
 	[LIST_MINE] = { N_("My pending requests"),
 	    N_("Pending, and decided but unread; Enter opens one and marks "
@@ -233,6 +235,16 @@ age(time_t seconds, char *buf, size_t len)
 		    m / 60 % 24);
 }
 
+/* An operator in their column, named as the status line names them. */
+static void
+who(struct ui *ui, int row, int col, const char *id, enum ui_style st)
+{
+	char	*s = ui_who(ui, id);
+
+	ui_text(ui, row, col, WHO_COLS, s, st);
+	free(s);
+}
+
 /*
  * A guardian's request stands out: the whole row in the error style
  * (red, or bold without colour) and OVERDUE in words.  The age counts
@@ -254,8 +266,8 @@ draw_guardian(struct ui *ui, const struct item *it, int row, int selected,
 	col += 13;
 	ui_text(ui, row, col, 16, it->number, st);
 	col += 17;
-	ui_text(ui, row, col, 14, it->requested_by, st);
-	col += 15;
+	who(ui, row, col, it->requested_by, st);
+	col += WHO_COLS + 1;
 	age(now - it->requested_at, ago, sizeof ago);
 	ui_text(ui, row, col, 9, ago, st);
 	col += 10;
@@ -279,13 +291,12 @@ draw_item(struct ui *ui, const struct queue *q, const struct item *it,
 	if (q->which == LIST_UNCONFIRMED) {
 		ui_text(ui, row, col, 16, it->number, st);
 		col += 17;
-		ui_text(ui, row, col, 14, it->decided_by != NULL ?
-		    it->decided_by : "", st);
-		col += 15;
+		who(ui, row, col, it->decided_by, st);
+		col += WHO_COLS + 1;
 		age(now - it->decided_at, ago, sizeof ago);
 		ui_text(ui, row, col, 9, ago, st);
 		col += 10;
-		ui_text(ui, row, col, ui->cols - col, it->requested_by, st);
+		who(ui, row, col, it->requested_by, st);
 		return;
 	}
 	if (it->guardian) {
@@ -310,8 +321,8 @@ draw_item(struct ui *ui, const struct queue *q, const struct item *it,
 	col += 13;
 	ui_text(ui, row, col, 16, it->number, st);
 	col += 17;
-	ui_text(ui, row, col, 14, it->requested_by, st);
-	col += 15;
+	who(ui, row, col, it->requested_by, st);
+	col += WHO_COLS + 1;
 	age(now - it->requested_at, ago, sizeof ago);
 	ui_text(ui, row, col, 9, ago, st);
 	col += 10;

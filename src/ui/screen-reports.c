@@ -87,12 +87,21 @@ reports_draw(struct ui *ui, void *p)
 	struct reports	*r = p;
 	char		*title;
 	size_t		 i, n = r->n[r->kind];
-	int		 rows = text_rows(ui);
+	int		 rows = text_rows(ui), k, col;
+	enum action	 a;
 
 	xasprintf(&title, _("Reports · %d/%d %s"), (int)r->kind + 1,
 	    REPORT_KINDS, report_label(r->kind));
 	ui_title(ui, title);
 	free(title);
+	/* The reports by their keys, as the archive shows its lists. */
+	for (k = 0, col = 1; k < REPORT_KINDS; k++) {
+		a = (enum action)(ACT_REPORT_STATUS + k);
+		xasprintf(&title, "%s %s", action_key_label(a),
+		    _(action_table[a].label));
+		col += ui_tab(ui, 1, col, title, k == (int)r->kind);
+		free(title);
+	}
 	if (!r->made[r->kind])
 		return;
 	for (i = r->top; i < n && i < r->top + (size_t)rows; i++)
@@ -101,6 +110,13 @@ reports_draw(struct ui *ui, void *p)
 	if (r->top + (size_t)rows < n)
 		ui_text(ui, TEXT_TOP + rows, ui->cols - 12, 12, _("more ↓"),
 		    STYLE_DIM);
+}
+
+/* The reports' keys are their tabs: the key bar need not repeat them. */
+static int
+reports_lists(enum action a)
+{
+	return a >= ACT_REPORT_STATUS && a <= ACT_REPORT_DESTRUCTION;
 }
 
 static int
@@ -164,4 +180,5 @@ const struct screen screen_reports = {
 	.draw = reports_draw,
 	.action = reports_action,
 	.offers = reports_offers,
+	.lists = reports_lists,
 };

@@ -130,12 +130,13 @@ request_draw(struct ui *ui, void *p)
 	    request_kind_label(r->kind), request_state_label(r->state));
 	ui_title(ui, title);
 	free(title);
-	xasprintf(&s, "%s  %s", r->number, r->name != NULL ? r->name : "");
+	s = ui_named(r->name, r->number);
 	row = line(ui, row, lw, _("Student"), s);
 	free(s);
 	op = ui_who(ui, r->requested_by);
 	xj_timefmt(r->requested_at, when, sizeof when);
-	xasprintf(&s, _("%s by %s"), when, op);
+	/* TRANSLATORS: when and by whom a request was filed. */
+	xasprintf(&s, C_("request", "%s by %s"), when, op);
 	row = line(ui, row, lw, _("Requested"), s);
 	free(s);
 	free(op);
@@ -168,7 +169,7 @@ request_draw(struct ui *ui, void *p)
 		xj_timefmt(r->decided_at, when, sizeof when);
 		/* Closed by a destruction: nobody decided it. */
 		if (r->state == REQ_CLOSED)
-			xasprintf(&s, "%s, %s", request_state_label(r->state),
+			xasprintf(&s, _("%s, %s"), request_state_label(r->state),
 			    when);
 		else
 			xasprintf(&s, _("%s, %s by %s"),

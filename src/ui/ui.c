@@ -244,7 +244,8 @@ struct keybar {
 
 /*
  * The top screen's actions the operator may use, with a key that works
- * there: help, back, the screen's own, lock; quit apart.
+ * there: help, back, the screen's own but those it lists itself, lock;
+ * quit apart.
  */
 static void
 keybar_collect(struct ui *ui, struct keybar *kb)
@@ -280,6 +281,7 @@ keybar_collect(struct ui *ui, struct keybar *kb)
 			break;
 		}
 		if (!ui_offered(ui, sc, state, list[i]) ||
+		    (sc->lists != NULL && sc->lists(list[i])) ||
 		    !first_key(sc, list[i], kb->e[kb->n].key,
 		    sizeof kb->e[kb->n].key))
 			continue;
@@ -325,6 +327,9 @@ draw_keybar(struct ui *ui, const struct keybar *kb, int nrows)
 			    key_width(kb->quit, ql) - 2 : ui->cols;
 		}
 		if (col + w > right) {
+			/* Lock is on every screen: left out, not cut. */
+			if (kb->e[i].a == ACT_LOCK)
+				continue;
 			ui_text(ui, row, col, 2, "…", STYLE_NORMAL);
 			break;
 		}
@@ -361,7 +366,8 @@ draw(struct ui *ui)
 	 * shorter (ui->rows), so nothing of theirs is drawn over.
 	 */
 	keybar_collect(ui, &kb);
-	if (kb.width > ui->cols && ui->rows > UI_MIN_ROWS) {
+	/* Two columns are kept before quit (draw_keybar). */
+	if (kb.width + 2 > ui->cols && ui->rows > UI_MIN_ROWS) {
 		nrows = 2;
 		ui->rows--;
 	}

@@ -180,6 +180,12 @@ struct screen {
 	 * what is not offered and its keys do nothing.
 	 */
 	int		 (*offers)(struct ui *, void *, enum action);
+	/*
+	 * Whether the screen itself shows action a with its key (a menu's
+	 * items); NULL: none.  The key bar leaves such an action out, so
+	 * that it holds what the screen does not say; help lists them all.
+	 */
+	int		 (*lists)(enum action);
 	/* Drawn over the screen below (a dialog) rather than instead. */
 	int		  overlay;
 };
@@ -349,6 +355,9 @@ char	*ui_who(const struct ui *, const char *id);
 /* The operator's name alone where a line is short of room; the id when
  * the policy has no such operator, "?" for NULL. */
 const char *ui_who_name(const struct ui *, const char *id);
+/* A student by name and number, "王小明 (SH01-2026-00001)", or the
+ * number alone when there is no name (not seen, or destroyed). */
+char	*ui_named(const char *name, const char *number);
 /* A student the same way: "王小明 (SH01-2026-00001)", the number alone
  * when no name is seen.  The caller frees it. */
 char	*ui_naming(const struct student *);
@@ -421,6 +430,12 @@ int	 ui_text(struct ui *, int row, int col, int width, const char *s,
 	     enum ui_style);
 /* The same, centred in the line. */
 void	 ui_centre(struct ui *, int row, const char *s, enum ui_style);
+/*
+ * A tab at (row, col): text, in [ ] and selected when current, else
+ * between blanks; returns the columns it takes and one to part it from
+ * the next.
+ */
+int	 ui_tab(struct ui *, int row, int col, const char *text, int current);
 /* Pad the rest of a line with blanks in a style. */
 void	 ui_fill(struct ui *, int row, int col, int width, enum ui_style);
 /*

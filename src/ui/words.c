@@ -15,17 +15,18 @@
 char *
 ui_who(const struct ui *ui, const char *id)
 {
-	const struct operator	*op;
-	char			*s;
+	return policy_who(ui->s->pol, id);
+}
 
-	if (id == NULL)
-		return xstrdup("");
-	if ((op = policy_operator(ui->s->pol, id)) != NULL)
-		/* TRANSLATORS: a name and what it is known by, such as
-		 * an operator's id or a student's number. */
-		xasprintf(&s, _("%s (%s)"), op->name, id);
+char *
+ui_named(const char *name, const char *number)
+{
+	char	*s;
+
+	if (name != NULL && *name != '\0')
+		xasprintf(&s, _("%s (%s)"), name, number);
 	else
-		s = xstrdup(id);
+		s = xstrdup(number);
 	return s;
 }
 
@@ -44,14 +45,7 @@ ui_who_name(const struct ui *ui, const char *id)
 char *
 ui_naming(const struct student *st)
 {
-	const char	*name = student_value(st, "name");
-	char		*s;
-
-	if (name != NULL && *name != '\0')
-		xasprintf(&s, _("%s (%s)"), name, st->number);
-	else
-		s = xstrdup(st->number);
-	return s;
+	return ui_named(student_value(st, "name"), st->number);
 }
 
 void

@@ -207,8 +207,14 @@ e2e_status_line(struct vt *vt)
 
 struct bar_want {
 	const char	*a, *b;
+	int		 whole;		/* and no "…" of the bar's own */
 };
 
+/*
+ * Whether the key bar holds a and b, and, if whole, no "…" of its own:
+ * that one follows a space, where a label's own (备份到…) follows its
+ * text.
+ */
 static int
 bar_has(struct vt *vt, void *arg)
 {
@@ -217,7 +223,8 @@ bar_has(struct vt *vt, void *arg)
 	int			 yes;
 
 	yes = strstr(bar, w->a) != NULL && (w->b == NULL ||
-	    strstr(bar, w->b) != NULL);
+	    strstr(bar, w->b) != NULL) && (!w->whole ||
+	    strstr(bar, " …") == NULL);
 	free(bar);
 	return yes;
 }
@@ -225,7 +232,7 @@ bar_has(struct vt *vt, void *arg)
 void
 e2e_wait_bar(struct vt *vt, const char *a, const char *b)
 {
-	struct bar_want	w = { a, b };
+	struct bar_want	w = { a, b, 0 };
 
 	if (vt_wait(vt, bar_has, &w, E2E_WAIT) != 0) {
 		vt_dump(vt, stderr);
@@ -288,16 +295,23 @@ status_holds(struct vt *vt, void *arg)
 	return yes;
 }
 
-void
-e2e_zh_screen_fits(struct vt *vt, const char *op)
+/* The bar and the status line, in Chinese (zh) or English. */
+static void
+screen_fits(struct vt *vt, const char *op, int zh)
 {
-	char	*status, *want = NULL;
-	size_t	 i;
+	struct bar_want	 f = { zh ? "F1 帮助" : "F1 Help",
+			    zh ? "^Q 退出" : "^Q Quit", 1 };
+	char		*status, *bar, *want = NULL;
 
 	/* The screen may still be arriving: the bars are drawn last. */
-	e2e_wait_bar(vt, "F1 帮助", "^Q 退出");
+	if (vt_wait(vt, bar_has, &f, E2E_WAIT) != 0) {
+		bar = e2e_keybar(vt);
+		vt_dump(vt, stderr);
+		fail_msg("the key bar lacks %s or %s, or is cut: %s", f.a,
+		    f.b, bar);
+	}
 	if (op != NULL)
-		xasprintf(&want, "（%s）", op);
+		xasprintf(&want, zh ? "（%s）" : "(%s)", op);
 	else
 		want = xstrdup("测试校区");
 	/* The status line is whole: never cut, the operator kept. */
@@ -307,13 +321,73 @@ e2e_zh_screen_fits(struct vt *vt, const char *op)
 		fail_msg("the status line is cut or lost the operator: %s",
 		    status);
 	}
+	free(want);
+}
+
+void
+e2e_zh_screen_fits(struct vt *vt, const char *op)
+{
+	size_t	 i;
+
+	screen_fits(vt, op, 1);
 	for (i = 0; i < sizeof raw_keys / sizeof *raw_keys; i++) {
 		if (e2e_on_screen(vt, raw_keys[i])) {
 			vt_dump(vt, stderr);
 			fail_msg("a raw key on the screen: %s", raw_keys[i]);
 		}
 	}
-	free(want);
+}
+
+void
+e2e_en_screen_fits(struct vt *vt, const char *op)
+{
+	screen_fits(vt, op, 0);
+}
+
+struct column {
+	int		 first;
+	const char	*text;
+	int		 row, at, col;	/* where it broke the column */
+	int		 n;
+};
+
+/* Whether the column holds (see e2e_column). */
+static int
+column_holds(struct vt *vt, void *arg)
+{
+	struct column	*k = arg;
+	int		 rows, cols, r, c;
+
+	vt_size(vt, &rows, &cols);
+	k->n = 0;
+	k->col = k->row = -1;
+	for (r = k->first; r < rows; r++) {
+		if ((c = vt_find_in_row(vt, r, k->text)) < 0)
+			continue;
+		if (k->n > 0 && c != k->col) {
+			k->row = r;
+			k->at = c;
+			return 0;
+		}
+		k->col = c;
+		k->n++;
+	}
+	return k->n >= 2;
+}
+
+void
+e2e_column(struct vt *vt, int first, const char *text)
+{
+	struct column	k = { first, text, -1, -1, -1, 0 };
+
+	/* The rows may still be arriving. */
+	if (vt_wait(vt, column_holds, &k, E2E_WAIT) == 0)
+		return;
+	vt_dump(vt, stderr);
+	if (k.row >= 0)
+		fail_msg("%s on row %d starts at column %d, not %d", text,
+		    k.row, k.at, k.col);
+	fail_msg("%s is on %d rows: no column to check", text, k.n);
 }
 
 int

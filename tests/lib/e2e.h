@@ -67,14 +67,24 @@ void		 e2e_wait_bar(struct vt *, const char *a, const char *b);
 
 /*
  * Issue 20, what every screen must be in Chinese: the key bar holds
- * F1 帮助 and ^Q 退出; the status line is whole and names the operator
- * (op; NULL: the test branch's name, 测试校区); no raw key of a form field
- * or an action is on the screen.  Each fails the test with the screen.
+ * F1 帮助 and ^Q 退出 and nothing it could not hold (no "…" of its
+ * own); the status line is whole and names the operator (op; NULL: the
+ * test branch's name, 测试校区); no raw key of a form field or an
+ * action is on the screen.  Each fails the test with the screen.
  */
 void		 e2e_zh_screen_fits(struct vt *, const char *op);
+/* The same in English (F1 Help, ^Q Quit, "(op)"), raw keys aside: an
+ * English sentence may end in "status." or "report.". */
+void		 e2e_en_screen_fits(struct vt *, const char *op);
 /* Each of the n texts starts in one column (the values of a record,
  * whatever the width of their labels). */
 void		 e2e_aligned(struct vt *, const char *const *texts, size_t n);
+/*
+ * Every row from row first down that holds text (first occurrence)
+ * has it at the same column, and at least two rows do: a column of a
+ * list lines up whatever the width of the columns before it.
+ */
+void		 e2e_column(struct vt *, int first, const char *text);
 /* Log in at the Chinese login screen. */
 void		 e2e_zh_login(struct vt *, const char *id, const char *pass);
 
