@@ -6,6 +6,7 @@
  * and damaged backups, rotation, and restore (refused while another
  * session is open).
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -548,6 +549,13 @@ test_restore(void **state)
 	free(cause);
 	cause = NULL;
 	session_free(r);
+	/* Alone, the check itself removes what a killed session left. */
+	stale = tl_write(sv->cfg->data_dir, SESSION_HOLDER_PREFIX "1.1",
+	    "auditor1", 0600);
+	assert_int_equal(session_exclusive(sv, &cause), XJ_OK);
+	assert_int_equal(access(stale, F_OK), -1);
+	free(stale);
+	assert_int_equal(flock(sv->lock_fd, LOCK_SH), 0);
 	assert_int_equal(count_of(sv, "SELECT count(*) FROM student"), 2);
 
 	/* A damaged backup is refused before anything is touched. */

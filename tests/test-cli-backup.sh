@@ -115,24 +115,51 @@ check "and the failed one" grep -q '	backup.drill	.*result=failed' "$T/out"
 # --- restore ------------------------------------------------------------
 expect 77 "a receptionist cannot restore" as reception1 restore "$B1"
 expect 64 "restore needs a file" as supervisor1 restore
-# Another session holds the lock shared, as a TUI would.
-( exec 9<"$T/data/lock"; flock -s 9; : >"$T/locked"; exec sleep 30 ) &
+# Another session stays open, as a TUI would: supervisor2's drill of a
+# FIFO, which waits in the middle of the copy for the rest of it.
+# started_in DIR PATTERN: wait (10 s at most) for a file PATTERN in DIR.
+started_in() {
+	i=0
+	while [ $i -lt 200 ]; do
+		ls "$1" 2>/dev/null | grep -q "$2" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+mkfifo "$T/pipe.xjb"
+$X -u supervisor2 --passphrase-fd 3 restore-drill "$T/pipe.xjb" \
+	3<"$T/supervisor2" >/dev/null 2>&1 &
 lockpid=$!
-i=0
-while [ ! -e "$T/locked" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+check "supervisor2's session is open" started_in "$T/data" '^session\.'
+exec 5<>"$T/pipe.xjb"
+head -c 65536 "$B1" >&5
 cp "$T/data/branch.db" "$T/before.db"
 expect 75 "restore refuses while another session is open" as supervisor1 \
 	restore "$B1"
-check "saying so" grep -q 'another xueji session' "$T/err"
+check "naming who holds it" grep -q 'another xueji session is open on this branch, by 张伟 (supervisor2)' "$T/err"
+expect 75 "in Chinese too" env LANGUAGE=zh_CN $X -u supervisor1 \
+	--passphrase-fd 3 restore "$B1" 3<"$T/supervisor1"
+check "as 张伟（supervisor2）" grep -q '使用者：张伟（supervisor2）' "$T/err"
 check "and no safety copy is made" sh -c "! ls $T/data | grep -q before-restore"
-kill "$lockpid"
+check "the drill is under way" started_in "$T/tmp" .
+# Killed in the middle, as the power or the OOM killer would: its
+# session's file stays behind, but nobody holds it any more.
+kill -9 "$lockpid"
 wait "$lockpid" 2>/dev/null
 lockpid=
+exec 5>&-
+# Its scratch copy in TMPDIR is nobody's business here.
+rm -rf "$T"/tmp/*
+check "the killed session left its file" started_in "$T/data" '^session\.'
+ls "$T/data" | grep '^session\.' >"$T/stale"
+expect 0 "the fourth student is still there" as reception1 student show \
+	"$NO4"
+check "the next login removed the killed session's file" sh -c \
+	"! ls '$T/data' | grep -qF -f '$T/stale'"
 expect 66 "a missing backup" as supervisor1 restore "$T/nope.xjb"
 expect 65 "a damaged one is not restored" as supervisor1 restore \
 	"$T/noise.xjb"
-expect 0 "the fourth student is still there" as reception1 student show \
-	"$NO4"
 expect 0 "alone, a supervisor restores" as supervisor1 restore "$B1"
 SAFE=$(cat "$T/out")
 check "printing the safety copy" \

@@ -162,6 +162,22 @@ int	 xj_dir_shared(const char *dir);
 int	 platform_data_dir(const char *dir);
 
 /*
+ * A file or folder of the data directory that stands for a running
+ * process (a session's name, a drill's scratch copy) is held with
+ * flock(2) for as long as the process lives; the lock dies with it, so
+ * one nobody holds is stale.  xj_hold takes the lock on fd, just
+ * created: 0, or -1 when it is locked or was swept away meanwhile (the
+ * caller closes it and makes another).  xj_sweep goes through the
+ * entries of dir named prefix* (but not self, when not NULL): removes
+ * each nobody holds (a folder with the files in it), and passes a
+ * descriptor of each held one, read-only, to held (unless NULL).  It
+ * returns how many are held, or -1 when dir cannot be read.
+ */
+int	 xj_hold(int fd);
+int	 xj_sweep(const char *dir, const char *prefix, const char *self,
+	     void (*held)(int, void *), void *arg);
+
+/*
  * UTF-8.  utf8_decode reads one code point from s (at most n bytes) into
  * *cp and returns its length, or -1 for a malformed, overlong or surrogate
  * sequence.  utf8_valid is true when all n bytes are well-formed UTF-8.
