@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 lockpid=
 trap '[ -n "$lockpid" ] && kill "$lockpid" 2>/dev/null; rm -rf "$T"' EXIT
-# The drill's private copies go here, where no other test's can be.
+# A drill's private copy goes into the data directory, never here.
 mkdir -m 700 "$T/tmp"
 TMPDIR=$T/tmp
 export TMPDIR
@@ -84,7 +84,8 @@ check "a count of the log" grep -q '^count	audit	[0-9]*	[0-9]*	differs$' \
 check "not suspicious" grep -qx 'suspicious	no' "$T/out"
 check "nothing to destroy again" grep -qx 'reapply	0' "$T/out"
 check "passed" grep -qx 'result	passed' "$T/out"
-check "the private copy is gone" test -z "$(ls -A "$T/tmp")"
+check "the private copy is gone" sh -c "! ls '$T/data' | grep -q '^drill-'"
+check "and none was ever in TMPDIR" test -z "$(ls -A "$T/tmp")"
 
 # A flipped byte inside the data (past the first page, which holds the
 # key check, so the backup still opens).
@@ -142,21 +143,27 @@ expect 75 "in Chinese too" env LANGUAGE=zh_CN $X -u supervisor1 \
 	--passphrase-fd 3 restore "$B1" 3<"$T/supervisor1"
 check "as 张伟（supervisor2）" grep -q '使用者：张伟（supervisor2）' "$T/err"
 check "and no safety copy is made" sh -c "! ls $T/data | grep -q before-restore"
-check "the drill is under way" started_in "$T/tmp" .
+check "the drill is under way, its copy in the data directory" \
+	started_in "$T/data" '^drill-'
+D=$(ls -d "$T"/data/drill-*)
+check "in a folder of its own, 0700" test "$(stat -c %a "$D")" = 700
+check "holding what was read so far" started_in "$D" '^drill\.db$'
 # Killed in the middle, as the power or the OOM killer would: its
 # session's file stays behind, but nobody holds it any more.
 kill -9 "$lockpid"
 wait "$lockpid" 2>/dev/null
 lockpid=
 exec 5>&-
-# Its scratch copy in TMPDIR is nobody's business here.
-rm -rf "$T"/tmp/*
 check "the killed session left its file" started_in "$T/data" '^session\.'
+check "and the drill its folder" test -d "$D"
 ls "$T/data" | grep '^session\.' >"$T/stale"
 expect 0 "the fourth student is still there" as reception1 student show \
 	"$NO4"
 check "the next login removed the killed session's file" sh -c \
 	"! ls '$T/data' | grep -qF -f '$T/stale'"
+check "and the killed drill's folder" test ! -e "$D"
+expect 0 "the next drill passes" as supervisor1 restore-drill "$B1"
+check "and leaves nothing behind" sh -c "! ls '$T/data' | grep -q '^drill-'"
 expect 66 "a missing backup" as supervisor1 restore "$T/nope.xjb"
 expect 65 "a damaged one is not restored" as supervisor1 restore \
 	"$T/noise.xjb"
@@ -271,7 +278,8 @@ expect 0 "from yesterday through today" as auditor1 analysis \
 check "finds it too" grep -q '^burst	reception1	' "$T/out"
 expect 0 "in 1999" as auditor1 analysis --until 1999-12-31
 check "nothing" test ! -s "$T/out"
-check "the drills left nothing behind" test -z "$(ls -A "$T/tmp")"
+check "the drills left nothing behind" sh -c \
+	"! ls '$T/data' | grep -q '^drill-' && test -z \"\$(ls -A '$T/tmp')\""
 expect 0 "the analysis is logged" as auditor1 audit --action audit.analysis
 check "each time" test "$(wc -l <"$T/out")" -ge 3
 

@@ -184,6 +184,37 @@ rm -f "$G/data/keyslots.extra"
 expect 0 "without them the branch opens again" by "$A" supervisor1 \
     student list
 
+# --- a restore drill killed midway -----------------------------------------
+# User A's drill of a FIFO waits in the middle of its copy, in the data
+# directory; killed there, it must stand in no one's way, user B's too.
+expect 0 "user A backs up as supervisor1" by "$A" supervisor1 backup
+BK=$(cat "$T/out")
+runuser -u "$A" -- mkfifo "$OWN/pipe.xjb"
+by "$A" supervisor1 restore-drill "$OWN/pipe.xjb" >/dev/null 2>&1 &
+drill=$!
+exec 5<>"$OWN/pipe.xjb"
+head -c 65536 "$BK" >&5
+i=0
+while ! ls "$G"/data/drill-*/drill.db >/dev/null 2>&1 && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+check "the drill's copy is in the data directory" \
+    test -f "$(ls "$G"/data/drill-*/drill.db 2>/dev/null)"
+check "not in /tmp" sh -c "! ls /tmp | grep -q '^xueji-drill'"
+check "its folder A's, in the group, 2770, for any operator to remove" \
+    test "$(stat -c '%a %U %G' "$G"/data/drill-*)" = "2770 $A $GRP"
+kill -9 "$drill"
+wait "$drill" 2>/dev/null
+exec 5>&-
+check "killed, it left its folder" test -d "$(ls -d "$G"/data/drill-*)"
+expect 0 "user B logs in after it" by "$B" reception1 student list
+check "and the killed drill's folder is gone" \
+    sh -c "! ls '$G/data' | grep -q '^drill-'"
+expect 0 "user B drills as supervisor2" by "$B" supervisor2 restore-drill \
+    "$BK"
+check "leaving nothing behind" sh -c "! ls '$G/data' | grep -q '^drill-'"
+
 # --- an export is the operator's own file ---------------------------------
 expect 0 "user A exports as supervisor1" by "$A" supervisor1 export \
     --purpose 测试 "$OWN/export.csv"

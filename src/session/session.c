@@ -238,10 +238,11 @@ check_data_dir(const char *dir, char **cause)
 		return xj_fail(cause, XJ_ECONFIG, _("%s is not a directory"),
 		    dir);
 	/*
-	 * What killed sessions left: nobody holds it,
+	 * What killed sessions and restore drills left: nobody holds it,
 	 * so it means nothing, and must not stand in anyone's way.
 	 */
 	xj_sweep(dir, SESSION_HOLDER_PREFIX, NULL, NULL, NULL);
+	xj_sweep(dir, STORE_DRILL_PREFIX, NULL, NULL, NULL);
 	return check_data_files(dir, &sb, cause);
 }
 
