@@ -139,6 +139,12 @@ void	 xj_user_end(void);
  * descriptor, or -1 with errno set.
  */
 int	 xj_create_user_file(const char *path);
+/*
+ * Remove such a file again (a failed write), in the operator's group
+ * too: the folders above it are theirs, and may have been swapped for a
+ * link to the data directory since it was created.
+ */
+void	 xj_unlink_user_file(const char *path);
 /* xj_read_file of a file the operator named, in their group. */
 int	 xj_read_user_file(const char *path, size_t max, char **out,
 	     size_t *lenp, char **cause);

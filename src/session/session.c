@@ -648,7 +648,7 @@ write_new(const char *path, const char *text, char **cause)
 	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
 		err = errno;
 		close(fd);
-		unlink(path);
+		xj_unlink_user_file(path);
 		return xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), path,
 		    strerror(err));
 	}
