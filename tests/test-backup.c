@@ -6,6 +6,7 @@
  * and damaged backups, rotation, and restore (refused while another
  * session is open).
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -98,6 +99,22 @@ dir_entries(const char *dir)
 		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
 			n++;
 	}
+	closedir(d);
+	return n;
+}
+
+/* Drills' scratch folders in the data directory. */
+static int
+drill_dirs(const struct fixture *f)
+{
+	struct dirent	*de;
+	DIR		*d = opendir(f->b->data);
+	int		 n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, STORE_DRILL_PREFIX,
+		    strlen(STORE_DRILL_PREFIX)) == 0;
 	closedir(d);
 	return n;
 }
@@ -209,6 +226,7 @@ test_backup_while_writing(void **state)
 	assert_non_null(strstr(a, "concurrent-4.xjb size="));
 	free(a);
 	assert_int_equal(dir_entries(f->tmp), 0);
+	assert_int_equal(drill_dirs(f), 0);
 	session_free(sv);
 }
 
@@ -259,6 +277,7 @@ test_drill_good(void **state)
 	free(a);
 	/* The private copy is gone. */
 	assert_int_equal(dir_entries(f->tmp), 0);
+	assert_int_equal(drill_dirs(f), 0);
 	free(out);
 	session_free(sv);
 }
@@ -286,6 +305,53 @@ damaged(struct fixture *f, struct session *sv, const char *path, int want)
 	assert_string_equal(a, "backup.drill result=failed");
 	free(a);
 	assert_int_equal(dir_entries(f->tmp), 0);
+	assert_int_equal(drill_dirs(f), 0);
+}
+
+/*
+ * A drill killed midway leaves its folder in the data directory: the
+ * next drill removes it, files and all, but never one still held by a
+ * drill under way.
+ */
+static void
+test_drill_killed(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*sv = tl_login(f->b, "supervisor1");
+	struct drill_report	 r;
+	char			*out, *cause = NULL, *dead, *live;
+	int			 fd;
+
+	free(enrol_n(sv, 1));
+	assert_int_equal(store_backup(sv->st, sv->secret->db_key, NULL, &out,
+	    &cause), XJ_OK);
+	dead = xj_path_join(f->b->data, STORE_DRILL_PREFIX "dead00");
+	live = xj_path_join(f->b->data, STORE_DRILL_PREFIX "live00");
+	assert_int_equal(mkdir(dead, 0700), 0);
+	free(tl_write(dead, "drill.db", "half a copy", 0600));
+	free(tl_write(dead, "drill.db-wal", "", 0600));
+	assert_int_equal(mkdir(live, 0700), 0);
+	fd = open(live, O_RDONLY | O_DIRECTORY);
+	assert_true(fd != -1);
+	assert_int_equal(xj_hold(fd), 0);
+	assert_int_equal(drill_dirs(f), 2);
+
+	assert_int_equal(store_restore_drill(sv->st, sv->secret->db_key, out,
+	    &r, &cause), XJ_OK);
+	drill_report_free(&r);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(live, F_OK), 0);
+	assert_int_equal(drill_dirs(f), 1);
+	/* Once its holder is gone, the next login clears it. */
+	close(fd);
+	session_free(sv);
+	sv = tl_login(f->b, "supervisor1");
+	assert_int_equal(drill_dirs(f), 0);
+	assert_int_equal(dir_entries(f->tmp), 0);
+	free(dead);
+	free(live);
+	free(out);
+	session_free(sv);
 }
 
 static void
@@ -548,6 +614,13 @@ test_restore(void **state)
 	free(cause);
 	cause = NULL;
 	session_free(r);
+	/* Alone, the check itself removes what a killed session left. */
+	stale = tl_write(sv->cfg->data_dir, SESSION_HOLDER_PREFIX "1.1",
+	    "auditor1", 0600);
+	assert_int_equal(session_exclusive(sv, &cause), XJ_OK);
+	assert_int_equal(access(stale, F_OK), -1);
+	free(stale);
+	assert_int_equal(flock(sv->lock_fd, LOCK_SH), 0);
 	assert_int_equal(count_of(sv, "SELECT count(*) FROM student"), 2);
 
 	/* A damaged backup is refused before anything is touched. */
@@ -626,6 +699,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_backup_while_writing,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drill_good, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_drill_killed, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_drill_damaged, setup,
 		    teardown),

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 lockpid=
 trap '[ -n "$lockpid" ] && kill "$lockpid" 2>/dev/null; rm -rf "$T"' EXIT
-# The drill's private copies go here, where no other test's can be.
+# A drill's private copy goes into the data directory, never here.
 mkdir -m 700 "$T/tmp"
 TMPDIR=$T/tmp
 export TMPDIR
@@ -84,7 +84,8 @@ check "a count of the log" grep -q '^count	audit	[0-9]*	[0-9]*	differs$' \
 check "not suspicious" grep -qx 'suspicious	no' "$T/out"
 check "nothing to destroy again" grep -qx 'reapply	0' "$T/out"
 check "passed" grep -qx 'result	passed' "$T/out"
-check "the private copy is gone" test -z "$(ls -A "$T/tmp")"
+check "the private copy is gone" sh -c "! ls '$T/data' | grep -q '^drill-'"
+check "and none was ever in TMPDIR" test -z "$(ls -A "$T/tmp")"
 
 # A flipped byte inside the data (past the first page, which holds the
 # key check, so the backup still opens).
@@ -115,24 +116,57 @@ check "and the failed one" grep -q '	backup.drill	.*result=failed' "$T/out"
 # --- restore ------------------------------------------------------------
 expect 77 "a receptionist cannot restore" as reception1 restore "$B1"
 expect 64 "restore needs a file" as supervisor1 restore
-# Another session holds the lock shared, as a TUI would.
-( exec 9<"$T/data/lock"; flock -s 9; : >"$T/locked"; exec sleep 30 ) &
+# Another session stays open, as a TUI would: supervisor2's drill of a
+# FIFO, which waits in the middle of the copy for the rest of it.
+# started_in DIR PATTERN: wait (10 s at most) for a file PATTERN in DIR.
+started_in() {
+	i=0
+	while [ $i -lt 200 ]; do
+		ls "$1" 2>/dev/null | grep -q "$2" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+mkfifo "$T/pipe.xjb"
+$X -u supervisor2 --passphrase-fd 3 restore-drill "$T/pipe.xjb" \
+	3<"$T/supervisor2" >/dev/null 2>&1 &
 lockpid=$!
-i=0
-while [ ! -e "$T/locked" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+check "supervisor2's session is open" started_in "$T/data" '^session\.'
+exec 5<>"$T/pipe.xjb"
+head -c 65536 "$B1" >&5
 cp "$T/data/branch.db" "$T/before.db"
 expect 75 "restore refuses while another session is open" as supervisor1 \
 	restore "$B1"
-check "saying so" grep -q 'another xueji session' "$T/err"
+check "naming who holds it" grep -q 'another xueji session is open on this branch, by 张伟 (supervisor2)' "$T/err"
+expect 75 "in Chinese too" env LANGUAGE=zh_CN $X -u supervisor1 \
+	--passphrase-fd 3 restore "$B1" 3<"$T/supervisor1"
+check "as 张伟（supervisor2）" grep -q '使用者：张伟（supervisor2）' "$T/err"
 check "and no safety copy is made" sh -c "! ls $T/data | grep -q before-restore"
-kill "$lockpid"
+check "the drill is under way, its copy in the data directory" \
+	started_in "$T/data" '^drill-'
+D=$(ls -d "$T"/data/drill-*)
+check "in a folder of its own, 0700" test "$(stat -c %a "$D")" = 700
+check "holding what was read so far" started_in "$D" '^drill\.db$'
+# Killed in the middle, as the power or the OOM killer would: its
+# session's file stays behind, but nobody holds it any more.
+kill -9 "$lockpid"
 wait "$lockpid" 2>/dev/null
 lockpid=
+exec 5>&-
+check "the killed session left its file" started_in "$T/data" '^session\.'
+check "and the drill its folder" test -d "$D"
+ls "$T/data" | grep '^session\.' >"$T/stale"
+expect 0 "the fourth student is still there" as reception1 student show \
+	"$NO4"
+check "the next login removed the killed session's file" sh -c \
+	"! ls '$T/data' | grep -qF -f '$T/stale'"
+check "and the killed drill's folder" test ! -e "$D"
+expect 0 "the next drill passes" as supervisor1 restore-drill "$B1"
+check "and leaves nothing behind" sh -c "! ls '$T/data' | grep -q '^drill-'"
 expect 66 "a missing backup" as supervisor1 restore "$T/nope.xjb"
 expect 65 "a damaged one is not restored" as supervisor1 restore \
 	"$T/noise.xjb"
-expect 0 "the fourth student is still there" as reception1 student show \
-	"$NO4"
 expect 0 "alone, a supervisor restores" as supervisor1 restore "$B1"
 SAFE=$(cat "$T/out")
 check "printing the safety copy" \
@@ -244,7 +278,8 @@ expect 0 "from yesterday through today" as auditor1 analysis \
 check "finds it too" grep -q '^burst	reception1	' "$T/out"
 expect 0 "in 1999" as auditor1 analysis --until 1999-12-31
 check "nothing" test ! -s "$T/out"
-check "the drills left nothing behind" test -z "$(ls -A "$T/tmp")"
+check "the drills left nothing behind" sh -c \
+	"! ls '$T/data' | grep -q '^drill-' && test -z \"\$(ls -A '$T/tmp')\""
 expect 0 "the analysis is logged" as auditor1 audit --action audit.analysis
 check "each time" test "$(wc -l <"$T/out")" -ge 3
 

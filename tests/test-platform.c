@@ -7,9 +7,15 @@
  * printed on one line of the command line's output, how a day and an id
  * are read, and that a day read and printed in local time comes back as
  * typed, in Shanghai and across New York's daylight-saving changes;
- * that fatal's hooks are registered once and never dropped.
+ * that fatal's hooks are registered once and never dropped; that what a
+ * killed process left in the data directory is told from what a live
+ * one holds (xj_hold, xj_sweep).
  */
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <fcntl.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +255,99 @@ run_fatal(size_t nhooks, int times, char *ran, size_t len, int *status)
 }
 
 /* Issue 21: a hook registered at every login runs once; none is lost. */
+/* xj_sweep's callback: the live ones' contents, one a line. */
+static void
+held_one(int fd, void *arg)
+{
+	char	buf[32], *line;
+	ssize_t	n = read(fd, buf, sizeof buf - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	xasprintf(&line, "%s%s\n", *(char **)arg, buf);
+	free(*(char **)arg);
+	*(char **)arg = line;
+}
+
+/*
+ * A file or folder nobody holds is swept away (a folder with its files),
+ * one held stays and is reported, our own is skipped, and a link or
+ * another name is never touched.  A file swept between its creation and
+ * xj_hold is not taken for ours.
+ */
+static void
+test_sweep(void **state)
+{
+	char	*dir = tl_tmpdir(), *dead, *live, *mine, *folder, *link, *other;
+	char	*seen = xstrdup(""), *p;
+	int	 fd_live, fd_mine, fd_folder, fd;
+
+	(void)state;
+	dead = tl_write(dir, "x.1", "dead", 0600);
+	live = tl_write(dir, "x.2", "live", 0600);
+	mine = tl_write(dir, "x.3", "mine", 0600);
+	other = tl_write(dir, "y.1", "not ours", 0600);
+	folder = xj_path_join(dir, "x.dir");
+	assert_int_equal(mkdir(folder, 0700), 0);
+	free(tl_write(folder, "copy.db", "data", 0600));
+	free(tl_write(folder, "copy.db-wal", "", 0600));
+	link = xj_path_join(dir, "x.link");
+	assert_int_equal(symlink(other, link), 0);
+	fd_live = open(live, O_RDONLY);
+	fd_mine = open(mine, O_RDONLY);
+	assert_int_equal(xj_hold(fd_live), 0);
+	assert_int_equal(xj_hold(fd_mine), 0);
+	/* Held already: another's. */
+	fd = open(live, O_RDONLY);
+	assert_int_equal(xj_hold(fd), -1);
+	close(fd);
+
+	assert_int_equal(xj_sweep(dir, "x.", "x.3", held_one, &seen), 1);
+	assert_string_equal(seen, "live\n");
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(folder, F_OK), -1);
+	assert_int_equal(access(live, F_OK), 0);
+	assert_int_equal(access(mine, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0);
+	assert_int_equal(lstat(link, &(struct stat){ 0 }), 0);
+
+	/* Its holder gone (killed, say), the next sweep removes it. */
+	close(fd_live);
+	assert_int_equal(xj_sweep(dir, "x.", "x.3", NULL, NULL), 0);
+	assert_int_equal(access(live, F_OK), -1);
+
+	/* Swept before its creator held it: not a name of ours. */
+	p = tl_write(dir, "x.4", "", 0600);
+	fd = open(p, O_RDONLY);
+	assert_int_equal(xj_sweep(dir, "x.", "x.3", NULL, NULL), 0);
+	assert_int_equal(xj_hold(fd), -1);
+	close(fd);
+	/* A folder too. */
+	assert_int_equal(mkdir(p, 0700), 0);
+	fd_folder = open(p, O_RDONLY | O_DIRECTORY);
+	assert_int_equal(xj_hold(fd_folder), 0);
+	assert_int_equal(xj_sweep(dir, "x.", "x.3", NULL, NULL), 1);
+	close(fd_folder);
+	assert_int_equal(xj_sweep(dir, "x.", "x.3", NULL, NULL), 0);
+	assert_int_equal(access(p, F_OK), -1);
+	free(p);
+
+	close(fd_mine);
+	assert_int_equal(xj_sweep(dir, "x.", NULL, NULL, NULL), 0);
+	assert_int_equal(access(mine, F_OK), -1);
+	unlink(link);
+	unlink(other);
+	assert_int_equal(xj_sweep(dir, "x.", NULL, NULL, NULL), 0);
+	assert_int_equal(rmdir(dir), 0);
+	free(seen);
+	free(dead);
+	free(live);
+	free(mine);
+	free(other);
+	free(folder);
+	free(link);
+	free(dir);
+}
+
 static void
 test_atfatal(void **state)
 {
@@ -276,6 +375,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_is_control),
+		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_put_text),
 		cmocka_unit_test(test_parse_day_invalid),
 		cmocka_unit_test(test_day_shanghai),

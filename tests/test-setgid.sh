@@ -184,6 +184,42 @@ rm -f "$G/data/keyslots.extra"
 expect 0 "without them the branch opens again" by "$A" supervisor1 \
     student list
 
+# --- a restore drill killed midway -----------------------------------------
+# User A's drill of a FIFO waits in the middle of its copy, in the data
+# directory; killed there, it must stand in no one's way, user B's too.
+expect 0 "user A backs up as supervisor1" by "$A" supervisor1 backup
+BK=$(cat "$T/out")
+runuser -u "$A" -- mkfifo "$OWN/pipe.xjb"
+by "$A" supervisor1 restore-drill "$OWN/pipe.xjb" >/dev/null 2>&1 &
+drill=$!
+exec 5<>"$OWN/pipe.xjb"
+head -c 65536 "$BK" >&5
+i=0
+while ! ls "$G"/data/drill-*/drill.db >/dev/null 2>&1 && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+check "the drill's copy is in the data directory" \
+    test -f "$(ls "$G"/data/drill-*/drill.db 2>/dev/null)"
+check "not in /tmp" sh -c "! ls /tmp | grep -q '^xueji-drill'"
+check "its folder A's, in the group, 2770, for any operator to remove" \
+    test "$(stat -c '%a %U %G' "$G"/data/drill-*)" = "2770 $A $GRP"
+# runuser stays the parent: the process to kill is the one that has
+# the copy open.
+for p in /proc/[0-9]*; do
+	ls -l "$p/fd" 2>/dev/null | grep -q "$G/data/drill-.*/drill.db" &&
+	    kill -9 "${p#/proc/}"
+done
+wait "$drill" 2>/dev/null
+exec 5>&-
+check "killed, it left its folder" test -d "$(ls -d "$G"/data/drill-*)"
+expect 0 "user B logs in after it" by "$B" reception1 student list
+check "and the killed drill's folder is gone" \
+    sh -c "! ls '$G/data' | grep -q '^drill-'"
+expect 0 "user B drills as supervisor2" by "$B" supervisor2 restore-drill \
+    "$BK"
+check "leaving nothing behind" sh -c "! ls '$G/data' | grep -q '^drill-'"
+
 # --- an export is the operator's own file ---------------------------------
 expect 0 "user A exports as supervisor1" by "$A" supervisor1 export \
     --purpose 测试 "$OWN/export.csv"
@@ -195,6 +231,69 @@ expect 69 "an export never goes through a link" by "$A" supervisor1 \
 check "whose target stays as it was" cmp -s "$G/home/$B/victim" "$T/victim"
 expect 74 "nor reads a file of the data directory as a CSV" by "$A" \
     supervisor1 import --consent in-person --dry-run "$G/data/keyslots"
+
+# --- backups go to the backup folder only ----------------------------------
+# A copy of the database written with the group's rights where the
+# operator chose would be the encrypted store in their hands.
+runuser -u "$A" -- mkdir -m 700 "$OWN/usb"
+expect 77 "a backup to a folder of A's own is refused" by "$A" \
+    supervisor1 backup "$OWN/usb"
+check "saying it goes only to the backup folder" \
+    grep -q "refused: xueji runs setgid here.*only to the backup folder, $G/data/backups" \
+    "$T/err"
+check "with nothing written there" test -z "$(ls -A "$OWN/usb")"
+expect 77 "nor to a file named there" by "$A" supervisor1 backup \
+    "$OWN/usb/b.xjb"
+check "nothing there either" test -z "$(ls -A "$OWN/usb")"
+# A checkpoint holds no personal data: the operator's own file.
+expect 0 "a checkpoint to a folder of A's own" by "$A" supervisor1 \
+    checkpoint -o "$OWN/usb"
+check "is A's, in A's group" test "$(stat -c '%U %G' "$OWN"/usb/*)" = "$A $A"
+rm -f "$OWN"/usb/*
+
+# The screen of backups, in a terminal of user A's (tmux).
+if command -v tmux >/dev/null 2>&1; then
+	SOCK=xjsg$$
+	# A failure shows the screen.
+	tap_diag() { sed 's/^/#   | /' "$T/screen"; }
+	runuser -u "$A" -- env TMUX_TMPDIR="$OWN" tmux -L "$SOCK" \
+	    -f /dev/null new-session -d -s x -x 80 -y 24 \
+	    "env LANG=C.UTF-8 TERM=screen-256color $XG" 2>"$T/err"
+	keys() {
+		runuser -u "$A" -- env TMUX_TMPDIR="$OWN" tmux -L "$SOCK" \
+		    send-keys -t x "$@"
+	}
+	screen_has() {
+		i=0
+		while [ $i -lt 100 ]; do
+			runuser -u "$A" -- env TMUX_TMPDIR="$OWN" tmux \
+			    -L "$SOCK" capture-pane -p -t x >"$T/screen" \
+			    2>/dev/null
+			grep -qF "$1" "$T/screen" && return 0
+			sleep 0.1
+			i=$((i + 1))
+		done
+		return 1
+	}
+	check "user A's terminal: the login screen" screen_has "Passphrase:"
+	keys supervisor1 Tab "$(cat "$T/supervisor1")" Enter
+	check "the main menu" screen_has "main menu"
+	keys b
+	check "the screen of backups says they go to its folder only" \
+	    screen_has "backups go to this folder only"
+	check "and offers no folder to type (no F3 on its key bar)" \
+	    sh -c "! grep -q 'Back up to' '$T/screen'"
+	keys F3
+	keys F2
+	check "F2 still backs up to the backup folder" screen_has "Backed up:"
+	check "F3 asked for no folder" \
+	    sh -c "! grep -q 'The folder to back up to' '$T/screen'"
+	keys C-q
+	runuser -u "$A" -- env TMUX_TMPDIR="$OWN" tmux -L "$SOCK" \
+	    kill-server 2>/dev/null
+else
+	skip "no tmux: the screen of backups is not shown"
+fi
 
 # --- guesses in parallel meet the back-off --------------------------------
 # Eight guessers as user B at reception1's passphrase, each killed after

@@ -145,6 +145,12 @@ void	 xj_user_end(void);
  * descriptor, or -1 with errno set.
  */
 int	 xj_create_user_file(const char *path);
+/*
+ * Remove such a file again (a failed write), in the operator's group
+ * too: the folders above it are theirs, and may have been swapped for a
+ * link to the data directory since it was created.
+ */
+void	 xj_unlink_user_file(const char *path);
 /* xj_read_file of a file the operator named, in their group. */
 int	 xj_read_user_file(const char *path, size_t max, char **out,
 	     size_t *lenp, char **cause);
@@ -166,6 +172,22 @@ int	 xj_dir_shared(const char *dir);
  * a directory, the umask then unchanged.
  */
 int	 platform_data_dir(const char *dir);
+
+/*
+ * A file or folder of the data directory that stands for a running
+ * process (a session's name, a drill's scratch copy) is held with
+ * flock(2) for as long as the process lives; the lock dies with it, so
+ * one nobody holds is stale.  xj_hold takes the lock on fd, just
+ * created: 0, or -1 when it is locked or was swept away meanwhile (the
+ * caller closes it and makes another).  xj_sweep goes through the
+ * entries of dir named prefix* (but not self, when not NULL): removes
+ * each nobody holds (a folder with the files in it), and passes a
+ * descriptor of each held one, read-only, to held (unless NULL).  It
+ * returns how many are held, or -1 when dir cannot be read.
+ */
+int	 xj_hold(int fd);
+int	 xj_sweep(const char *dir, const char *prefix, const char *self,
+	     void (*held)(int, void *), void *arg);
 
 /*
  * UTF-8.  utf8_decode reads one code point from s (at most n bytes) into

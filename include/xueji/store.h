@@ -36,6 +36,9 @@ struct store;
 /* The text file of older versions, drained; then the records. */
 #define STORE_AUTHFAIL_NAME	"auth-failures"
 #define STORE_FAILREC_NAME	"login-failures"
+/* A restore drill's scratch folder, "drill-XXXXXX", held while it runs
+ * (xj_hold); one nobody holds is a killed drill's (xj_sweep). */
+#define STORE_DRILL_PREFIX	"drill-"
 /*
  * The page cache, in KiB (SQLite's default is 2,000).  8 MiB holds the
  * upper levels of every index of a million students, so a keystroke or

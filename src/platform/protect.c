@@ -183,6 +183,14 @@ xj_create_user_file(const char *path)
 	return fd;
 }
 
+void
+xj_unlink_user_file(const char *path)
+{
+	xj_user_begin();
+	unlink(path);
+	xj_user_end();
+}
+
 int
 xj_write_user_file(const char *path, const void *data, size_t len,
     char **cause)
@@ -208,7 +216,7 @@ xj_write_user_file(const char *path, const void *data, size_t len,
 	if (close(fd) == -1 && saved == 0)
 		saved = errno;
 	if (saved != 0) {
-		unlink(path);
+		xj_unlink_user_file(path);
 		return xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), path,
 		    strerror(saved));
 	}

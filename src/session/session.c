@@ -199,7 +199,8 @@ check_data_files(const char *dir, const struct stat *sb, char **cause)
  * into, and set the umask from it (platform_data_dir): files are 0660
  * in a directory shared with a group (2770), 0600 otherwise.  In
  * protected mode it must be root's, in our effective group, 2770, below
- * directories only root may change.  Then its files (check_data_files).
+ * directories only root may change.  Then, once what killed processes
+ * left is swept away, its files (check_data_files).
  */
 static int
 check_data_dir(const char *dir, char **cause)
@@ -237,6 +238,12 @@ check_data_dir(const char *dir, char **cause)
 	if (platform_data_dir(dir) == -1)
 		return xj_fail(cause, XJ_ECONFIG, _("%s is not a directory"),
 		    dir);
+	/*
+	 * What killed sessions and restore drills left: nobody holds it,
+	 * so it means nothing, and must not stand in anyone's way.
+	 */
+	xj_sweep(dir, SESSION_HOLDER_PREFIX, NULL, NULL, NULL);
+	xj_sweep(dir, STORE_DRILL_PREFIX, NULL, NULL, NULL);
 	return check_data_files(dir, &sb, cause);
 }
 
@@ -459,8 +466,11 @@ fail:
 /*
  * Say who holds this session, for session_exclusive to name: a file of
  * our own in the data directory (its mode from the umask, as every file
- * there), locked while we are logged in, holding the operator's id.
- * Best effort: without it a refusal just cannot say who.
+ * there), locked while we are logged in (xj_hold), holding the
+ * operator's id.  The lock dies with the process, however it ends, so a
+ * file nobody holds means nothing (holders); check_data_dir sweeps them
+ * away before each login.  Best effort: without it a refusal just
+ * cannot say who.
  */
 static void
 hold(struct session *s, const char *id)
@@ -478,13 +488,17 @@ hold(struct session *s, const char *id)
 		    O_CLOEXEC, 0666);
 		if (fd == -1 && errno != EEXIST)
 			break;
+		/* Taken by a sweep before we held it: another name. */
+		if (fd != -1 && xj_hold(fd) == -1) {
+			close(fd);
+			fd = -1;
+		}
 	}
 	if (fd == -1) {
 		free(path);
 		return;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1 ||
-	    write(fd, id, len) != (ssize_t)len) {
+	if (write(fd, id, len) != (ssize_t)len) {
 		close(fd);
 		unlink(path);
 		free(path);
@@ -506,62 +520,53 @@ unhold(struct session *s)
 	s->hold_path = NULL;
 }
 
+struct holders {
+	const struct policy	*pol;
+	char			*list;
+};
+
+/* One live session's file, open as fd: its operator added to the list. */
+static void
+add_holder(int fd, void *arg)
+{
+	struct holders		*h = arg;
+	const struct operator	*op;
+	char			*who, *tmp, id[65];
+	ssize_t			 n;
+
+	n = read(fd, id, sizeof id - 1);
+	id[n > 0 ? n : 0] = '\0';
+	/* Only an operator of the roles file is named. */
+	if ((op = policy_operator(h->pol, id)) == NULL)
+		return;
+	/* TRANSLATORS: a name and what it is known by, such as an
+	 * operator's id or a student's number. */
+	xasprintf(&who, _("%s (%s)"), op->name, op->id);
+	if (h->list == NULL)
+		h->list = who;
+	else if (strstr(h->list, who) == NULL) {
+		xasprintf(&tmp, "%s, %s", h->list, who);
+		free(h->list);
+		free(who);
+		h->list = tmp;
+	} else
+		free(who);
+}
+
 /*
  * Who holds the other sessions open, as "王丽 (reception1), …"
- * (malloc'd), or NULL when none says.  A file nobody has locked was
- * left by a session that ended without logging out: it is removed.
+ * (malloc'd), or NULL when none says.  Only a file whose lock is held
+ * counts: one left by a session that was killed is removed, never
+ * named.
  */
 static char *
 holders(const struct session *s)
 {
-	const struct operator	*op;
-	struct dirent		*de;
-	DIR			*d;
-	char			*path, *list = NULL, *who, *tmp, id[65];
-	ssize_t			 n;
-	int			 fd;
+	struct holders	h = { s->pol, NULL };
 
-	if ((d = opendir(s->cfg->data_dir)) == NULL)
-		return NULL;
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, SESSION_HOLDER_PREFIX,
-		    strlen(SESSION_HOLDER_PREFIX)) != 0)
-			continue;
-		path = xj_path_join(s->cfg->data_dir, de->d_name);
-		if ((s->hold_path != NULL && strcmp(path, s->hold_path) == 0) ||
-		    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
-		    -1) {
-			free(path);
-			continue;
-		}
-		if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
-			unlink(path);
-			close(fd);
-			free(path);
-			continue;
-		}
-		free(path);
-		n = read(fd, id, sizeof id - 1);
-		close(fd);
-		id[n > 0 ? n : 0] = '\0';
-		/* Only an operator of the roles file is named. */
-		if ((op = policy_operator(s->pol, id)) == NULL)
-			continue;
-		/* TRANSLATORS: a name and what it is known by, such as an
-		 * operator's id or a student's number. */
-		xasprintf(&who, _("%s (%s)"), op->name, op->id);
-		if (list == NULL)
-			list = who;
-		else if (strstr(list, who) == NULL) {
-			xasprintf(&tmp, "%s, %s", list, who);
-			free(list);
-			free(who);
-			list = tmp;
-		} else
-			free(who);
-	}
-	closedir(d);
-	return list;
+	xj_sweep(s->cfg->data_dir, SESSION_HOLDER_PREFIX, s->hold_path !=
+	    NULL ? xj_basename(s->hold_path) : NULL, add_holder, &h);
+	return h.list;
 }
 
 int
@@ -584,6 +589,8 @@ session_exclusive(struct session *s, char **cause)
 		free(who);
 		return rc;
 	}
+	/* Alone: what killed sessions left goes too, unnamed. */
+	free(holders(s));
 	return XJ_OK;
 }
 
@@ -672,7 +679,7 @@ write_new(const char *path, const char *text, char **cause)
 	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
 		err = errno;
 		close(fd);
-		unlink(path);
+		xj_unlink_user_file(path);
 		return xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), path,
 		    strerror(err));
 	}

@@ -441,10 +441,13 @@ store_backup_progress(struct store *st,
 	 * the program's group: only where the operator cannot plant a link.
 	 */
 	if (xj_protected() && !in_backup_dir(st, final)) {
-		rc = xj_fail(cause, XJ_EPERM, _("%s: xueji runs setgid, and "
-		    "then writes backups only to the folder of backups "
-		    "(backup_dir); run xueji backup without a file name"),
-		    final);
+		dir = backup_dir(st);
+		rc = xj_fail(cause, XJ_EPERM, _("%s: refused: xueji runs "
+		    "setgid here, and then writes a copy of the database only "
+		    "to the backup folder, %s (backup_dir in xueji.yaml), "
+		    "never to one typed in; run xueji backup without FILE"),
+		    final, dir);
+		free(dir);
 		goto fail;
 	}
 	if (xj_exists(final)) {

@@ -184,28 +184,62 @@ compare(struct drill_report *r)
 }
 
 /*
- * A private folder for the copy: mkdtemp makes it 0700.  In protected
- * mode inside the data directory, where the operator cannot plant a
- * link for SQLite's -wal or -shm to write through.
+ * A private folder for the copy, in the data directory (beside the
+ * database when there is no configuration, as for an upgrade's drill):
+ * never in /tmp, which others share and nothing may wipe, and where an
+ * operator could plant a link for SQLite's -wal or -shm to write
+ * through.  Mode 0700; 2770 in a directory shared with a group, so that
+ * the next process of any operator can remove it should this one be
+ * killed (the data directory keeps everyone else out).  Held (xj_hold)
+ * while the drill runs, its descriptor in *fdp; folders nobody holds
+ * are killed drills' and are swept away first.
  */
 static char *
-private_dir(const struct store *st, char **cause)
+private_dir(const struct store *st, int *fdp, char **cause)
 {
-	const char	*tmp = getenv("TMPDIR");
-	char		*dir;
+	char	*base, *dir = NULL;
+	int	 fd = -1, i, shared, err;
 
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (xj_protected() && st->cfg != NULL && st->cfg->data_dir != NULL)
-		tmp = st->cfg->data_dir;
-	xasprintf(&dir, "%s/xueji-drill-XXXXXX", tmp);
-	if (mkdtemp(dir) == NULL) {
-		xj_fail(cause, XJ_EIO, _("cannot create a private folder in "
-		    "%s: %s"), tmp, strerror(errno));
+	if (st->cfg != NULL && st->cfg->data_dir != NULL)
+		base = xstrdup(st->cfg->data_dir);
+	else
+		base = xj_dirname(st->path);
+	xj_sweep(base, STORE_DRILL_PREFIX, NULL, NULL, NULL);
+	shared = xj_dir_shared(base) == 1;
+	for (i = 0; fd == -1 && i < 16; i++) {
 		free(dir);
-		return NULL;
+		xasprintf(&dir, "%s/" STORE_DRILL_PREFIX "XXXXXX", base);
+		if (mkdtemp(dir) == NULL ||
+		    (fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC)) == -1)
+			goto fail;
+		/* Swept away before we held it: another one. */
+		if (xj_hold(fd) == -1) {
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		if (shared && fchmod(fd, 02770) == -1)
+			goto fail;
 	}
+	if (fd == -1) {
+		errno = EAGAIN;
+		goto fail;
+	}
+	free(base);
+	*fdp = fd;
 	return dir;
+fail:
+	err = errno;
+	xj_fail(cause, XJ_EIO, _("cannot create a private folder in %s: %s"),
+	    base, strerror(err));
+	if (fd != -1) {
+		rmdir(dir);
+		close(fd);
+	}
+	free(dir);
+	free(base);
+	return NULL;
 }
 
 int
@@ -214,10 +248,10 @@ drill_open(const struct store *st, const char *path,
     struct drill_report *r, struct store **out, char **cause)
 {
 	char	*dir, *copy;
-	int	 rc;
+	int	 rc, fd;
 
 	*out = NULL;
-	if ((dir = private_dir(st, cause)) == NULL)
+	if ((dir = private_dir(st, &fd, cause)) == NULL)
 		return XJ_EIO;
 	copy = xj_path_join(dir, "drill.db");
 	if ((rc = backup_copy_file(st, path, copy, cause)) == XJ_OK)
@@ -225,7 +259,9 @@ drill_open(const struct store *st, const char *path,
 	if (rc != XJ_OK) {
 		unlink_db(copy);
 		rmdir(dir);
-	}
+		close(fd);
+	} else
+		(*out)->held_fd = fd;
 	free(copy);
 	free(dir);
 	return rc;
@@ -235,14 +271,19 @@ void
 drill_close(struct store *bst)
 {
 	char	*path, *dir;
+	int	 fd;
 
 	if (bst == NULL)
 		return;
 	path = xstrdup(bst->path);
+	fd = bst->held_fd;
 	store_close(bst);
 	unlink_db(path);
 	dir = xj_dirname(path);
 	rmdir(dir);
+	/* Released only once it is gone. */
+	if (fd != -1)
+		close(fd);
 	free(dir);
 	free(path);
 }

@@ -318,7 +318,7 @@ store_export_file(struct store *st, const char *path, int status,
 	if ((f = fdopen(fd, "w")) == NULL) {
 		err = errno;
 		close(fd);
-		unlink(path);
+		xj_unlink_user_file(path);
 		return xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), path,
 		    strerror(err));
 	}
@@ -332,6 +332,6 @@ store_export_file(struct store *st, const char *path, int status,
 		rc = xj_fail(cause, XJ_EIO, _("cannot write %s: %s"), path,
 		    strerror(err));
 	if (rc != XJ_OK)
-		unlink(path);
+		xj_unlink_user_file(path);
 	return rc;
 }

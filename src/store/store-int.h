@@ -39,6 +39,8 @@ struct store {
 	const struct form_spec	*form;
 	const struct operator	*op;
 	int			 in_tx;
+	int			 held_fd;	/* a drill copy's folder, held
+						   (drill.c); or -1 */
 	int			 read_log;	/* this one logs a read only */
 	int			 unsynced;	/* reads' entries maybe not on disk */
 	time_t			 unsynced_since;	/* the oldest of them */

@@ -497,6 +497,7 @@ open_handle(const char *path, int flags, struct store **out, char **cause)
 	struct store	*st;
 
 	st = xcalloc(1, sizeof *st);
+	st->held_fd = -1;
 	st->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {

@@ -326,7 +326,7 @@ drill_new(const char *tmp, const unsigned char *key, const char *branch,
 	time_t		 at;
 	int		 rc, same;
 
-	/* No configuration: the copy's folder is TMPDIR's, as a drill's. */
+	/* No configuration: the copy's folder is beside the new file. */
 	memset(&here, 0, sizeof here);
 	here.path = xstrdup(tmp);
 	rc = drill_open(&here, tmp, key, branch, NULL, &bst, cause);

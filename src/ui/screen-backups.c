@@ -8,7 +8,9 @@
  * backs up to the backup folder and F3 to a folder typed in (a USB
  * stick), with a progress bar; F4 drills the backup selected and F5 one
  * typed in (screen_drill); F6 restores the selected one once the branch
- * code is typed.  Everything goes through the same store functions as
+ * code is typed.  In protected mode (xueji(7)) there is no F3: a copy
+ * of the database goes only to the backup folder, and the screen says
+ * so (store_backup_progress refuses any other folder).  Everything goes through the same store functions as
  * xueji backup, restore-drill and restore, so it is logged the same way.
  */
 #include <stdint.h>
@@ -149,6 +151,10 @@ backups_draw(struct ui *ui, void *p)
 	ui_text(ui, 1, 2, ui->cols - 4, line, STYLE_DIM);
 	free(line);
 	draw_ages(ui, b);
+	if (xj_protected() && ui_allowed(ui, ACT_BACKUP_NOW))
+		ui_text(ui, BAR_ROW, 2, ui->cols - 4, _("On this machine backups "
+		    "go to this folder only, never to one typed in."),
+		    STYLE_DIM);
 	ui_text(ui, LIST_TOP - 1, 2, ui->cols - 4, _("Made              "
 	    "Size       Removed on  File"), STYLE_DIM);
 	if (b->n == 0) {
@@ -349,6 +355,9 @@ backups_offers(struct ui *ui, void *p, enum action a)
 	(void)ui;
 	if (a == ACT_DRILL || a == ACT_RESTORE)
 		return b->n > 0;
+	/* Setgid, a copy written with the group's rights: ours only. */
+	if (a == ACT_BACKUP_TO)
+		return !xj_protected();
 	return 1;
 }
 
