@@ -785,6 +785,43 @@ test_forms_hash_logged(void **state)
 	free(path);
 }
 
+/*
+ * Two terminals change key slots: supervisor2 changes their own
+ * passphrase while supervisor1's session, open since before, resets
+ * reception1's.  Each change starts from the slots on disk, not from
+ * the copy the session read at login, which would undo the other's.
+ */
+static void
+test_slots_two_terminals(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*a, *b, *c;
+	char		 old[64], *cause = NULL;
+	int		 rc;
+
+	a = tl_login(f->b, "supervisor1");
+	b = tl_login(f->b, "supervisor2");
+	tl_pass("supervisor2", old, sizeof old);
+	assert_int_equal(session_operator_passwd(b, old, strlen(old),
+	    "supervisor2 new one", 19, KDF_INTERACTIVE, &cause), XJ_OK);
+	session_free(b);
+	assert_int_equal(session_operator_reset(a, "reception1",
+	    "reception1 new one", 18, KDF_INTERACTIVE, NULL, NULL, 0, &cause),
+	    XJ_OK);
+	session_free(a);
+
+	/* Both stand: each logs in with their new passphrase only. */
+	assert_int_equal(session_load(f->b->config, NULL, &c, &cause), XJ_OK);
+	rc = session_login(c, "supervisor2", "supervisor2 new one", 19,
+	    &cause);
+	if (rc != XJ_OK)
+		fail_msg("supervisor2's new passphrase was undone: %s", cause);
+	rc = session_login(c, "reception1", "reception1 new one", 18, &cause);
+	if (rc != XJ_OK)
+		fail_msg("reception1's reset was undone: %s", cause);
+	session_free(c);
+}
+
 static void
 test_rotation(void **state)
 {
@@ -1220,6 +1257,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_rotation_killed_before_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slots_two_terminals, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_keyslots_altered, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_added_sensitive_field,

@@ -122,6 +122,9 @@ int	 session_restore(struct session *, const char *path, char **safety,
  */
 int	 session_operator_add(struct session *, const char *id,
 	     const char *pass, size_t len, enum kdf_profile, char **cause);
+/* Read the slots again from disk, as every change above does first: a
+ * list of operators shows what other terminals changed meanwhile. */
+int	 session_slots_read(struct session *, char **cause);
 /* Whether id manages operators too (a co-approver): resetting their
  * passphrase needs a second supervisor's agreement. */
 int	 session_operator_coapprover(const struct session *, const char *id);

@@ -19,12 +19,36 @@
 #include "xueji/platform.h"
 #include "xueji/session.h"
 
+/*
+ * Logged in, with the slots as they are on disk now.  Another terminal
+ * may have added, reset or changed a slot since this session read them
+ * at login; a change made to that older copy and saved would undo
+ * theirs.  Every change here starts from this.
+ */
 static int
-logged_in(const struct session *s, char **cause)
+logged_in(struct session *s, char **cause)
 {
+	struct keyring	*kr = NULL;
+	int		 rc;
+
 	if (s->st == NULL || s->secret == NULL || s->op == NULL)
 		return xj_fail(cause, XJ_ESOFTWARE, "%s", _("not logged in"));
+	if ((rc = keyring_load(s->keyslot_path, &kr, cause)) != XJ_OK)
+		return rc;
+	/* Trusted only if someone holding the secret wrote it. */
+	if ((rc = keyring_verify(kr, s->secret, cause)) != XJ_OK) {
+		keyring_free(kr);
+		return rc;
+	}
+	keyring_free(s->keys);
+	s->keys = kr;
 	return XJ_OK;
+}
+
+int
+session_slots_read(struct session *s, char **cause)
+{
+	return logged_in(s, cause);
 }
 
 /* Save the slots, then log action on id and tell syslog. */
