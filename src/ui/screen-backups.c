@@ -68,6 +68,29 @@ load(struct ui *ui, struct backups *b)
 	b->folder = store_backup_folder(ui->s->st);
 }
 
+/*
+ * Another terminal backed up, drilled or restored: read the list again,
+ * the same backup still selected.
+ */
+static int
+backups_reread(struct ui *ui, void *p, int forced)
+{
+	struct backups	*b = p;
+	char		*sel = NULL;
+	size_t		 i;
+
+	(void)forced;
+	if (b->sel < b->n)
+		sel = xstrdup(b->v[b->sel].path);
+	load(ui, b);
+	for (i = 0; sel != NULL && i < b->n; i++) {
+		if (strcmp(b->v[i].path, sel) == 0)
+			b->sel = i;
+	}
+	free(sel);
+	return UI_REDRAW;
+}
+
 static void *
 backups_open(struct ui *ui, void *arg)
 {
@@ -370,4 +393,5 @@ const struct screen screen_backups = {
 	.action = backups_action,
 	.tick = backups_tick,
 	.offers = backups_offers,
+	.reread = backups_reread,
 };

@@ -89,6 +89,24 @@ wipe_typed(struct operators *o)
 	o->agree_len = o->len = 0;
 }
 
+/*
+ * Another terminal logged in, failed to, or changed a slot: the list as
+ * it is now (the slots read again from disk), the selection kept.
+ */
+static int
+operators_reread(struct ui *ui, void *p, int forced)
+{
+	char	*cause = NULL;
+
+	(void)forced;
+	if (session_slots_read(ui->s, &cause) != XJ_OK) {
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+	}
+	load(ui, p);
+	return UI_REDRAW;
+}
+
 static void *
 operators_open(struct ui *ui, void *arg)
 {
@@ -355,6 +373,7 @@ const struct screen screen_operators = {
 	.open = operators_open,
 	.close = operators_close,
 	.draw = operators_draw,
+	.reread = operators_reread,
 	.action = operators_action,
 	.offers = operators_offers,
 };
