@@ -268,6 +268,14 @@ void	 store_sensitivity_free(struct store *);
 /* XJ_EDATA if student id has a destruction pending (it is frozen). */
 int	 store_check_not_frozen(struct store *, sqlite3_int64 id,
 	     const char *number, char **cause);
+/*
+ * XJ_OK if status request r may be applied to student id now, its
+ * status in *from; XJ_EDATA (stale) if the record's status is no longer
+ * the one the request was filed against, or already the one it asks
+ * for, naming both statuses in words.
+ */
+int	 store_status_stale(struct store *, sqlite3_int64 id,
+	     const struct request *r, int *from, char **cause);
 /* Apply an approved status request (inside the decision's transaction). */
 int	 store_status_apply(struct store *, sqlite3_int64 id,
 	     const struct request *, char **cause);
