@@ -801,6 +801,17 @@ test_list_seen(void **state)
 	    "WHERE seq = (SELECT max(seq) FROM audit)");
 	assert_string_equal(out, n2);
 
+	/* On a screen, an empty list shows no one: no entry. */
+	entries = count_of(sv, "SELECT count(*) FROM audit");
+	store_shown_clear(shown);
+	free(out);
+	out = xstrdup("");
+	assert_int_equal(store_archive(sv->st, ARCHIVE_STATUS,
+	    STATUS_COMPLETED, 0, xj_now(), collect, &out, shown, &cause),
+	    XJ_OK);
+	assert_string_equal(out, "");
+	assert_int_equal(count_of(sv, "SELECT count(*) FROM audit"), entries);
+
 	/* Without a store_shown (the command line), every run is logged. */
 	free(out);
 	out = xstrdup("");

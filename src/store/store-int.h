@@ -165,7 +165,7 @@ int	 tx_read(struct store *, char **cause);
 /*
  * Log that a list showed the n numbers (action, detail; no target), each
  * noted in audit_seen; with shown, only those not shown before, and no
- * entry at all when a list already logged shows no one new (shown.c).
+ * entry at all when the list shows no one new (shown.c).
  * Its own transaction.
  */
 int	 list_seen(struct store *, const char *action, const char *detail,
