@@ -675,6 +675,67 @@ test_destruction_under_snapshot(void **state)
 	free(keep);
 }
 
+/*
+ * Issue 17: a status request is approved only against the status it was
+ * filed against.  Completed meanwhile, a withdrawal filed against active
+ * is refused as stale, before (store_request_stale) and at approval,
+ * naming both statuses in words, and changes nothing.
+ */
+static void
+test_status_request_stale(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r = tl_login(f->b, "reception1");
+	struct session	*sv = tl_login(f->b, "supervisor1");
+	struct session	*sv2 = tl_login(f->b, "supervisor2");
+	struct request	*q;
+	char		*n, *cause = NULL, *v, *want;
+	int64_t		 id;
+
+	n = tl_enrol(r, "赵小七", "2016-05", "赵大", "13700000002", NULL);
+	assert_int_equal(store_status_request(r->st, n, STATUS_WITHDRAWN,
+	    "家长来电退学", &id, &cause), XJ_OK);
+	assert_int_equal(store_request_stale(sv->st, id, &cause), XJ_OK);
+	assert_int_equal(store_status_set(sv2->st, n, STATUS_COMPLETED, "结课",
+	    &cause), XJ_OK);
+	/* Still shown with the status it was filed against. */
+	assert_int_equal(store_request_get(sv->st, id, &q, &cause), XJ_OK);
+	assert_int_equal(q->old_status, STATUS_ACTIVE);
+	request_free(q);
+	xasprintf(&want, "request %lld is stale: %s was active when it was "
+	    "filed and is completed now; reject it", (long long)id, n);
+	assert_int_equal(store_request_stale(sv->st, id, &cause), XJ_EDATA);
+	assert_non_null(strstr(cause, want));
+	free(cause);
+	assert_int_equal(store_request_approve(sv->st, id, &cause), XJ_EDATA);
+	assert_non_null(strstr(cause, want));
+	free(cause);
+	free(want);
+	/* Nothing changed: the status, the request, the log. */
+	v = tl_query(sv, "SELECT status FROM student");
+	assert_string_equal(v, "completed");
+	free(v);
+	assert_int_equal(store_request_get(sv->st, id, &q, &cause), XJ_OK);
+	assert_int_equal(q->state, REQ_PENDING);
+	request_free(q);
+	v = tl_query(sv, "SELECT count(*) FROM audit WHERE action = "
+	    "'status.approve'");
+	assert_string_equal(v, "0");
+	free(v);
+	/* Back to active: as filed, so it may be approved. */
+	assert_int_equal(store_status_set(sv2->st, n, STATUS_ACTIVE, "复学",
+	    &cause), XJ_OK);
+	assert_int_equal(store_request_stale(sv->st, id, &cause), XJ_OK);
+	assert_int_equal(store_request_approve(sv->st, id, &cause), XJ_OK);
+	v = tl_query(sv, "SELECT status FROM student");
+	assert_string_equal(v, "withdrawn");
+	free(v);
+	free(n);
+	session_free(sv2);
+	session_free(sv);
+	session_free(r);
+}
+
 /* The count sql reads, as a number. */
 static long
 count_of(struct session *s, const char *sql)
@@ -740,6 +801,17 @@ test_list_seen(void **state)
 	    "WHERE seq = (SELECT max(seq) FROM audit)");
 	assert_string_equal(out, n2);
 
+	/* On a screen, an empty list shows no one: no entry. */
+	entries = count_of(sv, "SELECT count(*) FROM audit");
+	store_shown_clear(shown);
+	free(out);
+	out = xstrdup("");
+	assert_int_equal(store_archive(sv->st, ARCHIVE_STATUS,
+	    STATUS_COMPLETED, 0, xj_now(), collect, &out, shown, &cause),
+	    XJ_OK);
+	assert_string_equal(out, "");
+	assert_int_equal(count_of(sv, "SELECT count(*) FROM audit"), entries);
+
 	/* Without a store_shown (the command line), every run is logged. */
 	free(out);
 	out = xstrdup("");
@@ -772,6 +844,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_frozen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_seen, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_status_request_stale,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_destruction_leaves_nothing, setup, teardown),
 	};

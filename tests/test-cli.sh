@@ -594,6 +594,33 @@ cp "$T/current.db" "$T/data/branch.db"
 expect 0 "the current one passes again" as auditor1 verify \
 	--checkpoint "$T/cp4"
 
+# --- a status request filed against another status ---------------------
+# Issue 17: a status request is approved only against the status it was
+# filed against; the check is the store's, so change approve has it.
+expect 0 "enrol a student whose status will move twice" as reception1 \
+	student add name=司马小风 birth_month=2017-10 guardian_name=司马光 \
+	guardian_phone=13700001112 --consent signed-form
+NO4=$(cat "$T/out")
+expect 0 "a receptionist asks for their withdrawal" as reception1 status \
+	set "$NO4" withdrawn --reason 家长来电退学
+S2=$(cat "$T/out")
+expect 0 "meanwhile a supervisor completes them" as supervisor1 status set \
+	"$NO4" completed --reason 结课
+expect 65 "the request filed against active is refused" as supervisor2 \
+	change approve "$S2"
+check "naming both statuses in words" grep -q \
+	"request $S2 is stale: $NO4 was active when it was filed and is completed now; reject it" \
+	"$T/err"
+expect 0 "nothing changed: the record" as reception1 student show "$NO4"
+check "is still completed" grep -qx 'status	completed' "$T/out"
+expect 0 "and the queue" as supervisor1 queue
+check "still holds the request" grep -q "^$S2	status	$NO4	" "$T/out"
+expect 65 "in Chinese" env LANGUAGE=zh_CN $X -u supervisor2 \
+	--passphrase-fd 3 change approve "$S2" 3<"$T/supervisor2"
+check "in words" grep -q "$NO4 提交时为“在读”，现在是“已结课”" "$T/err"
+expect 0 "it can still be rejected" as supervisor2 change reject "$S2" \
+	--note 已结课
+
 # --- passwd, remove, rotate ---------------------------------------------
 printf 'new-pass-reception1\n' >"$T/reception1.new"
 expect 0 "change one's own passphrase" $X -u reception1 --passphrase-fd 3 \

@@ -101,7 +101,16 @@ expect(enum act a, enum who w, const struct scenario *sc)
 		/* While frozen only the destruction is decided. */
 		if (sc->rec == F && sc->kind != REQ_DESTROY)
 			return XJ_EDATA;
-		return w == REQUESTER ? XJ_EPERM : XJ_OK;
+		if (w == REQUESTER)
+			return XJ_EPERM;
+		/*
+		 * A status request is filed from active (build); approved
+		 * once the record is another status, it is stale.
+		 */
+		if (a == APPROVE && sc->kind == REQ_STATUS &&
+		    (sc->rec == C || sc->rec == W))
+			return XJ_EDATA;
+		return XJ_OK;
 	case WITHDRAW:
 		if (w != REQUESTER)
 			return XJ_EPERM;

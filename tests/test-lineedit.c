@@ -19,6 +19,7 @@
 
 #include "xueji/platform.h"
 #include "../src/ui/lineedit.h"
+#include "../src/ui/form.h"
 #include "lib/testlib.h"
 
 #define S(s)	(s), strlen(s)
@@ -704,6 +705,44 @@ test_secret(void **state)
 	le_free(le);
 }
 
+/*
+ * Issue 17: the text of a form, kept over an idle lock, sits in guarded
+ * memory: a form row's buffer, and the values it was opened with, end
+ * right at a guard page; what le_get_utf8 gives is an ordinary string.
+ */
+static void
+test_guarded(void **state)
+{
+	struct uform	*f;
+	struct lineedit	*le;
+	const wchar_t	*buf;
+	char		*s;
+
+	(void)state;
+	le = le_new_guarded(8);
+	assert_int_equal(le_insert_utf8(le, S("李小红")), LE_OK);
+	buf = le_text(le);
+	assert_true(faults((const char *)buf + (le_max(le) + 1) *
+	    sizeof *buf));
+	assert_false(faults((const char *)buf));
+	s = le_get_utf8(le);
+	assert_string_equal(s, "李小红");
+	xfree_wipe(s);
+	le_free(le);
+
+	f = uform_new("t");
+	uform_add(f, NULL, "姓名", NULL, 1, 16, 20, "王小明");
+	uform_add(f, NULL, "备注", NULL, 0, 16, 20, NULL);
+	buf = le_text(f->rows[1].ed);
+	assert_true(faults((const char *)buf + (le_max(f->rows[1].ed) + 1) *
+	    sizeof *buf));
+	assert_true(faults(f->rows[0].initial + strlen("王小明") + 1));
+	assert_false(uform_changed(f, 0));
+	assert_int_equal(le_insert_utf8(f->rows[0].ed, S("红")), LE_OK);
+	assert_true(uform_changed(f, 0));
+	uform_free(f);
+}
+
 int
 main(void)
 {
@@ -723,6 +762,7 @@ main(void)
 		cmocka_unit_test(test_combining),
 		cmocka_unit_test(test_wipe),
 		cmocka_unit_test(test_secret),
+		cmocka_unit_test(test_guarded),
 		cmocka_unit_test(test_dirty),
 	};
 

@@ -114,9 +114,10 @@ int	 store_request_get(struct store *, int64_t id, struct request **out,
  * Decide a pending request (change.approve).  The requester can never
  * decide their own: XJ_EPERM, logged.  A request decided meanwhile is
  * XJ_EBUSY naming who decided it.  Approving a change whose old values
- * no longer match the record is XJ_EDATA (stale) and changes nothing;
- * otherwise the new values, their history and the audit entry commit
- * together.  Rejecting needs a note.
+ * no longer match the record, or a status request whose record's status
+ * is no longer the one it was filed against, is XJ_EDATA (stale) and
+ * changes nothing; otherwise the new values, their history and the
+ * audit entry commit together.  Rejecting needs a note.
  */
 int	 store_request_approve(struct store *, int64_t id, char **cause);
 int	 store_request_reject(struct store *, int64_t id, const char *note,
@@ -124,11 +125,11 @@ int	 store_request_reject(struct store *, int64_t id, const char *note,
 /* Withdraw one's own pending request. */
 int	 store_request_withdraw(struct store *, int64_t id, char **cause);
 /*
- * Whether pending change request id would be refused as stale now: XJ_OK
- * when every old value it holds is still the record's (and for a request
- * that is not a pending change), XJ_EDATA with the message approval
- * would give, naming the first moved field by its form label, when one
- * is not.  A read, not logged (change.approve, destroy.approve or
+ * Whether pending change or status request id would be refused as stale
+ * now: XJ_OK when every old value it holds is still the record's, or the
+ * status it was filed against still the record's (and for any other
+ * request), XJ_EDATA with the message approval would give, naming the
+ * first moved field by its form label or both statuses, when not.  A read, not logged (change.approve, destroy.approve or
  * change.request).  For screens: refuse before asking, not after.
  */
 int	 store_request_stale(struct store *, int64_t id, char **cause);

@@ -280,7 +280,8 @@ int	 store_verify_progress(struct store *,
  * lists, the guardians' register): handed to the listing functions, it
  * makes a list read again (another terminal committed) log only the
  * students it shows that it did not before, and nothing when there are
- * none.  NULL there: log the whole list.  Clear it when the list becomes
+ * none (an empty list included).  NULL there: log the whole list, even
+ * an empty one.  Clear it when the list becomes
  * another one (another status, year or view); free it with the screen.
  */
 struct store_shown;

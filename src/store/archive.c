@@ -148,8 +148,9 @@ store_status_request(struct store *st, const char *number,
 	    &from, cause)) != XJ_OK)
 		goto fail;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO request (kind, student, "
-	    "reason, requested_by, requested_at, new_status) VALUES "
-	    "('status', ?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK) {
+	    "reason, requested_by, requested_at, new_status, old_status) "
+	    "VALUES ('status', ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) !=
+	    SQLITE_OK) {
 		rc = db_error(st, _("cannot file the request"), cause);
 		goto fail;
 	}
@@ -158,6 +159,7 @@ store_status_request(struct store *st, const char *number,
 	sqlite3_bind_text(stmt, 3, store_who(st), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)xj_now());
 	sqlite3_bind_text(stmt, 5, status_name(to), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, status_name(from), -1, SQLITE_STATIC);
 	rc = step_done(st, stmt, _("cannot file the request"), cause);
 	sqlite3_finalize(stmt);
 	if (rc != XJ_OK)
@@ -176,22 +178,38 @@ fail:
 }
 
 int
-store_status_apply(struct store *st, sqlite3_int64 id,
-    const struct request *r, char **cause)
+store_status_stale(struct store *st, sqlite3_int64 id,
+    const struct request *r, int *from, char **cause)
 {
-	int	from;
-
-	if (store_student_id(st, r->number, &from) != id ||
-	    from == STATUS_DESTROYED)
+	if (store_student_id(st, r->number, from) != id ||
+	    *from == STATUS_DESTROYED)
 		return xj_fail(cause, XJ_ENOINPUT, _("no student %s"),
 		    r->number);
 	if (r->new_status < 0 || r->new_status == STATUS_DESTROYED)
 		return xj_fail(cause, XJ_EDATA, "%s", _("the request names no "
 		    "status"));
-	if (from == r->new_status)
+	/* Filed against another status: whoever approves must see it. */
+	if (r->old_status >= 0 && *from != r->old_status)
+		return xj_fail(cause, XJ_EDATA, _("request %" PRId64 " is "
+		    "stale: %s was %s when it was filed and is %s now; reject "
+		    "it and file a new request if the change is still "
+		    "wanted"), r->id, r->number, status_label(r->old_status),
+		    status_label(*from));
+	if (*from == r->new_status)
 		return xj_fail(cause, XJ_EDATA, _("request %" PRId64 " is "
 		    "stale: %s is %s already"), r->id, r->number,
-		    status_label(from));
+		    status_label(*from));
+	return XJ_OK;
+}
+
+int
+store_status_apply(struct store *st, sqlite3_int64 id,
+    const struct request *r, char **cause)
+{
+	int	from, rc;
+
+	if ((rc = store_status_stale(st, id, r, &from, cause)) != XJ_OK)
+		return rc;
 	return apply_status(st, id, r->number, from, r->new_status, r->reason,
 	    r->requested_by, r->id, cause);
 }

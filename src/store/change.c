@@ -289,7 +289,7 @@ store_request_stale(struct store *st, int64_t id, char **cause)
 {
 	struct request	*r = NULL;
 	sqlite3_int64	 sid;
-	int		 rc;
+	int		 rc, from;
 
 	if ((rc = store_require_any(st, PERM_BIT(PERM_CHANGE_APPROVE) |
 	    PERM_BIT(PERM_DESTROY_APPROVE), PERM_CHANGE_REQUEST,
@@ -298,9 +298,13 @@ store_request_stale(struct store *st, int64_t id, char **cause)
 	if ((rc = tx_read(st, cause)) != XJ_OK)
 		return rc;
 	if ((rc = store_request_load(st, id, &r, &sid, cause)) == XJ_OK &&
-	    r->kind == REQ_CHANGE && r->state == REQ_PENDING &&
-	    (rc = store_change_load(st, r, cause)) == XJ_OK)
-		rc = check_stale(st, sid, r, cause);
+	    r->state == REQ_PENDING) {
+		if (r->kind == REQ_STATUS)
+			rc = store_status_stale(st, sid, r, &from, cause);
+		else if (r->kind == REQ_CHANGE &&
+		    (rc = store_change_load(st, r, cause)) == XJ_OK)
+			rc = check_stale(st, sid, r, cause);
+	}
 	tx_rollback(st);
 	request_free(r);
 	return rc;

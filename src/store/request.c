@@ -94,7 +94,7 @@ request_free(struct request *r)
 	"r.confirm_method, r.student, r.new_status, r.reason_code, " \
 	"r.closed_by, r.closed_at, r.seen_at, " \
 	"CASE WHEN r.kind != 'status' THEN NULL " \
-	"WHEN r.state = 'pending' THEN s.status " \
+	"WHEN r.state = 'pending' THEN coalesce(r.old_status, s.status) " \
 	"ELSE (SELECT c.old FROM status_change c WHERE c.student = r.student " \
 	"AND c.request = r.id) END"
 

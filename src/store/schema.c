@@ -401,6 +401,18 @@ static const char migration_13[] =
 	AUDIT_SEEN_SQL
 	AUDIT_SEEN_FILL_SQL;
 
+/*
+ * A status request keeps the status it changes from as filed, so that
+ * approving it after the record's status moved is refused as stale
+ * (store_status_apply).  Those pending already take the status they
+ * have now: nothing is known of the one they were filed against.
+ */
+static const char migration_14[] =
+	"ALTER TABLE request ADD COLUMN old_status TEXT;"
+	"UPDATE request SET old_status = (SELECT status FROM student s"
+	"  WHERE s.id = request.student)"
+	"  WHERE kind = 'status' AND state = 'pending';";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -415,6 +427,7 @@ static const char *const migrations[] = {
 	migration_11,
 	migration_12,
 	migration_13,
+	migration_14,
 };
 const int store_schema_version = (int)nitems(migrations);
 

@@ -21,7 +21,6 @@
 struct store_shown {
 	char	**v;		/* sorted */
 	size_t	  n;
-	int	  logged;	/* an entry was written for this list */
 };
 
 struct store_shown *
@@ -42,7 +41,6 @@ store_shown_clear(struct store_shown *sh)
 	free(sh->v);
 	sh->v = NULL;
 	sh->n = 0;
-	sh->logged = 0;
 }
 
 void
@@ -83,8 +81,11 @@ list_seen(struct store *st, const char *action, const char *detail,
 		if (sh == NULL || !shown_has(sh, numbers[i]))
 			fresh[nfresh++] = numbers[i];
 	}
-	/* Read again and no one new: shown already, and logged. */
-	if (sh != NULL && sh->logged && nfresh == 0) {
+	/*
+	 * On a screen, no one it has not shown: nothing to say (an empty
+	 * list shows no one either, and a screen reads it again and again).
+	 */
+	if (sh != NULL && nfresh == 0) {
 		free(fresh);
 		return XJ_OK;
 	}
@@ -112,7 +113,6 @@ list_seen(struct store *st, const char *action, const char *detail,
 		for (i = 0; i < nfresh; i++)
 			sh->v[sh->n++] = xstrdup(fresh[i]);
 		qsort(sh->v, sh->n, sizeof *sh->v, by_number);
-		sh->logged = 1;
 	}
 	goto out;
 fail:

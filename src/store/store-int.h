@@ -167,7 +167,7 @@ int	 tx_read(struct store *, char **cause);
 /*
  * Log that a list showed the n numbers (action, detail; no target), each
  * noted in audit_seen; with shown, only those not shown before, and no
- * entry at all when a list already logged shows no one new (shown.c).
+ * entry at all when the list shows no one new (shown.c).
  * Its own transaction.
  */
 int	 list_seen(struct store *, const char *action, const char *detail,
@@ -273,6 +273,14 @@ void	 store_sensitivity_free(struct store *);
  */
 int	 store_frozen_by(struct store *, sqlite3_int64 id, int64_t *by,
 	     char **cause);
+/*
+ * XJ_OK if status request r may be applied to student id now, its
+ * status in *from; XJ_EDATA (stale) if the record's status is no longer
+ * the one the request was filed against, or already the one it asks
+ * for, naming both statuses in words.
+ */
+int	 store_status_stale(struct store *, sqlite3_int64 id,
+	     const struct request *r, int *from, char **cause);
 /* Apply an approved status request (inside the decision's transaction). */
 int	 store_status_apply(struct store *, sqlite3_int64 id,
 	     const struct request *, char **cause);

@@ -5,7 +5,10 @@
  * The form engine behind enrolment and change requests: one line editor
  * per row, with its label, a required marker, its purpose and, once
  * left, its validation message beside it.  Validation here only says
- * early what the store will say on save.
+ * early what the store will say on save.  What a form holds (the typed
+ * text, the values it was opened with) lives in guarded memory: the
+ * screens keep a half-filled form over an idle lock, and it is wiped
+ * when they are closed (another operator's login, quitting).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,7 +40,8 @@ uform_free(struct uform *f)
 		le_free(f->rows[i].ed);
 		free(f->rows[i].label);
 		free(f->rows[i].purpose);
-		xfree_wipe(f->rows[i].initial);
+		if (f->rows[i].initial != NULL)
+			secure_free(f->rows[i].initial);
 		free(f->rows[i].msg);
 	}
 	free(f->rows);
@@ -51,6 +55,8 @@ uform_add(struct uform *f, const struct field_spec *spec, const char *label,
     const char *initial)
 {
 	struct uform_row	*r;
+	char			*v;
+	size_t			 len;
 
 	f->rows = xreallocarray(f->rows, f->n + 1, sizeof *f->rows);
 	r = &f->rows[f->n];
@@ -68,12 +74,16 @@ uform_add(struct uform *f, const struct field_spec *spec, const char *label,
 	r->purpose = xstrdup(purpose != NULL ? purpose : "");
 	r->required = required;
 	r->width = width;
-	r->ed = le_new(max);
+	r->ed = le_new_guarded(max);
 	if (initial != NULL) {
 		le_set_utf8(r->ed, initial, strlen(initial));
 		/* What was cut to fit is a change the operator did not make:
 		 * compare against what the field holds. */
-		r->initial = le_get_utf8(r->ed);
+		v = le_get_utf8(r->ed);
+		len = strlen(v) + 1;
+		r->initial = secure_alloc(len);
+		memcpy(r->initial, v, len);
+		xfree_wipe(v);
 	}
 	return f->n++;
 }

@@ -18,8 +18,9 @@ struct uform_row {
 	char			*purpose;	/* translated, under the field */
 	int			 required;	/* rows without a spec */
 	int			 width;
-	struct lineedit		*ed;
-	char			*initial;	/* pre-filled text, or NULL */
+	struct lineedit		*ed;		/* guarded (le_new_guarded) */
+	char			*initial;	/* pre-filled text, or NULL;
+						   guarded (secure_alloc) */
 	int			 blank_keeps;	/* empty: unchanged (masked) */
 	char			*msg;		/* validation message, or NULL */
 };

@@ -34,7 +34,8 @@ struct lineedit {
 	size_t	 cursor;	/* always at a cluster boundary */
 	size_t	 scroll;	/* first visible character */
 	int	 dirty;
-	int	 secret;	/* buf and le_get_utf8 in secure memory */
+	int	 guarded;	/* buf in secure memory */
+	int	 secret;	/* and le_get_utf8's strings too */
 };
 
 /* Whether c joins the character before it (combining marks, ZWJ). */
@@ -210,12 +211,21 @@ le_new(size_t max)
 }
 
 struct lineedit *
-le_new_secret(size_t max)
+le_new_guarded(size_t max)
 {
 	struct lineedit	*le = le_new(max);
 
 	free(le->buf);
 	le->buf = secure_alloc((le->max + 1) * sizeof *le->buf);
+	le->guarded = 1;
+	return le;
+}
+
+struct lineedit *
+le_new_secret(size_t max)
+{
+	struct lineedit	*le = le_new_guarded(max);
+
 	le->secret = 1;
 	return le;
 }
@@ -227,7 +237,7 @@ le_free(struct lineedit *le)
 	if (le == NULL)
 		return;
 	sodium_memzero(le->buf, (le->max + 1) * sizeof *le->buf);
-	if (le->secret)
+	if (le->guarded)
 		secure_free(le->buf);
 	else
 		free(le->buf);

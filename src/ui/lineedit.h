@@ -90,9 +90,15 @@ struct le_view {
 /* Make an empty editor holding at most max characters (at least 1). */
 struct lineedit	*le_new(size_t max);
 /*
+ * The same with the buffer in guarded memory from secure_alloc (locked
+ * out of swap, between guard pages, wiped when freed): for the text of a
+ * form, which the screens keep over an idle lock.  le_get_utf8's strings
+ * are ordinary ones, as le_new's.
+ */
+struct lineedit	*le_new_guarded(size_t max);
+/*
  * The same for a passphrase: the buffer, and every string le_get_utf8
- * returns, in guarded memory from secure_alloc, as the command line
- * holds its passphrase.
+ * returns, in guarded memory, as the command line holds its passphrase.
  */
 struct lineedit	*le_new_secret(size_t max);
 /* Zero the buffer and free the editor; NULL is fine. */

@@ -247,9 +247,10 @@ request_refresh(struct ui *ui, void *p, int forced)
 
 /*
  * Whether request q may not be decided as shown: it, or its record,
- * changed since (shown again, said why), or a change's old value is no
- * longer the record's (named by label, both values said).  Checked
- * before anything is asked.
+ * changed since (shown again, said why), a change's old value is no
+ * longer the record's (named by label, both values said), or a status
+ * request's record no longer has the status it was filed against.
+ * Checked before anything is asked.
  */
 static int
 stale(struct ui *ui, struct req *q)
@@ -261,6 +262,15 @@ stale(struct ui *ui, struct req *q)
 
 	if (reread(ui, q, 0))
 		return 1;
+	/* A status request filed against another status: the store says. */
+	if (q->r != NULL && q->r->kind == REQ_STATUS &&
+	    q->r->state == REQ_PENDING) {
+		if (store_request_stale(ui->s->st, q->id, &cause) == XJ_OK)
+			return 0;
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+		return 1;
+	}
 	if (q->r == NULL || q->r->kind != REQ_CHANGE ||
 	    q->r->state != REQ_PENDING)
 		return 0;
