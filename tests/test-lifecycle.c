@@ -642,8 +642,10 @@ test_stale_names_label(void **state)
 /*
  * What the request screen offers follows the same table: a request is
  * decidable, as store_request_get reads it for a supervisor who did not
- * file it, exactly when that supervisor's approval would be taken, and
- * it names the destruction that freezes its record.
+ * file it, exactly when that supervisor may decide it (reject it: a
+ * stale status request is still decided, by a rejection, and its
+ * approval is refused before anything is asked), and it names the
+ * destruction that freezes its record.
  */
 static void
 test_offered_as_decided(void **state)
@@ -660,7 +662,7 @@ test_offered_as_decided(void **state)
 		id = build(wd, sc, &number);
 		ok(store_request_get(wd->s[SUPERVISOR1]->st, id, &r, &cause),
 		    cause, "get");
-		if (request_decidable(r) != (expect(APPROVE, SUPERVISOR1, sc)
+		if (request_decidable(r) != (expect(REJECT, SUPERVISOR1, sc)
 		    == XJ_OK))
 			fail_msg("%s %s request on a %s record: decidable %d",
 			    req_names[sc->req], request_kind_name(sc->kind),
