@@ -7,6 +7,9 @@
  * arriving whole from an input method), asserted on the screen's cells
  * and cursor, and on the database afterwards.
  */
+#include <sys/wait.h>
+
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +202,8 @@ test_counter_day(void **state)
 
 	vt_char_mod(vt, 'q', VT_MOD_CTRL);
 	assert_int_equal(vt_wait_exit(vt, WAIT, &status), 0);
-	assert_true(WIFEXITED(status));
+	if (!WIFEXITED(status))
+		fail_msg("xueji died of signal %d", WTERMSIG(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	vt_free(vt);
 
@@ -500,6 +504,51 @@ test_colour_and_help(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * The terminal hangs up (an ssh connection dropped, a tmux server
+ * killed) while xueji ignores SIGHUP, as it does under su(1) or
+ * runuser(1), which take the hangup's signal for themselves (here a
+ * shell's trap, which exec keeps): xueji ends by itself within seconds,
+ * logged out (its session's holder file gone), where it spun on the
+ * dead terminal at full CPU, the key in memory, for good.
+ */
+static void
+test_hangup(void **state)
+{
+	static char	 sh[] = "/bin/sh", dash_c[] = "-c";
+	static char	 script[] = "trap '' HUP; exec \"$0\" \"$@\"";
+	struct tl_branch	*b;
+	struct vt		*vt;
+	glob_t			 g;
+	char			*pat, pass[64];
+	int			 status;
+
+	(void)state;
+	b = tl_branch_new();
+	{
+		char	*argv[] = { sh, dash_c, script, e2e_binary(), opt_c,
+			    b->config, NULL };
+
+		vt = vt_spawn(24, 80, argv, e2e_env);
+		assert_non_null(vt);
+	}
+	e2e_login(vt, "reception1", tl_pass("reception1", pass, sizeof pass));
+	e2e_wait_text(vt, "main menu");
+	vt_sendstr(vt, "王");		/* a search half typed */
+	e2e_wait_text(vt, "王");
+	vt_hangup(vt);
+	if (vt_wait_exit(vt, 5000, &status) != 0)
+		fail_msg("xueji kept running after its terminal hung up");
+	if (!WIFEXITED(status))
+		fail_msg("xueji died of signal %d", WTERMSIG(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	vt_free(vt);
+	xasprintf(&pat, "%s/session.*", b->data);
+	assert_int_equal(glob(pat, 0, NULL, &g), GLOB_NOMATCH);
+	free(pat);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -508,6 +557,7 @@ main(void)
 		cmocka_unit_test(test_duplicate_asks),
 		cmocka_unit_test(test_refuses_to_start),
 		cmocka_unit_test(test_colour_and_help),
+		cmocka_unit_test(test_hangup),
 		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_paging),
 	};

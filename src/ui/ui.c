@@ -7,6 +7,7 @@
  */
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -656,6 +657,21 @@ dispatch(struct ui *ui, wint_t ch, int is_key, const wchar_t *burst,
 	}
 }
 
+/*
+ * Whether the terminal has hung up: an ssh connection dropped, a tmux
+ * server killed.  Under su(1) or runuser(1) the hangup's SIGHUP goes to
+ * them and may never reach us, and every read then fails at once: the
+ * loop would spin, the key in memory, for as long as the machine runs.
+ */
+static int
+tty_gone(void)
+{
+	struct pollfd	pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 static int
 loop(struct ui *ui)
 {
@@ -671,6 +687,8 @@ loop(struct ui *ui)
 		draw(ui);
 		rc = get_wch(&ch);
 		now = xj_monotonic();
+		if (rc == ERR && tty_gone())
+			return 0;	/* log out and wipe, as ^Q does */
 		if (rc == ERR) {
 			/*
 			 * Idle: lock once the time is up; let the store do

@@ -654,6 +654,14 @@ vt_wait_exit(struct vt *vt, int timeout_ms, int *status)
 }
 
 void
+vt_hangup(struct vt *vt)
+{
+	close(vt->fd);
+	vt->fd = -1;
+	vt->eof = 1;
+}
+
+void
 vt_free(struct vt *vt)
 {
 	struct pollfd	pfd;
@@ -682,7 +690,8 @@ vt_free(struct vt *vt)
 	}
 	if (vt->pidfd != -1)
 		close(vt->pidfd);
-	close(vt->fd);	/* hangs up whatever still holds the slave */
+	if (vt->fd != -1)
+		close(vt->fd);	/* hangs up whatever still holds the slave */
 	vterm_free(vt->vterm);
 	free(vt->out);
 	free(vt);

@@ -86,6 +86,9 @@ struct vt	*vt_spawn(int rows, int cols, char *const argv[],
 /* Kill the child's process group if it still runs (SIGTERM, then SIGKILL
  * after a bounded wait), reap it and free everything. */
 void		 vt_free(struct vt *);
+/* Close the master side, as a dropped ssh connection or a killed tmux
+ * does; the child is left to notice (vt_wait_exit). */
+void		 vt_hangup(struct vt *);
 /* Where wait timeouts print the screen: stderr by default, NULL for
  * nowhere (for tests that expect a timeout). */
 void		 vt_set_log(struct vt *, FILE *);
