@@ -25,7 +25,8 @@ enum perm {
 	PERM_STUDENT_SEARCH,		/* student.search: find and list */
 	PERM_STUDENT_PHONE,		/* student.phone: see phones unmasked */
 	PERM_STUDENT_SENSITIVE,		/* student.sensitive: sensitive fields */
-	PERM_STUDENT_DUPLICATE,		/* student.duplicate: enrol despite a likely duplicate */
+	PERM_STUDENT_DUPLICATE,		/* student.duplicate: enrol a likely
+					   duplicate */
 	PERM_CHANGE_REQUEST,		/* change.request */
 	PERM_CHANGE_APPROVE,		/* change.approve */
 	PERM_CHANGE_CONFIRM,		/* change.confirm: guardian confirmation */

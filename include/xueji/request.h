@@ -129,8 +129,9 @@ int	 store_request_withdraw(struct store *, int64_t id, char **cause);
  * now: XJ_OK when every old value it holds is still the record's, or the
  * status it was filed against still the record's (and for any other
  * request), XJ_EDATA with the message approval would give, naming the
- * first moved field by its form label or both statuses, when not.  A read, not logged (change.approve, destroy.approve or
- * change.request).  For screens: refuse before asking, not after.
+ * first moved field by its form label or both statuses, when not.  A
+ * read, not logged (change.approve, destroy.approve or change.request).
+ * For screens: refuse before asking, not after.
  */
 int	 store_request_stale(struct store *, int64_t id, char **cause);
 /*

@@ -96,7 +96,8 @@ int	 session_rotate_key(struct session *, char **cause);
  * file named there as the automatic ones are (BRANCH-SEQ.checkpoint).
  * Never over another file nor through a link (XJ_EUNAVAIL when it
  * exists), mode 0644 less the umask (it holds nothing secret), in the
- * operator's group.  *out is the file's path (malloc'd) and *seq the entry covered.
+ * operator's group.  *out is the file's path (malloc'd) and *seq the
+ * entry covered.
  * One signed but not written is logged so (result=not-written), and
  * the file removed.
  */

@@ -166,9 +166,10 @@ int	 store_operator_activity(struct store *, const char *id, time_t since,
  * it) in STORE_FAILREC_NAME, a record per operator id; see failures.c.
  *
  * store_attempt_begin takes id's record (for an id not in the roles,
- * known 0, one of a few shared records chosen by a hash of it), waiting for any other attempt at it, then out its back-off
- * (store_failure_delay of its failures, at most max seconds),
- * and charges this attempt as a failure before the passphrase is tried.
+ * known 0, one of a few shared records chosen by a hash of it), waiting
+ * for any other attempt at it, then out its back-off (store_failure_delay
+ * of its failures, at most max seconds), and charges this attempt as a
+ * failure before the passphrase is tried.
  * XJ_EIO when the file cannot be written: then no passphrase may be
  * tried.  store_attempt_end settles it (reason NULL: the passphrase was
  * right, the charge is refunded and the back-off ends; "": it was never

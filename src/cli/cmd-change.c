@@ -3,9 +3,9 @@
  * Copyright (C) 2026 the xueji authors.  GPL-3.0-or-later; see COPYING.
  *
  * xueji change request|show|approve|reject|withdraw|confirm|acknowledge|
- * list: the command-line mirror of change requests.  Nothing in a record is edited
- * in place; a change is filed, someone else decides it, and the guardian
- * confirms it once applied.  The store enforces all of that; this file
+ * list: the command-line mirror of change requests.  Nothing in a record
+ * is edited in place; a change is filed, someone else decides it, and
+ * the guardian confirms it once applied.  The store enforces all of that; this file
  * only parses, calls and prints.
  *
  * Output for scripts: tab-separated, the request id first in lists; in

@@ -218,8 +218,9 @@ cert_time(time_t t, char *buf, size_t len)
 
 /*
  * The certificate: plain text, one labelled line per field, nothing in
- * it that names the child; the operators by name and id.  The labels are padded by their width on a
- * terminal, so that translated ones line up as well.
+ * it that names the child; the operators by name and id.  The labels
+ * are padded by their width on a terminal, so that translated ones
+ * line up as well.
  */
 static void
 print_certificate(const struct session *s, const struct destruction *d)

@@ -10,8 +10,9 @@
  * typed in (screen_drill); F6 restores the selected one once the branch
  * code is typed.  In protected mode (xueji(7)) there is no F3: a copy
  * of the database goes only to the backup folder, and the screen says
- * so (store_backup_progress refuses any other folder).  Everything goes through the same store functions as
- * xueji backup, restore-drill and restore, so it is logged the same way.
+ * so (store_backup_progress refuses any other folder).  Everything goes
+ * through the same store functions as xueji backup, restore-drill and
+ * restore, so it is logged the same way.
  */
 #include <stdint.h>
 #include <stdlib.h>
