@@ -5,8 +5,8 @@
  * xueji change request|show|approve|reject|withdraw|confirm|acknowledge|
  * list: the command-line mirror of change requests.  Nothing in a record
  * is edited in place; a change is filed, someone else decides it, and
- * the guardian confirms it once applied.  The store enforces all of that; this file
- * only parses, calls and prints.
+ * the guardian confirms it once applied.  The store enforces all of
+ * that; this file only parses, calls and prints.
  *
  * Output for scripts: tab-separated, the request id first in lists; in
  * one's own list (--mine), each decided request adds who decided, when
