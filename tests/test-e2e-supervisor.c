@@ -287,11 +287,6 @@ test_operators(void **state)
 	b = tl_branch_new();
 	list_operator(b, "reception3", "赵敏", "receptionist");
 	list_operator(b, "supervisor3", "孙丽", "supervisor");
-	s = tl_login(b, "supervisor1");
-	tl_pass("supervisor3", pass, sizeof pass);
-	assert_int_equal(session_operator_add(s, "supervisor3", pass,
-	    strlen(pass), KDF_INTERACTIVE, &cause), XJ_OK);
-	session_free(s);
 
 	vt = e2e_start_zh(b, 24, 80, "supervisor1");
 	e2e_wait_text(vt, "操作员与密钥");
@@ -325,8 +320,30 @@ test_operators(void **state)
 	type_new_passphrase(vt, "zhao-min-2026");
 	e2e_wait_text(vt, "reception3 现在有密钥槽，可以登录了");
 	assert_int_equal(e2e_audit_count(b, "operator.add", "supervisor1",
-	    NULL), 2);
+	    NULL), 1);
+	/*
+	 * supervisor2 manages operators too, and supervisor3 has no slot
+	 * yet: nobody could agree to a reset, said at once, nothing asked.
+	 */
+	{
+		int	r, c, i;
+
+		assert_true(vt_find(vt, "supervisor2", &r, &c));
+		for (i = 0; i < 10; i++)	/* to the top */
+			vt_key(vt, VT_KEY_UP);
+		for (i = 4; i < r; i++)
+			vt_key(vt, VT_KEY_DOWN);
+	}
+	vt_key(vt, VT_KEY_F3);
+	e2e_wait_text(vt, "本校区没有其他有密钥槽的主管");
+	e2e_wait_gone(vt, "须由另一位主管先同意");
 	e2e_quit_zh(vt);
+
+	s = tl_login(b, "supervisor1");
+	tl_pass("supervisor3", pass, sizeof pass);
+	assert_int_equal(session_operator_add(s, "supervisor3", pass,
+	    strlen(pass), KDF_INTERACTIVE, &cause), XJ_OK);
+	session_free(s);
 
 	/* The newcomer logs in with it. */
 	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });

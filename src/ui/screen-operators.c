@@ -294,6 +294,24 @@ rotated(struct ui *ui, void *arg)
 	    "new key.")));
 }
 
+/* Whether someone but the operator and target could agree to a reset. */
+static int
+third_manager(struct ui *ui, const char *target)
+{
+	const struct policy	*pol = ui->s->pol;
+	const char		*id;
+	size_t			 i;
+
+	for (i = 0; i < pol->noperators; i++) {
+		id = pol->operators[i].id;
+		if (strcmp(id, target) != 0 && strcmp(id, ui->s->op->id) != 0 &&
+		    session_operator_coapprover(ui->s, id) &&
+		    keyring_has(ui->s->keys, id))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 operators_action(struct ui *ui, void *p, enum action a)
 {
@@ -320,6 +338,13 @@ operators_action(struct ui *ui, void *p, enum action a)
 	case ACT_OP_RESET:
 		if (!session_operator_coapprover(ui->s, o->target))
 			return ask_new(ui, o, reset_done);
+		if (!third_manager(ui, o->target)) {
+			ui_message(ui, 1, _("%s manages operators too, so a "
+			    "second supervisor must agree to the reset, and "
+			    "this branch has no other supervisor with a key "
+			    "slot."), o->target);
+			return UI_REDRAW;
+		}
 		memset(&pp, 0, sizeof pp);
 		xasprintf(&q, _("%s manages operators too: a second supervisor "
 		    "agrees first."), o->target);
