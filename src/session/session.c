@@ -529,19 +529,16 @@ struct holders {
 static void
 add_holder(int fd, void *arg)
 {
-	struct holders		*h = arg;
-	const struct operator	*op;
-	char			*who, *tmp, id[65];
+	struct holders	*h = arg;
+	char		*who, *tmp, id[65];
 	ssize_t			 n;
 
 	n = read(fd, id, sizeof id - 1);
 	id[n > 0 ? n : 0] = '\0';
 	/* Only an operator of the roles file is named. */
-	if ((op = policy_operator(h->pol, id)) == NULL)
+	if (policy_operator(h->pol, id) == NULL)
 		return;
-	/* TRANSLATORS: a name and what it is known by, such as an
-	 * operator's id or a student's number. */
-	xasprintf(&who, _("%s (%s)"), op->name, op->id);
+	who = policy_who(h->pol, id);
 	if (h->list == NULL)
 		h->list = who;
 	else if (strstr(h->list, who) == NULL) {
