@@ -335,7 +335,8 @@ test_operators(void **state)
 			vt_key(vt, VT_KEY_DOWN);
 	}
 	vt_key(vt, VT_KEY_F3);
-	e2e_wait_text(vt, "本校区没有其他有密钥槽的主管");
+	e2e_wait_text(vt, "张伟（supervisor2）也管理操作员");
+	e2e_wait_text(vt, "没有其他有密钥槽的主管");
 	e2e_wait_gone(vt, "须由另一位主管先同意");
 	e2e_quit_zh(vt);
 

@@ -339,10 +339,12 @@ operators_action(struct ui *ui, void *p, enum action a)
 		if (!session_operator_coapprover(ui->s, o->target))
 			return ask_new(ui, o, reset_done);
 		if (!third_manager(ui, o->target)) {
+			q = ui_who(ui, o->target);
 			ui_message(ui, 1, _("%s manages operators too, so a "
 			    "second supervisor must agree to the reset, and "
 			    "this branch has no other supervisor with a key "
-			    "slot."), o->target);
+			    "slot."), q);
+			free(q);
 			return UI_REDRAW;
 		}
 		memset(&pp, 0, sizeof pp);
