@@ -251,24 +251,26 @@ expect 0 "a checkpoint to a folder of A's own" by "$A" supervisor1 \
 check "is A's, in A's group" test "$(stat -c '%U %G' "$OWN"/usb/*)" = "$A $A"
 rm -f "$OWN"/usb/*
 
-# The screen of backups, in a terminal of user A's (tmux).
+# The screen of backups, xueji run as user A in a terminal (tmux).  The
+# tmux server is root's, as in test-tmux.sh: a user outside every group
+# may not be able to open a pseudo-terminal of their own (devpts with
+# ptmxmode=000), and the pane's program is what runs as user A.  The pane
+# stays when xueji ends, so a failure shows what it printed.
 if command -v tmux >/dev/null 2>&1; then
 	SOCK=xjsg$$
-	# A failure shows the screen.
-	tap_diag() { sed 's/^/#   | /' "$T/screen"; }
-	runuser -u "$A" -- env TMUX_TMPDIR="$OWN" tmux -L "$SOCK" \
-	    -f /dev/null new-session -d -s x -x 80 -y 24 \
-	    "env LANG=C.UTF-8 TERM=screen-256color $XG" 2>"$T/err"
-	keys() {
-		runuser -u "$A" -- env TMUX_TMPDIR="$OWN" tmux -L "$SOCK" \
-		    send-keys -t x "$@"
-	}
+	tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+	# A failure shows the screen, or why there is none.
+	tap_diag() { sed 's/^/#   | /' "$T/screen" "$T/tmux-err"; }
+	: >"$T/screen"
+	tm new-session -d -s x -x 80 -y 24 \; set-option -g remain-on-exit on \
+	    2>"$T/tmux-err"
+	tm respawn-pane -k -t x "runuser -u $A -- env LANG=C.UTF-8 \
+	    TERM=screen-256color $XG" 2>>"$T/tmux-err"
+	keys() { tm send-keys -t x "$@" 2>>"$T/tmux-err"; }
 	screen_has() {
 		i=0
 		while [ $i -lt 100 ]; do
-			runuser -u "$A" -- env TMUX_TMPDIR="$OWN" tmux \
-			    -L "$SOCK" capture-pane -p -t x >"$T/screen" \
-			    2>/dev/null
+			tm capture-pane -p -t x >"$T/screen" 2>>"$T/tmux-err"
 			grep -qF "$1" "$T/screen" && return 0
 			sleep 0.1
 			i=$((i + 1))
@@ -289,8 +291,9 @@ if command -v tmux >/dev/null 2>&1; then
 	check "F3 asked for no folder" \
 	    sh -c "! grep -q 'The folder to back up to' '$T/screen'"
 	keys C-q
-	runuser -u "$A" -- env TMUX_TMPDIR="$OWN" tmux -L "$SOCK" \
-	    kill-server 2>/dev/null
+	check "C-q ends xueji" screen_has "Pane is dead"
+	tm kill-server 2>/dev/null
+	tap_diag() { :; }
 else
 	skip "no tmux: the screen of backups is not shown"
 fi
