@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/forms.h"
 #include "xueji/platform.h"
+#include "xueji/session.h"
 #include "ui.h"
 
 void

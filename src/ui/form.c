@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/forms.h"
 #include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "form.h"
 
 #define ROWS_PER_FIELD	2

@@ -13,7 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/forms.h"
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 /* A line of the history: entry e, and whether it is its second line. */

@@ -10,8 +10,12 @@
  */
 #include <string.h>
 
+#include "xueji/destroy.h"
 #include "xueji/platform.h"
 #include "xueji/policy.h"
+#include "xueji/report.h"
+#include "xueji/request.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 const struct action_info action_table[ACT__COUNT] = {

@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "xueji/platform.h"
+#include "xueji/report.h"
+#include "xueji/session.h"
 #include "ui.h"
 
 #define LIST_TOP	4

@@ -14,7 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/archive.h"
+#include "xueji/destroy.h"
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 #define LIST_TOP	5	/* first row of the list */

@@ -18,8 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xueji/platform.h"
 #include "xueji/backup.h"
+#include "xueji/platform.h"
+#include "xueji/session.h"
 #include "ui.h"
 
 #define BAR_ROW		4

@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/destroy.h"
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
 #include "ui.h"
 
 struct certificate {

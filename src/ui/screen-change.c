@@ -12,7 +12,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "xueji/forms.h"
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "form.h"
 
 struct change {

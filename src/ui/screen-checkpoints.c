@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "ui.h"
 
 #define PATH_MAX_TYPED	1024

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/destroy.h"
 #include "xueji/platform.h"
+#include "xueji/session.h"
 #include "ui.h"
 
 #define LIST_TOP	4

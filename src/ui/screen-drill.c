@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xueji/platform.h"
 #include "xueji/backup.h"
+#include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 #define BAR_ROW		4

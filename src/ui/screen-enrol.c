@@ -11,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/forms.h"
 #include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
+#include "xueji/student.h"
 #include "form.h"
 
 struct enrol {

@@ -17,8 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xueji/platform.h"
+#include "xueji/destroy.h"
 #include "xueji/guardian.h"
+#include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 #define DAY		(24 * 60 * 60)

@@ -16,8 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xueji/platform.h"
+#include "xueji/forms.h"
 #include "xueji/import.h"
+#include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 #define LIST_TOP	6

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/platform.h"
+#include "xueji/sentences.h"
+#include "xueji/session.h"
 #include "ui.h"
 
 struct entry_view {

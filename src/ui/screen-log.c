@@ -22,8 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xueji/platform.h"
 #include "xueji/audit.h"
+#include "xueji/forms.h"
+#include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/sentences.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 #define LIST_TOP	4	/* first row of the list */

@@ -14,6 +14,8 @@
 #include <sodium.h>
 
 #include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 #define ID_MAX		32

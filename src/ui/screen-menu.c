@@ -20,9 +20,13 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "xueji/platform.h"
 #include "xueji/backup.h"
 #include "xueji/guardian.h"
+#include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 #define RELOAD_EVERY	60	/* seconds */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "xueji/platform.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 static const enum action number_actions[] = {

@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/keys.h"
 #include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "ui.h"
 
 #define LIST_TOP	4

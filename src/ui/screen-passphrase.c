@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "xueji/keys.h"
 #include "xueji/platform.h"
 #include "ui.h"
 

@@ -24,8 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xueji/platform.h"
+#include "xueji/forms.h"
 #include "xueji/guardian.h"
+#include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "ui.h"
 
 #define LIST_TOP	4	/* first row of the list */

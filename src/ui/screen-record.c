@@ -20,7 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/destroy.h"
+#include "xueji/forms.h"
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 struct record {

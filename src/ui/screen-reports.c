@@ -13,6 +13,8 @@
 #include <stdlib.h>
 
 #include "xueji/platform.h"
+#include "xueji/report.h"
+#include "xueji/session.h"
 #include "ui.h"
 
 #define TEXT_TOP	2

@@ -18,7 +18,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "xueji/destroy.h"
+#include "xueji/forms.h"
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 struct req {

@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 #define SEARCH_MAX	40

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xueji/platform.h"
 #include "xueji/keys.h"
+#include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "ui.h"
 
 #define BAR_ROW	4

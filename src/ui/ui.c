@@ -19,6 +19,8 @@
 #include <sodium.h>
 
 #include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "ui.h"
 
 #define STACK_MAX	16

@@ -17,15 +17,17 @@
 #include <curses.h>
 #include <wchar.h>
 
-#include "xueji/archive.h"
-#include "xueji/destroy.h"
-#include "xueji/report.h"
-#include "xueji/request.h"
-#include "xueji/session.h"
-#include "xueji/sentences.h"
-#include "xueji/student.h"
+#include "xueji/policy.h"	/* perm_set */
 #include "xueji/ui.h"		/* ui_main */
 #include "lineedit.h"
+
+/*
+ * The subjects' headers (student.h, request.h, …) are included by the
+ * screens that show those subjects, not here.
+ */
+struct history;
+struct session;
+struct student;
 
 /* The smallest terminal the screens are laid out for. */
 #define UI_MIN_COLS	72

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "ui.h"
 
 char *
