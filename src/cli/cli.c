@@ -15,7 +15,13 @@
 
 #include <sodium.h>
 
+#include "xueji/config.h"
+#include "xueji/destroy.h"
+#include "xueji/keys.h"
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "cli.h"
 
 #define STDIN_MAX_LINE		4096

@@ -8,14 +8,17 @@
 #define XUEJI_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "xueji/platform.h"
-#include "xueji/archive.h"
-#include "xueji/destroy.h"
-#include "xueji/report.h"
-#include "xueji/request.h"
-#include "xueji/session.h"
-#include "xueji/student.h"
+
+/*
+ * The subjects' headers (student.h, request.h, …) are included by the
+ * commands that act on those subjects, not here.
+ */
+struct session;
+struct student_value;
 
 /* The common options, given before the subcommand or after it. */
 struct cli {

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "xueji/platform.h"
+#include "xueji/report.h"
+#include "xueji/session.h"
 #include "cli.h"
 
 struct analysis_opts {

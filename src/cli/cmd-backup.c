@@ -11,8 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "xueji/platform.h"
 #include "xueji/backup.h"
+#include "xueji/platform.h"
+#include "xueji/session.h"
 #include "cli.h"
 
 static int

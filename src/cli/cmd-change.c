@@ -24,6 +24,9 @@
 #include <string.h>
 
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "cli.h"
 
 struct change_opts {

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xueji/platform.h"
 #include "xueji/checkpoint.h"
+#include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "cli.h"
 
 struct checkpoint_opts {

@@ -20,7 +20,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "xueji/config.h"
+#include "xueji/destroy.h"
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "cli.h"
 
 /* destroy.c's method; described in words on the certificate. */

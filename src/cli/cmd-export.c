@@ -16,8 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "xueji/platform.h"
 #include "xueji/backup.h"
+#include "xueji/platform.h"
+#include "xueji/session.h"
 #include "cli.h"
 
 struct export_opts {

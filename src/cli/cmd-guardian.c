@@ -28,8 +28,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "xueji/platform.h"
+#include "xueji/destroy.h"
 #include "xueji/guardian.h"
+#include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "cli.h"
 
 struct guardian_opts {

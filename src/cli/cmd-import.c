@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xueji/platform.h"
 #include "xueji/import.h"
+#include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "cli.h"
 
 struct import_opts {

@@ -13,7 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "xueji/keys.h"
 #include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "cli.h"
 
 /* mkdir -p with mode 0700 for what it creates. */

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/keys.h"
 #include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "cli.h"
 
 static int

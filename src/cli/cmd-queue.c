@@ -15,8 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "xueji/platform.h"
 #include "xueji/guardian.h"
+#include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
 #include "cli.h"
 
 struct queue_ctx {

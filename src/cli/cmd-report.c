@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xueji/destroy.h"
 #include "xueji/platform.h"
+#include "xueji/report.h"
+#include "xueji/session.h"
 #include "cli.h"
 
 static int

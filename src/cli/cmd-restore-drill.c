@@ -26,8 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "xueji/platform.h"
 #include "xueji/backup.h"
+#include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "cli.h"
 
 /* A check's outcome: "-" when the drill stopped before it. */

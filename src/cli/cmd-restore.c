@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "xueji/platform.h"
+#include "xueji/session.h"
 #include "cli.h"
 
 static int

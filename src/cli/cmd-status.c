@@ -20,7 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/archive.h"
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "cli.h"
 
 struct status_opts {

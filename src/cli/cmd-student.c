@@ -15,7 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xueji/destroy.h"
+#include "xueji/forms.h"
 #include "xueji/platform.h"
+#include "xueji/request.h"
+#include "xueji/session.h"
+#include "xueji/student.h"
 #include "cli.h"
 
 #define FIND_LIMIT_DEFAULT	50

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "xueji/platform.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "cli.h"
 
 #define CHECKPOINT_MAX	4096

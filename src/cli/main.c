@@ -16,6 +16,10 @@
 
 #include "xueji/platform.h"
 #include "cli.h"
+#include "xueji/config.h"
+#include "xueji/keys.h"
+#include "xueji/session.h"
+#include "xueji/store.h"
 #include "xueji/ui.h"
 
 #ifndef LOCALEDIR
