@@ -406,22 +406,24 @@ cpu_us(void)
 /*
  * With BENCH_KEYSTROKES set, one line per search keystroke on standard
  * error: kind, length typed, wall and CPU time (µs), whether it wrote
- * an entry, how many students it listed, how many pages its commit
- * added to the WAL, and the text.  Wall less CPU is what the keystroke
+ * an entry, how many students it listed, the pages in the WAL before
+ * and after it (0 before: its commit starts the WAL over, after a
+ * pause's checkpoint), and the text.  Wall less CPU is what the keystroke
  * waited for (the disk, or the host's other processes); the pages are
  * what its entry cost to write.
  */
 static void
 keystroke_line(int kind, size_t len, double wall, double cpu, int logged,
-    size_t nv, int frames, const char *text)
+    size_t nv, int wal_before, int wal_after, const char *text)
 {
 	static int	on = -1;
 
 	if (on == -1)
 		on = getenv("BENCH_KEYSTROKES") != NULL;
 	if (on)
-		fprintf(stderr, "KEY\t%d\t%zu\t%.1f\t%.1f\t%d\t%zu\t%d\t%s\n",
-		    kind, len, wall, cpu, logged, nv, frames, text);
+		fprintf(stderr, "KEY\t%d\t%zu\t%.1f\t%.1f\t%d\t%zu\t%d\t%d\t"
+		    "%s\n", kind, len, wall, cpu, logged, nv, wal_before,
+		    wal_after, text);
 }
 
 static void
@@ -492,7 +494,7 @@ m_search(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 				check(rc, "find", cause);
 				keystroke_line(k, i + 1, t, cpu,
 				    store_reads_unsynced(b->s->st) != unsynced, nv,
-				    store_wal_pages(b->s->st) - wal, text);
+				    wal, store_wal_pages(b->s->st), text);
 				students_free(v, nv);
 				add(&x[k], t);
 				/* Committed an entry: the count moved. */
