@@ -206,8 +206,8 @@ store_key_db(sqlite3 *db, const unsigned char key[DB_KEY_BYTES],
 	 * and the audit-scale test took 8 times the CPU (4.6.1; xueji(7),
 	 * ENGINE).  SQLite's own memory settings cannot help: lookaside is
 	 * compiled out, memsys5 is not in, and a page cache buffer of ours
-	 * changed nothing.  SQLCipher wipes its own keys and page buffers
-	 * either way, core dumps are off and ptrace is refused.
+	 * saved a tenth at most.  SQLCipher wipes its own keys and page
+	 * buffers either way, core dumps are off and ptrace is refused.
 	 */
 	sqlite3_exec(db, "PRAGMA cipher_memory_security = OFF", NULL, NULL,
 	    NULL);
