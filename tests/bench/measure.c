@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xueji/platform.h"
 #include "xueji/audit.h"
@@ -392,6 +393,39 @@ target(sqlite3 *raw, uint64_t *rng, long n, char *number, char *name,
 	return ok;
 }
 
+/* This thread's CPU time, in microseconds. */
+static double
+cpu_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/*
+ * With BENCH_KEYSTROKES set, one line per search keystroke on standard
+ * error: kind, length typed, wall and CPU time (µs), whether it wrote
+ * an entry, how many students it listed, the pages in the WAL before
+ * and after it (0 before: its commit starts the WAL over, after a
+ * pause's checkpoint), and the text.  Wall less CPU is what the keystroke
+ * waited for (the disk, or the host's other processes); the pages are
+ * what its entry cost to write.
+ */
+static void
+keystroke_line(int kind, size_t len, double wall, double cpu, int logged,
+    size_t nv, int wal_before, int wal_after, const char *text)
+{
+	static int	on = -1;
+
+	if (on == -1)
+		on = getenv("BENCH_KEYSTROKES") != NULL;
+	if (on)
+		fprintf(stderr, "KEY\t%d\t%zu\t%.1f\t%.1f\t%d\t%zu\t%d\t%d\t"
+		    "%s\n", kind, len, wall, cpu, logged, nv, wal_before,
+		    wal_after, text);
+}
+
 static void
 m_search(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 {
@@ -403,8 +437,8 @@ m_search(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 	char			 keys[40][64], number[64], name[64], phone[64];
 	char			 text[64], **full, **ini, *cause = NULL;
 	size_t			 nkeys, nfull, nini, i, nv, len;
-	double			 t;
-	int			 k, rc, round, worst_len = 0, unsynced;
+	double			 t, cpu;
+	int			 k, rc, round, worst_len = 0, unsynced, wal;
 	double			 worst = 0;
 	size_t			 keystrokes = 0;
 
@@ -450,11 +484,17 @@ m_search(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 			for (i = 0; i < nkeys; i++) {
 				snprintf(text, sizeof text, "%s", keys[i]);
 				unsynced = store_reads_unsynced(b->s->st);
+				wal = store_wal_pages(b->s->st);
+				cpu = cpu_us();
 				t = now_us();
 				rc = store_student_find(b->s->st, text,
 				    SCREENFUL, &v, &nv, &cause);
 				t = now_us() - t;
+				cpu = cpu_us() - cpu;
 				check(rc, "find", cause);
+				keystroke_line(k, i + 1, t, cpu,
+				    store_reads_unsynced(b->s->st) != unsynced, nv,
+				    wal, store_wal_pages(b->s->st), text);
 				students_free(v, nv);
 				add(&x[k], t);
 				/* Committed an entry: the count moved. */
