@@ -99,6 +99,8 @@ expect 0 "user A creates the branch as supervisor1" by "$A" supervisor1 init
 expect 0 "and adds supervisor2, user B's operator" runuser -u "$A" -- \
     $XG -u supervisor1 --passphrase-fd 3 --new-passphrase-fd 4 \
     operator add supervisor2 3<"$T/supervisor1" 4<"$T/supervisor2"
+expect 0 "who chooses their own passphrase as user B" \
+    own supervisor2 runuser -u "$B" -- $XG
 check "the database is 0660, A's, in the group" \
     test "$(mode "$G/data/branch.db")" = "660 $A $GRP"
 check "the key slots too" \
