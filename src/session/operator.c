@@ -80,19 +80,6 @@ saved(struct session *s, const char *action, const char *id,
 	return XJ_OK;
 }
 
-/* The detail of an entry agreed to by agree ("" for nobody). */
-static char *
-agreed_detail(const char *agree)
-{
-	char	*detail;
-
-	if (agree != NULL && *agree != '\0')
-		xasprintf(&detail, "agreed=%s", agree);
-	else
-		detail = xstrdup("");
-	return detail;
-}
-
 int
 session_operator_coapprover(const struct session *s, const char *id)
 {
@@ -161,6 +148,29 @@ agreed(struct session *s, const char *id, enum slot_change c,
 	return rc;
 }
 
+/*
+ * Check the agreement change c of id's slot needs, if any; *detail is
+ * then the log entry's ("agreed=ID", or "" when none was needed).
+ */
+static int
+agreement(struct session *s, const char *id, enum slot_change c,
+    const char *agree, const char *agree_pass, size_t agree_len,
+    char **detail, char **cause)
+{
+	int	rc;
+
+	*detail = NULL;
+	if (session_operator_agreement(s, id, c) == AGREE_NONE) {
+		*detail = xstrdup("");
+		return XJ_OK;
+	}
+	if ((rc = agreed(s, id, c, agree, agree_pass, agree_len, cause)) !=
+	    XJ_OK)
+		return rc;
+	xasprintf(detail, "agreed=%s", agree);
+	return XJ_OK;
+}
+
 int
 session_operator_add(struct session *s, const char *id, const char *pass,
     size_t len, enum kdf_profile kdf, const char *agree,
@@ -180,17 +190,13 @@ session_operator_add(struct session *s, const char *id, const char *pass,
 		return xj_fail(cause, XJ_EDATA, _("%s already has a key slot"),
 		    id);
 	/* A second approver is not one person's to create alone. */
-	if (session_operator_agreement(s, id, SLOT_ADD) != AGREE_NONE &&
-	    (rc = agreed(s, id, SLOT_ADD, agree, agree_pass, agree_len,
-	    cause)) != XJ_OK)
+	if ((rc = agreement(s, id, SLOT_ADD, agree, agree_pass, agree_len,
+	    &detail, cause)) != XJ_OK)
 		return rc;
-	if ((rc = passphrase_check_new(pass, len, cause)) != XJ_OK ||
+	if ((rc = passphrase_check_new(pass, len, cause)) == XJ_OK &&
 	    (rc = keyring_add(s->keys, id, pass, len, kdf, s->secret,
-	    cause)) != XJ_OK)
-		return rc;
-	detail = agreed_detail(session_operator_agreement(s, id, SLOT_ADD) !=
-	    AGREE_NONE ? agree : NULL);
-	rc = saved(s, "operator.add", id, detail, 1, cause);
+	    cause)) == XJ_OK)
+		rc = saved(s, "operator.add", id, detail, 1, cause);
 	free(detail);
 	return rc;
 }
@@ -213,16 +219,13 @@ session_operator_reset(struct session *s, const char *id, const char *pass,
 		return xj_fail(cause, XJ_EUSAGE, _("one's own passphrase is "
 		    "changed with the current one, not reset"));
 	/* One person must not take over a co-approver's slot alone. */
-	if (session_operator_coapprover(s, id) && (rc = agreed(s, id,
-	    SLOT_RESET, agree, agree_pass, agree_len, cause)) != XJ_OK)
+	if ((rc = agreement(s, id, SLOT_RESET, agree, agree_pass, agree_len,
+	    &detail, cause)) != XJ_OK)
 		return rc;
-	if ((rc = passphrase_check_new(pass, len, cause)) != XJ_OK ||
+	if ((rc = passphrase_check_new(pass, len, cause)) == XJ_OK &&
 	    (rc = keyring_add(s->keys, id, pass, len, kdf, s->secret,
-	    cause)) != XJ_OK)
-		return rc;
-	detail = agreed_detail(session_operator_coapprover(s, id) ? agree :
-	    NULL);
-	rc = saved(s, "operator.reset", id, detail, 1, cause);
+	    cause)) == XJ_OK)
+		rc = saved(s, "operator.reset", id, detail, 1, cause);
 	free(detail);
 	return rc;
 }
@@ -342,15 +345,11 @@ session_operator_remove(struct session *s, const char *id,
 		return xj_fail(cause, XJ_EDATA, _("%s is the last operator who "
 		    "can manage operators; add another first"), id);
 	/* Nor is removing one: the other could be the one who objects. */
-	if (session_operator_agreement(s, id, SLOT_REMOVE) != AGREE_NONE &&
-	    (rc = agreed(s, id, SLOT_REMOVE, agree, agree_pass, agree_len,
-	    cause)) != XJ_OK)
+	if ((rc = agreement(s, id, SLOT_REMOVE, agree, agree_pass, agree_len,
+	    &detail, cause)) != XJ_OK)
 		return rc;
-	if ((rc = session_exclusive(s, cause)) != XJ_OK)
-		return rc;
-	detail = agreed_detail(session_operator_agreement(s, id,
-	    SLOT_REMOVE) != AGREE_NONE ? agree : NULL);
-	if ((rc = keyring_remove(s->keys, id, cause)) == XJ_OK)
+	if ((rc = session_exclusive(s, cause)) == XJ_OK &&
+	    (rc = keyring_remove(s->keys, id, cause)) == XJ_OK)
 		rc = saved(s, "operator.remove", id, detail, 0, cause);
 	free(detail);
 	if (rc != XJ_OK)
