@@ -99,12 +99,12 @@ expect 0 "user A creates the branch as supervisor1" by "$A" supervisor1 init
 expect 0 "and adds supervisor2, user B's operator" runuser -u "$A" -- \
     $XG -u supervisor1 --passphrase-fd 3 --new-passphrase-fd 4 \
     operator add supervisor2 3<"$T/supervisor1" 4<"$T/supervisor2"
-expect 0 "who chooses their own passphrase as user B" \
-    own supervisor2 runuser -u "$B" -- $XG
 check "the database is 0660, A's, in the group" \
     test "$(mode "$G/data/branch.db")" = "660 $A $GRP"
 check "the key slots too" \
     test "$(mode "$G/data/keyslots")" = "660 $A $GRP"
+expect 0 "supervisor2 chooses their own passphrase as user B" \
+    own supervisor2 runuser -u "$B" -- $XG
 expect 0 "user B enrols" by "$B" supervisor2 student add name=欧阳娜娜 \
     birth_month=2018-03 guardian_name=欧阳明 guardian_phone=13812345678 \
     --consent in-person
