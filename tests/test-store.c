@@ -921,6 +921,36 @@ test_slot_setter(void **state)
 	session_free(a);
 }
 
+/* A slots file that cannot be written. */
+static int
+save_fails(void *arg, char **cause)
+{
+	(void)arg;
+	return xj_fail(cause, XJ_EIO, "%s", "disk full");
+}
+
+/*
+ * Test 16.1b: the mark, its entry and the slots file go together: a
+ * slots file that cannot be saved leaves neither mark nor entry.
+ */
+static void
+test_slot_setter_atomic(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*a;
+	char		*cause = NULL;
+	long		 entries;
+
+	a = tl_login(f->b, "supervisor1");
+	entries = query_long(a, "SELECT count(*) FROM audit");
+	assert_int_equal(store_log_slot(a->st, "operator.reset", "reception1",
+	    "", 1, save_fails, NULL, &cause), XJ_EIO);
+	free(cause);
+	assert_int_equal(query_long(a, "SELECT count(*) FROM slot_setter"), 0);
+	assert_int_equal(query_long(a, "SELECT count(*) FROM audit"), entries);
+	session_free(a);
+}
+
 /* A change request by s of number's name to name; its id. */
 static int64_t
 file_change(struct session *s, const char *number, const char *name)
@@ -1528,6 +1558,8 @@ main(void)
 		    test_rotation_killed_before_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slot_setter, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_slot_setter_atomic, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_slot_tie, setup,
 		    teardown),

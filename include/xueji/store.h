@@ -205,10 +205,14 @@ int	 store_log(struct store *, const char *action, const char *target,
  * store_log_slot logs action on operator id (store_log), and in the same
  * transaction, with set, marks id's slot as set by the bound operator
  * (unless that is id); without, forgets who set it (id changed their
- * own, or the slot is gone).  Nothing changes on failure.
+ * own, or the slot is gone).  save(arg, cause) writes the slots file
+ * last, before the commit: when it fails, the transaction is rolled
+ * back; when anything before it fails, it is not called.  Only a commit
+ * failing after it leaves the file changed and the database not.
  */
 int	 store_log_slot(struct store *, const char *action, const char *id,
-	     const char *detail, int set, char **cause);
+	     const char *detail, int set, int (*save)(void *, char **),
+	     void *arg, char **cause);
 /* Who set id's slot and when, while id has not changed it since: *by
  * (malloc'd) and *at; *by NULL when id chose their own. */
 int	 store_slot_setter(struct store *, const char *id, char **by,

@@ -60,10 +60,19 @@ session_slots_read(struct session *s, char **cause)
 	return logged_in(s, cause);
 }
 
+static int
+save_slots(void *arg, char **cause)
+{
+	struct session	*s = arg;
+
+	return keyring_save(s->keys, s->secret, s->keyslot_path, cause);
+}
+
 /*
- * Save the slots, then log action on id and tell syslog; with set, the
- * store remembers that this session's operator set id's slot, without,
- * forgets who did (store_log_slot: one transaction with the entry).
+ * Log action on id, save the slots and tell syslog; with set, the store
+ * remembers that this session's operator set id's slot, without,
+ * forgets who did.  One transaction holds the entry and the mark, and
+ * the slots are saved inside it (store_log_slot).
  */
 static int
 saved(struct session *s, const char *action, const char *id,
@@ -71,10 +80,8 @@ saved(struct session *s, const char *action, const char *id,
 {
 	int	rc;
 
-	if ((rc = keyring_save(s->keys, s->secret, s->keyslot_path,
-	    cause)) != XJ_OK ||
-	    (rc = store_log_slot(s->st, action, id, detail, set, cause)) !=
-	    XJ_OK)
+	if ((rc = store_log_slot(s->st, action, id, detail, set, save_slots,
+	    s, cause)) != XJ_OK)
 		return rc;
 	xj_syslog(LOG_NOTICE, "%s: operator=%s by=%s", action, id, s->op->id);
 	return XJ_OK;

@@ -41,7 +41,8 @@ mark(struct store *st, const char *id, const char *by, char **cause)
 
 int
 store_log_slot(struct store *st, const char *action, const char *id,
-    const char *detail, int set, char **cause)
+    const char *detail, int set, int (*save)(void *, char **), void *arg,
+    char **cause)
 {
 	int	rc;
 
@@ -50,11 +51,17 @@ store_log_slot(struct store *st, const char *action, const char *id,
 	/* One's own slot is nobody else's to know. */
 	if (set && strcmp(id, store_who(st)) == 0)
 		set = 0;
-	if ((rc = mark(st, id, set ? store_who(st) : NULL, cause)) != XJ_OK) {
+	/*
+	 * The slots are saved last, inside the transaction: a busy or full
+	 * database refuses before the slot changes, not after.
+	 */
+	if ((rc = mark(st, id, set ? store_who(st) : NULL, cause)) != XJ_OK ||
+	    (rc = log_entry(st, action, id, NULL, detail, cause)) != XJ_OK ||
+	    (rc = save(arg, cause)) != XJ_OK) {
 		tx_rollback(st);
 		return rc;
 	}
-	return log_tail(st, action, id, NULL, detail, cause);
+	return tx_commit(st, cause);
 }
 
 int
