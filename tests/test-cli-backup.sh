@@ -26,6 +26,7 @@ for id in reception1 supervisor2 auditor1; do
 	expect 0 "add $id" $X -u supervisor1 --passphrase-fd 3 \
 		--new-passphrase-fd 4 operator add "$id" 3<"$T/supervisor1" \
 		4<"$T/$id"
+	expect 0 "$id chooses their own passphrase" own "$id"
 done
 expect 0 "enrol a first student" as reception1 student add name=欧阳娜娜 \
 	birth_month=2018-03 guardian_name=欧阳明 guardian_phone=13812345678 \

@@ -18,6 +18,7 @@ for id in reception1 auditor1; do
 	expect 0 "add $id" $X -u supervisor1 --passphrase-fd 3 \
 		--new-passphrase-fd 4 operator add "$id" 3<"$T/supervisor1" \
 		4<"$T/$id"
+	expect 0 "$id chooses their own passphrase" own "$id"
 done
 expect 0 "enrol at 07:30 in Shanghai" as reception1 student add \
 	name=王小红 birth_month=2016-04 guardian_name=王建国 \

@@ -17,6 +17,8 @@ expect 0 "add reception1" $X -u supervisor1 --passphrase-fd 3 \
 expect 0 "add auditor1" $X -u supervisor1 --passphrase-fd 3 \
 	--new-passphrase-fd 4 operator add auditor1 3<"$T/supervisor1" \
 	4<"$T/auditor1"
+expect 0 "reception1 chooses their own passphrase" own reception1
+expect 0 "auditor1 chooses their own passphrase" own auditor1
 
 # A GB18030 file as a Chinese spreadsheet program saves it: CRLF, a
 # quoted value, full-width digits.

@@ -62,6 +62,33 @@ expect 0 "and auditor1" $X -u supervisor1 --passphrase-fd 3 \
 expect 0 "and supervisor2" $X -u supervisor1 --passphrase-fd 3 \
 	--new-passphrase-fd 4 operator add supervisor2 3<"$T/supervisor1" \
 	4<"$T/supervisor2"
+# Issue 16: supervisor1 typed (or watched) those passphrases, so their
+# owners choose their own before anything else.
+expect 77 "reception1's first login does nothing else" as reception1 \
+	student list
+check "naming who set it" grep -q '陈静 (supervisor1) set your passphrase' \
+	"$T/err"
+check "and the command to run" \
+	grep -q '^  xueji -u reception1 operator passwd reception1$' "$T/err"
+check "and showing nothing" test ! -s "$T/out"
+expect 77 "in Chinese too" env LANGUAGE=zh_CN $X -u reception1 \
+	--passphrase-fd 3 student list 3<"$T/reception1"
+check "in words" grep -q '陈静（supervisor1）于 .* 为您设置了口令' "$T/err"
+expect 77 "another's passphrase is no first-login change" $X -u reception1 \
+	--passphrase-fd 3 --new-passphrase-fd 4 operator passwd auditor1 \
+	3<"$T/reception1" 4<"$T/auditor1"
+expect 65 "the passphrase supervisor1 set is not one's own" $X \
+	-u reception1 --passphrase-fd 3 --new-passphrase-fd 4 operator passwd \
+	reception1 3<"$T/reception1" 4<"$T/reception1"
+check "and says so" grep -q 'the passphrase supervisor1 set' "$T/err"
+expect 0 "reception1 chooses their own" own reception1
+expect 0 "and works with it" as reception1 student list
+expect 0 "auditor1 chooses their own" own auditor1
+expect 0 "supervisor2 too" own supervisor2
+expect 0 "the log" as auditor1 audit
+check "says which passphrase change was a first login's, after whom" grep -q \
+	"	reception1	operator.passwd	reception1		rule=first-login set-by=supervisor1$" \
+	"$T/out"
 printf 'short\n' >"$T/short"
 expect 65 "a too short passphrase is refused" $X -u supervisor1 \
 	--passphrase-fd 3 --new-passphrase-fd 4 operator add reception2 \
@@ -643,7 +670,19 @@ expect 0 "everyone still opens it" as auditor1 verify
 expect 0 "remove an operator" as supervisor1 operator remove reception1
 expect 77 "who can no longer log in" as reception1 student list
 expect 0 "and others still can" as supervisor2 student find 5678
-expect 0 "remove supervisor2" as supervisor1 operator remove supervisor2
+expect 77 "removing supervisor2 alone is refused" as supervisor1 operator \
+	remove supervisor2
+check "asking for a second supervisor" grep -q \
+	'supervisor2 manages operators too: a second supervisor must agree' \
+	"$T/err"
+cat "$T/supervisor1" "$T/supervisor2" >"$T/two"
+expect 0 "supervisor2 agrees to their own removal" $X -u supervisor1 \
+	--passphrase-fd 3 operator remove --agree supervisor2 supervisor2 \
+	3<"$T/two"
+expect 0 "the log" as auditor1 audit
+check "says who agreed" grep -q \
+	"	supervisor1	operator.remove	supervisor2		agreed=supervisor2$" \
+	"$T/out"
 expect 65 "the last manager cannot remove themself" as supervisor1 \
 	operator remove supervisor1
 check "and says why" grep -q 'last operator who can manage' "$T/err"

@@ -307,6 +307,67 @@ test_queue_frozen(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * Issue 16: supervisor1 reset reception1's passphrase, so until
+ * reception1 chooses their own, supervisor1 may not decide reception1's
+ * requests.  The request's screen says so in words and offers no
+ * decision (F2 and F4 ask nothing, nothing is refused in the log);
+ * supervisor2 is offered both as usual.
+ */
+static void
+test_queue_slot_setter(void **state)
+{
+	const struct field_input in[] = { { "guardian_name", "李四" } };
+	struct tl_branch	*b;
+	struct session		*s, *r;
+	struct vt		*q;
+	char			*n, *cause = NULL;
+	int64_t			 id;
+
+	(void)state;
+	b = tl_branch_new();
+	r = tl_login(b, "reception1");
+	n = tl_enrol(r, "孙小林", "2016-09", "孙三", "13911115555", NULL);
+	assert_non_null(n);
+	assert_int_equal(store_change_request(r->st, n, in, 1, "更正", "户口本",
+	    &id, &cause), XJ_OK);
+	session_free(r);
+	s = tl_login(b, "supervisor1");
+	assert_int_equal(session_operator_reset(s, "reception1",
+	    "set by supervisor1", 18, KDF_INTERACTIVE, NULL, NULL, 0, &cause),
+	    XJ_OK);
+	session_free(s);
+
+	q = e2e_start_as(b, 24, 80, "supervisor1");
+	vt_key(q, VT_KEY_F7);
+	e2e_wait_text(q, n);
+	vt_key(q, VT_KEY_ENTER);
+	e2e_wait_text(q, "Request 1 · change · pending");
+	e2e_wait_text(q, "陈静 (supervisor1) set the passphrase of 王丽");
+	e2e_wait_text(q, "Help");	/* the key bar is drawn */
+	assert_false(vt_find(q, "Approve", NULL, NULL));
+	vt_key(q, VT_KEY_F2);
+	vt_key(q, VT_KEY_F4);
+	e2e_wait_text(q, "Request 1 · change · pending");
+	e2e_wait_gone(q, "Approve request 1");
+	e2e_wait_gone(q, "Why is it rejected");
+	e2e_quit(q);
+	assert_int_equal(e2e_audit_count(b, "access.denied", "supervisor1",
+	    NULL), 0);
+
+	q = e2e_start_as(b, 24, 80, "supervisor2");
+	vt_key(q, VT_KEY_F7);
+	e2e_wait_text(q, n);
+	vt_key(q, VT_KEY_ENTER);
+	e2e_wait_text(q, "Request 1 · change · pending");
+	e2e_wait_text(q, "Approve");
+	assert_false(vt_find(q, "set the passphrase of", NULL, NULL));
+	e2e_quit(q);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -314,6 +375,7 @@ main(void)
 		cmocka_unit_test(test_queue_live_approve),
 		cmocka_unit_test(test_queue_four_eyes),
 		cmocka_unit_test(test_queue_frozen),
+		cmocka_unit_test(test_queue_slot_setter),
 	};
 
 	platform_init();

@@ -227,31 +227,22 @@ test_restore(void **state)
 	tl_branch_free(b);
 }
 
-/* roles.yaml of b with one more operator, who has no key slot yet. */
-static void
-list_operator(const struct tl_branch *b, const char *id, const char *name,
-    const char *role)
-{
-	char	*path, *line;
-	FILE	*f;
-
-	path = xj_path_join(b->dir, "roles.yaml");
-	assert_non_null(f = fopen(path, "a"));
-	xasprintf(&line, "  - id: %s\n    name: %s\n    role: %s\n", id,
-	    name, role);
-	fputs(line, f);
-	assert_int_equal(fclose(f), 0);
-	free(line);
-	free(path);
-}
+static void	type_twice(struct vt *, const char *);
 
 /* Type a new passphrase twice in the dialog, with the fastest KDF. */
 static void
 type_new_passphrase(struct vt *vt, const char *pass)
 {
+	e2e_wait_text(vt, "两次输入新口令");
+	type_twice(vt, pass);
+}
+
+/* The same in any new passphrase's dialog, its strength watched. */
+static void
+type_twice(struct vt *vt, const char *pass)
+{
 	char	first[4];
 
-	e2e_wait_text(vt, "两次输入新口令");
 	memcpy(first, pass, 3);
 	first[3] = '\0';
 	vt_sendstr(vt, first);
@@ -281,12 +272,12 @@ test_operators(void **state)
 	struct tl_branch	*b;
 	struct session		*s;
 	struct vt		*vt;
-	char			*cause = NULL, pass[64];
+	char			*cause = NULL, pass[64], agree[64];
 
 	(void)state;
 	b = tl_branch_new();
-	list_operator(b, "reception3", "赵敏", "receptionist");
-	list_operator(b, "supervisor3", "孙丽", "supervisor");
+	tl_list_operator(b, "reception3", "赵敏", "receptionist");
+	tl_list_operator(b, "supervisor3", "孙丽", "supervisor");
 
 	vt = e2e_start_zh(b, 24, 80, "supervisor1");
 	e2e_wait_text(vt, "操作员与密钥");
@@ -340,22 +331,50 @@ test_operators(void **state)
 	e2e_wait_gone(vt, "须由另一位主管先同意");
 	e2e_quit_zh(vt);
 
+	/* A third supervisor: supervisor2, who holds a slot, agrees. */
 	s = tl_login(b, "supervisor1");
 	tl_pass("supervisor3", pass, sizeof pass);
+	tl_pass("supervisor2", agree, sizeof agree);
 	assert_int_equal(session_operator_add(s, "supervisor3", pass,
-	    strlen(pass), KDF_INTERACTIVE, &cause), XJ_OK);
+	    strlen(pass), KDF_INTERACTIVE, "supervisor2", agree,
+	    strlen(agree), &cause), XJ_OK);
 	session_free(s);
 
-	/* The newcomer logs in with it. */
+	/*
+	 * The newcomer logs in with it, and first chooses their own: the
+	 * screen says who set it; Esc logs out, back at the login.
+	 */
 	vt = e2e_start(b, 24, 80, (char *[]){ language, NULL });
 	e2e_wait_text(vt, "口令：");
 	vt_sendstr(vt, "reception3");
 	vt_key(vt, VT_KEY_TAB);
 	vt_sendstr(vt, "zhao-min-2026");
 	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "陈静（supervisor1）于");
+	e2e_wait_text(vt, "为您设置了口令");
+	e2e_wait_gone(vt, "主菜单");
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "已退出登录");
+	/* Back at the login, their id kept: only the passphrase. */
+	e2e_wait_text(vt, "口令：");
+	e2e_wait_text(vt, "reception3");
+	vt_sendstr(vt, "zhao-min-2026");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "为您设置了口令");
+	/* The one supervisor1 saw typed is refused, said at once. */
+	vt_sendstr(vt, "zhao-min-2026");
+	vt_key(vt, VT_KEY_TAB);
+	vt_sendstr(vt, "zhao-min-2026");
+	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "这是 supervisor1 设置的口令");
+	e2e_wait_text(vt, "为您设置了口令");
+	type_twice(vt, "zhao-min-own-2026");
+	e2e_wait_text(vt, "口令已改为您自己的口令");
 	e2e_wait_text(vt, "赵敏（reception3）");
-	e2e_wait_gone(vt, "操作员与密钥");
+	e2e_wait_text(vt, "主菜单");
 	e2e_quit_zh(vt);
+	assert_int_equal(e2e_audit_count(b, "operator.passwd", "reception3",
+	    "rule=first-login set-by=supervisor1"), 1);
 
 	/* supervisor2 forgot theirs: supervisor3 must agree. */
 	vt = e2e_start_zh(b, 24, 80, "supervisor1");
@@ -395,6 +414,8 @@ test_operators(void **state)
 	vt_key(vt, VT_KEY_TAB);
 	vt_sendstr(vt, "zhang-wei-2026");
 	vt_key(vt, VT_KEY_ENTER);
+	e2e_wait_text(vt, "为您设置了口令");
+	type_twice(vt, "zhang-wei-own-2026");
 	e2e_wait_text(vt, "主菜单");
 	e2e_quit_here(vt);
 	tl_check_db(b);

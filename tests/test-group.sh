@@ -103,6 +103,8 @@ check "the database is 0660, A's, in the group" \
     test "$(mode "$G/data/branch.db")" = "660 $A $GRP"
 check "the key slots too" \
     test "$(mode "$G/data/keyslots")" = "660 $A $GRP"
+expect 0 "supervisor2 chooses their own passphrase as user B" \
+    own supervisor2 runuser -u "$B" -- $XG
 expect 0 "user B enrols" by "$B" supervisor2 student add name=欧阳娜娜 \
     birth_month=2018-03 guardian_name=欧阳明 guardian_phone=13812345678 \
     --consent in-person

@@ -56,6 +56,9 @@ $X -u supervisor1 --passphrase-fd 3 --new-passphrase-fd 4 operator add \
 	reception1 3<"$T/supervisor1" 4<"$T/reception1" >"$T/out" 2>"$T/err"
 check "and adds reception1" test $? -eq 0
 cat "$T/err" >>"$T/allerr"
+own reception1 >"$T/out" 2>"$T/err"
+check "who chooses their own passphrase" test $? -eq 0
+cat "$T/err" >>"$T/allerr"
 run 0 "reception1 enrols the marker student" reception1 student add \
 	name=$NAME birth_month=2016-04 guardian_name=$GUARDIAN \
 	guardian_phone=$PHONE --consent in-person

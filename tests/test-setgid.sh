@@ -99,6 +99,8 @@ for id in supervisor2 reception1 auditor1; do
 	runuser -u "$A" -- $XG -u supervisor1 --passphrase-fd 3 \
 	    --new-passphrase-fd 4 operator add "$id" 3<"$T/supervisor1" \
 	    4<"$T/$id" >/dev/null 2>"$T/err" || not_ok "operator add $id"
+	own "$id" runuser -u "$A" -- $XG >/dev/null 2>"$T/err" ||
+	    not_ok "$id chooses their own passphrase"
 done
 expect 0 "user B, as reception1, enrols" by "$B" reception1 student add \
     name=欧阳娜娜 birth_month=2018-03 guardian_name=欧阳明 \

@@ -19,6 +19,7 @@
 #include "xueji/platform.h"
 #include "xueji/audit.h"
 #include "xueji/checkpoint.h"
+#include "xueji/request.h"
 #include "xueji/student.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
@@ -822,6 +823,305 @@ test_slots_two_terminals(void **state)
 	session_free(c);
 }
 
+/* The test passphrase of id as a session logs in with it. */
+static int
+unlock_as(struct session *s, const char *id)
+{
+	char	pw[64], *cause = NULL;
+	int	rc;
+
+	tl_pass(id, pw, sizeof pw);
+	rc = session_login(s, id, pw, strlen(pw), &cause);
+	free(cause);
+	return rc;
+}
+
+/* Whether the log's newest entry of action has detail. */
+static int
+logged(struct session *s, const char *action, const char *target,
+    const char *detail)
+{
+	char	*sql;
+	long	 n;
+
+	xasprintf(&sql, "SELECT detail = '%s' FROM audit WHERE action = "
+	    "'%s' AND target = '%s' ORDER BY seq DESC LIMIT 1", detail,
+	    action, target);
+	n = query_long(s, sql);
+	free(sql);
+	return n == 1;
+}
+
+/*
+ * Test 16.1: who set a slot is remembered.  A reset by supervisor1 marks
+ * reception1's slot, with the entry; reception1's login learns who and
+ * when; the passphrase supervisor1 set is no new one; the first change
+ * of their own clears the mark, logged as the first login's.  Removing
+ * a slot clears its mark; nobody's own slot is marked.
+ */
+static void
+test_slot_setter(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*a, *r;
+	char		*cause = NULL, *v;
+
+	a = tl_login(f->b, "supervisor1");
+	assert_int_equal(query_long(a, "SELECT count(*) FROM slot_setter"), 0);
+	assert_int_equal(session_operator_reset(a, "reception1",
+	    "set by supervisor1", 18, KDF_INTERACTIVE, NULL, NULL, 0, &cause),
+	    XJ_OK);
+	v = tl_query(a, "SELECT set_by FROM slot_setter WHERE operator = "
+	    "'reception1'");
+	assert_non_null(v);
+	assert_string_equal(v, "supervisor1");
+	free(v);
+	assert_true(logged(a, "operator.reset", "reception1", ""));
+	session_free(a);
+
+	assert_int_equal(session_load(f->b->config, NULL, &r, &cause), XJ_OK);
+	assert_int_equal(session_login(r, "reception1", "set by supervisor1",
+	    18, &cause), XJ_OK);
+	assert_non_null(r->set_by);
+	assert_string_equal(r->set_by, "supervisor1");
+	assert_true(r->set_at > 0 && r->set_at <= xj_now());
+	/* Theirs to choose: not the one supervisor1 knows. */
+	assert_int_equal(session_operator_passwd(r, "set by supervisor1", 18,
+	    "set by supervisor1", 18, KDF_INTERACTIVE, &cause), XJ_EDATA);
+	assert_non_null(strstr(cause, "supervisor1"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(session_operator_passwd(r, "set by supervisor1", 18,
+	    "reception1's own", 16, KDF_INTERACTIVE, &cause), XJ_OK);
+	assert_null(r->set_by);
+	assert_int_equal(query_long(r, "SELECT count(*) FROM slot_setter"), 0);
+	assert_true(logged(r, "operator.passwd", "reception1",
+	    "rule=first-login set-by=supervisor1"));
+	session_free(r);
+
+	/* A later change of their own is no first login's. */
+	assert_int_equal(session_load(f->b->config, NULL, &r, &cause), XJ_OK);
+	assert_int_equal(session_login(r, "reception1", "reception1's own", 16,
+	    &cause), XJ_OK);
+	assert_null(r->set_by);
+	assert_int_equal(session_operator_passwd(r, "reception1's own", 16,
+	    "reception1's own 2", 18, KDF_INTERACTIVE, &cause), XJ_OK);
+	assert_true(logged(r, "operator.passwd", "reception1", ""));
+	session_free(r);
+
+	/* A slot removed leaves no mark behind. */
+	a = tl_login(f->b, "supervisor1");
+	assert_int_equal(session_operator_reset(a, "reception2",
+	    "set by supervisor1", 18, KDF_INTERACTIVE, NULL, NULL, 0, &cause),
+	    XJ_OK);
+	assert_int_equal(query_long(a, "SELECT count(*) FROM slot_setter"), 1);
+	assert_int_equal(session_operator_remove(a, "reception2", NULL, NULL, 0,
+	    &cause), XJ_OK);
+	assert_int_equal(query_long(a, "SELECT count(*) FROM slot_setter"), 0);
+	session_free(a);
+}
+
+/* A slots file that cannot be written. */
+static int
+save_fails(void *arg, char **cause)
+{
+	(void)arg;
+	return xj_fail(cause, XJ_EIO, "%s", "disk full");
+}
+
+/*
+ * Test 16.1b: the mark, its entry and the slots file go together: a
+ * slots file that cannot be saved leaves neither mark nor entry.
+ */
+static void
+test_slot_setter_atomic(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*a;
+	char		*cause = NULL;
+	long		 entries;
+
+	a = tl_login(f->b, "supervisor1");
+	entries = query_long(a, "SELECT count(*) FROM audit");
+	assert_int_equal(store_log_slot(a->st, "operator.reset", "reception1",
+	    "", 1, save_fails, NULL, &cause), XJ_EIO);
+	free(cause);
+	assert_int_equal(query_long(a, "SELECT count(*) FROM slot_setter"), 0);
+	assert_int_equal(query_long(a, "SELECT count(*) FROM audit"), entries);
+	session_free(a);
+}
+
+/* A change request by s of number's name to name; its id. */
+static int64_t
+file_change(struct session *s, const char *number, const char *name)
+{
+	struct field_input	 in = { "name", name };
+	char			*cause = NULL;
+	int64_t			 id;
+
+	if (store_change_request(s->st, number, &in, 1, "笔误", NULL, &id,
+	    &cause) != XJ_OK)
+		fail_msg("change request: %s", cause);
+	return id;
+}
+
+/*
+ * Test 16.3: four-eyes counts the hand that set a slot.  supervisor1
+ * reset reception1's passphrase: until reception1 chooses their own,
+ * supervisor1 may not decide reception1's requests, and a supervisor
+ * whose slot supervisor1 reset may not decide supervisor1's, each
+ * refusal logged; a third supervisor may.  Once the owner has chosen
+ * their own, the rule is the plain one again.
+ */
+static void
+test_slot_tie(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*a, *r, *c;
+	char		*cause = NULL, *n, pw[64];
+	int64_t		 id, id2;
+
+	tl_list_operator(f->b, "supervisor3", "孙丽", "supervisor");
+	a = tl_login(f->b, "supervisor1");
+	n = tl_enrol(a, "周一", "2016-04", "周父", "13700000016", NULL);
+	assert_non_null(n);
+	assert_int_equal(session_operator_reset(a, "reception1",
+	    "set by supervisor1", 18, KDF_INTERACTIVE, NULL, NULL, 0, &cause),
+	    XJ_OK);
+	/* supervisor3 gets a slot; supervisor2 agrees. */
+	tl_pass("supervisor2", pw, sizeof pw);
+	assert_int_equal(session_operator_add(a, "supervisor3",
+	    "pass-supervisor3", 16, KDF_INTERACTIVE, "supervisor2", pw,
+	    strlen(pw), &cause), XJ_OK);
+	session_free(a);
+
+	/* The store asks, whichever door the request came by. */
+	assert_int_equal(session_load(f->b->config, NULL, &r, &cause), XJ_OK);
+	assert_int_equal(session_login(r, "reception1", "set by supervisor1",
+	    18, &cause), XJ_OK);
+	id = file_change(r, n, "周改名");
+	a = tl_login(f->b, "supervisor1");
+	assert_int_equal(store_request_approve(a->st, id, &cause), XJ_EPERM);
+	assert_non_null(strstr(cause, "陈静 (supervisor1)"));
+	assert_non_null(strstr(cause, "王丽 (reception1)"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(store_request_reject(a->st, id, "不行", &cause),
+	    XJ_EPERM);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(query_long(a, "SELECT count(*) FROM audit WHERE "
+	    "action = 'access.denied' AND detail LIKE 'rule=slot-setter %'"),
+	    2);
+	assert_int_equal(query_long(a, "SELECT count(*) FROM request WHERE "
+	    "state = 'pending'"), 1);
+	/* The other way round: supervisor3's slot is supervisor1's doing. */
+	assert_int_equal(store_status_request(a->st, n, STATUS_COMPLETED,
+	    "结课", &id2, &cause), XJ_OK);
+	c = tl_login(f->b, "supervisor3");
+	assert_int_equal(store_request_reject(c->st, id2, "不行", &cause),
+	    XJ_EPERM);
+	free(cause);
+	cause = NULL;
+	/* But supervisor3 may decide reception1's, as supervisor2 may. */
+	assert_int_equal(store_request_approve(c->st, id, &cause), XJ_OK);
+	session_free(c);
+	c = tl_login(f->b, "supervisor2");
+	assert_int_equal(store_request_reject(c->st, id2, "不行", &cause),
+	    XJ_OK);
+	session_free(c);
+
+	/* reception1 chooses their own: supervisor1 decides again. */
+	assert_int_equal(session_operator_passwd(r, "set by supervisor1", 18,
+	    "reception1's own", 16, KDF_INTERACTIVE, &cause), XJ_OK);
+	id = file_change(r, n, "周再改");
+	assert_int_equal(store_request_reject(a->st, id, "不行", &cause),
+	    XJ_OK);
+	session_free(a);
+	session_free(r);
+	free(n);
+}
+
+/*
+ * Test 16.4: adding or removing a supervisor who manages operators
+ * takes a second one, as a reset does.  Adding supervisor3 needs
+ * supervisor2 (not supervisor3, nor a wrong passphrase); removing them
+ * needs someone but the actor, supervisor3 themselves included; each
+ * logged with agreed=.  With nobody else holding a slot, the first
+ * supervisors come alone, and a receptionist needs nobody.
+ */
+static void
+test_operator_agreement(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*a, *c;
+	char		*cause = NULL, pw[64], pw3[64];
+
+	tl_list_operator(f->b, "supervisor3", "孙丽", "supervisor");
+	tl_pass("supervisor2", pw, sizeof pw);
+	tl_pass("supervisor3", pw3, sizeof pw3);
+	a = tl_login(f->b, "supervisor1");
+	assert_int_equal(session_operator_agreement(a, "supervisor3", SLOT_ADD),
+	    AGREE_NEEDED);
+	assert_int_equal(session_operator_agreement(a, "reception1",
+	    SLOT_REMOVE), AGREE_NONE);
+	assert_int_equal(session_operator_add(a, "supervisor3", pw3,
+	    strlen(pw3), KDF_INTERACTIVE, NULL, NULL, 0, &cause), XJ_EPERM);
+	assert_non_null(strstr(cause, "second supervisor"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(session_operator_add(a, "supervisor3", pw3,
+	    strlen(pw3), KDF_INTERACTIVE, "supervisor3", pw3, strlen(pw3),
+	    &cause), XJ_EPERM);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(session_operator_add(a, "supervisor3", pw3,
+	    strlen(pw3), KDF_INTERACTIVE, "supervisor2", "not theirs", 10,
+	    &cause), XJ_EPERM);
+	assert_non_null(strstr(cause, "wrong passphrase for supervisor2"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(query_long(a, "SELECT count(*) FROM audit WHERE "
+	    "action = 'operator.add'"), 0);
+	assert_int_equal(session_operator_add(a, "supervisor3", pw3,
+	    strlen(pw3), KDF_INTERACTIVE, "supervisor2", pw, strlen(pw),
+	    &cause), XJ_OK);
+	assert_true(logged(a, "operator.add", "supervisor3",
+	    "agreed=supervisor2"));
+
+	/* Removing: not alone, not by oneself; the one removed may agree. */
+	assert_int_equal(session_operator_remove(a, "supervisor3", NULL, NULL,
+	    0, &cause), XJ_EPERM);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(session_operator_remove(a, "supervisor3",
+	    "supervisor1", "pass-supervisor1", 16, &cause), XJ_EPERM);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(session_operator_remove(a, "supervisor3",
+	    "supervisor3", pw3, strlen(pw3), &cause), XJ_OK);
+	assert_true(logged(a, "operator.remove", "supervisor3",
+	    "agreed=supervisor3"));
+	assert_int_equal(session_operator_remove(a, "supervisor2",
+	    "supervisor2", pw, strlen(pw), &cause), XJ_OK);
+	/* A receptionist's removal needs nobody. */
+	assert_int_equal(session_operator_remove(a, "reception2", NULL, NULL,
+	    0, &cause), XJ_OK);
+	assert_true(logged(a, "operator.remove", "reception2", ""));
+
+	/* supervisor1 alone now: the branch's next supervisor comes so. */
+	assert_int_equal(session_operator_agreement(a, "supervisor2", SLOT_ADD),
+	    AGREE_NONE);
+	assert_int_equal(session_operator_add(a, "supervisor2", pw, strlen(pw),
+	    KDF_INTERACTIVE, NULL, NULL, 0, &cause), XJ_OK);
+	assert_true(logged(a, "operator.add", "supervisor2", ""));
+	session_free(a);
+	assert_int_equal(session_load(f->b->config, NULL, &c, &cause), XJ_OK);
+	assert_int_equal(unlock_as(c, "supervisor2"), XJ_OK);
+	assert_string_equal(c->set_by, "supervisor1");
+	session_free(c);
+}
+
 static void
 test_rotation(void **state)
 {
@@ -1257,6 +1557,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_rotation_killed_before_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slot_setter, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_slot_setter_atomic, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_slot_tie, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_operator_agreement, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_slots_two_terminals, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_keyslots_altered, setup,

@@ -90,13 +90,6 @@ traced 0 "operator add" $X -u supervisor1 --passphrase-fd 3 \
 check "is a notice naming both ids" \
     sent '^<85>xueji\[[0-9]+\]: operator.add: operator=reception1 by=supervisor1$'
 
-traced 0 "an enrolment" sh -c "printf '%s\n' name=欧阳娜娜 \
-    birth_month=2019-05 guardian_name=欧阳明 guardian_phone=13900001234 |
-    $X -u reception1 --passphrase-fd 3 student add --stdin \
-    --consent in-person 3<'$T/reception1'"
-check "sends only the login and logout" sh -c \
-    "[ \$(wc -l <'$T/sent') -eq 2 ] && ! grep -Eq '欧阳|1390000|2019' '$T/sent'"
-
 printf 'new-pass-reception1\n' >"$T/reception1.new"
 traced 0 "operator passwd" $X -u reception1 --passphrase-fd 3 \
     --new-passphrase-fd 4 operator passwd reception1 3<"$T/reception1" \
@@ -104,6 +97,15 @@ traced 0 "operator passwd" $X -u reception1 --passphrase-fd 3 \
 check "is a notice, without the passphrase" sh -c \
     "grep -Eq '^<85>xueji\[[0-9]+\]: operator.passwd: operator=reception1 by=reception1\$' '$T/sent' &&
      ! grep -q 'pass-reception1' '$T/sent'"
+check "its login, the first since supervisor1 set it, is a notice saying so" \
+    sent '^<85>xueji\[[0-9]+\]: login: operator=reception1 first-login set-by=supervisor1$'
+
+traced 0 "an enrolment" sh -c "printf '%s\n' name=欧阳娜娜 \
+    birth_month=2019-05 guardian_name=欧阳明 guardian_phone=13900001234 |
+    $X -u reception1 --passphrase-fd 3 student add --stdin \
+    --consent in-person 3<'$T/reception1.new'"
+check "sends only the login and logout" sh -c \
+    "[ \$(wc -l <'$T/sent') -eq 2 ] && ! grep -Eq '欧阳|1390000|2019' '$T/sent'"
 
 traced 0 "operator rotate-key" $X -u supervisor1 --passphrase-fd 3 \
     operator rotate-key 3<"$T/supervisor1"

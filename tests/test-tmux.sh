@@ -25,6 +25,7 @@ passphrases supervisor1 reception1
 as supervisor1 init >/dev/null 2>&1
 $X -u supervisor1 --passphrase-fd 3 --new-passphrase-fd 4 operator add \
     reception1 3<"$T/supervisor1" 4<"$T/reception1" >/dev/null 2>&1
+own reception1 >/dev/null 2>&1
 as reception1 student add name=王诗涵 birth_month=2015-05 \
     guardian_name=王秀英 guardian_phone=13312349954 --consent in-person \
     >"$T/number" 2>/dev/null
@@ -46,7 +47,7 @@ keys() { tmux -L "$SOCK" send-keys -t x "$@"; }
 tmux -L "$SOCK" -f /dev/null new-session -d -s x -x 80 -y 24 \
     "env LANGUAGE=zh_CN LANG=C.UTF-8 TERM=screen-256color $X"
 check "the login screen, in Chinese" screen_has "口令："
-keys reception1 Tab pass-reception1 Enter
+keys reception1 Tab own-reception1 Enter
 check "the main menu" screen_has "主菜单"
 keys F3
 check "the search" screen_has "学号、姓名"

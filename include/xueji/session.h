@@ -42,6 +42,10 @@ struct session {
 						   file, locked; or -1 */
 	char			*hold_path;
 	int			 failures;	/* of the last id refused */
+	/* Who set this operator's slot, and when, if not they: their
+	 * first task is a passphrase of their own.  NULL otherwise. */
+	char			*set_by;
+	time_t			 set_at;
 
 	/* Told how far work a login may do takes (an upgrade in place). */
 	void			(*progress)(int percent, const char *what,
@@ -119,35 +123,55 @@ int	 session_restore(struct session *, const char *path, char **safety,
  * tells syslog.  Passphrases are only read; a new one must pass
  * passphrase_check_new.  On failure the slots are unchanged.
  *
- * Add a slot for id, listed in the roles file without one.
+ * Whoever sets a slot for someone else (add, reset) is remembered
+ * (store_log_slot) until its owner changes the passphrase: session_login
+ * fills set_by, and the store counts the two as one for four-eyes.
+ *
+ * A change to the slot of an operator who manages operators (a
+ * co-approver) may need a second such operator's agreement: agree names
+ * them and agree_pass must open their slot (XJ_EPERM otherwise; logged
+ * as agreed=ID).  What each change needs:
  */
+enum slot_change { SLOT_ADD, SLOT_RESET, SLOT_REMOVE };
+enum slot_agreement {
+	AGREE_NONE,	/* not a co-approver, or nobody to ask yet (add,
+			   remove: a new branch's first supervisors) */
+	AGREE_NEEDED,	/* someone other than the actor (and, but for a
+			   removal, id) manages operators and holds a slot */
+	AGREE_NOBODY,	/* needed, and nobody could agree (a reset) */
+};
+enum slot_agreement session_operator_agreement(const struct session *,
+	     const char *id, enum slot_change);
+/* Add a slot for id, listed in the roles file without one. */
 int	 session_operator_add(struct session *, const char *id,
-	     const char *pass, size_t len, enum kdf_profile, char **cause);
+	     const char *pass, size_t len, enum kdf_profile, const char *agree,
+	     const char *agree_pass, size_t agree_len, char **cause);
 /* Read the slots again from disk, as every change above does first: a
  * list of operators shows what other terminals changed meanwhile. */
 int	 session_slots_read(struct session *, char **cause);
-/* Whether id manages operators too (a co-approver): resetting their
- * passphrase needs a second supervisor's agreement. */
+/* Whether id manages operators too (a co-approver). */
 int	 session_operator_coapprover(const struct session *, const char *id);
 /*
  * Reset another operator's forgotten passphrase: a new key pair under
- * pass (logged as operator.reset).  For a co-approver, agree names a
- * third operator who manages operators, and agree_pass must open their
- * slot (XJ_EPERM otherwise); ignored for anyone else.
+ * pass (logged as operator.reset).  A co-approver's always needs an
+ * agreement (AGREE_NOBODY when none could).
  */
 int	 session_operator_reset(struct session *, const char *id,
 	     const char *pass, size_t len, enum kdf_profile, const char *agree,
 	     const char *agree_pass, size_t agree_len, char **cause);
-/* Change one's own passphrase, the current one given. */
+/* Change one's own passphrase, the current one given; clears set_by
+ * (logged with rule=first-login set-by=ID when it was set). */
 int	 session_operator_passwd(struct session *, const char *old,
 	     size_t oldlen, const char *pass, size_t len, enum kdf_profile,
 	     char **cause);
 /*
  * Remove id's slot, then rotate the database key so that their old
  * copy of it opens nothing; refused for the last operator who can
- * manage operators, and (XJ_EBUSY) while another session is open.
+ * manage operators, and (XJ_EBUSY) while another session is open.  A
+ * co-approver's removal needs an agreement, which id may give.
  */
 int	 session_operator_remove(struct session *, const char *id,
+	     const char *agree, const char *agree_pass, size_t agree_len,
 	     char **cause);
 
 /* Close the store and wipe the secret; configuration stays loaded. */

@@ -141,7 +141,8 @@ int	 store_wal_pages(const struct store *);
 void	 store_bind(struct store *, const struct config *,
 	     const struct form_spec *, const struct operator *);
 
-/* Log the roles file's hash if it differs from the last one seen. */
+/* Log the roles file's hash if it differs from the last one seen; the
+ * store keeps pol (which must outlive it) to name operators in words. */
 int	 store_note_policy(struct store *, const struct policy *, char **cause);
 
 /*
@@ -196,6 +197,34 @@ int	 store_drain_auth_failures(struct store *, const char *dir,
  * transaction of its own. */
 int	 store_log(struct store *, const char *action, const char *target,
 	     const char *detail, char **cause);
+
+/*
+ * Key slots set by someone other than their owner (slot.c): whoever set
+ * one knows its passphrase until its owner changes it.
+ *
+ * store_log_slot logs action on operator id (store_log), and in the same
+ * transaction, with set, marks id's slot as set by the bound operator
+ * (unless that is id); without, forgets who set it (id changed their
+ * own, or the slot is gone).  save(arg, cause) writes the slots file
+ * last, before the commit: when it fails, the transaction is rolled
+ * back; when anything before it fails, it is not called.  Only a commit
+ * failing after it leaves the file changed and the database not.
+ */
+int	 store_log_slot(struct store *, const char *action, const char *id,
+	     const char *detail, int set, int (*save)(void *, char **),
+	     void *arg, char **cause);
+/* Who set id's slot and when, while id has not changed it since: *by
+ * (malloc'd) and *at; *by NULL when id chose their own. */
+int	 store_slot_setter(struct store *, const char *id, char **by,
+	     time_t *at, char **cause);
+/*
+ * The four-eyes rule's second half: XJ_EPERM, saying so in words, when
+ * the bound operator set requester's slot or requester set theirs, and
+ * the passphrase so set is still in use; XJ_OK otherwise.  Every
+ * decision on a request asks (store_request_approve, _reject), and so
+ * may a screen before it offers one.
+ */
+int	 store_slot_tie(struct store *, const char *requester, char **cause);
 
 /*
  * Check that the bound operator holds p.  When not, logs an access.denied

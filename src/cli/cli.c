@@ -417,6 +417,25 @@ login_progress(int percent, const char *what, void *arg)
 		    "(%d%%)\n"), what, percent);
 }
 
+/*
+ * Someone else set this operator's passphrase and knows it: nothing but
+ * choosing their own until they have.
+ */
+static int
+first_login(struct cli *c)
+{
+	char	*who, when[32];
+
+	who = policy_who(c->s->pol, c->s->set_by);
+	xj_timefmt(c->s->set_at, when, sizeof when);
+	fprintf(stderr, _("xueji: %s set your passphrase (%s) and knows it; "
+	    "choose your own before anything else:\n  xueji -u %s operator "
+	    "passwd %s\n"), who, when, c->operator, c->operator);
+	free(who);
+	session_logout(c->s);
+	return XJ_EPERM;
+}
+
 int
 cli_login(struct cli *c)
 {
@@ -446,6 +465,8 @@ cli_login(struct cli *c)
 	/* Kept for operator passwd, which must not ask twice. */
 	c->pass = pass;
 	c->passlen = len;
+	if (c->s->set_by != NULL && !c->own_passwd)
+		return first_login(c);
 	return XJ_OK;
 }
 

@@ -32,6 +32,8 @@ struct cli {
 	size_t		 passlen;
 	struct session	*s;
 	const struct cmd *cmd;		/* the subcommand running */
+	int		 own_passwd;	/* operator passwd of one's own:
+					   what a first login may do */
 };
 
 struct cmd {
@@ -93,7 +95,9 @@ int	 cli_common_option(struct cli *, int ch, const char *arg);
 
 /* Load configuration, roles and form (exit codes as session_load). */
 int	 cli_load(struct cli *);
-/* Load, read the passphrase of -u and log in. */
+/* Load, read the passphrase of -u and log in.  Until an operator whose
+ * slot someone else set has chosen their own passphrase, only that
+ * (own_passwd) may follow: anything else is refused (XJ_EPERM). */
 int	 cli_login(struct cli *);
 /*
  * Read a passphrase being set for id: from --new-passphrase-fd when

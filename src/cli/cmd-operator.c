@@ -16,28 +16,6 @@
 #include "xueji/store.h"
 #include "cli.h"
 
-static int
-operator_add(struct cli *c, const char *id)
-{
-	struct session	*s = c->s;
-	char		*cause = NULL, *pass = NULL;
-	size_t		 len;
-	int		 rc;
-
-	/* Who may, and whether id can have one, before asking anything. */
-	if ((rc = store_require(s->st, PERM_OPERATOR_MANAGE, "operator.add",
-	    &cause)) != XJ_OK)
-		return cli_error(rc, &cause);
-	if (policy_operator(s->pol, id) == NULL || keyring_has(s->keys, id))
-		return cli_error(session_operator_add(s, id, "", 0, c->kdf,
-		    &cause), &cause);
-	if ((rc = cli_new_passphrase(c, id, &pass, &len)) != XJ_OK)
-		return rc;
-	rc = session_operator_add(s, id, pass, len, c->kdf, &cause);
-	secure_free(pass);
-	return cli_error(rc, &cause);
-}
-
 /* The agreeing supervisor's passphrase: the next line of
  * --passphrase-fd, or asked at the terminal. */
 static int
@@ -51,6 +29,64 @@ agree_passphrase(struct cli *c, const char *agree, char **pass,
 	rc = passphrase_read(c->pass_fd, prompt, 0, pass, len, &cause);
 	free(prompt);
 	return rc == XJ_OK ? XJ_OK : cli_error(rc, &cause);
+}
+
+/* Read agree's passphrase when change c of id's slot needs it. */
+static int
+agreement(struct cli *c, const char *id, enum slot_change change,
+    const char *agree, char **pass, size_t *len)
+{
+	*pass = NULL;
+	*len = 0;
+	if (agree == NULL ||
+	    session_operator_agreement(c->s, id, change) == AGREE_NONE)
+		return XJ_OK;
+	return agree_passphrase(c, agree, pass, len);
+}
+
+static int
+operator_add(struct cli *c, const char *id, const char *agree)
+{
+	struct session	*s = c->s;
+	char		*cause = NULL, *pass = NULL, *apass;
+	size_t		 len, alen;
+	int		 rc;
+
+	/* Who may, and whether id can have one, before asking anything. */
+	if ((rc = store_require(s->st, PERM_OPERATOR_MANAGE, "operator.add",
+	    &cause)) != XJ_OK)
+		return cli_error(rc, &cause);
+	if (policy_operator(s->pol, id) == NULL || keyring_has(s->keys, id) ||
+	    (agree == NULL && session_operator_agreement(s, id, SLOT_ADD) !=
+	    AGREE_NONE))
+		return cli_error(session_operator_add(s, id, "", 0, c->kdf,
+		    agree, NULL, 0, &cause), &cause);
+	if ((rc = agreement(c, id, SLOT_ADD, agree, &apass, &alen)) != XJ_OK)
+		return rc;
+	if ((rc = cli_new_passphrase(c, id, &pass, &len)) != XJ_OK) {
+		secure_free(apass);
+		return rc;
+	}
+	rc = session_operator_add(s, id, pass, len, c->kdf, agree, apass, alen,
+	    &cause);
+	secure_free(pass);
+	secure_free(apass);
+	return cli_error(rc, &cause);
+}
+
+static int
+operator_remove(struct cli *c, const char *id, const char *agree)
+{
+	char	*cause = NULL, *apass;
+	size_t	 alen;
+	int	 rc;
+
+	if ((rc = agreement(c, id, SLOT_REMOVE, agree, &apass, &alen)) !=
+	    XJ_OK)
+		return rc;
+	rc = session_operator_remove(c->s, id, agree, apass, alen, &cause);
+	secure_free(apass);
+	return cli_error(rc, &cause);
 }
 
 static int
@@ -76,8 +112,8 @@ operator_passwd(struct cli *c, const char *id, const char *agree)
 	if ((rc = store_require(s->st, PERM_OPERATOR_MANAGE,
 	    "operator.passwd", &cause)) != XJ_OK)
 		return cli_error(rc, &cause);
-	if (session_operator_coapprover(s, id) && agree != NULL &&
-	    (rc = agree_passphrase(c, agree, &apass, &alen)) != XJ_OK)
+	if ((rc = agreement(c, id, SLOT_RESET, agree, &apass, &alen)) !=
+	    XJ_OK)
 		return rc;
 	if ((rc = cli_new_passphrase(c, id, &pass, &len)) != XJ_OK) {
 		secure_free(apass);
@@ -158,15 +194,17 @@ operator_exec(struct cli *c, int argc, char **argv)
 	if (id != NULL && !policy_valid_id(id))
 		return cli_errorf(XJ_EUSAGE, _("\"%s\" is not a valid operator "
 		    "id"), id);
+	/* The one thing a first login may do. */
+	c->own_passwd = strcmp(verb, "passwd") == 0 && c->operator != NULL &&
+	    strcmp(id, c->operator) == 0;
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
 	if (strcmp(verb, "add") == 0)
-		return operator_add(c, id);
+		return operator_add(c, id, agree);
 	if (strcmp(verb, "passwd") == 0)
 		return operator_passwd(c, id, agree);
 	if (strcmp(verb, "remove") == 0)
-		return cli_error(session_operator_remove(c->s, id, &cause),
-		    &cause);
+		return operator_remove(c, id, agree);
 	if (strcmp(verb, "rotate-key") == 0)
 		return cli_error(session_rotate_key(c->s, &cause), &cause);
 	return cli_usage(&cmd_operator);
@@ -174,7 +212,8 @@ operator_exec(struct cli *c, int argc, char **argv)
 
 const struct cmd cmd_operator = {
 	.name = "operator",
-	.synopsis = N_("add ID\npasswd [--agree ID] ID\nremove ID\n"
+	.synopsis = N_("add [--agree ID] ID\npasswd [--agree ID] ID\n"
+	    "remove [--agree ID] ID\n"
 	    "rotate-key\nlist"),
 	.help = N_("key slots: add, change passphrase, remove, rotate the key"),
 	.exec = operator_exec,

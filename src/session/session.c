@@ -446,12 +446,18 @@ session_login(struct session *s, const char *id, const char *pass,
 	if ((rc = store_drain_auth_failures(s->st, s->cfg->data_dir,
 	    cause)) != XJ_OK ||
 	    (rc = store_note_policy(s->st, s->pol, cause)) != XJ_OK ||
-	    (rc = store_search_upgrade(s->st, cause)) != XJ_OK)
+	    (rc = store_search_upgrade(s->st, cause)) != XJ_OK ||
+	    (rc = store_slot_setter(s->st, id, &s->set_by, &s->set_at,
+	    cause)) != XJ_OK)
 		goto fail;
 	/* For the operators' screen only: a busy database must not stop
 	 * anyone logging in. */
 	store_note_login(s->st, id, NULL);
-	xj_syslog(LOG_INFO, "login: operator=%s", id);
+	if (s->set_by != NULL)
+		xj_syslog(LOG_NOTICE, "login: operator=%s first-login "
+		    "set-by=%s", id, s->set_by);
+	else
+		xj_syslog(LOG_INFO, "login: operator=%s", id);
 	return XJ_OK;
 fail:
 	/* The passphrase was never tried (no key slots, say). */
@@ -771,6 +777,9 @@ logout(struct session *s, int checkpoint)
 	if (checkpoint && s->op != NULL)
 		xj_syslog(LOG_INFO, "logout: operator=%s", s->op->id);
 	s->op = NULL;
+	free(s->set_by);
+	s->set_by = NULL;
+	s->set_at = 0;
 	unhold(s);
 	if (s->lock_fd != -1)
 		close(s->lock_fd);

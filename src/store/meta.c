@@ -159,6 +159,7 @@ store_note_policy(struct store *st, const struct policy *pol, char **cause)
 {
 	int	rc;
 
+	st->pol = pol;
 	if ((rc = note_hash(st, "roles_hash", "config.roles", pol->hash,
 	    cause)) != XJ_OK)
 		return rc;

@@ -217,7 +217,8 @@ fail:
 }
 
 /*
- * Refuse what on request r by rule ("four-eyes", "requester-only"):
+ * Refuse what on request r by rule ("four-eyes", "slot-setter",
+ * "requester-only"):
  * roll the open transaction back, then log the refusal in its own
  * entry, which is not waited for (the refusal stands if it cannot be
  * logged).
@@ -306,6 +307,16 @@ begin_decision(struct store *st, int64_t id, const char *what, int verb,
 		*r = NULL;
 		return xj_fail(cause, XJ_EPERM, _("you filed request %" PRId64
 		    "; someone else must decide it"), id);
+	}
+	/* Nor one who knows the requester's passphrase, or theirs. */
+	if ((rc = store_slot_tie(st, (*r)->requested_by, cause)) != XJ_OK) {
+		if (rc == XJ_EPERM)
+			refuse_rule(st, *r, "slot-setter", what);
+		else
+			tx_rollback(st);
+		request_free(*r);
+		*r = NULL;
+		return rc;
 	}
 	return XJ_OK;
 fail:

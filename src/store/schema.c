@@ -413,6 +413,20 @@ static const char migration_14[] =
 	"  WHERE s.id = request.student)"
 	"  WHERE kind = 'status' AND state = 'pending';";
 
+/*
+ * Key slots set by someone other than their owner (operator add, operator
+ * reset), until the owner changes the passphrase: the setter knows it.
+ * The four-eyes rule counts that hand (store_slot_tie), and the owner's
+ * first login asks for a passphrase of their own.
+ */
+static const char migration_15[] =
+	"CREATE TABLE slot_setter ("
+	"  operator TEXT PRIMARY KEY,"
+	"  set_by   TEXT NOT NULL,"
+	"  set_at   INTEGER NOT NULL,"
+	"  CHECK (set_by != operator)"
+	") WITHOUT ROWID;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -428,6 +442,7 @@ static const char *const migrations[] = {
 	migration_12,
 	migration_13,
 	migration_14,
+	migration_15,
 };
 const int store_schema_version = (int)nitems(migrations);
 

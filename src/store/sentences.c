@@ -94,6 +94,9 @@ static const struct sentence sentences[] = {
 	{ "access.denied", 1, "four-eyes", N_("{op} was refused deciding "
 	    "request {request} for {target}: they filed it themselves "
 	    "(four-eyes rule)") },
+	{ "access.denied", 1, "slot-setter", N_("{op} was refused deciding "
+	    "request {request} for {target}: one of them set the other's "
+	    "passphrase, still in use (four-eyes rule)") },
 	/* Withdrawing or acknowledging: what= says which. */
 	{ "access.denied", 1, "requester-only", N_("{op} was refused {what} "
 	    "for {target} (request {request}): only its requester may") },
@@ -143,6 +146,8 @@ static const struct sentence sentences[] = {
 	{ "branch.init", 0, NULL, N_("{op} set up branch {target}") },
 	{ "operator.add", 0, NULL, N_("{op} added operator {target}") },
 	{ "operator.remove", 0, NULL, N_("{op} removed operator {target}") },
+	{ "operator.passwd", 0, "first-login", N_("{op} chose their own "
+	    "passphrase at the first login after {set-by} set it") },
 	{ "operator.passwd", 0, NULL, N_("{op} changed their own passphrase") },
 	{ "operator.reset", 0, NULL, N_("{op} set a new passphrase for "
 	    "{target}") },
@@ -234,6 +239,9 @@ static const struct {
 	{ "method", "message", N_("by message") },
 	{ "rule", "four-eyes", N_("four-eyes rule") },
 	{ "rule", "requester-only", N_("only the requester") },
+	{ "rule", "slot-setter", N_("a passphrase set by the other") },
+	{ "rule", "first-login", N_("first login after a passphrase set by "
+	    "another") },
 	{ "rule", "open-access-request", N_("an open access request "
 	    "needed") },
 	{ "outcome", "answered", N_("answered") },

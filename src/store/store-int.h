@@ -38,6 +38,8 @@ struct store {
 	const struct config	*cfg;
 	const struct form_spec	*form;
 	const struct operator	*op;
+	const struct policy	*pol;		/* store_note_policy; names
+						   operators in refusals */
 	int			 in_tx;
 	int			 held_fd;	/* a drill copy's folder, held
 						   (drill.c); or -1 */

@@ -5,7 +5,8 @@
  * The login screen: operator id and passphrase.  Nothing of the
  * passphrase is echoed, not even its length.  A failure is logged (by
  * the session) and the screen then refuses input for a delay that
- * doubles with every failure.
+ * doubles with every failure.  An operator whose passphrase someone
+ * else set chooses their own first (first_ask), or is logged out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,88 @@ login_progress(int percent, const char *what, void *arg)
 	ui_show_now(ui);
 }
 
+/*
+ * A first login after someone else set the slot: the passphrase typed
+ * at the login (to open the slot again for the change) and the new one.
+ * Static, not allocated: an idle lock may hold the dialog that points
+ * here until the next login drops it.
+ */
+static struct {
+	char		*old, *pass;	/* secure memory */
+	size_t		 oldlen, len;
+	int		 kdf;
+} first;
+
+static void
+first_free(void)
+{
+	secure_free(first.old);
+	secure_free(first.pass);
+	memset(&first, 0, sizeof first);
+}
+
+static int	first_ask(struct ui *);
+
+/* The new passphrase typed: made theirs, then on to the menu. */
+static int
+first_done(struct ui *ui, void *arg)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	(void)arg;
+	rc = session_operator_passwd(ui->s, first.old, first.oldlen,
+	    first.pass, first.len, (enum kdf_profile)first.kdf, &cause);
+	secure_free(first.pass);
+	first.pass = NULL;
+	if (rc != XJ_OK) {
+		/* Too weak, say: asked again, still before anything else. */
+		ui_message(ui, 1, "%s", cause);
+		free(cause);
+		return first_ask(ui);
+	}
+	first_free();
+	ui_message(ui, 0, "%s", _("Your passphrase is your own now."));
+	return ui_unlocked(ui);
+}
+
+/* Esc: not now, so not at all; logged out, back at the login. */
+static int
+first_cancel(struct ui *ui, void *arg)
+{
+	(void)arg;
+	first_free();
+	session_logout(ui->s);
+	ui_message(ui, 1, "%s", _("Logged out: a passphrase someone else set "
+	    "opens nothing else until you choose your own."));
+	return ui_push(ui, &screen_login, NULL);
+}
+
+static int
+first_ask(struct ui *ui)
+{
+	struct passphrase	 pp;
+	char			*who, *title, when[32];
+	int			 rc;
+
+	who = ui_who(ui, ui->s->set_by);
+	xj_timefmt(ui->s->set_at, when, sizeof when);
+	/* TRANSLATORS: who set it ("陈静（supervisor1）"), then when. */
+	xasprintf(&title, _("%s set your passphrase (%s) and knows it.  "
+	    "Choose your own before anything else:"), who, when);
+	memset(&pp, 0, sizeof pp);
+	pp.title = title;
+	pp.pass = &first.pass;
+	pp.len = &first.len;
+	pp.kdf = &first.kdf;
+	pp.done = first_done;
+	pp.cancel = first_cancel;
+	rc = ui_push(ui, &screen_passphrase, &pp);
+	free(title);
+	free(who);
+	return rc;
+}
+
 static int
 login_try(struct ui *ui, struct login *l)
 {
@@ -133,6 +216,13 @@ login_try(struct ui *ui, struct login *l)
 	ui->s->progress = login_progress;
 	ui->s->progress_arg = ui;
 	rc = session_login(ui->s, id, pass, len, &cause);
+	if (rc == XJ_OK && ui->s->set_by != NULL) {
+		/* Kept to open the slot again for the change. */
+		first_free();
+		first.old = pass;
+		first.oldlen = len;
+		pass = NULL;
+	}
 	secure_free(pass);
 	if (rc != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
@@ -152,6 +242,12 @@ static int
 login_after(struct ui *ui, void *arg)
 {
 	(void)arg;
+	if (ui->s->set_by != NULL) {
+		/* Nothing kept over a lock comes back before the change,
+		 * not even this dialog (it points at first). */
+		ui_drop_held(ui);
+		return first_ask(ui);
+	}
 	return ui_unlocked(ui);
 }
 

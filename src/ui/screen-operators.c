@@ -6,9 +6,10 @@
  * role, whether they have a key slot, when they last logged in and how
  * many failed logins the log holds for them in the last 30 days.  F2
  * gives the operator selected a key slot: they type their passphrase
- * twice at this terminal.  F3 resets a forgotten passphrase; for another
- * supervisor, a second supervisor types theirs first, so that one person
- * cannot take over a co-approver's slot.  F4 removes a slot and F5
+ * twice at this terminal, and choose their own at their first login.
+ * F3 resets a forgotten passphrase.  Adding, resetting or removing
+ * another supervisor takes a second supervisor, who types theirs first,
+ * so that one person cannot hold two approvers.  F4 removes a slot and F5
  * rotates the database key, re-encrypting it.  All of it goes through
  * the session's operator functions, as xueji operator does.
  */
@@ -216,7 +217,8 @@ added(struct ui *ui, void *arg)
 
 	working(ui, _("Sealing the branch key to the new passphrase…"));
 	rc = session_operator_add(ui->s, o->target, o->pass, o->len,
-	    (enum kdf_profile)o->kdf, &cause);
+	    (enum kdf_profile)o->kdf, o->agree, o->agree_pass, o->agree_len,
+	    &cause);
 	if (rc == XJ_OK)
 		xasprintf(&ok, _("%s has a key slot now and can log in."),
 		    o->target);
@@ -263,7 +265,13 @@ ask_new(struct ui *ui, struct operators *o, int (*done)(struct ui *,
 }
 
 static int
-agreed(struct ui *ui, void *arg)
+add_new(struct ui *ui, void *arg)
+{
+	return ask_new(ui, arg, added);
+}
+
+static int
+reset_new(struct ui *ui, void *arg)
 {
 	return ask_new(ui, arg, reset_done);
 }
@@ -277,7 +285,8 @@ removed(struct ui *ui, void *arg)
 
 	working(ui, _("Removing the key slot and re-encrypting the database "
 	    "under a new key…"));
-	rc = session_operator_remove(ui->s, o->target, &cause);
+	rc = session_operator_remove(ui->s, o->target, o->agree,
+	    o->agree_pass, o->agree_len, &cause);
 	if (rc == XJ_OK)
 		xasprintf(&ok, _("%s's key slot is removed; the database "
 		    "is under a new key."), o->target);
@@ -297,22 +306,51 @@ rotated(struct ui *ui, void *arg)
 	    "new key.")));
 }
 
-/* Whether someone but the operator and target could agree to a reset. */
+/*
+ * Change c of the target's slot, then done: first, when it needs one, a
+ * second supervisor's agreement, typed here (session_operator_agreement
+ * says whether; the session checks it again).
+ */
 static int
-third_manager(struct ui *ui, const char *target)
+agree_first(struct ui *ui, struct operators *o, enum slot_change c,
+    int (*done)(struct ui *, void *))
 {
-	const struct policy	*pol = ui->s->pol;
-	const char		*id;
-	size_t			 i;
+	struct passphrase	 pp;
+	char			*q;
+	int			 rc;
 
-	for (i = 0; i < pol->noperators; i++) {
-		id = pol->operators[i].id;
-		if (strcmp(id, target) != 0 && strcmp(id, ui->s->op->id) != 0 &&
-		    session_operator_coapprover(ui->s, id) &&
-		    keyring_has(ui->s->keys, id))
-			return 1;
+	switch (session_operator_agreement(ui->s, o->target, c)) {
+	case AGREE_NONE:
+		return done(ui, o);
+	case AGREE_NOBODY:
+		q = ui_who(ui, o->target);
+		ui_message(ui, 1, _("%s manages operators too, so a second "
+		    "supervisor must agree to the reset, and this branch has "
+		    "no other supervisor with a key slot."), q);
+		free(q);
+		return UI_REDRAW;
+	case AGREE_NEEDED:
+		break;
 	}
-	return 0;
+	memset(&pp, 0, sizeof pp);
+	xasprintf(&q, _("%s manages operators too: a second supervisor "
+	    "agrees first."), o->target);
+	pp.title = q;
+	pp.agree = 1;
+	pp.id = &o->agree;
+	pp.pass = &o->agree_pass;
+	pp.len = &o->agree_len;
+	pp.done = done;
+	pp.arg = o;
+	rc = ui_push(ui, &screen_passphrase, &pp);
+	free(q);
+	return rc;
+}
+
+static int
+remove_agreed(struct ui *ui, void *arg)
+{
+	return agree_first(ui, arg, SLOT_REMOVE, removed);
 }
 
 static int
@@ -320,7 +358,6 @@ operators_action(struct ui *ui, void *p, enum action a)
 {
 	struct operators	*o = p;
 	const struct row	*r = selected(o);
-	struct passphrase	 pp;
 	char			*q;
 	int			 rc;
 	size_t			 page = (size_t)(list_rows(ui) > 1 ?
@@ -337,36 +374,14 @@ operators_action(struct ui *ui, void *p, enum action a)
 	}
 	switch (a) {
 	case ACT_OP_ADD:
-		return ask_new(ui, o, added);
+		return agree_first(ui, o, SLOT_ADD, add_new);
 	case ACT_OP_RESET:
-		if (!session_operator_coapprover(ui->s, o->target))
-			return ask_new(ui, o, reset_done);
-		if (!third_manager(ui, o->target)) {
-			q = ui_who(ui, o->target);
-			ui_message(ui, 1, _("%s manages operators too, so a "
-			    "second supervisor must agree to the reset, and "
-			    "this branch has no other supervisor with a key "
-			    "slot."), q);
-			free(q);
-			return UI_REDRAW;
-		}
-		memset(&pp, 0, sizeof pp);
-		xasprintf(&q, _("%s manages operators too: a second supervisor "
-		    "agrees first."), o->target);
-		pp.title = q;
-		pp.agree = 1;
-		pp.id = &o->agree;
-		pp.pass = &o->agree_pass;
-		pp.len = &o->agree_len;
-		pp.done = agreed;
-		pp.arg = o;
-		rc = ui_push(ui, &screen_passphrase, &pp);
-		free(q);
-		return rc;
+		return agree_first(ui, o, SLOT_RESET, reset_new);
 	case ACT_OP_REMOVE:
 		xasprintf(&q, _("Remove %s's key slot?"), o->target);
 		rc = ui_ask(ui, q, _("The database is then re-encrypted under "
-		    "a new key; no other session may be open."), removed, o);
+		    "a new key; no other session may be open."), remove_agreed,
+		    o);
 		free(q);
 		return rc;
 	case ACT_ROTATE_KEY:

@@ -5,7 +5,8 @@
  * Passphrases typed at this terminal, over the screen that asks: a new
  * one, typed twice by the person it is for, with its strength shown as
  * it is typed and the KDF profile chosen (Left and Right on that line);
- * or a second supervisor's id and passphrase, to agree to a reset.
+ * or a second supervisor's id and passphrase, to agree to a change of
+ * another supervisor's key slot.
  * Nothing of a passphrase is echoed.  On Enter, once both fields are
  * filled (and the two new ones match), the answer goes to the caller in
  * secure memory and done runs after the dialog has closed.
@@ -115,7 +116,7 @@ passphrase_draw(struct ui *ui, void *p)
 	lb = ps->p.agree ? _("Their passphrase:") : _("Again:");
 	lw = utf8_width(la) > utf8_width(lb) ? utf8_width(la) : utf8_width(lb);
 	fw = w - lw - 2 > 10 ? w - lw - 2 : 10;
-	ui_text(ui, row + 1, UI_BOX_COL, w, ps->p.title, STYLE_BAR);
+	ui_wrap(ui, row + 1, UI_BOX_COL, w, 2, ps->p.title, STYLE_BAR);
 	ui_text(ui, row + 3, UI_BOX_COL, lw, la, STYLE_BAR);
 	ui_field(ui, row + 3, UI_BOX_COL + lw + 2, fw, ps->a, ps->focus == 0,
 	    !ps->p.agree);
@@ -185,6 +186,13 @@ passphrase_action(struct ui *ui, void *p, enum action a)
 	struct passphrase_state	*ps = p;
 
 	switch (a) {
+	case ACT_BACK:
+		if (ps->p.cancel == NULL)
+			return 0;
+		ui->after = ps->p.cancel;
+		ui->after_arg = ps->p.arg;
+		ui_message(ui, 0, NULL);
+		return UI_POP | UI_REDRAW;
 	case ACT_DONE:
 		if (ps->focus == 0 && le_len(ps->b) == 0) {
 			ps->focus = 1;

@@ -36,6 +36,8 @@ struct req {
 	struct ui		*ui;		/* for erase_wait */
 	struct opened_for	 back;
 	int64_t			 stamp;		/* store_request_stamp() */
+	char			*tie;		/* store_slot_tie's refusal,
+						   or NULL */
 };
 
 static const enum action request_actions[] = {
@@ -51,11 +53,20 @@ load(struct ui *ui, struct req *q)
 
 	request_free(q->r);
 	q->r = NULL;
+	free(q->tie);
+	q->tie = NULL;
 	if (store_request_stamp(ui->s->st, q->id, &q->stamp, &cause) !=
 	    XJ_OK ||
 	    store_request_get(ui->s->st, q->id, &q->r, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
+		return;
+	}
+	/* Not offered what the store would refuse: said instead. */
+	if (q->r->state == REQ_PENDING && store_slot_tie(ui->s->st,
+	    q->r->requested_by, &q->tie) == XJ_OK) {
+		free(q->tie);
+		q->tie = NULL;
 	}
 }
 
@@ -77,6 +88,7 @@ request_close(void *p)
 	struct req	*q = p;
 
 	request_free(q->r);
+	free(q->tie);
 	xfree_wipe(q->note);
 	xfree_wipe(q->typed);
 	free(q);
@@ -197,6 +209,9 @@ request_draw(struct ui *ui, void *p)
 		    STYLE_ERROR);
 		free(s);
 	}
+	if (q->tie != NULL)
+		row += 1 + ui_wrap(ui, row + 1, 2, ui->cols - 4, 3, q->tie,
+		    STYLE_ERROR);
 	if (r->nchanges > 0)
 		draw_changes(ui, r, row + 1);
 	if (r->kind == REQ_DESTROY && r->state == REQ_PENDING) {
@@ -580,8 +595,10 @@ request_offers(struct ui *ui, void *p, enum action a)
 	switch (a) {
 	case ACT_APPROVE:
 	case ACT_REJECT:
-		/* The requester sees them too: the store says why not. */
-		return r != NULL && request_decidable(r);
+		/* The requester sees them too: the store says why not.
+		 * One tied to the requester is told so on the screen. */
+		return r != NULL && request_decidable(r) &&
+		    ((struct req *)p)->tie == NULL;
 	case ACT_WITHDRAW:
 		return r != NULL && request_decidable(r) &&
 		    filed_by_me(ui, r);

@@ -428,6 +428,13 @@ ui_unlocked(struct ui *ui)
 	return UI_REDRAW;
 }
 
+void
+ui_drop_held(struct ui *ui)
+{
+	(void)ui;
+	drop_held();
+}
+
 int
 ui_work_held(const struct ui *ui, const char **id)
 {

@@ -287,7 +287,8 @@ struct choice {
  * Enter *pass (secure memory: secure_free), *len and *kdf are set.  Or,
  * with agree set, a second supervisor's id and passphrase: *id and *pass
  * (both secure memory) and *len.  Then done runs once the dialog has
- * closed; Esc closes it without either.
+ * closed; Esc closes it without either (and runs cancel).  The title
+ * takes up to two lines.
  */
 struct passphrase {
 	const char	*title;		/* translated; copied */
@@ -297,6 +298,9 @@ struct passphrase {
 	size_t		*len;
 	int		*kdf;
 	int		(*done)(struct ui *, void *);
+	/* Run instead, after the dialog has closed, on Esc; NULL: Esc
+	 * just closes it. */
+	int		(*cancel)(struct ui *, void *);
 	void		*arg;
 };
 
@@ -373,6 +377,9 @@ int	 ui_pop_after(struct ui *, void *);
  * closed and wiped first.  Returns a UI_ mask.
  */
 int	 ui_unlocked(struct ui *);
+/* Close and wipe the screens kept over a lock, whoever's they are: a
+ * first login after someone else set the passphrase starts afresh. */
+void	 ui_drop_held(struct ui *);
 /* Whether screens are kept over a lock, and for whom (*id). */
 int	 ui_work_held(const struct ui *, const char **id);
 

@@ -138,6 +138,23 @@ tl_branch_free(struct tl_branch *b)
 	free(b);
 }
 
+void
+tl_list_operator(const struct tl_branch *b, const char *id, const char *name,
+    const char *role)
+{
+	char	*path, *line;
+	FILE	*f;
+
+	path = xj_path_join(b->dir, "roles.yaml");
+	assert_non_null(f = fopen(path, "a"));
+	xasprintf(&line, "  - id: %s\n    name: %s\n    role: %s\n", id,
+	    name, role);
+	fputs(line, f);
+	assert_int_equal(fclose(f), 0);
+	free(line);
+	free(path);
+}
+
 struct session *
 tl_login(const struct tl_branch *b, const char *id)
 {

@@ -36,6 +36,9 @@ char	*tl_forms_dir(const char *form);
 struct tl_branch *tl_branch_forms(const char *forms, const char *extra_config);
 /* Remove it from disk and free it. */
 void	 tl_branch_free(struct tl_branch *);
+/* roles.yaml of b with one more operator, who has no key slot yet. */
+void	 tl_list_operator(const struct tl_branch *, const char *id,
+	     const char *name, const char *role);
 /* A session logged in as id (fails the test if it cannot). */
 struct session *tl_login(const struct tl_branch *, const char *id);
 /* The test passphrase of id. */

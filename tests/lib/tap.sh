@@ -7,7 +7,8 @@
 # trap removes it there too) and the counters n and bad, and defines
 #
 #   ok, not_ok, skip, check, expect   one TAP line per check;
-#   branch_config, passphrases, as, as_at, is_id   driving a test branch.
+#   branch_config, passphrases, own, as, as_at, is_id   driving a test
+#                                                   branch.
 #
 # tests/run-tests counts the lines starting "ok " and "not ok "; each
 # script ends with its own summary line and exit status.
@@ -79,6 +80,17 @@ branch_config() {
 # passphrases ID...: the file $T/ID holding the passphrase "pass-ID".
 passphrases() {
 	for id; do printf 'pass-%s\n' "$id" >"$T/$id"; done
+}
+# own ID [XUEJI...]: the first login of ID after someone else set their
+# passphrase (operator add, a reset): they choose their own, "own-ID",
+# which $T/ID holds from then on; every other command is refused until
+# they have.  XUEJI... runs xueji instead of $X (runuser -u A -- $XG).
+own() {
+	id=$1; shift
+	[ $# -gt 0 ] || set -- $X
+	printf 'own-%s\n' "$id" >"$T/$id.own"
+	"$@" -u "$id" --passphrase-fd 3 --new-passphrase-fd 4 operator \
+	    passwd "$id" 3<"$T/$id" 4<"$T/$id.own" && mv "$T/$id.own" "$T/$id"
 }
 # as ID ARGS...: xueji as operator ID, the passphrase read from fd 3.
 as() { id=$1; shift; $X -u "$id" --passphrase-fd 3 "$@" 3<"$T/$id"; }
