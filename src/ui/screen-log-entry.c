@@ -43,7 +43,7 @@ entry_open(struct ui *ui, void *arg)
 	ev->e.target = xstrdup(e->target);
 	ev->e.fields = xstrdup(e->fields);
 	ev->e.detail = xstrdup(e->detail);
-	ev->sentence = audit_sentence(&ev->e, ui->s->form);
+	ev->sentence = audit_sentence(&ev->e, ui->s->form, ui->s->pol);
 	ev->fields = audit_fields_words(ev->e.fields, ui->s->form);
 	ev->detail = audit_detail_words(&ev->e, ui->s->form);
 	ev->who = strcmp(ev->e.operator, "-") == 0 ?
@@ -82,7 +82,8 @@ entry_draw(struct ui *ui, void *p)
 	xasprintf(&title, _("Operation log · entry %" PRId64), e->seq);
 	ui_title(ui, title);
 	free(title);
-	ui_text(ui, 2, 2, ui->cols - 4, ev->sentence, STYLE_NORMAL);
+	/* Two rows: names make a sentence longer than one. */
+	ui_wrap(ui, 2, 2, ui->cols - 4, 2, ev->sentence, STYLE_NORMAL);
 	labels[0] = _("Entry");
 	labels[1] = _("Time");
 	labels[2] = _("Operator");

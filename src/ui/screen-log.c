@@ -54,6 +54,7 @@ struct log {
 	size_t		 cap;		/* collect: stop after this many */
 	int64_t		 found;		/* find: the matching entry */
 	const struct form_spec *form;	/* field keys read as its labels */
+	const struct policy *pol;	/* operators read as their names */
 	const char	**items;	/* the action list: words, then */
 	const char	**codes;	/* the action or group each stands for */
 	size_t		 nitems;
@@ -107,7 +108,7 @@ row_free(struct row *r)
 
 static void
 row_copy(struct row *to, const struct audit_entry *e,
-    const struct form_spec *form)
+    const struct form_spec *form, const struct policy *pol)
 {
 	to->e = *e;
 	to->e.operator = xstrdup(e->operator != NULL ? e->operator : "");
@@ -115,7 +116,7 @@ row_copy(struct row *to, const struct audit_entry *e,
 	to->e.target = xstrdup(e->target != NULL ? e->target : "");
 	to->e.fields = xstrdup(e->fields != NULL ? e->fields : "");
 	to->e.detail = xstrdup(e->detail != NULL ? e->detail : "");
-	to->sentence = audit_sentence(&to->e, form);
+	to->sentence = audit_sentence(&to->e, form, pol);
 }
 
 static void
@@ -148,7 +149,7 @@ collect(const struct audit_entry *e, void *arg)
 	struct log	*l = arg;
 
 	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
-	row_copy(&l->v[l->n++], e, l->form);
+	row_copy(&l->v[l->n++], e, l->form, l->pol);
 	return 0;
 }
 
@@ -209,6 +210,7 @@ log_open(struct ui *ui, void *arg)
 
 	(void)arg;
 	l->form = ui->s->form;
+	l->pol = ui->s->pol;
 	newest(ui, l);
 	return l;
 }
@@ -335,7 +337,7 @@ find_one(const struct audit_entry *e, void *arg)
 	struct row	 r;
 	int		 hit;
 
-	row_copy(&r, e, l->form);
+	row_copy(&r, e, l->form, l->pol);
 	hit = row_matches(&r, l->find);
 	row_free(&r);
 	if (hit)
