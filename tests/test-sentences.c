@@ -526,6 +526,9 @@ test_names(void **state)
 	assert_string_equal(got, "王丽（reception1） something.new "
 	    "SH01-2026-00001");
 	free(got);
+	/* What the entry's page names as a person too. */
+	assert_true(audit_target_operator(&add));
+	assert_false(audit_target_operator(&view));
 	language("en");
 	got = audit_sentence(&view, NULL, pol);
 	assert_string_equal(got, "王丽 (reception1) viewed SH01-2026-00017");

@@ -26,6 +26,8 @@ struct policy;
  */
 char		*audit_sentence(const struct audit_entry *,
 		    const struct form_spec *, const struct policy *);
+/* Whether the entry's target is an operator's id (operator.add ...). */
+int		 audit_target_operator(const struct audit_entry *);
 /* An action's name in words ("student.view": "record opened"), or the
  * action itself when it has none. */
 const char	*audit_action_words(const char *action);

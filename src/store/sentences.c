@@ -664,6 +664,13 @@ who_words(const struct policy *pol, const char *id)
 	return pol != NULL ? policy_who(pol, id) : xstrdup(id);
 }
 
+int
+audit_target_operator(const struct audit_entry *e)
+{
+	return strncmp(e->action, "operator.", 9) == 0 && e->target != NULL &&
+	    *e->target != '\0';
+}
+
 /* Append the text for place name (len bytes) to *out. */
 static void
 place(char **out, const struct audit_entry *e, const struct form_spec *form,
@@ -675,7 +682,7 @@ place(char **out, const struct audit_entry *e, const struct form_spec *form,
 	if (len == 2 && strncmp(name, "op", 2) == 0)
 		v = own = who_words(pol, e->operator);
 	else if (len == 6 && strncmp(name, "target", 6) == 0)
-		v = strncmp(e->action, "operator.", 9) == 0 ?
+		v = audit_target_operator(e) ?
 		    (own = who_words(pol, e->target)) : e->target;
 	else if (len == 6 && strncmp(name, "fields", 6) == 0)
 		v = own = audit_fields_words(e->fields, form);

@@ -24,6 +24,7 @@ struct entry_view {
 	char			*fields;	/* the field keys as labels */
 	char			*detail;	/* the detail in words */
 	char			*who;		/* the operator as named */
+	char			*target;	/* an operator target as named */
 };
 
 static const enum action entry_actions[] = {
@@ -48,6 +49,8 @@ entry_open(struct ui *ui, void *arg)
 	ev->detail = audit_detail_words(&ev->e, ui->s->form);
 	ev->who = strcmp(ev->e.operator, "-") == 0 ?
 	    xstrdup(_("the system")) : ui_who(ui, ev->e.operator);
+	ev->target = audit_target_operator(&ev->e) ?
+	    ui_who(ui, ev->e.target) : xstrdup(ev->e.target);
 	return ev;
 }
 
@@ -65,6 +68,7 @@ entry_close(void *p)
 	free(ev->fields);
 	free(ev->detail);
 	free(ev->who);
+	free(ev->target);
 	free(ev);
 }
 
@@ -100,7 +104,7 @@ entry_draw(struct ui *ui, void *p)
 	v[1] = values[1];
 	v[2] = ev->who;
 	v[3] = audit_action_words(e->action);
-	v[4] = e->target;
+	v[4] = ev->target;
 	v[5] = ev->fields;
 	v[6] = ev->detail;
 	v[7] = hash;
