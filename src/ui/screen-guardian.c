@@ -101,15 +101,15 @@ static int
 guardian_reread(struct ui *ui, void *p, int forced)
 {
 	struct gview	*v = p;
-	int64_t		 stamp;
+	int64_t		 stamp, was = v->stamp;
 	int		 was_open = v->g != NULL && v->g->open;
 
 	if (store_guardian_stamp(ui->s->st, v->id, &stamp, NULL) != XJ_OK ||
-	    (!forced && stamp == v->stamp))
+	    (!forced && stamp == was))
 		return 0;
 	load(ui, v);
-	if (forced && stamp == v->stamp)
-		return UI_REDRAW;
+	if (stamp == was)
+		return UI_REDRAW;	/* ^L, and nothing changed */
 	free(v->refusal);
 	v->refusal = NULL;
 	if (v->g != NULL && was_open && !v->g->open)

@@ -43,7 +43,7 @@ text_rows(const struct ui *ui)
 	return ui->rows - TEXT_TOP - 3;
 }
 
-/* Make report k unless it is made; scrolled to the top when asked. */
+/* Make report k unless it is made already (each making is logged). */
 static void
 make(struct ui *ui, struct reports *r, enum report_kind k)
 {
