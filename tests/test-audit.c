@@ -381,14 +381,6 @@ count_vfs_install(void)
 	assert_int_equal(sqlite3_vfs_register(&count_vfs, 1), SQLITE_OK);
 }
 
-static int
-count_entry(const struct audit_entry *e, void *arg)
-{
-	(void)e;
-	(*(int *)arg)++;
-	return 0;
-}
-
 static void
 test_read_entries_not_synced(void **state)
 {
@@ -425,8 +417,8 @@ test_read_entries_not_synced(void **state)
 	    "auditor1"));
 	memset(&af, 0, sizeof af);
 	af.limit = 3;
-	assert_int_equal(store_audit_each(s->st, &af, count_entry, &entries,
-	    &cause), XJ_OK);
+	assert_int_equal(store_audit_each(s->st, &af, tl_count_entry,
+	    &entries, &cause), XJ_OK);
 	assert_int_equal(entries, 3);
 	store_bind(s->st, s->cfg, s->form, s->op);
 	/* Reads: logged, but nobody waited for the disk. */

@@ -207,6 +207,12 @@ expect 0 "two days on it is overdue" \
 check "marked OVERDUE" \
 	grep -qx "$R1	change	$NO2	reception1	2d 1h	OVERDUE" "$T/out"
 expect 77 "a receptionist has no queue" as reception1 queue
+# Issue 17: who saw this child includes the request lists that showed it.
+expect 0 "the log of the student on the queue" as auditor1 audit \
+	--student "$NO2" --action request.list
+check "holds the queues that listed it" test "$(grep -c \
+	"	supervisor1	request.list		.*list=pending results=1\$" \
+	"$T/out")" -eq 2
 expect 0 "the requester lists their own" as reception1 change list --mine
 check "with its state" grep -q "^$R1	change	$NO2	reception1	.*	pending\$" \
 	"$T/out"
@@ -472,6 +478,20 @@ expect 0 "by its id, as one line" as supervisor1 destroy show 1 --tsv
 check "tab-separated" grep -q "^1	$NO3	withdrawal	reception1	20.*	\
 supervisor1	20.*	secure-delete+wal-truncate	20" "$T/out"
 cp "$T/out" "$T/tsv"
+# The certificate's reason in words alone, its times as the branch's local
+# minute (xj_timefmt), as the screen's certificate reads: no code in
+# brackets, no "+0800" or "+0000".
+executed=$(cut -f 8 "$T/tsv")
+expect 0 "the certificate in Shanghai" env TZ=Asia/Shanghai $X \
+	-u supervisor1 --passphrase-fd 3 destroy show 1 3<"$T/supervisor1"
+check "gives the reason in words alone" \
+	grep -qx 'Reason: *the student had withdrawn' "$T/out"
+check "and no time with an offset" sh -c "! grep -q '+0[0-9]00' $T/out"
+check "when it was executed, in Shanghai's time" grep -qx \
+	"Executed at: *$(TZ=Asia/Shanghai date -d "$executed" '+%Y-%m-%d %H:%M')" \
+	"$T/out"
+check "and when it was approved" grep -q \
+	'^Approved by: *陈静 (supervisor1) at 20[0-9-]* [0-9:]*$' "$T/out"
 expect 66 "no such destruction" as supervisor1 destroy show 99
 expect 0 "destroy list" as supervisor1 destroy list
 check "one line" test "$(wc -l <"$T/out")" -eq 1
@@ -569,7 +589,8 @@ expect 0 "and the archive's" as reception1 status list
 expect 0 "filter by student" as auditor1 audit --student "$NO"
 check "only that student, as target or among a search's results" sh -c \
 	"! awk -F '\t' '\$5 != \"$NO\" && \$7 !~ /numbers=.*$NO/ && \
-	\$4 != \"student.list\" && \$4 != \"archive.list\"' $T/out | \
+	\$4 != \"student.list\" && \$4 != \"archive.list\" && \
+	\$4 != \"request.list\"' $T/out | \
 	grep -q ."
 # Issue 17: who saw this child includes the searches that listed them.
 check "and every search that listed it" \

@@ -93,14 +93,14 @@ test_auditor_view(void **state)
 	/* The log, newest first, as sentences. */
 	vt_key(vt, VT_KEY_F2);
 	e2e_wait_text(vt, "Operation log · page 1");
-	xasprintf(&want, "reception1 viewed %s", n1);
+	xasprintf(&want, "王丽 (reception1) viewed %s", n1);
 	e2e_wait_text(vt, want);
 	free(want);
-	xasprintf(&want, "reception1 enrolled %s", n2);
+	xasprintf(&want, "王丽 (reception1) enrolled %s", n2);
 	e2e_wait_text(vt, want);
 	free(want);
-	e2e_wait_text(vt, "reception2 failed to log in (wrong passphrase)");
-	e2e_wait_text(vt, "auditor1 read the log");
+	e2e_wait_text(vt, "李娜 (reception2) failed to log in");
+	e2e_wait_text(vt, "刘洋 (auditor1) read the log");
 	e2e_wait_text(vt, "No filter");
 
 	/* By student number: only that student's entries. */
@@ -111,13 +111,13 @@ test_auditor_view(void **state)
 	xasprintf(&want, "student %s", n2);
 	e2e_wait_text(vt, want);		/* the filter line */
 	free(want);
-	xasprintf(&want, "reception1 enrolled %s", n2);
+	xasprintf(&want, "王丽 (reception1) enrolled %s", n2);
 	e2e_wait_text(vt, want);
 	free(want);
 	e2e_wait_gone(vt, n1);
 	e2e_wait_gone(vt, "failed to log in");
 	/* Newest first: the auditor's own reading, then the enrolment. */
-	xasprintf(&want, "auditor1 read the log for %s", n2);
+	xasprintf(&want, "刘洋 (auditor1) read the log for %s", n2);
 	e2e_wait_text(vt, want);
 	free(want);
 
@@ -149,7 +149,7 @@ test_auditor_view(void **state)
 	e2e_wait_text(vt, "(x) Every action");
 	vt_key(vt, VT_KEY_UP);
 	e2e_wait_text(vt, "(x) guardian request opened");
-	e2e_wait_text(vt, "(67/67)");
+	e2e_wait_text(vt, "(68/68)");
 	vt_key(vt, VT_KEY_UP);
 	e2e_wait_text(vt, "(x) guardian request closed");
 	e2e_wait_gone(vt, "student.");
@@ -159,7 +159,7 @@ test_auditor_view(void **state)
 	vt_key(vt, VT_KEY_DOWN);
 	vt_key(vt, VT_KEY_ENTER);
 	e2e_wait_text(vt, "action Students: every action");
-	xasprintf(&want, "reception1 enrolled %s", n2);
+	xasprintf(&want, "王丽 (reception1) enrolled %s", n2);
 	e2e_wait_text(vt, want);
 	free(want);
 	e2e_wait_gone(vt, "failed to log in");
@@ -311,7 +311,7 @@ test_request_filter(void **state)
 	vt_key(vt, VT_KEY_F2);
 	e2e_wait_text(vt, "Operation log · page 1");
 	e2e_wait_text(vt, "No filter");
-	xasprintf(&want, "reception1 filed change request %" PRId64 " for",
+	xasprintf(&want, "王丽 (reception1) filed change request %" PRId64 " for",
 	    r2);
 	e2e_wait_text(vt, want);
 	free(want);
@@ -342,14 +342,14 @@ test_request_filter(void **state)
 	xasprintf(&want, "Filters: request %" PRId64, r1);
 	e2e_wait_text(vt, want);
 	free(want);
-	xasprintf(&want, "supervisor1 approved change request %" PRId64
+	xasprintf(&want, "陈静 (supervisor1) approved change request %" PRId64
 	    " for", r1);
 	e2e_wait_text(vt, want);
 	free(want);
-	xasprintf(&want, "supervisor1 viewed request %" PRId64 " for", r1);
+	xasprintf(&want, "陈静 (supervisor1) viewed request %" PRId64 " for", r1);
 	e2e_wait_text(vt, want);
 	free(want);
-	xasprintf(&want, "reception1 filed change request %" PRId64 " for",
+	xasprintf(&want, "王丽 (reception1) filed change request %" PRId64 " for",
 	    r1);
 	e2e_wait_text(vt, want);
 	free(want);
@@ -366,11 +366,11 @@ test_request_filter(void **state)
 	/* Cleared with the others: r2 and the enrolments are back. */
 	vt_key(vt, VT_KEY_F6);
 	e2e_wait_text(vt, "No filter");
-	xasprintf(&want, "reception1 filed change request %" PRId64 " for",
+	xasprintf(&want, "王丽 (reception1) filed change request %" PRId64 " for",
 	    r2);
 	e2e_wait_text(vt, want);
 	free(want);
-	xasprintf(&want, "reception1 enrolled %s", n1);
+	xasprintf(&want, "王丽 (reception1) enrolled %s", n1);
 	e2e_wait_text(vt, want);
 	free(want);
 	e2e_quit(vt);

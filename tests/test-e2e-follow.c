@@ -19,6 +19,8 @@
 #include "xueji/platform.h"
 #include "xueji/student.h"
 #include "xueji/request.h"
+#include "xueji/guardian.h"
+#include "xueji/audit.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
 #include "lib/vt.h"
@@ -232,6 +234,63 @@ test_record_follows_approval(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * Issue 17: a guardian's request open at one terminal follows its close
+ * at another and says so; it is read again (a logged read) only because
+ * it changed, not for every commit of the branch.
+ */
+static void
+test_guardian_follows(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct vt		*vt;
+	char			*n, *n2, *cause = NULL, *want;
+	int64_t			 gid;
+
+	(void)state;
+	e2e_find_catalogue();
+	b = branch_with_child(NULL, &n);
+	s = tl_login(b, "supervisor2");
+	if (store_guardian_add(s->st, GUARDIAN_COMPLAINT, n, xj_now(),
+	    "phone", "投诉：上课时间变动未通知。", &gid, &cause) != XJ_OK)
+		fail_msg("registering: %s", cause);
+	session_free(s);
+	vt = e2e_start_zh(b, 24, 80, "supervisor1");
+	vt_sendstr(vt, "g");
+	e2e_wait_text(vt, "未关闭的请求");
+	e2e_wait_text(vt, n);
+	vt_key(vt, VT_KEY_ENTER);
+	xasprintf(&want, "监护人请求 %" PRId64 " · ", gid);
+	e2e_wait_text(vt, want);
+	e2e_wait_text(vt, "处理中");
+	free(want);
+
+	/* Another child enrolled: nothing of this request changed. */
+	n2 = tl_enrol_as(b, "reception2", "李小华", "2016-03", "李大华",
+	    "13911116666");
+	s = tl_login(b, "supervisor2");
+	if (store_guardian_close(s->st, gid, "已电话答复并致歉。", &cause) !=
+	    XJ_OK)
+		fail_msg("closing: %s", cause);
+	session_free(s);
+	xasprintf(&want, "监护人请求 %" PRId64 " 已在另一终端关闭：已答复。",
+	    gid);
+	e2e_wait_text(vt, want);
+	free(want);
+	e2e_wait_text(vt, "已电话答复并致歉。");
+	e2e_wait_gone(vt, "处理中");
+	screen_fits(vt);
+	/* Read when opened and when closed elsewhere: twice. */
+	assert_int_equal(e2e_audit_count(b, "guardian.request.view",
+	    "supervisor1", NULL), 2);
+	e2e_quit_here(vt);
+	free(n2);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 /* Whether the selected row (">") of a list holds the text arg. */
 static int
 selected_holds(struct vt *vt, void *arg)
@@ -314,6 +373,106 @@ test_search_follows(void **state)
 	assert_int_equal(e2e_audit_count(b, "student.find", "reception1",
 	    detail), 1);
 	free(detail);
+	e2e_quit_here(vt);
+	free(n4);
+	free(n3);
+	free(n2);
+	free(n);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
+/* Whether the row holding arg[0] ends in arg[1] (a report's count). */
+static int
+row_ends(struct vt *vt, void *arg)
+{
+	const char *const	*want = arg;
+	char			*row;
+	size_t			 n, m = strlen(want[1]);
+	int			 r, yes;
+
+	if (!vt_find(vt, want[0], &r, NULL))
+		return 0;
+	row = vt_row(vt, r);
+	n = strlen(row);
+	yes = n > m && strcmp(row + n - m, want[1]) == 0 &&
+	    row[n - m - 1] == ' ';
+	free(row);
+	return yes;
+}
+
+/*
+ * Issue 17: the log and the reports follow the branch.  An entry made
+ * at another terminal shows on the log's newest page by itself, the
+ * selection kept; another reading of the log does not make it fetch
+ * (each fetch is logged, and two open logs would fetch for each other);
+ * the report shown is made again when what it counts changes.
+ */
+static void
+test_log_and_reports_follow(void **state)
+{
+	struct tl_branch	*b;
+	struct session		*s;
+	struct audit_filter	 f;
+	struct vt		*vt;
+	const char		*want[2];
+	char			*n, *n2, *n3, *n4, *cause = NULL, *text;
+	int			 seen = 0;
+
+	(void)state;
+	e2e_find_catalogue();
+	b = branch_with_child(NULL, &n);
+	vt = e2e_start_zh(b, 24, 80, "auditor1");
+	vt_key(vt, VT_KEY_F2);
+	e2e_wait_text(vt, "操作日志 · 第 1 页");
+	xasprintf(&text, "王丽（reception1）登记了 %s", n);
+	e2e_wait_text(vt, text);
+	free(text);
+	/* The selection on the enrolment, the second row. */
+	vt_key(vt, VT_KEY_DOWN);
+	wait_selected(vt, n);
+
+	n2 = tl_enrol_as(b, "reception2", "李小华", "2016-03", "李大华",
+	    "13911116666");
+	xasprintf(&text, "李娜（reception2）登记了 %s", n2);
+	e2e_wait_text(vt, text);
+	free(text);
+	wait_selected(vt, n);
+	screen_fits(vt);
+
+	/* The log read elsewhere: no fetch here; an enrolment: one. */
+	s = tl_login(b, "auditor1");
+	memset(&f, 0, sizeof f);
+	f.limit = 1;
+	if (store_audit_each(s->st, &f, tl_count_entry, &seen, &cause) !=
+	    XJ_OK)
+		fail_msg("reading the log: %s", cause);
+	session_free(s);
+	n3 = tl_enrol_as(b, "reception2", "李小明", "2016-04", "李大明",
+	    "13911117777");
+	e2e_wait_text(vt, n3);
+	wait_selected(vt, n);
+	assert_int_equal(e2e_audit_count(b, "audit.view", "auditor1", NULL),
+	    4);
+
+	/* The reports: the count of active students follows. */
+	vt_key(vt, VT_KEY_ESC);
+	e2e_wait_text(vt, "主菜单");
+	vt_char_mod(vt, 'r', VT_MOD_CTRL);
+	e2e_wait_text(vt, "报表 · 1/5");
+	want[0] = "在读";
+	want[1] = "3";
+	if (vt_wait(vt, row_ends, want, E2E_WAIT) != 0)
+		fail_msg("the report does not count 3 active students");
+	n4 = tl_enrol_as(b, "reception1", "李小红", "2016-05", "李大红",
+	    "13911118888");
+	e2e_wait_text(vt, "另一终端改动了校区数据");
+	want[1] = "4";
+	if (vt_wait(vt, row_ends, want, E2E_WAIT) != 0) {
+		vt_dump(vt, stderr);
+		fail_msg("the report does not count 4 active students");
+	}
+	screen_fits(vt);
 	e2e_quit_here(vt);
 	free(n4);
 	free(n3);
@@ -578,6 +737,8 @@ main(void)
 		cmocka_unit_test(test_too_small_refuses_keys),
 		cmocka_unit_test(test_record_follows_approval),
 		cmocka_unit_test(test_search_follows),
+		cmocka_unit_test(test_guardian_follows),
+		cmocka_unit_test(test_log_and_reports_follow),
 		cmocka_unit_test(test_stale_change_refused),
 		cmocka_unit_test(test_idle_lock_keeps_form),
 		cmocka_unit_test(test_walk_zh),

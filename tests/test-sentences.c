@@ -18,6 +18,7 @@
 #include "xueji/platform.h"
 #include "xueji/audit.h"
 #include "xueji/forms.h"
+#include "xueji/policy.h"
 #include "xueji/student.h"
 #include "xueji/request.h"
 #include "xueji/destroy.h"
@@ -52,7 +53,7 @@ static const struct audit_entry unknown = {
 static void
 expect(const struct audit_entry *e, const char *want)
 {
-	char	*got = audit_sentence(e, NULL);
+	char	*got = audit_sentence(e, NULL, NULL);
 
 	assert_string_equal(got, want);
 	free(got);
@@ -236,7 +237,7 @@ test_every_action(void **state)
 			e.target = "T1";
 			e.fields = "";
 			e.detail = "";
-			got = audit_sentence(&e, NULL);
+			got = audit_sentence(&e, NULL, NULL);
 			xasprintf(&fallback, "op1 %s T1",
 			    audit_action_words(e.action));
 			for (ascii = 1, k = 0; got[k] != '\0'; k++)
@@ -263,7 +264,7 @@ test_every_action(void **state)
 			e.fields = "";
 			xasprintf(&detail, "perm=p.q what=%s", whats.v[i]);
 			e.detail = detail;
-			got = audit_sentence(&e, NULL);
+			got = audit_sentence(&e, NULL, NULL);
 			if (strstr(got, whats.v[i]) != NULL) {
 				print_error("%s: what=%s has no words: "
 				    "\"%s\"\n", langs[l], whats.v[i], got);
@@ -308,7 +309,7 @@ test_words(void **state)
 	if (form_load("forms/enrollment.yaml", &form, &cause) != XJ_OK)
 		fail_msg("%s", cause);
 	language("zh_CN");
-	got = audit_sentence(&request, form);
+	got = audit_sentence(&request, form, NULL);
 	assert_string_equal(got, "reception1 为 SH01-2026-00007 提交了第 7 "
 	    "号变更申请（家长姓名、家长联系电话）");
 	free(got);
@@ -316,7 +317,7 @@ test_words(void **state)
 	assert_string_equal(got, "学员姓名、nickname");
 	free(got);
 	assert_string_equal(audit_action_words("student.view"), "查看档案");
-	got = audit_sentence(&report, form);
+	got = audit_sentence(&report, form, NULL);
 	assert_null(strstr(got, "destruction"));
 	free(got);
 	/* The consent method as the form names it. */
@@ -324,7 +325,7 @@ test_words(void **state)
 	assert_string_equal(got, "监护人同意：当面确认");
 	free(got);
 	language("en");
-	got = audit_sentence(&request, form);
+	got = audit_sentence(&request, form, NULL);
 	assert_string_equal(got, "reception1 filed change request 7 for "
 	    "SH01-2026-00007 (Guardian name, Guardian phone)");
 	free(got);
@@ -378,7 +379,7 @@ test_detail_words(void **state)
 	got = audit_detail_words(&reject, NULL);
 	assert_null(strstr(got, "status"));
 	free(got);
-	got = audit_sentence(&refused, NULL);
+	got = audit_sentence(&refused, NULL, NULL);
 	assert_string_equal(got, "reception1 被拒绝生成监护人查阅文件（需要"
 	    "“查看完整电话号码”权限）");
 	free(got);
@@ -449,7 +450,7 @@ test_detail_values(void **state)
 	assert_string_equal(got, "结果数：3\n"
 	    "学号：SH01-2026-00298、SH01-2026-00277…");
 	free(got);
-	got = audit_sentence(&review, NULL);
+	got = audit_sentence(&review, NULL, NULL);
 	assert_string_equal(got, "supervisor1 复核了 SH01-2026-00007；"
 	    "下次复核 2027-03-07 20:36");
 	free(got);
@@ -473,6 +474,75 @@ test_detail_values(void **state)
 	tzset();
 }
 
+/*
+ * Log sentences name people as the rest of the interface does: the
+ * operator, and an operator an operator.* action was done to, as
+ * "王丽（reception1）"; no space is left between a name and Chinese, one
+ * is kept beside an id; an id roles.yaml does not list stays an id.
+ */
+static void
+test_names(void **state)
+{
+	static const char roles[] =
+	    "roles:\n"
+	    "  receptionist: [student.view]\n"
+	    "  supervisor: [operator.manage]\n"
+	    "operators:\n"
+	    "  - {id: reception1, name: 王丽, role: receptionist}\n"
+	    "  - {id: supervisor1, name: 陈静, role: supervisor}\n"
+	    "  - {id: auditor1, name: 刘洋, role: receptionist}\n";
+	static const struct audit_entry view = {
+		.operator = "reception1", .action = "student.view",
+		.target = "SH01-2026-00017", .fields = "", .detail = "",
+	};
+	static const struct audit_entry add = {
+		.operator = "supervisor1", .action = "operator.add",
+		.target = "auditor1", .fields = "", .detail = "",
+	};
+	static const struct audit_entry gone = {
+		.operator = "reception9", .action = "student.view",
+		.target = "SH01-2026-00017", .fields = "", .detail = "",
+	};
+	struct policy	*pol;
+	char		*dir, *path, *cause = NULL, *got;
+
+	(void)state;
+	dir = tl_tmpdir();
+	path = tl_write(dir, "roles.yaml", roles, 0644);
+	if (policy_load(path, &pol, &cause) != XJ_OK)
+		fail_msg("%s", cause);
+	language("zh_CN");
+	got = audit_sentence(&view, NULL, pol);
+	assert_string_equal(got, "王丽（reception1）查看了 SH01-2026-00017");
+	free(got);
+	got = audit_sentence(&add, NULL, pol);
+	assert_string_equal(got, "陈静（supervisor1）添加了操作员刘洋"
+	    "（auditor1）");
+	free(got);
+	got = audit_sentence(&gone, NULL, pol);
+	assert_string_equal(got, "reception9 查看了 SH01-2026-00017");
+	free(got);
+	got = audit_sentence(&unknown, NULL, pol);
+	assert_string_equal(got, "王丽（reception1） something.new "
+	    "SH01-2026-00001");
+	free(got);
+	/* What the entry's page names as a person too. */
+	assert_true(audit_target_operator(&add));
+	assert_false(audit_target_operator(&view));
+	language("en");
+	got = audit_sentence(&view, NULL, pol);
+	assert_string_equal(got, "王丽 (reception1) viewed SH01-2026-00017");
+	free(got);
+	got = audit_sentence(&add, NULL, pol);
+	assert_string_equal(got, "陈静 (supervisor1) added operator 刘洋 "
+	    "(auditor1)");
+	free(got);
+	policy_free(pol);
+	free(path);
+	tl_rmtree(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -483,6 +553,7 @@ main(void)
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_detail_words),
 		cmocka_unit_test(test_detail_values),
+		cmocka_unit_test(test_names),
 	};
 
 	platform_init();

@@ -14,15 +14,20 @@
 
 struct audit_entry;
 struct form_spec;
+struct policy;
 
 /*
- * An audit entry as a sentence ("reception1 viewed SH01-2026-00017"),
- * malloc'd.  Field keys read as form's labels (form may be NULL: then
- * as keys).  Actions it does not know read "operator action target",
+ * An audit entry as a sentence ("王丽 (reception1) viewed
+ * SH01-2026-00017"), malloc'd.  Field keys read as form's labels (form
+ * may be NULL: then as keys); the operator, and an operator an
+ * operator.* action was done to, as pol names them (policy_who; NULL:
+ * as ids).  Actions it does not know read "operator action target",
  * the action in words if it has a name.
  */
 char		*audit_sentence(const struct audit_entry *,
-		    const struct form_spec *);
+		    const struct form_spec *, const struct policy *);
+/* Whether the entry's target is an operator's id (operator.add ...). */
+int		 audit_target_operator(const struct audit_entry *);
 /* An action's name in words ("student.view": "record opened"), or the
  * action itself when it has none. */
 const char	*audit_action_words(const char *action);

@@ -331,11 +331,20 @@ int64_t	 store_data_version(struct store *);
  * its record's status and values, a destruction freezing it) changes;
  * 0 if there is none.  Read without any personal value, so not logged:
  * screens poll it when store_data_version() moves and re-read (logged)
- * only when it changed.
+ * only when it changed.  cause may be NULL: a screen that cannot read a
+ * stamp keeps what it shows.
  */
 int	 store_student_stamp(struct store *, const char *number,
 	     int64_t *stamp, char **cause);
 int	 store_request_stamp(struct store *, int64_t id, int64_t *stamp,
 	     char **cause);
+/* The same for guardian's request id: its state, outcome, linked
+ * request (and that one's state) and answer; 0 if there is none. */
+int	 store_guardian_stamp(struct store *, int64_t id, int64_t *stamp,
+	     char **cause);
+/* The same for the operation log (its newest entry that is not a
+ * reading of the log itself) and for what the reports count. */
+int	 store_log_stamp(struct store *, int64_t *stamp, char **cause);
+int	 store_report_stamp(struct store *, int64_t *stamp, char **cause);
 
 #endif

@@ -210,22 +210,12 @@ put_field(int width, const char *label, const char *value)
 	printf("%s%s%*s %s\n", label, _(":"), pad > 0 ? pad : 0, "", value);
 }
 
-/* A time on the certificate: local, to the second, with its offset, so
- * that it reads as the branch's clock and still means one instant. */
-static void
-cert_time(time_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S %z", &tm);
-}
-
 /*
  * The certificate: plain text, one labelled line per field, nothing in
- * it that names the child; the operators by name and id.  The labels
- * are padded by their width on a terminal, so that translated ones
- * line up as well.
+ * it that names the child; the reason in words and the operators by
+ * name and id, times as the branch's local minute (xj_timefmt), as the
+ * screen's certificate reads.  The labels are padded by their width on
+ * a terminal, so that translated ones line up as well.
  */
 static void
 print_certificate(const struct session *s, const struct destruction *d)
@@ -251,9 +241,9 @@ print_certificate(const struct session *s, const struct destruction *d)
 		if ((w = utf8_width(labels[i])) > width)
 			width = w;
 	}
-	cert_time(d->requested_at, requested, sizeof requested);
-	cert_time(d->approved_at, approved, sizeof approved);
-	cert_time(d->executed_at, executed, sizeof executed);
+	xj_timefmt(d->requested_at, requested, sizeof requested);
+	xj_timefmt(d->approved_at, approved, sizeof approved);
+	xj_timefmt(d->executed_at, executed, sizeof executed);
 
 	printf("%s\n\n", _("Destruction record"));
 	snprintf(buf, sizeof buf, "%s %s", cfg->branch_code,
@@ -263,9 +253,7 @@ print_certificate(const struct session *s, const struct destruction *d)
 	    d->id, d->request);
 	put_field(width, labels[1], buf);
 	put_field(width, labels[2], d->number);
-	snprintf(buf, sizeof buf, _("%s (%s)"), destroy_reason_label(d->reason),
-	    d->reason);
-	put_field(width, labels[3], buf);
+	put_field(width, labels[3], destroy_reason_label(d->reason));
 	who = policy_who(s->pol, d->requested_by);
 	snprintf(buf, sizeof buf, _("%s at %s"), who, requested);
 	free(who);

@@ -13,6 +13,7 @@
  * screen, on the terminal and in the log.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,9 +36,11 @@ struct sentence {
 	/* Used only when the detail's rule= is this (NULL: any). */
 	const char	*rule;
 	/*
-	 * TRANSLATORS: {op} is the operator's id, {target} a student
-	 * number or file, {fields} field keys; other {names} are values
-	 * from the entry's detail.  Keep the braces and names as they are.
+	 * TRANSLATORS: {op} is the operator as people read them, "王丽
+	 * (reception1)" or an id alone, {target} a student number, a file
+	 * or an operator named the same way, {fields} field keys; other
+	 * {names} are values from the entry's detail.  Keep the braces and
+	 * names as they are.
 	 */
 	const char	*format;
 };
@@ -64,6 +67,8 @@ static const struct sentence sentences[] = {
 	    "of request {request} for {target} ({method})") },
 	{ "request.view", 0, NULL, N_("{op} viewed request {request} for "
 	    "{target}") },
+	{ "request.list", 0, NULL, N_("{op} listed requests: {list} "
+	    "({results} found)") },
 	{ "request.reject", 0, NULL, N_("{op} rejected request {request} for "
 	    "{target}") },
 	{ "request.withdraw", 0, NULL, N_("{op} withdrew request {request} for "
@@ -178,6 +183,7 @@ static const struct {
 	{ "change.approve", N_("change request approved") },
 	{ "change.confirm", N_("guardian's confirmation recorded") },
 	{ "request.view", N_("request opened") },
+	{ "request.list", N_("requests listed") },
 	{ "request.reject", N_("request rejected") },
 	{ "request.withdraw", N_("request withdrawn") },
 	{ "request.close", N_("request closed by a destruction") },
@@ -255,6 +261,10 @@ static const struct {
 	{ "list", "open", N_("open requests") },
 	{ "list", "overdue", N_("overdue requests") },
 	{ "list", "all", N_("all requests") },
+	{ "list", "pending", N_("the approval queue") },
+	{ "list", "unconfirmed", N_("changes the guardian has not "
+	    "confirmed") },
+	{ "list", "mine", N_("one's own requests") },
 	{ "reason", "destroyed", N_("the record was destroyed") },
 	{ "reason", "many", N_("many failed attempts") },
 	{ "reason", "unfinished", N_("login not finished") },
@@ -649,19 +659,39 @@ audit_action_words(const char *action)
 	return action;
 }
 
+/*
+ * An operator named by an entry, as people read them (policy_who): the
+ * one who acted, or the one an operator.* action was done to.  Without
+ * a policy, or for one roles.yaml no longer lists, the id.
+ */
+static char *
+who_words(const struct policy *pol, const char *id)
+{
+	if (strcmp(id, "-") == 0)
+		return xstrdup(_("the system"));
+	return pol != NULL ? policy_who(pol, id) : xstrdup(id);
+}
+
+int
+audit_target_operator(const struct audit_entry *e)
+{
+	return strncmp(e->action, "operator.", 9) == 0 && e->target != NULL &&
+	    *e->target != '\0';
+}
+
 /* Append the text for place name (len bytes) to *out. */
 static void
 place(char **out, const struct audit_entry *e, const struct form_spec *form,
-    const char *name, size_t len)
+    const struct policy *pol, const char *name, size_t len)
 {
 	const char	*v = NULL;
 	char		*own = NULL, *made = NULL, *key, *next;
 
 	if (len == 2 && strncmp(name, "op", 2) == 0)
-		v = strcmp(e->operator, "-") == 0 ? _("the system") :
-		    e->operator;
+		v = own = who_words(pol, e->operator);
 	else if (len == 6 && strncmp(name, "target", 6) == 0)
-		v = e->target;
+		v = audit_target_operator(e) ?
+		    (own = who_words(pol, e->target)) : e->target;
 	else if (len == 6 && strncmp(name, "fields", 6) == 0)
 		v = own = audit_fields_words(e->fields, form);
 	else if (e->detail != NULL &&
@@ -677,12 +707,51 @@ place(char **out, const struct audit_entry *e, const struct form_spec *form,
 	*out = next;
 }
 
+/* Whether the character that starts at s takes two columns. */
+static int
+wide_at(const char *s)
+{
+	uint32_t	cp;
+	int		len;
+	char		one[5];
+
+	if ((len = utf8_decode(s, strlen(s), &cp)) <= 1)
+		return 0;
+	memcpy(one, s, (size_t)len);
+	one[len] = '\0';
+	return utf8_width(one) == 2;
+}
+
+/*
+ * Drop each space that stands between two wide characters.  Chinese
+ * sets a space only beside Latin text ("{op} 查看了 {target}" for an
+ * id); a name that ends in "）" or is Chinese itself takes none.
+ */
+static void
+squeeze(char *s)
+{
+	char	*p, *q, *prev = NULL;
+
+	for (p = q = s; *p != '\0'; ) {
+		if (*p == ' ' && prev != NULL && wide_at(prev) &&
+		    wide_at(p + 1)) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xc0) != 0x80)
+			prev = q;
+		*q++ = *p++;
+	}
+	*q = '\0';
+}
+
 char *
-audit_sentence(const struct audit_entry *e, const struct form_spec *form)
+audit_sentence(const struct audit_entry *e, const struct form_spec *form,
+    const struct policy *pol)
 {
 	const struct sentence	*s = NULL;
 	const char		*p, *close;
-	char			*out, *next, *rule;
+	char			*out, *next, *rule, *who;
 	size_t			 i;
 	int			 has_target = e->target != NULL &&
 				     *e->target != '\0';
@@ -699,15 +768,19 @@ audit_sentence(const struct audit_entry *e, const struct form_spec *form)
 	}
 	free(rule);
 	if (s == NULL) {
-		xasprintf(&out, "%s %s%s%s", e->operator,
+		who = who_words(pol, e->operator);
+		xasprintf(&out, "%s %s%s%s", who,
 		    audit_action_words(e->action), has_target ? " " : "",
 		    has_target ? e->target : "");
+		free(who);
+		squeeze(out);
 		return out;
 	}
 	out = xstrdup("");
 	for (p = _(s->format); *p != '\0'; ) {
 		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
-			place(&out, e, form, p + 1, (size_t)(close - p - 1));
+			place(&out, e, form, pol, p + 1,
+			    (size_t)(close - p - 1));
 			p = close + 1;
 			continue;
 		}
@@ -719,5 +792,6 @@ audit_sentence(const struct audit_entry *e, const struct form_spec *form)
 		out = next;
 		p += i;
 	}
+	squeeze(out);
 	return out;
 }

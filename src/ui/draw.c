@@ -525,7 +525,7 @@ int
 ui_field_help(const struct screen *sc, int cmd, const char **label,
     char *keys, size_t len)
 {
-	size_t	i, o;
+	size_t	i;
 	int	is_key;
 
 	if (cmd < 0 || (size_t)cmd >= nitems(field_cmd_labels))
@@ -540,9 +540,8 @@ ui_field_help(const struct screen *sc, int cmd, const char **label,
 		if (ui_key_action(sc, (wint_t)field_keys[i].key, is_key) !=
 		    ACT_NONE)
 			continue;
-		o = strlen(keys);
-		snprintf(keys + o, len - o, "%s%s", o > 0 ? " " : "",
-		    field_keys[i].name);
+		ui_key_append(keys, len, field_keys[i].name,
+		    strlen(field_keys[i].name));
 	}
 	return 0;
 }

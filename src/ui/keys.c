@@ -296,14 +296,11 @@ action_for_key(const enum action *actions, wint_t ch, int is_key)
 const char *
 action_key_label(enum action a)
 {
-	static char	 buf[16];
+	static char	 buf[32];
 	const char	*keys = action_table[a].keys;
-	size_t		 n = strcspn(keys, " ");
 
-	if (n >= sizeof buf)
-		n = sizeof buf - 1;
-	memcpy(buf, keys, n);
-	buf[n] = '\0';
+	*buf = '\0';
+	ui_key_append(buf, sizeof buf, keys, strcspn(keys, " "));
 	return buf;
 }
 
@@ -324,12 +321,59 @@ ui_key_action(const struct screen *sc, wint_t ch, int is_key)
 	return action_for_key(ui_global_actions, ch, is_key);
 }
 
+/*
+ * Keys whose cap shows an arrow and no word (and BackTab, a name only
+ * curses uses) are shown by what the language calls them, as the hints
+ * of the forms do (左/右键); every other name is shown as it is, since
+ * Chinese keyboards print Enter, Esc, Tab, PgUp, Home and F2 on their
+ * caps too.  Parsing never sees these: it reads key_names.
+ */
+static const char *
+key_words(const char *name, size_t len)
+{
+#define IS(s)	(len == sizeof(s) - 1 && strncmp(name, (s), len) == 0)
+	if (IS("Up"))
+		return C_("key", "Up");
+	if (IS("Down"))
+		return C_("key", "Down");
+	if (IS("Left"))
+		return C_("key", "Left");
+	if (IS("Right"))
+		return C_("key", "Right");
+	if (IS("Shift-Left"))
+		return C_("key", "Shift-Left");
+	if (IS("Shift-Right"))
+		return C_("key", "Shift-Right");
+	if (IS("BackTab"))
+		return C_("key", "Shift-Tab");
+#undef IS
+	return NULL;
+}
+
+void
+ui_key_append(char *buf, size_t len, const char *name, size_t n)
+{
+	const char	*w = key_words(name, n);
+	size_t		 o = strlen(buf);
+
+	if (w != NULL) {
+		name = w;
+		n = strlen(w);
+	}
+	if (o + (o > 0) + n + 1 > len)
+		return;
+	if (o > 0)
+		buf[o++] = ' ';
+	memcpy(buf + o, name, n);
+	buf[o + n] = '\0';
+}
+
 int
 ui_action_keys(const struct screen *sc, enum action a, char *buf,
     size_t len)
 {
 	const char	*p = action_table[a].keys, *end;
-	size_t		 n, o = 0;
+	size_t		 n;
 	int		 code, is_key;
 
 	*buf = '\0';
@@ -340,15 +384,9 @@ ui_action_keys(const struct screen *sc, enum action a, char *buf,
 		n = (size_t)(end - p);
 		code = parse_key(p, n, &is_key);
 		/* Enter is one key whichever of its codes arrives. */
-		if (code >= 0 && ui_key_action(sc, (wint_t)code, is_key) == a &&
-		    o + n + 2 <= len) {
-			if (o > 0)
-				buf[o++] = ' ';
-			memcpy(buf + o, p, n);
-			o += n;
-			buf[o] = '\0';
-		}
+		if (code >= 0 && ui_key_action(sc, (wint_t)code, is_key) == a)
+			ui_key_append(buf, len, p, n);
 		p = *end != '\0' ? end + 1 : end;
 	}
-	return o > 0;
+	return *buf != '\0';
 }

@@ -8,7 +8,8 @@
  * destruction request that carries it out (Enter opens that one), what
  * the guardian asked and what they were told.  Reading it is logged by
  * the store (guardian.request.view), since the summary is the guardian's
- * own words.
+ * own words.  It follows the branch: when another terminal changes it
+ * (closes it, links or decides its request) it is read again and says so.
  *
  * Closing it takes the response given to the guardian, typed, then asks
  * first; the store checks request.manage and refuses while a linked
@@ -39,6 +40,7 @@ struct gview {
 	char			*response;	/* typed, for the close */
 	char			*refusal;	/* why the store said no */
 	struct opened_for	 back;
+	int64_t			 stamp;		/* store_guardian_stamp() */
 };
 
 static const enum action guardian_actions[] = {
@@ -79,7 +81,7 @@ state_label(const struct guardian_request *g)
 	return label_of(g->outcome, outcomes, nitems(outcomes));
 }
 
-/* (Re)read the request; the store logs each read. */
+/* (Re)read the request and its stamp; the store logs each read. */
 static void
 load(struct ui *ui, struct gview *v)
 {
@@ -87,10 +89,40 @@ load(struct ui *ui, struct gview *v)
 
 	guardian_request_free(v->g);
 	v->g = NULL;
+	store_guardian_stamp(ui->s->st, v->id, &v->stamp, NULL);
 	if (store_guardian_get(ui->s->st, v->id, &v->g, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
 	}
+}
+
+/*
+ * Another terminal committed (or ^L): read the request again only when
+ * its stamp moved, since each read is logged and two open screens would
+ * otherwise wake each other for ever; say what changed.
+ */
+static int
+guardian_reread(struct ui *ui, void *p, int forced)
+{
+	struct gview	*v = p;
+	int64_t		 stamp, was = v->stamp;
+	int		 was_open = v->g != NULL && v->g->open;
+
+	if (store_guardian_stamp(ui->s->st, v->id, &stamp, NULL) != XJ_OK ||
+	    (!forced && stamp == was))
+		return 0;
+	load(ui, v);
+	if (stamp == was)
+		return UI_REDRAW;	/* ^L, and nothing changed */
+	free(v->refusal);
+	v->refusal = NULL;
+	if (v->g != NULL && was_open && !v->g->open)
+		ui_message(ui, 1, _("Guardian's request %" PRId64 " was closed "
+		    "at another terminal: %s."), v->id, state_label(v->g));
+	else
+		ui_message(ui, 1, _("Guardian's request %" PRId64 " changed at "
+		    "another terminal; it is shown as it is now."), v->id);
+	return UI_REDRAW;
 }
 
 static void *
@@ -347,4 +379,5 @@ const struct screen screen_guardian = {
 	.draw = guardian_draw,
 	.action = guardian_action,
 	.offers = guardian_offers,
+	.reread = guardian_reread,
 };

@@ -26,6 +26,7 @@ struct entry_view {
 	char			*fields;	/* the field keys as labels */
 	char			*detail;	/* the detail in words */
 	char			*who;		/* the operator as named */
+	char			*target;	/* an operator target as named */
 };
 
 static const enum action entry_actions[] = {
@@ -45,11 +46,13 @@ entry_open(struct ui *ui, void *arg)
 	ev->e.target = xstrdup(e->target);
 	ev->e.fields = xstrdup(e->fields);
 	ev->e.detail = xstrdup(e->detail);
-	ev->sentence = audit_sentence(&ev->e, ui->s->form);
+	ev->sentence = audit_sentence(&ev->e, ui->s->form, ui->s->pol);
 	ev->fields = audit_fields_words(ev->e.fields, ui->s->form);
 	ev->detail = audit_detail_words(&ev->e, ui->s->form);
 	ev->who = strcmp(ev->e.operator, "-") == 0 ?
 	    xstrdup(_("the system")) : ui_who(ui, ev->e.operator);
+	ev->target = audit_target_operator(&ev->e) ?
+	    ui_who(ui, ev->e.target) : xstrdup(ev->e.target);
 	return ev;
 }
 
@@ -67,6 +70,7 @@ entry_close(void *p)
 	free(ev->fields);
 	free(ev->detail);
 	free(ev->who);
+	free(ev->target);
 	free(ev);
 }
 
@@ -84,7 +88,8 @@ entry_draw(struct ui *ui, void *p)
 	xasprintf(&title, _("Operation log · entry %" PRId64), e->seq);
 	ui_title(ui, title);
 	free(title);
-	ui_text(ui, 2, 2, ui->cols - 4, ev->sentence, STYLE_NORMAL);
+	/* Two rows: names make a sentence longer than one. */
+	ui_wrap(ui, 2, 2, ui->cols - 4, 2, ev->sentence, STYLE_NORMAL);
 	labels[0] = _("Entry");
 	labels[1] = _("Time");
 	labels[2] = _("Operator");
@@ -101,7 +106,7 @@ entry_draw(struct ui *ui, void *p)
 	v[1] = values[1];
 	v[2] = ev->who;
 	v[3] = audit_action_words(e->action);
-	v[4] = e->target;
+	v[4] = ev->target;
 	v[5] = ev->fields;
 	v[6] = ev->detail;
 	v[7] = hash;

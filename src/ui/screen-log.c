@@ -7,7 +7,11 @@
  * number), so the millionth entry costs what the first does and nothing
  * else is held in memory.  Every fetch is one store_audit_each call and
  * so one audit.view entry: reading the log is itself logged, once a page.
- * The list does not poll (each poll would log); Home fetches the newest.
+ * It follows the branch: when another terminal writes an entry (its
+ * stamp, store_log_stamp, leaves out readings of the log, so two open
+ * logs do not fetch for each other) the newest page is fetched again,
+ * the selection kept on its entry; an older page holds what it held,
+ * since the log only grows, and says that newer entries came.
  *
  * Filters (operator, action or a group of actions, student number,
  * dates, request number) go to the store; / finds text in the entries
@@ -60,10 +64,12 @@ struct log {
 	size_t		 cap;		/* collect: stop after this many */
 	int64_t		 found;		/* find: the matching entry */
 	const struct form_spec *form;	/* field keys read as its labels */
+	const struct policy *pol;	/* operators read as their names */
 	const char	**items;	/* the action list: words, then */
 	const char	**codes;	/* the action or group each stands for */
 	size_t		 nitems;
 	int		 chosen;	/* from screen_choice */
+	int64_t		 stamp;		/* store_log_stamp() */
 };
 
 /* Groups of actions, by the prefix the store filters on. */
@@ -113,7 +119,7 @@ row_free(struct row *r)
 
 static void
 row_copy(struct row *to, const struct audit_entry *e,
-    const struct form_spec *form)
+    const struct form_spec *form, const struct policy *pol)
 {
 	to->e = *e;
 	to->e.operator = xstrdup(e->operator != NULL ? e->operator : "");
@@ -121,7 +127,7 @@ row_copy(struct row *to, const struct audit_entry *e,
 	to->e.target = xstrdup(e->target != NULL ? e->target : "");
 	to->e.fields = xstrdup(e->fields != NULL ? e->fields : "");
 	to->e.detail = xstrdup(e->detail != NULL ? e->detail : "");
-	to->sentence = audit_sentence(&to->e, form);
+	to->sentence = audit_sentence(&to->e, form, pol);
 }
 
 static void
@@ -154,7 +160,7 @@ collect(const struct audit_entry *e, void *arg)
 	struct log	*l = arg;
 
 	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
-	row_copy(&l->v[l->n++], e, l->form);
+	row_copy(&l->v[l->n++], e, l->form, l->pol);
 	return 0;
 }
 
@@ -215,8 +221,41 @@ log_open(struct ui *ui, void *arg)
 
 	(void)arg;
 	l->form = ui->s->form;
+	l->pol = ui->s->pol;
+	store_log_stamp(ui->s->st, &l->stamp, NULL);
 	newest(ui, l);
 	return l;
+}
+
+/*
+ * Another terminal wrote to the log (or ^L): fetch the page shown again
+ * when it can hold something new, keeping the selection on its entry.
+ */
+static int
+log_reread(struct ui *ui, void *p, int forced)
+{
+	struct log	*l = p;
+	int64_t		 stamp, keep;
+	size_t		 i;
+
+	if (store_log_stamp(ui->s->st, &stamp, NULL) != XJ_OK ||
+	    (!forced && stamp == l->stamp))
+		return 0;
+	l->stamp = stamp;
+	if (l->nback > 0 && !forced) {
+		ui_message(ui, 0, "%s", _("Newer entries were written at "
+		    "another terminal; Home shows them."));
+		return UI_REDRAW;
+	}
+	keep = l->sel < l->n ? l->v[l->sel].e.seq : 0;
+	load(ui, l, l->nback > 0 ? l->before : 0);
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].e.seq == keep) {
+			l->sel = i;
+			break;
+		}
+	}
+	return UI_REDRAW;
 }
 
 static void
@@ -341,7 +380,7 @@ find_one(const struct audit_entry *e, void *arg)
 	struct row	 r;
 	int		 hit;
 
-	row_copy(&r, e, l->form);
+	row_copy(&r, e, l->form, l->pol);
 	hit = row_matches(&r, l->find);
 	row_free(&r);
 	if (hit)
@@ -696,4 +735,5 @@ const struct screen screen_log = {
 	.draw = log_draw,
 	.action = log_action,
 	.click = log_click,
+	.reread = log_reread,
 };

@@ -6,7 +6,11 @@
  * (report_lines, REPORT_TEXT), one at a time: 1-5 or Left and Right
  * switch, the arrows scroll.  A report is made when it is first shown
  * and kept while the screen is open, so switching back and forth logs
- * each report once.  From the destruction report, F6 opens the
+ * each report once.  It follows the branch: when what the reports count
+ * changes at another terminal (store_report_stamp, which leaves out the
+ * log, so two open reports screens do not remake each other's), the
+ * report shown is made again, scrolled where it was, and the others
+ * when next shown.  From the destruction report, F6 opens the
  * destruction records themselves.
  */
 #include <stdint.h>
@@ -25,6 +29,7 @@ struct reports {
 	size_t			 n[REPORT_KINDS];
 	int			 made[REPORT_KINDS];
 	size_t			 top;
+	int64_t			 stamp;		/* store_report_stamp() */
 };
 
 static const enum action reports_actions[] = {
@@ -40,14 +45,13 @@ text_rows(const struct ui *ui)
 	return ui->rows - TEXT_TOP - 3;
 }
 
+/* Make report k unless it is made already (each making is logged). */
 static void
-show(struct ui *ui, struct reports *r, enum report_kind k)
+make(struct ui *ui, struct reports *r, enum report_kind k)
 {
 	struct report	*rep = NULL;
 	char		*cause = NULL;
 
-	r->kind = k;
-	r->top = 0;
 	if (r->made[k])
 		return;
 	if (store_report(ui->s->st, k, xj_now(), &rep, &cause) != XJ_OK) {
@@ -60,12 +64,48 @@ show(struct ui *ui, struct reports *r, enum report_kind k)
 	report_free(rep);
 }
 
+static void
+show(struct ui *ui, struct reports *r, enum report_kind k)
+{
+	r->kind = k;
+	r->top = 0;
+	make(ui, r, k);
+}
+
+/* What the reports count changed elsewhere (or ^L): make them again. */
+static int
+reports_reread(struct ui *ui, void *p, int forced)
+{
+	struct reports	*r = p;
+	int64_t		 stamp;
+	int		 k;
+
+	if (store_report_stamp(ui->s->st, &stamp, NULL) != XJ_OK ||
+	    (!forced && stamp == r->stamp))
+		return 0;
+	r->stamp = stamp;
+	for (k = 0; k < REPORT_KINDS; k++) {
+		if (r->made[k])
+			report_lines_free(r->lines[k], r->n[k]);
+		r->made[k] = 0;
+		r->n[k] = 0;
+	}
+	make(ui, r, r->kind);
+	if (r->top >= r->n[r->kind])
+		r->top = r->n[r->kind] > 0 ? r->n[r->kind] - 1 : 0;
+	if (!forced)
+		ui_message(ui, 0, "%s", _("The branch changed at another "
+		    "terminal; the report is made again as it is now."));
+	return UI_REDRAW;
+}
+
 static void *
 reports_open(struct ui *ui, void *arg)
 {
 	struct reports	*r = xcalloc(1, sizeof *r);
 
 	(void)arg;
+	store_report_stamp(ui->s->st, &r->stamp, NULL);
 	show(ui, r, REPORT_STATUS);
 	return r;
 }
@@ -183,4 +223,5 @@ const struct screen screen_reports = {
 	.action = reports_action,
 	.offers = reports_offers,
 	.lists = reports_lists,
+	.reread = reports_reread,
 };

@@ -535,6 +535,13 @@ enum action ui_key_action(const struct screen *sc, wint_t ch, int is_key);
  */
 int	 ui_action_keys(const struct screen *sc, enum action a, char *buf,
 	     size_t len);
+/*
+ * Append key name (n bytes, as the tables write it: "Left", "PgUp") to
+ * the space-separated list in buf (len bytes) as the operator's
+ * language shows it ("左键", "PgUp"); a name that does not fit is left
+ * out.
+ */
+void	 ui_key_append(char *buf, size_t len, const char *name, size_t n);
 
 /*
  * The history pane of a record (history-view.c).  history_view_set takes

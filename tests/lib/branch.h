@@ -54,6 +54,9 @@ char	*tl_enrol_as(const struct tl_branch *, const char *id,
 	     const char *phone);
 /* The first column of the first row of sql, malloc'd (NULL: no row). */
 char	*tl_query(struct session *, const char *sql);
+/* A store_audit_each callback that counts the entries in *(int *)arg. */
+struct audit_entry;
+int	 tl_count_entry(const struct audit_entry *, void *arg);
 /* The branch's raw database key. */
 void	 tl_branch_key(const struct tl_branch *, unsigned char key[DB_KEY_BYTES]);
 /*

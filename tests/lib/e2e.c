@@ -4,6 +4,7 @@
  *
  * Helpers the end-to-end tests share; see e2e.h.
  */
+#include <ctype.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +284,31 @@ static const char *const raw_keys[] = {
 	"perm=", "what=", "kind=", "rule=",
 };
 
+/*
+ * English names of keys whose caps show an arrow and no word, and
+ * curses' BackTab: a Chinese screen calls them 上键, 左键, Shift+Tab.
+ * Enter, Esc, Tab, PgUp, Home and F2 are printed on Chinese keyboards
+ * too and may show.
+ */
+static const char *const english_keys[] = {
+	"Up", "Down", "Left", "Right", "BackTab",
+};
+
+/* Whether text holds word alone, not inside another word ("PgUp"). */
+static int
+has_word(const char *text, const char *word)
+{
+	const char	*p;
+	size_t		 n = strlen(word);
+
+	for (p = text; (p = strstr(p, word)) != NULL; p++) {
+		if ((p == text || !isalpha((unsigned char)p[-1])) &&
+		    !isalpha((unsigned char)p[n]))
+			return 1;
+	}
+	return 0;
+}
+
 /* Whether the status line is whole and holds arg. */
 static int
 status_holds(struct vt *vt, void *arg)
@@ -327,6 +353,7 @@ screen_fits(struct vt *vt, const char *op, int zh)
 void
 e2e_zh_screen_fits(struct vt *vt, const char *op)
 {
+	char	*screen;
 	size_t	 i;
 
 	screen_fits(vt, op, 1);
@@ -336,6 +363,15 @@ e2e_zh_screen_fits(struct vt *vt, const char *op)
 			fail_msg("a raw key on the screen: %s", raw_keys[i]);
 		}
 	}
+	screen = vt_screen(vt);
+	for (i = 0; i < sizeof english_keys / sizeof *english_keys; i++) {
+		if (has_word(screen, english_keys[i])) {
+			vt_dump(vt, stderr);
+			fail_msg("an English key name on a Chinese screen: %s",
+			    english_keys[i]);
+		}
+	}
+	free(screen);
 }
 
 void
