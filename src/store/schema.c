@@ -413,6 +413,13 @@ static const char migration_14[] =
 	"  WHERE s.id = request.student)"
 	"  WHERE kind = 'status' AND state = 'pending';";
 
+/*
+ * A search's students are noted in audit_seen after its entry, not with
+ * it (audit-db.h, AUDIT_SEEN_UPTO_SQL): until now every entry was noted.
+ */
+static const char migration_15[] =
+	AUDIT_SEEN_UPTO_SQL;
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -428,6 +435,7 @@ static const char *const migrations[] = {
 	migration_12,
 	migration_13,
 	migration_14,
+	migration_15,
 };
 const int store_schema_version = (int)nitems(migrations);
 
