@@ -356,7 +356,9 @@ test_find_again(void **state)
 	assert_string_equal(detail, sql);
 	free(detail);
 	free(sql);
-	/* Who saw n2: this entry; n1 was named by the first search. */
+	/* Who saw n2: this entry; n1 was named by the first search.
+	 * Noted at the pause, off the keystroke. */
+	store_idle(r->st);
 	xasprintf(&sql, "SELECT count(*) FROM audit_seen WHERE number = '%s'"
 	    " AND seq = (SELECT max(seq) FROM audit)", n2);
 	assert_int_equal(query_long(r, sql), 1);

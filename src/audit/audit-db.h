@@ -35,7 +35,7 @@ int	 audit_append(sqlite3 *, const char *branch, struct audit_entry *e,
  * connection closes.
  */
 struct audit_stmts {
-	sqlite3_stmt	*last, *insert, *seen;
+	sqlite3_stmt	*last, *insert;
 };
 /* audit_append with the statements kept in c (prepared on first use). */
 int	 audit_append_kept(sqlite3 *, const char *branch,
@@ -77,10 +77,10 @@ int	 audit_verify(sqlite3 *, const char *branch, int64_t *count,
 /*
  * audit_seen (store migration 13): the students an entry showed without
  * naming one as its target, by student number: those a student.find
- * entry lists in its detail (" numbers=A,B,…").  audit_append keeps it;
- * the fill SQL builds it from the log.  Derived data outside the chain,
- * like audit_run.  audit_each's target filter reads it, so that the
- * entries about a student include every search that listed them.
+ * entry lists in its detail (" numbers=A,B,…").  Derived data outside
+ * the chain, like audit_run; the fill SQL builds it from the log.
+ * audit_each's target filter reads it, so that the entries about a
+ * student include every search that listed them.
  */
 #define AUDIT_SEEN_SQL \
 	"CREATE TABLE IF NOT EXISTS audit_seen (" \
@@ -88,10 +88,10 @@ int	 audit_verify(sqlite3 *, const char *branch, int64_t *count,
 	"  seq    INTEGER NOT NULL," \
 	"  PRIMARY KEY (number, seq)" \
 	") WITHOUT ROWID;"
-#define AUDIT_SEEN_FILL_SQL \
+#define AUDIT_SEEN_FILL(cond) \
 	"WITH RECURSIVE part(seq, rest, number) AS (" \
 	"  SELECT seq, substr(detail, instr(detail, ' numbers=') + 9) || ','," \
-	"  NULL FROM audit WHERE action = 'student.find'" \
+	"  NULL FROM audit WHERE action = 'student.find'" cond \
 	"  AND instr(detail, ' numbers=') > 0" \
 	"  UNION ALL SELECT seq, substr(rest, instr(rest, ',') + 1)," \
 	"  substr(rest, 1, instr(rest, ',') - 1) FROM part" \
@@ -99,6 +99,31 @@ int	 audit_verify(sqlite3 *, const char *branch, int64_t *count,
 	"INSERT OR IGNORE INTO audit_seen (number, seq)" \
 	"  SELECT number, seq FROM part WHERE number != ''" \
 	"  AND number NOT LIKE '%…%' AND instr(number, ' ') = 0;"
+#define AUDIT_SEEN_FILL_SQL	AUDIT_SEEN_FILL("")
+
+/*
+ * audit_seen_upto (store migration 16): the newest entry whose students
+ * are in audit_seen.  A search's entry is not noted as it is written:
+ * the rows for twenty students land on twenty pages of audit_seen, and
+ * writing them was half of a logged keystroke's cost (tests/bench,
+ * run K).  audit_seen_catch_up notes them at the pause and before the
+ * log is read by student, so no reader ever sees the index behind.
+ */
+#define AUDIT_SEEN_UPTO_SQL \
+	"CREATE TABLE audit_seen_upto (seq INTEGER NOT NULL);" \
+	"INSERT INTO audit_seen_upto SELECT coalesce(max(seq), 0) FROM audit;"
+
+/*
+ * Whether a search entry after audit_seen_upto has its students still to
+ * note: *behind set.  A read; XJ_OK, or XJ_EIO (XJ_EDATA if damaged).
+ */
+int	 audit_seen_behind(sqlite3 *, int *behind, char **cause);
+/*
+ * Note in audit_seen the students of every search entry after
+ * audit_seen_upto, and move it to the newest entry.  In the caller's
+ * write transaction.  XJ_OK, or XJ_EIO (XJ_EDATA if damaged).
+ */
+int	 audit_seen_catch_up(sqlite3 *, char **cause);
 
 /*
  * Rebuild audit_run from the log, for a program that loaded entries

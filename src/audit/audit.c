@@ -190,15 +190,14 @@ audit_stmts_free(struct audit_stmts *c)
 {
 	sqlite3_finalize(c->last);
 	sqlite3_finalize(c->insert);
-	sqlite3_finalize(c->seen);
-	c->last = c->insert = c->seen = NULL;
+	c->last = c->insert = NULL;
 }
 
 int
 audit_append(sqlite3 *db, const char *branch, struct audit_entry *e,
     char **cause)
 {
-	struct audit_stmts	c = { NULL, NULL, NULL };
+	struct audit_stmts	c = { NULL, NULL };
 	int			rc;
 
 	rc = audit_append_kept(db, branch, &c, e, cause);
@@ -248,37 +247,33 @@ audit_runs_rebuild(sqlite3 *db, char **cause)
 	return XJ_OK;
 }
 
-/*
- * The students a search entry listed (" numbers=A,B,…" in its detail)
- * into audit_seen, in the caller's transaction (AUDIT_SEEN_SQL).
- */
-static int
-note_seen(sqlite3 *db, struct audit_stmts *c, const struct audit_entry *e,
-    char **cause)
+int
+audit_seen_behind(sqlite3 *db, int *behind, char **cause)
 {
 	static const char	 sql[] =
-	    "INSERT OR IGNORE INTO audit_seen (number, seq) VALUES (?, ?)";
-	const char		*p, *end;
-	size_t			 len;
-	int			 rc = SQLITE_DONE;
+	    "SELECT EXISTS (SELECT 1 FROM audit WHERE action = 'student.find'"
+	    "  AND seq > (SELECT seq FROM audit_seen_upto))";
+	sqlite3_stmt		*stmt;
+	int			 rc;
 
-	if ((p = strstr(e->detail, " numbers=")) == NULL)
-		return XJ_OK;
-	if (prepare_kept(db, sql, &c->seen) != SQLITE_OK)
-		return audit_db_fail(db, 1, 0, cause);
-	for (p += 9; rc == SQLITE_DONE && *p != '\0' && *p != ' '; p = end) {
-		len = strcspn(p, ", ");
-		end = p + len + (p[len] == ',');
-		/* "…": more were shown than the entry names. */
-		if (len == 0 || (unsigned char)*p >= 0x80)
-			continue;
-		sqlite3_bind_text(c->seen, 1, p, (int)len, SQLITE_STATIC);
-		sqlite3_bind_int64(c->seen, 2, e->seq);
-		rc = sqlite3_step(c->seen);
-		sqlite3_reset(c->seen);
-	}
-	sqlite3_clear_bindings(c->seen);
-	return rc == SQLITE_DONE ? XJ_OK : audit_db_fail(db, 1, 1, cause);
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return audit_db_fail(db, 0, 0, cause);
+	rc = sqlite3_step(stmt);
+	*behind = rc == SQLITE_ROW && sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? XJ_OK : audit_db_fail(db, 0, 1, cause);
+}
+
+int
+audit_seen_catch_up(sqlite3 *db, char **cause)
+{
+	static const char	 sql[] =
+	    AUDIT_SEEN_FILL(" AND seq > (SELECT seq FROM audit_seen_upto)")
+	    "UPDATE audit_seen_upto SET seq = (SELECT max(seq) FROM audit);";
+
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return audit_db_fail(db, 1, 1, cause);
+	return XJ_OK;
 }
 
 int
@@ -348,8 +343,6 @@ audit_append_kept(sqlite3 *db, const char *branch, struct audit_stmts *c,
 	/* In the caller's transaction: the run commits with the entry. */
 	if (rc == XJ_OK && (e->seq == 1 || (int64_t)e->at < prev_at))
 		rc = run_start(db, e->seq, (int64_t)e->at, prev_at, cause);
-	if (rc == XJ_OK && strcmp(e->action, "student.find") == 0)
-		rc = note_seen(db, c, e, cause);
 	return rc;
 }
 

@@ -427,6 +427,13 @@ static const char migration_15[] =
 	"  CHECK (set_by != operator)"
 	") WITHOUT ROWID;";
 
+/*
+ * A search's students are noted in audit_seen after its entry, not with
+ * it (audit-db.h, AUDIT_SEEN_UPTO_SQL): until now every entry was noted.
+ */
+static const char migration_16[] =
+	AUDIT_SEEN_UPTO_SQL;
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -443,6 +450,7 @@ static const char *const migrations[] = {
 	migration_13,
 	migration_14,
 	migration_15,
+	migration_16,
 };
 const int store_schema_version = (int)nitems(migrations);
 

@@ -11,6 +11,9 @@
  * each other's data_version for ever.  So a screen keeps a store_shown,
  * the numbers its list was logged as showing, and a list read again is
  * logged only for numbers not in it.
+ *
+ * A search's entry names the students it listed in its detail, and
+ * they reach audit_seen later (seen_catch_up), off the keystroke.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -120,4 +123,22 @@ fail:
 out:
 	free(fresh);
 	return rc;
+}
+
+int
+seen_catch_up(struct store *st, char **cause)
+{
+	int	behind, rc;
+
+	/* Read first: most pauses have nothing to note, and take no lock. */
+	if ((rc = audit_seen_behind(st->db, &behind, cause)) != XJ_OK ||
+	    !behind)
+		return rc;
+	if ((rc = tx_begin_read_log(st, cause)) != XJ_OK)
+		return rc;
+	if ((rc = audit_seen_catch_up(st->db, cause)) != XJ_OK) {
+		tx_rollback(st);
+		return rc;
+	}
+	return tx_commit(st, cause);
 }

@@ -176,6 +176,14 @@ int	 list_seen(struct store *, const char *action, const char *detail,
 	     const char *const *numbers, size_t n, struct store_shown *shown,
 	     char **cause);
 
+/*
+ * Note the students of the searches logged since the last time in
+ * audit_seen (audit_seen_catch_up), in a transaction of its own; none
+ * when nothing is behind.  At the pause, and before the log is read by
+ * student (shown.c).
+ */
+int	 seen_catch_up(struct store *, char **cause);
+
 /* Append an entry as the bound operator inside the open transaction. */
 int	 log_entry(struct store *, const char *action, const char *target,
 	     const char *fields, const char *detail, char **cause);

@@ -479,6 +479,8 @@ store_idle(struct store *st)
 	/* Should either fail, the next pause, change or close retries. */
 	if (st->unsynced > 0)
 		store_sync_log(st, NULL);
+	/* Who the searches showed, noted off the keystroke (shown.c). */
+	seen_catch_up(st, NULL);
 	if (st->wal_pages >= CHECKPOINT_PAGES)
 		checkpoint_wal(st);
 	/* A destruction certified as pending: finish it when we can. */

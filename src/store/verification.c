@@ -144,6 +144,10 @@ store_audit_each(struct store *st, const struct audit_filter *f,
 
 	if ((rc = store_require(st, PERM_AUDIT_VIEW, "audit", cause)) != 0)
 		return rc;
+	/* Read by student: every search that listed them first. */
+	if (f->target != NULL && f->target[0] != '\0' &&
+	    (rc = seen_catch_up(st, cause)) != XJ_OK)
+		return rc;
 	if ((rc = store_log_read(st, "audit.view", f->target != NULL ?
 	    f->target : "", "", cause)) != XJ_OK)
 		return rc;
