@@ -1001,6 +1001,13 @@ pty_child(int confirm, int *mp, int *rp, int *sp)
 	if ((pid = fork()) == 0) {
 		close(m);
 		close(r[0]);
+		/*
+		 * As a shell's foreground job: ^C ends it.  A test run in
+		 * the background (sh -c '… &', nohup) inherits SIGINT
+		 * ignored, and passphrase_read rightly gives the signal
+		 * back to the disposition it found.
+		 */
+		signal(SIGINT, SIG_DFL);
 		setsid();
 		if ((s = open(name, O_RDWR)) == -1)	/* now our terminal */
 			_exit(1);
