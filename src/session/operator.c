@@ -241,16 +241,20 @@ int
 session_operator_passwd(struct session *s, const char *old, size_t oldlen,
     const char *pass, size_t len, enum kdf_profile kdf, char **cause)
 {
-	char	*detail;
+	char	*detail, *who;
 	int	 rc;
 
 	if ((rc = logged_in(s, cause)) != XJ_OK)
 		return rc;
 	/* The one someone else set, they know: not one's own. */
 	if (s->set_by != NULL && len == oldlen && sodium_memcmp(pass, old,
-	    len) == 0)
-		return xj_fail(cause, XJ_EDATA, _("that is the passphrase %s "
-		    "set; choose another"), s->set_by);
+	    len) == 0) {
+		who = policy_who(s->pol, s->set_by);
+		rc = xj_fail(cause, XJ_EDATA, _("that is the passphrase %s "
+		    "set; choose another"), who);
+		free(who);
+		return rc;
+	}
 	if ((rc = passphrase_check_new(pass, len, cause)) != XJ_OK ||
 	    (rc = keyring_passwd(s->keys, s->op->id, old, oldlen, pass, len,
 	    kdf, cause)) != XJ_OK)

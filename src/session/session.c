@@ -548,7 +548,8 @@ add_holder(int fd, void *arg)
 	if (h->list == NULL)
 		h->list = who;
 	else if (strstr(h->list, who) == NULL) {
-		xasprintf(&tmp, "%s, %s", h->list, who);
+		/* TRANSLATORS: between the names of a list. */
+		xasprintf(&tmp, "%s%s%s", h->list, _(", "), who);
 		free(h->list);
 		free(who);
 		h->list = tmp;

@@ -316,7 +316,7 @@ agree_first(struct ui *ui, struct operators *o, enum slot_change c,
     int (*done)(struct ui *, void *))
 {
 	struct passphrase	 pp;
-	char			*q;
+	char			*q, *who;
 	int			 rc;
 
 	switch (session_operator_agreement(ui->s, o->target, c)) {
@@ -333,8 +333,10 @@ agree_first(struct ui *ui, struct operators *o, enum slot_change c,
 		break;
 	}
 	memset(&pp, 0, sizeof pp);
+	who = ui_who(ui, o->target);
 	xasprintf(&q, _("%s manages operators too: a second supervisor "
-	    "agrees first."), o->target);
+	    "agrees first."), who);
+	free(who);
 	pp.title = q;
 	pp.agree = 1;
 	pp.id = &o->agree;
@@ -358,7 +360,7 @@ operators_action(struct ui *ui, void *p, enum action a)
 {
 	struct operators	*o = p;
 	const struct row	*r = selected(o);
-	char			*q;
+	char			*q, *who;
 	int			 rc;
 	size_t			 page = (size_t)(list_rows(ui) > 1 ?
 				     list_rows(ui) - 1 : 1);
@@ -378,7 +380,9 @@ operators_action(struct ui *ui, void *p, enum action a)
 	case ACT_OP_RESET:
 		return agree_first(ui, o, SLOT_RESET, reset_new);
 	case ACT_OP_REMOVE:
-		xasprintf(&q, _("Remove %s's key slot?"), o->target);
+		who = ui_who(ui, o->target);
+		xasprintf(&q, _("Remove %s's key slot?"), who);
+		free(who);
 		rc = ui_ask(ui, q, _("The database is then re-encrypted under "
 		    "a new key; no other session may be open."), remove_agreed,
 		    o);
