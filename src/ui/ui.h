@@ -412,6 +412,33 @@ int	 ui_allowed(const struct ui *, enum action);
  * permission and the screen's own offers(), as the key bar shows. */
 int	 ui_offered(struct ui *, const struct screen *, void *state,
 	     enum action);
+/* Whether a is one of screen sc's own actions (not a global one). */
+int	 ui_own_action(const struct screen *sc, enum action a);
+
+/* The bottom lines (bars.c). */
+/* What the key bar of the top screen shows, in order. */
+struct keybar {
+	char		 help[32], quit[32];
+	struct {
+		enum action	 a;
+		char		 key[32];
+		const char	*label;		/* translated */
+	}		 e[ACT__COUNT];
+	size_t		 n;
+	int		 width;		/* on one line, lock aside */
+};
+
+/*
+ * The actions of screen sc (state) the operator may use, with a key
+ * that works there: help, back, the screen's own but those it lists
+ * itself, lock; quit apart.
+ */
+void	 ui_keybar_collect(struct ui *, const struct screen *sc, void *state,
+	     struct keybar *);
+/* The key bar on the bottom nrows rows (one or two). */
+void	 ui_draw_keybar(struct ui *, const struct keybar *, int nrows);
+/* The status line: who, role, branch, and the message. */
+void	 ui_draw_status(struct ui *);
 
 /* Colour pairs with monochrome fallbacks; see ui_attr. */
 enum ui_style {
