@@ -7,8 +7,10 @@
  * for every shipped role, failed logins, key rotation, and a byte scan
  * of the data directory for personal data.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -825,6 +827,49 @@ test_slots_two_terminals(void **state)
 	session_free(c);
 }
 
+/* Whether another terminal could hold the branch lock shared now. */
+static int
+branch_shared(const struct tl_branch *b)
+{
+	char	*path = xj_path_join(b->data, SESSION_LOCK_NAME);
+	int	 fd, ok;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	free(path);
+	assert_true(fd != -1);
+	ok = flock(fd, LOCK_SH | LOCK_NB) == 0;
+	close(fd);
+	return ok;
+}
+
+/*
+ * A supervisor who rotates the key or removes an operator at a terminal
+ * that stays open gives the branch back: others log in and unlock
+ * again.  It stayed exclusive until logout, and every other login
+ * waited, then failed ("another terminal is restoring").
+ */
+static void
+test_exclusive_then_shared(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*a;
+	char		*cause = NULL;
+
+	a = tl_login(f->b, "supervisor1");
+	assert_true(branch_shared(f->b));
+	assert_int_equal(session_rotate_key(a, &cause), XJ_OK);
+	assert_true(branch_shared(f->b));
+	assert_int_equal(session_operator_remove(a, "reception2", NULL, NULL, 0,
+	    &cause), XJ_OK);
+	assert_true(branch_shared(f->b));
+	/* And by session_share, as the screens do after a restore. */
+	assert_int_equal(session_exclusive(a, &cause), XJ_OK);
+	assert_false(branch_shared(f->b));
+	session_share(a);
+	assert_true(branch_shared(f->b));
+	session_free(a);
+}
+
 /* The test passphrase of id as a session logs in with it. */
 static int
 unlock_as(struct session *s, const char *id)
@@ -1569,6 +1614,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_slots_two_terminals, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_exclusive_then_shared,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keyslots_altered, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_added_sensitive_field,

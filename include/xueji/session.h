@@ -81,9 +81,15 @@ int	 session_login(struct session *, const char *id, const char *pass,
 
 /*
  * Make sure no other session is open on this branch, and keep it so
- * until logout (key rotation, restore).  XJ_EBUSY when another is open.
+ * until session_share or logout (key rotation, restore).  XJ_EBUSY when
+ * another is open.
  */
 int	 session_exclusive(struct session *, char **cause);
+/*
+ * The branch is everyone's again after session_exclusive: other
+ * terminals may log in and unlock while this session stays open.
+ */
+void	 session_share(struct session *);
 
 /*
  * operator rotate-key: a new database key and a new checkpoint signing

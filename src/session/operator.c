@@ -319,7 +319,10 @@ session_rotate_key(struct session *s, char **cause)
 	    (rc = store_require(s->st, PERM_OPERATOR_MANAGE,
 	    "operator.rotate-key", cause)) != XJ_OK)
 		return rc;
-	return rotate(s, cause);
+	rc = rotate(s, cause);
+	/* Other terminals may log in again under the new key. */
+	session_share(s);
+	return rc;
 }
 
 /* Whether removing id would leave nobody able to manage operators. */
@@ -363,14 +366,14 @@ session_operator_remove(struct session *s, const char *id,
 	    (rc = keyring_remove(s->keys, id, cause)) == XJ_OK)
 		rc = saved(s, "operator.remove", id, detail, 0, cause);
 	free(detail);
-	if (rc != XJ_OK)
-		return rc;
 	/* Removing an operator is only real once their key opens nothing. */
-	if ((rc = rotate(s, &why)) != XJ_OK) {
+	if (rc == XJ_OK && (rc = rotate(s, &why)) != XJ_OK) {
 		xj_fail(cause, rc, _("%s's key slot is gone, but changing the "
 		    "database key failed (%s); rotate the key again"), id,
 		    why != NULL ? why : "?");
 		free(why);
 	}
+	/* Then the branch is everyone's again, whatever happened. */
+	session_share(s);
 	return rc;
 }

@@ -153,7 +153,7 @@ upgrade(struct session *s, const char *id, const struct branch_secret *next,
 	rc = store_upgrade(s->db_path, s->secret->db_key, next != NULL ?
 	    next->db_key : NULL, s->cfg->branch_code, id, s->progress,
 	    s->progress_arg, cause);
-	(void)lock_shared(s->lock_fd, s->cfg->data_dir, NULL);
+	session_share(s);
 	if (rc == XJ_OK)
 		xj_syslog(LOG_NOTICE, "branch upgraded in place: operator=%s",
 		    id);
@@ -418,6 +418,14 @@ holders(const struct session *s)
 	return h.list;
 }
 
+void
+session_share(struct session *s)
+{
+	/* flock converts the lock in place: nobody slips in between. */
+	if (s->lock_fd != -1)
+		(void)lock_shared(s->lock_fd, s->cfg->data_dir, NULL);
+}
+
 int
 session_exclusive(struct session *s, char **cause)
 {
@@ -460,8 +468,7 @@ session_restore(struct session *s, const char *path, char **safety,
 	if ((rc = session_exclusive(s, cause)) != XJ_OK)
 		return rc;
 	rc = store_restore(&s->st, s->secret->db_key, path, safety, cause);
-	/* The branch is everyone's again: a TUI session stays open. */
-	(void)lock_shared(s->lock_fd, s->cfg->data_dir, NULL);
+	session_share(s);
 	return rc;
 }
 
