@@ -100,8 +100,8 @@ work(const char *config, const struct job *j, int nops, char **numbers,
 			break;
 		case APPROVE:
 			memset(&q, 0, sizeof q);
-			rc = store_requests(s->st, LIST_PENDING, collect,
-			    &q, NULL, &cause);
+			rc = store_requests(s->st, LIST_PENDING, collect, &q,
+			    &cause);
 			if (rc == XJ_OK && q.n == 0) {
 				usleep(2000);
 				continue;

@@ -119,7 +119,7 @@ worker(const char *config, unsigned long run, int fd)
 			continue;
 		memset(&p, 0, sizeof p);
 		p.me = me;
-		if (store_requests(s->st, LIST_PENDING, collect_pending, &p, NULL,
+		if (store_requests(s->st, LIST_PENDING, collect_pending, &p,
 		    &cause) != XJ_OK) {
 			tw_say(fd, "E queue %s\n", cause);
 			_exit(5);

@@ -40,8 +40,6 @@ const char *request_kind_label(enum request_kind);	/* translated */
 const char *request_state_name(enum request_state);	/* "pending" */
 const char *request_state_label(enum request_state);	/* translated */
 
-struct store_shown;
-
 struct request_change {
 	char	*key;
 	char	*old;		/* "" for a field that was empty */
@@ -164,12 +162,9 @@ enum request_list {
  * needs change.approve, the unconfirmed list change.confirm, one's own
  * change.request.  No personal values are in these rows but the number
  * and, in one's own list, the note the decider wrote for the requester.
- * The list is logged (request.list) with every number it shows noted in
- * audit_seen, so the log's student filter finds it; with shown, as
- * store_shown says: a list read again logs only whom it did not show.
  */
 int	 store_requests(struct store *, enum request_list,
 	     int (*fn)(const struct request *, void *), void *arg,
-	     struct store_shown *shown, char **cause);
+	     char **cause);
 
 #endif

@@ -512,8 +512,7 @@ fail:
 
 int
 store_requests(struct store *st, enum request_list which,
-    int (*fn)(const struct request *, void *), void *arg,
-    struct store_shown *shown, char **cause)
+    int (*fn)(const struct request *, void *), void *arg, char **cause)
 {
 	static const char	*const sql[] = {
 		[LIST_PENDING] = "SELECT " REQUEST_COLUMNS " FROM request r "
@@ -534,16 +533,8 @@ store_requests(struct store *st, enum request_list which,
 		[LIST_UNCONFIRMED] = PERM_CHANGE_CONFIRM,
 		[LIST_MINE] = PERM_CHANGE_REQUEST,
 	};
-	static const char	*const lists[] = {
-		[LIST_PENDING] = "pending",
-		[LIST_UNCONFIRMED] = "unconfirmed",
-		[LIST_MINE] = "mine",
-	};
-	struct request		*r, **v = NULL;
-	const char		**numbers = NULL;
+	struct request		*r;
 	sqlite3_stmt		*stmt;
-	char			*detail;
-	size_t			 n = 0, i;
 	int			 rc, stop = 0;
 
 	if ((rc = store_require(st, need[which], "request.list", cause)) != 0)
@@ -553,11 +544,7 @@ store_requests(struct store *st, enum request_list which,
 		return db_error(st, _("cannot list requests"), cause);
 	if (which == LIST_MINE)
 		sqlite3_bind_text(stmt, 1, store_who(st), -1, SQLITE_STATIC);
-	/*
-	 * Read whole and logged (list_seen) before fn sees any of it, as
-	 * the guardians' register is: a number shown is a child seen.
-	 */
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		r = request_from_row(stmt);
 		/* Free text stays out of lists: they name no one. */
 		xfree_wipe(r->reason);
@@ -568,26 +555,12 @@ store_requests(struct store *st, enum request_list which,
 			xfree_wipe(r->note);
 			r->note = NULL;
 		}
-		v = xreallocarray(v, n + 1, sizeof *v);
-		numbers = xreallocarray(numbers, n + 1, sizeof *numbers);
-		v[n] = r;
-		numbers[n++] = r->number;
+		stop = fn(r, arg);
+		request_free(r);
 	}
-	rc = rc == SQLITE_DONE ? XJ_OK :
+	rc = stop || rc == SQLITE_DONE ? XJ_OK :
 	    db_error(st, _("cannot list requests"), cause);
 	sqlite3_finalize(stmt);
-	if (rc == XJ_OK) {
-		xasprintf(&detail, "list=%s results=%zu", lists[which], n);
-		rc = list_seen(st, "request.list", detail, numbers, n, shown,
-		    cause);
-		free(detail);
-	}
-	for (i = 0; rc == XJ_OK && !stop && i < n; i++)
-		stop = fn(v[i], arg);
-	for (i = 0; i < n; i++)
-		request_free(v[i]);
-	free(v);
-	free(numbers);
 	return rc;
 }
 

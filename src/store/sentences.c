@@ -67,8 +67,6 @@ static const struct sentence sentences[] = {
 	    "of request {request} for {target} ({method})") },
 	{ "request.view", 0, NULL, N_("{op} viewed request {request} for "
 	    "{target}") },
-	{ "request.list", 0, NULL, N_("{op} listed requests: {list} "
-	    "({results} found)") },
 	{ "request.reject", 0, NULL, N_("{op} rejected request {request} for "
 	    "{target}") },
 	{ "request.withdraw", 0, NULL, N_("{op} withdrew request {request} for "
@@ -183,7 +181,6 @@ static const struct {
 	{ "change.approve", N_("change request approved") },
 	{ "change.confirm", N_("guardian's confirmation recorded") },
 	{ "request.view", N_("request opened") },
-	{ "request.list", N_("requests listed") },
 	{ "request.reject", N_("request rejected") },
 	{ "request.withdraw", N_("request withdrawn") },
 	{ "request.close", N_("request closed by a destruction") },
@@ -261,10 +258,6 @@ static const struct {
 	{ "list", "open", N_("open requests") },
 	{ "list", "overdue", N_("overdue requests") },
 	{ "list", "all", N_("all requests") },
-	{ "list", "pending", N_("the approval queue") },
-	{ "list", "unconfirmed", N_("changes the guardian has not "
-	    "confirmed") },
-	{ "list", "mine", N_("one's own requests") },
 	{ "reason", "destroyed", N_("the record was destroyed") },
 	{ "reason", "many", N_("many failed attempts") },
 	{ "reason", "unfinished", N_("login not finished") },

@@ -166,13 +166,7 @@ load(struct ui *ui, struct archive *ar)
 	}
 	switch (ar->view) {
 	case VIEW_DESTROYED:
-		/*
-		 * The certificates hold no enrolment date: no year here.
-		 * Not logged as showing anyone: a destroyed record's number
-		 * leads to no personal value (the certificate says so, and
-		 * destroy list prints the same), and the log's student
-		 * filter already finds the destruction itself.
-		 */
+		/* The certificates hold no enrolment date: no year here. */
 		rc = store_destructions(ui->s->st, collect_destroyed, ar,
 		    &cause);
 		break;

@@ -7,10 +7,8 @@
  * and one's own pending requests.  The list follows the database by
  * itself: the main loop calls its reread when
  * another connection committed, keeping the selection on the same
- * request.  A number shown is a child seen, so the list is logged
- * (request.list, each number in audit_seen) as the archive's lists are;
- * read again, it is logged only for students it did not show before
- * (store_shown), so polling adds nothing while the list stays the same.
+ * request.  Listing is not logged (the rows hold no personal values but
+ * the student number), so polling adds nothing to the audit log.
  *
  * The approval queue also lists, first, the guardians' requests that are
  * past their due date, for an operator who holds request.manage (the
@@ -61,7 +59,6 @@ struct queue {
 	int			 method;	/* chosen by screen_choice */
 	struct store_shown	*shown;		/* whom its guardians' part
 						   was logged showing */
-	struct store_shown	*listed;	/* and its requests' part */
 };
 
 static const enum action queue_actions[] = {
@@ -184,8 +181,7 @@ load(struct ui *ui, struct queue *q)
 		free(cause);
 		cause = NULL;
 	}
-	if (store_requests(ui->s->st, q->which, collect, q, q->listed,
-	    &cause) != XJ_OK) {
+	if (store_requests(ui->s->st, q->which, collect, q, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
 	}
@@ -214,7 +210,6 @@ queue_open(struct ui *ui, void *arg)
 
 	q->which = (enum request_list)(uintptr_t)arg;
 	q->shown = store_shown_new();
-	q->listed = store_shown_new();
 	load(ui, q);
 	return q;
 }
@@ -226,7 +221,6 @@ queue_close(void *p)
 
 	clear_items(q);
 	store_shown_free(q->shown);
-	store_shown_free(q->listed);
 	free(q);
 }
 

@@ -632,7 +632,7 @@ m_queue(struct bench *b, sqlite3 *raw, long n)
 		got = 0;
 		t = now_us();
 		rc = store_requests(b->s->st, LIST_PENDING, count_request,
-		    &got, NULL, &cause);
+		    &got, &cause);
 		add(&x, now_us() - t);
 		check(rc, "queue", cause);
 		t = now_us();
