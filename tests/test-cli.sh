@@ -80,7 +80,7 @@ expect 77 "another's passphrase is no first-login change" $X -u reception1 \
 expect 65 "the passphrase supervisor1 set is not one's own" $X \
 	-u reception1 --passphrase-fd 3 --new-passphrase-fd 4 operator passwd \
 	reception1 3<"$T/reception1" 4<"$T/reception1"
-check "and says so" grep -q 'the passphrase supervisor1 set' "$T/err"
+check "and says so" grep -q 'the passphrase 陈静 (supervisor1) set' "$T/err"
 expect 0 "reception1 chooses their own" own reception1
 expect 0 "and works with it" as reception1 student list
 expect 0 "auditor1 chooses their own" own auditor1
