@@ -503,6 +503,12 @@ test_names(void **state)
 		.operator = "reception9", .action = "student.view",
 		.target = "SH01-2026-00017", .fields = "", .detail = "",
 	};
+	/* An operator named in the detail is a person too. */
+	static const struct audit_entry first = {
+		.operator = "reception1", .action = "operator.passwd",
+		.target = "reception1", .fields = "",
+		.detail = "rule=first-login set-by=supervisor1",
+	};
 	struct policy	*pol;
 	char		*dir, *path, *cause = NULL, *got;
 
@@ -521,6 +527,10 @@ test_names(void **state)
 	free(got);
 	got = audit_sentence(&gone, NULL, pol);
 	assert_string_equal(got, "reception9 查看了 SH01-2026-00017");
+	free(got);
+	got = audit_sentence(&first, NULL, pol);
+	assert_string_equal(got, "王丽（reception1）在陈静（supervisor1）为其"
+	    "设置口令后首次登录，改用了自己的口令");
 	free(got);
 	got = audit_sentence(&unknown, NULL, pol);
 	assert_string_equal(got, "王丽（reception1） something.new "

@@ -672,6 +672,13 @@ audit_target_operator(const struct audit_entry *e)
 	    *e->target != '\0';
 }
 
+/* Whether the detail's key names an operator (named as people read them). */
+static int
+operator_key(const char *key)
+{
+	return strcmp(key, "set-by") == 0 || strcmp(key, "agreed") == 0;
+}
+
 /* Append the text for place name (len bytes) to *out. */
 static void
 place(char **out, const struct audit_entry *e, const struct form_spec *form,
@@ -690,7 +697,10 @@ place(char **out, const struct audit_entry *e, const struct form_spec *form,
 	else if (e->detail != NULL &&
 	    (own = detail_value(e->detail, name, len)) != NULL) {
 		key = xstrndup(name, len);
-		v = value_words(key, own, &made);
+		if (operator_key(key))
+			v = made = who_words(pol, own);
+		else
+			v = value_words(key, own, &made);
 		free(key);
 	}
 	xasprintf(&next, "%s%s", *out, v != NULL && *v != '\0' ? v : "?");
