@@ -366,7 +366,7 @@ test_operators(void **state)
 	vt_key(vt, VT_KEY_TAB);
 	vt_sendstr(vt, "zhao-min-2026");
 	vt_key(vt, VT_KEY_ENTER);
-	e2e_wait_text(vt, "这是 supervisor1 设置的口令");
+	e2e_wait_text(vt, "这是陈静（supervisor1）设置的口令");
 	e2e_wait_text(vt, "为您设置了口令");
 	type_twice(vt, "zhao-min-own-2026");
 	e2e_wait_text(vt, "口令已改为您自己的口令");
