@@ -32,8 +32,11 @@ XGETTEXT_FLAGS = --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
 export XUEJI_LOCALEDIR := $(CURDIR)/$(B)/locale
 
 all: $(MOFILES)
-# The tests read the catalogue of their own build (XUEJI_LOCALEDIR).
+# The tests read the catalogue of their own build (XUEJI_LOCALEDIR), and
+# so does make run's demo: LANG=zh_CN.UTF-8 make run is Chinese from a
+# fresh clone.
 tests: $(MOFILES)
+demo: $(MOFILES)
 install: install-mo
 
 pot: $(POT)
