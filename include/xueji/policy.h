@@ -99,8 +99,9 @@ void	 policy_free(struct policy *);
 const struct operator *policy_operator(const struct policy *, const char *id);
 /*
  * An operator as people read them: "王丽 (reception1)" (王丽（reception1）
- * in Chinese), or the id alone when roles.yaml no longer lists it; ""
- * for NULL.  Caller frees.
+ * in Chinese), or the id alone when roles.yaml no longer lists it or no
+ * policy is given (a store opened without one: a restore's); "" for a
+ * NULL id.  Caller frees.
  */
 char	*policy_who(const struct policy *, const char *id);
 /*

@@ -327,13 +327,13 @@ policy_free(struct policy *pol)
 	free(pol);
 }
 
-/* The operator with id, or NULL. */
+/* The operator with id, or NULL (always, without a policy). */
 const struct operator *
 policy_operator(const struct policy *pol, const char *id)
 {
 	size_t	i;
 
-	for (i = 0; i < pol->noperators; i++) {
+	for (i = 0; pol != NULL && i < pol->noperators; i++) {
 		if (strcmp(pol->operators[i].id, id) == 0)
 			return &pol->operators[i];
 	}

@@ -654,15 +654,15 @@ audit_action_words(const char *action)
 
 /*
  * An operator named by an entry, as people read them (policy_who): the
- * one who acted, or the one an operator.* action was done to.  Without
- * a policy, or for one roles.yaml no longer lists, the id.
+ * one who acted, or the one an operator.* action was done to; "-" is
+ * the program itself.
  */
 static char *
 who_words(const struct policy *pol, const char *id)
 {
 	if (strcmp(id, "-") == 0)
 		return xstrdup(_("the system"));
-	return pol != NULL ? policy_who(pol, id) : xstrdup(id);
+	return policy_who(pol, id);
 }
 
 int

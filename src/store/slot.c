@@ -90,14 +90,6 @@ store_slot_setter(struct store *st, const char *id, char **by, time_t *at,
 	return XJ_OK;
 }
 
-/* id as people read them, or the id alone where the roles are not
- * known (a store opened without store_note_policy: a restore's). */
-static char *
-who(const struct store *st, const char *id)
-{
-	return st->pol != NULL ? policy_who(st->pol, id) : xstrdup(id);
-}
-
 /* Refuse with: setter set holder's passphrase, so no decision. */
 static int
 tied(struct store *st, const char *setter, const char *holder, char **cause)
@@ -105,8 +97,8 @@ tied(struct store *st, const char *setter, const char *holder, char **cause)
 	char	*by, *whose;
 	int	 rc;
 
-	by = who(st, setter);
-	whose = who(st, holder);
+	by = policy_who(st->pol, setter);
+	whose = policy_who(st->pol, holder);
 	rc = xj_fail(cause, XJ_EPERM, _("%s set the passphrase of %s, so "
 	    "neither may decide the other's requests until %s has chosen "
 	    "their own; another supervisor must decide it"), by, whose,
