@@ -34,7 +34,7 @@ ui_draw_status(struct ui *ui)
 		    ui->message);
 	if (op != NULL) {
 		/* "王丽（reception1）": Chinese brackets in Chinese. */
-		who = ui_who(ui, op->id);
+		who = policy_who(ui->s->pol, op->id);
 		xasprintf(&left, " %s · %s · %s ", who, role_label(op->role),
 		    ui->s->cfg->branch_name);
 		free(who);

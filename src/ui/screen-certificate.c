@@ -123,7 +123,7 @@ certificate_draw(struct ui *ui, void *p)
 	row += ui_wrap(ui, row, col, width, 1, destroy_reason_label(d->reason),
 	    STYLE_NORMAL);
 	xj_timefmt(d->requested_at, when, sizeof when);
-	who = ui_who(ui, d->requested_by);
+	who = policy_who(ui->s->pol, d->requested_by);
 	xasprintf(&s, _("%s by %s (request %" PRId64 ")"), when, who,
 	    d->request);
 	free(who);
@@ -131,7 +131,7 @@ certificate_draw(struct ui *ui, void *p)
 	row += ui_wrap(ui, row, col, width, 1, s, STYLE_NORMAL);
 	free(s);
 	xj_timefmt(d->approved_at, when, sizeof when);
-	who = ui_who(ui, d->approved_by);
+	who = policy_who(ui->s->pol, d->approved_by);
 	/* TRANSLATORS: when and by whom a destruction was approved. */
 	xasprintf(&s, C_("approval", "%s by %s"), when, who);
 	free(who);

@@ -145,7 +145,7 @@ destructions_draw(struct ui *ui, void *p)
 		xj_dayfmt(it->executed_at, date, sizeof date);
 		ui_text(ui, row, col, 10, date, st);
 		col += 12;
-		who = ui_who(ui, it->approved_by);
+		who = policy_who(ui->s->pol, it->approved_by);
 		ui_text(ui, row, col, 20, who, st);
 		free(who);
 		col += 21;

@@ -165,7 +165,7 @@ drill_draw(struct ui *ui, void *p)
 	    STYLE_NORMAL : STYLE_ERROR);
 	row += 3;
 	free(line);
-	who = ui_who(ui, ui->s->op != NULL ? ui->s->op->id : NULL);
+	who = policy_who(ui->s->pol, ui->s->op != NULL ? ui->s->op->id : NULL);
 	xj_timefmt(d->at, when, sizeof when);
 	xasprintf(&line, _("Recorded in the operation log: %s, %s."), who,
 	    when);

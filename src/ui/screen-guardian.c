@@ -221,14 +221,14 @@ guardian_draw(struct ui *ui, void *p)
 		row = line(ui, row, lw, _("Carried out by"), s, STYLE_NORMAL);
 		free(s);
 	}
-	op = ui_who(ui, g->filed_by);
+	op = policy_who(ui->s->pol, g->filed_by);
 	xj_timefmt(g->filed_at, when, sizeof when);
 	xasprintf(&s, _("%s by %s"), when, op);
 	row = line(ui, row, lw, _("Registered"), s, STYLE_NORMAL);
 	free(s);
 	free(op);
 	if (!g->open) {
-		op = ui_who(ui, g->closed_by);
+		op = policy_who(ui->s->pol, g->closed_by);
 		xj_timefmt(g->closed_at, when, sizeof when);
 		xasprintf(&s, _("%s by %s"), when, op);
 		row = line(ui, row, lw, _("Closed"), s, STYLE_NORMAL);

@@ -50,9 +50,9 @@ entry_open(struct ui *ui, void *arg)
 	ev->fields = audit_fields_words(ev->e.fields, ui->s->form);
 	ev->detail = audit_detail_words(&ev->e, ui->s->form);
 	ev->who = strcmp(ev->e.operator, "-") == 0 ?
-	    xstrdup(_("the system")) : ui_who(ui, ev->e.operator);
+	    xstrdup(_("the system")) : policy_who(ui->s->pol, ev->e.operator);
 	ev->target = audit_target_operator(&ev->e) ?
-	    ui_who(ui, ev->e.target) : xstrdup(ev->e.target);
+	    policy_who(ui->s->pol, ev->e.target) : xstrdup(ev->e.target);
 	return ev;
 }
 

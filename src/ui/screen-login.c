@@ -169,7 +169,7 @@ first_ask(struct ui *ui)
 	char			*who, *title, when[32];
 	int			 rc;
 
-	who = ui_who(ui, ui->s->set_by);
+	who = policy_who(ui->s->pol, ui->s->set_by);
 	xj_timefmt(ui->s->set_at, when, sizeof when);
 	/* TRANSLATORS: who set it ("陈静（supervisor1）"), then when. */
 	xasprintf(&title, _("%s set your passphrase (%s) and knows it.  "

@@ -323,7 +323,7 @@ agree_first(struct ui *ui, struct operators *o, enum slot_change c,
 	case AGREE_NONE:
 		return done(ui, o);
 	case AGREE_NOBODY:
-		q = ui_who(ui, o->target);
+		q = policy_who(ui->s->pol, o->target);
 		ui_message(ui, 1, _("%s manages operators too, so a second "
 		    "supervisor must agree to the reset, and this branch has "
 		    "no other supervisor with a key slot."), q);
@@ -333,7 +333,7 @@ agree_first(struct ui *ui, struct operators *o, enum slot_change c,
 		break;
 	}
 	memset(&pp, 0, sizeof pp);
-	who = ui_who(ui, o->target);
+	who = policy_who(ui->s->pol, o->target);
 	xasprintf(&q, _("%s manages operators too: a second supervisor "
 	    "agrees first."), who);
 	free(who);
@@ -380,7 +380,7 @@ operators_action(struct ui *ui, void *p, enum action a)
 	case ACT_OP_RESET:
 		return agree_first(ui, o, SLOT_RESET, reset_new);
 	case ACT_OP_REMOVE:
-		who = ui_who(ui, o->target);
+		who = policy_who(ui->s->pol, o->target);
 		xasprintf(&q, _("Remove %s's key slot?"), who);
 		free(who);
 		rc = ui_ask(ui, q, _("The database is then re-encrypted under "

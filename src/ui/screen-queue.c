@@ -243,7 +243,7 @@ age(time_t seconds, char *buf, size_t len)
 static void
 who(struct ui *ui, int row, int col, const char *id, enum ui_style st)
 {
-	char	*s = ui_who(ui, id);
+	char	*s = policy_who(ui->s->pol, id);
 
 	ui_text(ui, row, col, WHO_COLS, s, st);
 	free(s);

@@ -280,7 +280,7 @@ draw_status(struct ui *ui, const struct record *r, int row)
 	if (st->changed_at != 0) {
 		/* Why it is what it is (issue 20). */
 		xj_dayfmt(st->changed_at, when, sizeof when);
-		who = ui_who(ui, st->changed_by);
+		who = policy_who(ui->s->pol, st->changed_by);
 		xasprintf(&line, _("Was %s until %s, changed by %s: %s"),
 		    status_label(st->changed_from), when, who,
 		    st->changed_reason);
@@ -343,7 +343,7 @@ record_draw(struct ui *ui, void *p)
 	ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
 	free(line);
 	xj_timefmt(st->enrolled_at, when, sizeof when);
-	who = ui_who(ui, st->enrolled_by);
+	who = policy_who(ui->s->pol, st->enrolled_by);
 	xasprintf(&line, _("Enrolled %s by %s"), when, who);
 	ui_text(ui, row++, 2, ui->cols - 4, line, STYLE_NORMAL);
 	free(line);

@@ -151,7 +151,7 @@ request_draw(struct ui *ui, void *p)
 	s = ui_named(r->name, r->number);
 	row = line(ui, row, lw, _("Student"), s);
 	free(s);
-	op = ui_who(ui, r->requested_by);
+	op = policy_who(ui->s->pol, r->requested_by);
 	xj_timefmt(r->requested_at, when, sizeof when);
 	/* TRANSLATORS: when and by whom a request was filed. */
 	xasprintf(&s, C_("request", "%s by %s"), when, op);
@@ -182,7 +182,7 @@ request_draw(struct ui *ui, void *p)
 			    _("(none given)"));
 	}
 	if (r->state != REQ_PENDING) {
-		op = ui_who(ui, r->decided_by != NULL ? r->decided_by :
+		op = policy_who(ui->s->pol, r->decided_by != NULL ? r->decided_by :
 		    r->requested_by);
 		xj_timefmt(r->decided_at, when, sizeof when);
 		/* Closed by a destruction: nobody decided it. */

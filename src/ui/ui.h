@@ -355,9 +355,6 @@ struct certificate_arg {
 	const char		*number;	/* copied; may be NULL */
 };
 
-/* An operator as people read it: "王丽 (reception1)" when the policy
- * knows the id, else the id ("" for NULL).  The caller frees it. */
-char	*ui_who(const struct ui *, const char *id);
 /* The operator's name alone where a line is short of room; the id when
  * the policy has no such operator, "?" for NULL. */
 const char *ui_who_name(const struct ui *, const char *id);

@@ -15,12 +15,6 @@
 #include "ui.h"
 
 char *
-ui_who(const struct ui *ui, const char *id)
-{
-	return policy_who(ui->s->pol, id);
-}
-
-char *
 ui_named(const char *name, const char *number)
 {
 	char	*s;
