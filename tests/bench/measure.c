@@ -22,6 +22,7 @@
 #include "xueji/audit.h"
 #include "xueji/pinyin.h"
 #include "xueji/student.h"
+#include "xueji/report.h"
 #include "xueji/request.h"
 #include "bench/bench.h"
 #include "bench/measure.h"
@@ -647,6 +648,56 @@ m_queue(struct bench *b, sqlite3 *raw, long n)
 	sqlite3_finalize(q);
 }
 
+/* ---- the reports screen ------------------------------------------------ */
+
+/*
+ * What an open reports screen costs when another terminal commits: the
+ * stamp it reads to decide (store_report_stamp), after a commit on the
+ * raw connection so its page cache is cold as it would be, and each
+ * report made again when the stamp moved.
+ */
+static void
+m_reports(struct bench *b, sqlite3 *raw, long n)
+{
+	struct samples	 stamp = { 0 }, made[REPORT_KINDS] = { { 0 } };
+	struct report	*rep;
+	char		*cause = NULL, name[64];
+	int64_t		 v;
+	double		 t;
+	int		 i, k, rc;
+
+	if (sqlite3_exec(raw, "CREATE TABLE IF NOT EXISTS bench_poke (x)",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		check(XJ_EIO, "poke", NULL);
+	bench_as(b, b->supervisor);
+	for (i = 0; i < 30; i++) {
+		if (sqlite3_exec(raw, "INSERT INTO bench_poke VALUES (1)",
+		    NULL, NULL, NULL) != SQLITE_OK)
+			check(XJ_EIO, "poke", NULL);
+		t = now_us();
+		rc = store_report_stamp(b->s->st, &v, &cause);
+		add(&stamp, now_us() - t);
+		check(rc, "report stamp", cause);
+		if (i >= 5)
+			continue;
+		for (k = 0; k < REPORT_KINDS; k++) {
+			t = now_us();
+			rc = store_report(b->s->st, (enum report_kind)k,
+			    xj_now(), &rep, &cause);
+			add(&made[k], now_us() - t);
+			check(rc, "report", cause);
+			report_free(rep);
+		}
+	}
+	bench_as(b, b->reception);
+	row("reports: the stamp after a commit elsewhere", n, &stamp, NULL);
+	for (k = 0; k < REPORT_KINDS; k++) {
+		snprintf(name, sizeof name, "  make the %s report",
+		    report_name((enum report_kind)k));
+		row(name, n, &made[k], NULL);
+	}
+}
+
 /*
  * Whether to measure what (all, unless BENCH_ONLY lists some, as in
  * BENCH_ONLY=backup,start: for rerunning a few over a branch kept).
@@ -675,7 +726,8 @@ measure_all(struct bench *b, long n, uint64_t *rng)
 		int		 browsing;	/* counts for the peak RSS */
 	} steps[] = {
 		{ "enrol", 1 }, { "search", 1 }, { "records", 1 },
-		{ "queue", 1 }, { "audit", 1 }, { "redraw", 1 },
+		{ "queue", 1 }, { "reports", 1 }, { "audit", 1 },
+		{ "redraw", 1 },
 		{ "session", 0 }, { "verify", 0 }, { "start", 0 },
 		{ "backup", 0 },
 	};
@@ -729,18 +781,21 @@ measure_all(struct bench *b, long n, uint64_t *rng)
 			m_queue(b, raw, n);
 			break;
 		case 4:
-			m_audit(b, raw, n, rng);
+			m_reports(b, raw, n);
 			break;
 		case 5:
-			m_redraw(b, n, rng);
+			m_audit(b, raw, n, rng);
 			break;
 		case 6:
-			m_session(b, raw, n, rng);
+			m_redraw(b, n, rng);
 			break;
 		case 7:
-			m_verify(b, raw, n);
+			m_session(b, raw, n, rng);
 			break;
 		case 8:
+			m_verify(b, raw, n);
+			break;
+		case 9:
 			m_start(b, n);
 			break;
 		default:
