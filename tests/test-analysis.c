@@ -147,7 +147,7 @@ find(struct session *s, const char *text)
 	size_t		  n;
 	char		 *cause = NULL;
 
-	ok(store_student_find(s->st, text, 10, &v, &n, &cause), &cause);
+	ok(store_student_find(s->st, text, 10, NULL, &v, &n, &cause), &cause);
 	students_free(v, n);
 }
 

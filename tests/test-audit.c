@@ -405,7 +405,7 @@ test_read_entries_not_synced(void **state)
 	assert_true(wal_syncs > 0);
 
 	wal_syncs = 0;
-	assert_int_equal(store_student_find(s->st, "读取", 20, &found,
+	assert_int_equal(store_student_find(s->st, "读取", 20, NULL, &found,
 	    &nfound, &cause), XJ_OK);
 	assert_int_equal(nfound, 1);
 	students_free(found, nfound);
@@ -551,7 +551,7 @@ find_as(struct session *s, const char *text, size_t want)
 	size_t		  n;
 	char		 *cause = NULL;
 
-	assert_int_equal(store_student_find(s->st, text, 20, &found, &n,
+	assert_int_equal(store_student_find(s->st, text, 20, NULL, &found, &n,
 	    &cause), XJ_OK);
 	assert_int_equal(n, want);
 	students_free(found, n);

@@ -101,7 +101,7 @@ work(const char *config, const struct job *j, int nops, char **numbers,
 		case APPROVE:
 			memset(&q, 0, sizeof q);
 			rc = store_requests(s->st, LIST_PENDING, collect, &q,
-			    &cause);
+			    NULL, &cause);
 			if (rc == XJ_OK && q.n == 0) {
 				usleep(2000);
 				continue;

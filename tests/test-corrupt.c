@@ -158,8 +158,8 @@ probe(char **cause)
 		if ((rc = session_load(branch->config, NULL, &s, &why)) ==
 		    XJ_OK && (rc = session_login(s, "supervisor1",
 		    "pass-supervisor1", 16, &why)) == XJ_OK &&
-		    (rc = store_student_find(s->st, "Corrupt", 100, &found,
-		    &n, &why)) == XJ_OK) {
+		    (rc = store_student_find(s->st, "Corrupt", 100, NULL,
+		    &found, &n, &why)) == XJ_OK) {
 			students_free(found, n);
 			rc = store_verify(s->st, &entries, &bad, &why);
 		}
@@ -434,7 +434,7 @@ test_flip_values_page(void **state)
 	free(root);
 
 	s = tl_login(branch, "supervisor1");
-	assert_int_equal(store_student_find(s->st, "Corrupt", 100, &found,
+	assert_int_equal(store_student_find(s->st, "Corrupt", 100, NULL, &found,
 	    &n, &cause), XJ_EDATA);
 	assert_null(found);
 	assert_int_equal(n, 0);

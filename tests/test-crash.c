@@ -120,7 +120,7 @@ worker(const char *config, unsigned long run, int fd)
 		memset(&p, 0, sizeof p);
 		p.me = me;
 		if (store_requests(s->st, LIST_PENDING, collect_pending, &p,
-		    &cause) != XJ_OK) {
+		    NULL, &cause) != XJ_OK) {
 			tw_say(fd, "E queue %s\n", cause);
 			_exit(5);
 		}

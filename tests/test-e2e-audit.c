@@ -149,7 +149,7 @@ test_auditor_view(void **state)
 	e2e_wait_text(vt, "(x) Every action");
 	vt_key(vt, VT_KEY_UP);
 	e2e_wait_text(vt, "(x) guardian request opened");
-	e2e_wait_text(vt, "(67/67)");
+	e2e_wait_text(vt, "(68/68)");
 	vt_key(vt, VT_KEY_UP);
 	e2e_wait_text(vt, "(x) guardian request closed");
 	e2e_wait_gone(vt, "student.");

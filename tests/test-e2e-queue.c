@@ -368,6 +368,73 @@ test_queue_slot_setter(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * Issues 17 and 21: the queue logs whom it puts on the terminal.  Of
+ * twenty requests a 24-row terminal shows the first seventeen or so:
+ * the log's student filter finds the queue for the first, not for the
+ * last until it is paged to.  A request filed elsewhere (a re-read) and
+ * ^L (a redraw) write no entry; paging back writes none either.
+ */
+static void
+test_queue_logs_page(void **state)
+{
+	const struct field_input in[] = { { "guardian_name", "李四" } };
+	const struct field_input again[] = { { "guardian_name", "李五" } };
+	struct tl_branch	*b;
+	struct session		*s, *au;
+	struct vt		*q;
+	char			*n[20], *cause = NULL, name[32];
+	int64_t			 id;
+	int			 i;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "supervisor2");
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof name, "页%c", 'A' + i);
+		n[i] = tl_enrol(s, name, "2016-09", "钱三", "13911114444",
+		    NULL);
+		assert_non_null(n[i]);
+		assert_int_equal(store_change_request(s->st, n[i], in, 1,
+		    "更正", "户口本", &id, &cause), XJ_OK);
+	}
+	q = e2e_start_as(b, 24, 80, "supervisor1");
+	vt_key(q, VT_KEY_F7);
+	e2e_wait_text(q, "20 requests");
+	e2e_wait_text(q, n[0]);
+	assert_false(e2e_on_screen(q, n[19]));
+	au = tl_login(b, "auditor1");
+	assert_int_equal(tl_student_entries(au, n[0], "request.list"), 1);
+	assert_int_equal(tl_student_entries(au, n[19], "request.list"), 0);
+
+	/* Filed elsewhere (the queue reads itself again), ^L: no entry. */
+	assert_int_equal(store_change_request(s->st, n[0], again, 1, "更正",
+	    "户口本", &id, &cause), XJ_OK);
+	e2e_wait_text(q, "21 requests");
+	vt_char_mod(q, 'l', VT_MOD_CTRL);
+	e2e_wait_text(q, "21 requests");
+	assert_int_equal(e2e_audit_count(b, "request.list", "supervisor1",
+	    NULL), 1);
+
+	/* Paged to: the last is logged; paged back: nothing more. */
+	vt_key(q, VT_KEY_PAGEDOWN);
+	vt_key(q, VT_KEY_PAGEDOWN);
+	e2e_wait_text(q, n[19]);
+	assert_int_equal(tl_student_entries(au, n[19], "request.list"), 1);
+	vt_key(q, VT_KEY_PAGEUP);
+	vt_key(q, VT_KEY_PAGEUP);
+	e2e_wait_text(q, n[0]);
+	assert_int_equal(e2e_audit_count(b, "request.list", "supervisor1",
+	    NULL), 2);
+	e2e_quit(q);
+	session_free(au);
+	session_free(s);
+	for (i = 0; i < 20; i++)
+		free(n[i]);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -376,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_queue_four_eyes),
 		cmocka_unit_test(test_queue_frozen),
 		cmocka_unit_test(test_queue_slot_setter),
+		cmocka_unit_test(test_queue_logs_page),
 	};
 
 	platform_init();

@@ -486,7 +486,8 @@ test_log_entries(void **state)
 	e2e_find_catalogue();
 	b = branch(&number, &request);
 	s = tl_login(b, "reception1");
-	if (store_student_find(s->st, "王", 10, &found, &n, &cause) != XJ_OK)
+	if (store_student_find(s->st, "王", 10, NULL, &found, &n,
+	    &cause) != XJ_OK)
 		fail_msg("finding: %s", cause);
 	students_free(found, n);
 	gone = tl_enrol(s, "李小红", "2018-02", "李大红", "13922223333", NULL);

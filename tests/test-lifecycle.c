@@ -534,10 +534,10 @@ test_destruction_closes(void **state)
 	free(v);
 	free(sql);
 
-	ok(store_requests(s1->st, LIST_PENDING, listed, number, &cause), cause,
-	    "queue");
-	ok(store_requests(s1->st, LIST_UNCONFIRMED, listed, number, &cause),
-	    cause, "unconfirmed");
+	ok(store_requests(s1->st, LIST_PENDING, listed, number, NULL, &cause),
+	    cause, "queue");
+	ok(store_requests(s1->st, LIST_UNCONFIRMED, listed, number, NULL,
+	    &cause), cause, "unconfirmed");
 	ok(store_guardian_list(s1->st, GUARDIAN_OPEN, xj_now(),
 	    guardian_listed, number, NULL, &cause), cause, "guardian list");
 	free(number);
@@ -578,14 +578,14 @@ test_requester_sees_decision(void **state)
 	number = enrol_new(wd);
 	m.id = file_kind(wd, number, REQ_CHANGE, 0);
 	ok(store_requests(wd->s[REQUESTER]->st, LIST_MINE, mine_cb, &m,
-	    &cause), cause, "mine");
+	    NULL, &cause), cause, "mine");
 	assert_true(m.seen);
 	assert_int_equal(m.state, REQ_PENDING);
 	ok(store_request_reject(wd->s[SUPERVISOR1]->st, m.id, "户口本照片不清楚",
 	    &cause), cause, "reject");
 	m.seen = 0;
 	ok(store_requests(wd->s[REQUESTER]->st, LIST_MINE, mine_cb, &m,
-	    &cause), cause, "mine");
+	    NULL, &cause), cause, "mine");
 	assert_true(m.seen);
 	assert_int_equal(m.state, REQ_REJECTED);
 	assert_non_null(m.note);
@@ -599,7 +599,7 @@ test_requester_sees_decision(void **state)
 	    cause, "acknowledge");
 	m.seen = 0;
 	ok(store_requests(wd->s[REQUESTER]->st, LIST_MINE, mine_cb, &m,
-	    &cause), cause, "mine");
+	    NULL, &cause), cause, "mine");
 	assert_false(m.seen);
 	free(m.note);
 	free(number);

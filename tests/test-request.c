@@ -191,8 +191,8 @@ test_approve_applies_with_history(void **state)
 	assert_string_equal(rq->evidence, "户口本");
 	request_free(rq);
 	/* Pending shows on the record. */
-	assert_int_equal(store_student_find(r->st, "王", 5, &v, &n, &cause),
-	    XJ_OK);
+	assert_int_equal(store_student_find(r->st, "王", 5, NULL, &v, &n,
+	    &cause), XJ_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0]->pending, 1);
 	students_free(v, n);
@@ -202,13 +202,13 @@ test_approve_applies_with_history(void **state)
 	assert_string_equal(val, "王晓红");
 	free(val);
 	/* Found by the new name and its pinyin, no longer by the old. */
-	assert_int_equal(store_student_find(r->st, "王晓", 5, &v, &n, &cause),
-	    XJ_OK);
+	assert_int_equal(store_student_find(r->st, "王晓", 5, NULL, &v, &n,
+	    &cause), XJ_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0]->pending, 0);
 	students_free(v, n);
-	assert_int_equal(store_student_find(r->st, "王小", 5, &v, &n, &cause),
-	    XJ_OK);
+	assert_int_equal(store_student_find(r->st, "王小", 5, NULL, &v, &n,
+	    &cause), XJ_OK);
 	assert_int_equal(n, 0);
 	students_free(v, n);
 
@@ -407,15 +407,15 @@ test_confirm_and_lists(void **state)
 	other = file_change(r, f->number, "name", "王晓红", &rc);
 	n = 0;
 	assert_int_equal(store_requests(sv->st, LIST_PENDING, count_req, &n,
-	    &cause), XJ_OK);
+	    NULL, &cause), XJ_OK);
 	assert_int_equal(n, 2);
 	n = 0;
 	assert_int_equal(store_requests(r->st, LIST_MINE, count_req, &n,
-	    &cause), XJ_OK);
+	    NULL, &cause), XJ_OK);
 	assert_int_equal(n, 2);
 	/* The queue is for those who decide. */
 	assert_int_equal(store_requests(r->st, LIST_PENDING, count_req, &n,
-	    &cause), XJ_EPERM);
+	    NULL, &cause), XJ_EPERM);
 	free(cause);
 
 	assert_int_equal(store_change_confirm(r->st, id, "phone", &cause),
@@ -424,7 +424,7 @@ test_confirm_and_lists(void **state)
 	assert_int_equal(store_request_approve(sv->st, id, &cause), XJ_OK);
 	n = 0;
 	assert_int_equal(store_requests(r->st, LIST_UNCONFIRMED, count_req, &n,
-	    &cause), XJ_OK);
+	    NULL, &cause), XJ_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(store_change_confirm(r->st, id, "fax", &cause),
 	    XJ_EDATA);
@@ -436,9 +436,140 @@ test_confirm_and_lists(void **state)
 	free(cause);
 	n = 0;
 	assert_int_equal(store_requests(r->st, LIST_UNCONFIRMED, count_req, &n,
-	    &cause), XJ_OK);
+	    NULL, &cause), XJ_OK);
 	assert_int_equal(n, 0);
 	(void)other;
+	session_free(sv);
+	session_free(r);
+}
+
+/* The numbers of a request list, in its order (up to eight). */
+struct listed {
+	char	*number[8];
+	size_t	 n;
+};
+
+static int
+list_numbers(const struct request *rq, void *arg)
+{
+	struct listed	*l = arg;
+
+	assert_true(l->n < nitems(l->number));
+	l->number[l->n++] = xstrdup(rq->number);
+	return 0;
+}
+
+static void
+listed_free(struct listed *l)
+{
+	while (l->n > 0)
+		free(l->number[--l->n]);
+}
+
+static long
+long_of(struct session *s, const char *sql)
+{
+	char	*v = tl_query(s, sql);
+	long	 n = strtol(v, NULL, 10);
+
+	free(v);
+	return n;
+}
+
+/* Draw rows first and first + 1 of l: how many entries that wrote. */
+static long
+draw_two(struct session *sv, struct store_shown *shown,
+    const struct listed *l, size_t first)
+{
+	const char	*page[2] = { l->number[first], l->number[first + 1] };
+	char		*cause = NULL;
+	long		 entries = long_of(sv, "SELECT count(*) FROM audit");
+
+	assert_int_equal(store_list_shown(sv->st, shown, page, 2, &cause),
+	    XJ_OK);
+	return long_of(sv, "SELECT count(*) FROM audit") - entries;
+}
+
+/*
+ * Issues 17 and 21: the approval queue logs whom it puts on the
+ * terminal.  Reading the list writes nothing; the rows drawn are logged
+ * once (store_list_shown), and the log's student filter finds the
+ * queue for a student on the page seen, not for one never scrolled to.
+ * A redraw, the list read again (another terminal committed) and
+ * scrolling back write nothing; the command line logs the whole list.
+ */
+static void
+test_queue_page_seen(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*r = tl_login(f->b, "reception1");
+	struct session		*sv = tl_login(f->b, "supervisor1");
+	struct session		*au = tl_login(f->b, "auditor1");
+	struct store_shown	*shown = store_shown_new();
+	struct listed		 l = { { NULL }, 0 };
+	char			*n[3], *cause = NULL, *v;
+	long			 entries;
+	int64_t			 version;
+	int			 rc, i;
+
+	n[0] = tl_enrol(r, "甲一", "2017-01", "甲父", "13800001111", NULL);
+	n[1] = tl_enrol(r, "乙二", "2017-02", "乙父", "13800002222", NULL);
+	n[2] = tl_enrol(r, "丙三", "2017-03", "丙父", "13800003333", NULL);
+	for (i = 0; i < 3; i++)
+		file_change(r, n[i], "guardian_name", "王国庆", &rc);
+
+	/* Read for a screen: nothing written, nobody woken. */
+	entries = long_of(sv, "SELECT count(*) FROM audit");
+	version = store_data_version(r->st);
+	assert_int_equal(store_requests(sv->st, LIST_PENDING, list_numbers,
+	    &l, shown, &cause), XJ_OK);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.number[0], n[0]);
+	assert_int_equal(long_of(sv, "SELECT count(*) FROM audit"), entries);
+	assert_int_equal(store_data_version(r->st), version);
+
+	/* A page of two drawn: one entry, naming those two. */
+	assert_int_equal(draw_two(sv, shown, &l, 0), 1);
+	v = tl_query(sv, "SELECT action || ' ' || detail FROM audit ORDER BY "
+	    "seq DESC LIMIT 1");
+	assert_string_equal(v, "request.list list=pending results=3");
+	free(v);
+	assert_int_equal(tl_student_entries(au, n[0], "request.list"), 1);
+	assert_int_equal(tl_student_entries(au, n[1], "request.list"), 1);
+	/* Never scrolled to: */
+	assert_int_equal(tl_student_entries(au, n[2], "request.list"), 0);
+
+	/* Redrawn, read again and redrawn: nothing written. */
+	version = store_data_version(r->st);
+	assert_int_equal(draw_two(sv, shown, &l, 0), 0);
+	listed_free(&l);
+	assert_int_equal(store_requests(sv->st, LIST_PENDING, list_numbers,
+	    &l, shown, &cause), XJ_OK);
+	assert_int_equal(draw_two(sv, shown, &l, 0), 0);
+	assert_int_equal(store_data_version(r->st), version);
+
+	/* Scrolled down a row: the new one alone; back up: nothing. */
+	assert_int_equal(draw_two(sv, shown, &l, 1), 1);
+	v = tl_query(sv, "SELECT group_concat(number) FROM audit_seen WHERE "
+	    "seq = (SELECT max(seq) FROM audit)");
+	assert_string_equal(v, n[2]);
+	free(v);
+	assert_int_equal(draw_two(sv, shown, &l, 0), 0);
+	assert_int_equal(tl_student_entries(au, n[2], "request.list"), 1);
+
+	/* The command line prints the list whole, and logs it whole. */
+	listed_free(&l);
+	assert_int_equal(store_requests(sv->st, LIST_PENDING, list_numbers,
+	    &l, NULL, &cause), XJ_OK);
+	assert_int_equal(long_of(sv, "SELECT count(*) FROM audit_seen WHERE "
+	    "seq = (SELECT max(seq) FROM audit)"), 3);
+	assert_int_equal(tl_student_entries(au, n[2], "request.list"), 2);
+
+	listed_free(&l);
+	store_shown_free(shown);
+	for (i = 0; i < 3; i++)
+		free(n[i]);
+	session_free(au);
 	session_free(sv);
 	session_free(r);
 }
@@ -581,6 +712,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_withdraw_and_refusals,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_confirm_and_lists, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_queue_page_seen, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_two_deciders, setup,
 		    teardown),

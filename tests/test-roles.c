@@ -111,7 +111,7 @@ ex_search(struct ctx *c)
 	char		 *cause = NULL;
 	int		  rc;
 
-	rc = store_student_find(c->s->st, "矩阵", 5, &v, &n, &cause);
+	rc = store_student_find(c->s->st, "矩阵", 5, NULL, &v, &n, &cause);
 	students_free(v, n);
 	free(cause);
 	return allowed(rc);

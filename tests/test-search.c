@@ -171,7 +171,8 @@ found(struct fixture *f, const char *text)
 	char		 *cause = NULL, *out;
 	size_t		  n, i, j, len = 0;
 
-	if (store_student_find(f->s->st, text, 50, &v, &n, &cause) != XJ_OK)
+	if (store_student_find(f->s->st, text, 50, NULL, &v, &n,
+	    &cause) != XJ_OK)
 		fail_msg("find \"%s\": %s", text, cause);
 	out = xcalloc(nitems(children) + 1, 1);
 	for (j = 0; j < nitems(children); j++) {

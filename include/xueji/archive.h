@@ -33,10 +33,9 @@ enum archive_list {
 /*
  * Call fn for each student of the list at time now (status.review for the
  * due lists, student.search for a status list; status is used by
- * ARCHIVE_STATUS only, year filters by enrolment year when > 0).  Logged
- * (archive.list) before fn is called, each number noted as shown so
- * that the log's student filter finds the list; with shown, as
- * store_shown says: a list read again logs only whom it did not show.
+ * ARCHIVE_STATUS only, year filters by enrolment year when > 0).  As
+ * archive.list, as store_shown says: without shown logged whole before
+ * fn is called; with shown not logged, the screen logs its rows.
  */
 int	 store_archive(struct store *, enum archive_list, int status, int year,
 	     time_t now, int (*fn)(const struct archive_entry *, void *),

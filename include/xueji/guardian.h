@@ -107,10 +107,9 @@ enum guardian_list {
 };
 /*
  * Call fn for each request of the list as of now, without summary or
- * response, until fn returns non-zero.  Logged (guardian.request.list)
- * before fn is called, each student named noted as shown so that the
- * log's student filter finds the list; with shown, as store_shown says:
- * a list read again logs only whom it did not show.
+ * response, until fn returns non-zero.  As guardian.request.list, as
+ * store_shown says: without shown logged whole before fn is called;
+ * with shown not logged, the screen logs its rows.
  */
 int	 store_guardian_list(struct store *, enum guardian_list, time_t now,
 	     int (*fn)(const struct guardian_request *, void *), void *arg,

@@ -162,9 +162,11 @@ enum request_list {
  * needs change.approve, the unconfirmed list change.confirm, one's own
  * change.request.  No personal values are in these rows but the number
  * and, in one's own list, the note the decider wrote for the requester.
+ * As request.list, as store_shown says: without shown logged whole
+ * before fn is called; with shown not logged, the screen logs its rows.
  */
 int	 store_requests(struct store *, enum request_list,
 	     int (*fn)(const struct request *, void *), void *arg,
-	     char **cause);
+	     struct store_shown *shown, char **cause);
 
 #endif

@@ -306,18 +306,31 @@ int	 store_verify_progress(struct store *,
 	     int64_t *count, int64_t *bad_seq, char **cause);
 
 /*
- * The students a list on one screen was logged as showing (the archive's
- * lists, the guardians' register): handed to the listing functions, it
- * makes a list read again (another terminal committed) log only the
- * students it shows that it did not before, and nothing when there are
- * none (an empty list included).  NULL there: log the whole list, even
- * an empty one.  Clear it when the list becomes
- * another one (another status, year or view); free it with the screen.
+ * What a list on one screen was logged as showing (the approval queue,
+ * the archive's lists, the guardians' register, a search).  Handed to a
+ * listing function, it makes the read log nothing and name the list;
+ * the screen then calls store_list_shown with the rows it puts on the
+ * terminal.  NULL there (the command line, which prints it all): the
+ * whole list is logged as it is read, even an empty one.  A list of
+ * another kind, status, year or view forgets whom the last one showed;
+ * clear it to log the same list afresh; free it with the screen.
  */
 struct store_shown;
 struct store_shown *store_shown_new(void);
 void	 store_shown_clear(struct store_shown *);
 void	 store_shown_free(struct store_shown *);
+/*
+ * Log that the list last read with shown puts the n students numbers
+ * names (borrowed) on the terminal: one entry of the list's action
+ * (archive.list, guardian.request.list, request.list) for those shown
+ * has not shown yet, each noted in audit_seen so that the log's student
+ * filter finds it, and nothing at all when there are none (a redraw,
+ * the same page read again, scrolling back).  Call it before the rows
+ * reach the terminal; on failure nothing is noted in shown, and the
+ * rows should not be shown.  XJ_ESOFTWARE if no list was read with it.
+ */
+int	 store_list_shown(struct store *, struct store_shown *shown,
+	     const char *const *numbers, size_t n, char **cause);
 
 /*
  * A number that changes whenever another connection commits (PRAGMA

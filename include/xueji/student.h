@@ -97,22 +97,17 @@ int	 store_student_get(struct store *, const char *number,
 /*
  * Find students (student.search) by number prefix, name prefix, or the
  * last four digits of the guardian's phone; at most limit results,
- * newest first.  Logged with the numbers found.  *out is an array of
- * *n students the caller frees with students_free.
+ * newest first.  Logged with the numbers found, as student.find, unless
+ * the entry before (this connection's, this minute) names them all.
+ * With shown (a screen's, store_shown), only those shown has not shown
+ * are named, and nothing is written when there are none: the same
+ * search run again, paged on or narrowed writes nothing new, so two
+ * open lists do not move each other's data_version for ever.  *out is
+ * an array of *n students the caller frees with students_free.
  */
 int	 store_student_find(struct store *, const char *text, size_t limit,
-	     struct student ***out, size_t *n, char **cause);
-/*
- * The same search run again for a list already on the screen, when
- * another terminal has committed: shown (nshown students, borrowed) is
- * what the list showed.  Logged only when the list now holds students
- * shown was without, naming only those: the same list, or a shorter
- * one, writes nothing, so two open lists do not move each other's
- * data_version for ever.  *out as store_student_find's.
- */
-int	 store_student_find_again(struct store *, const char *text,
-	     size_t limit, struct student *const *shown, size_t nshown,
-	     struct student ***out, size_t *n, char **cause);
+	     struct store_shown *shown, struct student ***out, size_t *n,
+	     char **cause);
 void	 students_free(struct student **, size_t);
 
 /*

@@ -313,7 +313,7 @@ change_list(struct cli *c, int argc, char **argv)
 	l.which = o.list != -1 ? (enum request_list)o.list : LIST_PENDING;
 	l.now = xj_now();
 	rc = cli_error(store_requests(c->s->st, l.which, print_listed, &l,
-	    &cause), &cause);
+	    NULL, &cause), &cause);
 out:
 	return rc;
 }

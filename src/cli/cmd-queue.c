@@ -78,7 +78,8 @@ queue_exec(struct cli *c, int argc, char **argv)
 		return rc;
 	q.now = xj_now();
 	q.overdue_hours = c->s->cfg->queue_overdue_hours;
-	rc = store_requests(c->s->st, LIST_PENDING, print_queued, &q, &cause);
+	rc = store_requests(c->s->st, LIST_PENDING, print_queued, &q, NULL,
+	    &cause);
 	if (rc == XJ_OK && policy_allows(c->s->op, PERM_REQUEST_MANAGE))
 		rc = store_guardian_list(c->s->st, GUARDIAN_OVERDUE, q.now,
 		    print_guardian, &q, NULL, &cause);

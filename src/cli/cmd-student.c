@@ -238,7 +238,8 @@ student_find(struct cli *c, int argc, char **argv)
 		return cli_usage(&cmd_student);
 	if ((rc = cli_login(c)) != XJ_OK)
 		return rc;
-	rc = store_student_find(c->s->st, argv[first], limit, &v, &n, &cause);
+	rc = store_student_find(c->s->st, argv[first], limit, NULL, &v, &n,
+	    &cause);
 	if (rc != XJ_OK)
 		return cli_error(rc, &cause);
 	for (i = 0; i < n; i++)

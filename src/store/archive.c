@@ -293,7 +293,7 @@ store_archive(struct store *st, enum archive_list which, int status,
 	struct tm		 tm;
 	sqlite3_stmt		*stmt;
 	enum perm		 need;
-	char			*detail, yr[24] = "";
+	char			*list, yr[24] = "";
 	size_t			 n = 0, i;
 	int			 rc, stop = 0;
 
@@ -305,9 +305,10 @@ store_archive(struct store *st, enum archive_list which, int status,
 		return xj_fail(cause, XJ_ESOFTWARE, "bad archive list %d",
 		    (int)which);
 	/*
-	 * Read the list whole, log who it shows (list_seen), and only
-	 * then hand it out: a list that was seen is never missing from
-	 * the log.  Numbers and dates only: no personal value is held.
+	 * Read the list whole, log who it shows or name it for the screen
+	 * (list_seen), and only then hand it out: a list that was seen is
+	 * never missing from the log.  Numbers and dates only: no
+	 * personal value is held.
 	 */
 	if ((rc = tx_read(st, cause)) != XJ_OK)
 		return rc;
@@ -352,13 +353,13 @@ store_archive(struct store *st, enum archive_list which, int status,
 	if (rc == XJ_OK) {
 		if (year > 0)
 			snprintf(yr, sizeof yr, " year=%d", year);
-		xasprintf(&detail, "list=%s%s%s%s results=%zu", lists[which],
+		xasprintf(&list, "list=%s%s%s%s", lists[which],
 		    which == ARCHIVE_STATUS ? " status=" : "",
 		    which != ARCHIVE_STATUS ? "" : status >= 0 ?
-		    status_name(status) : "live", yr, n);
-		rc = list_seen(st, "archive.list", detail, numbers, n, shown,
+		    status_name(status) : "live", yr);
+		rc = list_seen(st, "archive.list", list, numbers, n, shown,
 		    cause);
-		free(detail);
+		free(list);
 	}
 	for (i = 0; rc == XJ_OK && !stop && i < n; i++)
 		stop = fn(&v[i], arg);

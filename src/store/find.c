@@ -6,9 +6,10 @@
  * name, its pinyin, a number or a phone's tail read in bounded ranges so
  * every keystroke costs the same at a million students, and the log's
  * student.find entry naming who was shown, skipped when the previous
- * entry names them all already (find_covered); a list run again because
- * another terminal committed names only the students it did not show
- * before (store_student_find_again).
+ * entry names them all already (find_covered); on a screen it names
+ * only the students the screen did not show before (store_shown), so a
+ * list paged on or run again because another terminal committed logs
+ * only whom it shows new.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -52,7 +53,7 @@
  * as does a longer list than one entry names.
  */
 static int
-find_covered(const struct store *st, struct student **v, size_t count)
+find_covered(const struct store *st, const char *const *v, size_t count)
 {
 	time_t	now = xj_now();
 	char	key[80];
@@ -64,7 +65,7 @@ find_covered(const struct store *st, struct student **v, size_t count)
 	    now - st->find.at >= FIND_COVER_SECONDS)
 		return 0;
 	for (i = 0; i < count; i++) {
-		len = snprintf(key, sizeof key, ",%s,", v[i]->number);
+		len = snprintf(key, sizeof key, ",%s,", v[i]);
 		if (len < 0 || (size_t)len >= sizeof key ||
 		    strstr(st->find.numbers, key) == NULL)
 			return 0;
@@ -74,11 +75,11 @@ find_covered(const struct store *st, struct student **v, size_t count)
 
 /*
  * End the search's transaction with its entry: results students listed,
- * the first FIND_LOG_NUMBERS of the n in v named (those shown, or only
- * those newly shown: store_student_find_again).
+ * the first FIND_LOG_NUMBERS of the n numbers named (those shown, or
+ * only those newly shown on a screen).
  */
 static int
-find_log_names(struct store *st, size_t results, struct student **v,
+find_log_names(struct store *st, size_t results, const char *const *v,
     size_t n, char **cause)
 {
 	char	*numbers, *detail, *t;
@@ -87,8 +88,7 @@ find_log_names(struct store *st, size_t results, struct student **v,
 
 	numbers = xstrdup("");
 	for (i = 0; i < n && i < FIND_LOG_NUMBERS; i++) {
-		xasprintf(&t, "%s%s%s", numbers, i > 0 ? "," : "",
-		    v[i]->number);
+		xasprintf(&t, "%s%s%s", numbers, i > 0 ? "," : "", v[i]);
 		free(numbers);
 		numbers = t;
 	}
@@ -106,22 +106,8 @@ find_log_names(struct store *st, size_t results, struct student **v,
 }
 
 /*
- * End the search's transaction: its entry, naming the students shown,
- * unless the previous entry already names them all (find_covered).
- */
-static int
-find_log(struct store *st, struct student **v, size_t count, char **cause)
-{
-	if (find_covered(st, v, count)) {
-		tx_rollback(st);	/* wrote nothing */
-		return XJ_OK;
-	}
-	return find_log_names(st, count, v, count, cause);
-}
-
-/*
  * Run the search for text in a read-log transaction: the caller ends it
- * (find_log, find_log_new) on success; on failure it is rolled back.
+ * (find_log) on success; on failure it is rolled back.
  */
 static int
 find_rows(struct store *st, const char *text, size_t limit,
@@ -201,65 +187,50 @@ out:
 	return rc;
 }
 
+/*
+ * End the search's transaction: its entry naming the students shown
+ * that shown has not shown (all of them without shown), unless there is
+ * none or the previous entry already names them all (find_covered).
+ */
+static int
+find_log(struct store *st, struct student **v, size_t count,
+    struct store_shown *shown, char **cause)
+{
+	const char	**numbers, **fresh;
+	size_t		  i, nfresh;
+	int		  rc = XJ_OK;
+
+	numbers = xreallocarray(NULL, count + 1, sizeof *numbers);
+	fresh = xreallocarray(NULL, count + 1, sizeof *fresh);
+	for (i = 0; i < count; i++)
+		numbers[i] = v[i]->number;
+	nfresh = shown_fresh(shown, numbers, count, fresh);
+	if ((shown != NULL && nfresh == 0) ||
+	    find_covered(st, fresh, nfresh))
+		tx_rollback(st);	/* wrote nothing */
+	else
+		rc = find_log_names(st, count, fresh, nfresh, cause);
+	/* Named by this entry or the one before: shown, and logged. */
+	if (rc == XJ_OK)
+		shown_add(shown, fresh, nfresh < FIND_LOG_NUMBERS ? nfresh :
+		    FIND_LOG_NUMBERS);
+	free(numbers);
+	free(fresh);
+	return rc;
+}
+
 int
 store_student_find(struct store *st, const char *text, size_t limit,
-    struct student ***out, size_t *n, char **cause)
+    struct store_shown *shown, struct student ***out, size_t *n,
+    char **cause)
 {
 	int	rc;
 
 	if ((rc = find_rows(st, text, limit, out, n, cause)) != XJ_OK)
 		return rc;
-	if ((rc = find_log(st, *out, *n, cause)) != XJ_OK) {
+	if ((rc = find_log(st, *out, *n, shown, cause)) != XJ_OK) {
 		tx_rollback(st);
 		students_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc;
-}
-
-/* Whether number is among the n students of v. */
-static int
-find_listed(struct student *const *v, size_t n, const char *number)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(v[i]->number, number) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-int
-store_student_find_again(struct store *st, const char *text, size_t limit,
-    struct student *const *shown, size_t nshown, struct student ***out,
-    size_t *n, char **cause)
-{
-	struct student	**v, **added;
-	size_t		  i, count, nadded = 0;
-	int		  rc;
-
-	if ((rc = find_rows(st, text, limit, out, n, cause)) != XJ_OK)
-		return rc;
-	v = *out;
-	count = *n;
-	added = xreallocarray(NULL, count + 1, sizeof *added);
-	for (i = 0; i < count; i++) {
-		if (!find_listed(shown, nshown, v[i]->number))
-			added[nadded++] = v[i];
-	}
-	/* The same list or a shorter one: shown already, and logged. */
-	if (nadded == 0) {
-		tx_rollback(st);	/* wrote nothing */
-		free(added);
-		return XJ_OK;
-	}
-	rc = find_log_names(st, count, added, nadded, cause);
-	free(added);
-	if (rc != XJ_OK) {
-		tx_rollback(st);
-		students_free(v, count);
 		*out = NULL;
 		*n = 0;
 	}

@@ -549,14 +549,14 @@ store_guardian_list(struct store *st, enum guardian_list which, time_t now,
 		[GUARDIAN_ALL] = "",
 	};
 	static const char	*const lists[] = {
-		[GUARDIAN_OPEN] = "open",
-		[GUARDIAN_OVERDUE] = "overdue",
-		[GUARDIAN_ALL] = "all",
+		[GUARDIAN_OPEN] = "list=open",
+		[GUARDIAN_OVERDUE] = "list=overdue",
+		[GUARDIAN_ALL] = "list=all",
 	};
 	struct guardian_request	**v = NULL;
 	const char		**numbers = NULL;
 	sqlite3_stmt		*stmt;
-	char			*sql, *detail;
+	char			*sql;
 	size_t			 n = 0, i;
 	int			 rc, stop = 0;
 
@@ -586,12 +586,9 @@ store_guardian_list(struct store *st, enum guardian_list which, time_t now,
 	rc = rc == SQLITE_DONE ? XJ_OK :
 	    db_error(st, _("cannot list guardians' requests"), cause);
 	sqlite3_finalize(stmt);
-	if (rc == XJ_OK) {
-		xasprintf(&detail, "list=%s results=%zu", lists[which], n);
-		rc = list_seen(st, "guardian.request.list", detail, numbers, n,
-		    shown, cause);
-		free(detail);
-	}
+	if (rc == XJ_OK)
+		rc = list_seen(st, "guardian.request.list", lists[which],
+		    numbers, n, shown, cause);
 	for (i = 0; rc == XJ_OK && !stop && i < n; i++)
 		stop = fn(v[i], arg);
 	for (i = 0; i < n; i++)

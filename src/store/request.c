@@ -512,7 +512,8 @@ fail:
 
 int
 store_requests(struct store *st, enum request_list which,
-    int (*fn)(const struct request *, void *), void *arg, char **cause)
+    int (*fn)(const struct request *, void *), void *arg,
+    struct store_shown *shown, char **cause)
 {
 	static const char	*const sql[] = {
 		[LIST_PENDING] = "SELECT " REQUEST_COLUMNS " FROM request r "
@@ -533,9 +534,16 @@ store_requests(struct store *st, enum request_list which,
 		[LIST_UNCONFIRMED] = PERM_CHANGE_CONFIRM,
 		[LIST_MINE] = PERM_CHANGE_REQUEST,
 	};
-	struct request		*r;
+	static const char	*const lists[] = {
+		[LIST_PENDING] = "list=pending",
+		[LIST_UNCONFIRMED] = "list=unconfirmed",
+		[LIST_MINE] = "list=mine",
+	};
+	struct request		**v = NULL, *r;
+	const char		**numbers = NULL;
 	sqlite3_stmt		*stmt;
-	int			 rc, stop = 0;
+	size_t			  n = 0, i;
+	int			  rc, stop = 0;
 
 	if ((rc = store_require(st, need[which], "request.list", cause)) != 0)
 		return rc;
@@ -544,7 +552,8 @@ store_requests(struct store *st, enum request_list which,
 		return db_error(st, _("cannot list requests"), cause);
 	if (which == LIST_MINE)
 		sqlite3_bind_text(stmt, 1, store_who(st), -1, SQLITE_STATIC);
-	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	/* Read whole and logged (list_seen) before fn sees any of it. */
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		r = request_from_row(stmt);
 		/* Free text stays out of lists: they name no one. */
 		xfree_wipe(r->reason);
@@ -555,12 +564,23 @@ store_requests(struct store *st, enum request_list which,
 			xfree_wipe(r->note);
 			r->note = NULL;
 		}
-		stop = fn(r, arg);
-		request_free(r);
+		v = xreallocarray(v, n + 1, sizeof *v);
+		numbers = xreallocarray(numbers, n + 1, sizeof *numbers);
+		v[n] = r;
+		numbers[n++] = r->number;
 	}
-	rc = stop || rc == SQLITE_DONE ? XJ_OK :
+	rc = rc == SQLITE_DONE ? XJ_OK :
 	    db_error(st, _("cannot list requests"), cause);
 	sqlite3_finalize(stmt);
+	if (rc == XJ_OK)
+		rc = list_seen(st, "request.list", lists[which], numbers, n,
+		    shown, cause);
+	for (i = 0; rc == XJ_OK && !stop && i < n; i++)
+		stop = fn(v[i], arg);
+	for (i = 0; i < n; i++)
+		request_free(v[i]);
+	free(v);
+	free(numbers);
 	return rc;
 }
 

@@ -57,6 +57,8 @@ static const struct sentence sentences[] = {
 	    "({results} found)") },
 	{ "guardian.request.list", 0, NULL, N_("{op} listed guardians' "
 	    "requests: {list} ({results} found)") },
+	{ "request.list", 0, NULL, N_("{op} listed requests: {list} "
+	    "({results} found)") },
 	{ "student.duplicate-allowed", 0, NULL, N_("{op} enrolled {target}, "
 	    "confirmed not to be {duplicate-of}") },
 	{ "change.request", 0, NULL, N_("{op} filed change request {request} for "
@@ -220,6 +222,7 @@ static const struct {
 	{ "import.rejected", N_("import refused") },
 	{ "guardian.access-file", N_("guardian's access file") },
 	{ "guardian.request.list", N_("guardian requests listed") },
+	{ "request.list", N_("requests listed") },
 	{ "guardian.request.add", N_("guardian request registered") },
 	{ "guardian.request.link", N_("guardian request linked") },
 	{ "guardian.request.close", N_("guardian request closed") },
@@ -258,6 +261,10 @@ static const struct {
 	{ "list", "open", N_("open requests") },
 	{ "list", "overdue", N_("overdue requests") },
 	{ "list", "all", N_("all requests") },
+	{ "list", "pending", N_("the approval queue") },
+	{ "list", "unconfirmed", N_("changes the guardian has not "
+	    "confirmed") },
+	{ "list", "mine", N_("their own requests") },
 	{ "reason", "destroyed", N_("the record was destroyed") },
 	{ "reason", "many", N_("many failed attempts") },
 	{ "reason", "unfinished", N_("login not finished") },

@@ -50,7 +50,8 @@ struct store {
 	double			 erase_polled;	/* store_destroy_finish's last look */
 	char			**sens_keys;	/* field_sensitivity, sorted */
 	size_t			 nsens;
-	void			(*on_wait)(int, void *);	/* store_on_wait */
+	void			(*on_wait)(int,
+	    void *);	/* store_on_wait */
 	void			*on_wait_arg;
 	/* This connection's last student.find entry (student.c). */
 	struct {
@@ -92,7 +93,8 @@ int	 store_sync_log(struct store *, char **cause);
  * attached file is empty: nothing to open yet).
  */
 int	 store_key_attached(sqlite3 *, const char *path, const char *schema,
-	     const unsigned char key[DB_KEY_BYTES], enum store_format f, char **cause);
+	     const unsigned char key[DB_KEY_BYTES], enum store_format f,
+	    char **cause);
 /* One integer from sql (its first row and column), or -1. */
 long long query_count(sqlite3 *, const char *sql);
 /* fsync the folder holding path (after a rename into it). */
@@ -167,14 +169,27 @@ int	 store_name_index(const char *const *names, size_t n, const char *s);
 int	 tx_read(struct store *, char **cause);
 
 /*
- * Log that a list showed the n numbers (action, detail; no target), each
- * noted in audit_seen; with shown, only those not shown before, and no
- * entry at all when the list shows no one new (shown.c).
- * Its own transaction.
+ * A list was read, n students long (numbers, borrowed, in its order):
+ * action and list (its detail but " results=n") name it.  Without shown
+ * (the command line prints it whole) it is logged at once, each number
+ * noted in audit_seen, an empty list too; its own transaction.  With
+ * shown (a screen) nothing is written: shown now names this list, and
+ * forgets whom it showed if it named another (store_list_shown logs).
  */
-int	 list_seen(struct store *, const char *action, const char *detail,
+int	 list_seen(struct store *, const char *action, const char *list,
 	     const char *const *numbers, size_t n, struct store_shown *shown,
 	     char **cause);
+/*
+ * Which of the n numbers shown has not shown, into fresh (n entries,
+ * borrowed from numbers), in their order; all of them when shown is
+ * NULL.  Returns how many.  shown_add notes n numbers as shown (copied;
+ * NULL shown: nothing).  The one definition of "newly shown", for the
+ * lists and the search alike.
+ */
+size_t	 shown_fresh(const struct store_shown *, const char *const *numbers,
+	     size_t n, const char **fresh);
+void	 shown_add(struct store_shown *, const char *const *numbers,
+	     size_t n);
 
 /*
  * Note the students of the searches logged since the last time in

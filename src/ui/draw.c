@@ -16,6 +16,7 @@
 #include "xueji/forms.h"
 #include "xueji/platform.h"
 #include "xueji/session.h"
+#include "xueji/store.h"
 #include "ui.h"
 
 void
@@ -346,6 +347,31 @@ ui_list_scroll(size_t *top, size_t sel, int rows)
 		*top = sel;
 	if (rows > 0 && sel >= *top + (size_t)rows)
 		*top = sel - (size_t)rows + 1;
+}
+
+int
+ui_rows_logged(struct ui *ui, struct store_shown *shown, const void *rows,
+    size_t size, size_t offset, size_t first, size_t end)
+{
+	const char	**numbers;
+	char		 *cause = NULL;
+	size_t		  i, n = 0;
+	int		  rc;
+
+	if (end <= first)
+		return 1;
+	numbers = xreallocarray(NULL, end - first, sizeof *numbers);
+	for (i = first; i < end; i++)
+		numbers[n++] = *(char *const *)(const void *)
+		    ((const char *)rows + i * size + offset);
+	rc = store_list_shown(ui->s->st, shown, numbers, n, &cause);
+	free(numbers);
+	if (rc != XJ_OK) {
+		ui_message(ui, 1, _("The list is not shown: %s"), cause);
+		free(cause);
+		return 0;
+	}
+	return 1;
 }
 
 int

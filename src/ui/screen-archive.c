@@ -7,9 +7,13 @@
  * past their retention period, so due for destruction.  A list may be
  * narrowed to one enrolment year.  Rows hold no personal value but the
  * number; Enter opens the record.  Like the queue, the lists follow the
- * database by themselves.
+ * database by themselves.  Reading a list logs nothing: drawing it logs
+ * whom the rows on the terminal show, each student once for the list
+ * (store_list_shown), so the log's student filter finds the page seen
+ * and not the thousands scrolled past unseen.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,10 +76,7 @@ struct archive {
 	struct row	*v;
 	size_t		 n, sel, top;
 	char		*typed;		/* the year, as typed */
-	/* Whom the list was logged showing, and which list that is. */
-	struct store_shown *shown;
-	enum view	 shown_view;
-	int		 shown_year;
+	struct store_shown *shown;	/* whom the list was logged showing */
 	int		 stale;		/* another terminal committed since */
 };
 
@@ -154,11 +155,6 @@ load(struct ui *ui, struct archive *ar)
 		keep = xstrdup(ar->v[ar->sel].number);
 	clear_rows(ar);
 	ar->stale = 0;
-	if (ar->shown_view != ar->view || ar->shown_year != ar->year) {
-		store_shown_clear(ar->shown);
-		ar->shown_view = ar->view;
-		ar->shown_year = ar->year;
-	}
 	if (store_status_counts(ui->s->st, ar->counts, &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
@@ -290,7 +286,7 @@ archive_draw(struct ui *ui, void *p)
 	struct archive	*ar = p;
 	char		*line;
 	int		 col, rows = list_rows(ui);
-	size_t		 i;
+	size_t		 i, end;
 	enum view	 v;
 
 	ui_title(ui, _("Archive"));
@@ -337,7 +333,12 @@ archive_draw(struct ui *ui, void *p)
 		return;
 	}
 	ui_list_scroll(&ar->top, ar->sel, rows);
-	for (i = ar->top; i < ar->n && i < ar->top + (size_t)rows; i++)
+	end = ar->top + (size_t)rows < ar->n ? ar->top + (size_t)rows : ar->n;
+	/* The destroyed are numbers alone: no one left to have seen. */
+	if (ar->view != VIEW_DESTROYED && !ui_rows_logged(ui, ar->shown,
+	    ar->v, sizeof *ar->v, offsetof(struct row, number), ar->top, end))
+		return;
+	for (i = ar->top; i < end; i++)
 		draw_row(ui, ar, &ar->v[i], LIST_TOP + (int)(i - ar->top),
 		    i == ar->sel);
 	ui_text(ui, ui->rows - 3, 2, ui->cols - 4, _("destruction pending: "
@@ -522,8 +523,8 @@ archive_lists(enum action a)
 
 /*
  * About once a second: reload when another connection committed, once
- * the list is on the terminal (each load is logged for whom it shows
- * new: not under a record opened from it).
+ * the list is on the terminal (not under a record opened from it: the
+ * reading is for the eyes, and drawing logs whom it shows new).
  */
 static int
 archive_reread(struct ui *ui, void *p, int forced)

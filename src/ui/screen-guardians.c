@@ -10,9 +10,11 @@
  * one after another); F3 links the one selected to the change or
  * destruction request that carries it out; Enter opens it
  * (screen_guardian), where it is closed with the response given.  The
- * same store calls as xueji request add, link and close.
+ * same store calls as xueji request add, link and close.  Drawing the
+ * list logs whom its rows on the terminal show (store_list_shown).
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +201,7 @@ guardians_draw(struct ui *ui, void *p)
 	char			*line, *left, id[24], day[32];
 	time_t			 now = xj_now();
 	int			 rows = list_rows(ui), row;
-	size_t			 i;
+	size_t			 i, end;
 
 	ui_title(ui, _("Guardians' requests"));
 	xasprintf(&line, _("%s: %zu   (Left/Right: open, overdue, all)"),
@@ -218,7 +220,11 @@ guardians_draw(struct ui *ui, void *p)
 		return;
 	}
 	ui_list_scroll(&g->top, g->sel, rows);
-	for (i = g->top; i < g->n && i < g->top + (size_t)rows; i++) {
+	end = g->top + (size_t)rows < g->n ? g->top + (size_t)rows : g->n;
+	if (!ui_rows_logged(ui, g->shown, g->v, sizeof *g->v,
+	    offsetof(struct item, number), g->top, end))
+		return;
+	for (i = g->top; i < end; i++) {
 		it = &g->v[i];
 		row = LIST_TOP + (int)(i - g->top);
 		left = left_text(it, now, &lst);
@@ -334,7 +340,7 @@ resolve_student(struct ui *ui, struct guardians *g, char **who)
 	int		  rc;
 
 	*who = NULL;
-	rc = store_student_find(ui->s->st, g->number, 2, &v, &nv, &cause);
+	rc = store_student_find(ui->s->st, g->number, 2, NULL, &v, &nv, &cause);
 	if (rc == XJ_EPERM) {
 		/* Not theirs to search: the store checks the number. */
 		free(cause);
@@ -440,13 +446,11 @@ guardians_action(struct ui *ui, void *p, enum action a)
 	case ACT_LIST_PREV:
 		g->list = (g->list + 2) % 3;
 		g->sel = g->top = 0;
-		store_shown_clear(g->shown);
 		load(ui, g);
 		return UI_REDRAW;
 	case ACT_LIST_NEXT:
 		g->list = (g->list + 1) % 3;
 		g->sel = g->top = 0;
-		store_shown_clear(g->shown);
 		load(ui, g);
 		return UI_REDRAW;
 	case ACT_OPEN:

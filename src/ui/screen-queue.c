@@ -7,8 +7,12 @@
  * and one's own pending requests.  The list follows the database by
  * itself: the main loop calls its reread when
  * another connection committed, keeping the selection on the same
- * request.  Listing is not logged (the rows hold no personal values but
- * the student number), so polling adds nothing to the audit log.
+ * request.  The rows hold no personal value but the student number,
+ * and that says who a child is to someone who knows it: reading the
+ * list logs nothing, and drawing it logs whom the rows on the terminal
+ * show, each student once for the list (store_list_shown).  So the log's
+ * student filter finds the page a supervisor saw, not the thousands of
+ * requests under it, and polling and redrawing add nothing to the log.
  *
  * The approval queue also lists, first, the guardians' requests that are
  * past their due date, for an operator who holds request.manage (the
@@ -20,6 +24,7 @@
  * (screen_guardian).
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +62,8 @@ struct queue {
 	size_t			 nguardian;	/* of v, first */
 	int64_t			 picked;	/* the request being confirmed */
 	int			 method;	/* chosen by screen_choice */
-	struct store_shown	*shown;		/* whom its guardians' part
-						   was logged showing */
+	/* Whom the requests, and the guardians' part, were logged showing. */
+	struct store_shown	*shown, *gshown;
 };
 
 static const enum action queue_actions[] = {
@@ -175,13 +180,14 @@ load(struct ui *ui, struct queue *q)
 	q->nguardian = 0;
 	q->loaded = xj_now();
 	if (with_guardians(ui, q) && store_guardian_list(ui->s->st,
-	    GUARDIAN_OVERDUE, q->loaded, collect_guardian, q, q->shown,
+	    GUARDIAN_OVERDUE, q->loaded, collect_guardian, q, q->gshown,
 	    &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
 		cause = NULL;
 	}
-	if (store_requests(ui->s->st, q->which, collect, q, &cause) != XJ_OK) {
+	if (store_requests(ui->s->st, q->which, collect, q, q->shown,
+	    &cause) != XJ_OK) {
 		ui_message(ui, 1, "%s", cause);
 		free(cause);
 	}
@@ -210,6 +216,7 @@ queue_open(struct ui *ui, void *arg)
 
 	q->which = (enum request_list)(uintptr_t)arg;
 	q->shown = store_shown_new();
+	q->gshown = store_shown_new();
 	load(ui, q);
 	return q;
 }
@@ -221,6 +228,7 @@ queue_close(void *p)
 
 	clear_items(q);
 	store_shown_free(q->shown);
+	store_shown_free(q->gshown);
 	free(q);
 }
 
@@ -345,7 +353,7 @@ queue_draw(struct ui *ui, void *p)
 	char		*line;
 	time_t		 now = xj_now();
 	int		 rows = list_rows(ui), used;
-	size_t		 i, n;
+	size_t		 i, n, end, g;
 
 	title = _(lists[q->which].title);
 	head = _(lists[q->which].head);
@@ -380,7 +388,15 @@ queue_draw(struct ui *ui, void *p)
 		return;
 	}
 	ui_list_scroll(&q->top, q->sel, rows);
-	for (i = q->top; i < q->n && i < q->top + (size_t)rows; i++)
+	end = q->top + (size_t)rows < q->n ? q->top + (size_t)rows : q->n;
+	/* The guardians' part first, then the requests: each its list. */
+	g = q->nguardian < end ? q->nguardian : end;
+	if (!ui_rows_logged(ui, q->gshown, q->v, sizeof *q->v,
+	    offsetof(struct item, number), q->top, g) ||
+	    !ui_rows_logged(ui, q->shown, q->v, sizeof *q->v,
+	    offsetof(struct item, number), q->top > g ? q->top : g, end))
+		return;
+	for (i = q->top; i < end; i++)
 		draw_item(ui, q, &q->v[i], LIST_TOP + (int)(i - q->top),
 		    i == q->sel, now);
 }

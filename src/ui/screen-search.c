@@ -7,8 +7,10 @@
  * each text means), and the list refreshes on every keystroke: a screenful, the
  * next one fetched when the operator pages past it.  Enter opens the
  * selected record.  The list follows the branch: when another terminal
- * commits, the same search runs again, logged only for the students it
- * shows that it did not before.
+ * commits, the same search runs again.  What the text finds is logged
+ * as it is fetched, a screenful at a time, each student once while the
+ * text stays (store_shown): a page fetched further, a search run again
+ * or a redraw names only whom it shows new.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,8 @@ struct search {
 	int		  more;		/* the store may have more than nhits */
 	char		 *last;		/* the text the list is for */
 	int		  stale;	/* another terminal committed since */
+	struct store_shown *shown;	/* whom the text's list was logged
+					   showing */
 };
 
 static const enum action search_actions[] = {
@@ -57,12 +61,11 @@ clear_hits(struct search *sr)
  * Fetch the first limit results for the text the list is for, keeping
  * the selection on the same student where it still matches.  The store
  * has no offset, so a further page is the first ones again and more;
- * fetching limit finds whether there are more than limit - 1.  Again:
- * the same list followed after another terminal's commit, logged only
- * for whom it did not show (store_student_find_again).
+ * fetching limit finds whether there are more than limit - 1.  Logged
+ * only for whom the list did not show (sr->shown).
  */
 static void
-fetch(struct ui *ui, struct search *sr, size_t limit, int again)
+fetch(struct ui *ui, struct search *sr, size_t limit)
 {
 	struct student	**v = NULL;
 	char		 *cause = NULL, *keep = NULL;
@@ -72,12 +75,8 @@ fetch(struct ui *ui, struct search *sr, size_t limit, int again)
 	if (sr->nhits > 0)
 		keep = xstrdup(sr->hits[sr->sel]->number);
 	sr->stale = 0;
-	if (again)
-		rc = store_student_find_again(ui->s->st, sr->last, limit,
-		    sr->hits, sr->nhits, &v, &n, &cause);
-	else
-		rc = store_student_find(ui->s->st, sr->last, limit, &v, &n,
-		    &cause);
+	rc = store_student_find(ui->s->st, sr->last, limit, sr->shown, &v,
+	    &n, &cause);
 	if (rc != XJ_OK && rc != XJ_EUSAGE)
 		ui_message(ui, 1, "%s", cause);
 	free(cause);
@@ -125,9 +124,11 @@ run_query(struct ui *ui, struct search *sr)
 	xfree_wipe(sr->last);
 	sr->last = text;
 	clear_hits(sr);
+	/* Another text: its list is logged afresh (find_covered aside). */
+	store_shown_clear(sr->shown);
 	if (*text == '\0')
 		return;
-	fetch(ui, sr, first_limit(ui), 0);
+	fetch(ui, sr, first_limit(ui));
 }
 
 /*
@@ -144,7 +145,7 @@ fetch_upto(struct ui *ui, struct search *sr, size_t i)
 		return;
 	while (want <= i)
 		want += page;
-	fetch(ui, sr, want + 1, 0);
+	fetch(ui, sr, want + 1);
 }
 
 static void *
@@ -155,6 +156,7 @@ search_open(struct ui *ui, void *arg)
 	(void)ui;
 	(void)arg;
 	sr->field = le_new(SEARCH_MAX);
+	sr->shown = store_shown_new();
 	return sr;
 }
 
@@ -166,6 +168,7 @@ search_close(void *p)
 	clear_hits(sr);
 	le_free(sr->field);
 	xfree_wipe(sr->last);
+	store_shown_free(sr->shown);
 	free(sr);
 }
 
@@ -257,10 +260,10 @@ search_edit(struct ui *ui, void *p, int key)
 
 /*
  * The query run again, as many results as were fetched and the
- * selection kept where it was: again as store_student_find_again.
+ * selection kept where it was: logged only for whom it shows new.
  */
 static int
-rerun(struct ui *ui, struct search *sr, int again)
+rerun(struct ui *ui, struct search *sr)
 {
 	size_t	limit = first_limit(ui);
 
@@ -269,7 +272,7 @@ rerun(struct ui *ui, struct search *sr, int again)
 		return UI_REDRAW;
 	if (sr->nhits + (sr->more ? 0 : 1) > limit)
 		limit = sr->nhits + (sr->more ? 0 : 1);
-	fetch(ui, sr, limit, again);
+	fetch(ui, sr, limit);
 	return UI_REDRAW;
 }
 
@@ -285,9 +288,9 @@ search_refresh(struct ui *ui, void *p, int forced)
 	struct search	*sr = p;
 
 	if (forced)
-		return rerun(ui, sr, 0);
+		return rerun(ui, sr);
 	sr->stale = 1;
-	return ui_shown(ui, sr) ? rerun(ui, sr, 1) : 0;
+	return ui_shown(ui, sr) ? rerun(ui, sr) : 0;
 }
 
 /* Uncovered again (the record closed, the terminal grown): follow. */
@@ -296,14 +299,14 @@ search_tick(struct ui *ui, void *p)
 {
 	struct search	*sr = p;
 
-	return sr->stale && ui_shown(ui, sr) ? rerun(ui, sr, 1) : 0;
+	return sr->stale && ui_shown(ui, sr) ? rerun(ui, sr) : 0;
 }
 
 /* A record changed (frozen, withdrawn): run the query again. */
 static int
 rerun_after(struct ui *ui, void *arg)
 {
-	return rerun(ui, arg, 0);
+	return rerun(ui, arg);
 }
 
 static int

@@ -522,6 +522,17 @@ int	 ui_dialog(struct ui *, const char *question, const char *detail,
  */
 int	 ui_list_move(size_t *sel, size_t n, size_t page, enum action a);
 void	 ui_list_scroll(size_t *top, size_t sel, int rows);
+/*
+ * From a list's draw, before its rows reach the terminal: log whom the
+ * rows first to end (not included) show, each a struct of size bytes
+ * at rows with its student number (a char *) at offset, through the
+ * list's store_shown (store_list_shown), so that a redraw or a page
+ * seen before writes nothing.  0 when the entry could not be written:
+ * do not draw the rows; the status line says why.
+ */
+struct store_shown;
+int	 ui_rows_logged(struct ui *, struct store_shown *, const void *rows,
+	     size_t size, size_t offset, size_t first, size_t end);
 /* A field as the form labels it ("出生年月"), never its key when the
  * form knows it. */
 const char *ui_field_label(const struct ui *, const char *key);

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "xueji/platform.h"
+#include "xueji/archive.h"
 #include "xueji/audit.h"
 #include "xueji/pinyin.h"
 #include "xueji/student.h"
@@ -489,7 +490,7 @@ m_search(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 				cpu = cpu_us();
 				t = now_us();
 				rc = store_student_find(b->s->st, text,
-				    SCREENFUL, &v, &nv, &cause);
+				    SCREENFUL, NULL, &v, &nv, &cause);
 				t = now_us() - t;
 				cpu = cpu_us() - cpu;
 				check(rc, "find", cause);
@@ -601,51 +602,142 @@ m_record(struct bench *b, sqlite3 *raw, long n, uint64_t *rng)
 	sqlite3_finalize(qh);
 }
 
-/* ---- the approval queue ----------------------------------------------- */
+/* ---- the approval queue and the archive's lists ---------------------- */
+
+/*
+ * What a list screen logs when it is drawn at 80x24: its first page,
+ * PAGE_ROWS rows (the queue shows 17, the archive 15), through the
+ * screen's store_shown (store_list_shown).  The rest of the list is
+ * counted, not kept.
+ */
+#define PAGE_ROWS	17
+
+struct page {
+	const char	*number[PAGE_ROWS];
+	char		*copy[PAGE_ROWS];
+	long		 n;
+};
+
+static void
+page_add(struct page *p, const char *number)
+{
+	if (p->n < PAGE_ROWS) {
+		p->copy[p->n] = xstrdup(number);
+		p->number[p->n] = p->copy[p->n];
+	}
+	p->n++;
+}
+
+static void
+page_free(struct page *p)
+{
+	long	i;
+
+	for (i = 0; i < p->n && i < PAGE_ROWS; i++)
+		free(p->copy[i]);
+	p->n = 0;
+}
 
 static int
-count_request(const struct request *r, void *arg)
+page_request(const struct request *r, void *arg)
 {
-	(void)r;
-	(*(long *)arg)++;
+	page_add(arg, r->number);
 	return 0;
+}
+
+static int
+page_archived(const struct archive_entry *e, void *arg)
+{
+	page_add(arg, e->number);
+	return 0;
+}
+
+/* Read the queue for a screen into p. */
+static int
+read_queue(struct bench *b, struct store_shown *shown, struct page *p,
+    char **cause)
+{
+	return store_requests(b->s->st, LIST_PENDING, page_request, p, shown,
+	    cause);
+}
+
+/* Read the archive's list of active students for a screen into p. */
+static int
+read_archive(struct bench *b, struct store_shown *shown, struct page *p,
+    char **cause)
+{
+	return store_archive(b->s->st, ARCHIVE_STATUS, STATUS_ACTIVE, 0,
+	    xj_now(), page_archived, p, shown, cause);
+}
+
+/*
+ * A list screen opened afresh rounds times: a new store_shown, the list
+ * read (rd) and its first page logged, as drawing it logs it; against
+ * the same rows read bare (sql, the number in column col).
+ */
+static void
+m_list(struct bench *b, sqlite3 *raw, long n, const char *what, int rounds,
+    int (*rd)(struct bench *, struct store_shown *, struct page *,
+    char **), const char *sql, int col)
+{
+	struct samples		 x = { 0 }, base = { 0 };
+	struct store_shown	*shown;
+	struct page		 p = { { NULL }, { NULL }, 0 };
+	sqlite3_stmt		*q = prep(raw, sql);
+	char			*cause = NULL;
+	long			 got = 0, c;
+	double			 t;
+	int			 i;
+
+	for (i = 0; i < rounds; i++) {
+		shown = store_shown_new();
+		t = now_us();
+		check(rd(b, shown, &p, &cause), what, cause);
+		check(store_list_shown(b->s->st, shown, p.number,
+		    (size_t)(p.n < PAGE_ROWS ? p.n : PAGE_ROWS), &cause),
+		    what, cause);
+		add(&x, now_us() - t);
+		got = p.n;
+		page_free(&p);
+		store_shown_free(shown);
+		t = now_us();
+		for (c = 0; sqlite3_step(q) == SQLITE_ROW; c++)
+			free(xstrdup((const char *)sqlite3_column_text(q,
+			    col)));
+		sqlite3_reset(q);
+		add(&base, now_us() - t);
+	}
+	fprintf(stderr, "  %s: %ld rows\n", what, got);
+	row(what, n, &x, &base);
+	sqlite3_finalize(q);
 }
 
 static void
 m_queue(struct bench *b, sqlite3 *raw, long n)
 {
-	struct samples	 x = { 0 }, base = { 0 };
-	sqlite3_stmt	*q;
-	char		*cause = NULL;
-	long		 got = 0, c;
-	double		 t;
-	int		 i, rc;
-
+	bench_as(b, b->supervisor);
 	/* request.c's LIST_PENDING query, column for column. */
-	q = prep(raw, "SELECT r.id, r.kind, r.state, s.number, r.reason, "
+	m_list(b, raw, n, "load the approval queue", 30, read_queue,
+	    "SELECT r.id, r.kind, r.state, s.number, r.reason, "
 	    "r.evidence, r.requested_by, r.requested_at, r.decided_by, "
 	    "r.decided_at, r.note, r.confirmed_by, r.confirmed_at, "
 	    "r.confirm_method, r.student, r.new_status, r.reason_code "
 	    "FROM request r JOIN student s ON s.id = r.student WHERE "
-	    "r.state = 'pending' ORDER BY r.requested_at, r.id");
-	bench_as(b, b->supervisor);
-	for (i = 0; i < 30; i++) {
-		got = 0;
-		t = now_us();
-		rc = store_requests(b->s->st, LIST_PENDING, count_request,
-		    &got, &cause);
-		add(&x, now_us() - t);
-		check(rc, "queue", cause);
-		t = now_us();
-		for (c = 0; sqlite3_step(q) == SQLITE_ROW; c++)
-			free(xstrdup((const char *)sqlite3_column_text(q, 3)));
-		sqlite3_reset(q);
-		add(&base, now_us() - t);
-	}
+	    "r.state = 'pending' ORDER BY r.requested_at, r.id", 3);
 	bench_as(b, b->reception);
-	fprintf(stderr, "  approval queue: %ld pending\n", got);
-	row("load the approval queue", n, &x, &base);
-	sqlite3_finalize(q);
+}
+
+/* The archive's longest list: ten rounds, each read whole. */
+static void
+m_archive(struct bench *b, sqlite3 *raw, long n)
+{
+	/* archive.c's status list, column for column. */
+	m_list(b, raw, n, "open the archive's list of active students", 10,
+	    read_archive, "SELECT s.number, s.status, s.enrolled_at, "
+	    "s.status_at, s.next_review, EXISTS (SELECT 1 FROM request r "
+	    "WHERE r.student = s.id AND r.kind = 'destroy' AND r.state = "
+	    "'pending') FROM student s WHERE s.status = 'active' "
+	    "ORDER BY s.number", 0);
 }
 
 /* ---- the reports screen ------------------------------------------------ */
@@ -726,8 +818,8 @@ measure_all(struct bench *b, long n, uint64_t *rng)
 		int		 browsing;	/* counts for the peak RSS */
 	} steps[] = {
 		{ "enrol", 1 }, { "search", 1 }, { "records", 1 },
-		{ "queue", 1 }, { "reports", 1 }, { "audit", 1 },
-		{ "redraw", 1 },
+		{ "queue", 1 }, { "archive", 1 }, { "reports", 1 },
+		{ "audit", 1 }, { "redraw", 1 },
 		{ "session", 0 }, { "verify", 0 }, { "start", 0 },
 		{ "backup", 0 },
 	};
@@ -781,21 +873,24 @@ measure_all(struct bench *b, long n, uint64_t *rng)
 			m_queue(b, raw, n);
 			break;
 		case 4:
-			m_reports(b, raw, n);
+			m_archive(b, raw, n);
 			break;
 		case 5:
-			m_audit(b, raw, n, rng);
+			m_reports(b, raw, n);
 			break;
 		case 6:
-			m_redraw(b, n, rng);
+			m_audit(b, raw, n, rng);
 			break;
 		case 7:
-			m_session(b, raw, n, rng);
+			m_redraw(b, n, rng);
 			break;
 		case 8:
-			m_verify(b, raw, n);
+			m_session(b, raw, n, rng);
 			break;
 		case 9:
+			m_verify(b, raw, n);
+			break;
+		case 10:
 			m_start(b, n);
 			break;
 		default:

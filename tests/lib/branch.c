@@ -237,6 +237,24 @@ tl_count_entry(const struct audit_entry *e, void *arg)
 	return 0;
 }
 
+int
+tl_student_entries(struct session *au, const char *number,
+    const char *action)
+{
+	struct audit_filter	 af;
+	char			*cause = NULL;
+	int			 n = 0;
+
+	memset(&af, 0, sizeof af);
+	af.target = number;
+	af.action = action;
+	af.limit = 1000;
+	if (store_audit_each(au->st, &af, tl_count_entry, &n, &cause) !=
+	    XJ_OK)
+		fail_msg("audit --student %s: %s", number, cause);
+	return n;
+}
+
 char *
 tl_query(struct session *s, const char *sql)
 {

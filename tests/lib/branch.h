@@ -57,6 +57,10 @@ char	*tl_query(struct session *, const char *sql);
 /* A store_audit_each callback that counts the entries in *(int *)arg. */
 struct audit_entry;
 int	 tl_count_entry(const struct audit_entry *, void *arg);
+/* How many entries of action the log's student filter finds for
+ * number, read by au (an auditor) as xueji audit --student reads it. */
+int	 tl_student_entries(struct session *au, const char *number,
+	     const char *action);
 /* The branch's raw database key. */
 void	 tl_branch_key(const struct tl_branch *, unsigned char key[DB_KEY_BYTES]);
 /*
