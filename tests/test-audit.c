@@ -698,6 +698,46 @@ test_seen_off_keystroke(void **state)
 	tl_branch_free(b);
 }
 
+/*
+ * A tall terminal lists more than twenty: every child it lists is named
+ * by the entry, and the log by student finds the thirtieth as it does
+ * the first (the entry once named twenty and ended in "…").
+ */
+static void
+test_find_names_all(void **state)
+{
+	struct tl_branch	 *b;
+	struct session		 *s;
+	struct student		**found;
+	char			 *n[30], name[32], phone[16], *cause = NULL;
+	size_t			  nf, i;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	for (i = 0; i < 30; i++) {
+		snprintf(name, sizeof name, "高%.3s%.3s",
+		    "一二三四五六七八九十" + 3 * (i % 10),
+		    "春夏秋" + 3 * (i / 10));
+		snprintf(phone, sizeof phone, "138%08zu", 20000000 + i);
+		n[i] = tl_enrol(s, name, "2017-05", "家长", phone, NULL);
+		assert_non_null(n[i]);
+	}
+	assert_int_equal(store_student_find(s->st, "高", 40, NULL, &found,
+	    &nf, &cause), XJ_OK);
+	assert_int_equal(nf, 30);
+	students_free(found, nf);
+	store_idle(s->st);
+	for (i = 0; i < 30; i++) {
+		if (seen_rows(s, n[i]) != 1)
+			fail_msg("%s listed, not in audit_seen", n[i]);
+		free(n[i]);
+	}
+	session_free(s);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 /* Every entry of the log, oldest first, as seq, at and detail. */
 struct all {
 	int64_t		 seq[256];
@@ -1120,6 +1160,7 @@ main(void)
 		cmocka_unit_test(test_checkpoint_at_pause),
 		cmocka_unit_test(test_find_covered),
 		cmocka_unit_test(test_seen_off_keystroke),
+		cmocka_unit_test(test_find_names_all),
 		cmocka_unit_test_setup_teardown(test_dates_clock_back, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_runs_edited, setup,

@@ -22,7 +22,6 @@
 #include "xueji/search.h"
 #include "store-int.h"
 
-#define FIND_LOG_NUMBERS	20	/* numbers named in one find entry */
 #define FIND_COVER_SECONDS	60	/* how long such an entry covers */
 /*
  * Each kind of match reads at most this many index entries per keystroke,
@@ -61,7 +60,7 @@ find_covered(const struct store *st, const char *const *v, size_t count)
 	int	len;
 
 	if (st->find.numbers == NULL || st->find.op != st->op ||
-	    count > FIND_LOG_NUMBERS || now < st->find.at ||
+	    now < st->find.at ||
 	    now - st->find.at >= FIND_COVER_SECONDS)
 		return 0;
 	for (i = 0; i < count; i++) {
@@ -75,8 +74,10 @@ find_covered(const struct store *st, const char *const *v, size_t count)
 
 /*
  * End the search's transaction with its entry: results students listed,
- * the first FIND_LOG_NUMBERS of the n numbers named (those shown, or
- * only those newly shown on a screen).
+ * the n numbers named (those shown, or only those newly shown on a
+ * screen), every one of them: a tall terminal lists more than a short
+ * one, and a child listed but not named would be missing from "who saw
+ * this child".
  */
 static int
 find_log_names(struct store *st, size_t results, const char *const *v,
@@ -87,13 +88,12 @@ find_log_names(struct store *st, size_t results, const char *const *v,
 	int	 rc;
 
 	numbers = xstrdup("");
-	for (i = 0; i < n && i < FIND_LOG_NUMBERS; i++) {
+	for (i = 0; i < n; i++) {
 		xasprintf(&t, "%s%s%s", numbers, i > 0 ? "," : "", v[i]);
 		free(numbers);
 		numbers = t;
 	}
-	xasprintf(&detail, "results=%zu numbers=%s%s", results, numbers,
-	    n > FIND_LOG_NUMBERS ? ",…" : "");
+	xasprintf(&detail, "results=%zu numbers=%s", results, numbers);
 	if ((rc = log_commit(st, "student.find", "", "", detail, cause)) ==
 	    XJ_OK) {
 		free(st->find.numbers);
@@ -212,8 +212,7 @@ find_log(struct store *st, struct student **v, size_t count,
 		rc = find_log_names(st, count, fresh, nfresh, cause);
 	/* Named by this entry or the one before: shown, and logged. */
 	if (rc == XJ_OK)
-		shown_add(shown, fresh, nfresh < FIND_LOG_NUMBERS ? nfresh :
-		    FIND_LOG_NUMBERS);
+		shown_add(shown, fresh, nfresh);
 	free(numbers);
 	free(fresh);
 	return rc;
