@@ -199,6 +199,15 @@ void	 shown_add(struct store_shown *, const char *const *numbers,
  */
 int	 seen_catch_up(struct store *, char **cause);
 
+/*
+ * An entry's detail in words (details.c), for its sentence's places
+ * (sentences.c): the value of key in "k=v k=v", malloc'd, or NULL; and a
+ * value as the key's words put it, what is made for it in *own.
+ */
+char	*audit_detail_value(const char *detail, const char *key,
+	     size_t keylen);
+const char *audit_value_words(const char *key, const char *v, char **own);
+
 /* Append an entry as the bound operator inside the open transaction. */
 int	 log_entry(struct store *, const char *action, const char *target,
 	     const char *fields, const char *detail, char **cause);
