@@ -132,8 +132,8 @@ test_library_is_silent(void **state)
 	free(cause);
 	cause = NULL;
 	/* The right key in another format. */
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
+	assert_int_equal(store_db_open(path, &db, SQLITE_OPEN_READWRITE),
+	    SQLITE_OK);
 	assert_int_equal(store_key_db(db, key, STORE_FORMAT_3, &cause),
 	    XJ_EDATA);
 	free(cause);
@@ -153,8 +153,8 @@ test_library_is_silent(void **state)
 	assert_int_equal(stat(copy, &sb), 0);
 	assert_true(sb.st_size >= 3 * PAGE);
 	flip(copy, 3, 100);
-	assert_int_equal(sqlite3_open_v2(copy, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
+	assert_int_equal(store_db_open(copy, &db, SQLITE_OPEN_READWRITE),
+	    SQLITE_OK);
 	assert_int_equal(store_key_db(db, key, STORE_FORMAT_4, NULL), XJ_OK);
 	assert_int_equal(store_check_pages(db, &cause), XJ_TAMPERED);
 	assert_non_null(strstr(cause, "3"));
@@ -214,8 +214,8 @@ pages_of_format(enum store_format f, int reserve)
 	}
 	assert_non_null(mkdtemp(dir));
 	path = xj_path_join(dir, "p.db");
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	assert_int_equal(store_db_open(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE), SQLITE_OK);
 	assert_int_equal(store_key_db(db, test_key, f, NULL), XJ_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (v TEXT);"
 	    "INSERT INTO t VALUES (replace(hex(zeroblob(4000)), '00', "
@@ -353,8 +353,8 @@ test_upgrade_v3_branch(void **state)
 	{
 		sqlite3	*db;
 
-		assert_int_equal(sqlite3_open_v2(path, &db,
-		    SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+		assert_int_equal(store_db_open(path, &db,
+		    SQLITE_OPEN_READWRITE), SQLITE_OK);
 		assert_int_equal(store_key_db(db, key, STORE_FORMAT_4, NULL),
 		    XJ_EDATA);
 		sqlite3_close(db);

@@ -175,6 +175,9 @@ store_key_db(sqlite3 *db, const unsigned char key[DB_KEY_BYTES],
 	char	*sql;
 	int	 rc;
 
+	/* Freed memory wiped, or no key handed to the library at all. */
+	if ((rc = store_memory_wiped(cause)) != XJ_OK)
+		return rc;
 	/* The key first: it starts the library, which resets its logging. */
 	if (set_key(db, key) != SQLITE_OK)
 		return xj_fail(cause, XJ_EIO, _("cannot key the database: %s"),
@@ -275,7 +278,7 @@ store_engine(char **sqlcipher, const char **sqlite)
 
 	*sqlcipher = NULL;
 	*sqlite = sqlite3_libversion();
-	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, NULL) ==
+	if (store_db_open(":memory:", &db, SQLITE_OPEN_READWRITE) ==
 	    SQLITE_OK && sqlite3_prepare_v2(db, "PRAGMA cipher_version", -1,
 	    &stmt, NULL) == SQLITE_OK) {
 		if (sqlite3_step(stmt) == SQLITE_ROW &&
