@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -627,6 +628,92 @@ test_freed_memory_wiped(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* SQLite's default allocator, as a program that set none would run. */
+static void *
+plain_malloc(int n)
+{
+	return malloc((size_t)n);
+}
+
+static void
+plain_free(void *p)
+{
+	free(p);
+}
+
+static void *
+plain_realloc(void *p, int n)
+{
+	return realloc(p, (size_t)n);
+}
+
+static int
+plain_size(void *p)
+{
+	return (int)malloc_usable_size(p);
+}
+
+static int
+plain_roundup(int n)
+{
+	return (n + 7) & ~7;
+}
+
+static int
+plain_init(void *arg)
+{
+	(void)arg;
+	return SQLITE_OK;
+}
+
+static void
+plain_shutdown(void *arg)
+{
+	(void)arg;
+}
+
+/*
+ * A library whose freed memory is not ours to wipe is refused: in a
+ * child, SQLite shut down and restarted on a plain allocator, and
+ * store_key_db then refuses the handle (XJ_EUNAVAIL) before the key.
+ */
+static void
+test_unwiped_library_refused(void **state)
+{
+	static const sqlite3_mem_methods plain = {
+		plain_malloc, plain_free, plain_realloc, plain_size,
+		plain_roundup, plain_init, plain_shutdown, NULL
+	};
+	pid_t	 pid;
+	int	 status;
+
+	(void)state;
+	/* Through the program's path first: it is in place. */
+	assert_int_equal(store_memory_init(), SQLITE_OK);
+	assert_int_equal(store_memory_wiped(NULL), XJ_OK);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		sqlite3		*db;
+		char		*cause = NULL;
+		int		 rc;
+
+		if (sqlite3_shutdown() != SQLITE_OK ||
+		    sqlite3_config(SQLITE_CONFIG_MALLOC, &plain) != SQLITE_OK ||
+		    store_db_open(":memory:", &db, SQLITE_OPEN_READWRITE) !=
+		    SQLITE_OK)
+			_exit(2);
+		rc = store_key_db(db, test_key, STORE_FORMAT_4, &cause);
+		if (rc != XJ_EUNAVAIL || strstr(cause, "wipe") == NULL)
+			_exit(1);
+		sqlite3_close(db);
+		_exit(0);
+	}
+	assert_true(pid != -1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int
 main(void)
 {
@@ -637,6 +724,7 @@ main(void)
 		cmocka_unit_test(test_upgrade_v3_branch),
 		cmocka_unit_test(test_v3_backup_restores),
 		cmocka_unit_test(test_freed_memory_wiped),
+		cmocka_unit_test(test_unwiped_library_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
