@@ -608,8 +608,8 @@ test_freed_memory_wiped(void **state)
 
 	(void)state;
 #ifdef __SANITIZE_ADDRESS__
-	/* ASan keeps freed blocks poisoned in quarantine, not ours to read. */
-	printf("under ASan, whose malloc is not the program's: skipped\n");
+	/* ASan keeps freed blocks poisoned in quarantine: not to be read. */
+	printf("under ASan, whose freed memory may not be read: skipped\n");
 	skip();
 #endif
 	dir = tl_tmpdir();
