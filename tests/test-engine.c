@@ -505,11 +505,27 @@ test_v3_backup_restores(void **state)
 static const char wipe_marker[] = "XJWIPE\xe5\x91\xa8\xe5\xb0\x8f\xe5\xae"
     "\x9d-13912345678-\xe6\x9c\xaa\xe6\x93\xa6\xe9\x99\xa4";
 
+/* Whether valgrind runs us: its heap is its own, not to be read. */
+static int
+under_valgrind(void)
+{
+	char	 line[512];
+	FILE	*f;
+	int	 found = 0;
+
+	if ((f = fopen("/proc/self/maps", "r")) == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof line, f) != NULL)
+		found = strstr(line, "vgpreload") != NULL;
+	fclose(f);
+	return found;
+}
+
 /*
  * Whether the marker is anywhere in the heap or in an anonymous
  * writable mapping (SQLite's larger blocks, and thread stacks): a byte
  * loop over the memory itself, so nothing is copied or allocated.
- * -1 when running under valgrind, whose heap this reading upsets.
+ * -1 when the maps cannot be read.
  */
 static int
 heap_holds_marker(void)
@@ -529,10 +545,6 @@ heap_holds_marker(void)
 		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255s", &r[n].lo,
 		    &r[n].hi, perms, path) < 3)
 			continue;
-		if (strstr(path, "vgpreload") != NULL) {
-			fclose(f);
-			return -1;
-		}
 		if (perms[0] == 'r' && perms[1] == 'w' &&
 		    (path[0] == '\0' || strcmp(path, "[heap]") == 0))
 			n++;
@@ -583,9 +595,7 @@ wipe_child(const char *dir)
 	    wipe_marker) != 0)
 		return 2;
 	/* The control: live, the scan sees it. */
-	if ((found = heap_holds_marker()) == -1)
-		return 77;
-	if (!found) {
+	if ((found = heap_holds_marker()) != 1) {
 		fprintf(stderr, "the scan does not see the live marker\n");
 		return 3;
 	}
@@ -612,6 +622,10 @@ test_freed_memory_wiped(void **state)
 	printf("under ASan, whose freed memory may not be read: skipped\n");
 	skip();
 #endif
+	if (under_valgrind()) {
+		printf("under valgrind, whose heap is its own: skipped\n");
+		skip();
+	}
 	dir = tl_tmpdir();
 	fflush(stdout);
 	if ((pid = fork()) == 0)
@@ -621,10 +635,6 @@ test_freed_memory_wiped(void **state)
 	tl_rmtree(dir);
 	free(dir);
 	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status) == 77) {
-		printf("under valgrind, whose heap is its own: skipped\n");
-		skip();
-	}
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
@@ -705,6 +715,7 @@ test_unwiped_library_refused(void **state)
 		rc = store_key_db(db, test_key, STORE_FORMAT_4, &cause);
 		if (rc != XJ_EUNAVAIL || strstr(cause, "wipe") == NULL)
 			_exit(1);
+		free(cause);
 		sqlite3_close(db);
 		_exit(0);
 	}
