@@ -371,6 +371,8 @@ c_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 static void
 count_vfs_install(void)
 {
+	/* sqlite3_vfs_find starts the library: the allocator first. */
+	assert_int_equal(store_memory_init(), SQLITE_OK);
 	real_vfs = sqlite3_vfs_find(NULL);
 	count_vfs = *real_vfs;
 	count_vfs.zName = "count-syncs";

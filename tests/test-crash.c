@@ -439,7 +439,7 @@ opens_new(const char *path, const unsigned char key[DB_KEY_BYTES])
 	char		*cause = NULL;
 	int		 ok = 0;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+	if (store_db_open(path, &db, SQLITE_OPEN_READWRITE) ==
 	    SQLITE_OK && store_key_db(db, key, STORE_FORMAT_4, NULL) == XJ_OK &&
 	    value_of(db, "SELECT count(*) FROM meta") > 0 &&
 	    store_check_pages(db, NULL) == XJ_OK &&

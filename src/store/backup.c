@@ -331,8 +331,8 @@ export_to(struct store *st, const unsigned char key[DB_KEY_BYTES],
 	sqlite3_backup	*bk;
 	int		 rc;
 
-	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (store_db_open(tmp, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX) != SQLITE_OK) {
 		rc = xj_fail(cause, XJ_EIO, _("%s: %s"), doing, dst != NULL ?
 		    sqlite3_errmsg(dst) : "");
 		goto out;

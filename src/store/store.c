@@ -501,7 +501,7 @@ open_handle(const char *path, int flags, struct store **out, char **cause)
 	st = xcalloc(1, sizeof *st);
 	st->held_fd = -1;
 	st->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+	if (store_db_open(path, &st->db, flags | SQLITE_OPEN_NOMUTEX) !=
 	    SQLITE_OK) {
 		xj_fail(cause, XJ_EIO, _("cannot open %s: %s"), path,
 		    st->db != NULL ? sqlite3_errmsg(st->db) : "");

@@ -48,8 +48,8 @@ open_old(const char *path, const unsigned char *key, const unsigned char *next,
 
 	for (i = 0; i < nitems(olds); i++) {
 		for (k = 0; k < nitems(keys) && keys[k] != NULL; k++) {
-			if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+			if (store_db_open(path, &db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_NOMUTEX) != SQLITE_OK) {
 				sqlite3_close(db);
 				return XJ_ENOINPUT;
 			}
@@ -254,8 +254,8 @@ check_new(const char *tmp, const unsigned char *key, const char *branch,
 	int			 rc;
 
 	memset(&n, 0, sizeof n);
-	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (store_db_open(tmp, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX) != SQLITE_OK) {
 		rc = xj_fail(cause, XJ_EIO, _("cannot open %s: %s"), tmp,
 		    sqlite3_errmsg(db));
 		goto out;

@@ -51,8 +51,8 @@ bench_raw_open(const char *path, const unsigned char key[DB_KEY_BYTES], sqlite3 
 	int	 rc;
 
 	*out = NULL;
-	if (sqlite3_open_v2(path, out, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (store_db_open(path, out, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX) != SQLITE_OK)
 		return -1;
 	sqlite3_busy_timeout(*out, 5000);
 	/* Keyed as the program keys every connection: the same cipher. */

@@ -300,8 +300,8 @@ tl_branch_to_v3(const struct tl_branch *b)
 	path = xj_path_join(b->data, STORE_DB_NAME);
 	xasprintf(&tmp, "%s.v3", path);
 	unlink(tmp);
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	assert_int_equal(store_db_open(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE), SQLITE_OK);
 	assert_int_equal(store_key_db(db, key, STORE_FORMAT_4, NULL), XJ_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
 	    &stmt, NULL), SQLITE_OK);
