@@ -12,9 +12,11 @@
 #include <time.h>
 
 #include "xueji/platform.h"
+#include "xueji/store.h"
 #include "xueji/student.h"
 #include "xueji/request.h"
 #include "xueji/destroy.h"
+#include "xueji/guardian.h"
 #include "xueji/report.h"
 #include "lib/testlib.h"
 #include "lib/branch.h"
@@ -409,6 +411,83 @@ test_reports(void **state)
 	free(H);
 }
 
+/* The reports' stamp now, as the supervisor's terminal reads it. */
+static int64_t
+stamp_of(struct session *s)
+{
+	int64_t	 v;
+	char	*cause = NULL;
+
+	ok(store_report_stamp(s->st, &v, &cause), &cause);
+	return v;
+}
+
+/*
+ * What an open reports screen asks after every commit elsewhere: every
+ * change that a report counts moves the stamp, reads do not.  Two
+ * reviews in the same second each move it (the newest review date alone
+ * would not), as does a decision on a request filed earlier.
+ */
+static void
+test_stamp(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*r, *sv;
+	struct student	**found;
+	struct report	*rp;
+	char		*A, *B, *cause = NULL;
+	int64_t		 was, id, gid;
+	size_t		 n;
+
+	r = tl_login(f->b, "reception1");
+	sv = tl_login(f->b, "supervisor1");
+	was = stamp_of(sv);
+#define MOVED() do {							\
+	int64_t now_ = stamp_of(sv);					\
+	assert_true(now_ != was);					\
+	was = now_;							\
+} while (0)
+#define STILL() assert_true(stamp_of(sv) == was)
+
+	A = tl_enrol(r, "钱一", "2016-01", "钱父", "13600000001", NULL);
+	MOVED();
+	B = tl_enrol(r, "钱二", "2016-02", "钱母", "13600000002", NULL);
+	MOVED();
+	/* Reads: a search, a record, a report. */
+	ok(store_student_find(r->st, "钱", 20, NULL, &found, &n, &cause),
+	    &cause);
+	students_free(found, n);
+	rp = report(sv, REPORT_STATUS);
+	report_free(rp);
+	STILL();
+	ok(store_review(sv->st, A, NULL, &cause), &cause);
+	MOVED();
+	ok(store_review(sv->st, B, NULL, &cause), &cause);
+	MOVED();
+	id = change(r, A, "guardian_phone", "13600000011");
+	MOVED();
+	ok(store_request_approve(sv->st, id, &cause), &cause);
+	MOVED();
+	ok(store_status_set(sv->st, B, STATUS_COMPLETED, "结业", &cause),
+	    &cause);
+	MOVED();
+	ok(store_guardian_add(r->st, GUARDIAN_ACCESS, A, xj_now(), "phone",
+	    "查询", &gid, &cause), &cause);
+	MOVED();
+	ok(store_guardian_close(sv->st, gid, "已答复", &cause), &cause);
+	MOVED();
+	ok(store_destroy_request(r->st, B, "guardian-request", &id, &cause),
+	    &cause);
+	MOVED();
+	STILL();
+#undef MOVED
+#undef STILL
+	free(A);
+	free(B);
+	session_free(r);
+	session_free(sv);
+}
+
 /*
  * The records past retention, near its end: 31 January and a month is 3
  * March by the calendar's carry, so the ends are not in the order of
@@ -554,6 +633,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_retention_boundary, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_stamp, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
