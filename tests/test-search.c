@@ -274,6 +274,62 @@ test_upgrade(void **state)
 	free(v);
 }
 
+/*
+ * One letter or two at a branch where they begin more than the thousand
+ * terms a keystroke reads: the list is the newest students they begin,
+ * newest first.  Eleven hundred 孙 (sun) enrolled first, then one 索
+ * (suo): a range of the oldest spellings in s- would hold only sun and
+ * miss the newest.
+ */
+static void
+test_heads_newest(void **state)
+{
+	static const char	 given[] =
+	    "一二三四五六七八九十春夏秋冬东南西北山川河海林木石"
+	    "金水火土日月星云风雨雪天地人和平安乐明亮";
+	struct tl_branch	*b;
+	struct session		*s;
+	struct student		**v;
+	enum { N = 1100 };
+	static const char *const texts[] = { "s", "S", "su", "suo" };
+	char			*number[N + 1], name[32], phone[16];
+	char			*cause = NULL;
+	size_t			 i, k, n, chars = (sizeof given - 1) / 3;
+
+	(void)state;
+	b = tl_branch_new();
+	s = tl_login(b, "reception1");
+	for (i = 0; i <= N; i++) {
+		if (i < N)
+			snprintf(name, sizeof name, "孙%.3s%.3s",
+			    given + 3 * (i % chars), given + 3 * (i / chars));
+		else
+			snprintf(name, sizeof name, "索明");
+		snprintf(phone, sizeof phone, "137%08zu", 30000000 + i);
+		number[i] = tl_enrol(s, name, "2016-05", "家长", phone, NULL);
+		if (number[i] == NULL)
+			fail_msg("cannot enrol %s", name);
+	}
+	for (k = 0; k < nitems(texts); k++) {
+		if (store_student_find(s->st, texts[k], 20, NULL, &v, &n,
+		    &cause) != XJ_OK)
+			fail_msg("find \"%s\": %s", texts[k], cause);
+		if (n == 0 || strcmp(v[0]->number, number[N]) != 0)
+			fail_msg("\"%s\" does not list the newest (%s) first",
+			    texts[k], number[N]);
+		/* "suo" is 索 alone; the others, the newest twenty. */
+		assert_int_equal(n, k == 3 ? 1 : 20);
+		for (i = 0; i < n; i++)
+			assert_string_equal(v[i]->number, number[N - i]);
+		students_free(v, n);
+	}
+	for (i = 0; i <= N; i++)
+		free(number[i]);
+	session_free(s);
+	tl_check_db(b);
+	tl_branch_free(b);
+}
+
 int
 main(void)
 {
@@ -281,6 +337,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_inputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade, setup,
 		    teardown),
+		cmocka_unit_test(test_heads_newest),
 	};
 
 	platform_init();

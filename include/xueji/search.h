@@ -11,6 +11,9 @@
  * The kinds of term:
  *	n:	the name, without spaces and middle dots, ASCII in lower case
  *	p: i:	pinyin, full and initials (pinyin.h)
+ *	h:	the first letter of each full spelling, and the first two of
+ *		each full spelling and each initials: what a search of one
+ *		or two letters reads
  *	t:	the last four digits of a phone
  *	f:	a whole phone's digits; a landline also without its area code
  *	q:	the student number after each of its dashes ("2026-00004",
@@ -23,7 +26,9 @@
 #include <stddef.h>
 
 /* Bumped whenever the terms a record gets change: the store rebuilds
- * the terms of a branch written with another version (store.h). */
+ * the terms of a branch written with another version (store.h), record
+ * by record.  Terms made in SQL from those stored come by a migration
+ * instead, in seconds at a million students: h: (schema.c, 18). */
 #define SEARCH_TERMS_VERSION	2
 
 /* The most ranges of terms one search text reads. */
@@ -52,7 +57,7 @@ typedef int search_term_fn(const char *term, void *arg);
 char	*search_fold(const char *s);
 
 /*
- * Hand fn the terms of a name (n:, p:, i:), of a phone in its stored
+ * Hand fn the terms of a name (n:, p:, i:, h:), of a phone in its stored
  * form (t:, f:), or of a student number (q:).  Each returns fn's first
  * non-zero answer, else 0.  A value that makes no terms (not UTF-8, no
  * digits) makes none.

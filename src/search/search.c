@@ -126,6 +126,16 @@ search_name_terms(const char *name, search_term_fn *fn, void *arg)
 		rc = emit(fn, arg, "p", full[i], strlen(full[i]));
 	for (i = 0; rc == 0 && i < nini; i++)
 		rc = emit(fn, arg, "i", ini[i], strlen(ini[i]));
+	/* The heads a search of one or two letters reads (query_words). */
+	for (i = 0; rc == 0 && i < nfull; i++) {
+		rc = emit(fn, arg, "h", full[i], 1);
+		if (rc == 0 && strlen(full[i]) >= 2)
+			rc = emit(fn, arg, "h", full[i], 2);
+	}
+	for (i = 0; rc == 0 && i < nini; i++) {
+		if (strlen(ini[i]) >= 2)
+			rc = emit(fn, arg, "h", ini[i], 2);
+	}
 	pinyin_terms_free(full, nfull);
 	pinyin_terms_free(ini, nini);
 	return rc;
@@ -270,14 +280,21 @@ query_words(struct search_query *q, const char *f, const char *branch_code)
 	py[n] = '\0';
 	if (pinyin_is_query(py)) {
 		pinyin_fold(py);
-		range_prefix(next_range(q), "p", py);
 		/*
-		 * One letter begins a full spelling exactly when it begins
-		 * the initials of the same reading: a second range would
-		 * only read the same students again.
+		 * One or two letters begin the spellings or the initials of
+		 * a great part of the branch ("s", "sh"): their heads are
+		 * terms of their own, one exact term whose students the
+		 * index holds in order, so the newest are read first and
+		 * are the list, as for any longer text.  A prefix range of
+		 * "p:s" read a thousand of the oldest spellings in s-, a
+		 * sample of students scattered over the whole branch.
 		 */
-		if (py[1] != '\0')
+		if (strlen(py) <= 2)
+			range_exact(next_range(q), "h", py);
+		else {
+			range_prefix(next_range(q), "p", py);
 			range_prefix(next_range(q), "i", py);
+		}
 	}
 	xfree_wipe(py);
 }

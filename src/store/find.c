@@ -25,14 +25,21 @@
 #define FIND_COVER_SECONDS	60	/* how long such an entry covers */
 /*
  * Each kind of match reads at most this many index entries per keystroke,
- * so "w" or 王 costs the same at a million students as at a thousand;
- * for a prefix that matches more, the list is a sample, and the next
- * letters narrow it to the exact matches.  A thousand keeps the widest
- * keystroke near 0.3 ms at a million students (2,000 took 1 ms: the
- * ranges are read and sorted by id, page by page), and no list the
- * receptionist reads is that long.
+ * so that a broad prefix costs the same at a million students as at a
+ * thousand; for a prefix that matches more, the list is a sample, and
+ * the next letters narrow it to the exact matches.  A thousand keeps the
+ * widest keystroke near 0.3 ms at a million students (2,000 took 1 ms:
+ * the ranges are read and sorted by id, page by page), and no list the
+ * receptionist reads is that long.  The entries are read from the end,
+ * each term's students newest first: for one exact term, as one or two
+ * letters are (search.c, the heads), the sample is the newest students
+ * and the list exactly what it says, newest first; they are also the
+ * students whose rows lie together, a few pages where a sample from the
+ * whole branch read one or two for each student listed.
  */
 #define FIND_SCAN		"1000"
+#define FIND_NEWEST		"ORDER BY term DESC, student DESC LIMIT " \
+				FIND_SCAN
 /*
  * Numbers are handed out in order, so the newest students whose number
  * starts with the text are the last numbers of its range: the limit,
@@ -119,11 +126,11 @@ find_rows(struct store *st, const char *text, size_t limit,
 	    "    AND number < ?2 ORDER BY number DESC LIMIT ?5 + "
 	    FIND_NUMBER_SPARE ")"
 	    "  UNION ALL SELECT student FROM (SELECT student FROM search"
-	    "    WHERE term >= ?3 AND term < ?4 LIMIT " FIND_SCAN ")"
+	    "    WHERE term >= ?3 AND term < ?4 " FIND_NEWEST ")"
 	    "  UNION ALL SELECT student FROM (SELECT student FROM search"
-	    "    WHERE term >= ?6 AND term < ?7 LIMIT " FIND_SCAN ")"
+	    "    WHERE term >= ?6 AND term < ?7 " FIND_NEWEST ")"
 	    "  UNION ALL SELECT student FROM (SELECT student FROM search"
-	    "    WHERE term >= ?8 AND term < ?9 LIMIT " FIND_SCAN ")"
+	    "    WHERE term >= ?8 AND term < ?9 " FIND_NEWEST ")"
 	    ") AND s.status != 'destroyed' AND " NOT_FROZEN
 	    " ORDER BY s.id DESC LIMIT ?5";
 	struct student		**v = NULL;

@@ -447,6 +447,23 @@ static const char migration_17[] =
 	"CREATE INDEX request_confirmed ON request(confirmed_at);"
 	"CREATE INDEX student_status_at ON student(status, status_at);";
 
+/*
+ * The heads a search of one or two letters reads (search.h, h:), made
+ * from the spellings and initials every record has: the first letter of
+ * each spelling, the first two of each spelling and each initials.
+ * What search_name_terms gives a record enrolled from now on.
+ */
+static const char migration_18[] =
+	"INSERT OR IGNORE INTO search (term, student)"
+	"  SELECT 'h:' || substr(term, 3, 1), student FROM search"
+	"  WHERE term >= 'p:' AND term < 'p;';"
+	"INSERT OR IGNORE INTO search (term, student)"
+	"  SELECT 'h:' || substr(term, 3, 2), student FROM search"
+	"  WHERE term >= 'p:' AND term < 'p;' AND length(term) >= 4;"
+	"INSERT OR IGNORE INTO search (term, student)"
+	"  SELECT 'h:' || substr(term, 3, 2), student FROM search"
+	"  WHERE term >= 'i:' AND term < 'i;' AND length(term) >= 4;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -465,6 +482,7 @@ static const char *const migrations[] = {
 	migration_15,
 	migration_16,
 	migration_17,
+	migration_18,
 };
 const int store_schema_version = (int)nitems(migrations);
 
