@@ -46,6 +46,14 @@
  * and a few more for those a pending destruction hides, are enough.
  */
 #define FIND_NUMBER_SPARE	"50"
+/*
+ * An entry covers the keystrokes after it (find_covered) only when it
+ * names at most this many: a screenful or a few, as a keystroke shows.
+ * The command line may list a hundred thousand, each named; checking
+ * every later keystroke against all of them would cost more than the
+ * entry it saves.
+ */
+#define FIND_COVER_MAX		200
 
 /*
  * Whether the previous find entry already names every student in v.
@@ -90,21 +98,24 @@ static int
 find_log_names(struct store *st, size_t results, const char *const *v,
     size_t n, char **cause)
 {
-	char	*numbers, *detail, *t;
-	size_t	 i;
+	char	*numbers, *detail, *p;
+	size_t	 i, len = 1;
 	int	 rc;
 
-	numbers = xstrdup("");
-	for (i = 0; i < n; i++) {
-		xasprintf(&t, "%s%s%s", numbers, i > 0 ? "," : "", v[i]);
-		free(numbers);
-		numbers = t;
-	}
+	/* Joined in one pass: a command line may list a hundred thousand. */
+	for (i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	p = numbers = xmalloc(len);
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i > 0 ? "," : "", v[i]);
+	*p = '\0';
 	xasprintf(&detail, "results=%zu numbers=%s", results, numbers);
 	if ((rc = log_commit(st, "student.find", "", "", detail, cause)) ==
 	    XJ_OK) {
 		free(st->find.numbers);
-		xasprintf(&st->find.numbers, ",%s,", numbers);
+		st->find.numbers = NULL;
+		if (n <= FIND_COVER_MAX)
+			xasprintf(&st->find.numbers, ",%s,", numbers);
 		st->find.op = st->op;
 		st->find.at = xj_now();
 	}
