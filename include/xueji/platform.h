@@ -100,6 +100,20 @@ void	*secure_alloc(size_t);
 void	 secure_free(void *);
 
 /*
+ * mlock(2) and munlock(2) are the process's own (memlock.c): locks that
+ * stack, counted per page, the kernel called only when a page's count
+ * leaves or returns to zero.  xj_memlock_init sets them up (the first
+ * mlock or munlock does too); call it before the heap holds anything to
+ * lock.  xj_memlock_stats: how many calls came, and in *pages how many
+ * pages are counted or kept locked and in *kernel how many system calls
+ * were made (either may be NULL): for the tests and the benchmark.
+ */
+void		 xj_memlock_init(void);
+/* Heap pages kept locked with no lock on them: at most 64 MiB. */
+#define XJ_MEMLOCK_IDLE_MAX	16384
+unsigned long	 xj_memlock_stats(size_t *pages, unsigned long *kernel);
+
+/*
  * Process hardening done first thing in main(): no core dumps, not
  * ptrace-attachable by other users, umask 077, libsodium initialised.
  */

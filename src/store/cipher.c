@@ -175,8 +175,8 @@ store_key_db(sqlite3 *db, const unsigned char key[DB_KEY_BYTES],
 	char	*sql;
 	int	 rc;
 
-	/* Freed memory wiped, or no key handed to the library at all. */
-	if ((rc = store_memory_wiped(cause)) != XJ_OK)
+	/* Memory locked and wiped, or no key handed to the library. */
+	if ((rc = store_memory_secured(cause)) != XJ_OK)
 		return rc;
 	/* The key first: it starts the library, which resets its logging. */
 	if (set_key(db, key) != SQLITE_OK)
@@ -195,32 +195,10 @@ store_key_db(sqlite3 *db, const unsigned char key[DB_KEY_BYTES],
 		    _("cannot silence the SQLCipher library; refusing to "
 		    "run"));
 	/*
-	 * Memory security off, read back: issue 18 asked for on, and
-	 * measured it costs more than the counter can pay.  On, SQLCipher's
-	 * allocator calls mlock(2) for every allocation SQLite makes and
-	 * wipes and munlock(2)s it when freed, process-wide and for good.
-	 * Debian's library is built without lookaside, so even a kept
-	 * statement allocates each time it runs: a one-row lookup 4 times,
-	 * a commit 9, a prepare 42.  The two system calls are the cost:
-	 * with them skipped and the wipe kept, a lookup and a commit took
-	 * 1.1 and 1.2 times their CPU with it off, against 2.2 and 5.7 with
-	 * them.  At 100,000 students a search keystroke was 2.1 to 9.6
-	 * times, opening a record 7.8 and enrolment 3 to 4 times as slow,
-	 * and the audit-scale test took 8 times the CPU (4.6.1; xueji(7),
-	 * ENGINE).  SQLite's own memory settings cannot help: lookaside is
-	 * compiled out, memsys5 is not in, and a page cache buffer of ours
-	 * saved a tenth at most.  What it would add, every freed block
-	 * wiped, is ours instead, without the locks: SQLite allocates
-	 * through wipe.c, which zeroes each block before free(3), at no
-	 * cost the bench can resolve (0.96 to 1.04 times, run P).  Not
-	 * covered: pages are not locked, so what the kernel swaps out is
-	 * not wiped (xueji(7) asks for encrypted swap or none).  SQLCipher
-	 * wipes its own keys and page buffers either way, core dumps are
-	 * off and ptrace is refused.
+	 * Memory security, switched on for the process before the first
+	 * connection (memory.c, which makes it affordable), read back.
 	 */
-	sqlite3_exec(db, "PRAGMA cipher_memory_security = OFF", NULL, NULL,
-	    NULL);
-	if ((rc = check_pragma(db, "cipher_memory_security", "0", cause)) != 0)
+	if ((rc = check_pragma(db, "cipher_memory_security", "1", cause)) != 0)
 		return rc;
 	xasprintf(&sql, "PRAGMA cipher_compatibility = %s; "
 	    "PRAGMA cipher_page_size = 4096; "

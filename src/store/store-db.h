@@ -17,34 +17,35 @@
 
 /*
  * Open a handle as every connection to a branch's files is opened: on
- * a library whose freed memory is wiped (wipe.c).  sqlite3_open_v2's
- * result; store_key_db then refuses the handle if the wipe is not in
- * place.  Every open in the program and its tests goes through here.
+ * a library whose memory is locked and wiped (memory.c).
+ * sqlite3_open_v2's result; store_key_db then refuses the handle if
+ * that is not in place.  Every open in the program and its tests goes
+ * through here.
  */
 int	 store_db_open(const char *path, sqlite3 **, int flags);
 /*
- * Install the wiping allocator, once per process, before anything
- * starts the library: store_db_open calls it; so must whatever calls
- * another SQLite function first (sqlite3_vfs_find starts the library
- * too).  sqlite3_config's result: SQLITE_MISUSE if the library had
- * started already.
+ * Install our allocator beneath SQLCipher's and switch its memory
+ * security on, once per process, before anything starts the library:
+ * store_db_open calls it; so must whatever calls another SQLite
+ * function first (sqlite3_vfs_find starts the library too).
+ * sqlite3_config's result: SQLITE_MISUSE if the library had started
+ * already.
  */
 int	 store_memory_init(void);
 /*
- * XJ_OK when SQLite's allocations go through the wiping allocator;
- * XJ_EUNAVAIL, saying why, when they do not.
+ * XJ_OK when SQLite allocates through SQLCipher's memory security with
+ * our allocator beneath it; XJ_EUNAVAIL, saying why, when it does not.
  */
-int	 store_memory_wiped(char **cause);
+int	 store_memory_secured(char **cause);
 /*
  * Key a fresh handle as every connection to a branch's files is keyed,
  * the store's, backups', drills' and the benchmark's bare ones alike:
- * the raw key, the library's logging silenced, memory security off
- * (cipher.c says why; the wipe of freed memory is ours) and f's cipher
- * settings, each read back.  XJ_OK
+ * the raw key, the library's logging silenced, memory security on
+ * and f's cipher settings, each read back.  XJ_OK
  * when the key opens the file in that format (or the file is empty),
  * XJ_EDATA when it does not, XJ_EUNAVAIL when a setting did not take,
- * the library is older than SQLCipher 4.6 or its freed memory is not
- * wiped (store_memory_wiped).
+ * the library is older than SQLCipher 4.6 or its memory is not
+ * secured (store_memory_secured).
  */
 int	 store_key_db(sqlite3 *, const unsigned char key[DB_KEY_BYTES],
 	     enum store_format f, char **cause);

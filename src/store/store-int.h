@@ -28,7 +28,7 @@
 
 #define DAY		(24 * 60 * 60)
 
-#define STORE_KEPT_MAX	24	/* statements kept prepared (store_prepare) */
+#define STORE_KEPT_MAX	32	/* statements kept prepared (store_prepare) */
 #define BUSY_TIMEOUT_MS	5000	/* sqlite3_busy_timeout of every handle */
 
 struct store {

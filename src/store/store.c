@@ -95,13 +95,40 @@ store_exec(struct store *st, const char *sql, const char *doing,
 #define READ_SYNC_EVERY		100
 #define READ_SYNC_SECONDS	10
 
+/*
+ * A transaction's own statements, kept prepared like the rest: a logged
+ * read runs four of them, and with SQLCipher's memory security on a
+ * prepare costs some forty allocations, each wiped a byte at a time
+ * when it is freed.  Kept statements are found by address: one array
+ * each.
+ */
+static const char sql_begin[] = "BEGIN";
+static const char sql_begin_write[] = "BEGIN IMMEDIATE";
+static const char sql_commit[] = "COMMIT";
+static const char sql_rollback[] = "ROLLBACK";
+static const char sql_sync_full[] = "PRAGMA synchronous = FULL";
+static const char sql_sync_normal[] = "PRAGMA synchronous = NORMAL";
+
+/* sqlite3_exec of one of those, through its kept statement. */
+static int
+tx_exec(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if ((stmt = store_prepare(st, sql)) == NULL)
+		return sqlite3_errcode(st->db);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
 static int
 durable_again(struct store *st)
 {
 	if (!st->read_log)
 		return SQLITE_OK;
-	if (sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL,
-	    NULL) != SQLITE_OK)
+	if (tx_exec(st, sql_sync_full) != SQLITE_OK)
 		return SQLITE_ERROR;
 	st->read_log = 0;
 	return SQLITE_OK;
@@ -113,7 +140,7 @@ begin(struct store *st, char **cause)
 	int	i, rc = SQLITE_OK;
 
 	for (i = 0; i < BUSY_RETRIES; i++) {
-		rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		rc = tx_exec(st, sql_begin_write);
 		if (rc != SQLITE_BUSY)
 			break;
 	}
@@ -169,8 +196,7 @@ tx_begin_read_log(struct store *st, char **cause)
 
 	/* SQLite takes the setting outside a transaction only. */
 	if (!st->read_log) {
-		if (sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL", NULL,
-		    NULL, NULL) != SQLITE_OK)
+		if (tx_exec(st, sql_sync_normal) != SQLITE_OK)
 			return db_error(st, _("cannot start a change"), cause);
 		st->read_log = 1;
 	}
@@ -185,7 +211,7 @@ tx_commit(struct store *st, char **cause)
 	time_t	now;
 	int	rc;
 
-	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	rc = tx_exec(st, sql_commit);
 	if (rc != SQLITE_OK) {
 		rc = db_error(st, _("cannot save the change"), cause);
 		tx_rollback(st);
@@ -210,7 +236,7 @@ tx_commit(struct store *st, char **cause)
 int
 tx_read(struct store *st, char **cause)
 {
-	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	if (tx_exec(st, sql_begin) != SQLITE_OK)
 		return db_error(st, _("cannot read the database"), cause);
 	st->in_tx = 1;
 	return XJ_OK;
@@ -220,7 +246,7 @@ void
 tx_rollback(struct store *st)
 {
 	if (st->in_tx)
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		tx_exec(st, sql_rollback);
 	st->in_tx = 0;
 	durable_again(st);
 }

@@ -827,7 +827,8 @@ measure_all(struct bench *b, long n, uint64_t *rng)
 	sqlite3		*raw;
 	FILE		*f;
 	char		*path;
-	size_t		 i;
+	size_t		 i, pages;
+	unsigned long	 locks, kernel;
 	int		 all = 1;
 
 	path = xj_path_join(b->s->cfg->data_dir, STORE_DB_NAME);
@@ -897,8 +898,10 @@ measure_all(struct bench *b, long n, uint64_t *rng)
 			m_backup(b, raw, n);
 			break;
 		}
-		fprintf(stderr, "  peak RSS so far %.1f MiB\n",
-		    hwm_kib() / 1024.0);
+		locks = xj_memlock_stats(&pages, &kernel);
+		fprintf(stderr, "  peak RSS so far %.1f MiB; mlock and munlock: "
+		    "%lu calls so far, %lu to the kernel, %zu pages held\n",
+		    hwm_kib() / 1024.0, locks, kernel, pages);
 	}
 	if (pauses.n > 0)
 		row("a pause: reads synced, WAL checkpointed", n, &pauses,

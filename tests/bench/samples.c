@@ -101,16 +101,8 @@ check(int rc, const char *what, char *cause)
 long
 hwm_kib(void)
 {
-	FILE	*f;
-	char	 line[128];
-	long	 kib = -1;
-
-	if ((f = fopen("/proc/self/status", "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "VmHWM:", 6) == 0)
-			kib = strtol(line + 6, NULL, 10);
-	}
+	return tl_status_kib(getpid(), "VmHWM:");
+}
 	fclose(f);
 	return kib;
 }

@@ -181,25 +181,6 @@ keys(int fd, const char *k)
 	wait_for(fd, NULL, QUIET_MS);
 }
 
-/* A line of /proc/PID/status ("VmHWM:"), in KiB, or -1. */
-static long
-proc_status_kib(pid_t pid, const char *what)
-{
-	char	 path[64], line[256];
-	FILE	*f;
-	long	 kib = -1;
-
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, what, strlen(what)) == 0)
-			kib = strtol(line + strlen(what), NULL, 10);
-	}
-	fclose(f);
-	return kib;
-}
-
 /* The counter: 20 random students found by name and opened. */
 static void
 walk_counter(int fd, sqlite3 *raw, long n, uint64_t *rng)
@@ -277,7 +258,7 @@ session_peak(struct bench *b, const char *id, const char *menu,
 	}
 	wait_for(fd, NULL, QUIET_MS);
 	fprintf(stderr, "  session: %s peaked at %ld KiB logging in\n", id,
-	    proc_status_kib(pid, "VmHWM:"));
+	    tl_status_kib(pid, "VmHWM:"));
 	snprintf(path, sizeof path, "/proc/%ld/clear_refs", (long)pid);
 	if ((f = fopen(path, "w")) == NULL || fputs("5", f) == EOF ||
 	    fclose(f) != 0) {
@@ -285,9 +266,10 @@ session_peak(struct bench *b, const char *id, const char *menu,
 		goto out;
 	}
 	walk(fd, raw, n, rng);
-	peak = proc_status_kib(pid, "VmHWM:");
-	fprintf(stderr, "  session: %s peaked at %ld KiB browsing\n", id,
-	    peak);
+	peak = tl_status_kib(pid, "VmHWM:");
+	/* What memory security keeps out of swap (xueji(7), ENGINE). */
+	fprintf(stderr, "  session: %s peaked at %ld KiB browsing, %ld KiB "
+	    "locked at the end\n", id, peak, tl_status_kib(pid, "VmLck:"));
 out:
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
