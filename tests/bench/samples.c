@@ -103,9 +103,6 @@ hwm_kib(void)
 {
 	return tl_status_kib(getpid(), "VmHWM:");
 }
-	fclose(f);
-	return kib;
-}
 
 /*
  * What one durable commit costs on this disk right now: a 4 KiB page
