@@ -748,13 +748,14 @@ test_unwiped_library_refused(void **state)
 }
 
 /*
- * Whether the page at addr is locked in memory: mlock(2) splits the
- * mapping at the edges of what it locks, so the page's mapping in
- * /proc/self/smaps reports it locked ("Locked:" over 0 kB) exactly
- * when the page is.  -1 when smaps cannot be read.
+ * What /proc/self/smaps says of the mapping that holds addr: whether
+ * it is locked ("Locked:" over 0 kB) -- mlock(2) splits a mapping at
+ * the edges of what it locks, so that is exactly whether addr's page
+ * is -- and in *heap, when not NULL, whether it is the heap brk(2)
+ * grows ("[heap]").  -1 when smaps cannot be read.
  */
 static int
-page_locked(const void *addr)
+mapping_of(const void *addr, int *heap)
 {
 	unsigned long	 lo, hi, a = (unsigned long)addr, kb;
 	char		 line[512];
@@ -764,13 +765,21 @@ page_locked(const void *addr)
 	if ((f = fopen("/proc/self/smaps", "r")) == NULL)
 		return -1;
 	while (locked == -1 && fgets(line, sizeof line, f) != NULL) {
-		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2)
-			in = lo <= a && a < hi;
-		else if (in && sscanf(line, "Locked: %lu kB", &kb) == 1)
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
+			if ((in = lo <= a && a < hi) && heap != NULL)
+				*heap = strstr(line, "[heap]") != NULL;
+		} else if (in && sscanf(line, "Locked: %lu kB", &kb) == 1)
 			locked = kb > 0;
 	}
 	fclose(f);
 	return locked;
+}
+
+/* Whether the page at addr is locked in memory, or -1. */
+static int
+page_locked(const void *addr)
+{
+	return mapping_of(addr, NULL);
 }
 
 /*
@@ -863,26 +872,6 @@ test_sqlite_memory_locked(void **state)
 	free(dir);
 }
 
-/* Whether addr is in the heap grown by brk(2) ("[heap]" in the maps). */
-static int
-in_brk_heap(const void *addr)
-{
-	unsigned long	 lo, hi, a = (unsigned long)addr;
-	char		 line[512];
-	FILE		*f;
-	int		 in = 0;
-
-	if ((f = fopen("/proc/self/maps", "r")) == NULL)
-		return 0;
-	while (!in && fgets(line, sizeof line, f) != NULL) {
-		if (strstr(line, "[heap]") != NULL &&
-		    sscanf(line, "%lx-%lx", &lo, &hi) == 2)
-			in = lo <= a && a < hi;
-	}
-	fclose(f);
-	return in;
-}
-
 /*
  * Issue 18: a heap page left with no lock stays locked, idle, so that
  * SQLite's churn of the same pages does not reach the kernel twice per
@@ -897,12 +886,13 @@ test_idle_heap_pages(void **state)
 	unsigned long	 kernel0, kernel1;
 	char		*block, *p, **b;
 	size_t		 i;
+	int		 heap = 0;
 
 	(void)state;
 	/* A page of its own, in a block of three: nothing else lies on it. */
 	block = xmalloc(3 * PAGE);
 	p = (char *)(((uintptr_t)block + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
-	if (!in_brk_heap(p)) {
+	if (mapping_of(p, &heap) == -1 || !heap) {
 		free(block);
 		printf("malloc is not on the brk heap here: skipped\n");
 		skip();

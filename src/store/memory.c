@@ -41,7 +41,6 @@
 
 static pthread_once_t	 mem_once = PTHREAD_ONCE_INIT;
 static int		 mem_config = SQLITE_ERROR;	/* sqlite3_config's */
-static int		 mem_secure;	/* memory security read back on */
 static volatile int	 mem_started;	/* our xInit ran: we are underneath */
 
 static void *
@@ -113,32 +112,26 @@ static const sqlite3_mem_methods mem_methods = {
 
 /*
  * Our allocator, then the library started (SQLCipher wraps it), then
- * memory security on, through a connection to nothing.  The pragma is
- * process-wide and cannot be switched off.  What SQLite allocated
- * before it (the library's start, that connection) was never locked:
- * its munlock when freed finds no count of its own, and is harmless
- * while no key is in memory, which is why this runs first.
+ * memory security on, through a connection to nothing; store_key_db
+ * reads it back on every connection.  The pragma is process-wide and
+ * cannot be switched off.  What SQLite allocated before it (the
+ * library's start, that connection) was never locked: its munlock when
+ * freed finds no count of its own, and is harmless while no key is in
+ * memory, which is why this runs first.
  */
 static void
 mem_install(void)
 {
-	sqlite3_stmt	*stmt;
-	sqlite3		*db;
+	sqlite3	*db;
 
 	xj_memlock_init();
 	if ((mem_config = sqlite3_config(SQLITE_CONFIG_MALLOC,
 	    &mem_methods)) != SQLITE_OK || sqlite3_initialize() != SQLITE_OK)
 		return;
 	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE,
-	    NULL) == SQLITE_OK &&
-	    sqlite3_exec(db, "PRAGMA cipher_memory_security = ON", NULL, NULL,
-	    NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "PRAGMA cipher_memory_security", -1, &stmt,
-	    NULL) == SQLITE_OK) {
-		mem_secure = sqlite3_step(stmt) == SQLITE_ROW &&
-		    sqlite3_column_int(stmt, 0) == 1;
-		sqlite3_finalize(stmt);
-	}
+	    NULL) == SQLITE_OK)
+		sqlite3_exec(db, "PRAGMA cipher_memory_security = ON", NULL,
+		    NULL, NULL);
 	sqlite3_close(db);
 }
 
@@ -155,7 +148,7 @@ store_memory_secured(char **cause)
 	if (mem_config == SQLITE_MISUSE)
 		return xj_fail(cause, XJ_EUNAVAIL, "%s", _("SQLite was started "
 		    "before xueji could secure its memory; refusing to run"));
-	if (mem_config != SQLITE_OK || !mem_started || !mem_secure)
+	if (mem_config != SQLITE_OK || !mem_started)
 		return xj_fail(cause, XJ_EUNAVAIL, "%s", _("SQLite's memory is "
 		    "not locked and wiped (SQLCipher's memory security); "
 		    "refusing to run"));

@@ -33,8 +33,9 @@ int	 store_db_open(const char *path, sqlite3 **, int flags);
  */
 int	 store_memory_init(void);
 /*
- * XJ_OK when SQLite allocates through SQLCipher's memory security with
- * our allocator beneath it; XJ_EUNAVAIL, saying why, when it does not.
+ * XJ_OK when SQLite allocates through our allocator, beneath SQLCipher's
+ * (whose memory security store_key_db reads back); XJ_EUNAVAIL, saying
+ * why, when it does not.
  */
 int	 store_memory_secured(char **cause);
 /*
